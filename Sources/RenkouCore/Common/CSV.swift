@@ -1,0 +1,67 @@
+/// A minimal RFC 4180 CSV line splitter (quoted fields, doubled quotes). Lines with embedded
+/// newlines are not joined here; the reader that feeds lines does that.
+public enum CSV {
+    public static func fields(_ line: Substring) -> [String] {
+        var out: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = line.makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" && field.isEmpty {
+                quoted = true
+            } else if c == "," {
+                out.append(field); field = ""
+            } else if c != "\r" {
+                field.append(c)
+            }
+        }
+        out.append(field)
+        return out
+    }
+
+    /// Quotes a value for writing when it needs it.
+    public static func escape(_ value: String) -> String {
+        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+    }
+}
+
+/// One row an import could not take: where and why.
+public struct ImportRejection: Sendable, Codable, Equatable {
+    public var row: Int
+    public var column: String
+    public var value: String
+    public var reason: Text
+    public init(row: Int, column: String, value: String, reason: Text) {
+        self.row = row; self.column = column; self.value = value; self.reason = reason
+    }
+}
+
+/// What an import did. Always: imported + updated + unchanged + rejected = read.
+public struct ImportReport: Sendable, Codable, Equatable {
+    public var read = 0
+    public var imported = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    public var rejections: [ImportRejection] = []
+    public init() {}
+
+    public mutating func reject(row: Int, column: String, value: String, _ reason: Text) {
+        rejected += 1
+        rejections.append(ImportRejection(row: row, column: column, value: value, reason: reason))
+    }
+
+    /// The one-line JSON summary printed at the end of a command-line import.
+    public var summaryJSON: String {
+        "{\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+    }
+}

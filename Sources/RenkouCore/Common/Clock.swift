@@ -1,0 +1,77 @@
+import Foundation
+
+/// Time and ids are injected so that tests are deterministic and a deadline test can move the calendar.
+public struct Environment: Sendable {
+    public var now: @Sendable () -> Date
+    public var newID: @Sendable () -> UUID
+    public init(now: @escaping @Sendable () -> Date = { Date() }, newID: @escaping @Sendable () -> UUID = { UUID.v7() }) {
+        self.now = now; self.newID = newID
+    }
+    public static let live = Environment()
+}
+
+extension UUID {
+    /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then random bits,
+    /// so that new rows land at the end of an index and ids stay unique across deployments.
+    public static func v7(at date: Date = Date()) -> UUID {
+        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
+        var rng = SystemRandomNumberGenerator()
+        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// Lower-case canonical text, the form stored in the database and shown in URLs.
+    public var text: String { uuidString.lowercased() }
+}
+
+/// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable and identical on both engines.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+    }
+    public static func date(_ text: String) -> Date? {
+        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return d }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}
+
+/// A calendar date (no time of day), stored as `YYYY-MM-DD`.
+public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var year: Int, month: Int, day: Int
+    public init?(year: Int, month: Int, day: Int) {
+        var comps = DateComponents(); comps.year = year; comps.month = month; comps.day = day
+        guard (1...12).contains(month), day >= 1,
+              let date = Day.calendar.date(from: comps),
+              Day.calendar.component(.day, from: date) == day, Day.calendar.component(.month, from: date) == month
+        else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+    public init(_ date: Date) {
+        let c = Day.calendar.dateComponents([.year, .month, .day], from: date)
+        self.year = c.year!; self.month = c.month!; self.day = c.day!
+    }
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    /// Dates are civil dates in China Standard Time.
+    public static let calendar: Calendar = {
+        var c = Calendar(identifier: .gregorian); c.timeZone = TimeZone(identifier: "Asia/Shanghai")!; return c
+    }()
+    public init(from decoder: any Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let d = Day(s) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(s)")) }
+        self = d
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer(); try c.encode(description)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// Writes and reads the append-only audit log. Writes take the caller's transaction so that a change
+/// and its audit row are kept or lost together.
+public enum AuditLog {
+    /// Encodes a value as compact JSON with sorted keys, for the before and after columns.
+    public static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// Appends one row in `db` (a transaction or a plain session).
+    public static func write(_ db: any SQLDatabase, at date: Date, actor: Actor, action: AuditAction, entity: String,
+                             entityID: String, path: String, before: String? = nil, after: String? = nil) async throws {
+        try await db.raw("""
+            INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, path, client, request_id, before_value, after_value)
+            VALUES (\(bind: Timestamp.string(date)), \(bind: actor.userID?.text), \(bind: actor.username), \(bind: action.rawValue),
+                    \(bind: entity), \(bind: entityID), \(bind: path), \(bind: actor.client), \(bind: actor.requestID), \(bind: before), \(bind: after))
+            """).run()
+    }
+}
+
+/// Reads the audit log of a scope.
+public struct AuditStore: Sendable {
+    let db: Database
+    let env: RenkouCore.Environment
+    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+
+    /// Appends a row outside any other change (logins, reads, exports).
+    public func record(_ actor: Actor, _ action: AuditAction, entity: String, entityID: String, path: String, after: String? = nil) async throws {
+        let now = env.now()
+        try await db.read { try await AuditLog.write($0, at: now, actor: actor, action: action, entity: entity, entityID: entityID, path: path, after: after) }
+    }
+
+    /// Rows of the scope matching the filters, newest first.
+    public func search(_ q: AuditQuery, in scope: Scope) async throws -> Page<AuditEntry> {
+        let engine = db.engine
+        var conditions: [SQLQueryString] = [engine.startsWith("path", scope.path)]
+        if let v = q.username, !v.isEmpty { conditions.append("username = \(bind: v)") }
+        if let v = q.entity, !v.isEmpty { conditions.append("entity = \(bind: v)") }
+        if let v = q.entityID, !v.isEmpty { conditions.append("entity_id = \(bind: v)") }
+        if let v = q.action, !v.isEmpty { conditions.append("action = \(bind: v)") }
+        if let v = q.from { conditions.append("at >= \(bind: v.description)") }
+        if let v = q.to { conditions.append("at < \(bind: v.description + "T99")") }
+        let whereClause = conditions.joined(separator: " AND ")
+        let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
+        return try await db.read { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
+            let rows = try await db.raw("""
+                SELECT id, at, user_id, username, action, entity, entity_id, path, client, request_id, before_value, after_value
+                FROM audit_log WHERE \(whereClause) ORDER BY id DESC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                """).all()
+            let items = try rows.map { r in
+                AuditEntry(id: Int64(try r.decode(column: "id", as: Int.self)), at: try r.decode(column: "at", as: String.self),
+                           userID: try r.decode(column: "user_id", as: String?.self), username: try r.decode(column: "username", as: String.self),
+                           action: try r.decode(column: "action", as: String.self), entity: try r.decode(column: "entity", as: String.self),
+                           entityID: try r.decode(column: "entity_id", as: String.self), path: try r.decode(column: "path", as: String.self),
+                           client: try r.decode(column: "client", as: String.self), requestID: try r.decode(column: "request_id", as: String.self),
+                           before: try r.decode(column: "before_value", as: String?.self), after: try r.decode(column: "after_value", as: String?.self))
+            }
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+}

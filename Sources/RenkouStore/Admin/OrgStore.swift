@@ -1,0 +1,189 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// The administrative tree: units, their history, and head counts.
+public struct OrgStore: Sendable {
+    let db: Database
+    let env: RenkouCore.Environment
+    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+
+    static let columns = "u.id, u.code, u.name, u.level, u.parent_id, u.path, u.status, u.valid_from, u.valid_to, u.replaced_by"
+
+    static func decode(_ r: any SQLRow) throws -> OrgUnit {
+        OrgUnit(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!,
+                code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
+                level: OrgLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .grid,
+                parentID: try r.decode(column: "parent_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+                path: try r.decode(column: "path", as: String.self), status: try r.decode(column: "status", as: String.self),
+                validFrom: try r.decode(column: "valid_from", as: String?.self), validTo: try r.decode(column: "valid_to", as: String?.self),
+                replacedBy: try r.decode(column: "replaced_by", as: String?.self))
+    }
+
+    /// A unit by code, if it lies in the scope.
+    public func unit(code: String, in scope: Scope) async throws -> OrgUnit? {
+        try await db.read { try await Self.unit(code: code, in: scope, engine: self.db.engine, $0) }
+    }
+
+    static func unit(code: String, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> OrgUnit? {
+        let normalized = code.count == 12 && code.hasSuffix("000") ? String(code.prefix(9)) : code
+        return try await db.raw("SELECT \(unsafeRaw: columns) FROM org_units u WHERE u.code = \(bind: normalized) AND \(engine.startsWith("u.path", scope.path))")
+            .first().map(decode)
+    }
+
+    /// A unit by id, if it lies in the scope.
+    public func unit(id: UUID, in scope: Scope) async throws -> OrgUnit? {
+        try await db.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.id = \(bind: id.text) AND \(self.db.engine.startsWith("u.path", scope.path))")
+                .first().map(Self.decode)
+        }
+    }
+
+    /// The units at the top of a scope: the scope's own unit, or the roots for the whole tree.
+    public func tops(in scope: Scope) async throws -> [OrgUnitSummary] {
+        if scope.path == "/" { return try await children(of: nil, in: scope) }
+        return try await summaries(where: "u.path = \(bind: scope.path)")
+    }
+
+    /// The children of a unit (or the roots), with head counts, inside the scope.
+    public func children(of parent: UUID?, in scope: Scope, activeOnly: Bool = false) async throws -> [OrgUnitSummary] {
+        let parentCondition: SQLQueryString = parent.map { "u.parent_id = \(bind: $0.text)" } ?? "u.parent_id IS NULL"
+        let active: SQLQueryString = activeOnly ? " AND u.status = 'active'" : ""
+        return try await summaries(where: "\(parentCondition) AND \(db.engine.startsWith("u.path", scope.path))\(active)")
+    }
+
+    private func summaries(where condition: SQLQueryString) async throws -> [OrgUnitSummary] {
+        let engine = db.engine
+        return try await db.read { db in
+            let units = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE \(condition) ORDER BY u.code").all().map(Self.decode)
+            var out: [OrgUnitSummary] = []
+            for unit in units {
+                let children = try await db.raw("SELECT COUNT(*) AS n FROM org_units WHERE parent_id = \(bind: unit.id.text)").first()!.decode(column: "n", as: Int.self)
+                let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path))").first()!.decode(column: "n", as: Int.self)
+                out.append(OrgUnitSummary(unit: unit, childCount: children, personCount: persons))
+            }
+            return out
+        }
+    }
+
+    /// The chain of units from the top of the scope down to this unit, for breadcrumbs.
+    public func ancestors(of unit: OrgUnit, in scope: Scope) async throws -> [OrgUnit] {
+        let codes = unit.path.split(separator: "/").map(String.init).dropLast()
+        var out: [OrgUnit] = []
+        for code in codes { if let u = try await self.unit(code: code, in: scope) { out.append(u) } }
+        return out
+    }
+
+    /// Adds a unit under a parent of the scope. The code is checked and normalised for its level.
+    @discardableResult
+    public func add(code: String, name: String, level: OrgLevel, parentCode: String?, in scope: Scope, by actor: Actor) async throws -> OrgUnit {
+        var errors = FieldErrors()
+        errors.required("/name", name)
+        try errors.throwIfAny()
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            var parent: OrgUnit?
+            if let parentCode, !parentCode.isEmpty {
+                parent = try await Self.unit(code: parentCode, in: scope, engine: engine, db)
+                if parent == nil { throw RenkouError.invalid([FieldError("/parent", "unknown-unit", Text("上级单位 \(parentCode) 不存在。", "Parent unit \(parentCode) does not exist."))]) }
+            } else if scope.path != "/" {
+                throw RenkouError.invalid([FieldError("/parent", "parent-required", Text("请选择上级单位。", "Choose a parent unit."))])
+            }
+            let normalized = try OrgCode.normalize(code, level: level, parentCode: parent?.code, parentLevel: parent?.level)
+            if try await db.raw("SELECT 1 AS one FROM org_units WHERE code = \(bind: normalized)").first() != nil {
+                throw RenkouError.invalid([FieldError("/code", "code-taken", Text("代码 \(normalized) 已被使用。", "Code \(normalized) is already in use."))])
+            }
+            let unit = OrgUnit(id: env.newID(), code: normalized, name: name.trimmingCharacters(in: .whitespaces), level: level,
+                               parentID: parent?.id, path: OrgUnit.path(code: normalized, under: parent?.path))
+            try await Self.insert(unit, db, now: env.now())
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "org_unit", entityID: unit.id.text, path: unit.path, after: AuditLog.json(unit))
+            return unit
+        }
+    }
+
+    static func insert(_ unit: OrgUnit, _ db: any SQLDatabase, now: Date) async throws {
+        let ts = Timestamp.string(now)
+        try await db.raw("""
+            INSERT INTO org_units (id, code, name, level, parent_id, path, status, valid_from, valid_to, replaced_by, created_at, updated_at)
+            VALUES (\(bind: unit.id.text), \(bind: unit.code), \(bind: unit.name), \(bind: unit.level.rawValue), \(bind: unit.parentID?.text),
+                    \(bind: unit.path), \(bind: unit.status), \(bind: unit.validFrom), \(bind: unit.validTo), \(bind: unit.replacedBy), \(bind: ts), \(bind: ts))
+            """).run()
+    }
+
+    /// Renames a unit; the old name stays in its history.
+    @discardableResult
+    public func rename(_ id: UUID, to name: String, in scope: Scope, by actor: Actor) async throws -> OrgUnit {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        var errors = FieldErrors(); errors.required("/name", trimmed); try errors.throwIfAny()
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            guard var unit = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.id = \(bind: id.text) AND \(engine.startsWith("u.path", scope.path))").first().map(Self.decode)
+            else { throw RenkouError.notFound(Text("单位", "unit")) }
+            guard unit.name != trimmed else { return unit }
+            let before = unit
+            let now = env.now()
+            try await db.raw("UPDATE org_units SET name = \(bind: trimmed), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()
+            try await Self.history(db, unit: id, at: now, field: "name", old: unit.name, new: trimmed, by: actor.username)
+            unit.name = trimmed
+            try await AuditLog.write(db, at: now, actor: actor, action: .update, entity: "org_unit", entityID: id.text, path: unit.path, before: AuditLog.json(before), after: AuditLog.json(unit))
+            return unit
+        }
+    }
+
+    /// Moves a unit (and everything under it, people included) to a new parent; the old parent stays in its history.
+    @discardableResult
+    public func move(_ id: UUID, toParent parentCode: String, in scope: Scope, by actor: Actor) async throws -> OrgUnit {
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            guard var unit = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.id = \(bind: id.text) AND \(engine.startsWith("u.path", scope.path))").first().map(Self.decode)
+            else { throw RenkouError.notFound(Text("单位", "unit")) }
+            guard let parent = try await Self.unit(code: parentCode, in: scope, engine: engine, db) else {
+                throw RenkouError.invalid([FieldError("/parent", "unknown-unit", Text("上级单位 \(parentCode) 不存在。", "Parent unit \(parentCode) does not exist."))])
+            }
+            if parent.path.hasPrefix(unit.path) {
+                throw RenkouError.invalid([FieldError("/parent", "parent-cycle", Text("不能把单位移到它自己的下级。", "A unit cannot move under itself."))])
+            }
+            _ = try OrgCode.normalize(unit.code, level: unit.level, parentCode: parent.code, parentLevel: parent.level)
+            let before = unit, oldPath = unit.path
+            let newPath = OrgUnit.path(code: unit.code, under: parent.path)
+            let now = env.now()
+            // Every row that carries a path under the old one moves with the unit.
+            for table in ["org_units", "persons"] {
+                try await db.raw("UPDATE \(unsafeRaw: table) SET path = \(bind: newPath) || SUBSTR(path, \(bind: oldPath.count + 1)) WHERE \(engine.startsWith("path", oldPath))").run()
+            }
+            try await db.raw("UPDATE org_units SET parent_id = \(bind: parent.id.text), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()
+            let oldParent = oldPath.split(separator: "/").dropLast().last.map(String.init) ?? ""
+            try await Self.history(db, unit: id, at: now, field: "parent", old: oldParent, new: parent.code, by: actor.username)
+            unit.parentID = parent.id; unit.path = newPath
+            try await AuditLog.write(db, at: now, actor: actor, action: .update, entity: "org_unit", entityID: id.text, path: newPath, before: AuditLog.json(before), after: AuditLog.json(unit))
+            return unit
+        }
+    }
+
+    static func history(_ db: any SQLDatabase, unit: UUID, at: Date, field: String, old: String, new: String, by: String) async throws {
+        try await db.raw("""
+            INSERT INTO org_unit_history (unit_id, at, field, old_value, new_value, by_user)
+            VALUES (\(bind: unit.text), \(bind: Timestamp.string(at)), \(bind: field), \(bind: old), \(bind: new), \(bind: by))
+            """).run()
+    }
+
+    /// Renames and re-parentings of a unit, oldest first.
+    public func history(of id: UUID) async throws -> [OrgUnitChange] {
+        try await db.read { db in
+            try await db.raw("SELECT at, field, old_value, new_value, by_user FROM org_unit_history WHERE unit_id = \(bind: id.text) ORDER BY id").all().map { r in
+                OrgUnitChange(at: try r.decode(column: "at", as: String.self), field: try r.decode(column: "field", as: String.self),
+                              oldValue: try r.decode(column: "old_value", as: String.self), newValue: try r.decode(column: "new_value", as: String.self),
+                              by: try r.decode(column: "by_user", as: String.self))
+            }
+        }
+    }
+
+    /// Every unit of the scope at the given levels, for pickers.
+    public func list(levels: [OrgLevel], in scope: Scope) async throws -> [OrgUnit] {
+        let levelList = (levels.map { "\(bind: $0.rawValue)" as SQLQueryString }).joined(separator: ", ")
+        return try await db.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.level IN (\(levelList)) AND u.status = 'active' AND \(self.db.engine.startsWith("u.path", scope.path)) ORDER BY u.code")
+                .all().map(Self.decode)
+        }
+    }
+}

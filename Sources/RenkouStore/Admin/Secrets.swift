@@ -1,0 +1,22 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+
+/// Random secrets and their hashes: session ids, API tokens, passwords.
+public enum Secrets {
+    /// 32 random bytes, URL-safe base64 without padding.
+    public static func random(bytes: Int = 32) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// SHA-256 in hex: what the database keeps of a session id or token, never the secret itself.
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func hashPassword(_ password: String, cost: UInt8) -> String { Bcrypt.hash(password, cost: cost) }
+    public static func verifyPassword(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+}

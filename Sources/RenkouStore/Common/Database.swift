@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+@preconcurrency import AsyncKit
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// The connection to the database, on either engine. Stores never see which one.
+public final class Database: Sendable {
+    public let engine: Engine
+    public let url: String
+    let logger: Logger
+    private let backend: Backend
+
+    private enum Backend: @unchecked Sendable {
+        case sqlite(SQLiteConnection, AsyncLock)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    private init(engine: Engine, url: String, logger: Logger, backend: Backend) {
+        self.engine = engine; self.url = url; self.logger = logger; self.backend = backend
+    }
+
+    /// Opens `sqlite:PATH`, `sqlite::memory:` or `postgres://user:pass@host:port/db`.
+    public static func open(url: String, logger: Logger = Logger(label: "renkou.db"), poolSize: Int = 8, searchPath: String? = nil) async throws -> Database {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            var config = try SQLPostgresConfiguration(url: url.contains("sslmode=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable")
+            if let searchPath { config.searchPath = [searchPath] }
+            let group = MultiThreadedEventLoopGroup.singleton
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: config),
+                maxConnectionsPerEventLoop: max(1, poolSize / max(1, System.coreCount)),
+                requestTimeout: .seconds(30), logger: logger, on: group)
+            let db = Database(engine: .postgres, url: url, logger: logger, backend: .postgres(pool))
+            _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
+            return db
+        }
+        guard url.hasPrefix("sqlite:") else {
+            throw RenkouStoreError.badURL(url)
+        }
+        let path = String(url.dropFirst("sqlite:".count))
+        let storage: SQLiteConnection.Storage = (path == ":memory:" || path.isEmpty) ? .memory : .file(path: path)
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let sql = connection.sql()
+        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000"] {
+            _ = try await sql.raw(SQLQueryString(pragma)).all()
+        }
+        return Database(engine: .sqlite, url: url, logger: logger, backend: .sqlite(connection, AsyncLock()))
+    }
+
+    /// Runs `body` on one connection without a transaction.
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let connection, let lock):
+            await lock.lock()
+            do { let r = try await body(connection.sql()); await lock.unlock(); return r }
+            catch { await lock.unlock(); throw error }
+        case .postgres(let pool):
+            return try await pool.database(logger: logger).sql().withSession(body)
+        }
+    }
+
+    /// Runs `body` in a transaction: everything it wrote is kept, or nothing is.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await read { db in
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    public func ping() async -> Bool {
+        (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1
+    }
+
+    /// The configured size of the connection pool (1 for SQLite), for the metrics page.
+    public var poolSize: Int {
+        switch backend {
+        case .sqlite: 1
+        case .postgres: 8
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let connection, _): try? await connection.close()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+}
+
+public enum RenkouStoreError: Error, CustomStringConvertible {
+    case badURL(String)
+    case notSQLite
+    public var description: String {
+        switch self {
+        case .badURL(let url): "RENKOU_DATABASE_URL must start with sqlite: or postgres:// (got \(url))"
+        case .notSQLite: "this command works on SQLite databases only; for PostgreSQL use pg_dump and pg_restore"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import SQLKit
+
+/// The two database engines. Every difference between them lives in this file.
+public enum Engine: String, Sendable {
+    case sqlite, postgres
+
+    /// Column type of an auto-numbered primary key.
+    var autoIncrementPrimaryKey: String {
+        switch self {
+        case .sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT"
+        case .postgres: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        }
+    }
+
+    /// Index operator class that lets a prefix match use a b-tree index.
+    var prefixIndexOps: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " text_pattern_ops"
+        }
+    }
+
+    /// `column` starts with `prefix`, as a condition that uses the column's index:
+    /// GLOB on SQLite (case-sensitive, index-friendly), LIKE with escapes on PostgreSQL.
+    func startsWith(_ column: String, _ prefix: String) -> SQLQueryString {
+        switch self {
+        case .sqlite:
+            let escaped = prefix.map { "*?[]".contains($0) ? "[\($0)]" : String($0) }.joined()
+            return "\(unsafeRaw: column) GLOB \(bind: escaped + "*")"
+        case .postgres:
+            let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            return "\(unsafeRaw: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"
+        }
+    }
+
+    /// Case-insensitive substring match.
+    func contains(_ column: String, _ text: String) -> SQLQueryString {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        switch self {
+        case .sqlite: return "\(unsafeRaw: column) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+        case .postgres: return "\(unsafeRaw: column) ILIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+        }
+    }
+
+    /// Statements that make a table append-only: any UPDATE or DELETE fails.
+    func appendOnly(_ table: String) -> [String] {
+        switch self {
+        case .sqlite:
+            return [
+                "CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
+                "CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
+            ]
+        case .postgres:
+            return [
+                """
+                CREATE OR REPLACE FUNCTION renkou_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+                """,
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION renkou_append_only()",
+                "CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION renkou_append_only()",
+            ]
+        }
+    }
+
+    /// Whether an error from the driver is a unique-constraint violation.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key")
+    }
+}

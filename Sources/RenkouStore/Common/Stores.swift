@@ -1,0 +1,19 @@
+import RenkouCore
+
+/// Every store of the application, built once on one database.
+public struct Stores: Sendable {
+    public let db: Database
+    public let env: RenkouCore.Environment
+    public let orgs: OrgStore
+    public let accounts: AccountStore
+    public let audit: AuditStore
+    public let persons: PersonStore
+
+    public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
+        self.db = db; self.env = env
+        orgs = OrgStore(db: db, env: env)
+        accounts = AccountStore(db: db, env: env, bcryptCost: bcryptCost)
+        audit = AuditStore(db: db, env: env)
+        persons = PersonStore(db: db, env: env)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// Person records, always read and written inside the caller's scope. Every read of a record is audited.
+public struct PersonStore: Sendable {
+    let db: Database
+    let env: RenkouCore.Environment
+    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+
+    static let columns = "p.id, p.name, p.id_number, p.unit_id, p.path, p.created_at, p.updated_at, u.code AS unit_code, u.name AS unit_name"
+
+    static func decode(_ r: any SQLRow) throws -> Person {
+        Person(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
+               idNumber: try r.decode(column: "id_number", as: String.self), unitID: UUID(uuidString: try r.decode(column: "unit_id", as: String.self))!,
+               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+               path: try r.decode(column: "path", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self),
+               updatedAt: try r.decode(column: "updated_at", as: String.self))
+    }
+
+    static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path))")
+            .first().map(decode)
+    }
+
+    /// Registers a person in a unit of the scope. An ID number exists once: a duplicate in the scope
+    /// names the existing record; one outside says only that it is registered in another area.
+    @discardableResult
+    public func create(_ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
+        let input = try raw.validated(creating: true, today: Day(env.now()))
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            let unit = try await Self.requireUnit(input.unit!, scope: scope, engine: engine, db)
+            try await Self.checkUnique(input.idNumber!, except: nil, scope: scope, engine: engine, db)
+            let now = Timestamp.string(env.now())
+            let person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
+                                unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now)
+            try await db.raw("""
+                INSERT INTO persons (id, name, id_number, unit_id, path, created_at, updated_at)
+                VALUES (\(bind: person.id.text), \(bind: person.name), \(bind: person.idNumber), \(bind: unit.id.text), \(bind: unit.path), \(bind: now), \(bind: now))
+                """).run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
+            return person
+        }
+    }
+
+    static func requireUnit(_ code: String, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> OrgUnit {
+        // A unit outside the scope is reported exactly like one that does not exist.
+        guard let unit = try await OrgStore.unit(code: code, in: scope, engine: engine, db), unit.isActive else {
+            throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(code) 不存在或不在您的管辖范围内。", "Unit \(code) does not exist or is outside your area."))])
+        }
+        return unit
+    }
+
+    static func checkUnique(_ idNumber: String, except id: UUID?, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("SELECT id, path FROM persons WHERE id_number = \(bind: idNumber)").first() else { return }
+        let existing = try row.decode(column: "id", as: String.self)
+        if existing == id?.text { return }
+        if scope.contains(try row.decode(column: "path", as: String.self)) {
+            throw RenkouError(.conflict, "id-number-taken", Text("该身份号码已登记。", "This ID number is already registered."),
+                              fields: [FieldError("/idNumber", "id-number-taken:\(existing)", Text("该身份号码已登记，见已有记录。", "This ID number is already registered; see the existing record."))])
+        }
+        throw RenkouError(.conflict, "id-number-elsewhere", Text("该身份号码已在其他地区登记。", "This ID number is registered in another area."),
+                          fields: [FieldError("/idNumber", "id-number-elsewhere", Text("该身份号码已在其他地区登记。", "This ID number is registered in another area."))])
+    }
+
+    /// Reads one record of the scope and logs the read. Outside the scope it does not exist.
+    public func read(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> Person {
+        let engine = db.engine, env = self.env
+        return try await db.read { db in
+            guard let person = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: person.id.text, path: person.path)
+            return person
+        }
+    }
+
+    /// Lists the records of a unit's subtree (or the whole scope), newest first; the listing is audited.
+    public func list(unitCode: String?, nameContains: String? = nil, limit: Int = 50, offset: Int = 0, in scope: Scope, by actor: Actor) async throws -> Page<Person> {
+        let engine = db.engine, env = self.env
+        let limit = min(max(limit, 1), 500), offset = max(offset, 0)
+        return try await db.read { db in
+            var conditions: [SQLQueryString] = [engine.startsWith("p.path", scope.path)]
+            if let unitCode, !unitCode.isEmpty {
+                guard let unit = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else {
+                    throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unitCode) 不存在或不在您的管辖范围内。", "Unit \(unitCode) does not exist or is outside your area."))])
+                }
+                conditions.append(engine.startsWith("p.path", unit.path))
+            }
+            if let name = nameContains, !name.isEmpty { conditions.append(engine.contains("p.name", name)) }
+            let condition = conditions.joined(separator: " AND ")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(condition)").first()!.decode(column: "n", as: Int.self)
+            let items = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition)
+                ORDER BY p.id DESC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                """).all().map(Self.decode)
+            let filter = "{\"unit\":\(AuditLog.json(unitCode) ?? "null"),\"name\":\(AuditLog.json(nameContains) ?? "null"),\"shown\":\(items.count)}"
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "list", path: scope.path, after: filter)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    /// Corrects a record of the scope. The old values stay in the audit row's before column.
+    @discardableResult
+    public func update(_ id: UUID, _ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
+        let input = try raw.validated(creating: false, today: Day(env.now()))
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            var after = before
+            if let name = input.name { after.name = name }
+            if let idNumber = input.idNumber, idNumber != before.idNumber {
+                try await Self.checkUnique(idNumber, except: id, scope: scope, engine: engine, db)
+                after.idNumber = idNumber
+            }
+            if let code = input.unit, code != before.unitCode {
+                let unit = try await Self.requireUnit(code, scope: scope, engine: engine, db)
+                after.unitID = unit.id; after.unitCode = unit.code; after.unitName = unit.name; after.path = unit.path
+            }
+            guard after != before else { return before }
+            after.updatedAt = Timestamp.string(env.now())
+            try await db.raw("""
+                UPDATE persons SET name = \(bind: after.name), id_number = \(bind: after.idNumber), unit_id = \(bind: after.unitID.text),
+                path = \(bind: after.path), updated_at = \(bind: after.updatedAt) WHERE id = \(bind: id.text)
+                """).run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: id.text, path: after.path,
+                                     before: AuditLog.json(before), after: AuditLog.json(after))
+            return after
+        }
+    }
+
+    /// Deletes a record of the scope; the audit row keeps what it held.
+    public func delete(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
+        let engine = db.engine, env = self.env
+        try await db.transaction { db in
+            guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            try await db.raw("DELETE FROM persons WHERE id = \(bind: id.text)").run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "person", entityID: id.text, path: before.path, before: AuditLog.json(before))
+        }
+    }
+
+    /// How many people live in a scope.
+    public func count(in scope: Scope) async throws -> Int {
+        try await db.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(self.db.engine.startsWith("p.path", scope.path))").first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+import Hummingbird; import Mustache; import Prometheus
