@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import RenkouCore
+import RenkouStore
+import ServiceLifecycle
+
+/// Everything a handler may need, built once.
+struct AppDeps: Sendable {
+    let stores: Stores
+    let renderer: Renderer
+    let config: AppConfig
+    let prometheus: PrometheusCollectorRegistry?
+    let openAPI: OpenAPIDocument
+    let assets: Assets
+}
+
+/// The router with every route of every module. A plain function: tests build the same router
+/// on a throw-away database and call it through HummingbirdTesting.
+public func buildRouter(stores: Stores, config: AppConfig, prometheus: PrometheusCollectorRegistry? = nil) async throws -> (Router<AppContext>, APIRoutes) {
+    let deps = AppDeps(stores: stores, renderer: try await Renderer.load(), config: config, prometheus: prometheus,
+                       openAPI: try OpenAPIDocument.load(), assets: try Assets.load())
+    let router = Router(context: AppContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
+    OpsRoutes.register(router, deps)
+    router.add(middleware: SessionMiddleware(stores: stores, secureCookies: config.secureCookies))
+    let api = APIRoutes(router: router)
+    OpsRoutes.registerPages(router, deps)
+    LoginPages.register(router, deps)
+    TreePages.register(router, deps)
+    AccountPages.register(router, deps)
+    AuditPages.register(router, deps)
+    PersonPages.register(router, deps)
+    AdminAPI.register(api, deps)
+    PersonAPI.register(api, deps)
+    return (router, api)
+}
+
+/// The server: router, database shutdown on SIGTERM, and nothing global.
+public func buildApplication(config: AppConfig, stores: Stores, logger: Logger, prometheus: PrometheusCollectorRegistry? = nil) async throws -> some ApplicationProtocol {
+    let (router, _) = try await buildRouter(stores: stores, config: config, prometheus: prometheus)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "renkou"),
+        services: [DatabaseService(db: stores.db)],
+        logger: logger)
+}
+
+/// Closes the database once the server has stopped taking requests.
+struct DatabaseService: Service {
+    let db: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await db.close()
+    }
+}

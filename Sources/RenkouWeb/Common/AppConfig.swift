@@ -1,0 +1,27 @@
+import Foundation
+
+/// The whole configuration: flags first, then `RENKOU_*` environment variables, then these defaults.
+/// Environment variable names are written here and nowhere else.
+public struct AppConfig: Sendable, Codable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databaseURL = "sqlite:renkou.sqlite"
+    /// Cookies carry `Secure` when the server sits behind TLS.
+    public var secureCookies = false
+    public var logLevel = "info"
+    public var bcryptCost: UInt8 = 12
+
+    public init() {}
+
+    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        var c = AppConfig()
+        if let v = env["RENKOU_DATABASE_URL"], !v.isEmpty { c.databaseURL = v }
+        if let v = env["RENKOU_HOST"], !v.isEmpty { c.host = v }
+        if let v = env["RENKOU_PORT"].flatMap(Int.init) { c.port = v }
+        if let v = env["RENKOU_SECURE_COOKIES"] { c.secureCookies = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["RENKOU_LOG_LEVEL"], !v.isEmpty { c.logLevel = v }
+        if let v = env["RENKOU_BCRYPT_COST"].flatMap(UInt8.init) { c.bcryptCost = min(max(v, 4), 16) }
+        return c
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RenkouCore
+
+/// The typed request context: who is calling, their scope and language. Built once per request by
+/// the middleware; handlers never look anything up in a global.
+public struct AppContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in account, if any (from the session cookie or a bearer token).
+    public var account: Account?
+    /// True when the account came from a bearer token rather than a browser session.
+    public var viaToken = false
+    public var lang: Lang = .zh
+    /// The double-submit CSRF token of this browser (cookie and hidden form field).
+    public var csrf = ""
+    /// The session secret, when signed in through the browser.
+    public var sessionSecret: String?
+    public let client: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        client = source.channel.remoteAddress?.ipAddress ?? ""
+    }
+
+    /// 64 KiB is plenty for any JSON body or form of the application; larger bodies get 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The caller's scope. Only defined for a signed-in account: handlers call `requireAccount` first.
+    public var scope: Scope { account?.scope ?? Scope(path: "/nobody/") }
+
+    /// The actor written to the audit log.
+    public var actor: Actor {
+        Actor(userID: account?.id, username: account?.username ?? "anonymous", client: client, requestID: id)
+    }
+
+    public func requireAccount() throws -> Account {
+        guard let account else { throw RenkouError.unauthorized }
+        return account
+    }
+
+    public func require(_ allowed: (Role) -> Bool) throws -> Account {
+        let account = try requireAccount()
+        guard allowed(account.role) else { throw RenkouError.forbidden }
+        return account
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Mustache
+import RenkouCore
+
+/// One navigation entry of the page header.
+struct NavItem { let href: String; let label: String; let active: Bool }
+
+/// What every page's layout prints: title, language, navigation, the signed-in user, the CSRF token.
+struct Layout {
+    let title: String
+    let lang: String
+    let csrf: String
+    let nav: [NavItem]
+    let user: UserBadge?
+    let switchHref: String
+    let switchLabel: String
+    struct UserBadge { let name: String; let role: String; let unit: String; let isAdmin: Bool }
+}
+
+/// Renders Mustache templates shipped in the binary's resources into HTML responses.
+public struct Renderer: Sendable {
+    let library: MustacheLibrary
+
+    public static func load() async throws -> Renderer {
+        let library = try await MustacheLibrary(directory: ResourceFiles.url("Templates").path)
+        guard library.getTemplate(named: "layout") != nil else { fatalError("templates missing from the bundle") }
+        return Renderer(library: library)
+    }
+
+    /// The templates' names, for the test that checks every string key they use.
+    public var templateNames: [String] { [] }
+
+    func html(_ template: String, title: Text, model: Any, context: AppContext, request: Request,
+              status: HTTPResponse.Status = .ok) -> Response {
+        let lang = context.lang
+        let page = Layout(
+            title: title(lang), lang: lang.rawValue, csrf: context.csrf, nav: Self.nav(for: context.account, path: request.uri.path, lang: lang),
+            user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.canAdminister) },
+            switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
+            switchLabel: lang == .zh ? "English" : "中文")
+        let root: [String: Any] = ["page": page, "t": Strings.table(lang), "m": model]
+        let body = library.render(root, withTemplate: template) ?? "template \(template) missing"
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func nav(for account: Account?, path: String, lang: Lang) -> [NavItem] {
+        guard let account else { return [] }
+        var items: [(String, Text)] = [
+            (SitePath.home, Text("首页", "Home")), (SitePath.units, Text("组织机构", "Units")), (SitePath.persons, Text("人员", "People")),
+        ]
+        if account.role.canAdminister { items.append((SitePath.accounts, Text("账号", "Accounts"))) }
+        if account.role.canReadAudit { items.append((SitePath.audit, Text("审计日志", "Audit log"))) }
+        items.append((SitePath.apiDocs, Text("接口文档", "API")))
+        return items.map { href, label in
+            NavItem(href: href, label: label(lang), active: href == "/" ? path == "/" : path.hasPrefix(href))
+        }
+    }
+}
+
+/// Typed paths of the pages: links are built here, never by string concatenation in handlers.
+enum SitePath {
+    static let home = "/"
+    static let login = "/login"
+    static let logout = "/logout"
+    static let units = "/units"
+    static func unit(_ code: String) -> String { "/units/\(code)" }
+    static let persons = "/persons"
+    static let newPerson = "/persons/new"
+    static func person(_ id: UUID) -> String { "/persons/\(id.text)" }
+    static let accounts = "/accounts"
+    static let newAccount = "/accounts/new"
+    static func account(_ id: UUID) -> String { "/accounts/\(id.text)" }
+    static let password = "/password"
+    static let tokens = "/tokens"
+    static let audit = "/audit"
+    static let apiDocs = "/api/docs"
+    static func lang(_ lang: Lang, back: String) -> String {
+        "/lang/\(lang.rawValue)?back=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
+}

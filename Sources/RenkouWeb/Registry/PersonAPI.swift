@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// `/api/v1/persons`: the minimal person record, scoped and audited like the pages.
+enum PersonAPI {
+    static func id(_ context: AppContext) throws -> UUID {
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+        return id
+    }
+
+    static func register(_ api: APIRoutes, _ deps: AppDeps) {
+        api.on(.get, "/api/v1/persons") { request, context in
+            let account = try context.requireAccount()
+            let page = try await deps.stores.persons.list(unitCode: request.query("unit"), nameContains: request.query("name"),
+                                                          limit: request.query("limit").flatMap(Int.init) ?? 50, offset: request.query("offset").flatMap(Int.init) ?? 0,
+                                                          in: account.scope, by: context.actor)
+            return try JSON.response(page)
+        }
+        api.on(.post, "/api/v1/persons") { request, context in
+            let account = try context.require { $0.canRegisterPersons }
+            let input = try await Body.json(PersonInput.self, request, context: context)
+            let person = try await deps.stores.persons.create(input, in: account.scope, by: context.actor)
+            var response = try JSON.response(person, status: .created)
+            response.headers[.location] = "/api/v1/persons/\(person.id.text)"
+            return response
+        }
+        api.on(.get, "/api/v1/persons/{id}") { _, context in
+            let account = try context.requireAccount()
+            return try JSON.response(try await deps.stores.persons.read(try id(context), in: account.scope, by: context.actor))
+        }
+        api.on(.patch, "/api/v1/persons/{id}") { request, context in
+            let account = try context.require { $0.canEditPersons }
+            let personID = try id(context)
+            let input = try await Body.json(PersonInput.self, request, context: context)
+            return try JSON.response(try await deps.stores.persons.update(personID, input, in: account.scope, by: context.actor))
+        }
+        api.on(.delete, "/api/v1/persons/{id}") { _, context in
+            let account = try context.require { $0.canEditPersons }
+            try await deps.stores.persons.delete(try id(context), in: account.scope, by: context.actor)
+            return Response(status: .noContent)
+        }
+    }
+}
