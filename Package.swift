@@ -62,15 +62,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by every test target: throw-away databases on both engines.
+        .target(
+            name: "RenkouTestSupport",
+            dependencies: ["RenkouCore", "RenkouStore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "RenkouCoreTests", dependencies: ["RenkouCore"]),
         .testTarget(
             name: "RenkouStoreTests",
-            dependencies: ["RenkouCore", "RenkouStore", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["RenkouCore", "RenkouStore", "RenkouTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "RenkouWebTests",
             dependencies: [
-                "RenkouCore", "RenkouStore", "RenkouWeb",
+                "RenkouCore", "RenkouStore", "RenkouWeb", "RenkouTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -42,7 +42,10 @@ public struct AuditStore: Sendable {
         var conditions: [SQLQueryString] = [engine.startsWith("path", scope.path)]
         if let v = q.username, !v.isEmpty { conditions.append("username = \(bind: v)") }
         if let v = q.entity, !v.isEmpty { conditions.append("entity = \(bind: v)") }
-        if let v = q.entityID, !v.isEmpty { conditions.append("entity_id = \(bind: v)") }
+        if let v = q.entityID, !v.isEmpty {
+            // Ids are stored in lower case; clients may send the upper-case form JSON encoders write.
+            conditions.append("entity_id = \(bind: UUID(uuidString: v)?.text ?? v)")
+        }
         if let v = q.action, !v.isEmpty { conditions.append("action = \(bind: v)") }
         if let v = q.from { conditions.append("at >= \(bind: v.description)") }
         if let v = q.to { conditions.append("at < \(bind: v.description + "T99")") }

@@ -32,7 +32,9 @@ public enum Backup {
         try? fm.removeItem(atPath: staging)
         try fm.copyItem(atPath: file, toPath: staging)
         for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: target + suffix) }
-        if fm.fileExists(atPath: target) { _ = try fm.replaceItemAt(URL(fileURLWithPath: target), withItemAt: URL(fileURLWithPath: staging)) }
-        else { try fm.moveItem(atPath: staging, toPath: target) }
+        // rename(2) swaps the file in one step: the database is either the old one or the backup.
+        guard rename(staging, target) == 0 else {
+            throw RenkouError(.unavailable, "restore-failed", Text("无法替换数据库文件 \(target)。", "Could not replace the database file \(target)."))
+        }
     }
 }

@@ -4,7 +4,11 @@ import NIOConcurrencyHelpers
 /// Registers the JSON API's routes and remembers each one, so that a test can hold the OpenAPI
 /// document against the routes actually registered.
 public final class APIRoutes: @unchecked Sendable {
-    public struct Route: Hashable, Sendable { public let method: String; public let path: String }
+    public struct Route: Hashable, Sendable {
+        public let method: String
+        public let path: String
+        public init(method: String, path: String) { self.method = method; self.path = path }
+    }
     private let routes = NIOLockedValueBox<[Route]>([])
     let router: Router<AppContext>
 

@@ -53,7 +53,7 @@ extension RenkouError.Kind {
 extension RenkouError {
     static let badJSON = RenkouError(.invalid, "bad-json", Text("请求体不是有效的 JSON。", "The request body is not valid JSON."))
     static let tooLarge = RenkouError(.payloadTooLarge, "too-large", Text("请求体过大。", "The request body is too large."))
-    static let routeNotFound = RenkouError(.notFound, "not-found", Text("页面不存在。", "This page does not exist."))
+    static let routeNotFound = RenkouError(.notFound, "no-route", Text("页面不存在。", "This page does not exist."))
     static let internalError = RenkouError(.unavailable, "internal", Text("服务器内部错误，请稍后再试。", "Something went wrong on the server; please try again."))
     static let csrf = RenkouError(.forbidden, "csrf", Text("表单已过期，请刷新页面后重试。", "The form has expired; reload the page and try again."))
 }

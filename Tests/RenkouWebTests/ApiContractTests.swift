@@ -1,0 +1,113 @@
+import Foundation
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import RenkouWeb
+import Testing
+
+@Suite struct ApiContractTests {
+    @Test(arguments: TestEngine.all) func badInputGetsProblemDetailsAndWritesNothing(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let token = try await web.token("worker")
+            let auditBefore = try await web.stores.audit.search(AuditQuery(), in: .everything).total
+            let cases: [(body: String, status: Int, code: String, pointers: Set<String>)] = [
+                ("{not json", 422, "bad-json", []),
+                (#"{"name":5,"idNumber":"\#(Fixture.idNumber(1))","unit":"\#(Fixture.communityA1)"}"#, 422, "validation", ["/name"]),
+                (#"{"unit":"\#(Fixture.communityA1)"}"#, 422, "validation", ["/name", "/idNumber"]),
+                (#"{"name":"甲","idNumber":"\#(Fixture.idNumber(1))","unit":"999999"}"#, 422, "validation", ["/unit"]),
+                (#"{"name":"甲","idNumber":"\#(Fixture.idNumber(1))","unit":"\#(Fixture.communityB1)"}"#, 422, "validation", ["/unit"]),
+                (#"{"name":"甲","idNumber":"310114198503120010","unit":"\#(Fixture.communityA1)"}"#, 422, "validation", ["/idNumber"]),
+                (#"{"name":""# + String(repeating: "长", count: 70_000) + #""}"#, 413, "too-large", []),
+            ]
+            for c in cases {
+                let response = try await web.call(.post, "/api/v1/persons", token: token, json: c.body)
+                #expect(response.status.code == c.status, "\(c.code) \(c.pointers)")
+                #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                let problem = try response.jsonObject()
+                #expect(problem["code"] as? String == c.code)
+                let messages = problem["messages"] as? [String: String]
+                #expect(messages?["zh-Hans"]?.isEmpty == false && messages?["en"]?.isEmpty == false)
+                let pointers = Set((problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String })
+                #expect(pointers == c.pointers)
+                for e in problem["errors"] as? [[String: Any]] ?? [] {
+                    let m = e["messages"] as? [String: String]
+                    #expect(m?["zh-Hans"]?.isEmpty == false && m?["en"]?.isEmpty == false)
+                }
+            }
+            #expect(try await web.stores.persons.count(in: .everything) == 0)
+            #expect(try await web.stores.audit.search(AuditQuery(), in: .everything).total == auditBefore)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func tokensAreRequiredAndRevocable(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            #expect(try await web.call(.get, "/api/v1/persons").status == .unauthorized)
+            #expect(try await web.call(.get, "/api/v1/persons", token: "rk_forged").status == .unauthorized)
+            let (token, secret) = try await web.stores.accounts.createToken(username: "worker", label: "t", in: .everything, by: .cli())
+            #expect(try await web.call(.get, "/api/v1/me", token: secret).status == .ok)
+            try await web.stores.accounts.revokeToken(token.id, in: .everything, by: .cli())
+            let revoked = try await web.call(.get, "/api/v1/me", token: secret)
+            #expect(revoked.status == .unauthorized)
+            #expect(revoked.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            // the viewer reads but does not write
+            try await Fixture.account(web.stores, "leader", .viewer, Fixture.district)
+            let viewer = try await web.token("leader")
+            #expect(try await web.call(.get, "/api/v1/persons", token: viewer).status == .ok)
+            let write = try await web.call(.post, "/api/v1/persons", token: viewer, json: #"{"name":"甲","idNumber":"\#(Fixture.idNumber(9))","unit":"\#(Fixture.communityA1)"}"#)
+            #expect(write.status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func readingAPersonIsAuditedAndSearchable(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "bureau", .district, Fixture.district)
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let worker = try await web.token("worker")
+            let created = try await web.call(.post, "/api/v1/persons", token: worker, json: #"{"name":"赵敏","idNumber":"\#(Fixture.idNumber(4))","unit":"\#(Fixture.communityA1)"}"#)
+            let id = try #require(try created.jsonObject()["id"] as? String)
+            #expect(try await web.call(.get, "/api/v1/persons/\(id)", token: worker).status == .ok)
+            let browser = try await web.signIn("worker")
+            #expect(try await browser.get("/persons/\(id)").status == .ok)
+            // the district's audit view shows two reads by the worker, and the worker may not read the audit log
+            let bureau = try await web.token("bureau")
+            let audit = try await web.call(.get, "/api/v1/audit?entity=person&entityId=\(id)&action=read", token: bureau)
+            let items = try audit.jsonObject()["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 2)
+            #expect(items.allSatisfy { $0["username"] as? String == "worker" })
+            #expect(try await web.call(.get, "/api/v1/audit", token: worker).status == .forbidden)
+            // the audit page filters the same way
+            let page = try await (try await web.signIn("bureau")).get("/audit?entity=person&entityId=\(id)&action=read")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("共 2 条"))
+        }
+    }
+
+    @Test func openAPIDocumentMatchesTheRegisteredRoutes() async throws {
+        try await withWeb(.sqlite) { web in
+            let response = try await web.call(.get, "/api/openapi.json")
+            let doc = try response.jsonObject()
+            #expect(doc["openapi"] as? String == "3.1.0")
+            var documented = Set<APIRoutes.Route>()
+            for (path, item) in doc["paths"] as? [String: [String: Any]] ?? [:] {
+                for method in item.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                    documented.insert(APIRoutes.Route(method: method, path: path))
+                }
+            }
+            let registered = Set(web.api.registered)
+            #expect(registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented))")
+            #expect(documented.subtracting(registered).isEmpty, "documented but missing: \(documented.subtracting(registered))")
+            #expect(registered.count >= 10)
+            // every documented route answers with something other than "no such route"
+            let admin = try await Fixture.account(web.stores, "admin", .admin, Fixture.district)
+            let token = try await web.token(admin.username)
+            for route in registered where route.method == "get" {
+                let uri = route.path.replacingOccurrences(of: "{id}", with: UUID().uuidString).replacingOccurrences(of: "{code}", with: Fixture.district)
+                let r = try await web.call(.get, uri, token: token)
+                let code = try r.jsonObject()["code"] as? String
+                #expect(r.status == .ok || code == "not-found", "\(uri) → \(r.status)")
+            }
+        }
+    }
+}

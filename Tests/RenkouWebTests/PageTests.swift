@@ -1,0 +1,113 @@
+import Foundation
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import RenkouWeb
+import Testing
+
+@Suite struct PageTests {
+    @Test(arguments: TestEngine.all) func signInShowsErrorsNextToFieldsAndRequiresCSRF(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            // pages need a session
+            let anonymous = try await web.call(.get, "/units")
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers[.location] == "/login?next=%2Funits")
+            // a wrong password: the login page again, the error next to the password field
+            let wrong = try await web.call(.post, "/login", cookies: "renkou_csrf=x1", form: ["_csrf": "x1", "username": "worker", "password": "nope-nope"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains(#"id="e-password""#))
+            #expect(wrong.text.contains("用户名或密码错误"))
+            #expect(wrong.text.contains(#"value="worker""#))
+            // a form without the CSRF token is refused
+            let noCSRF = try await web.call(.post, "/login", form: ["username": "worker", "password": "password-123"])
+            #expect(noCSRF.status == .forbidden)
+            // sign in, see the start page, sign out
+            let browser = try await web.signIn("worker")
+            let home = try await browser.get("/")
+            #expect(home.status == .ok && home.text.contains("白银路社区"))
+            let out = try await browser.post("/logout", [:])
+            #expect(out.status == .seeOther)
+            #expect(try await browser.get("/").status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func languageSwitchIsRemembered(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let browser = try await web.signIn("worker")
+            #expect(try await browser.get("/").text.contains(#"<html lang="zh-Hans">"#))
+            let switched = try await browser.get("/lang/en?back=%2Funits")
+            #expect(switched.status == .seeOther && switched.headers[.location] == "/units")
+            let lang = try #require(Web.cookie("renkou_lang", in: switched))
+            let english = try await web.call(.get, "/", cookies: browser.cookies + "; renkou_lang=\(lang)")
+            #expect(english.text.contains(#"<html lang="en">"#))
+            #expect(english.text.contains("Workspace") && english.text.contains("Sign out"))
+            // an open redirect is not possible
+            #expect(try await browser.get("/lang/en?back=https%3A%2F%2Fevil.example").headers[.location] == "/")
+        }
+    }
+
+    @Test func errorPagesSpeakBothLanguages() async throws {
+        try await withWeb(.sqlite) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let browser = try await web.signIn("worker")
+            let missing = try await browser.get("/no/such/page")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("页面不存在") && missing.text.contains("This page does not exist"))
+            let api = try await web.call(.get, "/api/v1/nothing")
+            #expect(api.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            #expect(try await web.call(.get, "/healthz").text.contains("\"status\":\"ok\""))
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func adminsManageTheTreeAndAccountsFromThePages(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "admin", .admin, Fixture.district)
+            let browser = try await web.signIn("admin")
+            let tree = try await browser.get("/units/\(Fixture.streetA)")
+            #expect(tree.status == .ok && tree.text.contains("白银路社区") && tree.text.contains("金沙社区"))
+            // a bad community code comes back with the error next to the code field
+            let bad = try await browser.post("/units/\(Fixture.streetA)/children", ["code": "310114002777", "childName": "错社区", "level": "community"])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains(#"id="e-code""#))
+            let good = try await browser.post("/units/\(Fixture.streetA)/children", ["code": "310114001003", "childName": "迎园社区", "level": "community"])
+            #expect(good.status == .seeOther && good.headers[.location] == "/units/310114001003")
+            // rename keeps history on the unit page
+            #expect(try await browser.post("/units/310114001003/rename", ["name": "迎园新社区"]).status == .seeOther)
+            let renamed = try await browser.get("/units/310114001003")
+            #expect(renamed.text.contains("迎园社区 → 迎园新社区"))
+            // an account with a bad unit is refused next to the unit field; a good one is created and can be disabled
+            let badAccount = try await browser.post("/accounts/new", ["username": "new-worker", "role": "community", "unit": "999", "password": "password-123"])
+            #expect(badAccount.status == .unprocessableContent && badAccount.text.contains(#"id="e-unit""#))
+            let created = try await browser.post("/accounts/new", ["username": "new-worker", "role": "community", "unit": "310114001003", "password": "password-123"])
+            #expect(created.status == .seeOther)
+            let account = try #require(try await web.stores.accounts.account(username: "new-worker", in: .everything))
+            #expect(try await browser.post("/accounts/\(account.id.text)/toggle", [:]).status == .seeOther)
+            await #expect(throws: AccountStore.LoginFailure.disabled) {
+                try await web.stores.accounts.authenticate(username: "new-worker", password: "password-123", client: "t")
+            }
+            // non-admins do not get the account pages
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            #expect(try await (try await web.signIn("worker")).get("/accounts").status == .forbidden)
+        }
+    }
+
+    @Test func everyStringATemplateUsesExistsInBothLanguages() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/RenkouWeb/Resources/Templates")
+        let files = FileManager.default.enumerator(atPath: dir.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".mustache") }
+        #expect(files.count >= 10)
+        let pattern = try NSRegularExpression(pattern: #"\{\{[#^/]?t\.([a-z_]+)\}\}"#)
+        var used = Set<String>()
+        for file in files {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                used.insert(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+        }
+        let missing = used.filter { Strings.all[$0] == nil }
+        #expect(missing.isEmpty, "missing strings: \(missing.sorted())")
+        for (key, text) in Strings.all { #expect(!text.zh.isEmpty && !text.en.isEmpty, "\(key)") }
+    }
+}
