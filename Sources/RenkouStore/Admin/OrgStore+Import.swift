@@ -60,7 +60,10 @@ extension OrgStore {
         let counted = report
         let result = try await db.transaction { db in
             var report = counted
-            for unit in toWrite { try await Self.write(unit, engine: engine, env: env, scope: scope, actor: actor, db, report: &report) }
+            // Every unit, by code, loaded once: the rows are checked against it and it grows as they are written.
+            var known: [String: OrgUnit] = [:]
+            for unit in try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u").all().map(Self.decode) { known[unit.code] = unit }
+            for unit in toWrite { try await Self.write(unit, known: &known, env: env, scope: scope, actor: actor, db, report: &report) }
             return report
         }
         return result
@@ -93,13 +96,14 @@ extension OrgStore {
         return ImportedUnit(row: row, code: f[0], name: f[1], level: level, parentCode: f.count > 3 && !f[3].isEmpty ? f[3] : nil)
     }
 
-    private static func write(_ u: ImportedUnit, engine: Engine, env: RenkouCore.Environment, scope: Scope, actor: Actor,
+    private static func write(_ u: ImportedUnit, known: inout [String: OrgUnit], env: RenkouCore.Environment, scope: Scope, actor: Actor,
                               _ db: any SQLDatabase, report: inout ImportReport) async throws {
         func reject(_ column: String, _ value: String, _ reason: Text) { report.reject(row: u.row, column: column, value: value, reason) }
         var parent: OrgUnit?
         let parentCandidates = u.parentCode.map { [$0] } ?? OrgCode.impliedParents(of: u.code)
         for candidate in parentCandidates {
-            if let p = try await unit(code: candidate, in: scope, engine: engine, db) { parent = p; break }
+            let code = candidate.count == 12 && candidate.hasSuffix("000") ? String(candidate.prefix(9)) : candidate
+            if let p = known[code], scope.contains(p.path) { parent = p; break }
         }
         if parent == nil && !parentCandidates.isEmpty && (u.parentCode != nil || u.level > .district) {
             return reject(u.parentCode == nil ? "代码" : "parent", u.parentCode ?? u.code, Text("找不到上级单位。", "The parent unit was not found."))
@@ -112,7 +116,7 @@ extension OrgStore {
         catch let error as RenkouError { return reject("code", u.code, error.fields.first?.message ?? error.message) }
         if u.name.isEmpty { return reject("name", "", Text("名称不能为空。", "The name is empty.")) }
         let now = env.now()
-        if let existing = try await unit(code: code, in: .everything, engine: engine, db) {
+        if let existing = known[code] {
             let same = existing.name == u.name && existing.level == u.level && existing.status == u.status && existing.validFrom == u.validFrom
                 && existing.validTo == u.validTo && existing.replacedBy == u.replacedBy && existing.parentID == parent?.id
             if same { report.unchanged += 1; return }
@@ -124,6 +128,9 @@ extension OrgStore {
                 valid_to = \(bind: u.validTo), replaced_by = \(bind: u.replacedBy), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: existing.id.text)
                 """).run()
             if existing.name != u.name { try await history(db, unit: existing.id, at: now, field: "name", old: existing.name, new: u.name, by: actor.username) }
+            var updated = existing
+            updated.name = u.name; updated.status = u.status; updated.validFrom = u.validFrom; updated.validTo = u.validTo; updated.replacedBy = u.replacedBy
+            known[code] = updated
             try await AuditLog.write(db, at: now, actor: actor, action: .update, entity: "org_unit", entityID: existing.id.text, path: existing.path, before: AuditLog.json(existing))
             report.updated += 1
             return
@@ -132,6 +139,7 @@ extension OrgStore {
                            path: OrgUnit.path(code: code, under: parent?.path), status: u.status,
                            validFrom: u.validFrom, validTo: u.validTo, replacedBy: u.replacedBy)
         try await insert(unit, db, now: now)
+        known[code] = unit
         for former in u.former {
             try await history(db, unit: unit.id, at: now, field: "former-name", old: former, new: u.name, by: actor.username)
         }

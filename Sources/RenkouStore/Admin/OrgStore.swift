@@ -149,7 +149,7 @@ public struct OrgStore: Sendable {
             let now = env.now()
             // Every row that carries a path under the old one moves with the unit.
             for table in ["org_units", "persons"] {
-                try await db.raw("UPDATE \(unsafeRaw: table) SET path = \(bind: newPath) || SUBSTR(path, \(bind: oldPath.count + 1)) WHERE \(engine.startsWith("path", oldPath))").run()
+                try await db.raw("UPDATE \(unsafeRaw: table) SET path = CAST(\(bind: newPath) AS TEXT) || SUBSTR(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)) WHERE \(engine.startsWith("path", oldPath))").run()
             }
             try await db.raw("UPDATE org_units SET parent_id = \(bind: parent.id.text), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()
             let oldParent = oldPath.split(separator: "/").dropLast().last.map(String.init) ?? ""

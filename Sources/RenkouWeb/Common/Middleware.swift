@@ -17,7 +17,8 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.lang = Lang(tag: request.cookies[Self.langCookie]?.value ?? request.headers[.acceptLanguage].flatMap { $0.hasPrefix("en") ? "en" : nil })
+        // zh-Hans unless the person chose English with the switch (remembered in a cookie).
+        context.lang = Lang(tag: request.cookies[Self.langCookie]?.value)
         let csrfCookie = request.cookies[Self.csrfCookie]?.value
         context.csrf = csrfCookie ?? Secrets.random(bytes: 18)
         if let auth = request.headers[.authorization] {

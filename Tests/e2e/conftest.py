@@ -1,0 +1,53 @@
+"""Browser tests: real headless Chromium (Debian's chromium + chromium-driver) driven by Selenium.
+
+scripts/test starts `renkou serve` on a throw-away database with one admin account and passes
+RENKOU_E2E_URL, RENKOU_E2E_USER and RENKOU_E2E_PASSWORD.
+"""
+import os
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+BASE = os.environ.get("RENKOU_E2E_URL", "http://127.0.0.1:18080")
+USER = os.environ.get("RENKOU_E2E_USER", "e2eadmin")
+PASSWORD = os.environ.get("RENKOU_E2E_PASSWORD", "e2e-password-1")
+SHOTS = os.environ.get("RENKOU_E2E_SHOTS")  # a folder to keep screenshots in, when set
+
+
+def make_driver(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver(1280, 900)
+    driver.implicitly_wait(3)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone():
+    driver = make_driver(390, 844)
+    driver.implicitly_wait(3)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def sign_in(driver, user=USER, password=PASSWORD):
+    driver.get(BASE + "/login")
+    driver.find_element("id", "f-username").send_keys(user)
+    driver.find_element("id", "f-password").send_keys(password)
+    driver.find_element("id", "login-submit").click()
