@@ -93,6 +93,47 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all) func healthzAnswersOnlyWhenTheDatabaseDoes(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            #expect(try await web.call(.get, "/healthz").status == .ok)
+            await web.stores.db.close()
+            let down = try await web.call(.get, "/healthz")
+            #expect(down.status == .serviceUnavailable)
+            #expect(try down.jsonObject()["code"] as? String == "db-down")
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func passwordChangeChecksTheCurrentPassword(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let browser = try await web.signIn("worker")
+            let wrong = try await browser.post("/password", ["currentPassword": "not-it", "newPassword": "new-password-1"])
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains(#"id="e-currentPassword""#))
+            let short = try await browser.post("/password", ["currentPassword": "password-123", "newPassword": "short"])
+            #expect(short.text.contains(#"id="e-newPassword""#))
+            #expect(try await browser.post("/password", ["currentPassword": "password-123", "newPassword": "new-password-1"]).status == .ok)
+            _ = try await web.signIn("worker", password: "new-password-1")
+            await #expect(throws: (any Error).self) { try await web.signIn("worker", password: "password-123") }
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func tokensAreCreatedShownOnceAndRevokedFromThePage(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "admin", .admin, Fixture.district)
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let browser = try await web.signIn("admin")
+            let created = try await browser.post("/tokens", ["user": "worker", "label": "etl"])
+            let secret = try #require(created.text.range(of: #"rk_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(created.text[$0]) })
+            #expect(try await web.call(.get, "/api/v1/me", token: secret).status == .ok)
+            // the list shows the prefix only, never the secret again
+            let list = try await browser.get("/tokens")
+            #expect(!list.text.contains(secret) && list.text.contains(String(secret.prefix(10))))
+            let token = try #require(try await web.stores.accounts.tokens(in: .everything).first)
+            #expect(try await browser.post("/tokens/\(token.id.text)/revoke", [:]).status == .seeOther)
+            #expect(try await web.call(.get, "/api/v1/me", token: secret).status == .unauthorized)
+        }
+    }
+
     @Test func everyStringATemplateUsesExistsInBothLanguages() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/RenkouWeb/Resources/Templates")

@@ -13,6 +13,7 @@ public final class Database: Sendable {
     public let url: String
     let logger: Logger
     private let backend: Backend
+    private let closed = ClosedFlag()
 
     private enum Backend: @unchecked Sendable {
         case sqlite(SQLiteConnection, AsyncLock)
@@ -79,7 +80,8 @@ public final class Database: Sendable {
 
     /// True when the database answers a trivial query.
     public func ping() async -> Bool {
-        (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1
+        guard !closed.isSet else { return false }
+        return (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1
     }
 
     /// The configured size of the connection pool (1 for SQLite), for the metrics page.
@@ -90,7 +92,9 @@ public final class Database: Sendable {
         }
     }
 
+    /// Closes the connection or pool; later calls do nothing.
     public func close() async {
+        guard closed.set() else { return }
         switch backend {
         case .sqlite(let connection, _): try? await connection.close()
         case .postgres(let pool): try? await pool.shutdownAsync()
@@ -107,4 +111,13 @@ public enum RenkouStoreError: Error, CustomStringConvertible {
         case .notSQLite: "this command works on SQLite databases only; for PostgreSQL use pg_dump and pg_restore"
         }
     }
+}
+
+/// Remembers that the database was closed, so that closing twice is harmless.
+private final class ClosedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    /// Sets the flag; true if this call was the one that set it.
+    func set() -> Bool { lock.lock(); defer { lock.unlock() }; if value { return false }; value = true; return true }
 }
