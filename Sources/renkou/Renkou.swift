@@ -64,14 +64,19 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct IDCheck: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "idcheck", abstract: "Check citizen ID numbers; prints one JSON object per line.")
+    static let configuration = CommandConfiguration(
+        commandName: "idcheck",
+        abstract: "Check citizen ID numbers; prints one JSON object per line. Address codes are looked up in the database's code table when one was imported.")
+    @OptionGroup var db: DatabaseOptions
     @Argument var numbers: [String]
     func run() async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for number in numbers {
-            let check = CitizenID.check(number, today: Day(Date()))
-            print(String(data: try encoder.encode(check), encoding: .utf8)!)
+        try await withStores(db) { stores in
+            for number in numbers {
+                let check = try await stores.orgs.checkIDNumber(number, today: Day(Date()))
+                print(String(data: try encoder.encode(check), encoding: .utf8)!)
+            }
         }
     }
 }

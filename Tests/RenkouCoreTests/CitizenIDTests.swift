@@ -46,9 +46,15 @@ import Testing
 
     @Test func addressCodeNewerThanBirthIsOnlyAWarning() {
         let n = "11011519800101" + "001"
-        let check = CitizenID.check(n + String(CitizenID.checkCharacter(n)!), today: today) { _ in ("大兴区", 2001) }
+        let check = CitizenID.check(n + String(CitizenID.checkCharacter(n)!), today: today) { _ in AreaCode(name: "大兴区", since: 2001) }
         #expect(check.valid)
+        #expect(check.addressName == "大兴区")
         #expect(check.warnings.map(\.code) == ["id-address-later"])
+        // a code the table does not know is a warning too, never an error
+        let unknown = CitizenID.check(n + String(CitizenID.checkCharacter(n)!), today: today) { _ in nil }
+        #expect(unknown.valid && unknown.warnings.map(\.code) == ["id-address-unknown"])
+        // without a table, no address warning at all
+        #expect(CitizenID.check(n + String(CitizenID.checkCharacter(n)!), today: today).warnings.isEmpty)
     }
 
     @Test func masking() {

@@ -5,9 +5,6 @@ import RenkouTestSupport
 import Testing
 
 @Suite struct OrgStoreTests {
-    static let areaCodes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/areacodes.csv").path
-
     @Test(arguments: TestEngine.all) func treeWithCountsAndPaths(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             // setup
@@ -72,8 +69,8 @@ import Testing
     @Test(arguments: TestEngine.all) func areaCodesImportKeepsHistoryAndIsIdempotent(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             // act
-            let first = try await stores.orgs.importFile(at: Self.areaCodes, in: .everything, by: .cli())
-            let second = try await stores.orgs.importFile(at: Self.areaCodes, in: .everything, by: .cli())
+            let first = try await stores.orgs.importFile(at: Fixture.areaCodes, in: .everything, by: .cli())
+            let second = try await stores.orgs.importFile(at: Fixture.areaCodes, in: .everything, by: .cli())
             // assert: every row accounted for, both times; the second import changes nothing
             #expect(first.read == 6823)
             #expect(first.imported + first.updated + first.unchanged + first.rejected == first.read)
@@ -81,7 +78,7 @@ import Testing
             #expect(second.read == first.read)
             #expect(second.imported == 0 && second.updated == 0 && second.rejected == 0)
             #expect(second.unchanged == second.read)
-            // 362324 (丰城县…): abandoned long ago, still there for old ID numbers, with its replacement
+            // 362324 (铅山县 in the table): abandoned in 2000, still there for old ID numbers, with its replacement
             let old = try #require(try await stores.orgs.unit(code: "362324", in: .everything))
             #expect(old.status == "abandoned")
             #expect(old.replacedBy == "361124")

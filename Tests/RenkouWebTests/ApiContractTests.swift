@@ -111,3 +111,38 @@ import Testing
         }
     }
 }
+
+@Suite struct IDNumberAPITests {
+    @Test(arguments: TestEngine.all) func idNumbersAreCheckedAgainstTheLoadedCodeTable(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let token = try await web.token("worker")
+            // before a code table is loaded: no address warnings
+            let plain = try await web.call(.get, "/api/v1/id-numbers/11010519491231002X", token: token).jsonObject()
+            #expect(plain["valid"] as? Bool == true)
+            #expect((plain["warnings"] as? [Any])?.isEmpty == true)
+            // load the table
+            let report = try await web.stores.orgs.importFile(at: Fixture.areaCodes, in: .everything, by: .cli())
+            #expect(report.rejected == 0)
+            let known = try await web.call(.get, "/api/v1/id-numbers/11010519491231002X", token: token).jsonObject()
+            #expect(known["addressName"] as? String == "朝阳区")
+            #expect(known["birthDate"] as? String == "1949-12-31" && known["sex"] as? Int == 2)
+            // 362324 was abandoned in 2000 but still stands in real numbers: valid, named, no error
+            let old = "36232419700101001"
+            let oldCheck = try await web.call(.get, "/api/v1/id-numbers/\(old)\(CitizenID.checkCharacter(old)!)", token: token).jsonObject()
+            #expect(oldCheck["valid"] as? Bool == true && oldCheck["addressName"] as? String == "铅山县")
+            // a 15-digit number is upgraded; a code the table lacks only warns; a bad check character is an error
+            let fifteen = try await web.call(.get, "/api/v1/id-numbers/110105491231002", token: token).jsonObject()
+            #expect(fifteen["normalized"] as? String == "11010519491231002X")
+            let unknownBase = "99999919800101001"
+            let unknown = try await web.call(.get, "/api/v1/id-numbers/\(unknownBase)\(CitizenID.checkCharacter(unknownBase)!)", token: token).jsonObject()
+            #expect(unknown["valid"] as? Bool == true)
+            #expect(((unknown["warnings"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String } == ["id-address-unknown"])
+            let wrong = try await web.call(.get, "/api/v1/id-numbers/110105194912310021", token: token).jsonObject()
+            #expect(wrong["valid"] as? Bool == false)
+            #expect(((wrong["errors"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String } == ["id-checksum"])
+            // it needs an account like every API call
+            #expect(try await web.call(.get, "/api/v1/id-numbers/11010519491231002X").status == .unauthorized)
+        }
+    }
+}

@@ -60,6 +60,10 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
 
 /// The small tree most tests use: district 310114 with two streets, two communities each, one grid.
 public enum Fixture {
+    /// The historical GB/T 2260 table in ../shared/reference (read at run time, never copied here).
+    public static let areaCodes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/areacodes.csv").path
+
     public static let district = "310114"
     public static let streetA = "310114001", streetB = "310114002"
     public static let communityA1 = "310114001001", communityA2 = "310114001002"

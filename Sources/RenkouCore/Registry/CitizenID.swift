@@ -15,6 +15,14 @@ public struct CitizenIDCheck: Sendable, Codable, Equatable {
     public var errors: [FieldError]
 }
 
+/// What the loaded code table (GB/T 2260) knows of an address code.
+public struct AreaCode: Sendable, Equatable {
+    public var name: String
+    /// The year the code came into use, when known.
+    public var since: Int?
+    public init(name: String, since: Int?) { self.name = name; self.since = since }
+}
+
 public enum CitizenID {
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkChars: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
@@ -43,8 +51,10 @@ public enum CitizenID {
         return s
     }
 
-    /// Checks a number. `today` bounds the birth date; `addressName` looks up the code table.
-    public static func check(_ raw: String, today: Day, addressName: (String) -> (name: String, since: Int?)? = { _ in nil }) -> CitizenIDCheck {
+    /// Checks a number. `today` bounds the birth date. `codeTable` looks an address code up in the
+    /// loaded GB/T 2260 table; without a table no address warning is given. Address problems only
+    /// warn: real ID numbers keep codes abandoned long ago.
+    public static func check(_ raw: String, today: Day, codeTable: ((String) -> AreaCode?)? = nil) -> CitizenIDCheck {
         let n = normalize(raw)
         var result = CitizenIDCheck(input: raw, valid: false, normalized: nil, birthDate: nil, sex: nil,
                                     addressCode: nil, addressName: nil, warnings: [], errors: [])
@@ -72,10 +82,14 @@ public enum CitizenID {
         if let expected = checkCharacter(String(body)), expected != last {
             err("id-checksum", "身份号码校验位应为 \(expected)，实为 \(last)。", "The check character should be \(expected), not \(last).")
         }
-        if let entry = addressName(address) {
-            result.addressName = entry.name
-            if let since = entry.since, since > y {
-                result.warnings.append(FieldError("/idNumber", "id-address-later", Text("地址码 \(address) 于 \(since) 年启用，晚于出生年份。", "Address code \(address) came into use in \(since), after the birth year.")))
+        if let codeTable {
+            if let entry = codeTable(address) {
+                result.addressName = entry.name
+                if let since = entry.since, since > y {
+                    result.warnings.append(FieldError("/idNumber", "id-address-later", Text("地址码 \(address) 于 \(since) 年启用，晚于出生年份。", "Address code \(address) came into use in \(since), after the birth year.")))
+                }
+            } else {
+                result.warnings.append(FieldError("/idNumber", "id-address-unknown", Text("地址码 \(address) 不在已载入的行政区划代码表中。", "Address code \(address) is not in the loaded code table.")))
             }
         }
         result.valid = result.errors.isEmpty

@@ -187,3 +187,29 @@ public struct OrgStore: Sendable {
         }
     }
 }
+
+extension OrgStore {
+    /// The code table's entry for a 6-digit address code (name and first year of use), or nil when the
+    /// table does not have it.
+    public func areaCode(_ code: String) async throws -> AreaCode? {
+        try await db.read { db in
+            guard let r = try await db.raw("SELECT name, valid_from FROM org_units WHERE code = \(bind: code) AND level IN ('province', 'city', 'district')").first() else { return nil }
+            return AreaCode(name: try r.decode(column: "name", as: String.self), since: try r.decode(column: "valid_from", as: String?.self).flatMap { Int($0.prefix(4)) })
+        }
+    }
+
+    /// Whether a GB/T 2260 code table has been imported: only that import gives units a first year of use.
+    public func hasCodeTable() async throws -> Bool {
+        try await db.read { db in
+            try await db.raw("SELECT 1 AS one FROM org_units WHERE valid_from IS NOT NULL LIMIT 1").first() != nil
+        }
+    }
+
+    /// Checks a citizen ID number against the loaded code table.
+    public func checkIDNumber(_ raw: String, today: Day) async throws -> CitizenIDCheck {
+        let normalized = CitizenID.normalize(raw)
+        guard normalized.count >= 6, try await hasCodeTable() else { return CitizenID.check(raw, today: today) }
+        let entry = try await areaCode(String(normalized.prefix(6)))
+        return CitizenID.check(raw, today: today) { _ in entry }
+    }
+}

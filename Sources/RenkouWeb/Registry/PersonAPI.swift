@@ -26,6 +26,11 @@ enum PersonAPI {
             response.headers[.location] = "/api/v1/persons/\(person.id.text)"
             return response
         }
+        api.on(.get, "/api/v1/id-numbers/{number}") { _, context in
+            _ = try context.requireAccount()
+            let number = try context.parameters.require("number")
+            return try JSON.response(try await deps.stores.orgs.checkIDNumber(number, today: Day(deps.stores.env.now())))
+        }
         api.on(.get, "/api/v1/persons/{id}") { _, context in
             let account = try context.requireAccount()
             return try JSON.response(try await deps.stores.persons.read(try id(context), in: account.scope, by: context.actor))
