@@ -1,11 +1,11 @@
 import Foundation
 
-/// A person in the registry. The registry module extends this minimal record; every other module
-/// refers to a person by id.
+/// A person in the registry (全员人口). Every other module refers to a person by id.
 public struct Person: Sendable, Codable, Equatable, Identifiable {
     public var id: UUID
     public var name: String
     public var idNumber: String
+    /// The residence unit (community or grid) that owns the record.
     public var unitID: UUID
     public var unitCode: String
     public var unitName: String
@@ -13,64 +13,55 @@ public struct Person: Sendable, Codable, Equatable, Identifiable {
     public var path: String
     public var createdAt: String
     public var updatedAt: String
+    /// GB/T 2261.1 code: 1 male, 2 female, 0 unknown, 9 unstated.
+    public var sex: String = "0"
+    public var birthDate: String?
+    /// GB 3304 two-digit code.
+    public var ethnicGroup: String?
+    public var education: String?
+    public var occupation: String?
+    /// 户口性质: agricultural, non-agricultural, resident.
+    public var hukouType: String?
+    /// GB/T 2260 code and address of the hukou (户籍地).
+    public var hukouRegion: String?
+    public var hukouAddress: String?
+    /// 现居住地址.
+    public var address: String?
+    public var building: String?
+    public var room: String?
+    public var phone: String?
+    /// GB/T 2261.2 code.
+    public var maritalStatus: String?
+    public var firstMarriageDate: String?
+    /// active, moved-away, deceased.
+    public var status: String = "active"
+    /// registered, inflow, outflow, separated.
+    public var category: String = "registered"
+    /// Data-quality flags on the record, such as `id-checksum` for a confirmed wrong check character.
+    public var flags: [String] = []
 
     public init(id: UUID, name: String, idNumber: String, unitID: UUID, unitCode: String, unitName: String,
                 path: String, createdAt: String, updatedAt: String) {
         self.id = id; self.name = name; self.idNumber = idNumber; self.unitID = unitID; self.unitCode = unitCode
         self.unitName = unitName; self.path = path; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
-}
 
-/// What a user submits to create or correct a person. Absent fields are left as they are on a correction.
-public struct PersonInput: Sendable, Codable, Equatable {
-    public var name: String?
-    public var idNumber: String?
-    public var unit: String?
-    public init(name: String? = nil, idNumber: String? = nil, unit: String? = nil) {
-        self.name = name; self.idNumber = idNumber; self.unit = unit
+    /// Age in whole years on a day; nil without a birth date.
+    public func age(on day: Day) -> Int? {
+        guard let birth = birthDate.flatMap(Day.init) else { return nil }
+        var age = day.year - birth.year
+        if (day.month, day.day) < (birth.month, birth.day) { age -= 1 }
+        return age
     }
 
-    /// Checks the values a user typed; `creating` makes every field required.
-    public func validated(creating: Bool, today: Day) throws -> PersonInput {
-        var errors = FieldErrors()
-        var out = self
-        if creating || name != nil {
-            errors.required("/name", name)
-            let trimmed = (name ?? "").trimmingCharacters(in: .whitespaces)
-            if trimmed.count > 50 { errors.add("/name", "name-long", "姓名不能超过 50 个字。", "A name has at most 50 characters.") }
-            out.name = trimmed
-        }
-        if creating || idNumber != nil {
-            errors.required("/idNumber", idNumber)
-            if let raw = idNumber, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-                let check = CitizenID.check(raw, today: today)
-                for e in check.errors { errors.add(e.pointer, e.code, e.message.zh, e.message.en) }
-                out.idNumber = check.normalized ?? raw
-            }
-        }
-        if creating || unit != nil {
-            errors.required("/unit", unit)
-            out.unit = unit?.trimmingCharacters(in: .whitespaces)
-        }
-        try errors.throwIfAny()
-        return out
+    /// 育龄妇女: a woman aged 15–49. Derived, never typed.
+    public func isWomanOfReproductiveAge(on day: Day) -> Bool {
+        guard sex == "2", let age = age(on: day) else { return false }
+        return (15...49).contains(age)
     }
-}
 
-/// Masking for public pages: names as 张*明, ID numbers as 3101**********1234.
-public enum Mask {
-    public static func name(_ name: String) -> String {
-        let chars = Array(name)
-        switch chars.count {
-        case 0: return ""
-        case 1: return "*"
-        case 2: return String(chars[0]) + "*"
-        default: return String(chars[0]) + String(repeating: "*", count: chars.count - 2) + String(chars[chars.count - 1])
-        }
-    }
-    public static func idNumber(_ id: String) -> String {
-        let chars = Array(id)
-        guard chars.count > 8 else { return String(repeating: "*", count: chars.count) }
-        return String(chars.prefix(4)) + String(repeating: "*", count: chars.count - 8) + String(chars.suffix(4))
+    /// 已婚育龄妇女: a woman of reproductive age whose marital status is one of the married codes (2x).
+    public func isMarriedWomanOfReproductiveAge(on day: Day) -> Bool {
+        isWomanOfReproductiveAge(on: day) && (maritalStatus?.hasPrefix("2") ?? false)
     }
 }

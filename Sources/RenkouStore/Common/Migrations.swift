@@ -16,6 +16,7 @@ enum Migrations {
         Migration002Accounts.migration,
         Migration003Audit.migration,
         Migration004Persons.migration,
+        Migration005PersonDetails.migration,
     ]
 }
 

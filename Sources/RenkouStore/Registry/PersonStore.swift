@@ -8,14 +8,49 @@ public struct PersonStore: Sendable {
     let env: RenkouCore.Environment
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
-    static let columns = "p.id, p.name, p.id_number, p.unit_id, p.path, p.created_at, p.updated_at, u.code AS unit_code, u.name AS unit_name"
+    /// The detail columns, in the order of `Person`'s optional text fields.
+    nonisolated(unsafe) static let details: [(column: String, key: WritableKeyPath<Person, String?>)] = [
+        ("birth_date", \.birthDate), ("ethnic_group", \.ethnicGroup), ("education", \.education), ("occupation", \.occupation),
+        ("hukou_type", \.hukouType), ("hukou_region", \.hukouRegion), ("hukou_address", \.hukouAddress), ("address", \.address),
+        ("building", \.building), ("room", \.room), ("phone", \.phone), ("marital_status", \.maritalStatus),
+        ("first_marriage_date", \.firstMarriageDate),
+    ]
+
+    static let columns = "p.id, p.name, p.id_number, p.unit_id, p.path, p.created_at, p.updated_at, u.code AS unit_code, u.name AS unit_name, "
+        + "p.sex, p.status, p.category, p.flags, " + details.map { "p.\($0.column)" }.joined(separator: ", ")
 
     static func decode(_ r: any SQLRow) throws -> Person {
-        Person(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
-               idNumber: try r.decode(column: "id_number", as: String.self), unitID: UUID(uuidString: try r.decode(column: "unit_id", as: String.self))!,
-               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
-               path: try r.decode(column: "path", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self),
-               updatedAt: try r.decode(column: "updated_at", as: String.self))
+        var p = Person(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
+                       idNumber: try r.decode(column: "id_number", as: String.self), unitID: UUID(uuidString: try r.decode(column: "unit_id", as: String.self))!,
+                       unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+                       path: try r.decode(column: "path", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self),
+                       updatedAt: try r.decode(column: "updated_at", as: String.self))
+        p.sex = try r.decode(column: "sex", as: String.self)
+        p.status = try r.decode(column: "status", as: String.self)
+        p.category = try r.decode(column: "category", as: String.self)
+        p.flags = try r.decode(column: "flags", as: String.self).split(separator: ",").map(String.init)
+        for d in details { p[keyPath: d.key] = try r.decode(column: d.column, as: String?.self) }
+        return p
+    }
+
+    /// Every stored field but id and created_at, as (column, value) pairs: one list for INSERT and UPDATE.
+    static func values(_ p: Person) -> [(String, SQLQueryString)] {
+        [("name", "\(bind: p.name)"), ("id_number", "\(bind: p.idNumber)"), ("unit_id", "\(bind: p.unitID.text)"), ("path", "\(bind: p.path)"),
+         ("updated_at", "\(bind: p.updatedAt)"), ("sex", "\(bind: p.sex)"), ("status", "\(bind: p.status)"), ("category", "\(bind: p.category)"),
+         ("flags", "\(bind: p.flags.joined(separator: ","))")]
+            + details.map { ($0.column, "\(bind: p[keyPath: $0.key])") }
+    }
+
+    static func insert(_ p: Person, _ db: any SQLDatabase) async throws {
+        let v = values(p)
+        let columns = v.map(\.0).joined(separator: ", ")
+        let binds = v.map(\.1).joined(separator: ", ")
+        try await db.raw("INSERT INTO persons (id, created_at, \(unsafeRaw: columns)) VALUES (\(bind: p.id.text), \(bind: p.createdAt), \(binds))").run()
+    }
+
+    static func update(_ p: Person, _ db: any SQLDatabase) async throws {
+        let set = values(p).map { "\(unsafeRaw: $0.0) = \($0.1)" as SQLQueryString }.joined(separator: ", ")
+        try await db.raw("UPDATE persons SET \(set) WHERE id = \(bind: p.id.text)").run()
     }
 
     static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
@@ -27,18 +62,16 @@ public struct PersonStore: Sendable {
     /// names the existing record; one outside says only that it is registered in another area.
     @discardableResult
     public func create(_ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
-        let input = try raw.validated(creating: true, today: Day(env.now()))
+        let (input, flags) = try raw.validated(creating: true, today: Day(env.now()))
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
             let unit = try await Self.requireUnit(input.unit!, scope: scope, engine: engine, db)
             try await Self.checkUnique(input.idNumber!, except: nil, scope: scope, engine: engine, db)
             let now = Timestamp.string(env.now())
-            let person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
-                                unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now)
-            try await db.raw("""
-                INSERT INTO persons (id, name, id_number, unit_id, path, created_at, updated_at)
-                VALUES (\(bind: person.id.text), \(bind: person.name), \(bind: person.idNumber), \(bind: unit.id.text), \(bind: unit.path), \(bind: now), \(bind: now))
-                """).run()
+            var person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
+                                unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now).applying(input)
+            person.flags = flags
+            try await Self.insert(person, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
             return person
         }
@@ -102,15 +135,14 @@ public struct PersonStore: Sendable {
     /// Corrects a record of the scope. The old values stay in the audit row's before column.
     @discardableResult
     public func update(_ id: UUID, _ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
-        let input = try raw.validated(creating: false, today: Day(env.now()))
+        let (input, flags) = try raw.validated(creating: false, today: Day(env.now()))
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
-            var after = before
-            if let name = input.name { after.name = name }
+            var after = before.applying(input)
             if let idNumber = input.idNumber, idNumber != before.idNumber {
                 try await Self.checkUnique(idNumber, except: id, scope: scope, engine: engine, db)
-                after.idNumber = idNumber
+                after.flags = before.flags.filter { $0 != "id-checksum" } + flags
             }
             if let code = input.unit, code != before.unitCode {
                 let unit = try await Self.requireUnit(code, scope: scope, engine: engine, db)
@@ -118,10 +150,7 @@ public struct PersonStore: Sendable {
             }
             guard after != before else { return before }
             after.updatedAt = Timestamp.string(env.now())
-            try await db.raw("""
-                UPDATE persons SET name = \(bind: after.name), id_number = \(bind: after.idNumber), unit_id = \(bind: after.unitID.text),
-                path = \(bind: after.path), updated_at = \(bind: after.updatedAt) WHERE id = \(bind: id.text)
-                """).run()
+            try await Self.update(after, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: id.text, path: after.path,
                                      before: AuditLog.json(before), after: AuditLog.json(after))
             return after
