@@ -134,6 +134,30 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all) func registeringAPersonFromThePage(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let browser = try await web.signIn("worker")
+            let form = try await browser.get("/persons/new")
+            #expect(form.text.contains(#"name="ethnicGroup""#) && form.text.contains("基诺族") && form.text.contains(#"value="310114001001-01""#))
+            // a wrong check character: refused, the error next to the ID field, the values kept
+            let good = Fixture.idNumber(4, birth: "19920310")
+            let bad = String(good.dropLast()) + (good.last == "0" ? "1" : "0")
+            let fields = ["name": "刘丹", "idNumber": bad, "unit": Fixture.gridA1, "maritalStatus": "21", "ethnicGroup": "01", "phone": "13912345678"]
+            let refused = try await browser.post("/persons/new", fields)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains(#"id="e-idNumber""#) && refused.text.contains(#"value="13912345678""#))
+            // with a reason it is saved, flagged, and birth date and sex follow the number
+            var confirmed = fields; confirmed["idConfirmReason"] = "已核对原件"
+            let saved = try await browser.post("/persons/new", confirmed)
+            #expect(saved.status == .seeOther)
+            let page = try await browser.get(try #require(saved.headers[.location]))
+            #expect(page.text.contains("1992-03-10") && page.text.contains("<dd>女</dd>") && page.text.contains("初婚"))
+            #expect(page.text.contains("身份号码校验位错误（已确认）"))
+            #expect(page.text.contains("育龄妇女") && page.text.contains("是（已婚）"))
+        }
+    }
+
     @Test func everyStringATemplateUsesExistsInBothLanguages() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/RenkouWeb/Resources/Templates")

@@ -7,23 +7,75 @@ import RenkouStore
 enum PersonPages {
     struct Row { let name: String; let idNumber: String; let unit: String; let updatedAt: String; let href: String }
 
-    static func fields(_ form: [String: String], units: [OrgUnit], lang: Lang) -> [FormField] {
-        let selected = form["unit"] ?? ""
-        return [
-            FormField(name: "name", label: Text("姓名", "Name")(lang), value: form["name"] ?? "", required: true),
-            FormField(name: "idNumber", label: Text("公民身份号码", "Citizen ID number")(lang), value: form["idNumber"] ?? "", required: true,
-                      hint: Text("18 位；15 位旧号码将自动升级。", "18 characters; old 15-digit numbers are upgraded.")(lang)),
-            FormField(name: "unit", label: Text("所属单位", "Unit")(lang), value: selected, required: true,
-                      options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)] +
-                        units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
-        ]
+    /// A select over a code table, with an empty first choice.
+    static func select(_ name: String, _ label: Text, _ table: [Codes.Entry], _ form: [String: String], empty: Text, lang: Lang) -> FormField {
+        let selected = form[name] ?? ""
+        return FormField(name: name, label: label(lang), value: selected,
+                         options: [FormField.Option(value: "", label: empty(lang), selected: selected.isEmpty)]
+                            + table.map { FormField.Option(value: $0.code, label: "\($0.label(lang))", selected: $0.code == selected) })
     }
 
-    static func formPage(_ heading: Text, action: String, form: [String: String], error: RenkouError?, deps: AppDeps, account: Account,
+    static func fields(_ form: [String: String], units: [OrgUnit], editing: Bool, lang: Lang) -> [FormField] {
+        let selected = form["unit"] ?? ""
+        let none = Text("未填", "Not given")
+        func text(_ name: String, _ label: Text, type: String = "text", hint: Text? = nil) -> FormField {
+            FormField(name: name, label: label(lang), value: form[name] ?? "", type: type, hint: hint?(lang))
+        }
+        var fields = [
+            FormField(name: "name", label: Text("姓名", "Name")(lang), value: form["name"] ?? "", required: true),
+            FormField(name: "idNumber", label: Text("公民身份号码", "Citizen ID number")(lang), value: form["idNumber"] ?? "", required: true,
+                      hint: Text("18 位；15 位旧号码自动升级；出生日期和性别按号码填写。", "18 characters; old 15-digit numbers are upgraded; birth date and sex follow the number.")(lang)),
+            text("idConfirmReason", Text("校验位确认理由", "Reason to keep a wrong check character"),
+                 hint: Text("仅当号码校验位错误但与证件原件一致时填写。", "Only when the check character is wrong but the number matches the card.")),
+            select("sex", Text("性别", "Sex"), Codes.sex, form, empty: Text("按身份号码", "From the ID number"), lang: lang),
+            text("birthDate", Text("出生日期", "Birth date"), type: "date"),
+            select("ethnicGroup", Text("民族", "Ethnic group"), Codes.ethnicGroup, form, empty: none, lang: lang),
+            FormField(name: "unit", label: Text("居住单位（社区或网格）", "Residence unit (community or grid)")(lang), value: selected, required: true,
+                      options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)] +
+                        units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
+            text("address", Text("现居住地址", "Current address")), text("building", Text("楼栋", "Building")), text("room", Text("房号", "Room")),
+            text("phone", Text("联系电话", "Phone"), type: "tel"),
+            select("hukouType", Text("户口性质", "Hukou type"), Codes.hukouType, form, empty: none, lang: lang),
+            text("hukouRegion", Text("户籍地代码", "Hukou region code"), hint: Text("6 位行政区划代码", "6-digit GB/T 2260 code")),
+            text("hukouAddress", Text("户籍地址", "Hukou address")),
+            select("category", Text("人口类别", "Population category"), Codes.category, form, empty: Text("户籍人口", "Registered resident"), lang: lang),
+            select("maritalStatus", Text("婚姻状况", "Marital status"), Codes.maritalStatus, form, empty: none, lang: lang),
+            text("firstMarriageDate", Text("初婚日期", "First marriage date"), type: "date"),
+            text("education", Text("文化程度", "Education")), text("occupation", Text("职业", "Occupation")),
+        ]
+        if editing { fields.append(select("status", Text("人员状态", "Status"), Codes.status, form, empty: Text("在册", "Active"), lang: lang)) }
+        return fields
+    }
+
+    /// The form as the store's input: on a new record empty means "not given", on a correction it clears the field.
+    static func input(_ form: Form, editing: Bool) -> PersonInput {
+        func v(_ key: String) -> String? { editing ? (form.values[key] ?? "").trimmingCharacters(in: .whitespaces) : form[key] }
+        var input = PersonInput(name: v("name"), idNumber: v("idNumber"), unit: v("unit"))
+        input.idConfirmReason = form["idConfirmReason"]
+        input.sex = form["sex"]; input.status = form["status"]; input.category = form["category"]
+        input.birthDate = v("birthDate"); input.ethnicGroup = v("ethnicGroup"); input.education = v("education")
+        input.occupation = v("occupation"); input.hukouType = v("hukouType"); input.hukouRegion = v("hukouRegion")
+        input.hukouAddress = v("hukouAddress"); input.address = v("address"); input.building = v("building"); input.room = v("room")
+        input.phone = v("phone"); input.maritalStatus = v("maritalStatus"); input.firstMarriageDate = v("firstMarriageDate")
+        return input
+    }
+
+    /// The form values of an existing record, for the correction form.
+    static func formValues(_ p: Person) -> [String: String] {
+        var values: [String: String] = ["name": p.name, "idNumber": p.idNumber, "unit": p.unitCode, "sex": p.sex, "status": p.status, "category": p.category]
+        let optional: [(String, String?)] = [("birthDate", p.birthDate), ("ethnicGroup", p.ethnicGroup), ("education", p.education),
+            ("occupation", p.occupation), ("hukouType", p.hukouType), ("hukouRegion", p.hukouRegion), ("hukouAddress", p.hukouAddress),
+            ("address", p.address), ("building", p.building), ("room", p.room), ("phone", p.phone), ("maritalStatus", p.maritalStatus),
+            ("firstMarriageDate", p.firstMarriageDate)]
+        for (k, v) in optional { if let v { values[k] = v } }
+        return values
+    }
+
+    static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, error: RenkouError?, deps: AppDeps, account: Account,
                          request: Request, context: AppContext) async throws -> Response {
-        let units = try await deps.stores.orgs.list(levels: [.district, .street, .community, .grid], in: account.scope)
+        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
         var model: [String: Any] = ["heading": heading(context.lang), "action": action,
-                                    "fields": FormField.attach(error?.fields ?? [], to: fields(form, units: units, lang: context.lang), lang: context.lang)]
+                                    "fields": FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: context.lang), lang: context.lang)]
         if let error {
             model["message"] = error.message(context.lang)
             if let code = error.fields.first?.code, code.hasPrefix("id-number-taken:"), let id = UUID(uuidString: String(code.dropFirst("id-number-taken:".count))) {
@@ -32,6 +84,33 @@ enum PersonPages {
         }
         return deps.renderer.html("registry/person_form", title: heading, model: model, context: context, request: request,
                                   status: error.map { $0.kind.status } ?? .ok)
+    }
+
+    struct Detail { let label: String; let value: String }
+
+    /// The facts of the detail page, derived values included; absent facts are left out.
+    static func details(_ p: Person, today: Day, lang: Lang) -> [Detail] {
+        let none = Text("—", "—")(lang)
+        var rows: [(Text, String?)] = [
+            (Text("性别", "Sex"), Codes.label(Codes.sex, p.sex)?(lang)),
+            (Text("出生日期", "Birth date"), p.birthDate),
+            (Text("年龄", "Age"), p.age(on: today).map(String.init)),
+            (Text("民族", "Ethnic group"), Codes.label(Codes.ethnicGroup, p.ethnicGroup)?(lang)),
+            (Text("人口类别", "Population category"), Codes.label(Codes.category, p.category)?(lang)),
+            (Text("人员状态", "Status"), Codes.label(Codes.status, p.status)?(lang)),
+            (Text("户口性质", "Hukou type"), Codes.label(Codes.hukouType, p.hukouType)?(lang)),
+            (Text("户籍地", "Hukou"), [p.hukouRegion, p.hukouAddress].compactMap { $0 }.joined(separator: " ").nilIfEmpty),
+            (Text("现居住地址", "Current address"), [p.address, p.building, p.room].compactMap { $0 }.joined(separator: " ").nilIfEmpty),
+            (Text("联系电话", "Phone"), p.phone),
+            (Text("婚姻状况", "Marital status"), Codes.label(Codes.maritalStatus, p.maritalStatus)?(lang)),
+            (Text("初婚日期", "First marriage date"), p.firstMarriageDate),
+            (Text("文化程度", "Education"), p.education), (Text("职业", "Occupation"), p.occupation),
+        ]
+        if p.isWomanOfReproductiveAge(on: today) {
+            rows.append((Text("育龄妇女", "Woman of reproductive age"),
+                         (p.isMarriedWomanOfReproductiveAge(on: today) ? Text("是（已婚）", "Yes (married)") : Text("是", "Yes"))(lang)))
+        }
+        return rows.compactMap { label, value in value.map { Detail(label: label(lang), value: $0.isEmpty ? none : $0) } }
     }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
@@ -67,8 +146,7 @@ enum PersonPages {
             let account = try context.require { $0.canRegisterPersons }
             let form = try await Form.read(request, context: context)
             do {
-                let person = try await deps.stores.persons.create(PersonInput(name: form["name"], idNumber: form["idNumber"], unit: form["unit"]),
-                                                                  in: account.scope, by: context.actor)
+                let person = try await deps.stores.persons.create(input(form, editing: false), in: account.scope, by: context.actor)
                 return Redirect.to(SitePath.person(person.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: form.values, error: error,
@@ -80,9 +158,11 @@ enum PersonPages {
             let account = try context.requireAccount()
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
-            let model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
+            var model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
                                         "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
                                         "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
+            model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
+            model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
             return deps.renderer.html("registry/person", title: Text(p.name, p.name), model: model, context: context, request: request)
         }
 
@@ -91,7 +171,7 @@ enum PersonPages {
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
             return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit",
-                                      form: ["name": p.name, "idNumber": p.idNumber, "unit": p.unitCode], error: nil, deps: deps, account: account, request: request, context: context)
+                                      form: formValues(p), editing: true, error: nil, deps: deps, account: account, request: request, context: context)
         }
 
         router.post("/persons/{id}/edit") { request, context -> Response in
@@ -99,11 +179,10 @@ enum PersonPages {
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             do {
-                try await deps.stores.persons.update(id, PersonInput(name: form.values["name"] ?? "", idNumber: form.values["idNumber"] ?? "", unit: form.values["unit"] ?? ""),
-                                                     in: account.scope, by: context.actor)
+                try await deps.stores.persons.update(id, input(form, editing: true), in: account.scope, by: context.actor)
                 return Redirect.to(SitePath.person(id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
-                return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit", form: form.values, error: error,
+                return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit", form: form.values, editing: true, error: error,
                                           deps: deps, account: account, request: request, context: context)
             }
         }
@@ -116,4 +195,8 @@ enum PersonPages {
             return Redirect.to(SitePath.persons)
         }
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -4,3 +4,15 @@ document.addEventListener("submit", function (event) {
   var question = form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// On the person form, fill birth date and sex from an 18-character ID number while they are empty.
+// The server does the same when the form is sent, so this is a convenience only.
+document.addEventListener("change", function (event) {
+  if (event.target.id !== "f-idNumber") return;
+  var n = event.target.value.trim().toUpperCase();
+  if (n.length === 15 && /^\d{15}$/.test(n)) n = n.slice(0, 6) + "19" + n.slice(6) + "?";
+  if (!/^\d{17}[\dX?]$/.test(n)) return;
+  var birth = document.getElementById("f-birthDate"), sex = document.getElementById("f-sex");
+  if (birth && !birth.value) birth.value = n.slice(6, 10) + "-" + n.slice(10, 12) + "-" + n.slice(12, 14);
+  if (sex && !sex.value) sex.value = parseInt(n.charAt(16), 10) % 2 === 1 ? "1" : "2";
+});
