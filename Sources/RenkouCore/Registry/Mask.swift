@@ -16,3 +16,12 @@ public enum Mask {
         return String(chars.prefix(4)) + String(repeating: "*", count: chars.count - 8) + String(chars.suffix(4))
     }
 }
+
+extension Mask {
+    /// Phone numbers as 138****5678.
+    public static func phone(_ phone: String) -> String {
+        let chars = Array(phone)
+        guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
+    }
+}

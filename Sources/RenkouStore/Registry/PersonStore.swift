@@ -109,27 +109,93 @@ public struct PersonStore: Sendable {
 
     /// Lists the records of a unit's subtree (or the whole scope), newest first; the listing is audited.
     public func list(unitCode: String?, nameContains: String? = nil, limit: Int = 50, offset: Int = 0, in scope: Scope, by actor: Actor) async throws -> Page<Person> {
+        var q = PersonQuery()
+        q.unit = unitCode; q.name = nameContains; q.limit = limit; q.offset = offset
+        return try await search(q, in: scope, by: actor)
+    }
+
+    /// Searches the scope; the search (its filters and how many rows it showed) is audited.
+    public func search(_ q: PersonQuery, in scope: Scope, by actor: Actor) async throws -> Page<Person> {
         let engine = db.engine, env = self.env
-        let limit = min(max(limit, 1), 500), offset = max(offset, 0)
+        let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
         return try await db.read { db in
-            var conditions: [SQLQueryString] = [engine.startsWith("p.path", scope.path)]
-            if let unitCode, !unitCode.isEmpty {
-                guard let unit = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else {
-                    throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unitCode) 不存在或不在您的管辖范围内。", "Unit \(unitCode) does not exist or is outside your area."))])
-                }
-                conditions.append(engine.startsWith("p.path", unit.path))
-            }
-            if let name = nameContains, !name.isEmpty { conditions.append(engine.contains("p.name", name)) }
-            let condition = conditions.joined(separator: " AND ")
+            let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), engine: engine, db)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(condition)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition)
-                ORDER BY p.id DESC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                ORDER BY \(unsafeRaw: Self.order(q)) LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decode)
-            let filter = "{\"unit\":\(AuditLog.json(unitCode) ?? "null"),\"name\":\(AuditLog.json(nameContains) ?? "null"),\"shown\":\(items.count)}"
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "list", path: scope.path, after: filter)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "list", path: scope.path,
+                                     after: Self.describe(q, shown: items.count))
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
+    }
+
+    /// Records an export of a search (who, which filters, masked or not) before its rows are read.
+    public func recordExport(_ q: PersonQuery, masked: Bool, in scope: Scope, by actor: Actor) async throws {
+        let env = self.env
+        try await db.read { db in
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .export, entity: "person", entityID: "export", path: scope.path,
+                                     after: Self.describe(q, shown: nil, masked: masked))
+        }
+    }
+
+    /// The next batch of an export: records matching the search whose id comes after `cursor`, by id
+    /// (keyset paging, so memory stays flat whatever the size). Empty when done.
+    public func exportBatch(_ q: PersonQuery, after cursor: String, batchSize: Int = 1000, in scope: Scope) async throws -> [Person] {
+        let engine = db.engine, today = Day(env.now())
+        return try await db.read { db in
+            let condition = try await Self.conditions(q, scope: scope, today: today, engine: engine, db)
+            return try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition) AND p.id > \(bind: cursor)
+                ORDER BY p.id LIMIT \(unsafeRaw: String(batchSize))
+                """).all().map(Self.decode)
+        }
+    }
+
+    static func order(_ q: PersonQuery) -> String {
+        let dir = q.descending ? "DESC" : "ASC"
+        switch q.sort {
+        case .newest: return "p.id DESC"
+        case .name: return "p.name \(dir), p.id"
+        case .birthDate: return "p.birth_date \(dir), p.id"
+        case .idNumber: return "p.id_number \(dir)"
+        case .updated: return "p.updated_at \(dir), p.id"
+        }
+    }
+
+    static func describe(_ q: PersonQuery, shown: Int?, masked: Bool? = nil) -> String {
+        var parts: [String: String] = [:]
+        for (k, v) in [("id", q.idNumber), ("name", q.name), ("address", q.address), ("unit", q.unit), ("sex", q.sex),
+                       ("category", q.category), ("status", q.status), ("ageMin", q.ageMin.map(String.init)), ("ageMax", q.ageMax.map(String.init))] {
+            if let v { parts[k] = v }
+        }
+        if q.womenOfReproductiveAge { parts["wra"] = "1" }
+        if let shown { parts["shown"] = String(shown) }
+        if let masked { parts["masked"] = masked ? "1" : "0" }
+        return AuditLog.json(parts) ?? "{}"
+    }
+
+    /// The WHERE clause of a search inside a scope. A unit outside the scope is reported like an unknown one.
+    static func conditions(_ q: PersonQuery, scope: Scope, today: Day, engine: Engine, _ db: any SQLDatabase) async throws -> SQLQueryString {
+        var c: [SQLQueryString] = [engine.startsWith("p.path", scope.path)]
+        if let unitCode = q.unit {
+            guard let unit = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else {
+                throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unitCode) 不存在或不在您的管辖范围内。", "Unit \(unitCode) does not exist or is outside your area."))])
+            }
+            c.append(engine.startsWith("p.path", unit.path))
+        }
+        if let v = q.idNumber { c.append("p.id_number = \(bind: v)") }
+        if let v = q.name { c.append(engine.contains("p.name", v)) }
+        if let v = q.address { c.append(engine.contains("p.address", v)) }
+        if let v = q.sex { c.append("p.sex = \(bind: v)") }
+        if let v = q.category { c.append("p.category = \(bind: v)") }
+        if let v = q.status { c.append("p.status = \(bind: v)") }
+        if q.womenOfReproductiveAge { c.append("p.sex = '2'") }
+        let bounds = q.birthBounds(today: today)
+        if let v = bounds.earliest { c.append("p.birth_date >= \(bind: v)") }
+        if let v = bounds.latest { c.append("p.birth_date <= \(bind: v)") }
+        return c.joined(separator: " AND ")
     }
 
     /// Corrects a record of the scope. The old values stay in the audit row's before column.

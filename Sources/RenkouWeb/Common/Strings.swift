@@ -75,6 +75,10 @@ public enum Strings {
         "api_intro": Text("JSON 接口使用 Bearer 令牌认证；错误以 application/problem+json 返回，含中英文说明。机器可读的描述：",
                           "The JSON API takes bearer tokens; errors come as application/problem+json with Chinese and English messages. Machine-readable description:"),
         "parameters": Text("参数", "Parameters"),
+        "export_csv": Text("导出 CSV", "Export CSV"),
+        "export_masked": Text("导出 CSV（脱敏）", "Export CSV (masked)"),
+        "sex": Text("性别", "Sex"),
+        "age": Text("年龄", "Age"),
         "responses": Text("响应", "Responses"),
     ]
 

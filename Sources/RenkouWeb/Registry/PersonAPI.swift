@@ -13,10 +13,11 @@ enum PersonAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons") { request, context in
             let account = try context.requireAccount()
-            let page = try await deps.stores.persons.list(unitCode: request.query("unit"), nameContains: request.query("name"),
-                                                          limit: request.query("limit").flatMap(Int.init) ?? 50, offset: request.query("offset").flatMap(Int.init) ?? 0,
-                                                          in: account.scope, by: context.actor)
-            return try JSON.response(page)
+            return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: account.scope, by: context.actor))
+        }
+        api.on(.get, "/api/v1/persons/export") { request, context in
+            let account = try context.requireAccount()
+            return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
         api.on(.post, "/api/v1/persons") { request, context in
             let account = try context.require { $0.canRegisterPersons }

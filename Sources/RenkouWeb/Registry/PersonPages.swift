@@ -5,7 +5,7 @@ import RenkouStore
 
 /// The people of the caller's scope: list, register, view (audited), correct and delete (admins).
 enum PersonPages {
-    struct Row { let name: String; let idNumber: String; let unit: String; let updatedAt: String; let href: String }
+    struct Row { let name: String; let idNumber: String; let sex: String; let age: String; let unit: String; let updatedAt: String; let href: String }
 
     /// A select over a code table, with an empty first choice.
     static func select(_ name: String, _ label: Text, _ table: [Codes.Entry], _ form: [String: String], empty: Text, lang: Lang) -> FormField {
@@ -116,24 +116,60 @@ enum PersonPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.persons)) { request, context -> Response in
             let account = try context.requireAccount()
-            let offset = request.query("offset").flatMap(Int.init) ?? 0
-            let unit = request.query("unit"), name = request.query("name")
-            let page = try await deps.stores.persons.list(unitCode: unit, nameContains: name, limit: 50, offset: offset, in: account.scope, by: context.actor)
             let lang = context.lang
-            func href(_ offset: Int) -> String {
-                let q = [("unit", unit), ("name", name)].compactMap { k, v in v.map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
-                return SitePath.persons + "?" + (q + ["offset=\(offset)"]).joined(separator: "&")
+            let params = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
+            var query = PersonQuery()
+            var error: RenkouError?
+            do { query = try PersonQuery.parse { params[$0] } } catch let e as RenkouError { error = e }
+            var page = Page<Person>(items: [], total: 0, limit: 50, offset: 0)
+            if error == nil {
+                do { page = try await deps.stores.persons.search(query, in: account.scope, by: context.actor) }
+                catch let e as RenkouError where e.kind == .invalid { error = e }
             }
+            func href(_ changes: [String: String?]) -> String {
+                var p = params
+                for (k, v) in changes { p[k] = v }
+                let items = p.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                    .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                return SitePath.persons + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+            }
+            func sortHref(_ sort: PersonQuery.Sort) -> String {
+                href(["sort": sort.rawValue, "desc": query.sort == sort && !query.descending ? "1" : nil, "offset": nil])
+            }
+            let fields = FormField.attach(error?.fields ?? [], to: [
+                FormField(name: "id", label: Text("身份号码", "ID number")(lang), value: params["id"] ?? ""),
+                FormField(name: "name", label: Text("姓名包含", "Name contains")(lang), value: params["name"] ?? ""),
+                FormField(name: "address", label: Text("地址包含", "Address contains")(lang), value: params["address"] ?? ""),
+                FormField(name: "unit", label: Text("单位代码", "Unit code")(lang), value: params["unit"] ?? ""),
+                FormField(name: "ageMin", label: Text("年龄从", "Age from")(lang), value: params["ageMin"] ?? "", type: "number"),
+                FormField(name: "ageMax", label: Text("年龄到", "Age to")(lang), value: params["ageMax"] ?? "", type: "number"),
+                select("sex", Text("性别", "Sex"), Codes.sex, params, empty: Text("全部", "All"), lang: lang),
+                select("category", Text("人口类别", "Category"), Codes.category, params, empty: Text("全部", "All"), lang: lang),
+                select("status", Text("人员状态", "Status"), Codes.status, params, empty: Text("全部", "All"), lang: lang),
+                FormField(name: "wra", label: Text("仅育龄妇女", "Women of reproductive age only")(lang), value: params["wra"] ?? "",
+                          options: [FormField.Option(value: "", label: Text("否", "No")(lang), selected: !query.womenOfReproductiveAge),
+                                    FormField.Option(value: "1", label: Text("是", "Yes")(lang), selected: query.womenOfReproductiveAge)]),
+            ], lang: lang)
+            let offset = page.offset, today = Day(deps.stores.env.now())
+            let exportQuery = href(["offset": nil, "limit": nil]).dropFirst(SitePath.persons.count)
             let model: [String: Any] = [
-                "canCreate": account.role.canRegisterPersons,
-                "fields": [FormField(name: "name", label: Text("姓名包含", "Name contains")(lang), value: name ?? ""),
-                           FormField(name: "unit", label: Text("单位代码", "Unit code")(lang), value: unit ?? "")],
-                "persons": page.items.map { Row(name: $0.name, idNumber: $0.idNumber, unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
+                "canCreate": account.role.canRegisterPersons, "fields": fields, "message": error?.message(lang) as Any,
+                "persons": page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
+                                                age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 "summary": Text("共 \(page.total) 人", "\(page.total) people")(lang),
-                "prevHref": offset > 0 ? href(max(0, offset - 50)) : nil as String? as Any,
-                "nextHref": offset + page.items.count < page.total ? href(offset + 50) : nil as String? as Any,
+                "sortName": sortHref(.name), "sortBirth": sortHref(.birthDate), "sortID": sortHref(.idNumber), "sortUpdated": sortHref(.updated),
+                "exportHref": SitePath.persons + "/export.csv" + exportQuery,
+                "exportMaskedHref": SitePath.persons + "/export.csv" + (exportQuery.isEmpty ? "?mask=1" : exportQuery + "&mask=1"),
+                "prevHref": offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil as String? as Any,
+                "nextHref": offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil as String? as Any,
             ]
-            return deps.renderer.html("registry/persons", title: Text("人员", "People"), model: model, context: context, request: request)
+            return deps.renderer.html("registry/persons", title: Text("人员", "People"), model: model, context: context, request: request,
+                                      status: error == nil ? .ok : .unprocessableContent)
+        }
+
+        router.get("/persons/export.csv") { request, context -> Response in
+            let account = try context.requireAccount()
+            return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
 
         router.get(RouterPath(SitePath.newPerson)) { request, context -> Response in

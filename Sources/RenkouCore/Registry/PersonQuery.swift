@@ -1,0 +1,76 @@
+import Foundation
+
+/// A search of the registry: every filter is optional and they combine with AND.
+/// The page, the API and the export read it from the same query parameters.
+public struct PersonQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable { case newest, name, birthDate, idNumber, updated }
+    public var idNumber: String?
+    public var name: String?
+    public var address: String?
+    public var unit: String?
+    public var ageMin: Int?
+    public var ageMax: Int?
+    public var sex: String?
+    public var category: String?
+    public var status: String?
+    /// Only women aged 15–49.
+    public var womenOfReproductiveAge = false
+    public var sort: Sort = .newest
+    public var descending = false
+    public var limit = 50
+    public var offset = 0
+
+    public init() {}
+
+    /// Reads the query parameters (`id`, `name`, `address`, `unit`, `ageMin`, `ageMax`, `sex`, `category`,
+    /// `status`, `wra`, `sort`, `desc`, `limit`, `offset`); a bad value is reported with its parameter.
+    public static func parse(_ get: (String) -> String?) throws -> PersonQuery {
+        var q = PersonQuery()
+        var errors = FieldErrors()
+        func text(_ key: String) -> String? {
+            guard let v = get(key)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let raw = text(key) else { return nil }
+            guard let v = Int(raw), range.contains(v) else {
+                errors.add("/\(key)", "range", "应为 \(range.lowerBound)–\(range.upperBound) 之间的整数。", "A whole number from \(range.lowerBound) to \(range.upperBound) is expected.")
+                return nil
+            }
+            return v
+        }
+        q.idNumber = text("id").map(CitizenID.normalize)
+        q.name = text("name"); q.address = text("address"); q.unit = text("unit")
+        q.ageMin = int("ageMin", 0...150); q.ageMax = int("ageMax", 0...150)
+        if let a = q.ageMin, let b = q.ageMax, a > b { errors.add("/ageMax", "range", "最大年龄不能小于最小年龄。", "The maximum age is below the minimum.") }
+        for (key, table) in [("sex", Codes.sex), ("category", Codes.category), ("status", Codes.status)] {
+            guard let v = text(key) else { continue }
+            if !Codes.contains(table, v) { errors.add("/\(key)", "code-unknown", "代码 \(v) 不存在。", "There is no code \(v).") }
+            switch key { case "sex": q.sex = v; case "category": q.category = v; default: q.status = v }
+        }
+        q.womenOfReproductiveAge = ["1", "true", "on", "yes"].contains(text("wra") ?? "")
+        if let s = text("sort") {
+            if let sort = Sort(rawValue: s) { q.sort = sort } else { errors.add("/sort", "sort", "无法按 \(s) 排序。", "Cannot sort by \(s).") }
+        }
+        q.descending = ["1", "true", "on", "yes"].contains(text("desc") ?? "")
+        q.limit = int("limit", 1...500) ?? 50
+        q.offset = int("offset", 0...Int(Int32.max)) ?? 0
+        try errors.throwIfAny()
+        return q
+    }
+
+    /// The birth-date bounds (inclusive, `YYYY-MM-DD`) that an age range means on a given day.
+    public func birthBounds(today: Day) -> (earliest: String?, latest: String?) {
+        var minAge = ageMin, maxAge = ageMax
+        if womenOfReproductiveAge { minAge = max(minAge ?? 15, 15); maxAge = min(maxAge ?? 49, 49) }
+        func shifted(_ years: Int, plusDay: Bool) -> String {
+            var c = DateComponents(); c.year = today.year - years; c.month = today.month; c.day = today.day
+            // 29 February in a year without one: the day before 1 March.
+            let date = Day.calendar.date(from: c) ?? Date()
+            let adjusted = plusDay ? Day.calendar.date(byAdding: .day, value: 1, to: date)! : date
+            return Day(adjusted).description
+        }
+        // age >= a  ⇔ born on or before today minus a years; age <= b ⇔ born after today minus (b + 1) years.
+        return (maxAge.map { shifted($0 + 1, plusDay: true) }, minAge.map { shifted($0, plusDay: false) })
+    }
+}

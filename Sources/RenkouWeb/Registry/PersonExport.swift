@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Streams a search as CSV (UTF-8 with BOM, the import template's headers). The export is audited
+/// and the unit filter checked before the first row leaves, so a refusal is a clean error response.
+enum PersonExport {
+    static func csv(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
+        // Checks the filters (an out-of-scope unit fails here, not halfway through the stream).
+        _ = try await stores.persons.exportBatch(q, after: "", batchSize: 1, in: account.scope)
+        try await stores.persons.recordExport(q, masked: masked, in: account.scope, by: context.actor)
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: PersonCSV.headerLine))
+            var cursor = ""
+            while true {
+                let batch = try await stores.persons.exportBatch(q, after: cursor, in: account.scope)
+                guard let last = batch.last else { break }
+                try await writer.write(ByteBuffer(string: batch.map { PersonCSV.line($0, masked: masked) }.joined()))
+                cursor = last.id.text
+            }
+            try await writer.finish(nil)
+        }
+        let name = masked ? "persons-masked.csv" : "persons.csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""], body: body)
+    }
+
+    static func query(_ request: Request) throws -> PersonQuery {
+        try PersonQuery.parse { request.uri.queryParameters.get($0) }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import Testing
+
+@Suite struct PersonSearchTests {
+    /// Five people; the test clock's today is 2026-11-18 (1_795_000_000 s).
+    static func people(_ stores: Stores) async throws {
+        try await Fixture.tree(stores)
+        let rows: [(String, String, Int, String, String?, String)] = [
+            ("王丽", "19900101", 2, Fixture.communityA1, "白银路 1 号", "registered"),   // woman, 36
+            ("王强", "19900102", 1, Fixture.gridA1, "白银路 2 号", "registered"),        // man, 36
+            ("李娟", "19761119", 2, Fixture.communityA2, "金沙路 5 号", "inflow"),       // woman, turns 50 tomorrow: 49
+            ("赵敏", "19761118", 2, Fixture.communityA2, nil, "inflow"),                 // woman, 50 today
+            ("钱芳", "20120601", 2, Fixture.communityB1, "丰庄路 9 号", "registered"),   // girl, 14
+        ]
+        for (i, r) in rows.enumerated() {
+            var input = PersonInput(name: r.0, idNumber: Fixture.idNumber(r.2 == 1 ? 2 * i + 1 : 2 * i + 2, birth: r.1), unit: r.3)
+            input.address = r.4; input.category = r.5
+            try await stores.persons.create(input, in: .everything, by: .cli())
+        }
+    }
+
+    func names(_ stores: Stores, _ scope: Scope = .everything, _ build: (inout PersonQuery) -> Void) async throws -> [String] {
+        var q = PersonQuery(); build(&q); q.sort = .name
+        return try await stores.persons.search(q, in: scope, by: .cli()).items.map(\.name)
+    }
+
+    @Test(arguments: TestEngine.all) func filtersCombine(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Self.people(stores)
+            #expect(try await names(stores) { $0.name = "王" } == ["王丽", "王强"].sorted())
+            #expect(try await names(stores) { $0.address = "金沙" } == ["李娟"])
+            #expect(try await names(stores) { $0.sex = "1" } == ["王强"])
+            #expect(try await names(stores) { $0.category = "inflow" }.sorted() == ["李娟", "赵敏"].sorted())
+            #expect(try await names(stores) { $0.unit = Fixture.streetA }.count == 4)
+            #expect(try await names(stores) { $0.unit = Fixture.communityA1 }.sorted() == ["王丽", "王强"].sorted())
+            // women of reproductive age: 15–49 on today's date, to the day
+            #expect(try await names(stores) { $0.womenOfReproductiveAge = true }.sorted() == ["李娟", "王丽"].sorted())
+            #expect(try await names(stores) { $0.ageMin = 50 }.sorted() == ["赵敏"])
+            #expect(try await names(stores) { $0.ageMax = 14 } == ["钱芳"])
+            // exact ID number, in the 15-digit or lower-case form too
+            let idOfWangLi = Fixture.idNumber(2, birth: "19900101")
+            #expect(try await names(stores) { $0.idNumber = idOfWangLi } == ["王丽"])
+            // scope still rules
+            #expect(try await names(stores, Scope(path: "/310000/310114/310114002/")) { $0.sex = "2" } == ["钱芳"])
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func sortingAndPaging(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Self.people(stores)
+            var q = PersonQuery(); q.sort = .birthDate; q.limit = 2
+            let first = try await stores.persons.search(q, in: .everything, by: .cli())
+            #expect(first.total == 5 && first.items.map(\.name) == ["赵敏", "李娟"])
+            q.offset = 4
+            #expect(try await stores.persons.search(q, in: .everything, by: .cli()).items.map(\.name) == ["钱芳"])
+            q.offset = 0; q.descending = true
+            #expect(try await stores.persons.search(q, in: .everything, by: .cli()).items.first?.name == "钱芳")
+        }
+    }
+
+    @Test func queryParametersAreCheckedWithTheirNames() {
+        let bad = ["ageMin": "x", "ageMax": "200", "sex": "5", "sort": "height"]
+        #expect(throws: RenkouError.self) { try PersonQuery.parse { bad[$0] } }
+        do { _ = try PersonQuery.parse { bad[$0] } } catch let e as RenkouError {
+            #expect(Set(e.fields.map(\.pointer)) == ["/ageMin", "/ageMax", "/sex", "/sort"])
+        } catch { Issue.record("\(error)") }
+        let good = ["id": "110105491231002", "wra": "1", "limit": "20"]
+        let q = try? PersonQuery.parse { good[$0] }
+        #expect(q?.idNumber == "11010519491231002X" && q?.womenOfReproductiveAge == true && q?.limit == 20)
+    }
+}
