@@ -148,7 +148,7 @@ public struct OrgStore: Sendable {
             let newPath = OrgUnit.path(code: unit.code, under: parent.path)
             let now = env.now()
             // Every row that carries a path under the old one moves with the unit.
-            for table in ["org_units", "persons"] {
+            for table in ["org_units", "persons", "households"] {
                 try await db.raw("UPDATE \(unsafeRaw: table) SET path = CAST(\(bind: newPath) AS TEXT) || SUBSTR(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)) WHERE \(engine.startsWith("path", oldPath))").run()
             }
             try await db.raw("UPDATE org_units SET parent_id = \(bind: parent.id.text), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()

@@ -17,6 +17,7 @@ enum Migrations {
         Migration003Audit.migration,
         Migration004Persons.migration,
         Migration005PersonDetails.migration,
+        Migration006Households.migration,
     ]
 }
 

@@ -8,6 +8,7 @@ public struct Stores: Sendable {
     public let accounts: AccountStore
     public let audit: AuditStore
     public let persons: PersonStore
+    public let households: HouseholdStore
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -15,5 +16,6 @@ public struct Stores: Sendable {
         accounts = AccountStore(db: db, env: env, bcryptCost: bcryptCost)
         audit = AuditStore(db: db, env: env)
         persons = PersonStore(db: db, env: env)
+        households = HouseholdStore(db: db, env: env)
     }
 }

@@ -228,6 +228,8 @@ public struct PersonStore: Sendable {
         let engine = db.engine, env = self.env
         try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            // A record deleted as a mistake takes its memberships with it; the audit row keeps what it held.
+            try await db.raw("DELETE FROM household_members WHERE person_id = \(bind: id.text)").run()
             try await db.raw("DELETE FROM persons WHERE id = \(bind: id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "person", entityID: id.text, path: before.path, before: AuditLog.json(before))
         }
