@@ -34,8 +34,10 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     AccountPages.register(router, deps)
     AuditPages.register(router, deps)
     PersonPages.register(router, deps)
+    HouseholdPages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
+    HouseholdAPI.register(api, deps)
     return (router, api)
 }
 

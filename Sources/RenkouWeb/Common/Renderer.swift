@@ -50,6 +50,7 @@ public struct Renderer: Sendable {
         guard let account else { return [] }
         var items: [(String, Text)] = [
             (SitePath.home, Text("首页", "Home")), (SitePath.units, Text("组织机构", "Units")), (SitePath.persons, Text("人员", "People")),
+            (SitePath.households, Text("户", "Households")),
         ]
         if account.role.canAdminister { items.append((SitePath.accounts, Text("账号", "Accounts"))) }
         if account.role.canReadAudit { items.append((SitePath.audit, Text("审计日志", "Audit log"))) }
@@ -68,6 +69,7 @@ enum SitePath {
     static let units = "/units"
     static func unit(_ code: String) -> String { "/units/\(code)" }
     static let persons = "/persons"
+    static let households = "/households"
     static let newPerson = "/persons/new"
     static func person(_ id: UUID) -> String { "/persons/\(id.text)" }
     static let accounts = "/accounts"

@@ -198,6 +198,10 @@ enum PersonPages {
                                         "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
                                         "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
             model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
+            if let m = try await deps.stores.households.membership(of: p.id) {
+                model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
+                                      "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
+            }
             model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
             return deps.renderer.html("registry/person", title: Text(p.name, p.name), model: model, context: context, request: request)
         }

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Households: list, open one, see members and history, add and end memberships.
+enum HouseholdPages {
+    struct Row { let number: String; let address: String; let unit: String; let type: String; let href: String }
+    struct MemberRow { let name: String; let idNumber: String; let relation: String; let joinedOn: String; let leftOn: String?; let href: String; let leaveAction: String? }
+
+    static func path(_ id: UUID) -> String { "/households/\(id.text)" }
+
+    /// Finds a person of the scope by ID number, for the "add a member" form.
+    static func person(idNumber: String?, stores: Stores, context: AppContext, scope: Scope) async throws -> Person {
+        var q = PersonQuery(); q.idNumber = idNumber.map(CitizenID.normalize); q.limit = 1
+        guard q.idNumber != nil, let p = try await stores.persons.search(q, in: scope, by: context.actor).items.first else {
+            throw RenkouError.invalid([FieldError("/idNumber", "unknown-person", Text("本辖区内没有该身份号码的人员，请先登记。", "Nobody in your area has this ID number; register the person first."))])
+        }
+        return p
+    }
+
+    static func day(_ text: String?, field: String, today: Day) throws -> Day {
+        guard let text, !text.isEmpty else { return today }
+        guard let d = Day(text) else { throw RenkouError.invalid([FieldError("/\(field)", "date-format", Text("日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."))]) }
+        return d
+    }
+
+    static func detailPage(_ id: UUID, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
+                           request: Request, context: AppContext) async throws -> Response {
+        let lang = context.lang
+        let d = try await deps.stores.households.detail(id, in: account.scope)
+        let canEdit = account.role.canRegisterPersons
+        let rows = d.members.map { m in
+            MemberRow(name: m.name, idNumber: m.idNumber, relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,
+                      joinedOn: m.joinedOn, leftOn: m.leftOn, href: SitePath.person(m.personID),
+                      leaveAction: canEdit && m.isCurrent ? path(id) + "/members/\(m.personID.text)/leave" : nil)
+        }
+        let fields = FormField.attach(error?.fields ?? [], to: [
+            FormField(name: "idNumber", label: Text("成员身份号码", "Member's ID number")(lang), value: form["idNumber"] ?? "", required: true),
+            PersonPages.select("relation", Text("与户主关系", "Relation to the head"), Household.relations, form, empty: Text("请选择", "Choose"), lang: lang),
+            FormField(name: "joinedOn", label: Text("入户日期", "Joined on")(lang), value: form["joinedOn"] ?? Day(deps.stores.env.now()).description, type: "date"),
+        ], lang: lang)
+        let h = d.household
+        let model: [String: Any] = [
+            "number": h.number, "address": h.address ?? "—", "unitName": h.unitName, "unitHref": SitePath.unit(h.unitCode),
+            "type": Codes.label(Household.types, h.type)?(lang) ?? h.type, "members": rows.filter { $0.leftOn == nil },
+            "history": rows.filter { $0.leftOn != nil }, "hasHistory": rows.contains { $0.leftOn != nil },
+            "headMissing": d.head == nil && !d.current.isEmpty, "canEdit": canEdit, "addAction": path(id) + "/members",
+            "fields": fields, "message": error?.message(lang) as Any, "today": Day(deps.stores.env.now()).description,
+        ]
+        return deps.renderer.html("registry/household", title: Text("户 \(h.number)", "Household \(h.number)"), model: model, context: context,
+                                  request: request, status: error.map { $0.kind.status } ?? .ok)
+    }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        router.get("/households") { request, context -> Response in
+            let account = try context.requireAccount()
+            let lang = context.lang
+            let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+            let model: [String: Any] = [
+                "canCreate": account.role.canRegisterPersons,
+                "fields": [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
+                "households": page.items.map { Row(number: $0.number, address: $0.address ?? "", unit: $0.unitName,
+                                                   type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
+                "summary": Text("共 \(page.total) 户", "\(page.total) households")(lang),
+            ]
+            return deps.renderer.html("registry/households", title: Text("户", "Households"), model: model, context: context, request: request)
+        }
+
+        @Sendable func newForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
+            let lang = context.lang
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            let selected = form["unit"] ?? ""
+            let fields = FormField.attach(error?.fields ?? [], to: [
+                FormField(name: "number", label: Text("户号", "Household number")(lang), value: form["number"] ?? "", required: true),
+                PersonPages.select("type", Text("户别", "Type"), Household.types, form, empty: Text("家庭户", "Family household"), lang: lang),
+                FormField(name: "unit", label: Text("所属单位", "Unit")(lang), value: selected, required: true,
+                          options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)] +
+                            units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
+                FormField(name: "address", label: Text("住址", "Address")(lang), value: form["address"] ?? ""),
+            ], lang: lang)
+            let model: [String: Any] = ["heading": Text("新建户", "New household")(lang), "action": "/households/new", "fields": fields,
+                                        "message": error?.message(lang) as Any]
+            return deps.renderer.html("registry/person_form", title: Text("新建户", "New household"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+
+        router.get("/households/new") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            return try await newForm(["unit": request.query("unit") ?? ""], error: nil, account: account, request: request, context: context)
+        }
+
+        router.post("/households/new") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let form = try await Form.read(request, context: context)
+            do {
+                let h = try await deps.stores.households.create(number: form["number"] ?? "", unitCode: form["unit"] ?? "", address: form["address"],
+                                                                type: form["type"] ?? "family", in: account.scope, by: context.actor)
+                return Redirect.to(path(h.id))
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await newForm(form.values, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        router.get("/households/{id}") { request, context -> Response in
+            let account = try context.requireAccount()
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
+            return try await detailPage(id, deps: deps, account: account, request: request, context: context)
+        }
+
+        router.post("/households/{id}/members") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let form = try await Form.read(request, context: context)
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
+            do {
+                let p = try await person(idNumber: form["idNumber"], stores: deps.stores, context: context, scope: account.scope)
+                let joined = try day(form["joinedOn"], field: "joinedOn", today: Day(deps.stores.env.now()))
+                try await deps.stores.households.addMember(id, person: p.id, relation: form["relation"] ?? "", on: joined, in: account.scope, by: context.actor)
+                return Redirect.to(path(id))
+            } catch let error as RenkouError where error.kind == .invalid {
+                let mapped = RenkouError(error.kind, error.code, error.message, fields: error.fields.map { $0.field == "person" ? FieldError("/idNumber", $0.code, $0.message) : $0 })
+                return try await detailPage(id, form: form.values, error: mapped, deps: deps, account: account, request: request, context: context)
+            }
+        }
+
+        router.post("/households/{id}/members/{person}/leave") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let form = try await Form.read(request, context: context)
+            guard let id = UUID(uuidString: try context.parameters.require("id")), let person = UUID(uuidString: try context.parameters.require("person"))
+            else { throw RenkouError.notFound(Text("户", "household")) }
+            do {
+                try await deps.stores.households.removeMember(id, person: person, on: try day(form["leftOn"], field: "leftOn", today: Day(deps.stores.env.now())),
+                                                              in: account.scope, by: context.actor)
+                return Redirect.to(path(id))
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await detailPage(id, error: error, deps: deps, account: account, request: request, context: context)
+            }
+        }
+    }
+}
