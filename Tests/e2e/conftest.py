@@ -8,6 +8,8 @@ import os
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("RENKOU_E2E_URL", "http://127.0.0.1:18080")
 USER = os.environ.get("RENKOU_E2E_USER", "e2eadmin")
@@ -46,8 +48,16 @@ def shot(driver, name):
         driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
 
+def click_and_wait(driver, element):
+    """Clicks something that loads a new page and waits until the old one is gone, so that the
+    next look at the page sees the new one (without this, a fast test reads the old page)."""
+    old = driver.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+
+
 def sign_in(driver, user=USER, password=PASSWORD):
     driver.get(BASE + "/login")
     driver.find_element("id", "f-username").send_keys(user)
     driver.find_element("id", "f-password").send_keys(password)
-    driver.find_element("id", "login-submit").click()
+    click_and_wait(driver, driver.find_element("id", "login-submit"))

@@ -1,7 +1,7 @@
 """The registry as a community worker uses it: register a person, find them again."""
 from selenium.webdriver.support.ui import Select
 
-from conftest import BASE, shot, sign_in
+from conftest import BASE, click_and_wait, shot, sign_in
 
 
 def test_register_then_search(browser):
@@ -17,7 +17,7 @@ def test_register_then_search(browser):
     Select(browser.find_element("id", "f-unit")).select_by_value("310114001001")
     Select(browser.find_element("id", "f-maritalStatus")).select_by_value("21")
     browser.find_element("id", "f-address").send_keys("白银路 88 号")
-    browser.find_element("id", "save-person").click()
+    click_and_wait(browser, browser.find_element("id", "save-person"))
     assert browser.find_element("tag name", "h1").text == "周晓燕"
     assert "1992-05-20" in browser.page_source
     shot(browser, "person")
@@ -26,7 +26,7 @@ def test_register_then_search(browser):
     browser.get(BASE + "/persons")
     browser.find_element("id", "f-name").send_keys("晓燕")
     Select(browser.find_element("id", "f-wra")).select_by_value("1")
-    browser.find_element("id", "search-submit").click()
+    click_and_wait(browser, browser.find_element("id", "search-submit"))
     table = browser.find_element("id", "persons-table")
     assert "周晓燕" in table.text
     assert "共 1 人" in browser.page_source

@@ -1,5 +1,5 @@
 """The web shell as a person uses it: sign in, open the tree, switch language, see a field error, sign out."""
-from conftest import BASE, USER, shot, sign_in
+from conftest import BASE, USER, click_and_wait, shot, sign_in
 
 
 def test_wrong_password_shows_the_error_next_to_the_field(browser):
@@ -20,24 +20,24 @@ def test_tree_language_field_error_and_sign_out(browser):
     assert "工作台" in browser.find_element("tag name", "h1").text
 
     # open the tree: the district with its street and head counts
-    browser.find_element("link text", "组织机构").click()
+    click_and_wait(browser, browser.find_element("link text", "组织机构"))
     assert browser.find_element("tag name", "h1").text == "嘉定区"
     table = browser.find_element("id", "units-table")
     assert "新成路街道" in table.text
     shot(browser, "tree-zh")
 
     # switch to English: same page, English labels; the choice is remembered on the next page
-    browser.find_element("id", "lang-switch").click()
+    click_and_wait(browser, browser.find_element("id", "lang-switch"))
     assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
     assert browser.find_element("tag name", "h1").text == "嘉定区"
     assert "Units below" in browser.page_source
-    browser.find_element("link text", "新成路街道").click()
+    click_and_wait(browser, browser.find_element("link text", "新成路街道"))
     assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
 
     # a bad code: the page comes back with the error next to the code field, the values kept
     browser.find_element("id", "f-code").send_keys("310114999001")
     browser.find_element("id", "f-childName").send_keys("错误社区")
-    browser.find_element("id", "add-unit").click()
+    click_and_wait(browser, browser.find_element("id", "add-unit"))
     error = browser.find_element("id", "e-code")
     assert error.is_displayed()
     assert "does not belong under 310114001" in error.text
@@ -48,11 +48,11 @@ def test_tree_language_field_error_and_sign_out(browser):
     code = browser.find_element("id", "f-code")
     code.clear()
     code.send_keys("310114001002")
-    browser.find_element("id", "add-unit").click()
+    click_and_wait(browser, browser.find_element("id", "add-unit"))
     assert browser.find_element("tag name", "h1").text == "错误社区"
 
     # sign out: back to the sign-in page, and pages need signing in again
-    browser.find_element("id", "logout").click()
+    click_and_wait(browser, browser.find_element("id", "logout"))
     assert "/login" in browser.current_url
     browser.get(BASE + "/units")
     assert "/login" in browser.current_url
