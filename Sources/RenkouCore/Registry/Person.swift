@@ -39,6 +39,12 @@ public struct Person: Sendable, Codable, Equatable, Identifiable {
     public var category: String = "registered"
     /// Data-quality flags on the record, such as `id-checksum` for a confirmed wrong check character.
     public var flags: [String] = []
+    /// Family links, set by life events (birth, marriage, divorce).
+    public var motherID: UUID?
+    public var fatherID: UUID?
+    public var spouseID: UUID?
+    /// 孩次: the child's place among its mother's children.
+    public var birthOrder: Int?
 
     public init(id: UUID, name: String, idNumber: String, unitID: UUID, unitCode: String, unitName: String,
                 path: String, createdAt: String, updatedAt: String) {

@@ -18,6 +18,7 @@ enum Migrations {
         Migration004Persons.migration,
         Migration005PersonDetails.migration,
         Migration006Households.migration,
+        Migration007LifeEvents.migration,
     ]
 }
 

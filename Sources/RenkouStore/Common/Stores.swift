@@ -9,6 +9,7 @@ public struct Stores: Sendable {
     public let audit: AuditStore
     public let persons: PersonStore
     public let households: HouseholdStore
+    public let events: LifeEventStore
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -17,5 +18,6 @@ public struct Stores: Sendable {
         audit = AuditStore(db: db, env: env)
         persons = PersonStore(db: db, env: env)
         households = HouseholdStore(db: db, env: env)
+        events = LifeEventStore(db: db, env: env)
     }
 }

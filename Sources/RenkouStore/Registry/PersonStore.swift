@@ -17,7 +17,7 @@ public struct PersonStore: Sendable {
     ]
 
     static let columns = "p.id, p.name, p.id_number, p.unit_id, p.path, p.created_at, p.updated_at, u.code AS unit_code, u.name AS unit_name, "
-        + "p.sex, p.status, p.category, p.flags, " + details.map { "p.\($0.column)" }.joined(separator: ", ")
+        + "p.sex, p.status, p.category, p.flags, p.mother_id, p.father_id, p.spouse_id, p.birth_order, " + details.map { "p.\($0.column)" }.joined(separator: ", ")
 
     static func decode(_ r: any SQLRow) throws -> Person {
         var p = Person(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
@@ -30,6 +30,10 @@ public struct PersonStore: Sendable {
         p.category = try r.decode(column: "category", as: String.self)
         p.flags = try r.decode(column: "flags", as: String.self).split(separator: ",").map(String.init)
         for d in details { p[keyPath: d.key] = try r.decode(column: d.column, as: String?.self) }
+        p.motherID = try r.decode(column: "mother_id", as: String?.self).flatMap(UUID.init(uuidString:))
+        p.fatherID = try r.decode(column: "father_id", as: String?.self).flatMap(UUID.init(uuidString:))
+        p.spouseID = try r.decode(column: "spouse_id", as: String?.self).flatMap(UUID.init(uuidString:))
+        p.birthOrder = try r.decode(column: "birth_order", as: Int?.self)
         return p
     }
 
@@ -37,7 +41,8 @@ public struct PersonStore: Sendable {
     static func values(_ p: Person) -> [(String, SQLQueryString)] {
         [("name", "\(bind: p.name)"), ("id_number", "\(bind: p.idNumber)"), ("unit_id", "\(bind: p.unitID.text)"), ("path", "\(bind: p.path)"),
          ("updated_at", "\(bind: p.updatedAt)"), ("sex", "\(bind: p.sex)"), ("status", "\(bind: p.status)"), ("category", "\(bind: p.category)"),
-         ("flags", "\(bind: p.flags.joined(separator: ","))")]
+         ("flags", "\(bind: p.flags.joined(separator: ","))"), ("mother_id", "\(bind: p.motherID?.text)"), ("father_id", "\(bind: p.fatherID?.text)"),
+         ("spouse_id", "\(bind: p.spouseID?.text)"), ("birth_order", "\(bind: p.birthOrder)")]
             + details.map { ($0.column, "\(bind: p[keyPath: $0.key])") }
     }
 
@@ -62,19 +67,24 @@ public struct PersonStore: Sendable {
     /// names the existing record; one outside says only that it is registered in another area.
     @discardableResult
     public func create(_ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
-        let (input, flags) = try raw.validated(creating: true, today: Day(env.now()))
         let engine = db.engine, env = self.env
-        return try await db.transaction { db in
-            let unit = try await Self.requireUnit(input.unit!, scope: scope, engine: engine, db)
-            try await Self.checkUnique(input.idNumber!, except: nil, scope: scope, engine: engine, db)
-            let now = Timestamp.string(env.now())
-            var person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
-                                unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now).applying(input)
-            person.flags = flags
-            try await Self.insert(person, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
-            return person
-        }
+        return try await db.transaction { db in try await Self.insertNew(raw, scope: scope, engine: engine, env: env, actor: actor, db) }
+    }
+
+    /// Registers a person inside the caller's transaction (a birth creates its child this way).
+    static func insertNew(_ raw: PersonInput, scope: Scope, engine: Engine, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase,
+                          links: (inout Person) -> Void = { _ in }) async throws -> Person {
+        let (input, flags) = try raw.validated(creating: true, today: Day(env.now()))
+        let unit = try await requireUnit(input.unit!, scope: scope, engine: engine, db)
+        try await checkUnique(input.idNumber!, except: nil, scope: scope, engine: engine, db)
+        let now = Timestamp.string(env.now())
+        var person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
+                            unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now).applying(input)
+        person.flags = flags
+        links(&person)
+        try await insert(person, db)
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
+        return person
     }
 
     static func requireUnit(_ code: String, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> OrgUnit {
@@ -228,8 +238,12 @@ public struct PersonStore: Sendable {
         let engine = db.engine, env = self.env
         try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
-            // A record deleted as a mistake takes its memberships with it; the audit row keeps what it held.
+            // A record deleted as a mistake takes its memberships, events and links with it; the audit row keeps what it held.
             try await db.raw("DELETE FROM household_members WHERE person_id = \(bind: id.text)").run()
+            try await db.raw("DELETE FROM life_events WHERE person_id = \(bind: id.text) OR other_id = \(bind: id.text)").run()
+            for column in ["mother_id", "father_id", "spouse_id"] {
+                try await db.raw("UPDATE persons SET \(unsafeRaw: column) = NULL WHERE \(unsafeRaw: column) = \(bind: id.text)").run()
+            }
             try await db.raw("DELETE FROM persons WHERE id = \(bind: id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "person", entityID: id.text, path: before.path, before: AuditLog.json(before))
         }
