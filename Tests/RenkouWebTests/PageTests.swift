@@ -176,3 +176,18 @@ import Testing
         for (key, text) in Strings.all { #expect(!text.zh.isEmpty && !text.en.isEmpty, "\(key)") }
     }
 }
+
+@Suite struct RendererTests {
+    @Test func absentValuesNeverPrintAsNil() async throws {
+        try await withWeb(.sqlite) { web in
+            try await Fixture.account(web.stores, "admin", .admin, Fixture.district)
+            let browser = try await web.signIn("admin")
+            let p = try await web.stores.persons.create(PersonInput(name: "甲", idNumber: Fixture.idNumber(1), unit: Fixture.communityA1), in: .everything, by: .cli())
+            for path in ["/persons", "/persons/new", "/persons/\(p.id.text)", "/households", "/households/new", "/accounts/new", "/tokens", "/audit", "/api/docs", "/units/\(Fixture.district)"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(!page.text.contains(">nil<") && !page.text.contains("\"nil\""), "\(path) prints nil")
+            }
+        }
+    }
+}

@@ -56,6 +56,11 @@ def click_and_wait(driver, element):
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
 
 
+def set_date(driver, field_id, iso):
+    """Date inputs take typed digits in the browser's locale order; setting the value is the same everywhere."""
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element("id", field_id), iso)
+
+
 def sign_in(driver, user=USER, password=PASSWORD):
     driver.get(BASE + "/login")
     driver.find_element("id", "f-username").send_keys(user)

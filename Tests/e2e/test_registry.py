@@ -1,7 +1,7 @@
 """The registry as a community worker uses it: register a person, find them again."""
 from selenium.webdriver.support.ui import Select
 
-from conftest import BASE, click_and_wait, shot, sign_in
+from conftest import BASE, click_and_wait, set_date, shot, sign_in
 
 
 def test_register_then_search(browser):
@@ -35,3 +35,35 @@ def test_register_then_search(browser):
     # a search for men does not find her
     browser.get(BASE + "/persons?name=%E6%99%93%E7%87%95&sex=1")
     assert "周晓燕" not in browser.find_element("id", "persons-table").text
+
+
+def test_birth_then_move(browser):
+    sign_in(browser)
+    # the mother
+    browser.get(BASE + "/persons/new")
+    browser.find_element("id", "f-name").send_keys("吴佳怡")
+    browser.find_element("id", "f-idNumber").send_keys("310114199408080049")
+    Select(browser.find_element("id", "f-unit")).select_by_value("310114001001")
+    click_and_wait(browser, browser.find_element("id", "save-person"))
+    mother_url = browser.current_url
+
+    # a birth recorded on her page opens the child's page, which names her
+    Select(browser.find_element("id", "f-type")).select_by_value("birth")
+    set_date(browser, "f-day", "2025-10-01")
+    browser.find_element("id", "f-childName").send_keys("吴小宝")
+    browser.find_element("id", "f-childIdNumber").send_keys("310114202510010017")
+    click_and_wait(browser, browser.find_element("id", "event-submit"))
+    assert browser.find_element("tag name", "h1").text == "吴小宝"
+    timeline = browser.find_element("id", "timeline").text
+    assert "出生" in timeline and "母亲：吴佳怡" in timeline
+    shot(browser, "child")
+
+    # the mother moves out: her page shows it, and her status follows
+    browser.get(mother_url)
+    Select(browser.find_element("id", "f-type")).select_by_value("move-out")
+    set_date(browser, "f-day", "2025-11-01")
+    browser.find_element("id", "f-place").send_keys("江苏省苏州市")
+    click_and_wait(browser, browser.find_element("id", "event-submit"))
+    timeline = browser.find_element("id", "timeline").text
+    assert "迁出" in timeline and "江苏省苏州市" in timeline
+    assert "已迁出" in browser.page_source

@@ -1,7 +1,11 @@
 /// Code tables of the person record: GB/T 2261.1 sex, GB/T 2261.2 marital status, GB 3304 ethnic
 /// groups, hukou type, record status and population category. Each code has zh-Hans and en labels.
 public enum Codes {
-    public struct Entry: Sendable, Equatable { public let code: String; public let label: Text }
+    public struct Entry: Sendable, Equatable {
+        public let code: String
+        public let label: Text
+        public init(code: String, label: Text) { self.code = code; self.label = label }
+    }
 
     /// GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 unstated.
     public static let sex: [Entry] = [

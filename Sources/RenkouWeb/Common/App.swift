@@ -35,9 +35,11 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     AuditPages.register(router, deps)
     PersonPages.register(router, deps)
     HouseholdPages.register(router, deps)
+    LifeEventPages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
+    LifeEventAPI.register(api, deps)
     return (router, api)
 }
 

@@ -39,11 +39,24 @@ public struct Renderer: Sendable {
             user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.canAdminister) },
             switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
             switchLabel: lang == .zh ? "English" : "中文")
-        let root: [String: Any] = ["page": page, "t": Strings.table(lang), "m": model]
+        let root: [String: Any] = ["page": page, "t": Strings.table(lang), "m": Self.dropAbsent(model) ?? [:]]
         let body = library.render(root, withTemplate: template) ?? "template \(template) missing"
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Removes absent optionals from dictionary models (recursively), so that `{{#x}}` is false for them:
+    /// an `Optional.none` boxed in `Any` would otherwise render as the text "nil".
+    static func dropAbsent(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return dropAbsent(wrapped)
+        }
+        if let dict = value as? [String: Any] { return dict.compactMapValues { dropAbsent($0) } }
+        if let list = value as? [[String: Any]] { return list.map { $0.compactMapValues { dropAbsent($0) } } }
+        return value
     }
 
     static func nav(for account: Account?, path: String, lang: Lang) -> [NavItem] {

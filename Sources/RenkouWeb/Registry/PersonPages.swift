@@ -113,6 +113,34 @@ enum PersonPages {
         return rows.compactMap { label, value in value.map { Detail(label: label(lang), value: $0.isEmpty ? none : $0) } }
     }
 
+    /// A person's page: facts, household, timeline and (for those who register) the event form.
+    static func detailPage(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
+                       request: Request, context: AppContext) async throws -> Response {
+        let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
+        var model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
+                                    "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
+                                    "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
+        model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
+        if let m = try await deps.stores.households.membership(of: p.id) {
+            model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
+                                  "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
+        }
+        model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
+        let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
+        let canRegister = account.role.canRegisterPersons
+        model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
+        model["hasTimeline"] = !timeline.isEmpty
+        model["back"] = SitePath.person(p.id)
+        if canRegister {
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            model["eventAction"] = SitePath.person(p.id) + "/events"
+            model["eventFields"] = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(eventForm, units: units, lang: context.lang), lang: context.lang)
+            model["eventMessage"] = eventError?.message(context.lang) as Any
+        }
+        return deps.renderer.html("registry/person", title: Text(p.name, p.name), model: model, context: context, request: request,
+                                  status: eventError.map { $0.kind.status } ?? .ok)
+    }
+
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.persons)) { request, context -> Response in
             let account = try context.requireAccount()
@@ -193,17 +221,7 @@ enum PersonPages {
         router.get("/persons/{id}") { request, context -> Response in
             let account = try context.requireAccount()
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
-            let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
-            var model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
-                                        "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
-                                        "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
-            model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
-            if let m = try await deps.stores.households.membership(of: p.id) {
-                model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
-                                      "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
-            }
-            model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
-            return deps.renderer.html("registry/person", title: Text(p.name, p.name), model: model, context: context, request: request)
+            return try await detailPage(id, deps: deps, account: account, request: request, context: context)
         }
 
         router.get("/persons/{id}/edit") { request, context -> Response in
