@@ -10,6 +10,7 @@ public struct Stores: Sendable {
     public let persons: PersonStore
     public let households: HouseholdStore
     public let events: LifeEventStore
+    public let quality: QualityStore
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -19,5 +20,6 @@ public struct Stores: Sendable {
         persons = PersonStore(db: db, env: env)
         households = HouseholdStore(db: db, env: env)
         events = LifeEventStore(db: db, env: env)
+        quality = QualityStore(db: db, env: env)
     }
 }
