@@ -36,10 +36,12 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     PersonPages.register(router, deps)
     HouseholdPages.register(router, deps)
     LifeEventPages.register(router, deps)
+    QualityPages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
     LifeEventAPI.register(api, deps)
+    QualityAPI.register(api, deps)
     return (router, api)
 }
 

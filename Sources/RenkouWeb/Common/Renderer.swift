@@ -63,7 +63,7 @@ public struct Renderer: Sendable {
         guard let account else { return [] }
         var items: [(String, Text)] = [
             (SitePath.home, Text("首页", "Home")), (SitePath.units, Text("组织机构", "Units")), (SitePath.persons, Text("人员", "People")),
-            (SitePath.households, Text("户", "Households")),
+            (SitePath.households, Text("户", "Households")), ("/quality", Text("数据质量", "Data quality")),
         ]
         if account.role.canAdminister { items.append((SitePath.accounts, Text("账号", "Accounts"))) }
         if account.role.canReadAudit { items.append((SitePath.audit, Text("审计日志", "Audit log"))) }

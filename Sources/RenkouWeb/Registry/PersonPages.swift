@@ -126,6 +126,9 @@ enum PersonPages {
                                   "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
         }
         model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
+        let problems = try await deps.stores.quality.problems(of: p.id)
+        model["problems"] = problems.map { "\($0.code) \($0.message(context.lang))" }
+        model["hasProblems"] = !problems.isEmpty
         let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
         let canRegister = account.role.canRegisterPersons
         model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
