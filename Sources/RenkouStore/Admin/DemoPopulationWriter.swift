@@ -1,0 +1,64 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// Writes a synthetic population in bulk: multi-row inserts, one transaction per batch, one audit row
+/// for the whole run (the rows are generated, not entered by anyone).
+public enum DemoPopulationWriter {
+    /// Generates about `persons` people into the grids and communities below `unitCode`. Returns the count written.
+    @discardableResult
+    public static func write(_ stores: Stores, persons target: Int, seed: UInt64, under unitCode: String,
+                             progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+        guard let top = try await stores.orgs.unit(code: unitCode, in: .everything) else { throw RenkouError.notFound(Text("单位", "unit")) }
+        let units = try await stores.orgs.list(levels: [.community, .grid], in: Scope(path: top.path))
+        guard !units.isEmpty else { throw RenkouError.notFound(Text("社区或网格", "community or grid")) }
+        let districtCode = top.path.split(separator: "/").map(String.init).first { $0.count == 6 && !$0.hasSuffix("00") } ?? "310114"
+        let now = stores.env.now()
+        var generator = DemoPopulation(seed: seed, today: Day(now), districtCode: districtCode)
+        let stamp = Timestamp.string(now)
+        var written = 0
+        while written < target {
+            var families: [DemoPopulation.Family] = []
+            var count = 0
+            while count < 400 && written + count < target {
+                let f = generator.next(units: units.count)
+                families.append(f); count += f.members.count
+            }
+            let batch = families
+            try await stores.db.transaction { db in try await insert(batch, units: units, stamp: stamp, db) }
+            written += count
+            progress(written)
+        }
+        try await stores.audit.record(.cli("demo"), .import, entity: "person", entityID: "demo", path: top.path,
+                                      after: "{\"generated\":\(written),\"seed\":\(seed)}")
+        return written
+    }
+
+    static func insert(_ families: [DemoPopulation.Family], units: [OrgUnit], stamp: String, _ db: any SQLDatabase) async throws {
+        var personRows: [SQLQueryString] = [], householdRows: [SQLQueryString] = [], memberRows: [SQLQueryString] = [], eventRows: [SQLQueryString] = []
+        var columns = ""
+        for f in families {
+            let unit = units[f.unitIndex]
+            let householdID = f.id
+            householdRows.append("(\(bind: householdID.text), \(bind: f.number), \(bind: unit.id.text), \(bind: unit.path), 'family', \(bind: stamp), \(bind: stamp))")
+            for (p0, relation) in f.members {
+                var p = p0
+                p.unitID = unit.id; p.path = unit.path; p.createdAt = stamp; p.updatedAt = stamp
+                let values = PersonStore.values(p)
+                columns = values.map(\.0).joined(separator: ", ")
+                personRows.append("(\(bind: p.id.text), \(bind: stamp), \(values.map(\.1).joined(separator: ", ")))")
+                let left: String? = p.status == "active" ? nil : f.events.first { $0.person == p.id && $0.type == .death }?.day ?? String(stamp.prefix(10))
+                memberRows.append("(\(bind: householdID.text), \(bind: p.id.text), \(bind: relation), \(bind: p.birthDate ?? String(stamp.prefix(10))), \(bind: left))")
+            }
+            for e in f.events {
+                eventRows.append("(\(bind: UUID.v7().text), \(bind: e.type.rawValue), \(bind: e.person.text), \(bind: e.other?.text), \(bind: e.day), 'import', \(bind: unit.path), 'demo', \(bind: stamp))")
+            }
+        }
+        try await db.raw("INSERT INTO persons (id, created_at, \(unsafeRaw: columns)) VALUES \(personRows.joined(separator: ", "))").run()
+        try await db.raw("INSERT INTO households (id, number, unit_id, path, type, created_at, updated_at) VALUES \(householdRows.joined(separator: ", "))").run()
+        try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on, left_on) VALUES \(memberRows.joined(separator: ", "))").run()
+        if !eventRows.isEmpty {
+            try await db.raw("INSERT INTO life_events (id, type, person_id, other_id, day, source, path, entered_by, entered_at) VALUES \(eventRows.joined(separator: ", "))").run()
+        }
+    }
+}
