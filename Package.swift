@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "RenkouCore", "RenkouStore", "RenkouWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         // Helpers shared by every test target: throw-away databases on both engines.

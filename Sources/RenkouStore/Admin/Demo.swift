@@ -17,7 +17,7 @@ public enum Demo {
 
     /// Fills the demo district: the tree and one account per role when the database is empty, then a
     /// synthetic population of `persons` people when it has none yet. A database with people is not touched.
-    public static func fill(_ stores: Stores, seed: UInt64 = 2026, persons: Int = 2000, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Result {
+    public static func fill(_ stores: Stores, seed: UInt64 = 2026, persons: Int = 2000, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Result {
         var logins: [Login] = []
         if try await stores.db.isEmpty() { logins = try await tree(stores) }
         guard try await stores.persons.count(in: .everything) == 0 else { return Result(logins: logins, persons: 0) }

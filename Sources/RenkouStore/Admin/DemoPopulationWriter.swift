@@ -8,26 +8,39 @@ public enum DemoPopulationWriter {
     /// Generates about `persons` people into the grids and communities below `unitCode`. Returns the count written.
     @discardableResult
     public static func write(_ stores: Stores, persons target: Int, seed: UInt64, under unitCode: String,
-                             progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+                             progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         guard let top = try await stores.orgs.unit(code: unitCode, in: .everything) else { throw RenkouError.notFound(Text("单位", "unit")) }
         let units = try await stores.orgs.list(levels: [.community, .grid], in: Scope(path: top.path))
         guard !units.isEmpty else { throw RenkouError.notFound(Text("社区或网格", "community or grid")) }
         let districtCode = top.path.split(separator: "/").map(String.init).first { $0.count == 6 && !$0.hasSuffix("00") } ?? "310114"
         let now = stores.env.now()
-        var generator = DemoPopulation(seed: seed, today: Day(now), districtCode: districtCode)
+        let generator = DemoPopulation(seed: seed, today: Day(now), districtCode: districtCode)
         let stamp = Timestamp.string(now)
-        var written = 0
-        while written < target {
-            var families: [DemoPopulation.Family] = []
-            var count = 0
-            while count < 400 && written + count < target {
-                let f = generator.next(units: units.count)
-                families.append(f); count += f.members.count
+        // Batches of about 400 people (the bind limit of one statement), ten batches per commit.
+        let batches = SendableBox(generator)
+        let written = try await stores.db.bulkLoad { db in
+            var written = 0
+            while written < target {
+                try await db.raw("BEGIN").run()
+                do {
+                    for _ in 0..<10 where written < target {
+                        var families: [DemoPopulation.Family] = []
+                        var count = 0
+                        while count < 400 && written + count < target {
+                            let f = batches.value.next(units: units.count)
+                            families.append(f); count += f.members.count
+                        }
+                        try await insert(families, units: units, stamp: stamp, db)
+                        written += count
+                    }
+                    try await db.raw("COMMIT").run()
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+                progress(written)
             }
-            let batch = families
-            try await stores.db.transaction { db in try await insert(batch, units: units, stamp: stamp, db) }
-            written += count
-            progress(written)
+            return written
         }
         try await stores.audit.record(.cli("demo"), .import, entity: "person", entityID: "demo", path: top.path,
                                       after: "{\"generated\":\(written),\"seed\":\(seed)}")
@@ -61,4 +74,10 @@ public enum DemoPopulationWriter {
             try await db.raw("INSERT INTO life_events (id, type, person_id, other_id, day, source, path, entered_by, entered_at) VALUES \(eventRows.joined(separator: ", "))").run()
         }
     }
+}
+
+/// The generator, carried into the one connection's closure (used from that closure only).
+final class SendableBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

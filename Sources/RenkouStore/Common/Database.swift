@@ -45,7 +45,9 @@ public final class Database: Sendable {
         let storage: SQLiteConnection.Storage = (path == ":memory:" || path.isEmpty) ? .memory : .file(path: path)
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let sql = connection.sql()
-        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000"] {
+        // A 64 MiB page cache and memory-mapped reads keep the indexes of a large registry out of read(2) calls.
+        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000",
+                       "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY"] {
             _ = try await sql.raw(SQLQueryString(pragma)).all()
         }
         return Database(engine: .sqlite, url: url, logger: logger, backend: .sqlite(connection, AsyncLock()))
@@ -73,6 +75,23 @@ public final class Database: Sendable {
                 return result
             } catch {
                 try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Runs a bulk load on one connection with the engine's bulk settings, restored afterwards even on failure.
+    /// `body` opens its own transactions (several batches per commit).
+    public func bulkLoad<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let settings = engine.bulkLoad
+        return try await read { db in
+            for statement in settings.begin { _ = try await db.raw(SQLQueryString(statement)).all() }
+            do {
+                let r = try await body(db)
+                for statement in settings.end { _ = try await db.raw(SQLQueryString(statement)).all() }
+                return r
+            } catch {
+                for statement in settings.end { _ = try? await db.raw(SQLQueryString(statement)).all() }
                 throw error
             }
         }

@@ -64,6 +64,16 @@ public enum Engine: String, Sendable {
         }
     }
 
+    /// Settings for a bulk load on one connection, and the ones that restore normal operation after it.
+    /// SQLite: no checkpoint or fsync per commit while loading, one checkpoint at the end.
+    var bulkLoad: (begin: [String], end: [String]) {
+        switch self {
+        case .sqlite: (["PRAGMA wal_autocheckpoint = 0", "PRAGMA synchronous = OFF"],
+                       ["PRAGMA synchronous = NORMAL", "PRAGMA wal_autocheckpoint = 1000", "PRAGMA wal_checkpoint(TRUNCATE)"])
+        case .postgres: (["SET synchronous_commit = off"], ["SET synchronous_commit = on"])
+        }
+    }
+
     /// Whether an error from the driver is a unique-constraint violation.
     static func isUniqueViolation(_ error: any Error) -> Bool {
         let text = String(reflecting: error)
