@@ -41,7 +41,12 @@ enum HouseholdPages {
             FormField(name: "joinedOn", label: Text("入户日期", "Joined on")(lang), value: form["joinedOn"] ?? Day(deps.stores.env.now()).description, type: "date"),
         ], lang: lang)
         let h = d.household
+        let events = try await deps.stores.events.timeline(ofHousehold: id, in: account.scope)
+        let timeline = events.map { e in
+            ["day": e.day, "what": e.type.label(lang), "who": e.personName, "revoked": e.revokedAt != nil] as [String: Any]
+        }
         let model: [String: Any] = [
+            "timeline": timeline, "hasTimeline": !timeline.isEmpty,
             "number": h.number, "address": h.address ?? "—", "unitName": h.unitName, "unitHref": SitePath.unit(h.unitCode),
             "type": Codes.label(Household.types, h.type)?(lang) ?? h.type, "members": rows.filter { $0.leftOn == nil },
             "history": rows.filter { $0.leftOn != nil }, "hasHistory": rows.contains { $0.leftOn != nil },
