@@ -30,11 +30,14 @@ import Testing
             let later = Day(year: 2024, month: 6, day: 1)!
             try await stores.households.removeMember(h.id, person: son.id, on: later, in: .everything, by: .cli())
             try await stores.households.addMember(other.id, person: son.id, relation: "02", on: later, in: .everything, by: .cli())
-            let first = try await stores.households.detail(h.id, in: .everything)
+            let first = try await stores.households.detail(h.id, in: .everything, by: .cli())
             #expect(first.current.map(\.name) == ["王建国", "李秀英"])
             #expect(first.head?.name == "王建国")
             #expect(first.members.last?.name == "王磊" && first.members.last?.leftOn == "2024-06-01")
-            #expect(try await stores.households.membership(of: son.id)?.number == "A0002")
+            #expect(try await stores.households.membership(of: son.id, in: .everything)?.number == "A0002")
+            // outside the household's area the membership is not shown; reading the household is audited
+            #expect(try await stores.households.membership(of: son.id, in: Scope(path: "/310000/310114/310114002/")) == nil)
+            #expect(try await stores.audit.search(AuditQuery(entity: "household", entityID: h.id.text, action: "read"), in: .everything).total == 1)
             // a household number exists once
             await #expect(throws: RenkouError.self) { try await stores.households.create(number: "A0001", unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli()) }
         }
@@ -45,7 +48,7 @@ import Testing
             try await Fixture.tree(stores)
             let h = try await stores.households.create(number: "B0001", unitCode: Fixture.communityB1, address: nil, in: .everything, by: .cli())
             let streetA = Scope(path: "/310000/310114/310114001/")
-            await #expect(throws: RenkouError.self) { try await stores.households.detail(h.id, in: streetA) }
+            await #expect(throws: RenkouError.self) { try await stores.households.detail(h.id, in: streetA, by: .cli()) }
             #expect(try await stores.households.search(number: "B", in: streetA).total == 0)
             // a street cannot open a household in another street's community
             await #expect(throws: RenkouError.self) { try await stores.households.create(number: "B0002", unitCode: Fixture.communityB1, address: nil, in: streetA, by: .cli()) }

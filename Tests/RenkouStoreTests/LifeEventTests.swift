@@ -27,6 +27,10 @@ import Testing
             let w = try await stores.persons.read(wife.id, in: .everything, by: .cli())
             #expect(w.spouseID == husband.id && w.maritalStatus == "21" && w.firstMarriageDate == "2018-05-01")
             #expect(try await stores.persons.read(husband.id, in: .everything, by: .cli()).spouseID == wife.id)
+            // each spouse's change has its own audit row keeping the values before it
+            let wifeUpdate = try #require(try await stores.audit.search(AuditQuery(entityID: wife.id.text, action: "update"), in: .everything).items.first)
+            #expect(wifeUpdate.username == "worker" && wifeUpdate.before?.contains("\"maritalStatus\"") == false && wifeUpdate.after?.contains("\"maritalStatus\":\"21\"") == true)
+            #expect(try await stores.audit.search(AuditQuery(entityID: husband.id.text, action: "update"), in: .everything).total == 1)
             // a second marriage while married is refused
             let third = try await person(stores, "赵某", 5, "19900505")
             let refused = await #expect(throws: RenkouError.self) {
@@ -41,7 +45,7 @@ import Testing
             try await stores.events.record(LifeEventInput(type: "birth", person: wife.id.text, other: husband.id.text, day: "2021-07-04", child: girl), in: .everything, by: .cli())
             let son = try await stores.persons.read(first.personID, in: .everything, by: .cli())
             #expect(son.motherID == wife.id && son.fatherID == husband.id && son.birthOrder == 1 && son.sex == "1" && son.unitCode == Fixture.communityA1)
-            let detail = try await stores.households.detail(h.id, in: .everything)
+            let detail = try await stores.households.detail(h.id, in: .everything, by: .cli())
             #expect(detail.current.map(\.relation).sorted() == ["02", "10", "20", "30"])
             let daughter = try #require(detail.current.first { $0.relation == "30" })
             #expect(try await stores.persons.read(daughter.personID, in: .everything, by: .cli()).birthOrder == 2)
@@ -71,7 +75,13 @@ import Testing
             try await stores.events.record(LifeEventInput(type: "death", person: a.id.text, day: "2025-01-02", source: "police"), in: .everything, by: .cli())
             #expect(try await stores.persons.read(a.id, in: .everything, by: .cli()).status == "deceased")
             #expect(try await stores.persons.read(b.id, in: .everything, by: .cli()).maritalStatus == "30")
-            #expect(try await stores.households.detail(h.id, in: .everything).members.first?.leftOn == "2025-01-02")
+            #expect(try await stores.households.detail(h.id, in: .everything, by: .cli()).members.first?.leftOn == "2025-01-02")
+            // a death recorded by one street does not change a spouse who lives in another
+            let deceased = try await person(stores, "钱明", 21, "19600101")
+            let widowElsewhere = try await person(stores, "孙丽", 22, "19620101", unit: Fixture.communityB1)
+            try await stores.events.record(LifeEventInput(type: "marriage", person: deceased.id.text, other: widowElsewhere.id.text, day: "1990-05-01"), in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "death", person: deceased.id.text, day: "2025-03-01"), in: Scope(path: "/310000/310114/310114001/"), by: .cli())
+            #expect(try await stores.persons.read(widowElsewhere.id, in: .everything, by: .cli()).maritalStatus == "21")
             // a move within the district carries the record into the other street's scope
             let c = try await person(stores, "郑强", 3, "19800303")
             try await stores.events.record(LifeEventInput(type: "move-within", person: c.id.text, day: "2024-01-01", unit: Fixture.communityB1), in: .everything, by: .cli())
@@ -92,7 +102,7 @@ import Testing
             await #expect(throws: RenkouError.self) { try await stores.events.revoke(e2.id, reason: "x", in: Scope(path: "/310000/310114/310114001/"), by: .cli()) }
             // the domain log cannot be edited
             await #expect(throws: (any Error).self) { try await stores.db.read { try await $0.raw("DELETE FROM domain_events").run() } }
-            #expect(try await domainEventCount(stores) == 6)
+            #expect(try await domainEventCount(stores) == 8)   // two marriages, two deaths, move within, move out, revocation, move in
         }
     }
 }

@@ -33,7 +33,7 @@ import Testing
             try await stores.households.addMember(headless.id, person: spouseOnly.id, relation: "10", on: day, in: .everything, by: .cli())
 
             // each person lists exactly their own problems
-            func codes(_ p: Person) async throws -> Set<String> { Set(try await stores.quality.problems(of: p.id).map(\.code)) }
+            func codes(_ p: Person) async throws -> Set<String> { Set(try await stores.quality.problems(of: p.id, in: .everything).map(\.code)) }
             #expect(try await codes(good).isEmpty)
             #expect(try await codes(wrongSex) == ["Q01-sex-id", "K01-relation"])
             #expect(try await codes(young) == ["Q04-marriage-age", "K01-relation"])

@@ -27,7 +27,7 @@ import Testing
             #expect(try await browser.post(path + "/members/\(head.id.text)/leave", ["leftOn": "2024-02-01"]).status == .seeOther)
             let after = try await browser.get(path)
             #expect(after.text.contains("曾经的成员") && after.text.contains("2020-01-01 – 2024-02-01"))
-            #expect(try await web.stores.households.membership(of: head.id) == nil)
+            #expect(try await web.stores.households.membership(of: head.id, in: .everything) == nil)
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
             #expect(birth.status == .seeOther)
             let child = try await browser.get(try #require(birth.headers[.location]))
             #expect(child.text.contains("陈小雨") && child.text.contains("母亲：陈静") && child.text.contains("A7"))
-            #expect(try await web.stores.households.detail(h.id, in: .everything).current.contains { $0.name == "陈小雨" && $0.relation == "30" })
+            #expect(try await web.stores.households.detail(h.id, in: .everything, by: .cli()).current.contains { $0.name == "陈小雨" && $0.relation == "30" })
             // the household's timeline shows the birth too
             let household = try await browser.get("/households/\(h.id.text)")
             #expect(household.text.contains(#"id="household-timeline""#) && household.text.contains("出生</strong> 陈小雨"))

@@ -52,11 +52,13 @@ public struct HouseholdStore: Sendable {
         }
     }
 
-    /// A household of the scope with all its memberships (current first, then history).
-    public func detail(_ id: UUID, in scope: Scope) async throws -> HouseholdDetail {
-        let engine = db.engine
+    /// A household of the scope with all its memberships (current first, then history). It shows the
+    /// members' names and ID numbers, so the read is audited.
+    public func detail(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> HouseholdDetail {
+        let engine = db.engine, env = self.env
         return try await db.read { db in
             guard let h = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("户", "household")) }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "household", entityID: h.id.text, path: h.path)
             let members = try await db.raw("""
                 SELECT m.person_id, p.name, p.id_number, m.relation, m.joined_on, m.left_on FROM household_members m JOIN persons p ON p.id = m.person_id
                 WHERE m.household_id = \(bind: id.text) ORDER BY CASE WHEN m.left_on IS NULL THEN 0 ELSE 1 END, m.relation, m.joined_on, m.id
@@ -84,12 +86,13 @@ public struct HouseholdStore: Sendable {
         }
     }
 
-    /// The person's current household, if any.
-    public func membership(of person: UUID) async throws -> Membership? {
-        try await db.read { db in
+    /// The person's current household, if it lies in the scope.
+    public func membership(of person: UUID, in scope: Scope) async throws -> Membership? {
+        let engine = db.engine
+        return try await db.read { db in
             try await db.raw("""
                 SELECT m.household_id, h.number, m.relation FROM household_members m JOIN households h ON h.id = m.household_id
-                WHERE m.person_id = \(bind: person.text) AND m.left_on IS NULL
+                WHERE m.person_id = \(bind: person.text) AND m.left_on IS NULL AND \(engine.startsWith("h.path", scope.path))
                 """).first().map { r in
                 Membership(householdID: UUID(uuidString: try r.decode(column: "household_id", as: String.self))!,
                            number: try r.decode(column: "number", as: String.self), relation: try r.decode(column: "relation", as: String.self))

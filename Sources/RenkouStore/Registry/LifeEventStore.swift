@@ -24,6 +24,7 @@ public struct LifeEventStore: Sendable {
                 if other == nil { throw RenkouError.invalid([FieldError("/other", "unknown-person", Text("另一方不存在或不在您的管辖范围内。", "The other person does not exist or is outside your area."))]) }
             }
             let now = Timestamp.string(env.now())
+            let personBefore = person, otherBefore = other
             var subject = person   // whom the event is about: the child for a birth
             switch e.type {
             case .birth:
@@ -31,9 +32,11 @@ public struct LifeEventStore: Sendable {
             case .death:
                 person.status = "deceased"
                 try await Self.leaveHousehold(person.id, on: e.day, db)
-                if let spouseID = person.spouseID, var spouse = try await PersonStore.find(spouseID, in: .everything, engine: engine, db) {
-                    spouse.maritalStatus = "30"; spouse.updatedAt = now
-                    try await PersonStore.update(spouse, db)
+                // The spouse is widowed when they live in the caller's area; elsewhere their own office records it.
+                if let spouseID = person.spouseID, let spouse = try await PersonStore.find(spouseID, in: scope, engine: engine, db) {
+                    var widowed = spouse
+                    widowed.maritalStatus = "30"
+                    try await Self.save(spouse, widowed, env: env, actor: actor, db)
                 }
             case .marriage:
                 guard var spouse = other, spouse.id != person.id else { throw RenkouError.invalid([FieldError("/other", "same-person", Text("配偶不能是本人。", "A person cannot marry themselves."))]) }
@@ -47,16 +50,15 @@ public struct LifeEventStore: Sendable {
                     p.spouseID = i == 0 ? spouse.id : person.id
                     if i == 0 { person = p } else { spouse = p }
                 }
-                spouse.updatedAt = now
-                try await PersonStore.update(spouse, db)
+                try await Self.save(otherBefore!, spouse, env: env, actor: actor, db)
                 other = spouse
             case .divorce:
                 guard var spouse = other, person.spouseID == spouse.id else {
                     throw RenkouError.invalid([FieldError("/other", "not-spouse", Text("两人不是登记的配偶。", "These two are not recorded as spouses."))])
                 }
                 person.spouseID = nil; person.maritalStatus = "40"
-                spouse.spouseID = nil; spouse.maritalStatus = "40"; spouse.updatedAt = now
-                try await PersonStore.update(spouse, db)
+                spouse.spouseID = nil; spouse.maritalStatus = "40"
+                try await Self.save(otherBefore!, spouse, env: env, actor: actor, db)
             case .moveOut:
                 person.status = "moved-away"
                 try await Self.leaveHousehold(person.id, on: e.day, db)
@@ -69,9 +71,7 @@ public struct LifeEventStore: Sendable {
                 person.hukouAddress = input.place
             }
             if e.type != .birth {
-                person.updatedAt = now
-                try await PersonStore.update(person, db)
-                subject = person
+                subject = try await Self.save(personBefore, person, env: env, actor: actor, db)
             }
             let event = LifeEvent(id: env.newID(), type: e.type, personID: subject.id, personName: subject.name,
                                   otherID: e.type == .birth ? person.id : other?.id, otherName: e.type == .birth ? person.name : other?.name,
@@ -119,6 +119,17 @@ public struct LifeEventStore: Sendable {
             try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on) VALUES (\(bind: try m.decode(column: "household_id", as: String.self)), \(bind: child.id.text), \(bind: relation), \(bind: day.description))").run()
         }
         return child
+    }
+
+    /// Writes a person changed by an event, with its own audit row holding the values before and after.
+    @discardableResult
+    static func save(_ before: Person, _ changed: Person, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Person {
+        var after = changed
+        after.updatedAt = Timestamp.string(env.now())
+        try await PersonStore.update(after, db)
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: after.id.text, path: after.path,
+                                 before: AuditLog.json(before), after: AuditLog.json(after))
+        return after
     }
 
     static func leaveHousehold(_ person: UUID, on day: Day, _ db: any SQLDatabase) async throws {

@@ -73,10 +73,13 @@ public struct QualityStore: Sendable {
         }
     }
 
-    /// The checks a person fails (consistency rules first, then missing key fields).
-    public func problems(of person: UUID) async throws -> [QualityCheck] {
+    /// The checks a person of the scope fails (consistency rules first, then missing key fields).
+    public func problems(of person: UUID, in scope: Scope) async throws -> [QualityCheck] {
         let columns = QualityRules.all.enumerated().map { "CASE WHEN \($0.element.failing) THEN 1 ELSE 0 END AS c\($0.offset)" }.joined(separator: ", ")
-        guard let row = try await db.read({ db in try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p WHERE p.id = \(bind: person.text)").first() }) else { return [] }
+        let engine = db.engine
+        guard let row = try await db.read({ db in
+            try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p WHERE p.id = \(bind: person.text) AND \(engine.startsWith("p.path", scope.path))").first()
+        }) else { return [] }
         return try QualityRules.all.enumerated().filter { try row.decode(column: "c\($0.offset)", as: Int.self) == 1 }.map(\.element)
     }
 }

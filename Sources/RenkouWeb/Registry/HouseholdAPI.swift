@@ -30,7 +30,7 @@ enum HouseholdAPI {
         }
         api.on(.get, "/api/v1/households/{id}") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: account.scope))
+            return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members") { request, context in
             let account = try context.require { $0.canRegisterPersons }
@@ -41,7 +41,7 @@ enum HouseholdAPI {
             }
             let day = try HouseholdPages.day(input.joinedOn, field: "joinedOn", today: Day(deps.stores.env.now()))
             try await deps.stores.households.addMember(id, person: person, relation: input.relation ?? "", on: day, in: account.scope, by: context.actor)
-            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope))
+            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members/{person}/leave") { request, context in
             let account = try context.require { $0.canRegisterPersons }
@@ -50,7 +50,7 @@ enum HouseholdAPI {
             let input = try await Body.json(Leaving.self, request, context: context)
             let day = try HouseholdPages.day(input.leftOn, field: "leftOn", today: Day(deps.stores.env.now()))
             try await deps.stores.households.removeMember(id, person: person, on: day, in: account.scope, by: context.actor)
-            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope))
+            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
         }
     }
 }

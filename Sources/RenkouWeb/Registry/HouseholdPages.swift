@@ -28,7 +28,7 @@ enum HouseholdPages {
     static func detailPage(_ id: UUID, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
                            request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
-        let d = try await deps.stores.households.detail(id, in: account.scope)
+        let d = try await deps.stores.households.detail(id, in: account.scope, by: context.actor)
         let canEdit = account.role.canRegisterPersons
         let rows = d.members.map { m in
             MemberRow(name: m.name, idNumber: m.idNumber, relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,

@@ -121,12 +121,12 @@ enum PersonPages {
                                     "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
                                     "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
         model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
-        if let m = try await deps.stores.households.membership(of: p.id) {
+        if let m = try await deps.stores.households.membership(of: p.id, in: account.scope) {
             model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
                                   "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
         }
         model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
-        let problems = try await deps.stores.quality.problems(of: p.id)
+        let problems = try await deps.stores.quality.problems(of: p.id, in: account.scope)
         model["problems"] = problems.map { "\($0.code) \($0.message(context.lang))" }
         model["hasProblems"] = !problems.isEmpty
         let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)

@@ -65,7 +65,7 @@ enum QualityAPI {
             let id = try PersonAPI.id(context)
             _ = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
             struct Problem: Encodable { let code: String; let messages: [String: String] }
-            return try JSON.response(try await deps.stores.quality.problems(of: id).map { Problem(code: $0.code, messages: ["zh-Hans": $0.message.zh, "en": $0.message.en]) })
+            return try JSON.response(try await deps.stores.quality.problems(of: id, in: account.scope).map { Problem(code: $0.code, messages: ["zh-Hans": $0.message.zh, "en": $0.message.en]) })
         }
     }
 }
