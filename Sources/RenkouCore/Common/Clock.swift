@@ -61,6 +61,13 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         self.year = c.year!; self.month = c.month!; self.day = c.day!
     }
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// A `YYYY-MM-DD` value a user typed for `field`; empty means `fallback`. A bad value is a field error.
+    public static func parse(_ text: String?, field: String, default fallback: Day) throws -> Day {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
+        guard let day = Day(text) else { throw RenkouError.invalid([FieldError("/\(field)", "date-format", Text("日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."))]) }
+        return day
+    }
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
     /// Dates are civil dates in China Standard Time.
     public static let calendar: Calendar = {

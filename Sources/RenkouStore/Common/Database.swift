@@ -11,6 +11,8 @@ import SQLKit
 public final class Database: Sendable {
     public let engine: Engine
     public let url: String
+    /// The connection pool's size (1 for SQLite), for the metrics page.
+    public let poolSize: Int
     let logger: Logger
     private let backend: Backend
     private let closed = ClosedFlag()
@@ -20,8 +22,8 @@ public final class Database: Sendable {
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
-    private init(engine: Engine, url: String, logger: Logger, backend: Backend) {
-        self.engine = engine; self.url = url; self.logger = logger; self.backend = backend
+    private init(engine: Engine, url: String, poolSize: Int, logger: Logger, backend: Backend) {
+        self.engine = engine; self.url = url; self.poolSize = poolSize; self.logger = logger; self.backend = backend
     }
 
     /// Opens `sqlite:PATH`, `sqlite::memory:` or `postgres://user:pass@host:port/db`.
@@ -30,11 +32,11 @@ public final class Database: Sendable {
             var config = try SQLPostgresConfiguration(url: url.contains("sslmode=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable")
             if let searchPath { config.searchPath = [searchPath] }
             let group = MultiThreadedEventLoopGroup.singleton
+            let perLoop = max(1, poolSize / max(1, System.coreCount))
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: config),
-                maxConnectionsPerEventLoop: max(1, poolSize / max(1, System.coreCount)),
-                requestTimeout: .seconds(30), logger: logger, on: group)
-            let db = Database(engine: .postgres, url: url, logger: logger, backend: .postgres(pool))
+                maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30), logger: logger, on: group)
+            let db = Database(engine: .postgres, url: url, poolSize: perLoop * System.coreCount, logger: logger, backend: .postgres(pool))
             _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
             return db
         }
@@ -50,7 +52,7 @@ public final class Database: Sendable {
                        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY"] {
             _ = try await sql.raw(SQLQueryString(pragma)).all()
         }
-        return Database(engine: .sqlite, url: url, logger: logger, backend: .sqlite(connection, AsyncLock()))
+        return Database(engine: .sqlite, url: url, poolSize: 1, logger: logger, backend: .sqlite(connection, AsyncLock()))
     }
 
     /// Runs `body` on one connection without a transaction.
@@ -101,14 +103,6 @@ public final class Database: Sendable {
     public func ping() async -> Bool {
         guard !closed.isSet else { return false }
         return (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1
-    }
-
-    /// The configured size of the connection pool (1 for SQLite), for the metrics page.
-    public var poolSize: Int {
-        switch backend {
-        case .sqlite: 1
-        case .postgres: 8
-        }
     }
 
     /// Closes the connection or pool; later calls do nothing.

@@ -74,10 +74,4 @@ public enum Engine: String, Sendable {
         case .postgres: (["SET synchronous_commit = off"], ["SET synchronous_commit = on"])
         }
     }
-
-    /// Whether an error from the driver is a unique-constraint violation.
-    static func isUniqueViolation(_ error: any Error) -> Bool {
-        let text = String(reflecting: error)
-        return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key")
-    }
 }

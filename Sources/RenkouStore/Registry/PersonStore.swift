@@ -141,10 +141,12 @@ public struct PersonStore: Sendable {
         }
     }
 
-    /// Records an export of a search (who, which filters, masked or not) before its rows are read.
+    /// Checks the search's filters (an out-of-scope unit fails here) and records the export (who, which
+    /// filters, masked or not) before any row is read.
     public func recordExport(_ q: PersonQuery, masked: Bool, in scope: Scope, by actor: Actor) async throws {
-        let env = self.env
+        let engine = db.engine, env = self.env
         try await db.read { db in
+            _ = try await Self.conditions(q, scope: scope, today: Day(env.now()), engine: engine, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .export, entity: "person", entityID: "export", path: scope.path,
                                      after: Self.describe(q, shown: nil, masked: masked))
         }

@@ -29,7 +29,6 @@ public struct Renderer: Sendable {
     }
 
     /// The templates' names, for the test that checks every string key they use.
-    public var templateNames: [String] { [] }
 
     func html(_ template: String, title: Text, model: Any, context: AppContext, request: Request,
               status: HTTPResponse.Status = .ok) -> Response {

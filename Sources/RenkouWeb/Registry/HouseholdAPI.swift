@@ -39,7 +39,7 @@ enum HouseholdAPI {
             guard let person = input.person.flatMap(UUID.init(uuidString:)) else {
                 throw RenkouError.invalid([FieldError("/person", "required", Text("请给出人员编号。", "Give the person's id."))])
             }
-            let day = try HouseholdPages.day(input.joinedOn, field: "joinedOn", today: Day(deps.stores.env.now()))
+            let day = try Day.parse(input.joinedOn, field: "joinedOn", default: Day(deps.stores.env.now()))
             try await deps.stores.households.addMember(id, person: person, relation: input.relation ?? "", on: day, in: account.scope, by: context.actor)
             return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
         }
@@ -48,7 +48,7 @@ enum HouseholdAPI {
             let id = try householdID(context)
             guard let person = UUID(uuidString: try context.parameters.require("person")) else { throw RenkouError.notFound(Text("人员", "person")) }
             let input = try await Body.json(Leaving.self, request, context: context)
-            let day = try HouseholdPages.day(input.leftOn, field: "leftOn", today: Day(deps.stores.env.now()))
+            let day = try Day.parse(input.leftOn, field: "leftOn", default: Day(deps.stores.env.now()))
             try await deps.stores.households.removeMember(id, person: person, on: day, in: account.scope, by: context.actor)
             return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
         }

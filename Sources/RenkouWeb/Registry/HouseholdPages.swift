@@ -19,12 +19,6 @@ enum HouseholdPages {
         return p
     }
 
-    static func day(_ text: String?, field: String, today: Day) throws -> Day {
-        guard let text, !text.isEmpty else { return today }
-        guard let d = Day(text) else { throw RenkouError.invalid([FieldError("/\(field)", "date-format", Text("日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."))]) }
-        return d
-    }
-
     static func detailPage(_ id: UUID, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
                            request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
@@ -119,7 +113,7 @@ enum HouseholdPages {
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
             do {
                 let p = try await person(idNumber: form["idNumber"], stores: deps.stores, context: context, scope: account.scope)
-                let joined = try day(form["joinedOn"], field: "joinedOn", today: Day(deps.stores.env.now()))
+                let joined = try Day.parse(form["joinedOn"], field: "joinedOn", default: Day(deps.stores.env.now()))
                 try await deps.stores.households.addMember(id, person: p.id, relation: form["relation"] ?? "", on: joined, in: account.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {
@@ -134,7 +128,7 @@ enum HouseholdPages {
             guard let id = UUID(uuidString: try context.parameters.require("id")), let person = UUID(uuidString: try context.parameters.require("person"))
             else { throw RenkouError.notFound(Text("户", "household")) }
             do {
-                try await deps.stores.households.removeMember(id, person: person, on: try day(form["leftOn"], field: "leftOn", today: Day(deps.stores.env.now())),
+                try await deps.stores.households.removeMember(id, person: person, on: try Day.parse(form["leftOn"], field: "leftOn", default: Day(deps.stores.env.now())),
                                                               in: account.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {

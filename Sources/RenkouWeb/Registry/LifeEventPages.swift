@@ -47,7 +47,7 @@ enum LifeEventPages {
                                    unit: form["unit"], note: form["note"])
         if let other = form["otherIdNumber"] {
             do { input.other = try await HouseholdPages.person(idNumber: other, stores: stores, context: context, scope: scope).id.text }
-            catch { throw RenkouError.invalid([FieldError("/otherIdNumber", "unknown-person", Text("本辖区内没有该身份号码的人员。", "Nobody in your area has this ID number."))]) }
+            catch let error as RenkouError where error.kind == .invalid { throw RenkouError.invalid([FieldError("/otherIdNumber", "unknown-person", Text("本辖区内没有该身份号码的人员。", "Nobody in your area has this ID number."))]) }
         }
         if input.type == LifeEventType.birth.rawValue {
             input.child = PersonInput(name: form["childName"], idNumber: form["childIdNumber"], unit: nil)

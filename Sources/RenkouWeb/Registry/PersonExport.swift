@@ -7,8 +7,7 @@ import RenkouStore
 /// and the unit filter checked before the first row leaves, so a refusal is a clean error response.
 enum PersonExport {
     static func csv(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
-        // Checks the filters (an out-of-scope unit fails here, not halfway through the stream).
-        _ = try await stores.persons.exportBatch(q, after: "", batchSize: 1, in: account.scope)
+        // Checks the filters and audits before streaming: a refusal is a clean error, not a broken download.
         try await stores.persons.recordExport(q, masked: masked, in: account.scope, by: context.actor)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: PersonCSV.headerLine))
