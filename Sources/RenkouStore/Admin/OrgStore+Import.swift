@@ -56,7 +56,7 @@ extension OrgStore {
             }
         }
         let toWrite = order.compactMap { units[$0] }
-        let engine = db.engine, env = self.env
+        let env = self.env
         let counted = report
         let result = try await db.transaction { db in
             var report = counted

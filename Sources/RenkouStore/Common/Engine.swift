@@ -74,4 +74,14 @@ public enum Engine: String, Sendable {
         case .postgres: (["SET synchronous_commit = off"], ["SET synchronous_commit = on"])
         }
     }
+
+    /// A scratch table for one transaction (an import's "ID numbers seen so far"), kept on disk so
+    /// that memory does not grow with the file: statements to run before BEGIN, after BEGIN, before
+    /// COMMIT and after the transaction ends either way.
+    func scratchTable(_ name: String, columns: String) -> (beforeBegin: [String], create: String, beforeCommit: [String], after: [String]) {
+        switch self {
+        case .sqlite: (["PRAGMA temp_store = FILE"], "CREATE TEMP TABLE \(name) (\(columns))", ["DROP TABLE temp.\(name)"], ["PRAGMA temp_store = MEMORY"])
+        case .postgres: ([], "CREATE TEMP TABLE \(name) (\(columns)) ON COMMIT DROP", [], [])
+        }
+    }
 }

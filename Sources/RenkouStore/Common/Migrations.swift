@@ -19,6 +19,7 @@ enum Migrations {
         Migration005PersonDetails.migration,
         Migration006Households.migration,
         Migration007LifeEvents.migration,
+        Migration008ImportProvenance.migration,
     ]
 }
 

@@ -11,6 +11,7 @@ public struct Stores: Sendable {
     public let households: HouseholdStore
     public let events: LifeEventStore
     public let quality: QualityStore
+    public let importer: PersonImporter
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -21,5 +22,6 @@ public struct Stores: Sendable {
         households = HouseholdStore(db: db, env: env)
         events = LifeEventStore(db: db, env: env)
         quality = QualityStore(db: db, env: env)
+        importer = PersonImporter(db: db, env: env)
     }
 }

@@ -1,0 +1,368 @@
+import Foundation
+import RenkouCore
+import ZIPFoundation
+
+/// Reads a spreadsheet a user uploads, CSV or XLSX, one row at a time, so memory does not grow with
+/// the file. The kind is told by the content (an XLSX file is a ZIP archive), not by the name.
+public enum TableFile {
+    public enum Kind: String, Sendable { case csv, xlsx }
+
+    /// What a read found: the kind, the text encoding of a CSV file, and how many rows it passed on.
+    public struct Summary: Sendable {
+        public var kind: Kind
+        public var encoding: TableEncoding?
+        public var rows: Int
+    }
+
+    static let chunkSize = 256 * 1024
+
+    public static func kind(of url: URL) throws -> Kind {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let magic = try handle.read(upToCount: 4) ?? Data()
+        return magic.elementsEqual([0x50, 0x4B, 0x03, 0x04]) ? .xlsx : .csv
+    }
+
+    /// Calls `row` with each non-empty row's cells and its 1-based row number (the line number in a
+    /// CSV file, the row number in the sheet), and `progress` with the share of the file read (0...1).
+    @discardableResult
+    public static func read(_ url: URL, progress: @escaping (Double) -> Void = { _ in },
+                            row: ([String], Int) async throws -> Void) async throws -> Summary {
+        switch try kind(of: url) {
+        case .csv: return try await readCSV(url, progress: progress, row: row)
+        case .xlsx: return try await XLSX.read(url, progress: progress, row: row)
+        }
+    }
+
+    static func readCSV(_ url: URL, progress: (Double) -> Void, row: ([String], Int) async throws -> Void) async throws -> Summary {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let total = Double(max(1, (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 1))
+        var splitter = CSVSplitter()
+        var encoding: TableEncoding?
+        var read = 0.0, rows = 0
+        var pending: [CSVSplitter.Record] = []
+        while true {
+            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            if chunk.isEmpty { break }
+            if encoding == nil { encoding = TableEncoding.detect(chunk) }
+            read += Double(chunk.count)
+            splitter.feed(chunk) { pending.append($0) }
+            for r in pending {
+                rows += 1
+                try await row(r.fields.map { encoding!.decode($0) }, r.line)
+            }
+            pending.removeAll(keepingCapacity: true)
+            progress(read / total)
+        }
+        splitter.finish { pending.append($0) }
+        for r in pending {
+            rows += 1
+            try await row(r.fields.map { (encoding ?? .utf8).decode($0) }, r.line)
+        }
+        progress(1)
+        return Summary(kind: .csv, encoding: encoding ?? .utf8, rows: rows)
+    }
+}
+
+/// The parts of Office Open XML spreadsheets (ECMA-376) an import and an export need: the first
+/// sheet's rows, shared and inline strings; and a one-sheet workbook of text cells.
+public enum XLSX {
+    public enum Failure: Error, CustomStringConvertible {
+        case notWorkbook
+        public var description: String { "the file is not an XLSX workbook" }
+    }
+
+    static func read(_ url: URL, progress: (Double) -> Void, row: ([String], Int) async throws -> Void) async throws -> TableFile.Summary {
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch { throw notWorkbook }
+        let sheetPath = try firstSheetPath(archive)
+        guard let sheet = archive[sheetPath] else { throw notWorkbook }
+        let shared = try archive["xl/sharedStrings.xml"].map { try sharedStrings(try data(of: $0, in: archive)) } ?? []
+        // The sheet goes to a temporary file first: the archive hands out its bytes synchronously, the
+        // rows are handled asynchronously (each batch writes to the database).
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-sheet-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        _ = try archive.extract(sheet, to: temp, skipCRC32: false)
+        let handle = try FileHandle(forReadingFrom: temp)
+        defer { try? handle.close() }
+        let total = Double(max(1, sheet.uncompressedSize))
+        var buffer: [UInt8] = [], read = 0.0, rows = 0
+        let rowEnd = Array("</row>".utf8)
+        while true {
+            let chunk = try handle.read(upToCount: TableFile.chunkSize) ?? Data()
+            if chunk.isEmpty { break }
+            buffer.append(contentsOf: chunk)
+            read += Double(chunk.count)
+            var start = 0
+            while let end = find(rowEnd, in: buffer, from: start) {
+                if let (number, cells) = parseRow(buffer[start..<end], shared: shared), cells.contains(where: { !$0.isEmpty }) {
+                    rows += 1
+                    try await row(cells, number)
+                }
+                start = end + rowEnd.count
+            }
+            buffer.removeFirst(start)
+            progress(read / total)
+        }
+        progress(1)
+        return TableFile.Summary(kind: .xlsx, encoding: nil, rows: rows)
+    }
+
+    static var notWorkbook: RenkouError {
+        RenkouError(.invalid, "file-format", Text("文件不是有效的 XLSX 工作簿。", "The file is not a valid XLSX workbook."))
+    }
+
+    static func data(of entry: Entry, in archive: Archive) throws -> [UInt8] {
+        var out: [UInt8] = []
+        _ = try archive.extract(entry, skipCRC32: false) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The path of the workbook's first sheet, from workbook.xml and its relationships.
+    static func firstSheetPath(_ archive: Archive) throws -> String {
+        guard let workbook = archive["xl/workbook.xml"] else { throw notWorkbook }
+        let wb = try data(of: workbook, in: archive)
+        guard let sheetTag = find(Array("<sheet ".utf8), in: wb, from: 0),
+              let rid = attribute("r:id", in: wb[sheetTag..<(find([0x3E], in: wb, from: sheetTag) ?? wb.count)]),
+              let rels = archive["xl/_rels/workbook.xml.rels"] else { return "xl/worksheets/sheet1.xml" }
+        let r = try data(of: rels, in: archive)
+        var at = 0
+        while let tag = find(Array("<Relationship ".utf8), in: r, from: at) {
+            let end = find([0x3E], in: r, from: tag) ?? r.count
+            let element = r[tag..<end]
+            if attribute("Id", in: element) == rid, let target = attribute("Target", in: element) {
+                return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            }
+            at = end
+        }
+        return "xl/worksheets/sheet1.xml"
+    }
+
+    /// The shared-string table: each `<si>` is the text of its `<t>` runs (phonetic `<rPh>` runs left out).
+    static func sharedStrings(_ xml: [UInt8]) -> [String] {
+        var out: [String] = []
+        var at = 0
+        let open = Array("<si>".utf8), openAlt = Array("<si ".utf8), close = Array("</si>".utf8)
+        while true {
+            let a = find(open, in: xml, from: at), b = find(openAlt, in: xml, from: at)
+            guard let start = [a, b].compactMap({ $0 }).min(), let end = find(close, in: xml, from: start) else { break }
+            out.append(texts(xml[start..<end]))
+            at = end + close.count
+        }
+        return out
+    }
+
+    /// The text of the `<t>` elements in a fragment, outside `<rPh>` runs, unescaped.
+    static func texts(_ fragment: ArraySlice<UInt8>) -> String {
+        var result = ""
+        var at = fragment.startIndex
+        let rPh = Array("<rPh".utf8), rPhEnd = Array("</rPh>".utf8)
+        let body = Array(fragment)
+        var skipRanges: [Range<Int>] = []
+        var s = 0
+        while let p = find(rPh, in: body, from: s), let e = find(rPhEnd, in: body, from: p) { skipRanges.append(p..<(e + rPhEnd.count)); s = e + rPhEnd.count }
+        at = 0
+        while let t = find(Array("<t".utf8), in: body, from: at) {
+            let next = t + 2 < body.count ? body[t + 2] : 0
+            guard next == 0x3E || next == 0x20 || next == 0x2F else { at = t + 2; continue }
+            guard let gt = find([0x3E], in: body, from: t) else { break }
+            if body[gt - 1] == 0x2F { at = gt + 1; continue } // <t/>
+            guard let close = find(Array("</t>".utf8), in: body, from: gt) else { break }
+            if !skipRanges.contains(where: { $0.contains(t) }) { result += unescape(body[(gt + 1)..<close]) }
+            at = close + 4
+        }
+        return result
+    }
+
+    /// One `<row ...>...` fragment (without its `</row>`): its number and its cells, gaps filled with "".
+    static func parseRow(_ fragment: ArraySlice<UInt8>, shared: [String]) -> (Int, [String])? {
+        guard let rowTag = find(Array("<row".utf8), in: fragment, from: fragment.startIndex) else { return nil }
+        let rowTagEnd = find([0x3E], in: fragment, from: rowTag) ?? fragment.endIndex
+        let number = attribute("r", in: fragment[rowTag..<rowTagEnd]).flatMap(Int.init) ?? 0
+        var cells: [String] = []
+        var at = rowTagEnd
+        let cOpen = Array("<c".utf8)
+        while let c = find(cOpen, in: fragment, from: at) {
+            let after = c + 2 < fragment.endIndex ? fragment[c + 2] : 0
+            guard after == 0x20 || after == 0x3E || after == 0x2F else { at = c + 2; continue }
+            guard let tagEnd = find([0x3E], in: fragment, from: c) else { break }
+            let tag = fragment[c..<tagEnd]
+            let selfClosing = fragment[tagEnd - 1] == 0x2F
+            var bodyEnd = tagEnd + 1
+            var value = ""
+            if !selfClosing, let close = find(Array("</c>".utf8), in: fragment, from: tagEnd) {
+                bodyEnd = close + 4
+                let body = fragment[(tagEnd + 1)..<close]
+                let type = attribute("t", in: tag) ?? "n"
+                switch type {
+                case "s":
+                    if let v = element("v", in: body), let i = Int(v), shared.indices.contains(i) { value = shared[i] }
+                case "inlineStr": value = texts(body)
+                default: value = element("v", in: body) ?? ""
+                }
+            }
+            if let ref = attribute("r", in: tag) {
+                let column = ref.prefix { $0.isLetter }.uppercased().unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
+                if column >= 0 && column < 16_384 { while cells.count < column { cells.append("") } }
+            }
+            cells.append(value)
+            at = bodyEnd
+        }
+        return (number, cells)
+    }
+
+    static func element(_ name: String, in body: ArraySlice<UInt8>) -> String? {
+        guard let open = find(Array("<\(name)".utf8), in: body, from: body.startIndex),
+              let gt = find([0x3E], in: body, from: open),
+              let close = find(Array("</\(name)>".utf8), in: body, from: gt) else { return nil }
+        return unescape(body[(gt + 1)..<close])
+    }
+
+    static func attribute(_ name: String, in tag: ArraySlice<UInt8>) -> String? {
+        let key = Array(" \(name)=\"".utf8)
+        guard let at = find(key, in: tag, from: tag.startIndex) else { return nil }
+        let start = at + key.count
+        guard let end = find([0x22], in: tag, from: start) else { return nil }
+        return unescape(tag[start..<end])
+    }
+
+    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
+        let first = needle[0], last = hay.count - needle.count
+        var i = max(0, from)
+        return hay.withUnsafeBufferPointer { h in
+            while i <= last {
+                if h[i] == first {
+                    var k = 1
+                    while k < needle.count && h[i + k] == needle[k] { k += 1 }
+                    if k == needle.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>, from: Int) -> Int? {
+        guard !needle.isEmpty else { return nil }
+        let last = hay.endIndex - needle.count
+        var i = max(hay.startIndex, from)
+        let first = needle[0]
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+        let s = String(decoding: bytes, as: UTF8.self)
+        guard s.contains("&") else { return s }
+        var out = "", i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == "&", let semi = s[i...].firstIndex(of: ";"), s.distance(from: i, to: semi) <= 10 {
+                let entity = s[s.index(after: i)..<semi]
+                var replacement: String?
+                switch entity {
+                case "amp": replacement = "&"
+                case "lt": replacement = "<"
+                case "gt": replacement = ">"
+                case "quot": replacement = "\""
+                case "apos": replacement = "'"
+                default:
+                    if entity.hasPrefix("#x"), let n = UInt32(entity.dropFirst(2), radix: 16), let u = UnicodeScalar(n) { replacement = String(u) }
+                    else if entity.hasPrefix("#"), let n = UInt32(entity.dropFirst()), let u = UnicodeScalar(n) { replacement = String(u) }
+                }
+                if let replacement { out += replacement; i = s.index(after: semi); continue }
+            }
+            out.append(s[i]); i = s.index(after: i)
+        }
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(u)
+            default:
+                // Control characters are not allowed in XML 1.0.
+                if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF { continue }
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    /// Writes a one-sheet workbook of text cells to `url`. `rows` is called until it returns nil, so
+    /// the rows can come from the database batch by batch; the sheet is streamed through a temporary file.
+    public static func write(to url: URL, sheetName: String = "Sheet1", rows next: () async throws -> [[String]]?) async throws {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-sheet-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        FileManager.default.createFile(atPath: temp.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: temp)
+        try handle.write(contentsOf: Data("""
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            """.utf8))
+        var number = 0
+        while let batch = try await next() {
+            var xml = ""
+            for row in batch {
+                number += 1
+                xml += "<row r=\"\(number)\">"
+                for (i, cell) in row.enumerated() where !cell.isEmpty {
+                    xml += "<c r=\"\(columnName(i))\(number)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(cell))</t></is></c>"
+                }
+                xml += "</row>"
+            }
+            try handle.write(contentsOf: Data(xml.utf8))
+        }
+        try handle.write(contentsOf: Data("</sheetData></worksheet>".utf8))
+        try handle.close()
+
+        try? FileManager.default.removeItem(at: url)
+        let archive = try Archive(url: url, accessMode: .create)
+        let parts: [(String, String)] = [
+            ("[Content_Types].xml", """
+             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>
+             """),
+            ("_rels/.rels", """
+             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+             """),
+            ("xl/workbook.xml", """
+             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="\(escape(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>
+             """),
+            ("xl/_rels/workbook.xml.rels", """
+             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>
+             """),
+        ]
+        for (path, text) in parts {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: temp, compressionMethod: .deflate)
+    }
+
+    /// A, B, ..., Z, AA, AB, ...
+    static func columnName(_ index: Int) -> String {
+        var n = index + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
+        return s
+    }
+}
