@@ -1,0 +1,139 @@
+import Foundation
+import RenkouCore
+@testable import RenkouStore
+import RenkouTestSupport
+import SQLKit
+import Testing
+
+@Suite struct PersonImportTests {
+    static func file(_ lines: [String], encoding: TableEncoding = .utf8, ext: String = "csv") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-import-\(UUID().uuidString).\(ext)")
+        try Data(encoding.encode(lines.joined(separator: "\r\n") + "\r\n")).write(to: url)
+        return url
+    }
+
+    static let header = "姓名,公民身份号码,性别,出生日期,民族,户口性质,婚姻状况,初婚日期,户号,与户主关系,现居住地址,联系电话"
+
+    final class Problems: @unchecked Sendable {
+        var all: [ImportProblem] = []
+        let lock = NSLock()
+        func add(_ p: ImportProblem) { lock.lock(); all.append(p); lock.unlock() }
+    }
+
+    @Test(arguments: TestEngine.all) func dryRunAllOrNothingValidOnlyAndIdempotence(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let head = Fixture.idNumber(1, birth: "19700101"), wife = Fixture.idNumber(2, birth: "19720202"), son = Fixture.idNumber(3, birth: "20000303")
+            let url = try Self.file([
+                Self.header,
+                "王建国,\(head),男,1970-01-01,汉族,非农业,已婚,1995/5/1,A0001,户主,白银路1号,13800138000",
+                "李秀英,\(wife),女,19720202,汉,非农业,初婚,1995年5月1日,A0001,配偶,白银路1号,",
+                "王磊,\(son),男,36588,01,居民,未婚,,A0001,子,白银路1号,",
+                "坏行,310114198503120010,男,1985-03-12,汉族,,,,,,,",      // wrong check character
+                "重复,\(wife),女,1972-02-02,汉族,,,,,,,",                  // the same ID number as row 3
+                "无名,\(Fixture.idNumber(5)),火星,1985-03-12,,,,,,,,",     // unknown sex
+            ], encoding: .gb18030)
+            defer { try? FileManager.default.removeItem(at: url) }
+            let count = { try await stores.persons.count(in: .everything) }
+
+            // A dry run finds everything and writes nothing.
+            let problems = Problems()
+            let dry = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .dryRun, in: .everything, by: .cli(),
+                                                    problem: problems.add)
+            #expect(dry.encoding == "GB18030")
+            #expect((dry.read, dry.imported, dry.updated, dry.unchanged, dry.rejected, dry.committed) == (6, 3, 0, 0, 3, false))
+            #expect(problems.all.filter(\.isError).map(\.row) == [5, 6, 7])
+            #expect(problems.all.first { $0.row == 6 }?.reason.en == "The same ID number as row 3.")
+            #expect(problems.all.first { $0.row == 7 }?.column == "性别")
+            #expect(try await count() == 0)
+
+            // All or nothing with rejected rows keeps everything out.
+            let refused = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .allOrNothing, in: .everything, by: .cli())
+            #expect(!refused.committed && refused.rejected == 3)
+            #expect(try await count() == 0)
+
+            // Valid rows only: three people, one household with its head, spouse and son.
+            let first = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
+            #expect((first.read, first.imported, first.updated, first.unchanged, first.rejected, first.committed) == (6, 3, 0, 0, 3, true))
+            #expect(try await count() == 3)
+            let found = try await stores.persons.search({ var q = PersonQuery(); q.idNumber = son; return q }(), in: .everything, by: .cli()).items[0]
+            #expect(found.birthDate == "2000-03-03" && found.hukouType == "resident" && found.maritalStatus == "10" && found.unitCode == Fixture.communityA1)
+            let household = try await stores.households.search(number: "A0001", in: .everything).items[0]
+            let detail = try await stores.households.detail(household.id, in: .everything, by: .cli())
+            #expect(detail.head?.name == "王建国")
+            #expect(Set(detail.current.map(\.relation)) == ["02", "10", "20"])
+            #expect(try await stores.audit.search(AuditQuery(entity: "person", entityID: first.run, action: "import"), in: .everything).total == 1)
+
+            // The same file again changes nothing.
+            let again = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
+            #expect((again.read, again.imported, again.updated, again.unchanged, again.rejected) == (6, 0, 0, 3, 3))
+            #expect(try await count() == 3)
+            #expect(try await stores.households.detail(household.id, in: .everything, by: .cli()).members.count == 3)
+
+            // A corrected row updates the record; the old value stays in the audit row.
+            let fix = try Self.file([Self.header, "王建国,\(head),男,1970-01-01,汉族,非农业,已婚,1995/5/1,A0001,户主,白银路2号,13900139000"])
+            defer { try? FileManager.default.removeItem(at: fix) }
+            let corrected = try await stores.importer.run(file: fix, fileName: "b.csv", unitCode: Fixture.communityA1, mode: .allOrNothing, in: .everything, by: .cli())
+            #expect((corrected.read, corrected.updated, corrected.committed) == (1, 1, true))
+            let updates = try await stores.audit.search(AuditQuery(entity: "person", action: "update"), in: .everything).items
+            #expect(updates.count == 1 && updates[0].before?.contains("白银路1号") == true && updates[0].after?.contains("白银路2号") == true)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func scopeAndHouseholdRules(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            // someone registered in street B; a household with a head in street A
+            _ = try await stores.persons.create(PersonInput(name: "外区人", idNumber: Fixture.idNumber(11), unit: Fixture.communityB1), in: .everything, by: .cli())
+            let streetA = Scope(path: "/310000/310114/310114001/")
+            let url = try Self.file([
+                Self.header,
+                "甲,\(Fixture.idNumber(12)),,,,,,,H9,户主,,",
+                "乙,\(Fixture.idNumber(13)),,,,,,,H9,户主,,",       // a second head
+                "丙,\(Fixture.idNumber(11)),,,,,,,,,,",             // registered in another area
+                "丁,\(Fixture.idNumber(14)),,,,,,,H9,,,",           // household without relation
+            ])
+            defer { try? FileManager.default.removeItem(at: url) }
+            let problems = Problems()
+            let r = try await stores.importer.run(file: url, fileName: "c.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: streetA, by: .cli(), problem: problems.add)
+            #expect((r.read, r.imported, r.rejected) == (4, 1, 3))
+            let elsewhere = problems.all.first { $0.row == 4 }!
+            #expect(elsewhere.reason.en == "This ID number is registered in another area.")
+            #expect(!elsewhere.reason.zh.contains("外区人"))
+            #expect(problems.all.first { $0.row == 3 }?.reason.en == "Household H9 has a head already.")
+            // a unit outside the caller's area is refused like an unknown one, before anything is read
+            await #expect(throws: RenkouError.self) {
+                try await stores.importer.run(file: url, fileName: "c.csv", unitCode: Fixture.communityB1, mode: .validOnly, in: streetA, by: .cli())
+            }
+            // a file without the required columns is refused as a whole
+            let bad = try Self.file(["姓名,性别", "甲,男"])
+            defer { try? FileManager.default.removeItem(at: bad) }
+            let e = await #expect(throws: RenkouError.self) {
+                try await stores.importer.run(file: bad, fileName: "d.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
+            }
+            #expect(e?.fields.first?.code == "column-missing")
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func xlsxFilesReadLikeCSV(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-import-\(UUID().uuidString).xlsx")
+            defer { try? FileManager.default.removeItem(at: url) }
+            var batches = [[["姓名", "公民身份号码", "出生日期", "现居住地址"], ["张<&>三", Fixture.idNumber(21), "31118", "白银路 \"3\" 号"]]]
+            try await XLSX.write(to: url) { batches.popLast() }
+            let r = try await stores.importer.run(file: url, fileName: "e.xlsx", unitCode: Fixture.communityA1, mode: .allOrNothing, in: .everything, by: .cli())
+            #expect((r.read, r.imported, r.fileKind) == (1, 1, "xlsx"))
+            let p = try await stores.persons.search(PersonQuery(), in: .everything, by: .cli()).items[0]
+            #expect(p.name == "张<&>三" && p.birthDate == "1985-03-12" && p.address == "白银路 \"3\" 号")
+        }
+    }
+
+    @Test func sharedStringsAndSparseRows() {
+        let shared = XLSX.sharedStrings(Array("<sst><si><t>姓名</t></si><si><r><t>张</t></r><r><t xml:space=\"preserve\">三</t></r><rPh><t>zhang</t></rPh></si></sst>".utf8))
+        #expect(shared == ["姓名", "张三"])
+        let row = XLSX.parseRow(Array("<row r=\"4\"><c r=\"A4\" t=\"s\"><v>1</v></c><c r=\"C4\"><v>43832</v></c><c r=\"D4\" t=\"inlineStr\"><is><t>a&amp;b</t></is></c></row>".utf8)[...], shared: shared)
+        #expect(row?.0 == 4)
+        #expect(row?.1 == ["张三", "", "43832", "a&b"])
+    }
+}
