@@ -8,7 +8,12 @@ public enum PersonCSV {
     public static var headerLine: String { "\u{FEFF}" + headers.joined(separator: ",") + "\r\n" }
 
     public static func line(_ p: Person, masked: Bool) -> String {
-        let fields: [String] = [
+        fields(p, masked: masked).map(CSV.escape).joined(separator: ",") + "\r\n"
+    }
+
+    /// The cells of one person, in the order of `headers`.
+    public static func fields(_ p: Person, masked: Bool) -> [String] {
+        [
             masked ? Mask.name(p.name) : p.name,
             masked ? Mask.idNumber(p.idNumber) : p.idNumber,
             Codes.label(Codes.sex, p.sex)?.zh ?? "",
@@ -23,6 +28,5 @@ public enum PersonCSV {
             Codes.label(Codes.category, p.category)?.zh ?? "",
             Codes.label(Codes.status, p.status)?.zh ?? "",
         ]
-        return fields.map(CSV.escape).joined(separator: ",") + "\r\n"
     }
 }

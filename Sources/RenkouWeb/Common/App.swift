@@ -14,6 +14,7 @@ struct AppDeps: Sendable {
     let prometheus: PrometheusCollectorRegistry?
     let openAPI: OpenAPIDocument
     let assets: Assets
+    let jobs = ImportJobs()
 }
 
 /// The router with every route of every module. A plain function: tests build the same router
@@ -37,11 +38,13 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     HouseholdPages.register(router, deps)
     LifeEventPages.register(router, deps)
     QualityPages.register(router, deps)
+    ImportPages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
     LifeEventAPI.register(api, deps)
     QualityAPI.register(api, deps)
+    ImportAPI.register(api, deps)
     return (router, api)
 }
 

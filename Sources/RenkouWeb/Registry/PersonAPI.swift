@@ -17,6 +17,9 @@ enum PersonAPI {
         }
         api.on(.get, "/api/v1/persons/export") { request, context in
             let account = try context.requireAccount()
+            if request.query("format") == "xlsx" {
+                return try await PersonExport.xlsx(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+            }
             return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
         api.on(.post, "/api/v1/persons") { request, context in

@@ -24,6 +24,20 @@ enum PersonExport {
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""], body: body)
     }
 
+    /// The same list as a workbook (XLSX), built in a temporary file batch by batch and then streamed.
+    static func xlsx(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
+        try await stores.persons.recordExport(q, masked: masked, in: account.scope, by: context.actor)
+        var cursor = "", headerSent = false, done = false
+        return try await ImportPages.xlsxResponse(name: masked ? "persons-masked.xlsx" : "persons.xlsx") {
+            if !headerSent { headerSent = true; return [PersonCSV.headers] }
+            if done { return nil }
+            let batch = try await stores.persons.exportBatch(q, after: cursor, in: account.scope)
+            guard let last = batch.last else { done = true; return nil }
+            cursor = last.id.text
+            return batch.map { PersonCSV.fields($0, masked: masked) }
+        }
+    }
+
     static func query(_ request: Request) throws -> PersonQuery {
         try PersonQuery.parse { request.uri.queryParameters.get($0) }
     }

@@ -191,6 +191,7 @@ enum PersonPages {
                 "sortName": sortHref(.name), "sortBirth": sortHref(.birthDate), "sortID": sortHref(.idNumber), "sortUpdated": sortHref(.updated),
                 "exportHref": SitePath.persons + "/export.csv" + exportQuery,
                 "exportMaskedHref": SitePath.persons + "/export.csv" + (exportQuery.isEmpty ? "?mask=1" : exportQuery + "&mask=1"),
+                "exportXLSXHref": SitePath.persons + "/export.xlsx" + exportQuery,
                 "prevHref": offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil as String? as Any,
                 "nextHref": offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil as String? as Any,
             ]
@@ -201,6 +202,11 @@ enum PersonPages {
         router.get("/persons/export.csv") { request, context -> Response in
             let account = try context.requireAccount()
             return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+        }
+
+        router.get("/persons/export.xlsx") { request, context -> Response in
+            let account = try context.requireAccount()
+            return try await PersonExport.xlsx(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
 
         router.get(RouterPath(SitePath.newPerson)) { request, context -> Response in

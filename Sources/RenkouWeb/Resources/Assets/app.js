@@ -16,3 +16,18 @@ document.addEventListener("change", function (event) {
   if (birth && !birth.value) birth.value = n.slice(6, 10) + "-" + n.slice(10, 12) + "-" + n.slice(12, 14);
   if (sex && !sex.value) sex.value = parseInt(n.charAt(16), 10) % 2 === 1 ? "1" : "2";
 });
+
+// The import page polls its progress and reloads when the import has finished (without JS a meta
+// refresh does the same).
+(function () {
+  var box = document.getElementById("import-progress");
+  if (!box) return;
+  var bar = box.querySelector("progress"), label = box.querySelector(".percent");
+  function poll() {
+    fetch(box.getAttribute("data-progress"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (p) {
+      bar.value = p.percent; label.textContent = p.percent + "%";
+      if (p.finished) window.location.reload(); else setTimeout(poll, 500);
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  setTimeout(poll, 300);
+})();

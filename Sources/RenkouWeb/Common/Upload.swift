@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RenkouCore
+
+/// Uploaded files: the request body is streamed to a temporary file (never held in memory), and a
+/// `multipart/form-data` body is split into its text fields and its one file.
+enum Upload {
+    /// Files larger than this are refused (413) before anything is imported.
+    static let maxBytes = 256 * 1024 * 1024
+
+    static var directory: URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-uploads", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Streams the body to a new file in the upload directory.
+    static func save(_ request: Request, to url: URL) async throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var total = 0
+        for try await buffer in request.body {
+            total += buffer.readableBytes
+            if total > maxBytes { try? FileManager.default.removeItem(at: url); throw RenkouError.tooLarge }
+            try handle.write(contentsOf: buffer.readableBytesView)
+        }
+    }
+
+    struct Multipart {
+        var fields: [String: String] = [:]
+        var fileName: String?
+        var fileBytes = 0
+    }
+
+    /// Splits a saved multipart body: text fields are returned, the part named `fileField` is written
+    /// to `fileURL`. The body is memory-mapped, so a large file is not read into memory.
+    static func multipart(_ body: URL, contentType: String, fileField: String, to fileURL: URL) throws -> Multipart {
+        guard let b = contentType.components(separatedBy: "boundary=").last?.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")), contentType.contains("boundary=") else {
+            throw RenkouError.invalid([FieldError("/file", "not-multipart", Text("请通过表单上传文件。", "Upload the file through the form."))])
+        }
+        let data = try Data(contentsOf: body, options: .alwaysMapped)
+        let delimiter = Data("--\(b)".utf8), crlf2 = Data("\r\n\r\n".utf8)
+        var out = Multipart()
+        var at = data.startIndex
+        guard var start = data.range(of: delimiter, in: at..<data.endIndex)?.upperBound else { return out }
+        while true {
+            // After a delimiter: "--" ends the body, otherwise CRLF, headers, blank line, content.
+            if data[start..<min(start + 2, data.endIndex)] == Data("--".utf8) { break }
+            guard let headersEnd = data.range(of: crlf2, in: start..<data.endIndex) else { break }
+            let headers = String(decoding: data[start..<headersEnd.lowerBound], as: UTF8.self)
+            at = headersEnd.upperBound
+            guard let next = data.range(of: Data("\r\n".utf8) + delimiter, in: at..<data.endIndex) else { break }
+            let content = data[at..<next.lowerBound]
+            let name = value("name", in: headers)
+            if let filename = value("filename", in: headers), name == fileField {
+                FileManager.default.createFile(atPath: fileURL.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: fileURL)
+                var chunk = content.startIndex
+                while chunk < content.endIndex {
+                    let end = min(chunk + 1 << 20, content.endIndex)
+                    try handle.write(contentsOf: content[chunk..<end])
+                    chunk = end
+                }
+                try handle.close()
+                out.fileName = filename; out.fileBytes = content.count
+            } else if let name {
+                out.fields[name] = String(decoding: content, as: UTF8.self)
+            }
+            start = next.upperBound
+        }
+        return out
+    }
+
+    static func value(_ key: String, in headers: String) -> String? {
+        guard let r = headers.range(of: "\(key)=\"") else { return nil }
+        // "name=" must not match inside "filename=".
+        if key == "name", r.lowerBound > headers.startIndex, headers[headers.index(before: r.lowerBound)] == "e" {
+            guard let again = headers[r.upperBound...].range(of: " name=\"") else { return nil }
+            let rest = headers[again.upperBound...]
+            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        }
+        let rest = headers[r.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}
