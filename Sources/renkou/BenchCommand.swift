@@ -6,7 +6,7 @@ import SQLKit
 
 /// Benchmarks that print figures (never timed tests).
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [Search.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [Search.self, Import.self, ImportOne.self])
 
     /// Times registry searches as a district user makes them (count, page, audit row included).
     struct Search: AsyncParsableCommand {
