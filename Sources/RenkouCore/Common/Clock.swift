@@ -43,13 +43,18 @@ public enum Timestamp {
 /// A calendar date (no time of day), stored as `YYYY-MM-DD`.
 public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var year: Int, month: Int, day: Int
+    /// A valid Gregorian date, checked by arithmetic (an import checks millions of them; Calendar is slow).
     public init?(year: Int, month: Int, day: Int) {
-        var comps = DateComponents(); comps.year = year; comps.month = month; comps.day = day
-        guard (1...12).contains(month), day >= 1,
-              let date = Day.calendar.date(from: comps),
-              Day.calendar.component(.day, from: date) == day, Day.calendar.component(.month, from: date) == month
-        else { return nil }
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
         self.year = year; self.month = month; self.day = day
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
@@ -60,7 +65,10 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         let c = Day.calendar.dateComponents([.year, .month, .day], from: date)
         self.year = c.year!; self.month = c.month!; self.day = c.day!
     }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        func pad(_ n: Int, _ width: Int) -> String { let s = String(n); return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s }
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    }
 
     /// A `YYYY-MM-DD` value a user typed for `field`; empty means `fallback`. A bad value is a field error.
     public static func parse(_ text: String?, field: String, default fallback: Day) throws -> Day {

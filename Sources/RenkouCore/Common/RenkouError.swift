@@ -46,7 +46,7 @@ public struct FieldErrors: Sendable {
         all.append(FieldError(pointer, code, Text(zh, en)))
     }
     public mutating func required(_ pointer: String, _ value: String?) {
-        if (value ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if (value ?? "").trimmed.isEmpty {
             add(pointer, "required", "此项必填。", "This field is required.")
         }
     }

@@ -34,7 +34,7 @@ public enum TableEncoding: String, Sendable, Codable {
 
     /// Decodes one field's bytes. Invalid bytes become U+FFFD rather than failing the whole row.
     public func decode(_ bytes: ArraySlice<UInt8>) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) || self == .utf8 { return String(decoding: bytes, as: UTF8.self) }
+        if self == .utf8 || bytes.allSatisfy({ $0 < 0x80 }) { return bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
         return String(data: Data(bytes), encoding: Self.foundationGB18030) ?? String(decoding: bytes, as: UTF8.self)
     }
 
@@ -154,7 +154,7 @@ public enum CellText {
             }
             out = String(scalars)
         }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return out.trimmed
     }
 
     /// A header cell as a lookup key: normalised, lower-case, without spaces, `_`, `-` and the `*` that marks required columns.
@@ -169,6 +169,12 @@ public enum CellDate {
     public static func parse(_ raw: String) -> Day? {
         let s = CellText.normalize(raw)
         guard !s.isEmpty else { return nil }
+        // The common case first: YYYY-MM-DD.
+        let u = Array(s.utf8)
+        if u.count == 10, u[4] == 0x2D, u[7] == 0x2D {
+            func n(_ r: Range<Int>) -> Int? { var v = 0; for i in r { guard (0x30...0x39).contains(u[i]) else { return nil }; v = v * 10 + Int(u[i] - 0x30) }; return v }
+            if let y = n(0..<4), let m = n(5..<7), let d = n(8..<10) { return Day(year: y, month: m, day: d) }
+        }
         if s.count == 8, s.allSatisfy(\.isASCIIDigit) {
             return Day(year: Int(s.prefix(4))!, month: Int(s.dropFirst(4).prefix(2))!, day: Int(s.suffix(2))!)
         }
@@ -190,5 +196,19 @@ public enum CellDate {
         guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         return Day(year: y, month: m, day: d)
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing white space (Unicode White_Space: spaces, the ideographic
+    /// space, tabs and line breaks). Pure Swift: Foundation's trimmingCharacters goes through NSString
+    /// on Linux and dominated the import's profile.
+    public var trimmed: String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end && scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+        while end > start && scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        if start == scalars.startIndex && end == scalars.endIndex, let s = self as? String { return s }
+        return String(String.UnicodeScalarView(scalars[start..<end]))
     }
 }

@@ -41,7 +41,7 @@ public struct PersonInput: Sendable, Codable, Equatable {
         var errors = FieldErrors()
         var out = self
         var flags: [String] = []
-        func clean(_ v: String?) -> String? { v.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
+        func clean(_ v: String?) -> String? { v.map(\.trimmed) }
         if creating || name != nil {
             errors.required("/name", name)
             out.name = clean(name)
