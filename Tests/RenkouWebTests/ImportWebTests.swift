@@ -104,3 +104,26 @@ import Testing
         throw TestError("import \(path) did not finish")
     }
 }
+
+@Suite struct DuplicateWebTests {
+    @Test(arguments: TestEngine.all) func pageListsPairsAndOnlyAdminsMerge(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker-a", .community, Fixture.communityA1)
+            try await Fixture.account(web.stores, "admin", .admin, Fixture.district)
+            let a = try await web.stores.persons.create(PersonInput(name: "赵敏", idNumber: Fixture.idNumber(2), unit: Fixture.communityA1), in: .everything, by: .cli())
+            let b = try await web.stores.persons.create(PersonInput(name: "赵敏", idNumber: Fixture.idNumber(4), unit: Fixture.communityA1), in: .everything, by: .cli())
+            let worker = try await web.signIn("worker-a")
+            let page = try await worker.get("/persons/duplicates")
+            #expect(page.status == .ok && page.text.contains(a.idNumber) && page.text.contains(b.idNumber) && !page.text.contains("merge-keep-a"))
+            #expect(try await worker.post("/persons/merge", ["keep": a.id.text, "drop": b.id.text]).status == .forbidden)
+            let token = try await web.token("admin")
+            let bad = try await web.call(.post, "/api/v1/persons/merge", token: token, json: "{\"keep\":\"\(a.id.text)\"}")
+            #expect(bad.status == .unprocessableContent)
+            let ok = try await web.call(.post, "/api/v1/persons/merge", token: token, json: "{\"keep\":\"\(a.id.text)\",\"drop\":\"\(b.id.text)\"}")
+            #expect(ok.status == .ok)
+            #expect(try await web.stores.persons.count(in: .everything) == 1)
+            let list = try await web.call(.get, "/api/v1/persons/duplicates", token: token)
+            #expect(list.status == .ok && list.text == "[]")
+        }
+    }
+}

@@ -5,7 +5,7 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case create, update, delete, read, export
     case login, loginFailed = "login-failed", logout
     case tokenCreated = "token-created", tokenRevoked = "token-revoked"
-    case passwordChanged = "password-changed", disable, enable, `import`, restore
+    case passwordChanged = "password-changed", disable, enable, `import`, restore, merge
 }
 
 /// Who acts, from where: every store call that changes or reads personal data takes one.

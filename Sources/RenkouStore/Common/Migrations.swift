@@ -20,6 +20,7 @@ enum Migrations {
         Migration006Households.migration,
         Migration007LifeEvents.migration,
         Migration008ImportProvenance.migration,
+        Migration009PersonMerges.migration,
     ]
 }
 

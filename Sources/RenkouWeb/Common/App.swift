@@ -39,12 +39,14 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     LifeEventPages.register(router, deps)
     QualityPages.register(router, deps)
     ImportPages.register(router, deps)
+    DuplicatePages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
     LifeEventAPI.register(api, deps)
     QualityAPI.register(api, deps)
     ImportAPI.register(api, deps)
+    DuplicateAPI.register(api, deps)
     return (router, api)
 }
 
