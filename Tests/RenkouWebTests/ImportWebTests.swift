@@ -122,6 +122,8 @@ import Testing
             let ok = try await web.call(.post, "/api/v1/persons/merge", token: token, json: "{\"keep\":\"\(a.id.text)\",\"drop\":\"\(b.id.text)\"}")
             #expect(ok.status == .ok)
             #expect(try await web.stores.persons.count(in: .everything) == 1)
+            let kept = try await (try await web.signIn("admin")).get("/persons/\(a.id.text)")
+            #expect(kept.text.contains("id=\"merged\"") && kept.text.contains(b.idNumber))
             let list = try await web.call(.get, "/api/v1/persons/duplicates", token: token)
             #expect(list.status == .ok && list.text == "[]")
         }
