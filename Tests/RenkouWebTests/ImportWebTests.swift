@@ -42,6 +42,10 @@ import Testing
             // a unit outside the caller's area, an unknown mode
             #expect(try await post("unit=\(Fixture.communityB1)&mode=valid").status == .unprocessableContent)
             #expect(try await post("unit=\(Fixture.communityA1)&mode=maybe").status == .unprocessableContent)
+            // a damaged workbook is the file's fault: a clear 422, not a server error
+            let damaged = try await web.client.execute(uri: "/api/v1/persons/import?unit=\(Fixture.communityA1)&mode=valid", method: .post,
+                                                       headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(bytes: [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]))
+            #expect(damaged.status == .unprocessableContent && damaged.text.contains("XLSX"))
             // the XLSX export reads back through the import engine: nothing changes
             let xlsx = try await web.call(.get, "/api/v1/persons/export?format=xlsx", token: token)
             #expect(xlsx.status == .ok && xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -68,22 +68,22 @@ public enum TableFile {
 /// The parts of Office Open XML spreadsheets (ECMA-376) an import and an export need: the first
 /// sheet's rows, shared and inline strings; and a one-sheet workbook of text cells.
 public enum XLSX {
-    public enum Failure: Error, CustomStringConvertible {
-        case notWorkbook
-        public var description: String { "the file is not an XLSX workbook" }
-    }
-
     static func read(_ url: URL, progress: (Double) -> Void, row: ([String], Int) async throws -> Void) async throws -> TableFile.Summary {
-        let archive: Archive
-        do { archive = try Archive(url: url, accessMode: .read) } catch { throw notWorkbook }
-        let sheetPath = try firstSheetPath(archive)
-        guard let sheet = archive[sheetPath] else { throw notWorkbook }
-        let shared = try archive["xl/sharedStrings.xml"].map { try sharedStrings(try data(of: $0, in: archive)) } ?? []
         // The sheet goes to a temporary file first: the archive hands out its bytes synchronously, the
-        // rows are handled asynchronously (each batch writes to the database).
+        // rows are handled asynchronously (each batch writes to the database). A damaged archive is the
+        // user's file at fault: it gets the same clear error as a file that is no workbook at all.
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-sheet-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: temp) }
-        _ = try archive.extract(sheet, to: temp, skipCRC32: false)
+        let shared: [String], sheet: Entry
+        do {
+            let archive = try Archive(url: url, accessMode: .read)
+            guard let entry = archive[try firstSheetPath(archive)] else { throw notWorkbook }
+            sheet = entry
+            shared = try archive["xl/sharedStrings.xml"].map { try sharedStrings(try data(of: $0, in: archive)) } ?? []
+            _ = try archive.extract(sheet, to: temp, skipCRC32: false)
+        } catch {
+            throw notWorkbook
+        }
         let handle = try FileHandle(forReadingFrom: temp)
         defer { try? handle.close() }
         let total = Double(max(1, sheet.uncompressedSize))

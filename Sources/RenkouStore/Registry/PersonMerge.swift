@@ -91,10 +91,14 @@ extension PersonStore {
         }
     }
 
-    /// The records merged into a person (id numbers and names), newest first.
-    public func merged(into id: UUID) async throws -> [(idNumber: String, name: String, at: String)] {
-        try await db.read { db in
-            try await db.raw("SELECT merged_id_number, merged_name, at FROM person_merges WHERE kept_id = \(bind: id.text) ORDER BY at DESC").all().map {
+    /// The records merged into a person of the scope (id numbers and names), newest first; none outside it.
+    public func merged(into id: UUID, in scope: Scope) async throws -> [(idNumber: String, name: String, at: String)] {
+        let engine = db.engine
+        return try await db.read { db in
+            try await db.raw("""
+                SELECT m.merged_id_number, m.merged_name, m.at FROM person_merges m JOIN persons p ON p.id = m.kept_id
+                WHERE m.kept_id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path)) ORDER BY m.at DESC
+                """).all().map {
                 (try $0.decode(column: "merged_id_number", as: String.self), try $0.decode(column: "merged_name", as: String.self), try $0.decode(column: "at", as: String.self))
             }
         }

@@ -129,7 +129,7 @@ enum PersonPages {
         let problems = try await deps.stores.quality.problems(of: p.id, in: account.scope)
         model["problems"] = problems.map { "\($0.code) \($0.message(context.lang))" }
         model["hasProblems"] = !problems.isEmpty
-        let merged = try await deps.stores.persons.merged(into: p.id)
+        let merged = try await deps.stores.persons.merged(into: p.id, in: account.scope)
         model["merged"] = merged.map { Text("\($0.at.prefix(10)) 合并了记录 \($0.name)（\($0.idNumber)）", "\($0.at.prefix(10)) merged the record \($0.name) (\($0.idNumber))")(context.lang) }
         model["hasMerged"] = !merged.isEmpty
         let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
