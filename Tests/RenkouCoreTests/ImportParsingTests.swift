@@ -60,7 +60,14 @@ import Testing
         let columns = Set(bad.problems.filter(\.isError).map(\.column))
         #expect(columns.isSuperset(of: ["性别", "出生日期", "民族", "与户主关系"]))
         #expect(bad.problems.allSatisfy { $0.row == 7 && !$0.reason.zh.isEmpty && !$0.reason.en.isEmpty })
+        // a birth date or sex that disagrees with the ID number is kept, with a warning for each
+        let differs = PersonImportRow.parse(["王五", Fixture.id, "女", "1985-03-13"], row: 4, layout: layout, defaultUnit: "x", today: today)
+        #expect(!differs.isRejected && differs.input.birthDate == "1985-03-13")
+        #expect(differs.problems.map(\.column) == ["出生日期", "性别"] || differs.problems.map(\.column) == ["性别", "出生日期"])
         let number = PersonImportRow.parse(["王五", "1.10105194912310E+17"], row: 3, layout: layout, defaultUnit: "x", today: today)
         #expect(number.isRejected && number.problems[0].column == "公民身份号码")
     }
 }
+
+/// A valid male number born 1985-03-12.
+private enum Fixture { static let id = "310114198503120016" }

@@ -62,6 +62,11 @@ public struct ImportReport: Sendable, Codable, Equatable {
 
     /// The one-line JSON summary printed at the end of a command-line import.
     public var summaryJSON: String {
+        Self.summaryJSON(read: read, imported: imported, updated: updated, unchanged: unchanged, rejected: rejected)
+    }
+
+    /// The summary line every import prints (the unit import's and the person import's alike).
+    public static func summaryJSON(read: Int, imported: Int, updated: Int, unchanged: Int, rejected: Int) -> String {
         "{\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
     }
 }

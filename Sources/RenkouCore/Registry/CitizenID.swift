@@ -51,6 +51,15 @@ public enum CitizenID {
         return s
     }
 
+    /// The birth date (YYYY-MM-DD) and sex (1 male, 2 female) written in a normalised 18-character number,
+    /// read without checking it again; nil when the number does not have that shape.
+    public static func birthDateAndSex(_ n: String) -> (birthDate: String, sex: Int)? {
+        let u = Array(n.utf8)
+        guard u.count == 18, u[0..<17].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        let digits = String(decoding: u[6..<14], as: UTF8.self)
+        return (digits.prefix(4) + "-" + digits.dropFirst(4).prefix(2) + "-" + digits.suffix(2), Int(u[16] - 0x30) % 2 == 1 ? 1 : 2)
+    }
+
     /// Checks a number. `today` bounds the birth date. `codeTable` looks an address code up in the
     /// loaded GB/T 2260 table; without a table no address warning is given. Address problems only
     /// warn: real ID numbers keep codes abandoned long ago.

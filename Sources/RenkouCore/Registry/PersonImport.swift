@@ -33,9 +33,6 @@ public enum PersonColumn: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// The JSON pointer the validation uses for this column's value.
-    public var pointer: String { "/" + rawValue }
-
     /// The columns of the downloadable template, in order.
     public static let template: [PersonColumn] = [.name, .idNumber, .sex, .birthDate, .ethnicGroup, .hukouType, .maritalStatus, .firstMarriageDate,
                                                  .household, .relation, .address, .phone]
@@ -185,12 +182,12 @@ public struct PersonImportRow: Sendable {
                 input = checked.input; flags = checked.flags
                 // A birth date or sex that disagrees with the ID number is kept (real records contain them) and
                 // warned about; the data-quality rules list the record until someone corrects it.
-                if let id = input.idNumber {
-                    let check = CitizenID.check(id, today: today)
-                    if let stated = values[.birthDate], let fromID = check.birthDate, input.birthDate != fromID {
-                        problem(.birthDate, stated, Text("出生日期与身份号码不符（号码为 \(fromID)）。", "The birth date differs from the ID number's (\(fromID))."), error: false)
+                // The number has passed the full check in `validated`; here only its fields are read.
+                if let id = input.idNumber, let fromID = CitizenID.birthDateAndSex(id) {
+                    if let stated = values[.birthDate], input.birthDate != fromID.birthDate {
+                        problem(.birthDate, stated, Text("出生日期与身份号码不符（号码为 \(fromID.birthDate)）。", "The birth date differs from the ID number's (\(fromID.birthDate))."), error: false)
                     }
-                    if let stated = values[.sex], let s = check.sex, input.sex != String(s) {
+                    if let stated = values[.sex], input.sex != String(fromID.sex) {
                         problem(.sex, stated, Text("性别与身份号码不符。", "The sex differs from the ID number's."), error: false)
                     }
                 }

@@ -34,7 +34,7 @@ public struct PersonImportResult: Sendable, Codable, Equatable {
 
     /// The one-line JSON summary a command-line import ends with.
     public var summaryJSON: String {
-        "{\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+        ImportReport.summaryJSON(read: read, imported: imported, updated: updated, unchanged: unchanged, rejected: rejected)
     }
 }
 
@@ -118,7 +118,6 @@ public struct PersonImporter: Sendable {
 
     struct ImportState {
         let run: String
-        let mode: ImportMode
         let top: OrgUnit
         let scope: Scope
         let callerScope: Scope
@@ -132,7 +131,7 @@ public struct PersonImporter: Sendable {
         var result: PersonImportResult
 
         init(run: String, mode: ImportMode, top: OrgUnit, scope: Scope, callerScope: Scope, today: Day, now: Date, actor: Actor, engine: Engine) {
-            self.run = run; self.mode = mode; self.top = top; self.scope = scope; self.callerScope = callerScope; self.today = today; self.now = now; self.actor = actor
+            self.run = run; self.top = top; self.scope = scope; self.callerScope = callerScope; self.today = today; self.now = now; self.actor = actor
             self.engine = engine; result = PersonImportResult(run: run, mode: mode)
         }
 
@@ -143,11 +142,6 @@ public struct PersonImporter: Sendable {
         }
     }
 
-    struct Existing {
-        var person: Person
-        var importRun: String?
-        var importRow: Int?
-    }
     struct HouseholdRef { let id: String; let number: String; let path: String }
     struct Membership { let id: Int?; let household: String; let relation: String }
 
@@ -171,13 +165,12 @@ public struct PersonImporter: Sendable {
                 seen[try r.decode(column: "id_number", as: String.self)] = try r.decode(column: "row_number", as: Int.self)
             }
         }
-        var existing: [String: Existing] = [:]
+        var existing: [String: Person] = [:]
         for r in try await db.raw("""
-            SELECT \(unsafeRaw: PersonStore.columns), p.import_run, p.import_row FROM persons p JOIN org_units u ON u.id = p.unit_id
-            WHERE p.id_number IN (\(binds: ids))
+            SELECT \(unsafeRaw: PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id_number IN (\(binds: ids))
             """).all() {
             let p = try PersonStore.decode(r)
-            existing[p.idNumber] = Existing(person: p, importRun: try r.decode(column: "import_run", as: String?.self), importRow: try r.decode(column: "import_row", as: Int?.self))
+            existing[p.idNumber] = p
         }
         var households: [String: HouseholdRef] = [:]
         var heads: [String: String] = [:]
@@ -195,7 +188,7 @@ public struct PersonImporter: Sendable {
             }
         }
         var memberships: [String: Membership] = [:]
-        let personIDs = existing.values.map { $0.person.id.text }
+        let personIDs = existing.values.map(\.id.text)
         if !personIDs.isEmpty && rows.contains(where: { $0.household != nil }) {
             for r in try await db.raw("SELECT id, household_id, person_id, relation FROM household_members WHERE person_id IN (\(binds: personIDs)) AND left_on IS NULL").all() {
                 memberships[try r.decode(column: "person_id", as: String.self)] = Membership(id: try r.decode(column: "id", as: Int.self),
@@ -233,16 +226,17 @@ public struct PersonImporter: Sendable {
             var person: Person
             var before: Person?
             if let match = existing[idNumber] {
-                if state.callerScope.contains(match.person.path) && !state.scope.contains(match.person.path) {
-                    fail(.idNumber, idNumber, Text("该身份号码已在 \(match.person.unitName)（\(match.person.unitCode)）登记，不在本次导入的单位之下。",
-                                                   "This ID number is registered in \(match.person.unitName) (\(match.person.unitCode)), outside the unit of this import."))
-                } else if !state.scope.contains(match.person.path) {
+                if state.callerScope.contains(match.path) && !state.scope.contains(match.path) {
+                    fail(.idNumber, idNumber, Text("该身份号码已在 \(match.unitName)（\(match.unitCode)）登记，不在本次导入的单位之下。",
+                                                   "This ID number is registered in \(match.unitName) (\(match.unitCode)), outside the unit of this import."))
+                } else if !state.scope.contains(match.path) {
                     fail(.idNumber, idNumber, Text("该身份号码已在其他地区登记。", "This ID number is registered in another area."))
                 }
-                before = match.person
-                person = match.person.applying(row.input)
-                person.flags = Array(Set(match.person.flags + row.flags)).sorted()
-                if row.unitGiven, let unit, unit.id != match.person.unitID {
+                before = match
+                person = match.applying(row.input)
+                // The stored order is kept, so that a row that adds nothing counts as unchanged.
+                person.flags = match.flags + row.flags.filter { !match.flags.contains($0) }
+                if row.unitGiven, let unit, unit.id != match.unitID {
                     person.unitID = unit.id; person.unitCode = unit.code; person.unitName = unit.name; person.path = unit.path
                 }
             } else {
@@ -316,7 +310,7 @@ public struct PersonImporter: Sendable {
                 inserts.append((person, row.row))
                 state.result.imported += 1
             }
-            existing[idNumber] = Existing(person: person, importRun: state.run, importRow: row.row)
+            existing[idNumber] = person
             seen[idNumber] = row.row
             accepted.append((idNumber, row.row))
         }

@@ -73,15 +73,17 @@ enum Upload {
         return out
     }
 
+    /// A parameter of the part's Content-Disposition header (`name`, `filename`), quotes removed.
     static func value(_ key: String, in headers: String) -> String? {
-        guard let r = headers.range(of: "\(key)=\"") else { return nil }
-        // "name=" must not match inside "filename=".
-        if key == "name", r.lowerBound > headers.startIndex, headers[headers.index(before: r.lowerBound)] == "e" {
-            guard let again = headers[r.upperBound...].range(of: " name=\"") else { return nil }
-            let rest = headers[again.upperBound...]
-            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        guard let disposition = headers.split(whereSeparator: \.isNewline).first(where: { $0.lowercased().hasPrefix("content-disposition:") }) else { return nil }
+        for parameter in disposition.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmed }
+            if pair.count == 2, pair[0].lowercased() == key { return pair[1].trimmingQuotes }
         }
-        let rest = headers[r.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        return nil
     }
+}
+
+private extension String {
+    var trimmingQuotes: String { hasPrefix("\"") && hasSuffix("\"") && count >= 2 ? String(dropFirst().dropLast()) : self }
 }

@@ -8,7 +8,7 @@ enum DuplicatePages {
     struct FieldRow { let label: String; let left: String; let right: String; let differs: Bool }
     struct Pair { let reason: String; let leftHref: String; let rightHref: String; let leftID: String; let rightID: String; let fields: [FieldRow] }
 
-    static func pair(_ c: DuplicateCandidate, lang: Lang, today: Day) -> Pair {
+    static func pair(_ c: DuplicateCandidate, lang: Lang) -> Pair {
         func label(_ table: [Codes.Entry], _ code: String?) -> String { Codes.label(table, code)?(lang) ?? code ?? "" }
         let rows: [(Text, (Person) -> String)] = [
             (Text("姓名", "Name"), \.name), (Text("身份号码", "ID number"), \.idNumber),
@@ -27,9 +27,8 @@ enum DuplicatePages {
         router.get("/persons/duplicates") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
             let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor)
-            let today = Day(deps.stores.env.now())
             let model: [String: Any] = [
-                "pairs": candidates.map { pair($0, lang: context.lang, today: today) }, "hasPairs": !candidates.isEmpty,
+                "pairs": candidates.map { pair($0, lang: context.lang) }, "hasPairs": !candidates.isEmpty,
                 "canMerge": account.role.canEditPersons, "summary": Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang),
             ]
             return deps.renderer.html("registry/duplicates", title: Text("疑似重复", "Possible duplicates"), model: model, context: context, request: request)
