@@ -31,6 +31,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var canEditPersons: Bool { self == .admin }
     /// Manage units and accounts of the scope.
     public var canAdminister: Bool { self == .admin }
+    /// See reproductive-health details (a certificate's contraception status): the roles that provide the services.
+    public var canSeeReproductiveHealth: Bool { self == .provider || self == .community }
     /// Read the audit log of the scope.
     public var canReadAudit: Bool { self == .admin || self == .district }
 }

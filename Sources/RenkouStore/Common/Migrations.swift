@@ -21,6 +21,7 @@ enum Migrations {
         Migration007LifeEvents.migration,
         Migration008ImportProvenance.migration,
         Migration009PersonMerges.migration,
+        Migration010Migrants.migration,
     ]
 }
 

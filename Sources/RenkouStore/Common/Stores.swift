@@ -12,6 +12,12 @@ public struct Stores: Sendable {
     public let events: LifeEventStore
     public let quality: QualityStore
     public let importer: PersonImporter
+    public let stays: StayStore
+    public let certificates: CertificateStore
+    public let hosts: HostStore
+    public let rosters: RosterStore
+    public let tasks: TaskStore
+    public let migrantRates: MigrantRateStore
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -23,5 +29,11 @@ public struct Stores: Sendable {
         events = LifeEventStore(db: db, env: env)
         quality = QualityStore(db: db, env: env)
         importer = PersonImporter(db: db, env: env)
+        stays = StayStore(db: db, env: env)
+        certificates = CertificateStore(db: db, env: env)
+        hosts = HostStore(db: db, env: env)
+        rosters = RosterStore(db: db, env: env)
+        tasks = TaskStore(db: db, env: env)
+        migrantRates = MigrantRateStore(db: db, env: env)
     }
 }

@@ -1,0 +1,165 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// The field task list: stored tasks (registrations, departures, home visits) and reminders computed
+/// live from certificates and agreements that expire within 30 days. Overdue first.
+public struct TaskStore: Sendable {
+    let db: Database
+    let env: RenkouCore.Environment
+    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+
+    /// How far ahead an expiry shows on the list.
+    public static let reminderDays = 30
+
+    /// A task to store, before it has an id.
+    struct New {
+        var kind: FieldTask.Kind
+        var subject: String
+        var idNumber: String?
+        var personID: UUID?
+        var hostID: UUID?
+        var note: String?
+        var unitID: UUID
+        var path: String
+        var due: Day
+        var source: String
+    }
+
+    /// Stores a task inside the caller's transaction, unless the same open task exists already
+    /// (same kind, subject ID number and host). Returns whether one was created.
+    @discardableResult
+    static func add(_ t: New, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Bool {
+        if let n = t.idNumber, try await db.raw("""
+            SELECT id FROM tasks WHERE open = 1 AND kind = \(bind: t.kind.rawValue) AND id_number = \(bind: n)
+            AND COALESCE(host_id, '') = \(bind: t.hostID?.text ?? "")
+            """).first() != nil { return false }
+        let id = env.newID()
+        try await db.raw("""
+            INSERT INTO tasks (id, kind, subject, id_number, person_id, host_id, note, unit_id, path, due, open, source, created_by, created_at)
+            VALUES (\(bind: id.text), \(bind: t.kind.rawValue), \(bind: t.subject), \(bind: t.idNumber), \(bind: t.personID?.text), \(bind: t.hostID?.text),
+                    \(bind: t.note), \(bind: t.unitID.text), \(bind: t.path), \(bind: t.due.description), 1, \(bind: t.source), \(bind: actor.username),
+                    \(bind: Timestamp.string(env.now())))
+            """).run()
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "task", entityID: id.text, path: t.path,
+                                 after: AuditLog.json(["kind": t.kind.rawValue, "subject": t.subject, "due": t.due.description, "source": t.source]))
+        return true
+    }
+
+    /// Closes the open tasks of a kind about an ID number (a registration done through another door).
+    static func settle(_ kind: FieldTask.Kind, idNumber: String, outcome: String, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE tasks SET open = 0, outcome = \(bind: outcome), closed_by = \(bind: actor.username), closed_at = \(bind: Timestamp.string(env.now()))
+            WHERE open = 1 AND kind = \(bind: kind.rawValue) AND id_number = \(bind: idNumber)
+            """).run()
+    }
+
+    /// A home-visit task (入户核实) entered by hand about a person of the scope.
+    @discardableResult
+    public func addHomeVisit(person: UUID, due: Day, note: String?, in scope: Scope, by actor: Actor) async throws -> FieldTask {
+        let engine = db.engine, env = self.env
+        let id = try await db.transaction { db -> UUID in
+            guard let p = try await PersonStore.find(person, in: scope, engine: engine, db) else {
+                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
+            }
+            _ = try await Self.add(New(kind: .homeVisit, subject: p.name, idNumber: p.idNumber, personID: p.id, note: note?.nilIfBlank, unitID: p.unitID,
+                                       path: p.path, due: due, source: "manual"), env: env, actor: actor, db)
+            return try await db.raw("SELECT id FROM tasks WHERE open = 1 AND kind = 'home-visit' AND id_number = \(bind: p.idNumber)").first()!
+                .decode(column: "id", as: String.self).uuid
+        }
+        return try await task(id, in: scope)
+    }
+
+    static func decode(_ r: any SQLRow) throws -> FieldTask {
+        func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: FieldTask.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .homeVisit,
+                          subject: try r.decode(column: "subject", as: String.self), unitCode: try r.decode(column: "unit_code", as: String.self),
+                          unitName: try r.decode(column: "unit_name", as: String.self), due: try r.decode(column: "due", as: String.self),
+                          source: try r.decode(column: "source", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self))
+        t.idNumber = try text("id_number"); t.personID = try text("person_id").flatMap(UUID.init(uuidString:))
+        t.hostID = try text("host_id").flatMap(UUID.init(uuidString:)); t.note = try text("note")
+        t.open = try r.decode(column: "open", as: Int.self) == 1
+        t.outcome = try text("outcome"); t.outcomeNote = try text("outcome_note"); t.closedBy = try text("closed_by"); t.closedAt = try text("closed_at")
+        return t
+    }
+
+    public func task(_ id: UUID, in scope: Scope) async throws -> FieldTask {
+        let engine = db.engine
+        return try await db.read { db in
+            guard let r = try await db.raw("SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id WHERE t.id = \(bind: id.text) AND \(engine.startsWith("t.path", scope.path))").first()
+            else { throw RenkouError.notFound(Text("任务", "task")) }
+            return try Self.decode(r)
+        }
+    }
+
+    /// The list of the scope on a day: open stored tasks plus certificates and agreements expiring
+    /// within 30 days (or already expired while still the latest), overdue first.
+    public func list(on day: Day, includeClosed: Bool = false, in scope: Scope) async throws -> [FieldTask] {
+        let engine = db.engine
+        let horizon = day.adding(days: Self.reminderDays).description
+        var tasks = try await db.read { db -> [FieldTask] in
+            let stored = try await db.raw("""
+                SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id
+                WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT 2000
+                """).all().map(Self.decode)
+            // The current version of a certificate, still marked valid, ending within the horizon.
+            let certificates = try await db.raw("""
+                SELECT c.id, c.name, c.id_number, c.person_id, c.valid_until, c.number, u.code AS unit_code, u.name AS unit_name, c.created_at
+                FROM certificates c JOIN org_units u ON u.id = c.unit_id
+                WHERE c.state = 'valid' AND c.valid_until <= \(bind: horizon) AND \(engine.startsWith("c.path", scope.path))
+                AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.person_id = c.person_id AND n.state = 'valid' AND n.valid_until > \(bind: horizon))
+                ORDER BY c.valid_until LIMIT 1000
+                """).all().map { r -> FieldTask in
+                var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .certificateExpiring, subject: try r.decode(column: "name", as: String.self),
+                                  unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+                                  due: try r.decode(column: "valid_until", as: String.self), source: "certificate", createdAt: try r.decode(column: "created_at", as: String.self))
+                t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
+                t.certificateID = t.id; t.note = try r.decode(column: "number", as: String.self)
+                return t
+            }
+            // A host whose latest agreement ends within the horizon and has no later one.
+            let agreements = try await db.raw("""
+                SELECT a.id, a.host_id, a.expires_on, a.created_at, h.name, u.code AS unit_code, u.name AS unit_name
+                FROM agreements a JOIN hosts h ON h.id = a.host_id JOIN org_units u ON u.id = h.unit_id
+                WHERE a.terminated_on IS NULL AND a.expires_on <= \(bind: horizon) AND \(engine.startsWith("h.path", scope.path))
+                AND NOT EXISTS (SELECT 1 FROM agreements b WHERE b.host_id = a.host_id AND b.terminated_on IS NULL AND b.expires_on > a.expires_on)
+                ORDER BY a.expires_on LIMIT 1000
+                """).all().map { r -> FieldTask in
+                var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .agreementExpiring, subject: try r.decode(column: "name", as: String.self),
+                                  unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+                                  due: try r.decode(column: "expires_on", as: String.self), source: "agreement", createdAt: try r.decode(column: "created_at", as: String.self))
+                t.hostID = try r.decode(column: "host_id", as: String.self).uuid
+                return t
+            }
+            return stored + certificates + agreements
+        }
+        tasks.sort(by: FieldTask.listOrder(on: day))
+        return tasks
+    }
+
+    /// Closes a stored task with its outcome.
+    public func close(_ id: UUID, outcome: String, note: String?, in scope: Scope, by actor: Actor) async throws -> FieldTask {
+        guard Codes.contains(FieldTask.outcomes, outcome) else {
+            throw RenkouError.invalid([FieldError("/outcome", "code-unknown", Text("请选择办理结果。", "Choose an outcome."))])
+        }
+        let engine = db.engine, env = self.env
+        try await db.transaction { db in
+            guard let r = try await db.raw("SELECT open, path FROM tasks WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
+                throw RenkouError.notFound(Text("任务", "task"))
+            }
+            guard try r.decode(column: "open", as: Int.self) == 1 else { throw RenkouError(.conflict, "task-closed", Text("该任务已办结。", "This task is closed already.")) }
+            try await db.raw("""
+                UPDATE tasks SET open = 0, outcome = \(bind: outcome), outcome_note = \(bind: note?.nilIfBlank), closed_by = \(bind: actor.username),
+                closed_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: id.text)
+                """).run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "task", entityID: id.text, path: try r.decode(column: "path", as: String.self),
+                                     after: AuditLog.json(["outcome": outcome, "note": note ?? ""]))
+        }
+        return try await task(id, in: scope)
+    }
+}
+
+extension String {
+    /// A stored id: the database only holds ids the application wrote.
+    var uuid: UUID { UUID(uuidString: self)! }
+}
