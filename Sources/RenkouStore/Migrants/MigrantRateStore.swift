@@ -116,7 +116,7 @@ public struct MigrantRateStore: Sendable {
     public func records(_ code: String, unitCode: String?, on day: Day, gapsOnly: Bool = true, limit: Int = 100, offset: Int = 0,
                         in scope: Scope, by actor: Actor) async throws -> Page<Record> {
         guard let d = Self.definition(code) else {
-            throw RenkouError.invalid([FieldError("/indicator", "code-unknown", Text("没有指标 \(code)。", "There is no indicator \(code)."))])
+            throw RenkouError.notFound(Text("指标 \(code)", "indicator \(code)"))
         }
         let engine = db.engine, env = self.env
         return try await db.read { db in

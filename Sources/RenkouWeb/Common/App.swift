@@ -15,6 +15,7 @@ struct AppDeps: Sendable {
     let openAPI: OpenAPIDocument
     let assets: Assets
     let jobs = ImportJobs()
+    let publicLimiter = PublicRateLimiter()
 }
 
 /// The router with every route of every module. A plain function: tests build the same router
@@ -40,6 +41,11 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     QualityPages.register(router, deps)
     ImportPages.register(router, deps)
     DuplicatePages.register(router, deps)
+    MigrantPages.register(router, deps)
+    CertificatePages.register(router, deps)
+    PublicPages.register(router, deps)
+    HostPages.register(router, deps)
+    TaskPages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
@@ -47,6 +53,7 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     QualityAPI.register(api, deps)
     ImportAPI.register(api, deps)
     DuplicateAPI.register(api, deps)
+    MigrantAPI.register(api, deps)
     return (router, api)
 }
 

@@ -63,6 +63,8 @@ public struct Renderer: Sendable {
         var items: [(String, Text)] = [
             (SitePath.home, Text("首页", "Home")), (SitePath.units, Text("组织机构", "Units")), (SitePath.persons, Text("人员", "People")),
             (SitePath.households, Text("户", "Households")), ("/quality", Text("数据质量", "Data quality")),
+            ("/migrants", Text("流动人口", "Migrants")), ("/certificates", Text("婚育证明", "Certificates")), ("/hosts", Text("出租户与单位", "Landlords")),
+            ("/tasks", Text("任务", "Tasks")),
         ]
         if account.role.canAdminister { items.append((SitePath.accounts, Text("账号", "Accounts"))) }
         if account.role.canReadAudit { items.append((SitePath.audit, Text("审计日志", "Audit log"))) }

@@ -3,7 +3,9 @@ import RenkouCore
 /// Every string the templates print through `{{t.key}}`, in zh-Hans and en.
 /// A test checks that each key a template uses is defined here.
 public enum Strings {
-    public static let all: [String: Text] = [
+    public static let all: [String: Text] = base.merging(migrants) { a, _ in a }
+
+    static let base: [String: Text] = [
         "app_name": Text("人口信息系统", "Renkou Population System"),
         "nav_label": Text("主导航", "Main navigation"),
         "footer": Text("Renkou 人口 · 开源人口与计划生育服务信息系统", "Renkou · open-source population and family services system"),

@@ -87,3 +87,24 @@ enum Upload {
 private extension String {
     var trimmingQuotes: String { hasPrefix("\"") && hasSuffix("\"") && count >= 2 ? String(dropFirst().dropLast()) : self }
 }
+
+extension Upload {
+    /// A `multipart/form-data` form with at most one file (`fileField`): the body is streamed to disk
+    /// and the CSRF token of the form checked. The caller removes `file` when done with it.
+    struct Form { var fields: [String: String]; var file: URL?; var fileName: String?; var fileBytes: Int
+        subscript(_ name: String) -> String? { fields[name] } }
+
+    static func form(_ request: Request, fileField: String = "file") async throws -> Form {
+        let body = directory.appendingPathComponent("\(UUID().uuidString)-body")
+        defer { try? FileManager.default.removeItem(at: body) }
+        try await save(request, to: body)
+        let file = directory.appendingPathComponent("\(UUID().uuidString)-upload")
+        let parts = try multipart(body, contentType: request.headers[.contentType] ?? "", fileField: fileField, to: file)
+        guard let token = parts.fields["_csrf"], token == request.cookies[SessionMiddleware.csrfCookie]?.value else {
+            try? FileManager.default.removeItem(at: file); throw RenkouError.csrf
+        }
+        let hasFile = parts.fileName != nil && parts.fileBytes > 0
+        if !hasFile { try? FileManager.default.removeItem(at: file) }
+        return Form(fields: parts.fields, file: hasFile ? file : nil, fileName: hasFile ? parts.fileName : nil, fileBytes: parts.fileBytes)
+    }
+}

@@ -137,6 +137,7 @@ enum PersonPages {
         model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
         model["hasTimeline"] = !timeline.isEmpty
         model["back"] = SitePath.person(p.id)
+        model["migrants"] = try await MigrantPages.personSection(p, account: account, deps: deps, lang: context.lang)
         if canRegister {
             let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
             model["eventAction"] = SitePath.person(p.id) + "/events"
@@ -214,7 +215,7 @@ enum PersonPages {
 
         router.get(RouterPath(SitePath.newPerson)) { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: ["unit": request.query("unit") ?? ""],
+            return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: ["unit": request.query("unit") ?? "", "idNumber": request.query("idNumber") ?? "", "name": request.query("name") ?? ""],
                                       error: nil, deps: deps, account: account, request: request, context: context)
         }
 

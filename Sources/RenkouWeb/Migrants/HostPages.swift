@@ -1,0 +1,207 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// 出租户, 用工单位, 物业: the register, one host with its agreements and roster, roster upload.
+enum HostPages {
+    static func path(_ id: UUID) -> String { "/hosts/\(id.text)" }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        router.get("/hosts") { request, context -> Response in
+            let account = try context.requireAccount()
+            let lang = context.lang
+            let kind = request.query("kind").flatMap(MigrantHost.Kind.init(rawValue:))
+            let without = request.query("without") == "1"
+            let page = try await deps.stores.hosts.list(kind: kind, unitCode: request.query("unit"), nameContains: request.query("name"), withoutAgreement: without,
+                                                        offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+            let kinds = MigrantHost.Kind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+            let model: [String: Any] = [
+                "fields": [FormField(name: "name", label: Text("名称包含", "Name contains")(lang), value: request.query("name") ?? ""),
+                           PersonPages.select("kind", Text("类型", "Kind"), kinds, ["kind": request.query("kind") ?? ""], empty: Text("全部", "All"), lang: lang),
+                           PersonPages.select("without", Text("协议", "Agreement"), [Codes.Entry(code: "1", label: Text("只看无有效协议的", "Only those without a valid agreement"))],
+                                              ["without": without ? "1" : ""], empty: Text("全部", "All"), lang: lang)],
+                "rows": page.items.map { h -> [String: Any] in
+                    ["name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "", "roster": h.rosterCount,
+                     "agreement": h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), "noAgreement": h.agreementUntil == nil,
+                     "flag": h.needsStaffAssociation, "href": path(h.id)]
+                },
+                "summary": Text("共 \(page.total) 家", "\(page.total) in all")(lang), "canCreate": account.role.canRegisterPersons,
+            ]
+            return deps.renderer.html("migrants/hosts", title: Text("出租户与单位", "Landlords and employers"), model: model, context: context, request: request)
+        }
+
+        @Sendable func newForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
+            let lang = context.lang
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            let selected = form["unit"] ?? ""
+            let kinds = MigrantHost.Kind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+            let fields = FormField.attach(error?.fields ?? [], to: [
+                PersonPages.select("kind", Text("类型", "Kind"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
+                FormField(name: "name", label: Text("名称或房东姓名", "Name")(lang), value: form["name"] ?? "", required: true),
+                FormField(name: "unit", label: Text("所属单位", "Unit")(lang), value: selected, required: true,
+                          options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)] +
+                            units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
+                FormField(name: "address", label: Text("地址", "Address")(lang), value: form["address"] ?? ""),
+                FormField(name: "contactName", label: Text("联系人", "Contact")(lang), value: form["contactName"] ?? ""),
+                FormField(name: "phone", label: Text("电话", "Phone")(lang), value: form["phone"] ?? "", type: "tel"),
+                FormField(name: "staffCount", label: Text("职工/租户人数", "Staff or tenants")(lang), value: form["staffCount"] ?? "", type: "number"),
+            ], lang: lang)
+            let model: [String: Any] = ["heading": Text("新增出租户或单位", "Add a landlord or employer")(lang), "action": "/hosts/new", "back": "/hosts",
+                                        "backLabel": Text("出租户与单位", "Landlords and employers")(lang), "fields": fields, "message": error?.message(lang) as Any]
+            return deps.renderer.html("migrants/form", title: Text("新增出租户或单位", "Add a landlord or employer"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+
+        router.get("/hosts/new") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            return try await newForm(["unit": request.query("unit") ?? ""], error: nil, account: account, request: request, context: context)
+        }
+
+        router.post("/hosts/new") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let form = try await Form.read(request, context: context)
+            var input = HostStore.Input()
+            input.kind = form["kind"]; input.name = form["name"]; input.unit = form["unit"]; input.address = form["address"]
+            input.contactName = form["contactName"]; input.phone = form["phone"]
+            do {
+                if let n = form["staffCount"]?.trimmingCharacters(in: .whitespaces), !n.isEmpty {
+                    guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/staffCount", "number", Text("请填写整数。", "Write a whole number."))]) }
+                    input.staffCount = v
+                }
+                let h = try await deps.stores.hosts.create(input, in: account.scope, by: context.actor)
+                return Redirect.to(path(h.id))
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await newForm(form.values, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        @Sendable func detail(_ id: UUID, error: RenkouError? = nil, result: RosterImportResult? = nil, account: Account, request: Request, context: AppContext) async throws -> Response {
+            let lang = context.lang, today = Day(deps.stores.env.now())
+            let h = try await deps.stores.hosts.host(id, in: account.scope)
+            let agreements = try await deps.stores.hosts.agreements(of: id, in: account.scope)
+            let roster = try await deps.stores.rosters.roster(of: id, in: account.scope)
+            let canEdit = account.role.canRegisterPersons
+            var model: [String: Any] = [
+                "name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "—", "contact": h.contactName ?? "—", "phone": h.phone ?? "—",
+                "staff": h.staffCount.map(String.init) ?? "—", "rosterCount": h.rosterCount, "flag": h.needsStaffAssociation,
+                "agreementUntil": h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), "noAgreement": h.agreementUntil == nil,
+                "agreements": agreements.map { a -> [String: Any] in
+                    ["signedOn": a.signedOn, "expiresOn": a.expiresOn, "state": a.state(on: today).label(lang), "stateCode": a.state(on: today).rawValue,
+                     "scanHref": a.scanName.map { _ in path(id) + "/agreements/\(a.id.text)/scan" } as Any, "scanName": a.scanName ?? "",
+                     "terminateAction": canEdit && a.terminatedOn == nil ? path(id) + "/agreements/\(a.id.text)/terminate" : nil as String? as Any,
+                     "terminated": a.terminateReason.map { "\(a.terminatedOn ?? "") \($0)" } as Any]
+                },
+                "hasAgreements": !agreements.isEmpty,
+                "roster": roster.map { e -> [String: Any] in
+                    ["name": e.name, "idNumber": e.idNumber, "room": e.room ?? "", "since": e.since,
+                     "personHref": e.personID.map(SitePath.person) as Any,
+                     "registerHref": e.personID == nil && canEdit ? "/persons/new?idNumber=\(e.idNumber)&name=\(e.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" : nil as String? as Any,
+                     "removeAction": canEdit ? path(id) + "/roster/\(e.id.text)/remove" : nil as String? as Any]
+                },
+                "hasRoster": !roster.isEmpty, "canEdit": canEdit, "today": today.description,
+                "agreementAction": path(id) + "/agreements", "rosterAction": path(id) + "/roster", "uploadAction": path(id) + "/roster/upload",
+                "message": error?.message(lang) as Any,
+                "errors": (error?.fields ?? []).map { $0.message(lang) },
+            ]
+            if let r = result {
+                model["result"] = ["read": r.read, "kept": r.kept, "added": r.added, "unregistered": r.unregistered, "rejected": r.rejected, "departures": r.departures,
+                                   "problems": r.problems.prefix(200).map { ["row": $0.row, "column": $0.column, "value": $0.value, "reason": $0.reason(lang), "error": $0.isError] as [String: Any] },
+                                   "hasProblems": !r.problems.isEmpty] as [String: Any]
+            }
+            return deps.renderer.html("migrants/host", title: Text(h.name, h.name), model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
+        }
+
+        @Sendable func hostID(_ context: AppContext) throws -> UUID {
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("出租户或用工单位", "landlord or employer")) }
+            return id
+        }
+
+        router.get("/hosts/{id}") { request, context -> Response in
+            let account = try context.requireAccount()
+            return try await detail(try hostID(context), account: account, request: request, context: context)
+        }
+
+        router.post("/hosts/{id}/agreements") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let id = try hostID(context)
+            let form = try await Upload.form(request, fileField: "scan")
+            defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
+            do {
+                let signed = try Day.parse(form["signedOn"], field: "signedOn", default: Day(deps.stores.env.now()))
+                guard let expires = form["expiresOn"].flatMap({ Day($0.trimmingCharacters(in: .whitespaces)) }) else {
+                    throw RenkouError.invalid([FieldError("/expiresOn", "date-format", Text("请填写到期日期（YYYY-MM-DD）。", "Give the expiry date (YYYY-MM-DD)."))])
+                }
+                var scan: HostStore.Scan?
+                if let f = form.file {
+                    if form.fileBytes > HostStore.maxScanBytes { throw RenkouError.invalid([FieldError("/scan", "too-large", Text("扫描件不能超过 4 MB。", "The scan may not exceed 4 MB."))]) }
+                    let data = try Data(contentsOf: f)
+                    let type = data.starts(with: [0x25, 0x50, 0x44, 0x46]) ? "application/pdf" : data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
+                    scan = HostStore.Scan(name: form.fileName ?? "scan", type: type, data: data)
+                }
+                try await deps.stores.hosts.addAgreement(host: id, signedOn: signed, expiresOn: expires, scan: scan, in: account.scope, by: context.actor)
+                return Redirect.to(path(id))
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await detail(id, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        router.get("/hosts/{id}/agreements/{agreement}/scan") { _, context -> Response in
+            let account = try context.requireAccount()
+            guard let a = UUID(uuidString: try context.parameters.require("agreement")) else { throw RenkouError.notFound(Text("扫描件", "scan")) }
+            let scan = try await deps.stores.hosts.scan(of: a, in: account.scope)
+            return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",
+                                                   .contentDisposition: "inline; filename*=UTF-8''" + (scan.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "scan")],
+                            body: .init(byteBuffer: ByteBuffer(bytes: scan.data)))
+        }
+
+        router.post("/hosts/{id}/agreements/{agreement}/terminate") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let id = try hostID(context)
+            guard let a = UUID(uuidString: try context.parameters.require("agreement")) else { throw RenkouError.notFound(Text("协议", "agreement")) }
+            let form = try await Form.read(request, context: context)
+            do {
+                try await deps.stores.hosts.terminate(agreement: a, on: Day(deps.stores.env.now()), reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+                return Redirect.to(path(id))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await detail(id, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        router.post("/hosts/{id}/roster") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let id = try hostID(context)
+            let form = try await Form.read(request, context: context)
+            do {
+                let since = try form["since"].flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
+                let r = try await deps.stores.rosters.add(host: id, name: form["name"] ?? "", idNumber: form["idNumber"] ?? "", room: form["room"], since: since, in: account.scope, by: context.actor)
+                return try await detail(id, result: r, account: account, request: request, context: context)
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await detail(id, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        router.post("/hosts/{id}/roster/{entry}/remove") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let id = try hostID(context)
+            guard let entry = UUID(uuidString: try context.parameters.require("entry")) else { throw RenkouError.notFound(Text("花名册记录", "roster entry")) }
+            _ = try await Form.read(request, context: context)
+            try await deps.stores.rosters.remove(entry: entry, on: Day(deps.stores.env.now()), in: account.scope, by: context.actor)
+            return Redirect.to(path(id))
+        }
+
+        router.post("/hosts/{id}/roster/upload") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let id = try hostID(context)
+            let form = try await Upload.form(request)
+            defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
+            do {
+                guard let file = form.file else { throw RenkouError.invalid([FieldError("/file", "required", Text("请选择花名册文件。", "Choose the roster file."))]) }
+                let r = try await deps.stores.rosters.importRoster(file: file, host: id, in: account.scope, by: context.actor)
+                return try await detail(id, result: r, account: account, request: request, context: context)
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await detail(id, error: error, account: account, request: request, context: context)
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// 流动人口: the overview of rates per unit with click-through, and the stays of a person.
+enum MigrantPages {
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+
+    static func ratesPath(_ code: String, unit: String?, day: Day) -> String {
+        "/migrants/rates/\(code)?unit=\(unit ?? "")&on=\(day.description)"
+    }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        router.get("/migrants") { request, context -> Response in
+            let account = try context.requireAccount()
+            let lang = context.lang
+            let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
+            let summary = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: account.scope)
+            func cells(_ u: MigrantRateStore.UnitRates) -> [[String: Any]] {
+                u.figures.map { f in
+                    ["rate": percent(f.rate), "below": f.meetsTarget == false, "counts": "\(f.numerator) / \(f.denominator)",
+                     "href": ratesPath(f.code, unit: u.code, day: day)]
+                }
+            }
+            let indicators = MigrantIndicator.all.map { i -> [String: Any] in
+                let f = summary.unit.figures.first { $0.code == i.code }!
+                return ["code": i.code, "name": i.name(lang), "numerator": i.numerator(lang), "denominator": i.denominator(lang),
+                        "target": "≥ " + percent(i.target), "rate": percent(f.rate), "counts": "\(f.numerator) / \(f.denominator)",
+                        "below": f.meetsTarget == false, "href": ratesPath(i.code, unit: summary.unit.code, day: day)]
+            }
+            let model: [String: Any] = [
+                "unitName": summary.unit.name, "day": day.description, "indicators": indicators,
+                "headers": MigrantIndicator.all.map { $0.name(lang) },
+                "children": summary.children.map { ["name": $0.name, "href": "/migrants?unit=\($0.code)&on=\(day.description)", "cells": cells($0)] as [String: Any] },
+                "hasChildren": !summary.children.isEmpty, "canRegister": account.role.canRegisterPersons,
+            ]
+            return deps.renderer.html("migrants/overview", title: Text("流动人口", "Migrants"), model: model, context: context, request: request)
+        }
+
+        router.get("/migrants/rates/{code}") { request, context -> Response in
+            let account = try context.requireAccount()
+            let lang = context.lang
+            let code = try context.parameters.require("code")
+            guard let indicator = MigrantIndicator.named(code) else { throw RenkouError.notFound(Text("指标", "indicator")) }
+            let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
+            let all = request.query("all") == "1"
+            let offset = request.query("offset").flatMap(Int.init) ?? 0
+            let page = try await deps.stores.migrantRates.records(code, unitCode: request.query("unit"), on: day, gapsOnly: !all, offset: offset, in: account.scope, by: context.actor)
+            let rows = page.items.map { r -> [String: Any] in
+                ["name": r.name, "idNumber": r.idNumber, "detail": r.detail ?? "",
+                 "href": r.link == "person" ? SitePath.person(r.id) : HostPages.path(r.id)]
+            }
+            let base = "/migrants/rates/\(code)?unit=\(request.query("unit") ?? "")&on=\(day.description)"
+            let model: [String: Any] = [
+                "name": indicator.name(lang), "numerator": indicator.numerator(lang), "denominator": indicator.denominator(lang),
+                "rows": rows, "summary": Text("共 \(page.total) 条", "\(page.total) records")(lang), "day": day.description,
+                "toggleHref": all ? base : base + "&all=1", "toggleLabel": (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
+                "heading": (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
+                "nextHref": page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil as String? as Any,
+            ]
+            return deps.renderer.html("migrants/rate_records", title: indicator.name, model: model, context: context, request: request)
+        }
+
+        @Sendable func stayForm(_ personID: UUID, form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
+            let lang = context.lang
+            let person = try await deps.stores.persons.read(personID, in: account.scope, by: context.actor)
+            let hosts = try await deps.stores.hosts.list(kind: nil, unitCode: nil, nameContains: nil, limit: 500, in: account.scope).items
+            let kinds = StayKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+            var fields = [
+                PersonPages.select("kind", Text("流动类型", "Kind"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
+                FormField(name: "since", label: Text("流入/流出日期", "Arrived or left on")(lang), value: form["since"] ?? Day(deps.stores.env.now()).description, type: "date", required: true),
+                FormField(name: "region", label: Text("户籍地或流入地代码（6 位）", "Region code there (6 digits)")(lang), value: form["region"] ?? person.hukouRegion ?? ""),
+                FormField(name: "place", label: Text("户籍地或流入地详址", "Address there")(lang), value: form["place"] ?? ""),
+                PersonPages.select("reason", Text("流动原因", "Reason"), Stay.reasons, form, empty: Text("务工经商", "Work or business"), lang: lang),
+                FormField(name: "address", label: Text("本地居住地址", "Address here")(lang), value: form["address"] ?? person.address ?? ""),
+                FormField(name: "employer", label: Text("外出务工单位", "Employer there (outflow)")(lang), value: form["employer"] ?? ""),
+                FormField(name: "contact", label: Text("联系方式", "Contact")(lang), value: form["contact"] ?? person.phone ?? ""),
+            ]
+            let selected = form["host"] ?? request.query("host") ?? ""
+            fields.insert(FormField(name: "host", label: Text("房东/用工单位", "Landlord or employer")(lang), value: selected,
+                                    options: [FormField.Option(value: "", label: Text("无", "None")(lang), selected: selected.isEmpty)]
+                                        + hosts.map { FormField.Option(value: $0.id.text, label: "\($0.name) · \($0.kind.label(lang))", selected: $0.id.text == selected) }), at: 5)
+            let model: [String: Any] = ["heading": Text("登记流动：\(person.name)", "Record a stay: \(person.name)")(lang), "action": SitePath.person(personID) + "/stays",
+                                        "back": SitePath.person(personID), "backLabel": person.name,
+                                        "fields": FormField.attach(error?.fields ?? [], to: fields, lang: lang), "message": error?.message(lang) as Any]
+            return deps.renderer.html("migrants/form", title: Text("登记流动", "Record a stay"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+
+        router.get("/persons/{id}/stays/new") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            return try await stayForm(id, form: [:], error: nil, account: account, request: request, context: context)
+        }
+
+        router.post("/persons/{id}/stays") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let form = try await Form.read(request, context: context)
+            var input = StayInput()
+            input.person = id.text; input.kind = form["kind"]; input.since = form["since"]; input.region = form["region"]; input.place = form["place"]
+            input.reason = form["reason"]; input.address = form["address"]; input.host = form["host"]; input.employer = form["employer"]; input.contact = form["contact"]
+            do {
+                try await deps.stores.stays.open(input, in: account.scope, by: context.actor)
+                return Redirect.to(SitePath.person(id))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await stayForm(id, form: form.values, error: error, account: account, request: request, context: context)
+            }
+        }
+
+        router.post("/stays/{id}/close") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("流动记录", "stay")) }
+            let form = try await Form.read(request, context: context)
+            let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),
+                                                         endPlace: form["endPlace"], in: account.scope, by: context.actor)
+            return Redirect.to(SitePath.person(stay.personID))
+        }
+    }
+
+    /// The person page's floating-population part: stays, certificates, and the links to record more.
+    static func personSection(_ p: Person, account: Account, deps: AppDeps, lang: Lang) async throws -> [String: Any] {
+        let today = Day(deps.stores.env.now())
+        let stays = try await deps.stores.stays.stays(of: p.id, in: account.scope)
+        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope).items
+        let canRegister = account.role.canRegisterPersons
+        return [
+            "stays": stays.map { s -> [String: Any] in
+                ["kind": s.kind.label(lang), "since": s.since, "until": s.until ?? "—", "place": [s.region, s.place].compactMap { $0 }.joined(separator: " "),
+                 "reason": Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, "host": s.hostName ?? s.employer ?? "",
+                 "hostHref": s.hostID.map(HostPages.path) as Any, "endPlace": s.endPlace ?? "",
+                 "closeAction": canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil as String? as Any]
+            },
+            "hasStays": !stays.isEmpty,
+            "newStayHref": canRegister && !stays.contains(where: \.isOpen) ? SitePath.person(p.id) + "/stays/new" : nil as String? as Any,
+            "certificates": certificates.map { c -> [String: Any] in
+                ["number": c.number, "version": c.version, "state": c.state(on: today).label(lang), "validUntil": c.validUntil,
+                 "side": (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), "href": CertificatePages.path(c.id)]
+            },
+            "hasCertificates": !certificates.isEmpty,
+            "issueHref": canRegister && p.isWomanOfReproductiveAge(on: today) ? "/certificates/new?person=\(p.id.text)&side=issued" : nil as String? as Any,
+            "registerCertHref": canRegister && p.isWomanOfReproductiveAge(on: today) ? "/certificates/new?person=\(p.id.text)&side=registered" : nil as String? as Any,
+            "visitHref": canRegister ? "/tasks/new?person=\(p.id.text)" : nil as String? as Any,
+        ]
+    }
+}
