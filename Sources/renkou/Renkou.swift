@@ -10,7 +10,7 @@ struct Renkou: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renkou",
         abstract: "Renkou 人口: population and family services information system.",
-        subcommands: [Serve.self, Migrate.self, Org.self, User.self, Token.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, IDCheck.self, ImportCommand.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Org.self, User.self, Token.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, IDCheck.self, ImportCommand.self, MigrantsCommand.self, TasksCommand.self, Bench.self])
 }
 
 /// Options every database command shares.

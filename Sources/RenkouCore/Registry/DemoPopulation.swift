@@ -24,7 +24,7 @@ public struct DemoPopulation {
             return z ^ (z >> 31)
         }
         mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
         mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
         mutating func uuid(at day: Day) -> UUID {
             // Time-ordered like UUID v7, from the generator: the same seed gives the same ids.

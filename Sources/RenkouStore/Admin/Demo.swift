@@ -23,6 +23,7 @@ public enum Demo {
         guard try await stores.persons.count(in: .everything) == 0 else { return Result(logins: logins, persons: 0) }
         guard try await stores.orgs.unit(code: district.code, in: .everything) != nil else { return Result(logins: logins, persons: 0) }
         let written = try await DemoPopulationWriter.write(stores, persons: persons, seed: seed, under: district.code, progress: progress)
+        try await DemoMigrants.fill(stores, seed: seed, communities: streets.flatMap { $0.communities.map(\.0) })
         return Result(logins: logins, persons: written)
     }
 

@@ -39,11 +39,12 @@ public struct CertificateStore: Sendable {
         return c
     }
 
-    /// 128 random bits, base64url: the public address cannot be guessed or enumerated.
+    /// 22 random letters and digits (about 131 bits): the public address cannot be guessed or
+    /// enumerated, and the token reads cleanly on the command line and in print.
     static func newToken() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return String((0..<22).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
     }
 
     /// Issues (hukou side, `issued`) or registers (residence side, `registered`) a certificate for a

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import RenkouCore
+import RenkouStore
+
+/// `renkou migrants rates|certificate`: the floating-population rates of a unit, and a certificate's public check.
+struct MigrantsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrants", abstract: "Floating-population rates and certificate checks.",
+                                                    subcommands: [Rates.self, Verify.self])
+
+    struct Rates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the rates of a unit and the units below it, one JSON object per line.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The unit code (default: the top of the tree).") var org: String?
+        @Option(help: "The day (YYYY-MM-DD, default today).") var on: String?
+
+        func run() async throws {
+            try await withStores(db) { stores in
+                let day = try Day.parse(on, field: "on", default: Day(stores.env.now()))
+                let s = try await stores.migrantRates.summary(unitCode: org, on: day, in: .everything)
+                let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                struct Line: Encodable { let unit: String; let name: String; let day: String; let code: String; let numerator: Int; let denominator: Int; let rate: Double?; let target: Double }
+                for u in [s.unit] + s.children {
+                    for f in u.figures {
+                        let line = Line(unit: u.code, name: u.name, day: day.description, code: f.code, numerator: f.numerator, denominator: f.denominator, rate: f.rate, target: f.target)
+                        print(String(decoding: try encoder.encode(line), as: UTF8.self))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Look a certificate up by the token of its QR code, as the public page does (masked; counted).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The token (the last part of /public/verify/…).") var token: String
+
+        func run() async throws {
+            var found = true
+            try await withStores(db) { stores in
+                guard let view = try await stores.certificates.publicLookup(token: token) else { found = false; return }
+                let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(view), as: UTF8.self))
+            }
+            if !found { throw fail(RenkouError.notFound(Text("婚育证明", "certificate"))) }
+        }
+    }
+}
+
+/// `renkou tasks`: the task list of a unit, overdue first, one JSON object per line.
+struct TasksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tasks", abstract: "Print the open tasks of a unit (overdue first), one JSON object per line.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "The unit code (default: everything).") var org: String?
+
+    func run() async throws {
+        try await withStores(db) { stores in
+            var scope = Scope.everything
+            if let org {
+                guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw RenkouError.notFound(Text("单位", "unit")) }
+                scope = Scope(path: unit.path)
+            }
+            let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for t in try await stores.tasks.list(on: Day(stores.env.now()), in: scope) {
+                print(String(decoding: try encoder.encode(t), as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// `renkou import roster FILE --host ID`: replaces a landlord's or employer's roster from a file.
+struct RosterImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roster",
+        abstract: "Replace a landlord's or employer's roster (姓名, 公民身份号码, 房号, 入住日期) from CSV or XLSX. Ends with one JSON line.")
+    @OptionGroup var db: DatabaseOptions
+    @Argument(help: "The CSV or XLSX file.") var file: String
+    @Option(help: "The landlord's or employer's id.") var host: String
+
+    func run() async throws {
+        guard let id = UUID(uuidString: host) else { throw ValidationError("--host takes the id shown on the landlord's page.") }
+        try await withStores(db) { stores in
+            let r = try await stores.rosters.importRoster(file: URL(fileURLWithPath: file), host: id, in: .everything, by: .cli("import"))
+            for p in r.problems.prefix(20) {
+                FileHandle.standardError.write(Data("\(p.isError ? "错误 error" : "警告 warning") row \(p.row) \(p.column)=\(p.value): \(p.reason.zh) / \(p.reason.en)\n".utf8))
+            }
+            print("{\"read\":\(r.read),\"kept\":\(r.kept),\"added\":\(r.added),\"unregistered\":\(r.unregistered),\"rejected\":\(r.rejected),\"departures\":\(r.departures)}")
+        }
+    }
+}
