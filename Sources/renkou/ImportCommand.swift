@@ -4,7 +4,7 @@ import RenkouCore
 import RenkouStore
 
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import records from CSV or XLSX files.", subcommands: [Persons.self, RosterImport.self])
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import records from CSV or XLSX files.", subcommands: [Persons.self, RosterImport.self, DepartmentImport.self])
 
     struct Persons: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

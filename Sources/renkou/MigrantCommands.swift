@@ -87,3 +87,25 @@ struct RosterImport: AsyncParsableCommand {
         }
     }
 }
+
+/// `renkou import department FILE --kind police|hospital|civil-affairs --org CODE`: reconciles a departmental file.
+struct DepartmentImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "department",
+        abstract: "Reconcile a police, hospital or civil-affairs file with the registry; ends with {\"read\",\"matched\",\"proposed\",\"tasks\",\"rejected\"}.",
+        discussion: "Nothing in the registry changes: differences become proposals to accept on /migrants/files, unknown people home-visit tasks.")
+    @OptionGroup var db: DatabaseOptions
+    @Argument(help: "The CSV or XLSX file.") var file: String
+    @Option(help: "police, hospital or civil-affairs.") var kind: String
+    @Option(help: "The unit the file is checked against.") var org: String
+
+    func run() async throws {
+        guard let k = DepartmentFileKind(rawValue: kind) else { throw ValidationError("--kind is police, hospital or civil-affairs.") }
+        try await withStores(db) { stores in
+            let r = try await stores.departmentFiles.reconcile(file: URL(fileURLWithPath: file), kind: k, unitCode: org, in: .everything, by: .cli("import"))
+            for p in r.problems.prefix(20) {
+                FileHandle.standardError.write(Data("错误 error row \(p.row) \(p.column)=\(p.value): \(p.reason.zh) / \(p.reason.en)\n".utf8))
+            }
+            print("{\"read\":\(r.read),\"matched\":\(r.matched),\"proposed\":\(r.proposed),\"tasks\":\(r.tasks),\"rejected\":\(r.rejected)}")
+        }
+    }
+}

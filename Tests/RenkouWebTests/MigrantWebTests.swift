@@ -187,3 +187,34 @@ import Testing
         }
     }
 }
+
+@Suite struct DepartmentFileWebTests {
+    @Test(arguments: TestEngine.all) func aPoliceFileThroughThePageProposesAndTheWorkerAccepts(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let stores = web.stores
+            try await Fixture.account(stores, "worker-a1", .community, Fixture.communityA1)
+            let browser = try await web.signIn("worker-a1")
+            let p = try await stores.persons.create(PersonInput(name: "新来者", idNumber: Fixture.idNumber(2, birth: "19950101"), unit: Fixture.communityA1), in: .everything, by: .cli())
+            let csv = "类型,姓名,公民身份号码,暂住地址,日期\n登记,新来者,\(p.idNumber),白银路 5 号,2026-10-01\n登记,陌生人,\(Fixture.idNumber(4, birth: "19960101")),白银路 6 号,2026-10-02\n登记,坏行,1,,2026-10-02\n"
+            let page = try await MigrantWebTests.multipart(browser, "/migrants/files", fields: ["kind": "police", "unit": Fixture.communityA1], file: ("file", "暂住.csv", Data(csv.utf8)))
+            #expect(page.status == .ok)
+            for (id, n) in [("d-read", 3), ("d-matched", 0), ("d-proposed", 1), ("d-tasks", 1), ("d-rejected", 1)] {
+                #expect(page.text.contains("id=\"\(id)\">\(n)<"), "\(id)")
+            }
+            #expect(page.text.contains("id=\"proposals\"") && page.text.contains("新来者"))
+            // accepting through the page records the stay
+            let proposal = try #require(try await stores.departmentFiles.proposals(in: .everything).first)
+            #expect(try await browser.post("/proposals/\(proposal.id.text)/accept", [:]).status == .seeOther)
+            #expect(try await stores.persons.read(p.id, in: .everything, by: .cli()).category == "inflow")
+            // the API refuses an unknown kind, with problem details
+            let token = try await web.token("worker-a1")
+            let bad = try await web.client.execute(uri: "/api/v1/department-files?kind=tax&unit=\(Fixture.communityA1)", method: .post,
+                                                   headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: csv))
+            #expect(bad.status == .unprocessableContent && bad.text.contains("/kind"))
+            let ok = try await web.client.execute(uri: "/api/v1/department-files?kind=police&unit=\(Fixture.communityA1)", method: .post,
+                                                  headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: csv))
+            let r = try ok.jsonObject()
+            #expect((r["read"] as? Int, r["matched"] as? Int, r["tasks"] as? Int, r["rejected"] as? Int) == (3, 1, 1, 1))
+        }
+    }
+}

@@ -22,6 +22,7 @@ enum Migrations {
         Migration008ImportProvenance.migration,
         Migration009PersonMerges.migration,
         Migration010Migrants.migration,
+        Migration011Proposals.migration,
     ]
 }
 

@@ -18,6 +18,7 @@ public struct Stores: Sendable {
     public let rosters: RosterStore
     public let tasks: TaskStore
     public let migrantRates: MigrantRateStore
+    public let departmentFiles: DepartmentFileStore
 
     public init(db: Database, env: RenkouCore.Environment = .live, bcryptCost: UInt8 = 12) {
         self.db = db; self.env = env
@@ -35,5 +36,6 @@ public struct Stores: Sendable {
         rosters = RosterStore(db: db, env: env)
         tasks = TaskStore(db: db, env: env)
         migrantRates = MigrantRateStore(db: db, env: env)
+        departmentFiles = DepartmentFileStore(db: db, env: env)
     }
 }

@@ -46,6 +46,7 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     PublicPages.register(router, deps)
     HostPages.register(router, deps)
     TaskPages.register(router, deps)
+    DepartmentFilePages.register(router, deps)
     AdminAPI.register(api, deps)
     PersonAPI.register(api, deps)
     HouseholdAPI.register(api, deps)
@@ -54,6 +55,7 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     ImportAPI.register(api, deps)
     DuplicateAPI.register(api, deps)
     MigrantAPI.register(api, deps)
+    DepartmentFileAPI.register(api, deps)
     return (router, api)
 }
 

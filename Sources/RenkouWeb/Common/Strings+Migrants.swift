@@ -98,5 +98,15 @@ extension Strings {
         "none": Text("无", "None"),
         "open_record": Text("查看", "Open"),
         "next_page": Text("下一页", "Next page"),
+        "department_files": Text("部门数据比对", "Departmental files"),
+        "upload_department_file": Text("上传并比对", "Upload and reconcile"),
+        "matched": Text("一致", "Matched"),
+        "proposed": Text("待确认的变更", "Changes proposed"),
+        "visit_tasks": Text("入户核实任务", "Home-visit tasks"),
+        "proposals": Text("待确认的变更", "Proposed changes"),
+        "no_proposals": Text("没有待确认的变更。", "No proposed changes."),
+        "accept": Text("确认", "Accept"),
+        "reject": Text("不采纳", "Reject"),
+        "layouts": Text("文件格式（第 1 行为表头，? 为可选列）", "File layouts (row 1 holds the headers; ? marks optional columns)"),
     ]
 }

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// 部门数据比对: upload a police, hospital or civil-affairs file, see the reconciliation, and accept
+/// or reject the proposed changes one by one.
+enum DepartmentFilePages {
+    static func page(result: ReconciliationResult? = nil, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
+                     request: Request, context: AppContext) async throws -> Response {
+        let lang = context.lang
+        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+        let kinds = DepartmentFileKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+        let selected = form["unit"] ?? ""
+        let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope)
+        var model: [String: Any] = [
+            "canEdit": account.role.canRegisterPersons,
+            "fields": FormField.attach(error?.fields ?? [], to: [
+                PersonPages.select("kind", Text("文件类型", "Kind of file"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
+                FormField(name: "unit", label: Text("比对单位", "Unit")(lang), value: selected, required: true,
+                          options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)]
+                            + units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
+                FormField(name: "file", label: Text("文件（CSV/XLSX）", "File (CSV/XLSX)")(lang), type: "file", required: true),
+            ], lang: lang),
+            "layouts": DepartmentFileKind.allCases.map { ["name": $0.label(lang), "columns": $0.columns.map { $0.headers[0] + ($0.required ? "" : "?") }.joined(separator: ", ")] },
+            "message": error?.message(lang) as Any,
+            "proposals": proposals.map { p -> [String: Any] in
+                ["kind": p.kind.label(lang), "summary": p.summary, "person": p.personName, "personHref": SitePath.person(p.personID), "source": p.source.label(lang),
+                 "accept": "/proposals/\(p.id.text)/accept", "reject": "/proposals/\(p.id.text)/reject"]
+            },
+            "hasProposals": !proposals.isEmpty,
+        ]
+        if let r = result {
+            model["result"] = ["kind": r.kind.label(lang), "read": r.read, "matched": r.matched, "proposed": r.proposed, "tasks": r.tasks, "rejected": r.rejected,
+                               "problems": r.problems.prefix(200).map { ["row": $0.row, "column": $0.column, "value": $0.value, "reason": $0.reason(lang)] as [String: Any] },
+                               "hasProblems": !r.problems.isEmpty] as [String: Any]
+        }
+        return deps.renderer.html("migrants/department_files", title: Text("部门数据比对", "Departmental files"), model: model, context: context, request: request,
+                                  status: error.map { $0.kind.status } ?? .ok)
+    }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        router.get("/migrants/files") { request, context -> Response in
+            let account = try context.requireAccount()
+            return try await page(deps: deps, account: account, request: request, context: context)
+        }
+        router.post("/migrants/files") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            let form = try await Upload.form(request)
+            defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
+            do {
+                var errors = FieldErrors()
+                let kind = form["kind"].flatMap(DepartmentFileKind.init(rawValue:))
+                if kind == nil { errors.add("/kind", "required", "请选择文件类型。", "Choose the kind of file.") }
+                errors.required("/unit", form["unit"])
+                if form.file == nil { errors.add("/file", "required", "请选择文件。", "Choose a file.") }
+                try errors.throwIfAny()
+                let r = try await deps.stores.departmentFiles.reconcile(file: form.file!, kind: kind!, unitCode: form["unit"]!, in: account.scope, by: context.actor)
+                return try await page(result: r, form: form.fields, deps: deps, account: account, request: request, context: context)
+            } catch let error as RenkouError where error.kind == .invalid {
+                return try await page(form: form.fields, error: error, deps: deps, account: account, request: request, context: context)
+            }
+        }
+        router.post("/proposals/{id}/{decision}") { request, context -> Response in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
+            let form = try await Form.read(request, context: context)
+            do {
+                switch try context.parameters.require("decision") {
+                case "accept": try await deps.stores.departmentFiles.accept(id, stores: deps.stores, in: account.scope, by: context.actor)
+                case "reject": try await deps.stores.departmentFiles.reject(id, note: form["note"], in: account.scope, by: context.actor)
+                default: throw RenkouError.routeNotFound
+                }
+                return Redirect.to("/migrants/files")
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await page(error: error, deps: deps, account: account, request: request, context: context)
+            }
+        }
+    }
+}
+
+/// `/api/v1/department-files` and `/api/v1/proposals`.
+enum DepartmentFileAPI {
+    static func register(_ api: APIRoutes, _ deps: AppDeps) {
+        api.on(.post, "/api/v1/department-files") { request, context in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let kind = request.query("kind").flatMap(DepartmentFileKind.init(rawValue:)) else {
+                throw RenkouError.invalid([FieldError("/kind", "code-unknown", Text("kind 应为 police、hospital 或 civil-affairs。", "kind must be police, hospital or civil-affairs."))])
+            }
+            let file = Upload.directory.appendingPathComponent("\(UUID().uuidString)-dept")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try await Upload.save(request, to: file)
+            return try JSON.response(try await deps.stores.departmentFiles.reconcile(file: file, kind: kind, unitCode: request.query("unit") ?? "", in: account.scope, by: context.actor))
+        }
+        api.on(.get, "/api/v1/proposals") { request, context in
+            let account = try context.requireAccount()
+            return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: account.scope))
+        }
+        api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
+            try await deps.stores.departmentFiles.accept(id, stores: deps.stores, in: account.scope, by: context.actor)
+            return try JSON.response(["state": "accepted"])
+        }
+        api.on(.post, "/api/v1/proposals/{id}/reject") { request, context in
+            let account = try context.require { $0.canRegisterPersons }
+            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
+            struct Note: Decodable { let note: String? }
+            let b = try await Body.json(Note.self, request, context: context)
+            try await deps.stores.departmentFiles.reject(id, note: b.note, in: account.scope, by: context.actor)
+            return try JSON.response(["state": "rejected"])
+        }
+    }
+}
