@@ -61,7 +61,7 @@ struct TasksCommand: AsyncParsableCommand {
                 scope = Scope(path: unit.path)
             }
             let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for t in try await stores.tasks.list(on: Day(stores.env.now()), in: scope) {
+            for t in try await stores.tasks.list(on: Day(stores.env.now()), in: scope, by: .cli("tasks")) {
                 print(String(decoding: try encoder.encode(t), as: UTF8.self))
             }
         }

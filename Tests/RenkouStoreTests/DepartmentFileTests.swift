@@ -35,15 +35,15 @@ import Testing
             #expect(r.problems.map(\.row) == [5, 6] && r.problems[0].column == "类型" && r.problems[1].column == "日期")
             // nothing changed silently: 乙 is still registered, with a proposal waiting
             #expect(try await stores.persons.read(newcomer.id, in: .everything, by: .cli()).category == "registered")
-            let proposals = try await stores.departmentFiles.proposals(in: .everything)
+            let proposals = try await stores.departmentFiles.proposals(in: .everything, by: .cli())
             #expect(proposals.map(\.kind) == [.stayOpen] && proposals[0].personID == newcomer.id && proposals[0].source == .police)
             // the stranger is a home visit for the community, due in two weeks
-            let tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything)
+            let tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli())
             #expect(tasks.map(\.kind) == [.homeVisit] && tasks[0].idNumber == stranger && tasks[0].source == "police")
             // the same file again adds no second proposal or task
             _ = try await stores.departmentFiles.reconcile(file: url, kind: .police, unitCode: Fixture.communityA1, in: .everything, by: .cli())
-            #expect(try await stores.departmentFiles.proposals(in: .everything).count == 1)
-            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything).count == 1)
+            #expect(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).count == 1)
+            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli()).count == 1)
             // accepting records the stay as a worker would; a decided proposal cannot be decided again
             try await stores.departmentFiles.accept(proposals[0].id, stores: stores, in: .everything, by: .cli("worker"))
             #expect(try await stores.persons.read(newcomer.id, in: .everything, by: .cli()).category == "inflow")
@@ -65,7 +65,7 @@ import Testing
             let civil = try file("类型,男方姓名,男方身份号码,女方姓名,女方身份号码,登记日期\n结婚,王建国,\(father.idNumber),李秀英,\(mother.idNumber),2025-05-01\n结婚,赵某,\(Fixture.idNumber(13, birth: "19900303")),李秀英,\(mother.idNumber),2025-05-01\n")
             let r1 = try await stores.departmentFiles.reconcile(file: civil, kind: .civilAffairs, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r1.read, r1.proposed, r1.tasks) == (2, 1, 1))
-            let marriage = try #require(try await stores.departmentFiles.proposals(in: .everything).first { $0.kind == .marriage })
+            let marriage = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .marriage })
             try await stores.departmentFiles.accept(marriage.id, stores: stores, in: .everything, by: .cli())
             #expect(try await stores.persons.read(mother.id, in: .everything, by: .cli()).spouseID == father.id)
             // read again: the marriage is now in the registry, so the row matches
@@ -75,7 +75,7 @@ import Testing
             let hospital = try file("母亲姓名,母亲身份号码,分娩日期,婴儿姓名,婴儿身份号码,婴儿性别\n李秀英,\(mother.idNumber),2026-03-10,王小明,\(Fixture.idNumber(21, birth: "20260310")),男\n李秀英,\(mother.idNumber),2026-06-01,,,\n")
             let r2 = try await stores.departmentFiles.reconcile(file: hospital, kind: .hospital, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r2.read, r2.proposed, r2.tasks, r2.rejected) == (2, 1, 1, 0))
-            let birth = try #require(try await stores.departmentFiles.proposals(in: .everything).first { $0.kind == .birth })
+            let birth = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .birth })
             try await stores.departmentFiles.accept(birth.id, stores: stores, in: .everything, by: .cli())
             let timeline = try await stores.events.timeline(of: mother.id, in: .everything)
             #expect(timeline.contains { $0.type == .birth && $0.day == "2026-03-10" && $0.source == .hospital })

@@ -37,7 +37,7 @@ import Testing
             let stay = try await stores.stays.open(input, in: .everything, by: .cli("worker"))
             let after = try await stores.persons.read(p.id, in: .everything, by: .cli())
             #expect(after.category == "inflow" && after.address == "白银路 1 号 302 室")
-            #expect(try await stores.rosters.roster(of: host.id, in: .everything).map(\.personID) == [p.id])
+            #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).map(\.personID) == [p.id])
             #expect(try await count(stores, "SELECT COUNT(*) AS n FROM domain_events WHERE type = 'stay-opened'") == 1)
             // a second open stay is refused and changes nothing
             let refused = await #expect(throws: RenkouError.self) { try await stores.stays.open(input, in: .everything, by: .cli()) }
@@ -54,7 +54,7 @@ import Testing
             // close: she has left; the roster entry ends with her stay
             try await stores.stays.close(stay.id, on: Day(year: 2026, month: 10, day: 1)!, endPlace: "苏州", in: .everything, by: .cli())
             #expect(try await stores.persons.read(p.id, in: .everything, by: .cli()).status == "moved-away")
-            #expect(try await stores.rosters.roster(of: host.id, in: .everything).isEmpty)
+            #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).isEmpty)
             let history = try await stores.stays.stays(of: p.id, in: .everything)
             #expect(history.count == 1 && history[0].until == "2026-10-01" && history[0].endPlace == "苏州" && history[0].hostName == "李房东")
         }
@@ -119,28 +119,31 @@ import Testing
             #expect(first.read == 4 && first.added == 1 && first.unregistered == 1 && first.rejected == 2 && first.kept == 0)
             #expect(first.read == first.kept + first.added + first.unregistered + first.rejected)
             #expect(first.problems.map(\.row) == [4, 5] && first.problems[1].reason.en.contains("row 3"))
-            var tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything)
+            var tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli())
             #expect(tasks.map(\.kind) == [.register] && tasks[0].idNumber == unknownID && tasks[0].note?.contains("钱老板") == true)
             // the same file again changes nothing and adds no second task
             let again = try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli())
             #expect(again.kept == 2 && again.added == 0 && again.departures == 0)
-            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything).count == 1)
+            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli()).count == 1)
             // registering the unknown person with a stay at this employer settles the registration task
             let sun = try await stores.persons.create(PersonInput(name: "孙新", idNumber: unknownID, unit: Fixture.communityA1), in: .everything, by: .cli())
             var stay = StayInput(); stay.person = sun.id.text; stay.kind = "inflow"; stay.since = "2026-02-01"; stay.host = host.id.text
             try await stores.stays.open(stay, in: .everything, by: .cli())
-            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything).isEmpty)
-            #expect(try await stores.rosters.roster(of: host.id, in: .everything).count == 2)
+            #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli()).isEmpty)
+            #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).count == 2)
             // a roster without 赵敏: she leaves it and a departure check is due
             try "姓名,身份证号\n孙新,\(unknownID)\n".write(to: file, atomically: true, encoding: .utf8)
             let third = try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli())
             #expect(third.kept == 1 && third.departures == 1)
-            tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything)
+            tasks = try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli())
             #expect(tasks.map(\.kind) == [.departure] && tasks[0].personID == known.id)
             // a file without the ID-number column is refused whole
             try "姓名,房号\n某某,101\n".write(to: file, atomically: true, encoding: .utf8)
             await #expect(throws: RenkouError.self) { try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli()) }
-            #expect(try await stores.rosters.roster(of: host.id, in: .everything).count == 1)
+            #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).count == 1)
+            // a roster names people: each look at it is in the audit log, like a person list
+            let reads = try await stores.audit.search(AuditQuery(entity: "roster", action: "read"), in: .everything)
+            #expect(reads.total >= 2 && reads.items.first?.entityID == host.id.text)
         }
     }
 
@@ -195,19 +198,19 @@ import Testing
             try await stores.hosts.addAgreement(host: host.id, signedOn: today.adding(years: -1), expiresOn: today.adding(days: 10), scan: nil, in: .everything, by: .cli())
             var ci = CertificateInput(); ci.person = p.id.text; ci.number = "Y-1"; ci.office = "外地"; ci.issuedOn = "2024-01-01"; ci.validUntil = today.adding(days: 20).description
             try await stores.certificates.create(.registered, ci, in: .everything, by: .cli())
-            let list = try await stores.tasks.list(on: today, in: .everything)
+            let list = try await stores.tasks.list(on: today, in: .everything, by: .cli())
             #expect(list.map(\.kind) == [.homeVisit, .agreementExpiring, .certificateExpiring])
             #expect(list[0].isOverdue(on: today) && !list[1].isOverdue(on: today))
             // a renewed agreement takes the reminder away
             try await stores.hosts.addAgreement(host: host.id, signedOn: today, expiresOn: today.adding(years: 2), scan: nil, in: .everything, by: .cli())
-            #expect(try await stores.tasks.list(on: today, in: .everything).map(\.kind) == [.homeVisit, .certificateExpiring])
+            #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).map(\.kind) == [.homeVisit, .certificateExpiring])
             // another community sees none of it
-            #expect(try await stores.tasks.list(on: today, in: try await scope(stores, Fixture.communityB1)).isEmpty)
+            #expect(try await stores.tasks.list(on: today, in: try await scope(stores, Fixture.communityB1), by: .cli()).isEmpty)
             // closing records the outcome; an unknown outcome is refused
             await #expect(throws: RenkouError.self) { try await stores.tasks.close(visit.id, outcome: "maybe", note: nil, in: .everything, by: .cli()) }
             let closed = try await stores.tasks.close(visit.id, outcome: "no-change", note: "已核实", in: .everything, by: .cli("grid"))
             #expect(!closed.open && closed.outcome == "no-change" && closed.closedBy == "grid")
-            #expect(try await stores.tasks.list(on: today, in: .everything).map(\.kind) == [.certificateExpiring])
+            #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).map(\.kind) == [.certificateExpiring])
             await #expect(throws: RenkouError.self) { try await stores.tasks.close(visit.id, outcome: "done", note: nil, in: .everything, by: .cli()) }
         }
     }

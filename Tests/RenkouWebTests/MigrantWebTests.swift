@@ -203,7 +203,7 @@ import Testing
             }
             #expect(page.text.contains("id=\"proposals\"") && page.text.contains("新来者"))
             // accepting through the page records the stay
-            let proposal = try #require(try await stores.departmentFiles.proposals(in: .everything).first)
+            let proposal = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first)
             #expect(try await browser.post("/proposals/\(proposal.id.text)/accept", [:]).status == .seeOther)
             #expect(try await stores.persons.read(p.id, in: .everything, by: .cli()).category == "inflow")
             // the API refuses an unknown kind, with problem details

@@ -140,9 +140,11 @@ public struct CertificateStore: Sendable {
         }
     }
 
-    /// Certificates of the scope: of one person, or filtered by state on a day.
-    public func list(person: UUID? = nil, state: Certificate.State? = nil, number: String? = nil, limit: Int = 50, offset: Int = 0, in scope: Scope) async throws -> Page<Certificate> {
-        let engine = db.engine, day = Day(env.now()).description
+    /// Certificates of the scope: of one person, or filtered by state on a day. The list names people,
+    /// so the read is audited like a person list.
+    public func list(person: UUID? = nil, state: Certificate.State? = nil, number: String? = nil, limit: Int = 50, offset: Int = 0,
+                     in scope: Scope, by actor: Actor) async throws -> Page<Certificate> {
+        let engine = db.engine, day = Day(env.now()).description, env = self.env
         return try await db.read { db in
             var conditions: [SQLQueryString] = [engine.startsWith("c.path", scope.path)]
             if let person { conditions.append("c.person_id = \(bind: person.text)") }
@@ -156,6 +158,8 @@ public struct CertificateStore: Sendable {
             let w = conditions.joined(separator: " AND ")
             let total = try await db.raw("SELECT COUNT(*) AS n FROM certificates c WHERE \(w)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE \(w) ORDER BY c.issued_on DESC, c.number, c.version DESC LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map(Self.decode)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "certificates", entityID: person?.text ?? "list", path: scope.path,
+                                     after: AuditLog.json(["state": state?.rawValue ?? "", "number": number ?? "", "shown": String(items.count)]))
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
     }

@@ -147,10 +147,11 @@ public struct DepartmentFileStore: Sendable {
             """).run()
     }
 
-    public func proposals(openOnly: Bool = true, in scope: Scope) async throws -> [Proposal] {
-        let engine = db.engine
+    /// The proposals of the scope (open ones unless asked); the list names people and is audited.
+    public func proposals(openOnly: Bool = true, in scope: Scope, by actor: Actor) async throws -> [Proposal] {
+        let engine = db.engine, env = self.env
         return try await db.read { db in
-            try await db.raw("""
+            let items = try await db.raw("""
                 SELECT x.*, p.name AS person_name FROM proposals x JOIN persons p ON p.id = x.person_id
                 WHERE \(engine.startsWith("x.path", scope.path)) \(unsafeRaw: openOnly ? "AND x.state = 'open'" : "") ORDER BY x.created_at LIMIT 1000
                 """).all().map { r in
@@ -161,6 +162,9 @@ public struct DepartmentFileStore: Sendable {
                 p.decidedBy = try r.decode(column: "decided_by", as: String?.self); p.note = try r.decode(column: "note", as: String?.self)
                 return p
             }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "proposals", entityID: openOnly ? "open" : "all", path: scope.path,
+                                     after: AuditLog.json(["shown": String(items.count)]))
+            return items
         }
     }
 

@@ -84,8 +84,8 @@ public struct MigrantRateStore: Sendable {
         return (rows[0], Array(rows.dropFirst()))
     }
 
-    /// Every indicator for the records under a path on a day.
-    public func figures(path: String, on day: Day) async throws -> [RateFigure] {
+    /// Every indicator for the records under a path on a day (a unit's path, taken from the caller's scope).
+    func figures(path: String, on day: Day) async throws -> [RateFigure] {
         let engine = db.engine
         return try await db.read { db in
             var out: [RateFigure] = []

@@ -34,14 +34,18 @@ public struct RosterStore: Sendable {
         try await TaskStore.settle(.register, idNumber: person.idNumber, outcome: "done", env: env, actor: actor, db)
     }
 
-    /// The current roster of a host of the scope (with former entries when asked).
-    public func roster(of host: UUID, includeFormer: Bool = false, in scope: Scope) async throws -> [RosterEntry] {
-        let engine = db.engine
+    /// The current roster of a host of the scope (with former entries when asked). It names people,
+    /// so the read is audited like a person list.
+    public func roster(of host: UUID, includeFormer: Bool = false, in scope: Scope, by actor: Actor) async throws -> [RosterEntry] {
+        let engine = db.engine, env = self.env
         return try await db.read { db in
-            try await db.raw("""
+            let entries = try await db.raw("""
                 SELECT * FROM roster_entries WHERE host_id = \(bind: host.text) AND \(engine.startsWith("path", scope.path))
                 \(unsafeRaw: includeFormer ? "" : "AND until IS NULL") ORDER BY until IS NOT NULL, room, name
                 """).all().map(Self.decode)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "roster", entityID: host.text, path: scope.path,
+                                     after: AuditLog.json(["shown": String(entries.count)]))
+            return entries
         }
     }
 

@@ -94,8 +94,9 @@ public struct TaskStore: Sendable {
 
     /// The list of the scope on a day: open stored tasks plus certificates and agreements expiring
     /// within 30 days (or already expired while still the latest), overdue first.
-    public func list(on day: Day, includeClosed: Bool = false, in scope: Scope) async throws -> [FieldTask] {
-        let engine = db.engine
+    /// The list names people, so the read is audited like a person list.
+    public func list(on day: Day, includeClosed: Bool = false, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
+        let engine = db.engine, env = self.env
         let horizon = day.adding(days: Self.reminderDays).description
         var tasks = try await db.read { db -> [FieldTask] in
             let stored = try await db.raw("""
@@ -131,7 +132,10 @@ public struct TaskStore: Sendable {
                 t.hostID = try r.decode(column: "host_id", as: String.self).uuid
                 return t
             }
-            return stored + certificates + agreements
+            let all = stored + certificates + agreements
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "tasks", entityID: day.description, path: scope.path,
+                                     after: AuditLog.json(["shown": String(all.count)]))
+            return all
         }
         tasks.sort(by: FieldTask.listOrder(on: day))
         return tasks

@@ -35,7 +35,7 @@ enum CertificatePages {
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let state = request.query("state").flatMap(Certificate.State.init(rawValue:))
-            let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+            let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope, by: context.actor)
             let states = Certificate.State.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             let model: [String: Any] = [
                 "fields": [FormField(name: "number", label: Text("编号包含", "Number contains")(lang), value: request.query("number") ?? ""),
@@ -106,7 +106,7 @@ enum CertificatePages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
             let checks = try await deps.stores.certificates.checks(of: id, in: account.scope)
-            let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: account.scope).items.filter { $0.number == c.number && $0.side == c.side }
+            let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: account.scope, by: context.actor).items.filter { $0.number == c.number && $0.side == c.side }
             let url = publicURL(c.token, request: request)
             let canAct = account.role.canRegisterPersons && c.storedState == .valid
             let results = CertificateStore.checkResults

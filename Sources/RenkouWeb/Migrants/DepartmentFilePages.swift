@@ -12,7 +12,7 @@ enum DepartmentFilePages {
         let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
         let kinds = DepartmentFileKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
         let selected = form["unit"] ?? ""
-        let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope)
+        let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope, by: context.actor)
         var model: [String: Any] = [
             "canEdit": account.role.canRegisterPersons,
             "fields": FormField.attach(error?.fields ?? [], to: [
@@ -94,7 +94,7 @@ enum DepartmentFileAPI {
         }
         api.on(.get, "/api/v1/proposals") { request, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: account.scope))
+            return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
             let account = try context.require { $0.canRegisterPersons }

@@ -80,7 +80,7 @@ enum HostPages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let h = try await deps.stores.hosts.host(id, in: account.scope)
             let agreements = try await deps.stores.hosts.agreements(of: id, in: account.scope)
-            let roster = try await deps.stores.rosters.roster(of: id, in: account.scope)
+            let roster = try await deps.stores.rosters.roster(of: id, in: account.scope, by: context.actor)
             let canEdit = account.role.canRegisterPersons
             var model: [String: Any] = [
                 "name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "—", "contact": h.contactName ?? "—", "phone": h.phone ?? "—",

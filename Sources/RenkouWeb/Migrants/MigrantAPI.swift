@@ -58,7 +58,7 @@ enum MigrantAPI {
             let account = try context.requireAccount()
             var page = try await deps.stores.certificates.list(person: request.query("person").flatMap(UUID.init(uuidString:)),
                                                                state: request.query("state").flatMap(Certificate.State.init(rawValue:)), number: request.query("number"),
-                                                               limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+                                                               limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope, by: context.actor)
             if !account.role.canSeeReproductiveHealth { page.items = page.items.map { var c = $0; c.contraception = nil; return c } }
             return try JSON.response(page)
         }
@@ -120,13 +120,13 @@ enum MigrantAPI {
             let input = try await Body.json(HostStore.Input.self, request, context: context)
             return try JSON.response(try await deps.stores.hosts.create(input, in: account.scope, by: context.actor), status: .created)
         }
-        @Sendable func hostDetail(_ id: UUID, _ account: Account) async throws -> HostDetail {
+        @Sendable func hostDetail(_ id: UUID, _ account: Account, _ context: AppContext) async throws -> HostDetail {
             HostDetail(host: try await deps.stores.hosts.host(id, in: account.scope), agreements: try await deps.stores.hosts.agreements(of: id, in: account.scope),
-                       roster: try await deps.stores.rosters.roster(of: id, in: account.scope))
+                       roster: try await deps.stores.rosters.roster(of: id, in: account.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/hosts/{id}") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await hostDetail(try uuid(context, "id", host), account))
+            return try JSON.response(try await hostDetail(try uuid(context, "id", host), account, context))
         }
         api.on(.post, "/api/v1/hosts/{id}/agreements") { request, context in
             let account = try context.require { $0.canRegisterPersons }
@@ -158,7 +158,7 @@ enum MigrantAPI {
         api.on(.get, "/api/v1/tasks") { request, context in
             let account = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
-            return try JSON.response(try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", in: account.scope))
+            return try JSON.response(try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/tasks") { request, context in
             let account = try context.require { $0.canRegisterPersons }

@@ -120,10 +120,10 @@ enum MigrantPages {
     }
 
     /// The person page's floating-population part: stays, certificates, and the links to record more.
-    static func personSection(_ p: Person, account: Account, deps: AppDeps, lang: Lang) async throws -> [String: Any] {
-        let today = Day(deps.stores.env.now())
+    static func personSection(_ p: Person, account: Account, deps: AppDeps, context: AppContext) async throws -> [String: Any] {
+        let today = Day(deps.stores.env.now()), lang = context.lang
         let stays = try await deps.stores.stays.stays(of: p.id, in: account.scope)
-        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope).items
+        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope, by: context.actor).items
         let canRegister = account.role.canRegisterPersons
         return [
             "stays": stays.map { s -> [String: Any] in

@@ -137,7 +137,7 @@ enum PersonPages {
         model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
         model["hasTimeline"] = !timeline.isEmpty
         model["back"] = SitePath.person(p.id)
-        model["migrants"] = try await MigrantPages.personSection(p, account: account, deps: deps, lang: context.lang)
+        model["migrants"] = try await MigrantPages.personSection(p, account: account, deps: deps, context: context)
         if canRegister {
             let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
             model["eventAction"] = SitePath.person(p.id) + "/events"

@@ -18,7 +18,7 @@ enum TaskPages {
         router.get("/tasks") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let tasks = try await deps.stores.tasks.list(on: today, in: account.scope)
+            let tasks = try await deps.stores.tasks.list(on: today, in: account.scope, by: context.actor)
             let canClose = account.role.canRegisterPersons
             let model: [String: Any] = [
                 "rows": tasks.map { t -> [String: Any] in
