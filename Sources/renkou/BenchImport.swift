@@ -128,10 +128,9 @@ enum BenchData {
         defer { try? handle.close() }
         var text = "姓名,公民身份号码,性别,出生日期,民族,户口性质,婚姻状况,现居住地址,联系电话\n"
         let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"), given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
-        var c = DateComponents(); c.year = 1940; c.month = 1; c.day = 1
-        let base = Day.calendar.date(from: c)!
+        let base = Day(year: 1940, month: 1, day: 1)!
         for i in 0..<rows {
-            let day = Day(Day.calendar.date(byAdding: .day, value: i % 30_000, to: base)!)
+            let day = base.adding(days: i % 30_000)
             let sequence = i / 30_000
             let female = i % 2 == 1
             let first17 = "310114" + day.description.replacingOccurrences(of: "-", with: "") + String(format: "%02d%d", sequence % 100, (sequence / 100) * 2 + (female ? 0 : 1))

@@ -45,7 +45,7 @@ import Testing
             #expect(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).count == 1)
             #expect(try await stores.tasks.list(on: Day(stores.env.now()), in: .everything, by: .cli()).count == 1)
             // accepting records the stay as a worker would; a decided proposal cannot be decided again
-            try await stores.departmentFiles.accept(proposals[0].id, stores: stores, in: .everything, by: .cli("worker"))
+            try await stores.departmentFiles.accept(proposals[0].id, in: .everything, by: .cli("worker"))
             #expect(try await stores.persons.read(newcomer.id, in: .everything, by: .cli()).category == "inflow")
             #expect(try await stores.stays.stays(of: newcomer.id, in: .everything).first?.since == "2026-10-08")
             await #expect(throws: RenkouError.self) { try await stores.departmentFiles.reject(proposals[0].id, note: nil, in: .everything, by: .cli()) }
@@ -66,7 +66,7 @@ import Testing
             let r1 = try await stores.departmentFiles.reconcile(file: civil, kind: .civilAffairs, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r1.read, r1.proposed, r1.tasks) == (2, 1, 1))
             let marriage = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .marriage })
-            try await stores.departmentFiles.accept(marriage.id, stores: stores, in: .everything, by: .cli())
+            try await stores.departmentFiles.accept(marriage.id, in: .everything, by: .cli())
             #expect(try await stores.persons.read(mother.id, in: .everything, by: .cli()).spouseID == father.id)
             // read again: the marriage is now in the registry, so the row matches
             let again = try await stores.departmentFiles.reconcile(file: civil, kind: .civilAffairs, unitCode: Fixture.communityA1, in: .everything, by: .cli())
@@ -76,7 +76,7 @@ import Testing
             let r2 = try await stores.departmentFiles.reconcile(file: hospital, kind: .hospital, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r2.read, r2.proposed, r2.tasks, r2.rejected) == (2, 1, 1, 0))
             let birth = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .birth })
-            try await stores.departmentFiles.accept(birth.id, stores: stores, in: .everything, by: .cli())
+            try await stores.departmentFiles.accept(birth.id, in: .everything, by: .cli())
             let timeline = try await stores.events.timeline(of: mother.id, in: .everything)
             #expect(timeline.contains { $0.type == .birth && $0.day == "2026-03-10" && $0.source == .hospital })
         }

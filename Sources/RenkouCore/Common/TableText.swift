@@ -182,9 +182,7 @@ public enum CellDate {
         let whole = s.split(separator: ".", maxSplits: 1).first.map(String.init) ?? s
         if whole.count <= 5, whole.allSatisfy(\.isASCIIDigit), let n = Int(whole), n > 0,
            s.split(separator: ".").count <= 2, s.split(separator: ".").dropFirst().allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) {
-            var c = DateComponents(); c.year = 1899; c.month = 12; c.day = 30
-            guard let base = Day.calendar.date(from: c), let d = Day.calendar.date(byAdding: .day, value: n, to: base) else { return nil }
-            return Day(d)
+            return Day(year: 1899, month: 12, day: 30)!.adding(days: n)
         }
         var t = s.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-").replacingOccurrences(of: "日", with: "")
         t = t.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")

@@ -170,15 +170,16 @@ public struct DepartmentFileStore: Sendable {
 
     /// Accepts a proposal: the change is recorded through the same store a worker's form uses (with
     /// its checks, audit rows and domain events); if that refuses it, the proposal stays open.
-    public func accept(_ id: UUID, stores: Stores, in scope: Scope, by actor: Actor) async throws {
+    public func accept(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
         let (kind, payload) = try await pending(id, scope: scope)
         let data = Data(payload.utf8)
+        let stays = StayStore(db: db, env: env), events = LifeEventStore(db: db, env: env)
         switch kind {
-        case .stayOpen: try await stores.stays.open(try JSONDecoder().decode(StayInput.self, from: data), in: scope, by: actor)
+        case .stayOpen: try await stays.open(try JSONDecoder().decode(StayInput.self, from: data), in: scope, by: actor)
         case .stayClose:
             let v = try JSONDecoder().decode([String: String].self, from: data)
-            try await stores.stays.close(UUID(uuidString: v["stay"] ?? "")!, on: Day(v["until"] ?? "") ?? Day(env.now()), endPlace: nil, in: scope, by: actor)
-        case .birth, .marriage, .divorce: try await stores.events.record(try JSONDecoder().decode(LifeEventInput.self, from: data), in: scope, by: actor)
+            try await stays.close(v["stay"]?.uuid ?? UUID(), on: Day(v["until"] ?? "") ?? Day(env.now()), endPlace: nil, in: scope, by: actor)
+        case .birth, .marriage, .divorce: try await events.record(try JSONDecoder().decode(LifeEventInput.self, from: data), in: scope, by: actor)
         }
         try await decide(id, state: "accepted", note: nil, scope: scope, actor: actor)
     }

@@ -85,7 +85,7 @@ public struct HostStore: Sendable {
     /// Hosts of the scope, by kind, unit subtree and name; with roster counts and the agreement in force.
     public func list(kind: MigrantHost.Kind?, unitCode: String?, nameContains: String?, withoutAgreement: Bool = false, limit: Int = 50, offset: Int = 0,
                      in scope: Scope) async throws -> Page<MigrantHost> {
-        let engine = db.engine, day = Day(env.now()), env = self.env
+        let engine = db.engine, day = Day(env.now())
         return try await db.read { db in
             var path = scope.path
             if let code = unitCode?.nilIfBlank {
@@ -99,7 +99,6 @@ public struct HostStore: Sendable {
             let whereClause = conditions.joined(separator: " AND ")
             let total = try await db.raw("SELECT COUNT(*) AS n FROM hosts h WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("\(Self.selectHosts(day)) WHERE \(whereClause) ORDER BY h.name, h.id LIMIT \(bind: limit) OFFSET \(bind: offset)").all().map(Self.decode)
-            _ = env
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
     }

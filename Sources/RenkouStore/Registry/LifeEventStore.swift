@@ -197,7 +197,3 @@ public enum DomainEvents {
             """).run()
     }
 }
-
-extension String {
-    var nilIfBlank: String? { trimmingCharacters(in: .whitespaces).isEmpty ? nil : trimmingCharacters(in: .whitespaces) }
-}

@@ -27,13 +27,13 @@ public struct TaskStore: Sendable {
     }
 
     /// Stores a task inside the caller's transaction, unless the same open task exists already
-    /// (same kind, subject ID number and host). Returns whether one was created.
+    /// (same kind, subject ID number and host). Returns the id of the task, new or existing.
     @discardableResult
-    static func add(_ t: New, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Bool {
-        if let n = t.idNumber, try await db.raw("""
+    static func add(_ t: New, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> UUID {
+        if let n = t.idNumber, let existing = try await db.raw("""
             SELECT id FROM tasks WHERE open = 1 AND kind = \(bind: t.kind.rawValue) AND id_number = \(bind: n)
             AND COALESCE(host_id, '') = \(bind: t.hostID?.text ?? "")
-            """).first() != nil { return false }
+            """).first() { return try existing.decode(column: "id", as: String.self).uuid }
         let id = env.newID()
         try await db.raw("""
             INSERT INTO tasks (id, kind, subject, id_number, person_id, host_id, note, unit_id, path, due, open, source, created_by, created_at)
@@ -43,7 +43,7 @@ public struct TaskStore: Sendable {
             """).run()
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "task", entityID: id.text, path: t.path,
                                  after: AuditLog.json(["kind": t.kind.rawValue, "subject": t.subject, "due": t.due.description, "source": t.source]))
-        return true
+        return id
     }
 
     /// Closes the open tasks of a kind about an ID number (a registration done through another door).
@@ -62,10 +62,8 @@ public struct TaskStore: Sendable {
             guard let p = try await PersonStore.find(person, in: scope, engine: engine, db) else {
                 throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
             }
-            _ = try await Self.add(New(kind: .homeVisit, subject: p.name, idNumber: p.idNumber, personID: p.id, note: note?.nilIfBlank, unitID: p.unitID,
-                                       path: p.path, due: due, source: "manual"), env: env, actor: actor, db)
-            return try await db.raw("SELECT id FROM tasks WHERE open = 1 AND kind = 'home-visit' AND id_number = \(bind: p.idNumber)").first()!
-                .decode(column: "id", as: String.self).uuid
+            return try await Self.add(New(kind: .homeVisit, subject: p.name, idNumber: p.idNumber, personID: p.id, note: note?.nilIfBlank, unitID: p.unitID,
+                                          path: p.path, due: due, source: "manual"), env: env, actor: actor, db)
         }
         return try await task(id, in: scope)
     }
@@ -163,7 +161,3 @@ public struct TaskStore: Sendable {
     }
 }
 
-extension String {
-    /// A stored id: the database only holds ids the application wrote.
-    var uuid: UUID { UUID(uuidString: self)! }
-}

@@ -40,6 +40,12 @@ public struct AppContext: RequestContext {
         return account
     }
 
+    /// A UUID path parameter; anything else is a 404 naming `what`, like an unknown record.
+    func uuid(_ name: String = "id", _ what: Text) throws -> UUID {
+        guard let id = UUID(uuidString: try parameters.require(name)) else { throw RenkouError.notFound(what) }
+        return id
+    }
+
     public func require(_ allowed: (Role) -> Bool) throws -> Account {
         let account = try requireAccount()
         guard allowed(account.role) else { throw RenkouError.forbidden }

@@ -130,19 +130,14 @@ enum CertificatePages {
                                       status: error.map { $0.kind.status } ?? .ok)
         }
 
-        @Sendable func certificateID(_ context: AppContext) throws -> UUID {
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("婚育证明", "certificate")) }
-            return id
-        }
-
         router.get("/certificates/{id}") { request, context -> Response in
             let account = try context.requireAccount()
-            return try await detail(try certificateID(context), account: account, request: request, context: context)
+            return try await detail(try context.uuid("id", Text("婚育证明", "certificate")), account: account, request: request, context: context)
         }
 
         router.get("/certificates/{id}/photo") { _, context -> Response in
             let account = try context.requireAccount()
-            let data = try await deps.stores.certificates.photo(of: try certificateID(context), in: account.scope)
+            let data = try await deps.stores.certificates.photo(of: try context.uuid("id", Text("婚育证明", "certificate")), in: account.scope)
             let type = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
@@ -150,7 +145,7 @@ enum CertificatePages {
         router.get("/certificates/{id}/print") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let id = try certificateID(context)
+            let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
             let url = publicURL(c.token, request: request)
             let model: [String: Any] = [
@@ -163,7 +158,7 @@ enum CertificatePages {
 
         router.post("/certificates/{id}/checks") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try certificateID(context)
+            let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.certificates.verify(id, on: try Day.parse(form["checkedOn"], field: "checkedOn", default: Day(deps.stores.env.now())),
@@ -176,7 +171,7 @@ enum CertificatePages {
 
         router.post("/certificates/{id}/reissue") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try certificateID(context)
+            let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
                 let c = try await deps.stores.certificates.reissue(id, contraception: account.role.canSeeReproductiveHealth ? form["contraception"] : nil,
@@ -189,7 +184,7 @@ enum CertificatePages {
 
         router.post("/certificates/{id}/revoke") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try certificateID(context)
+            let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.certificates.revoke(id, reason: form["reason"] ?? "", in: account.scope, by: context.actor)

@@ -63,11 +63,11 @@ enum DepartmentFilePages {
         }
         router.post("/proposals/{id}/{decision}") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
+            let id = try context.uuid("id", Text("变更建议", "proposal"))
             let form = try await Form.read(request, context: context)
             do {
                 switch try context.parameters.require("decision") {
-                case "accept": try await deps.stores.departmentFiles.accept(id, stores: deps.stores, in: account.scope, by: context.actor)
+                case "accept": try await deps.stores.departmentFiles.accept(id, in: account.scope, by: context.actor)
                 case "reject": try await deps.stores.departmentFiles.reject(id, note: form["note"], in: account.scope, by: context.actor)
                 default: throw RenkouError.routeNotFound
                 }
@@ -98,13 +98,13 @@ enum DepartmentFileAPI {
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
-            try await deps.stores.departmentFiles.accept(id, stores: deps.stores, in: account.scope, by: context.actor)
+            let id = try context.uuid("id", Text("变更建议", "proposal"))
+            try await deps.stores.departmentFiles.accept(id, in: account.scope, by: context.actor)
             return try JSON.response(["state": "accepted"])
         }
         api.on(.post, "/api/v1/proposals/{id}/reject") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("变更建议", "proposal")) }
+            let id = try context.uuid("id", Text("变更建议", "proposal"))
             struct Note: Decodable { let note: String? }
             let b = try await Body.json(Note.self, request, context: context)
             try await deps.stores.departmentFiles.reject(id, note: b.note, in: account.scope, by: context.actor)

@@ -112,19 +112,14 @@ enum HostPages {
             return deps.renderer.html("migrants/host", title: Text(h.name, h.name), model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
 
-        @Sendable func hostID(_ context: AppContext) throws -> UUID {
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("出租户或用工单位", "landlord or employer")) }
-            return id
-        }
-
         router.get("/hosts/{id}") { request, context -> Response in
             let account = try context.requireAccount()
-            return try await detail(try hostID(context), account: account, request: request, context: context)
+            return try await detail(try context.uuid("id", Text("出租户或用工单位", "landlord or employer")), account: account, request: request, context: context)
         }
 
         router.post("/hosts/{id}/agreements") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try hostID(context)
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Upload.form(request, fileField: "scan")
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
             do {
@@ -148,7 +143,7 @@ enum HostPages {
 
         router.get("/hosts/{id}/agreements/{agreement}/scan") { _, context -> Response in
             let account = try context.requireAccount()
-            guard let a = UUID(uuidString: try context.parameters.require("agreement")) else { throw RenkouError.notFound(Text("扫描件", "scan")) }
+            let a = try context.uuid("agreement", Text("扫描件", "scan"))
             let scan = try await deps.stores.hosts.scan(of: a, in: account.scope)
             return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",
                                                    .contentDisposition: "inline; filename*=UTF-8''" + (scan.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "scan")],
@@ -157,8 +152,8 @@ enum HostPages {
 
         router.post("/hosts/{id}/agreements/{agreement}/terminate") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try hostID(context)
-            guard let a = UUID(uuidString: try context.parameters.require("agreement")) else { throw RenkouError.notFound(Text("协议", "agreement")) }
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
+            let a = try context.uuid("agreement", Text("协议", "agreement"))
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.hosts.terminate(agreement: a, on: Day(deps.stores.env.now()), reason: form["reason"] ?? "", in: account.scope, by: context.actor)
@@ -170,7 +165,7 @@ enum HostPages {
 
         router.post("/hosts/{id}/roster") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try hostID(context)
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Form.read(request, context: context)
             do {
                 let since = try form["since"].flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
@@ -183,8 +178,8 @@ enum HostPages {
 
         router.post("/hosts/{id}/roster/{entry}/remove") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try hostID(context)
-            guard let entry = UUID(uuidString: try context.parameters.require("entry")) else { throw RenkouError.notFound(Text("花名册记录", "roster entry")) }
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
+            let entry = try context.uuid("entry", Text("花名册记录", "roster entry"))
             _ = try await Form.read(request, context: context)
             try await deps.stores.rosters.remove(entry: entry, on: Day(deps.stores.env.now()), in: account.scope, by: context.actor)
             return Redirect.to(path(id))
@@ -192,7 +187,7 @@ enum HostPages {
 
         router.post("/hosts/{id}/roster/upload") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try hostID(context)
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Upload.form(request)
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
             do {

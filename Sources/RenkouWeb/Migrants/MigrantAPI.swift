@@ -24,11 +24,6 @@ enum MigrantAPI {
     }
     struct RatesDTO: Encodable { let day: String; let indicators: [MigrantIndicator]; let unit: MigrantRateStore.UnitRates; let children: [MigrantRateStore.UnitRates] }
 
-    static func uuid(_ context: AppContext, _ name: String = "id", _ what: Text) throws -> UUID {
-        guard let id = UUID(uuidString: try context.parameters.require(name)) else { throw RenkouError.notFound(what) }
-        return id
-    }
-
     static func dto(_ c: Certificate, account: Account, deps: AppDeps) async throws -> CertificateDTO {
         var c = c
         if !account.role.canSeeReproductiveHealth { c.contraception = nil }
@@ -47,11 +42,11 @@ enum MigrantAPI {
             let account = try context.require { $0.canRegisterPersons }
             let input = try await Body.json(Closing.self, request, context: context)
             let day = try Day.parse(input.until, field: "until", default: Day(deps.stores.env.now()))
-            return try JSON.response(try await deps.stores.stays.close(try uuid(context, "id", Text("流动记录", "stay")), on: day, endPlace: input.endPlace, in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.stays.close(try context.uuid("id", Text("流动记录", "stay")), on: day, endPlace: input.endPlace, in: account.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/{id}/stays") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.stays.stays(of: try uuid(context, "id", Text("人员", "person")), in: account.scope))
+            return try JSON.response(try await deps.stores.stays.stays(of: try context.uuid("id", Text("人员", "person")), in: account.scope))
         }
 
         api.on(.get, "/api/v1/certificates") { request, context in
@@ -76,35 +71,33 @@ enum MigrantAPI {
         }
         api.on(.get, "/api/v1/certificates/{id}") { _, context in
             let account = try context.requireAccount()
-            let c = try await deps.stores.certificates.certificate(try uuid(context, "id", certificate), in: account.scope, by: context.actor)
+            let c = try await deps.stores.certificates.certificate(try context.uuid("id", certificate), in: account.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps))
         }
         api.on(.post, "/api/v1/certificates/{id}/reissue") { request, context in
             let account = try context.require { $0.canRegisterPersons }
             let b = try await Body.json(Reissue.self, request, context: context)
-            let c = try await deps.stores.certificates.reissue(try uuid(context, "id", certificate), contraception: account.role.canSeeReproductiveHealth ? b.contraception : nil,
+            let c = try await deps.stores.certificates.reissue(try context.uuid("id", certificate), contraception: account.role.canSeeReproductiveHealth ? b.contraception : nil,
                                                                children: b.children, reason: b.reason ?? "", in: account.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps), status: .created)
         }
         api.on(.post, "/api/v1/certificates/{id}/revoke") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try uuid(context, "id", certificate)
+            let id = try context.uuid("id", certificate)
             let b = try await Body.json(Reason.self, request, context: context)
             try await deps.stores.certificates.revoke(id, reason: b.reason ?? "", in: account.scope, by: context.actor)
             return try JSON.response(try await dto(try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor), account: account, deps: deps))
         }
         api.on(.post, "/api/v1/certificates/{id}/checks") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try uuid(context, "id", certificate)
+            let id = try context.uuid("id", certificate)
             let b = try await Body.json(CheckInput.self, request, context: context)
             try await deps.stores.certificates.verify(id, on: try Day.parse(b.checkedOn, field: "checkedOn", default: Day(deps.stores.env.now())), result: b.result ?? "",
                                                       note: b.note, in: account.scope, by: context.actor)
             return try JSON.response(try await dto(try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor), account: account, deps: deps), status: .created)
         }
         api.on(.get, "/api/v1/public/certificates/{token}") { _, context in
-            guard deps.publicLimiter.allow(context.client) else {
-                throw RenkouError(.tooManyRequests, "rate-limited", Text("查询过于频繁，请一分钟后再试。", "Too many lookups; try again in a minute."))
-            }
+            try deps.publicLimiter.check(context.client)
             guard let view = try await deps.stores.certificates.publicLookup(token: try context.parameters.require("token")) else { throw RenkouError.notFound(certificate) }
             return try JSON.response(view)
         }
@@ -126,11 +119,11 @@ enum MigrantAPI {
         }
         api.on(.get, "/api/v1/hosts/{id}") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await hostDetail(try uuid(context, "id", host), account, context))
+            return try JSON.response(try await hostDetail(try context.uuid("id", host), account, context))
         }
         api.on(.post, "/api/v1/hosts/{id}/agreements") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try uuid(context, "id", host)
+            let id = try context.uuid("id", host)
             let b = try await Body.json(AgreementInput.self, request, context: context)
             guard let expires = b.expiresOn.flatMap(Day.init) else {
                 throw RenkouError.invalid([FieldError("/expiresOn", "date-format", Text("请填写到期日期（YYYY-MM-DD）。", "Give the expiry date (YYYY-MM-DD)."))])
@@ -141,14 +134,14 @@ enum MigrantAPI {
         }
         api.on(.post, "/api/v1/hosts/{id}/roster") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try uuid(context, "id", host)
+            let id = try context.uuid("id", host)
             let b = try await Body.json(RosterInput.self, request, context: context)
             let since = try b.since.flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
             return try JSON.response(try await deps.stores.rosters.add(host: id, name: b.name ?? "", idNumber: b.idNumber ?? "", room: b.room, since: since, in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/hosts/{id}/roster/import") { request, context in
             let account = try context.require { $0.canRegisterPersons }
-            let id = try uuid(context, "id", host)
+            let id = try context.uuid("id", host)
             let file = Upload.directory.appendingPathComponent("\(UUID().uuidString)-roster")
             defer { try? FileManager.default.removeItem(at: file) }
             try await Upload.save(request, to: file)
@@ -172,7 +165,7 @@ enum MigrantAPI {
         api.on(.post, "/api/v1/tasks/{id}/close") { request, context in
             let account = try context.require { $0.canRegisterPersons }
             let b = try await Body.json(TaskClose.self, request, context: context)
-            return try JSON.response(try await deps.stores.tasks.close(try uuid(context, "id", Text("任务", "task")), outcome: b.outcome ?? "", note: b.note, in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.tasks.close(try context.uuid("id", Text("任务", "task")), outcome: b.outcome ?? "", note: b.note, in: account.scope, by: context.actor))
         }
 
         api.on(.get, "/api/v1/migrants/rates") { request, context in

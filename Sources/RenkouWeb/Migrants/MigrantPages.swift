@@ -90,13 +90,13 @@ enum MigrantPages {
 
         router.get("/persons/{id}/stays/new") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let id = try context.uuid("id", Text("人员", "person"))
             return try await stayForm(id, form: [:], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/persons/{id}/stays") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let id = try context.uuid("id", Text("人员", "person"))
             let form = try await Form.read(request, context: context)
             var input = StayInput()
             input.person = id.text; input.kind = form["kind"]; input.since = form["since"]; input.region = form["region"]; input.place = form["place"]
@@ -111,7 +111,7 @@ enum MigrantPages {
 
         router.post("/stays/{id}/close") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("流动记录", "stay")) }
+            let id = try context.uuid("id", Text("流动记录", "stay"))
             let form = try await Form.read(request, context: context)
             let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),
                                                          endPlace: form["endPlace"], in: account.scope, by: context.actor)

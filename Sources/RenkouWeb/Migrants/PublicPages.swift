@@ -19,6 +19,13 @@ final class PublicRateLimiter: @unchecked Sendable {
         hits[client] = recent + [now]
         return true
     }
+
+    /// Throws the bilingual 429 error once the client is over the limit.
+    func check(_ client: String) throws {
+        guard allow(client) else {
+            throw RenkouError(.tooManyRequests, "rate-limited", Text("查询过于频繁，请一分钟后再试。", "Too many lookups; try again in a minute."))
+        }
+    }
 }
 
 /// Public pages under `/public/`: no login. The certificate check shows masked facts only
@@ -28,9 +35,7 @@ enum PublicPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/public/verify/{token}") { request, context -> Response in
-            guard deps.publicLimiter.allow(context.client) else {
-                throw RenkouError(.tooManyRequests, "rate-limited", Text("查询过于频繁，请一分钟后再试。", "Too many lookups; try again in a minute."))
-            }
+            try deps.publicLimiter.check(context.client)
             let lang = context.lang
             let token = try context.parameters.require("token")
             let view = try await deps.stores.certificates.publicLookup(token: token)

@@ -35,7 +35,7 @@ enum TaskPages {
 
         router.post("/tasks/{id}/close") { request, context -> Response in
             let account = try context.require { $0.canRegisterPersons }
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("任务", "task")) }
+            let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
             _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: account.scope, by: context.actor)
             return Redirect.to("/tasks")
