@@ -86,6 +86,9 @@ import Testing
             #expect(try await stores.certificates.certificate(c.id, in: .everything, by: .cli()).lookups == 1)
             let counts = try await stores.certificates.lookupCounts()
             #expect(counts.count == 1 && counts[0].found == 1 && counts[0].notFound == 1)
+            // a reissue with a negative number of children is refused and writes nothing
+            await #expect(throws: RenkouError.self) { try await stores.certificates.reissue(c.id, contraception: nil, children: -1, reason: "x", in: .everything, by: .cli()) }
+            #expect(try await stores.certificates.list(person: p.id, in: .everything, by: .cli()).total == 1)
             // reissue after a change: version 2, same number; the old one says replaced
             let v2 = try await stores.certificates.reissue(c.id, contraception: "condom", children: nil, reason: "更换避孕方式", in: .everything, by: .cli())
             #expect(v2.version == 2 && v2.number == c.number && v2.contraception == "condom" && v2.token != c.token)

@@ -169,6 +169,7 @@ public struct CertificateStore: Sendable {
     @discardableResult
     public func reissue(_ id: UUID, contraception: String?, children: Int?, reason: String, in scope: Scope, by actor: Actor) async throws -> Certificate {
         var errors = FieldErrors(); errors.required("/reason", reason)
+        if let n = children, n < 0 { errors.add("/children", "negative", "子女数不能为负。", "The number of children cannot be negative.") }
         if let c = contraception?.trimmed, !c.isEmpty, !Codes.contains(Certificate.contraceptionStatus, c) {
             errors.add("/contraception", "code-unknown", "避孕节育情况代码无效。", "Unknown contraception status.")
         }

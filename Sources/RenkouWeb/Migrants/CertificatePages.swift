@@ -174,8 +174,13 @@ enum CertificatePages {
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
+                var children: Int?
+                if let n = form["children"]?.trimmingCharacters(in: .whitespaces), !n.isEmpty {
+                    guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/children", "number", Text("子女数请填写整数。", "Write the number of children as a whole number."))]) }
+                    children = v
+                }
                 let c = try await deps.stores.certificates.reissue(id, contraception: account.role.canSeeReproductiveHealth ? form["contraception"] : nil,
-                                                                   children: form["children"].flatMap { Int($0) }, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+                                                                   children: children, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
                 return Redirect.to(path(c.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
