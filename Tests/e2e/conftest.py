@@ -7,8 +7,8 @@ import os
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("RENKOU_E2E_URL", "http://127.0.0.1:18080")
@@ -53,7 +53,22 @@ def click_and_wait(driver, element):
     next look at the page sees the new one (without this, a fast test reads the old page)."""
     old = driver.find_element("tag name", "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10).until(lambda _: is_gone(old))
+
+
+def is_gone(element):
+    """True once the element has left the document. Chromium 156 sometimes reports a replaced page's
+    node as "does not belong to the document" (a WebDriverException) instead of a stale reference;
+    expected_conditions.staleness_of lets that through and the test fails (seen 2026-11-24 in CI)."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+            return True
+        raise
 
 
 def set_date(driver, field_id, iso):
