@@ -32,6 +32,7 @@ import Testing
             #expect(summary.consistency > 0.95)
             let births = try await stores.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM life_events WHERE type = 'birth'").first()!.decode(column: "n", as: Int.self) }
             #expect(births > 100)
+            try await PersonSearchTests.expectGramsMatchNames(stores)
             return rows
         }
         let second = try await withTestStores(engine, clock: clock) { stores in

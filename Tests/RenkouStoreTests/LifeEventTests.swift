@@ -60,6 +60,7 @@ import Testing
             let timeline = try await stores.events.timeline(of: wife.id, in: .everything)
             #expect(timeline.map(\.type) == [.marriage, .birth, .birth])
             #expect(try await domainEventCount(stores) == 3)
+            try await PersonSearchTests.expectGramsMatchNames(stores)
         }
     }
 

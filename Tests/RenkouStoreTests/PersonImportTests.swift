@@ -77,6 +77,9 @@ import Testing
             #expect((corrected.read, corrected.updated, corrected.committed) == (1, 1, true))
             let updates = try await stores.audit.search(AuditQuery(entity: "person", action: "update"), in: .everything).items
             #expect(updates.count == 1 && updates[0].before?.contains("白银路1号") == true && updates[0].after?.contains("白银路2号") == true)
+            // imported people are found by the name box
+            #expect(try await stores.persons.list(unitCode: nil, nameContains: "秀英", in: .everything, by: .cli()).items.map(\.idNumber) == [wife])
+            try await PersonSearchTests.expectGramsMatchNames(stores)
         }
     }
 

@@ -51,6 +51,7 @@ import Testing
             let other = try await stores.persons.create(PersonInput(name: "王芳", idNumber: Fixture.idNumber(8, birth: "19900101"), unit: Fixture.communityB1), in: .everything, by: cli)
             await #expect(throws: RenkouError.self) { try await stores.persons.merge(keep: kept.id, drop: other.id, in: Scope(path: "/310000/310114/310114001/"), by: cli) }
             #expect(try await stores.persons.count(in: .everything) == 5)
+            try await PersonSearchTests.expectGramsMatchNames(stores)
         }
     }
 }

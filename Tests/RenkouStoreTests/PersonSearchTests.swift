@@ -1,6 +1,6 @@
 import Foundation
 import RenkouCore
-import RenkouStore
+@testable import RenkouStore
 import RenkouTestSupport
 import Testing
 
@@ -70,5 +70,57 @@ import Testing
         let good = ["id": "110105491231002", "wra": "1", "limit": "20"]
         let q = try? PersonQuery.parse { good[$0] }
         #expect(q?.idNumber == "11010519491231002X" && q?.womenOfReproductiveAge == true && q?.limit == 20)
+    }
+
+    /// The name box goes through the gram table (migration 012): what it finds must follow every write
+    /// to a name (create, correction, deletion, merge) and stay exact however long the text is.
+    @Test(arguments: TestEngine.all) func nameSearchFollowsEveryWrite(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Self.people(stores)
+            var input = PersonInput(name: "欧阳明华", idNumber: Fixture.idNumber(11, birth: "19850303"), unit: Fixture.communityA1)
+            input.category = "registered"
+            let ouyang = try await stores.persons.create(input, in: .everything, by: .cli())
+            var latin = PersonInput(name: "Anna_Smith%", idNumber: Fixture.idNumber(12, birth: "19860404"), unit: Fixture.communityA1)
+            latin.category = "registered"
+            try await stores.persons.create(latin, in: .everything, by: .cli())
+
+            #expect(try await names(stores) { $0.name = "欧" } == ["欧阳明华"])
+            #expect(try await names(stores) { $0.name = "阳明" } == ["欧阳明华"])
+            #expect(try await names(stores) { $0.name = "欧阳明华" } == ["欧阳明华"])
+            // first and last pair present, but not as one run of characters: not a match
+            #expect(try await names(stores) { $0.name = "欧阳华" } == [])
+            #expect(try await names(stores) { $0.name = "明华丽" } == [])
+            // Latin letters in either case; % and _ are characters, not wildcards
+            #expect(try await names(stores) { $0.name = "smith" } == ["Anna_Smith%"])
+            #expect(try await names(stores) { $0.name = "A_S" } == ["Anna_Smith%"])
+            #expect(try await names(stores) { $0.name = "%" } == ["Anna_Smith%"])
+            #expect(try await names(stores) { $0.name = "a%" } == [])
+
+            // a correction: the old name is no longer found, the new one is
+            var fix = PersonInput(); fix.name = "欧阳丽"
+            try await stores.persons.update(ouyang.id, fix, in: .everything, by: .cli())
+            #expect(try await names(stores) { $0.name = "明华" } == [])
+            #expect(try await names(stores) { $0.name = "阳丽" } == ["欧阳丽"])
+            #expect(try await names(stores) { $0.name = "丽" } == ["欧阳丽", "王丽"].sorted())
+            // a deletion takes its name pieces with it
+            try await stores.persons.delete(ouyang.id, in: .everything, by: .cli())
+            #expect(try await names(stores) { $0.name = "丽" } == ["王丽"])
+            let left = try await stores.db.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM person_name_grams WHERE person_id = \(bind: ouyang.id.text)").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(left == 0)
+            try await Self.expectGramsMatchNames(stores)
+        }
+    }
+
+    /// The gram table holds exactly the pieces of the names in `persons`, whichever way they were written.
+    static func expectGramsMatchNames(_ stores: Stores, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (names, grams) = try await stores.db.read { db in
+            (try await db.raw("SELECT id, name FROM persons").all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) },
+             try await db.raw("SELECT gram, person_id FROM person_name_grams").all().map { "\(try $0.decode(column: "person_id", as: String.self)) \(try $0.decode(column: "gram", as: String.self))" })
+        }
+        let expected = Set(names.flatMap { id, name in NameGrams.of(name).map { "\(id) \($0)" } })
+        #expect(Set(grams) == expected, sourceLocation: sourceLocation)
+        #expect(grams.count == expected.count, sourceLocation: sourceLocation)
     }
 }

@@ -16,14 +16,14 @@ public enum DemoPopulationWriter {
         let now = stores.env.now()
         let generator = DemoPopulation(seed: seed, today: Day(now), districtCode: districtCode)
         let stamp = Timestamp.string(now)
-        // Batches of about 400 people (the bind limit of one statement), ten batches per commit.
+        // Batches of about 400 people, many batches per commit: each commit writes every page it touched to the WAL.
         let batches = SendableBox(generator)
         let written = try await stores.db.bulkLoad { db in
             var written = 0
             while written < target {
                 try await db.raw("BEGIN").run()
                 do {
-                    for _ in 0..<10 where written < target {
+                    for _ in 0..<Self.batchesPerCommit where written < target {
                         var families: [DemoPopulation.Family] = []
                         var count = 0
                         while count < 400 && written + count < target {
@@ -47,32 +47,37 @@ public enum DemoPopulationWriter {
         return written
     }
 
+    static let batchesPerCommit = 250
+    static let persons = BulkInsert("persons", ["id", "created_at"] + PersonStore.fieldColumns)
+    static let households = BulkInsert("households", ["id", "number", "unit_id", "path", "type", "created_at", "updated_at"])
+    static let members = BulkInsert("household_members", ["household_id", "person_id", "relation", "joined_on", "left_on"])
+    static let events = BulkInsert("life_events", ["id", "type", "person_id", "other_id", "day", "source", "path", "entered_by", "entered_at"])
+
     static func insert(_ families: [DemoPopulation.Family], units: [OrgUnit], stamp: String, _ db: any SQLDatabase) async throws {
-        var personRows: [SQLQueryString] = [], householdRows: [SQLQueryString] = [], memberRows: [SQLQueryString] = [], eventRows: [SQLQueryString] = []
-        var columns = ""
+        var personRows: [[BulkValue]] = [], householdRows: [[BulkValue]] = [], memberRows: [[BulkValue]] = [], eventRows: [[BulkValue]] = [], gramRows: [[BulkValue]] = []
+        let today = String(stamp.prefix(10))
         for f in families {
             let unit = units[f.unitIndex]
-            let householdID = f.id
-            householdRows.append("(\(bind: householdID.text), \(bind: f.number), \(bind: unit.id.text), \(bind: unit.path), 'family', \(bind: stamp), \(bind: stamp))")
+            let householdID = f.id.text
+            householdRows.append([.text(householdID), .text(f.number), .text(unit.id.text), .text(unit.path), .text("family"), .text(stamp), .text(stamp)])
             for (p0, relation) in f.members {
                 var p = p0
                 p.unitID = unit.id; p.path = unit.path; p.createdAt = stamp; p.updatedAt = stamp
-                let values = PersonStore.values(p)
-                columns = values.map(\.0).joined(separator: ", ")
-                personRows.append("(\(bind: p.id.text), \(bind: stamp), \(values.map(\.1).joined(separator: ", ")))")
-                let left: String? = p.status == "active" ? nil : f.events.first { $0.person == p.id && $0.type == .death }?.day ?? String(stamp.prefix(10))
-                memberRows.append("(\(bind: householdID.text), \(bind: p.id.text), \(bind: relation), \(bind: p.birthDate ?? String(stamp.prefix(10))), \(bind: left))")
+                personRows.append([.text(p.id.text), .text(stamp)] + PersonStore.fields(p))
+                gramRows += NameGrams.rows(p.id.text, p.name)
+                let left: String? = p.status == "active" ? nil : f.events.first { $0.person == p.id && $0.type == .death }?.day ?? today
+                memberRows.append([.text(householdID), .text(p.id.text), .text(relation), .text(p.birthDate ?? today), BulkValue(left)])
             }
             for e in f.events {
-                eventRows.append("(\(bind: UUID.v7().text), \(bind: e.type.rawValue), \(bind: e.person.text), \(bind: e.other?.text), \(bind: e.day), 'import', \(bind: unit.path), 'demo', \(bind: stamp))")
+                eventRows.append([.text(UUID.v7().text), .text(e.type.rawValue), .text(e.person.text), BulkValue(e.other?.text), .text(e.day),
+                                  .text("import"), .text(unit.path), .text("demo"), .text(stamp)])
             }
         }
-        try await db.raw("INSERT INTO persons (id, created_at, \(unsafeRaw: columns)) VALUES \(personRows.joined(separator: ", "))").run()
-        try await db.raw("INSERT INTO households (id, number, unit_id, path, type, created_at, updated_at) VALUES \(householdRows.joined(separator: ", "))").run()
-        try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on, left_on) VALUES \(memberRows.joined(separator: ", "))").run()
-        if !eventRows.isEmpty {
-            try await db.raw("INSERT INTO life_events (id, type, person_id, other_id, day, source, path, entered_by, entered_at) VALUES \(eventRows.joined(separator: ", "))").run()
-        }
+        try await persons.run(personRows, db)
+        try await NameGrams.table.run(gramRows, db)
+        try await households.run(householdRows, db)
+        try await members.run(memberRows, db)
+        try await events.run(eventRows, db)
     }
 }
 

@@ -23,6 +23,7 @@ enum Migrations {
         Migration009PersonMerges.migration,
         Migration010Migrants.migration,
         Migration011Proposals.migration,
+        Migration012NameGrams.migration,
     ]
 }
 

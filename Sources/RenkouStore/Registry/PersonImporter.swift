@@ -316,23 +316,12 @@ public struct PersonImporter: Sendable {
         }
 
         // The writes, in dependency order.
-        if !accepted.isEmpty {
-            let values = accepted.map { id, row -> SQLQueryString in "(\(bind: id), \(bind: row))" }
-            try await db.raw("INSERT INTO import_seen (id_number, row_number) VALUES \(values.joined(separator: ", "))").run()
-        }
-        if !newHouseholds.isEmpty {
-            let values = newHouseholds.map { h, u, address -> SQLQueryString in
-                "(\(bind: h.id), \(bind: h.number), \(bind: u.id.text), \(bind: u.path), \(bind: address), 'family', \(bind: stamp), \(bind: stamp))"
-            }
-            try await db.raw("INSERT INTO households (id, number, unit_id, path, address, type, created_at, updated_at) VALUES \(values.joined(separator: ", "))").run()
-        }
-        if !inserts.isEmpty {
-            let columns = PersonStore.values(inserts[0].person).map(\.0).joined(separator: ", ")
-            let rowsSQL = inserts.map { p, row -> SQLQueryString in
-                "(\(bind: p.id.text), \(bind: p.createdAt), \(bind: state.run), \(bind: row), \(PersonStore.values(p).map(\.1).joined(separator: ", ")))"
-            }
-            try await db.raw("INSERT INTO persons (id, created_at, import_run, import_row, \(unsafeRaw: columns)) VALUES \(rowsSQL.joined(separator: ", "))").run()
-        }
+        try await Self.seenRows.run(accepted.map { [.text($0.0), .int($0.1)] }, db)
+        try await Self.householdRows.run(newHouseholds.map { h, u, address in
+            [.text(h.id), .text(h.number), .text(u.id.text), .text(u.path), BulkValue(address), .text("family"), .text(stamp), .text(stamp)]
+        }, db)
+        try await Self.personRows.run(inserts.map { p, row in [.text(p.id.text), .text(p.createdAt), .text(state.run), .int(row)] + PersonStore.fields(p) }, db)
+        try await NameGrams.table.run(inserts.flatMap { p, _ in NameGrams.rows(p.id.text, p.name) }, db)
         for (before, after, row) in updates {
             try await PersonStore.update(after, db)
             try await db.raw("UPDATE persons SET import_run = \(bind: state.run), import_row = \(bind: row) WHERE id = \(bind: after.id.text)").run()
@@ -342,11 +331,13 @@ public struct PersonImporter: Sendable {
         if !ended.isEmpty {
             try await db.raw("UPDATE household_members SET left_on = \(bind: today) WHERE id IN (\(binds: ended))").run()
         }
-        if !joined.isEmpty {
-            let values = joined.map { j -> SQLQueryString in "(\(bind: j.household), \(bind: j.person), \(bind: j.relation), \(bind: today))" }
-            try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on) VALUES \(values.joined(separator: ", "))").run()
-        }
+        try await Self.memberRows.run(joined.map { [.text($0.household), .text($0.person), .text($0.relation), .text(today)] }, db)
     }
+
+    static let seenRows = BulkInsert("import_seen", ["id_number", "row_number"])
+    static let householdRows = BulkInsert("households", ["id", "number", "unit_id", "path", "address", "type", "created_at", "updated_at"])
+    static let personRows = BulkInsert("persons", ["id", "created_at", "import_run", "import_row"] + PersonStore.fieldColumns)
+    static let memberRows = BulkInsert("household_members", ["household_id", "person_id", "relation", "joined_on"])
 }
 
 /// The report file of an import: one CSV line per problem (row, column, value, kind, reason in zh and

@@ -76,7 +76,7 @@ extension PersonStore {
             for column in ["mother_id", "father_id", "spouse_id"] {
                 try await db.raw("UPDATE persons SET \(unsafeRaw: column) = \(bind: k) WHERE \(unsafeRaw: column) = \(bind: x) AND id <> \(bind: k)").run()
             }
-            try await db.raw("DELETE FROM persons WHERE id = \(bind: x)").run()
+            try await PersonStore.deleteRow(drop, db)
             try await Self.update(after, db)
             try await db.raw("""
                 INSERT INTO person_merges (merged_id, kept_id, merged_id_number, merged_name, at, by_user)

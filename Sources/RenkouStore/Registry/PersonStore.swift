@@ -37,13 +37,20 @@ public struct PersonStore: Sendable {
         return p
     }
 
-    /// Every stored field but id and created_at, as (column, value) pairs: one list for INSERT and UPDATE.
+    /// Every stored field but id and created_at: the column names, in the order of `fields`.
+    static let fieldColumns = ["name", "id_number", "unit_id", "path", "updated_at", "sex", "status", "category", "flags",
+                               "mother_id", "father_id", "spouse_id", "birth_order"] + details.map(\.column)
+
+    /// The values of `fieldColumns`: one list for INSERT, UPDATE and bulk writes.
+    static func fields(_ p: Person) -> [BulkValue] {
+        [.text(p.name), .text(p.idNumber), .text(p.unitID.text), .text(p.path), .text(p.updatedAt), .text(p.sex), .text(p.status), .text(p.category),
+         .text(p.flags.joined(separator: ",")), BulkValue(p.motherID?.text), BulkValue(p.fatherID?.text), BulkValue(p.spouseID?.text), BulkValue(p.birthOrder)]
+            + details.map { BulkValue(p[keyPath: $0.key]) }
+    }
+
+    /// Every stored field but id and created_at, as (column, value) pairs.
     static func values(_ p: Person) -> [(String, SQLQueryString)] {
-        [("name", "\(bind: p.name)"), ("id_number", "\(bind: p.idNumber)"), ("unit_id", "\(bind: p.unitID.text)"), ("path", "\(bind: p.path)"),
-         ("updated_at", "\(bind: p.updatedAt)"), ("sex", "\(bind: p.sex)"), ("status", "\(bind: p.status)"), ("category", "\(bind: p.category)"),
-         ("flags", "\(bind: p.flags.joined(separator: ","))"), ("mother_id", "\(bind: p.motherID?.text)"), ("father_id", "\(bind: p.fatherID?.text)"),
-         ("spouse_id", "\(bind: p.spouseID?.text)"), ("birth_order", "\(bind: p.birthOrder)")]
-            + details.map { ($0.column, "\(bind: p[keyPath: $0.key])") }
+        Array(zip(fieldColumns, fields(p).map(\.sql)))
     }
 
     static func insert(_ p: Person, _ db: any SQLDatabase) async throws {
@@ -51,11 +58,24 @@ public struct PersonStore: Sendable {
         let columns = v.map(\.0).joined(separator: ", ")
         let binds = v.map(\.1).joined(separator: ", ")
         try await db.raw("INSERT INTO persons (id, created_at, \(unsafeRaw: columns)) VALUES (\(bind: p.id.text), \(bind: p.createdAt), \(binds))").run()
+        try await NameGrams.add(p.id.text, p.name, db)
     }
 
+    /// Writes every field of `p`; a changed name changes its search pieces too.
     static func update(_ p: Person, _ db: any SQLDatabase) async throws {
+        let old = try await db.raw("SELECT name FROM persons WHERE id = \(bind: p.id.text)").first()?.decode(column: "name", as: String.self)
         let set = values(p).map { "\(unsafeRaw: $0.0) = \($0.1)" as SQLQueryString }.joined(separator: ", ")
         try await db.raw("UPDATE persons SET \(set) WHERE id = \(bind: p.id.text)").run()
+        if let old, old != p.name {
+            try await NameGrams.remove(p.id.text, old, db)
+            try await NameGrams.add(p.id.text, p.name, db)
+        }
+    }
+
+    /// Deletes the row of a person (and the search pieces of the name); links to it must be gone already.
+    static func deleteRow(_ p: Person, _ db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM persons WHERE id = \(bind: p.id.text)").run()
+        try await NameGrams.remove(p.id.text, p.name, db)
     }
 
     static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
@@ -198,7 +218,7 @@ public struct PersonStore: Sendable {
             c.append(engine.startsWith("p.path", unit.path))
         }
         if let v = q.idNumber { c.append("p.id_number = \(bind: v)") }
-        if let v = q.name { c.append(engine.contains("p.name", v)) }
+        if let v = q.name { c.append(nameContains(v, engine: engine)) }
         if let v = q.address { c.append(engine.contains("p.address", v)) }
         if let v = q.sex { c.append("p.sex = \(bind: v)") }
         if let v = q.category { c.append("p.category = \(bind: v)") }
@@ -208,6 +228,16 @@ public struct PersonStore: Sendable {
         if let v = bounds.earliest { c.append("p.birth_date >= \(bind: v)") }
         if let v = bounds.latest { c.append("p.birth_date <= \(bind: v)") }
         return c.joined(separator: " AND ")
+    }
+
+    /// The people whose name holds `text`. The gram table (`NameGrams`, migration 012) narrows them
+    /// through its index to those holding the text's first and last two characters (one character:
+    /// that one); the LIKE that follows keeps the answer exact.
+    static func nameContains(_ text: String, engine: Engine) -> SQLQueryString {
+        let grams = NameGrams.lookup(text)
+        guard !grams.isEmpty else { return engine.contains("p.name", text) }
+        let sets = grams.map { gram -> SQLQueryString in "SELECT person_id FROM person_name_grams WHERE gram = \(bind: gram)" }
+        return "p.id IN (\(sets.joined(separator: " INTERSECT "))) AND \(engine.contains("p.name", text))"
     }
 
     /// Corrects a record of the scope. The old values stay in the audit row's before column.
@@ -246,7 +276,7 @@ public struct PersonStore: Sendable {
             for column in ["mother_id", "father_id", "spouse_id"] {
                 try await db.raw("UPDATE persons SET \(unsafeRaw: column) = NULL WHERE \(unsafeRaw: column) = \(bind: id.text)").run()
             }
-            try await db.raw("DELETE FROM persons WHERE id = \(bind: id.text)").run()
+            try await Self.deleteRow(before, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "person", entityID: id.text, path: before.path, before: AuditLog.json(before))
         }
     }
