@@ -17,6 +17,7 @@ import Testing
             ]
             let read = try await stores.db.read { db in
                 #expect((BulkInsert.sqliteHandle(db) != nil) == (engine == .sqlite))
+                #expect((BulkInsert.postgresConnection(db) != nil) == (engine == .postgres))
                 try await db.raw("CREATE TABLE bulk_probe (t TEXT, n BIGINT, x TEXT)").run()
                 try await BulkInsert("bulk_probe", ["t", "n", "x"]).run(rows, db)
                 let back = try await db.raw("SELECT t, n, x FROM bulk_probe ORDER BY n").all().map { r -> [BulkValue] in

@@ -17,8 +17,11 @@ extension UUID {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
+        // Two draws of 64 bits, not one per byte: each draw is a system call.
         var rng = SystemRandomNumberGenerator()
-        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let a = rng.next(), b = rng.next()
+        for i in 6..<14 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i - 6))) }
+        for i in 14..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i - 14))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

@@ -133,7 +133,7 @@ public struct PersonImportRow: Sendable {
         }
         for (c, v) in values {
             switch c {
-            case .name: input.name = v.filter { !$0.isWhitespace || $0 == " " }
+            case .name: input.name = v.unicodeScalars.allSatisfy({ $0 == " " || !String.isSpace($0) }) ? v : v.filter { !$0.isWhitespace || $0 == " " }
             case .idNumber:
                 if v.contains("E+") || v.contains("e+") {
                     problem(c, v, Text("身份号码被表格软件存成了数字，后几位已丢失；请将该列设为文本格式后重新导出。",

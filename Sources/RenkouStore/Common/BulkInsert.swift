@@ -41,8 +41,8 @@ struct BulkInsert: Sendable {
         precondition(rows.allSatisfy { $0.count == columns.count }, "a bulk row has one value per column")
         if let handle = Self.sqliteHandle(db) {
             try sqlite(rows, handle)
-        } else if let pg = db as? any PostgresDatabase {
-            try await copy(rows, pg)
+        } else if let connection = Self.postgresConnection(db) {
+            try await copy(rows, connection)
         } else {
             try await multiRow(rows, db)
         }
@@ -53,6 +53,13 @@ struct BulkInsert: Sendable {
     static func sqliteHandle(_ db: any SQLDatabase) -> OpaquePointer? {
         guard db.dialect.name == "sqlite" else { return nil }
         return Mirror(reflecting: db).descendant("database", "handle", "raw") as? OpaquePointer
+    }
+
+    /// The PostgreSQL connection behind a session's database (PostgresKit keeps its wrapper private;
+    /// read by reflection like the SQLite handle, and checked by the same test).
+    static func postgresConnection(_ db: any SQLDatabase) -> PostgresConnection? {
+        guard db.dialect.name == "postgresql" else { return nil }
+        return Mirror(reflecting: db).descendant("connection") as? PostgresConnection
     }
 
     private func sqlite(_ rows: [[BulkValue]], _ handle: OpaquePointer) throws {
@@ -88,7 +95,7 @@ struct BulkInsert: Sendable {
         BulkInsertError(message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
     }
 
-    private func copy(_ rows: [[BulkValue]], _ pg: any PostgresDatabase) async throws {
+    private func copy(_ rows: [[BulkValue]], _ connection: PostgresConnection) async throws {
         var buffer = ByteBufferAllocator().buffer(capacity: rows.count * columns.count * 16)
         for row in rows {
             for (i, value) in row.enumerated() {
@@ -101,14 +108,10 @@ struct BulkInsert: Sendable {
             }
             buffer.writeInteger(UInt8(ascii: "\n"))
         }
-        let table = self.table, columns = self.columns, data = buffer
-        try await pg.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                try await connection.copyFrom(table: table, columns: columns, logger: connection.logger) { writer in
-                    try await writer.write(data)
-                }
-            }
-        }.get()
+        let data = buffer
+        try await connection.copyFrom(table: table, columns: columns, logger: connection.logger) { writer in
+            try await writer.write(data)
+        }
     }
 
     /// COPY's text format: backslash, tab, newline and carriage return are escaped.

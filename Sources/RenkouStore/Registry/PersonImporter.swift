@@ -47,7 +47,7 @@ public struct PersonImporter: Sendable {
     let env: RenkouCore.Environment
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
-    static let batchSize = 500
+    static let batchSize = 2000
 
     /// Imports `file` into `unitCode` (a unit of the caller's scope; rows may name units below it in a
     /// 单位代码 column). Each problem goes to `problem` as it is found (for the report file); `progress`
