@@ -28,8 +28,9 @@ enum BulkValue: Sendable, Equatable {
 /// - SQLite: one prepared INSERT, bound and stepped once per row through the C interface. No SQL text
 ///   per row and no boxing per value, which is where a multi-row INSERT through SQLKit spent its time.
 /// - PostgreSQL: `COPY table (columns) FROM STDIN` in text format.
-/// Triggers and constraints apply as for any INSERT. When the SQLite handle cannot be reached (a
-/// driver whose internals changed), it falls back to multi-row INSERT statements: slower, same rows.
+/// Constraints apply as for any INSERT. When neither the SQLite handle nor the PostgreSQL connection
+/// can be reached (a driver whose internals changed), it falls back to multi-row INSERT statements:
+/// slower, same rows.
 struct BulkInsert: Sendable {
     let table: String
     let columns: [String]

@@ -78,9 +78,7 @@ public struct CertificateStore: Sendable {
         try errors.throwIfAny()
         let engine = db.engine, env = self.env, rules = self.rules, until = givenUntil
         let id = try await db.transaction { db -> UUID in
-            guard let person = try await PersonStore.find(personID!, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-            }
+            let person = try await PersonStore.require(personID!, in: scope, engine: engine, db)
             guard person.isWomanOfReproductiveAge(on: issued!) else {
                 throw RenkouError.invalid([FieldError("/person", "not-wra", Text("婚育证明发给育龄妇女（15–49 岁）。", "The certificate is for women of reproductive age (15–49)."))])
             }

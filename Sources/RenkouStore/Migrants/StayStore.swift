@@ -30,9 +30,7 @@ public struct StayStore: Sendable {
         let c = try input.checked(today: Day(env.now()))
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
-            guard let person = try await PersonStore.find(c.person, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-            }
+            let person = try await PersonStore.require(c.person, in: scope, engine: engine, db)
             if try await db.raw("SELECT id FROM stays WHERE person_id = \(bind: person.id.text) AND until IS NULL").first() != nil {
                 throw RenkouError(.conflict, "stay-open", Text("该人员已有未结束的流动记录，请先结束它。", "This person has an open stay; close it first."),
                                   fields: [FieldError("/person", "stay-open", Text("已有未结束的流动记录。", "An open stay exists."))])

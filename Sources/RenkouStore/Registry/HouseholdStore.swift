@@ -108,9 +108,7 @@ public struct HouseholdStore: Sendable {
         let engine = db.engine, env = self.env
         try await db.transaction { db in
             guard let h = try await Self.find(household, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("户", "household")) }
-            guard let p = try await PersonStore.find(person, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-            }
+            let p = try await PersonStore.require(person, in: scope, engine: engine, db)
             if let current = try await db.raw("SELECT h.number FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = \(bind: person.text) AND m.left_on IS NULL").first() {
                 let number = try current.decode(column: "number", as: String.self)
                 throw RenkouError.invalid([FieldError("/person", "already-member", Text("\(p.name) 已是户 \(number) 的成员，请先办理迁出该户。", "\(p.name) is a member of household \(number); end that membership first."))])

@@ -15,9 +15,7 @@ public struct LifeEventStore: Sendable {
         let e = try input.essentials(today: Day(env.now()))
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
-            guard var person = try await PersonStore.find(e.person, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-            }
+            var person = try await PersonStore.require(e.person, in: scope, engine: engine, db)
             var other: Person?
             if let o = e.other {
                 other = try await PersonStore.find(o, in: scope, engine: engine, db)
@@ -126,7 +124,7 @@ public struct LifeEventStore: Sendable {
     static func save(_ before: Person, _ changed: Person, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Person {
         var after = changed
         after.updatedAt = Timestamp.string(env.now())
-        try await PersonStore.update(after, db)
+        try await PersonStore.update(after, was: before, db)
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: after.id.text, path: after.path,
                                  before: AuditLog.json(before), after: AuditLog.json(after))
         return after

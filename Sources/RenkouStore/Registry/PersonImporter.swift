@@ -323,7 +323,7 @@ public struct PersonImporter: Sendable {
         try await Self.personRows.run(inserts.map { p, row in [.text(p.id.text), .text(p.createdAt), .text(state.run), .int(row)] + PersonStore.fields(p) }, db)
         try await NameGrams.table.run(inserts.flatMap { p, _ in NameGrams.rows(p.id.text, p.name) }, db)
         for (before, after, row) in updates {
-            try await PersonStore.update(after, db)
+            try await PersonStore.update(after, was: before, db)
             try await db.raw("UPDATE persons SET import_run = \(bind: state.run), import_row = \(bind: row) WHERE id = \(bind: after.id.text)").run()
             try await AuditLog.write(db, at: state.now, actor: state.actor, action: .update, entity: "person", entityID: after.id.text, path: after.path,
                                      before: AuditLog.json(before), after: AuditLog.json(after))

@@ -77,7 +77,7 @@ extension PersonStore {
                 try await db.raw("UPDATE persons SET \(unsafeRaw: column) = \(bind: k) WHERE \(unsafeRaw: column) = \(bind: x) AND id <> \(bind: k)").run()
             }
             try await PersonStore.deleteRow(drop, db)
-            try await Self.update(after, db)
+            try await Self.update(after, was: keep, db)
             try await db.raw("""
                 INSERT INTO person_merges (merged_id, kept_id, merged_id_number, merged_name, at, by_user)
                 VALUES (\(bind: x), \(bind: k), \(bind: drop.idNumber), \(bind: drop.name), \(bind: after.updatedAt), \(bind: actor.username))

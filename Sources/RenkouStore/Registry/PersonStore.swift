@@ -61,13 +61,13 @@ public struct PersonStore: Sendable {
         try await NameGrams.add(p.id.text, p.name, db)
     }
 
-    /// Writes every field of `p`; a changed name changes its search pieces too.
-    static func update(_ p: Person, _ db: any SQLDatabase) async throws {
-        let old = try await db.raw("SELECT name FROM persons WHERE id = \(bind: p.id.text)").first()?.decode(column: "name", as: String.self)
+    /// Writes every field of `p` over the record as it was (`before`, read in the same transaction);
+    /// a changed name changes its search pieces too.
+    static func update(_ p: Person, was before: Person, _ db: any SQLDatabase) async throws {
         let set = values(p).map { "\(unsafeRaw: $0.0) = \($0.1)" as SQLQueryString }.joined(separator: ", ")
         try await db.raw("UPDATE persons SET \(set) WHERE id = \(bind: p.id.text)").run()
-        if let old, old != p.name {
-            try await NameGrams.remove(p.id.text, old, db)
+        if before.name != p.name {
+            try await NameGrams.remove(p.id.text, before.name, db)
             try await NameGrams.add(p.id.text, p.name, db)
         }
     }
@@ -104,6 +104,14 @@ public struct PersonStore: Sendable {
         links(&person)
         try await insert(person, db)
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
+        return person
+    }
+
+    /// A person of the scope, for a form that names one (`/person`); outside the scope reads like unknown.
+    static func require(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person {
+        guard let person = try await find(id, in: scope, engine: engine, db) else {
+            throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
+        }
         return person
     }
 
@@ -258,7 +266,7 @@ public struct PersonStore: Sendable {
             }
             guard after != before else { return before }
             after.updatedAt = Timestamp.string(env.now())
-            try await Self.update(after, db)
+            try await Self.update(after, was: before, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: id.text, path: after.path,
                                      before: AuditLog.json(before), after: AuditLog.json(after))
             return after

@@ -59,9 +59,7 @@ public struct TaskStore: Sendable {
     public func addHomeVisit(person: UUID, due: Day, note: String?, in scope: Scope, by actor: Actor) async throws -> FieldTask {
         let engine = db.engine, env = self.env
         let id = try await db.transaction { db -> UUID in
-            guard let p = try await PersonStore.find(person, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-            }
+            let p = try await PersonStore.require(person, in: scope, engine: engine, db)
             return try await Self.add(New(kind: .homeVisit, subject: p.name, idNumber: p.idNumber, personID: p.id, note: note?.nilIfBlank, unitID: p.unitID,
                                           path: p.path, due: due, source: "manual"), env: env, actor: actor, db)
         }
