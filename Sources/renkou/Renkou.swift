@@ -10,7 +10,7 @@ struct Renkou: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renkou",
         abstract: "Renkou 人口: population and family services information system.",
-        subcommands: [Serve.self, Migrate.self, Org.self, User.self, Token.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, IDCheck.self, ImportCommand.self, MigrantsCommand.self, TasksCommand.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, ImportCommand.self, Bench.self] + cliModules.flatMap(\.commands))
 }
 
 /// Options every database command shares.
@@ -27,9 +27,11 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database, brings its schema up to date and builds the stores.
     func stores(_ config: AppConfig? = nil, logger: Logger = Logger(label: "renkou")) async throws -> Stores {
         let config = config ?? self.config()
+        let policy: Policy
+        do { policy = try config.policy() } catch { throw fail(error) }
         let db = try await Database.open(url: config.databaseURL, logger: logger)
         try await db.migrate()
-        return Stores(db: db, bcryptCost: config.bcryptCost)
+        return Stores(db: db, env: RenkouCore.Environment(policy: policy), bcryptCost: config.bcryptCost)
     }
 }
 
@@ -60,23 +62,5 @@ struct Migrate: AsyncParsableCommand {
         let applied = try await database.migrate()
         await database.close()
         print(applied.isEmpty ? "schema up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
-    }
-}
-
-struct IDCheck: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "idcheck",
-        abstract: "Check citizen ID numbers; prints one JSON object per line. Address codes are looked up in the database's code table when one was imported.")
-    @OptionGroup var db: DatabaseOptions
-    @Argument var numbers: [String]
-    func run() async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try await withStores(db) { stores in
-            for number in numbers {
-                let check = try await stores.orgs.checkIDNumber(number, today: Day(Date()))
-                print(String(data: try encoder.encode(check), encoding: .utf8)!)
-            }
-        }
     }
 }

@@ -28,8 +28,10 @@ public final class TestClock: @unchecked Sendable {
 }
 
 /// Opens a fresh, migrated database on the engine, runs `body`, and throws everything away afterwards.
-public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock(), _ body: (Stores) async throws -> R) async throws -> R {
-    let env = RenkouCore.Environment(now: { clock.now }, newID: { UUID.v7(at: clock.now) })
+/// `subscribers` run after the modules' own on every domain event (to watch or fail a transaction).
+public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock(), policy: Policy = .shipped, subscribers: [Subscription] = [],
+                              _ body: (Stores) async throws -> R) async throws -> R {
+    let env = RenkouCore.Environment(now: { clock.now }, newID: { UUID.v7(at: clock.now) }, policy: policy)
     switch engine {
     case .sqlite:
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-test-\(UUID().uuidString)")
@@ -37,7 +39,7 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = try await Database.open(url: "sqlite:" + dir.appendingPathComponent("test.sqlite").path)
         try await db.migrate()
-        do { let r = try await body(Stores(db: db, env: env, bcryptCost: 4)); await db.close(); return r }
+        do { let r = try await body(Stores(db: db, env: env, bcryptCost: 4, extraSubscribers: subscribers)); await db.close(); return r }
         catch { await db.close(); throw error }
     case .postgres:
         let url = ProcessInfo.processInfo.environment["RENKOU_TEST_POSTGRES_URL"]!
@@ -52,7 +54,7 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
         }
         do {
             try await db.migrate()
-            let r = try await body(Stores(db: db, env: env, bcryptCost: 4))
+            let r = try await body(Stores(db: db, env: env, bcryptCost: 4, extraSubscribers: subscribers))
             await cleanup(); return r
         } catch { await cleanup(); throw error }
     }
@@ -60,6 +62,9 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
 
 /// The small tree most tests use: district 310114 with two streets, two communities each, one grid.
 public enum Fixture {
+    /// The repository's root folder (the one holding Package.swift).
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     /// The historical GB/T 2260 table in ../shared/reference (read at run time, never copied here).
     public static let areaCodes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/areacodes.csv").path

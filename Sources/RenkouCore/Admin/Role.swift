@@ -24,17 +24,6 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .grid: [.grid]
         }
     }
-
-    /// Register people and events in the scope.
-    public var canRegisterPersons: Bool { [.admin, .district, .street, .community, .grid].contains(self) }
-    /// Correct or delete person records (PATCH, DELETE).
-    public var canEditPersons: Bool { self == .admin }
-    /// Manage units and accounts of the scope.
-    public var canAdminister: Bool { self == .admin }
-    /// See reproductive-health details (a certificate's contraception status): the roles that provide the services.
-    public var canSeeReproductiveHealth: Bool { self == .provider || self == .community }
-    /// Read the audit log of the scope.
-    public var canReadAudit: Bool { self == .admin || self == .district }
 }
 
 /// The part of the administrative tree a caller may touch: a prefix of materialised unit paths.

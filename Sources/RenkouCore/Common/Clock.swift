@@ -4,9 +4,13 @@ import Foundation
 public struct Environment: Sendable {
     public var now: @Sendable () -> Date
     public var newID: @Sendable () -> UUID
-    public init(now: @escaping @Sendable () -> Date = { Date() }, newID: @escaping @Sendable () -> UUID = { UUID.v7() }) {
-        self.now = now; self.newID = newID
+    /// The dated rules in force (shipped, or overridden by the deployment's policy file).
+    public var policy: Policy
+    public init(now: @escaping @Sendable () -> Date = { Date() }, newID: @escaping @Sendable () -> UUID = { UUID.v7() }, policy: Policy = .shipped) {
+        self.now = now; self.newID = newID; self.policy = policy
     }
+    /// Today in China Standard Time.
+    public var today: Day { Day(now()) }
     public static let live = Environment()
 }
 

@@ -93,20 +93,11 @@ public struct PublicCertificateView: Sendable, Codable, Equatable {
     }
 }
 
-/// The validity of a certificate is a dated rule: the rule in force on the issue date applies.
-public struct CertificateRules: Sendable {
-    public struct Rule: Sendable { public let from: Day; public let validityYears: Int
-        public init(from: Day, validityYears: Int) { self.from = from; self.validityYears = validityYears } }
-    public let rules: [Rule]
-    public init(rules: [Rule]) { self.rules = rules.sorted { $0.from < $1.from } }
-
-    /// 《流动人口计划生育工作条例》(in force 2009-10-01): the certificate is valid for three years.
-    public static let standard = CertificateRules(rules: [Rule(from: Day(year: 2009, month: 10, day: 1)!, validityYears: 3)])
-
-    /// The last day of validity of a certificate issued on `day`.
-    public func validUntil(issuedOn day: Day) -> Day {
-        let years = rules.last { !(day < $0.from) }?.validityYears ?? rules.first?.validityYears ?? 3
-        return day.adding(years: years).adding(days: -1)
+extension Policy {
+    /// The last day of validity of a certificate issued on `day`: the validity in force on the issue
+    /// date (`PolicyRule.certificateValidityYears`), less one day.
+    public func certificateValidUntil(issuedOn day: Day) -> Day {
+        day.adding(years: self(.certificateValidityYears, on: day)).adding(days: -1)
     }
 }
 

@@ -70,10 +70,10 @@ public struct StayInput: Sendable, Codable {
     public var contact: String?
     public init() {}
 
-    public struct Checked: Sendable { public let person: UUID; public let kind: StayKind; public let since: Day; public let reason: String; public let host: UUID? }
+    public struct ValidStay: Sendable { public let person: UUID; public let kind: StayKind; public let since: Day; public let reason: String; public let host: UUID? }
 
     /// Every field error at once, in the API's pointers.
-    public func checked(today: Day) throws -> Checked {
+    public func checked(today: Day) throws -> ValidStay {
         var errors = FieldErrors()
         let person = self.person.flatMap { UUID(uuidString: $0.trimmed) }
         if person == nil { errors.add("/person", "required", "请指定人员。", "Choose the person.") }
@@ -93,6 +93,6 @@ public struct StayInput: Sendable, Codable {
             if host == nil { errors.add("/host", "unknown-host", "出租户或用工单位编号无效。", "The landlord or employer id is not valid.") }
         }
         try errors.throwIfAny()
-        return Checked(person: person!, kind: kind!, since: since!, reason: reason, host: host)
+        return ValidStay(person: person!, kind: kind!, since: since!, reason: reason, host: host)
     }
 }

@@ -60,14 +60,14 @@ public struct Person: Sendable, Codable, Equatable, Identifiable {
         return age
     }
 
-    /// 育龄妇女: a woman aged 15–49. Derived, never typed.
-    public func isWomanOfReproductiveAge(on day: Day) -> Bool {
+    /// 育龄妇女: a woman whose age is in the policy's reproductive range on the day (15–49). Derived, never typed.
+    public func isWomanOfReproductiveAge(on day: Day, policy: Policy) -> Bool {
         guard sex == "2", let age = age(on: day) else { return false }
-        return (15...49).contains(age)
+        return policy(.reproductiveAge, on: day).contains(age)
     }
 
     /// 已婚育龄妇女: a woman of reproductive age whose marital status is one of the married codes (2x).
-    public func isMarriedWomanOfReproductiveAge(on day: Day) -> Bool {
-        isWomanOfReproductiveAge(on: day) && (maritalStatus?.hasPrefix("2") ?? false)
+    public func isMarriedWomanOfReproductiveAge(on day: Day, policy: Policy) -> Bool {
+        isWomanOfReproductiveAge(on: day, policy: policy) && (maritalStatus?.hasPrefix("2") ?? false)
     }
 }

@@ -13,7 +13,7 @@ public struct PersonQuery: Sendable, Equatable {
     public var sex: String?
     public var category: String?
     public var status: String?
-    /// Only women aged 15–49.
+    /// Only women of reproductive age (the policy's range, 15–49).
     public var womenOfReproductiveAge = false
     public var sort: Sort = .newest
     public var descending = false
@@ -60,9 +60,12 @@ public struct PersonQuery: Sendable, Equatable {
     }
 
     /// The birth-date bounds (inclusive, `YYYY-MM-DD`) that an age range means on a given day.
-    public func birthBounds(today: Day) -> (earliest: String?, latest: String?) {
+    public func birthBounds(today: Day, policy: Policy) -> (earliest: String?, latest: String?) {
         var minAge = ageMin, maxAge = ageMax
-        if womenOfReproductiveAge { minAge = max(minAge ?? 15, 15); maxAge = min(maxAge ?? 49, 49) }
+        if womenOfReproductiveAge {
+            let range = policy(.reproductiveAge, on: today)
+            minAge = Swift.max(minAge ?? range.min, range.min); maxAge = Swift.min(maxAge ?? range.max, range.max)
+        }
         func shifted(_ years: Int, plusDay: Bool) -> String {
             var c = DateComponents(); c.year = today.year - years; c.month = today.month; c.day = today.day
             // 29 February in a year without one: the day before 1 March.

@@ -1,30 +1,27 @@
 import Foundation
 
-/// A task on a worker's list: stored tasks (a registration, a departure check, a home visit) and
-/// reminders computed live (a certificate or an agreement about to expire).
-public struct FieldTask: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        /// 登记: someone on a roster is not in the registry.
-        case register
-        /// 离开核实: someone left a roster; check and record the departure.
-        case departure
+/// A task on a worker's list (外勤任务): stored tasks (a registration, a departure check, a home
+/// visit) and reminders that task sources compute live (an expiry ahead). Every module adds its own
+/// kinds (`FieldTask.Kind` constants in its folder) and sources; the list never names them.
+public struct FieldTask: Sendable, Encodable, Equatable {
+    /// A kind of task, declared by the module that makes such tasks (`home-visit`, `register`, ...).
+    public struct Kind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
         /// 入户核实: a home visit to verify a record.
-        case homeVisit = "home-visit"
-        /// 婚育证明即将到期 (computed).
-        case certificateExpiring = "certificate-expiring"
-        /// 协议即将到期 (computed).
-        case agreementExpiring = "agreement-expiring"
-        public var label: Text {
-            switch self {
-            case .register: Text("新登记", "Register")
-            case .departure: Text("离开核实", "Check departure")
-            case .homeVisit: Text("入户核实", "Home visit")
-            case .certificateExpiring: Text("婚育证明到期", "Certificate expiring")
-            case .agreementExpiring: Text("协议到期", "Agreement expiring")
-            }
-        }
-        public var isStored: Bool { ![.certificateExpiring, .agreementExpiring].contains(self) }
+        public static let homeVisit = Kind("home-visit")
     }
+
+    /// The record a task concerns besides the person (a landlord, a certificate): its type, written
+    /// to the API as `<type>ID` (`hostID`, `certificateID`), and its id.
+    public struct Object: Sendable, Equatable {
+        public let type: String
+        public let id: UUID
+        public init(_ type: String, _ id: UUID) { self.type = type; self.id = id }
+    }
+
     /// The outcomes a worker records when closing a stored task.
     public static let outcomes: [Codes.Entry] = [
         Codes.Entry(code: "done", label: Text("已办结", "Done")),
@@ -37,13 +34,14 @@ public struct FieldTask: Sendable, Codable, Equatable {
     public var subject: String
     public var idNumber: String?
     public var personID: UUID?
-    public var hostID: UUID?
-    public var certificateID: UUID?
+    public var object: Object?
     public var note: String?
     public var unitCode: String
     public var unitName: String
     public var due: String
     public var open: Bool
+    /// Stored tasks are closed with an outcome; computed reminders go away when their cause does.
+    public var isStored: Bool
     public var outcome: String?
     public var outcomeNote: String?
     public var closedBy: String?
@@ -51,9 +49,9 @@ public struct FieldTask: Sendable, Codable, Equatable {
     public var source: String
     public var createdAt: String
 
-    public init(id: UUID, kind: Kind, subject: String, unitCode: String, unitName: String, due: String, source: String, createdAt: String) {
+    public init(id: UUID, kind: Kind, subject: String, unitCode: String, unitName: String, due: String, source: String, createdAt: String, isStored: Bool = true) {
         self.id = id; self.kind = kind; self.subject = subject; self.unitCode = unitCode; self.unitName = unitName
-        self.due = due; self.open = true; self.source = source; self.createdAt = createdAt
+        self.due = due; self.open = true; self.source = source; self.createdAt = createdAt; self.isStored = isStored
     }
 
     public func isOverdue(on day: Day) -> Bool { open && (Day(due).map { $0 < day } ?? false) }
@@ -65,5 +63,25 @@ public struct FieldTask: Sendable, Codable, Equatable {
             if ao != bo { return ao }
             return (a.due, a.subject) < (b.due, b.subject)
         }
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(id, forKey: Key("id")); try c.encode(kind, forKey: Key("kind")); try c.encode(subject, forKey: Key("subject"))
+        try c.encodeIfPresent(idNumber, forKey: Key("idNumber")); try c.encodeIfPresent(personID, forKey: Key("personID"))
+        if let object { try c.encode(object.id, forKey: Key(object.type + "ID")) }
+        try c.encodeIfPresent(note, forKey: Key("note")); try c.encode(unitCode, forKey: Key("unitCode")); try c.encode(unitName, forKey: Key("unitName"))
+        try c.encode(due, forKey: Key("due")); try c.encode(open, forKey: Key("open"))
+        try c.encodeIfPresent(outcome, forKey: Key("outcome")); try c.encodeIfPresent(outcomeNote, forKey: Key("outcomeNote"))
+        try c.encodeIfPresent(closedBy, forKey: Key("closedBy")); try c.encodeIfPresent(closedAt, forKey: Key("closedAt"))
+        try c.encode(source, forKey: Key("source")); try c.encode(createdAt, forKey: Key("createdAt"))
     }
 }

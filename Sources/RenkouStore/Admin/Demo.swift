@@ -2,7 +2,7 @@ import Foundation
 import RenkouCore
 
 /// The demo district: 嘉定区 with two streets, six communities, two grids each, one account per
-/// role, and a synthetic population (see `DemoPopulation`). Never written over existing people.
+/// role, then each module's demo step (the registry's synthetic population first). Never written over existing people.
 public enum Demo {
     public struct Login: Sendable { public let username: String; public let role: Role; public let unit: String; public let password: String }
 
@@ -15,16 +15,20 @@ public enum Demo {
     /// What `fill` did: the logins created (printed once by the caller) and the people generated.
     public struct Result: Sendable { public let logins: [Login]; public let persons: Int }
 
-    /// Fills the demo district: the tree and one account per role when the database is empty, then a
-    /// synthetic population of `persons` people when it has none yet. A database with people is not touched.
+    /// Fills the demo district: the tree and one account per role when the database is empty, then
+    /// each module's demo step in module order (the registry's population of `persons` people first).
+    /// A database that has people already is not touched.
     public static func fill(_ stores: Stores, seed: UInt64 = 2026, persons: Int = 2000, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Result {
         var logins: [Login] = []
         if try await stores.db.isEmpty() { logins = try await tree(stores) }
-        guard try await stores.persons.count(in: .everything) == 0 else { return Result(logins: logins, persons: 0) }
         guard try await stores.orgs.unit(code: district.code, in: .everything) != nil else { return Result(logins: logins, persons: 0) }
-        let written = try await DemoPopulationWriter.write(stores, persons: persons, seed: seed, under: district.code, progress: progress)
-        try await DemoMigrants.fill(stores, seed: seed, communities: streets.flatMap { $0.communities.map(\.0) })
-        return Result(logins: logins, persons: written)
+        let context = DemoContext(seed: seed, persons: persons, districtCode: district.code,
+                                  communities: streets.flatMap { $0.communities.map(\.0) }, progress: progress)
+        for module in storeModules {
+            guard !context.stopped, let step = module.demo else { continue }
+            try await step.run(stores, context)
+        }
+        return Result(logins: logins, persons: context.personsWritten)
     }
 
     /// The demo tree and its accounts.

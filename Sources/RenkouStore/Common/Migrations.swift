@@ -3,28 +3,22 @@ import RenkouCore
 import SQLKit
 
 /// A numbered schema change. Never edited after it lands: add a new one instead.
-struct Migration: Sendable {
-    let id: Int
-    let name: String
+public struct Migration: Sendable {
+    public let id: Int
+    public let name: String
     let statements: @Sendable (Engine) -> [String]
+    public init(id: Int, name: String, statements: @escaping @Sendable (Engine) -> [String]) {
+        self.id = id; self.name = name; self.statements = statements
+    }
 }
 
-/// Every migration, in order. One entry per change.
+/// Every module's migrations, in number order. Numbers are global: two modules never share one.
 enum Migrations {
-    static let all: [Migration] = [
-        Migration001AdminTree.migration,
-        Migration002Accounts.migration,
-        Migration003Audit.migration,
-        Migration004Persons.migration,
-        Migration005PersonDetails.migration,
-        Migration006Households.migration,
-        Migration007LifeEvents.migration,
-        Migration008ImportProvenance.migration,
-        Migration009PersonMerges.migration,
-        Migration010Migrants.migration,
-        Migration011Proposals.migration,
-        Migration012NameGrams.migration,
-    ]
+    static let all: [Migration] = {
+        let list = storeModules.flatMap(\.migrations).sorted { $0.id < $1.id }
+        precondition(Set(list.map(\.id)).count == list.count, "two migrations share a number")
+        return list
+    }()
 }
 
 extension Database {

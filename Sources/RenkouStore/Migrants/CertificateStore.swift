@@ -7,8 +7,8 @@ import SQLKit
 public struct CertificateStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    let rules: CertificateRules
-    public init(db: Database, env: RenkouCore.Environment, rules: CertificateRules = .standard) { self.db = db; self.env = env; self.rules = rules }
+    let bus: EventBus
+    public init(db: Database, env: RenkouCore.Environment, bus: EventBus) { self.db = db; self.env = env; self.bus = bus }
 
     /// Largest photo kept on a certificate.
     public static let maxPhotoBytes = 512 * 1024
@@ -76,10 +76,10 @@ public struct CertificateStore: Sendable {
         if let n = input.children, n < 0 { errors.add("/children", "negative", "子女数不能为负。", "The number of children cannot be negative.") }
         if let photo, photo.count > Self.maxPhotoBytes { errors.add("/photo", "too-large", "照片不能超过 512 KB。", "The photo may not exceed 512 KB.") }
         try errors.throwIfAny()
-        let engine = db.engine, env = self.env, rules = self.rules, until = givenUntil
+        let engine = db.engine, env = self.env, bus = self.bus, until = givenUntil
         let id = try await db.transaction { db -> UUID in
             let person = try await PersonStore.require(personID!, in: scope, engine: engine, db)
-            guard person.isWomanOfReproductiveAge(on: issued!) else {
+            guard person.isWomanOfReproductiveAge(on: issued!, policy: env.policy) else {
                 throw RenkouError.invalid([FieldError("/person", "not-wra", Text("婚育证明发给育龄妇女（15–49 岁）。", "The certificate is for women of reproductive age (15–49)."))])
             }
             if try await db.raw("SELECT id FROM certificates WHERE person_id = \(bind: person.id.text) AND side = \(bind: side.rawValue) AND state = 'valid' AND valid_until >= \(bind: today.description)").first() != nil {
@@ -97,9 +97,9 @@ public struct CertificateStore: Sendable {
                                   fields: [FieldError("/number", "number-taken", Text("该编号已登记。", "This number is registered already."))])
             }
             let c = try await Self.insert(person: person, unit: unit, side: side, number: number, version: 1, office: input.office?.trimmed.nilIfBlank ?? unit.name,
-                                          issued: issued!, until: until ?? rules.validUntil(issuedOn: issued!), children: input.children, contraception: input.contraception?.trimmed.nilIfBlank,
+                                          issued: issued!, until: until ?? env.policy.certificateValidUntil(issuedOn: issued!), children: input.children, contraception: input.contraception?.trimmed.nilIfBlank,
                                           photo: photo, env: env, actor: actor, db)
-            try await DomainEvents.append(db, at: env.now(), type: side == .issued ? "certificate-issued" : "certificate-registered", entity: "certificate", entityID: c.text, path: unit.path, payload: "{}")
+            try await bus.publish(MigrantEvent.certificateAdded(id: c, side: side), path: unit.path, engine: engine, env: env, actor: actor, db)
             return c
         }
         return try await certificate(id, in: scope, by: actor)
@@ -174,18 +174,18 @@ public struct CertificateStore: Sendable {
         try errors.throwIfAny()
         let old = try await certificate(id, in: scope, by: actor)
         guard old.storedState == .valid else { throw RenkouError(.conflict, "not-current", Text("只能换发当前有效的证明。", "Only the current certificate can be reissued.")) }
-        let engine = db.engine, env = self.env, rules = self.rules, today = Day(env.now())
+        let engine = db.engine, env = self.env, bus = self.bus, today = Day(env.now())
         let newID = try await db.transaction { db -> UUID in
             guard let person = try await PersonStore.find(old.personID, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
             let unit = try await PersonStore.requireUnit(person.unitCode, scope: scope, engine: engine, db)
             let photo = try await db.raw("SELECT photo FROM certificates WHERE id = \(bind: id.text)").first()?.decode(column: "photo", as: String?.self).flatMap { Data(base64Encoded: $0) }
             let next = try await Self.insert(person: person, unit: unit, side: old.side, number: old.number, version: old.version + 1, office: old.office, issued: today,
-                                             until: old.side == .issued ? rules.validUntil(issuedOn: today) : Day(old.validUntil)!, children: children,
+                                             until: old.side == .issued ? env.policy.certificateValidUntil(issuedOn: today) : Day(old.validUntil)!, children: children,
                                              contraception: contraception?.trimmed.nilIfBlank ?? old.contraception, photo: photo, env: env, actor: actor, db)
             try await db.raw("UPDATE certificates SET state = 'replaced', replaced_by = \(bind: next.text) WHERE id = \(bind: id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "certificate", entityID: id.text, path: unit.path,
                                      after: AuditLog.json(["state": "replaced", "replacedBy": next.text, "reason": reason]))
-            try await DomainEvents.append(db, at: env.now(), type: "certificate-reissued", entity: "certificate", entityID: next.text, path: unit.path, payload: AuditLog.json(["reason": reason]) ?? "{}")
+            try await bus.publish(MigrantEvent.certificateReissued(id: next, reason: reason), path: unit.path, engine: engine, env: env, actor: actor, db)
             return next
         }
         return try await certificate(newID, in: scope, by: actor)
@@ -203,7 +203,7 @@ public struct CertificateStore: Sendable {
             let path = try r.decode(column: "path", as: String.self)
             try await db.raw("UPDATE certificates SET state = 'revoked', revoke_reason = \(bind: reason.trimmed) WHERE id = \(bind: id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "certificate", entityID: id.text, path: path, after: AuditLog.json(["state": "revoked", "reason": reason]))
-            try await DomainEvents.append(db, at: env.now(), type: "certificate-revoked", entity: "certificate", entityID: id.text, path: path, payload: AuditLog.json(["reason": reason]) ?? "{}")
+            try await bus.publish(MigrantEvent.certificateRevoked(id: id, reason: reason), path: path, engine: engine, env: env, actor: actor, db)
         }
     }
 

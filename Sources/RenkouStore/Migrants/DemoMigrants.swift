@@ -38,7 +38,7 @@ enum DemoMigrants {
                 stay.region = m.hukouRegion?.count == 6 ? m.hukouRegion : nil; stay.reason = rng.int(0...9) < 8 ? "work" : "family"; stay.host = host.id.text
                 try await stores.stays.open(stay, in: .everything, by: actor)
                 // Certificates for about 60 % of the women of reproductive age, half of them verified.
-                if m.isWomanOfReproductiveAge(on: today), rng.int(0...9) < 6 {
+                if m.isWomanOfReproductiveAge(on: today, policy: stores.env.policy), rng.int(0...9) < 6 {
                     var c = CertificateInput(); c.person = m.id.text; c.number = "\(m.hukouRegion ?? "000000")-\(2024 + mi % 2)-\(String(format: "%05d", ci * 100 + mi))"
                     c.office = "户籍地卫生健康局"; c.issuedOn = today.adding(days: -rng.int(30...700)).description
                     if rng.int(0...9) == 0 { c.validUntil = today.adding(days: rng.int(3...25)).description }

@@ -9,7 +9,8 @@ import SQLKit
 public struct DepartmentFileStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    let bus: EventBus
+    public init(db: Database, env: RenkouCore.Environment, bus: EventBus) { self.db = db; self.env = env; self.bus = bus }
 
     /// A home visit for a mismatch is due within two weeks.
     public static let visitDays = 14
@@ -173,7 +174,7 @@ public struct DepartmentFileStore: Sendable {
     public func accept(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
         let (kind, payload) = try await pending(id, scope: scope)
         let data = Data(payload.utf8)
-        let stays = StayStore(db: db, env: env), events = LifeEventStore(db: db, env: env)
+        let stays = StayStore(db: db, env: env, bus: bus), events = LifeEventStore(db: db, env: env, bus: bus)
         switch kind {
         case .stayOpen: try await stays.open(try JSONDecoder().decode(StayInput.self, from: data), in: scope, by: actor)
         case .stayClose:

@@ -76,7 +76,7 @@ public struct RosterStore: Sendable {
                     \(bind: (row.since ?? today).description), \(bind: host.path))
             """).run()
         if personID != nil { return .added }
-        try await TaskStore.add(TaskStore.New(kind: .register, subject: row.name, idNumber: row.idNumber, hostID: host.id,
+        try await TaskStore.add(TaskStore.New(kind: .register, subject: row.name, idNumber: row.idNumber, object: FieldTask.Object("host", host.id),
                                               note: Text("\(host.name) 花名册上的人员尚未登记", "On the roster of \(host.name), not registered").zh + (row.room.map { " · \($0)" } ?? ""),
                                               unitID: host.unitID, path: host.path, due: today.adding(days: taskDays), source: "roster"), env: env, actor: actor, db)
         return .unregistered
@@ -87,7 +87,7 @@ public struct RosterStore: Sendable {
         for e in entries {
             try await db.raw("UPDATE roster_entries SET until = \(bind: day.description) WHERE id = \(bind: e.id.text)").run()
             if let person = e.personID {
-                try await TaskStore.add(TaskStore.New(kind: .departure, subject: e.name, idNumber: e.idNumber, personID: person, hostID: host.id,
+                try await TaskStore.add(TaskStore.New(kind: .departure, subject: e.name, idNumber: e.idNumber, personID: person, object: FieldTask.Object("host", host.id),
                                                       note: "\(host.name)" + (e.room.map { " · \($0)" } ?? ""), unitID: host.unitID, path: host.path,
                                                       due: day.adding(days: taskDays), source: "roster"), env: env, actor: actor, db)
             } else {

@@ -7,7 +7,8 @@ import SQLKit
 public struct StayStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    let bus: EventBus
+    public init(db: Database, env: RenkouCore.Environment, bus: EventBus) { self.db = db; self.env = env; self.bus = bus }
 
     static let columns = "s.*, p.name AS person_name, u.code AS unit_code, u.name AS unit_name, h.name AS host_name"
     static let joins = "FROM stays s JOIN persons p ON p.id = s.person_id JOIN org_units u ON u.id = s.unit_id LEFT JOIN hosts h ON h.id = s.host_id"
@@ -28,7 +29,7 @@ public struct StayStore: Sendable {
     @discardableResult
     public func open(_ input: StayInput, in scope: Scope, by actor: Actor) async throws -> Stay {
         let c = try input.checked(today: Day(env.now()))
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             let person = try await PersonStore.require(c.person, in: scope, engine: engine, db)
             if try await db.raw("SELECT id FROM stays WHERE person_id = \(bind: person.id.text) AND until IS NULL").first() != nil {
@@ -63,11 +64,11 @@ public struct StayStore: Sendable {
             if c.kind != .outflow, let a = stay.address { changed.address = a }
             if c.kind == .inflow, changed.hukouRegion == nil { changed.hukouRegion = stay.region }
             if c.kind == .inflow, changed.hukouAddress == nil { changed.hukouAddress = stay.place }
-            if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, db) }
+            if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
             if let host {
                 try await RosterStore.enlist(hostID: host.id, hostPath: host.path, person: changed, room: nil, since: c.since, env: env, actor: actor, db)
             }
-            try await DomainEvents.append(db, at: env.now(), type: "stay-opened", entity: "person", entityID: person.id.text, path: unit.path, payload: AuditLog.json(stay) ?? "{}")
+            try await bus.publish(MigrantEvent.stayOpened(stay), path: unit.path, engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "stay", entityID: stay.id.text, path: unit.path, after: AuditLog.json(stay))
             return stay
         }
@@ -76,7 +77,7 @@ public struct StayStore: Sendable {
     /// Closes a stay: an inflow migrant has left the district; an outflow or separated person is back.
     @discardableResult
     public func close(_ id: UUID, on day: Day, endPlace: String?, in scope: Scope, by actor: Actor) async throws -> Stay {
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins) WHERE s.id = \(bind: id.text) AND \(engine.startsWith("s.path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("流动记录", "stay"))
@@ -92,12 +93,12 @@ public struct StayStore: Sendable {
             if let person = try await PersonStore.find(stay.personID, in: scope, engine: engine, db) {
                 var changed = person
                 if stay.kind == .inflow { changed.status = "moved-away" } else { changed.category = "registered" }
-                if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, db) }
+                if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
                 if stay.kind == .inflow {
                     try await db.raw("UPDATE roster_entries SET until = \(bind: day.description) WHERE person_id = \(bind: person.id.text) AND until IS NULL").run()
                 }
             }
-            try await DomainEvents.append(db, at: env.now(), type: "stay-closed", entity: "person", entityID: stay.personID.text, path: row.decode(column: "path", as: String.self), payload: AuditLog.json(stay) ?? "{}")
+            try await bus.publish(MigrantEvent.stayClosed(stay), path: try row.decode(column: "path", as: String.self), engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "stay", entityID: id.text, path: try row.decode(column: "path", as: String.self), after: AuditLog.json(stay))
             return stay
         }

@@ -7,13 +7,14 @@ import SQLKit
 public struct LifeEventStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    let bus: EventBus
+    public init(db: Database, env: RenkouCore.Environment, bus: EventBus) { self.db = db; self.env = env; self.bus = bus }
 
     /// Records an event in the caller's scope and applies what it means.
     @discardableResult
     public func record(_ input: LifeEventInput, in scope: Scope, by actor: Actor) async throws -> LifeEvent {
         let e = try input.essentials(today: Day(env.now()))
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             var person = try await PersonStore.require(e.person, in: scope, engine: engine, db)
             var other: Person?
@@ -34,7 +35,7 @@ public struct LifeEventStore: Sendable {
                 if let spouseID = person.spouseID, let spouse = try await PersonStore.find(spouseID, in: scope, engine: engine, db) {
                     var widowed = spouse
                     widowed.maritalStatus = "30"
-                    try await Self.save(spouse, widowed, env: env, actor: actor, db)
+                    try await Self.save(spouse, widowed, env: env, actor: actor, bus: bus, engine: engine, db)
                 }
             case .marriage:
                 guard var spouse = other, spouse.id != person.id else { throw RenkouError.invalid([FieldError("/other", "same-person", Text("配偶不能是本人。", "A person cannot marry themselves."))]) }
@@ -48,7 +49,7 @@ public struct LifeEventStore: Sendable {
                     p.spouseID = i == 0 ? spouse.id : person.id
                     if i == 0 { person = p } else { spouse = p }
                 }
-                try await Self.save(otherBefore!, spouse, env: env, actor: actor, db)
+                try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
                 other = spouse
             case .divorce:
                 guard var spouse = other, person.spouseID == spouse.id else {
@@ -56,7 +57,7 @@ public struct LifeEventStore: Sendable {
                 }
                 person.spouseID = nil; person.maritalStatus = "40"
                 spouse.spouseID = nil; spouse.maritalStatus = "40"
-                try await Self.save(otherBefore!, spouse, env: env, actor: actor, db)
+                try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
             case .moveOut:
                 person.status = "moved-away"
                 try await Self.leaveHousehold(person.id, on: e.day, db)
@@ -69,7 +70,7 @@ public struct LifeEventStore: Sendable {
                 person.hukouAddress = input.place
             }
             if e.type != .birth {
-                subject = try await Self.save(personBefore, person, env: env, actor: actor, db)
+                subject = try await Self.save(personBefore, person, env: env, actor: actor, bus: bus, engine: engine, db)
             }
             let event = LifeEvent(id: env.newID(), type: e.type, personID: subject.id, personName: subject.name,
                                   otherID: e.type == .birth ? person.id : other?.id, otherName: e.type == .birth ? person.name : other?.name,
@@ -80,7 +81,7 @@ public struct LifeEventStore: Sendable {
                 VALUES (\(bind: event.id.text), \(bind: event.type.rawValue), \(bind: event.personID.text), \(bind: event.otherID?.text), \(bind: event.day),
                         \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path), \(bind: actor.username), \(bind: now))
                 """).run()
-            try await DomainEvents.append(db, at: env.now(), type: e.type.rawValue, entity: "person", entityID: subject.id.text, path: subject.path, payload: AuditLog.json(event) ?? "{}")
+            try await bus.publish(RegistryEvent.recorded(event), path: subject.path, engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "life_event", entityID: event.id.text, path: subject.path, after: AuditLog.json(event))
             return event
         }
@@ -119,14 +120,18 @@ public struct LifeEventStore: Sendable {
         return child
     }
 
-    /// Writes a person changed by an event, with its own audit row holding the values before and after.
+    /// Writes a person changed by an event, with its own audit row holding the values before and after;
+    /// a record that now belongs to another unit publishes `RegistryEvent.moved`.
     @discardableResult
-    static func save(_ before: Person, _ changed: Person, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Person {
+    static func save(_ before: Person, _ changed: Person, env: RenkouCore.Environment, actor: Actor, bus: EventBus, engine: Engine, _ db: any SQLDatabase) async throws -> Person {
         var after = changed
         after.updatedAt = Timestamp.string(env.now())
         try await PersonStore.update(after, was: before, db)
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: after.id.text, path: after.path,
                                  before: AuditLog.json(before), after: AuditLog.json(after))
+        if after.path != before.path {
+            try await bus.publish(RegistryEvent.moved(person: after.id, fromPath: before.path, toPath: after.path), path: after.path, engine: engine, env: env, actor: actor, db)
+        }
         return after
     }
 
@@ -139,7 +144,7 @@ public struct LifeEventStore: Sendable {
     public func revoke(_ id: UUID, reason: String, in scope: Scope, by actor: Actor) async throws {
         let reason = reason.trimmingCharacters(in: .whitespaces)
         var errors = FieldErrors(); errors.required("/reason", reason); try errors.throwIfAny()
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         try await db.transaction { db in
             guard let row = try await db.raw("SELECT path, revoked_at FROM life_events WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("事件", "event"))
@@ -149,7 +154,7 @@ public struct LifeEventStore: Sendable {
             }
             let path = try row.decode(column: "path", as: String.self)
             try await db.raw("UPDATE life_events SET revoked_at = \(bind: Timestamp.string(env.now())), revoked_by = \(bind: actor.username), revoke_reason = \(bind: reason) WHERE id = \(bind: id.text)").run()
-            try await DomainEvents.append(db, at: env.now(), type: "life-event-revoked", entity: "life_event", entityID: id.text, path: path, payload: AuditLog.json(["reason": reason]) ?? "{}")
+            try await bus.publish(RegistryEvent.revoked(eventID: id, reason: reason), path: path, engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "life_event", entityID: id.text, path: path, after: AuditLog.json(["revoked": reason]))
         }
     }
@@ -182,16 +187,5 @@ public struct LifeEventStore: Sendable {
                           revokeReason: try r.decode(column: "revoke_reason", as: String?.self))
             }
         }
-    }
-}
-
-/// The domain event log: append-only, written in the transaction of the change it reports, read by
-/// the modules that react (services, benefits, the exchange with other regions).
-public enum DomainEvents {
-    public static func append(_ db: any SQLDatabase, at: Date, type: String, entity: String, entityID: String, path: String, payload: String) async throws {
-        try await db.raw("""
-            INSERT INTO domain_events (at, type, entity, entity_id, path, payload)
-            VALUES (\(bind: Timestamp.string(at)), \(bind: type), \(bind: entity), \(bind: entityID), \(bind: path), \(bind: payload))
-            """).run()
     }
 }

@@ -50,7 +50,7 @@ extension PersonStore {
         guard keepID != dropID else {
             throw RenkouError.invalid([FieldError("/drop", "same-record", Text("不能把记录与自身合并。", "A record cannot be merged with itself."))])
         }
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             guard let keep = try await Self.find(keepID, in: scope, engine: engine, db), let drop = try await Self.find(dropID, in: scope, engine: engine, db) else {
                 throw RenkouError.notFound(Text("人员", "person"))
@@ -87,6 +87,7 @@ extension PersonStore {
                                      before: AuditLog.json(Before(kept: keep, merged: drop)), after: AuditLog.json(after))
             try await AuditLog.write(db, at: now, actor: actor, action: .merge, entity: "person", entityID: x, path: drop.path,
                                      before: AuditLog.json(drop), after: "{\"mergedInto\":\"\(k)\"}")
+            try await bus.publish(RegistryEvent.merged(kept: keep.id, merged: drop.id), path: after.path, engine: engine, env: env, actor: actor, db)
             return after
         }
     }

@@ -6,7 +6,8 @@ import SQLKit
 public struct PersonStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    let bus: EventBus
+    public init(db: Database, env: RenkouCore.Environment, bus: EventBus) { self.db = db; self.env = env; self.bus = bus }
 
     /// The detail columns, in the order of `Person`'s optional text fields.
     nonisolated(unsafe) static let details: [(column: String, key: WritableKeyPath<Person, String?>)] = [
@@ -157,7 +158,7 @@ public struct PersonStore: Sendable {
         let engine = db.engine, env = self.env
         let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
         return try await db.read { db in
-            let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), engine: engine, db)
+            let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(condition)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition)
@@ -174,7 +175,7 @@ public struct PersonStore: Sendable {
     public func recordExport(_ q: PersonQuery, masked: Bool, in scope: Scope, by actor: Actor) async throws {
         let engine = db.engine, env = self.env
         try await db.read { db in
-            _ = try await Self.conditions(q, scope: scope, today: Day(env.now()), engine: engine, db)
+            _ = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .export, entity: "person", entityID: "export", path: scope.path,
                                      after: Self.describe(q, shown: nil, masked: masked))
         }
@@ -185,7 +186,7 @@ public struct PersonStore: Sendable {
     public func exportBatch(_ q: PersonQuery, after cursor: String, batchSize: Int = 1000, in scope: Scope) async throws -> [Person] {
         let engine = db.engine, today = Day(env.now())
         return try await db.read { db in
-            let condition = try await Self.conditions(q, scope: scope, today: today, engine: engine, db)
+            let condition = try await Self.conditions(q, scope: scope, today: today, policy: env.policy, engine: engine, db)
             return try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition) AND p.id > \(bind: cursor)
                 ORDER BY p.id LIMIT \(unsafeRaw: String(batchSize))
@@ -217,7 +218,7 @@ public struct PersonStore: Sendable {
     }
 
     /// The WHERE clause of a search inside a scope. A unit outside the scope is reported like an unknown one.
-    static func conditions(_ q: PersonQuery, scope: Scope, today: Day, engine: Engine, _ db: any SQLDatabase) async throws -> SQLQueryString {
+    static func conditions(_ q: PersonQuery, scope: Scope, today: Day, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> SQLQueryString {
         var c: [SQLQueryString] = [engine.startsWith("p.path", scope.path)]
         if let unitCode = q.unit {
             guard let unit = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else {
@@ -232,7 +233,7 @@ public struct PersonStore: Sendable {
         if let v = q.category { c.append("p.category = \(bind: v)") }
         if let v = q.status { c.append("p.status = \(bind: v)") }
         if q.womenOfReproductiveAge { c.append("p.sex = '2'") }
-        let bounds = q.birthBounds(today: today)
+        let bounds = q.birthBounds(today: today, policy: policy)
         if let v = bounds.earliest { c.append("p.birth_date >= \(bind: v)") }
         if let v = bounds.latest { c.append("p.birth_date <= \(bind: v)") }
         return c.joined(separator: " AND ")
@@ -252,7 +253,7 @@ public struct PersonStore: Sendable {
     @discardableResult
     public func update(_ id: UUID, _ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
         let (input, flags) = try raw.validated(creating: false, today: Day(env.now()))
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
             var after = before.applying(input)
@@ -265,11 +266,7 @@ public struct PersonStore: Sendable {
                 after.unitID = unit.id; after.unitCode = unit.code; after.unitName = unit.name; after.path = unit.path
             }
             guard after != before else { return before }
-            after.updatedAt = Timestamp.string(env.now())
-            try await Self.update(after, was: before, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: id.text, path: after.path,
-                                     before: AuditLog.json(before), after: AuditLog.json(after))
-            return after
+            return try await LifeEventStore.save(before, after, env: env, actor: actor, bus: bus, engine: engine, db)
         }
     }
 

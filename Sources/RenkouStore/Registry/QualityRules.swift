@@ -8,23 +8,39 @@ public struct QualityCheck: Sendable {
     let failing: String
 }
 
-/// 逻辑关系准确率 and 主要项目完整率: the consistency rules and the key fields of the registry.
+/// 逻辑关系准确率 and 主要项目完整率: the consistency rules and the key fields of the registry, built
+/// from the policy (the legal marriage age in force on each marriage's date).
 /// Date arithmetic is done on the `YYYY-MM-DD` text, the same on SQLite and PostgreSQL.
-public enum QualityRules {
+public struct QualityRules: Sendable {
+    public let consistency: [QualityCheck]
+
+    public init(policy: Policy, today: Day) {
+        let ages = policy.history(PolicyRule.legalMarriageAge.key).map { ($0.from, $0.value as! MarriageAge) }
+        let now = policy(.legalMarriageAge, on: today)
+        // The age that applies on the marriage date: the last entry in force then (the first one before any).
+        var age = "CASE WHEN p.sex = '1' THEN \(ages[0].1.male) ELSE \(ages[0].1.female) END"
+        for (from, a) in ages.dropFirst() {
+            age = "CASE WHEN p.first_marriage_date >= '\(from.description)' THEN (CASE WHEN p.sex = '1' THEN \(a.male) ELSE \(a.female) END) ELSE (\(age)) END"
+        }
+        consistency = Self.fixed(marriageAge: QualityCheck(
+            code: "Q04-marriage-age",
+            message: Text("初婚时未达法定婚龄（男 \(now.male) 岁，女 \(now.female) 岁）", "First marriage below the legal age (\(now.male) for men, \(now.female) for women)"),
+            failing: "p.first_marriage_date IS NOT NULL AND p.birth_date IS NOT NULL AND p.sex IN ('1', '2') AND p.first_marriage_date < \(Self.shifted("p.birth_date", age))"))
+    }
+
     /// `birth_date` moved by a number of years, as text (`1990-05-01` + 15 → `2005-05-01`).
     static func shifted(_ column: String, _ years: String) -> String {
         "(CAST(CAST(SUBSTR(\(column), 1, 4) AS INTEGER) + \(years) AS TEXT) || SUBSTR(\(column), 5))"
     }
 
-    public static let consistency: [QualityCheck] = [
+    static func fixed(marriageAge: QualityCheck) -> [QualityCheck] { [
         QualityCheck(code: "Q01-sex-id", message: Text("性别与身份号码不符", "Sex differs from the ID number"),
                      failing: "LENGTH(p.id_number) = 18 AND p.sex IN ('1', '2') AND p.sex <> CASE WHEN CAST(SUBSTR(p.id_number, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END"),
         QualityCheck(code: "Q02-birth-id", message: Text("出生日期与身份号码不符", "Birth date differs from the ID number"),
                      failing: "LENGTH(p.id_number) = 18 AND p.birth_date IS NOT NULL AND p.birth_date <> SUBSTR(p.id_number, 7, 4) || '-' || SUBSTR(p.id_number, 11, 2) || '-' || SUBSTR(p.id_number, 13, 2)"),
         QualityCheck(code: "Q03-mother-age", message: Text("母亲比孩子年长不足 15 岁", "The mother is less than 15 years older than the child"),
                      failing: "p.birth_date IS NOT NULL AND EXISTS (SELECT 1 FROM persons m WHERE m.id = p.mother_id AND m.birth_date IS NOT NULL AND m.birth_date > \(shifted("p.birth_date", "-15")))"),
-        QualityCheck(code: "Q04-marriage-age", message: Text("初婚时未达法定婚龄（男 22 岁，女 20 岁）", "First marriage below the legal age (22 for men, 20 for women)"),
-                     failing: "p.first_marriage_date IS NOT NULL AND p.birth_date IS NOT NULL AND p.sex IN ('1', '2') AND p.first_marriage_date < \(shifted("p.birth_date", "CASE WHEN p.sex = '1' THEN 22 ELSE 20 END"))"),
+        marriageAge,
         QualityCheck(code: "Q05-event-before-birth", message: Text("有早于出生日期的事件（如死亡）", "An event (such as death) dated before birth"),
                      failing: "p.birth_date IS NOT NULL AND EXISTS (SELECT 1 FROM life_events e WHERE e.person_id = p.id AND e.revoked_at IS NULL AND e.type <> 'birth' AND e.day < p.birth_date)"),
         QualityCheck(code: "Q06-married-link", message: Text("已婚但无配偶关联，也无初婚日期", "Married without a spouse link or a first-marriage date"),
@@ -37,10 +53,11 @@ public enum QualityRules {
                      failing: "EXISTS (SELECT 1 FROM household_members hm WHERE hm.person_id = p.id AND hm.left_on IS NULL AND (SELECT COUNT(*) FROM household_members h2 WHERE h2.household_id = hm.household_id AND h2.left_on IS NULL AND h2.relation = '02') <> 1)"),
         QualityCheck(code: "Q10-id-checksum", message: Text("身份号码校验位错误（已确认保存）", "ID check character wrong (saved after confirmation)"),
                      failing: "p.flags LIKE '%id-checksum%'"),
-    ]
+    ] }
 
     /// 主要项目: the key fields; `failing` is true when the field is missing.
-    public static let keyFields: [QualityCheck] = [
+    public var keyFields: [QualityCheck] { Self.keyFields }
+    static let keyFields: [QualityCheck] = [
         QualityCheck(code: "K01-relation", message: Text("缺与户主关系（未入户）", "No relation to a household head (not in a household)"),
                      failing: "NOT EXISTS (SELECT 1 FROM household_members k WHERE k.person_id = p.id AND k.left_on IS NULL)"),
         QualityCheck(code: "K02-name", message: Text("缺姓名", "No name"), failing: "p.name = ''"),
@@ -54,6 +71,6 @@ public enum QualityRules {
                      failing: "p.marital_status LIKE '2%' AND p.first_marriage_date IS NULL"),
     ]
 
-    public static var all: [QualityCheck] { consistency + keyFields }
-    public static func check(_ code: String) -> QualityCheck? { all.first { $0.code == code } }
+    public var all: [QualityCheck] { consistency + keyFields }
+    public func check(_ code: String) -> QualityCheck? { all.first { $0.code == code } }
 }

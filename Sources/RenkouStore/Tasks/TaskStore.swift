@@ -2,15 +2,25 @@ import Foundation
 import RenkouCore
 import SQLKit
 
-/// The field task list: stored tasks (registrations, departures, home visits) and reminders computed
-/// live from certificates and agreements that expire within 30 days. Overdue first.
+/// Computes reminders for the task list live from a module's own tables (an expiry ahead, a visit
+/// due). Modules contribute sources to `ExtensionPoint.taskSources`; the list never names them.
+public protocol TaskSource: Sendable {
+    /// The reminders of the scope due up to `horizon` (or already overdue), read in the caller's transaction.
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask]
+}
+
+extension ExtensionPoint where Item == any TaskSource {
+    /// Where modules add their reminders to the one field task list.
+    public static var taskSources: ExtensionPoint<any TaskSource> { ExtensionPoint("tasks.sources") }
+}
+
+/// The field task list: stored tasks (registrations, departures, home visits) and the reminders every
+/// module's task source computes live (expiries within the policy's horizon, 30 days). Overdue first.
 public struct TaskStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
-
-    /// How far ahead an expiry shows on the list.
-    public static let reminderDays = 30
+    let sources: [any TaskSource]
+    public init(db: Database, env: RenkouCore.Environment, sources: [any TaskSource]) { self.db = db; self.env = env; self.sources = sources }
 
     /// A task to store, before it has an id.
     struct New {
@@ -18,7 +28,7 @@ public struct TaskStore: Sendable {
         var subject: String
         var idNumber: String?
         var personID: UUID?
-        var hostID: UUID?
+        var object: FieldTask.Object?
         var note: String?
         var unitID: UUID
         var path: String
@@ -27,17 +37,17 @@ public struct TaskStore: Sendable {
     }
 
     /// Stores a task inside the caller's transaction, unless the same open task exists already
-    /// (same kind, subject ID number and host). Returns the id of the task, new or existing.
+    /// (same kind, subject ID number and object). Returns the id of the task, new or existing.
     @discardableResult
     static func add(_ t: New, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> UUID {
         if let n = t.idNumber, let existing = try await db.raw("""
             SELECT id FROM tasks WHERE open = 1 AND kind = \(bind: t.kind.rawValue) AND id_number = \(bind: n)
-            AND COALESCE(host_id, '') = \(bind: t.hostID?.text ?? "")
+            AND COALESCE(object_id, '') = \(bind: t.object?.id.text ?? "")
             """).first() { return try existing.decode(column: "id", as: String.self).uuid }
         let id = env.newID()
         try await db.raw("""
-            INSERT INTO tasks (id, kind, subject, id_number, person_id, host_id, note, unit_id, path, due, open, source, created_by, created_at)
-            VALUES (\(bind: id.text), \(bind: t.kind.rawValue), \(bind: t.subject), \(bind: t.idNumber), \(bind: t.personID?.text), \(bind: t.hostID?.text),
+            INSERT INTO tasks (id, kind, subject, id_number, person_id, object_type, object_id, note, unit_id, path, due, open, source, created_by, created_at)
+            VALUES (\(bind: id.text), \(bind: t.kind.rawValue), \(bind: t.subject), \(bind: t.idNumber), \(bind: t.personID?.text), \(bind: t.object?.type), \(bind: t.object?.id.text),
                     \(bind: t.note), \(bind: t.unitID.text), \(bind: t.path), \(bind: t.due.description), 1, \(bind: t.source), \(bind: actor.username),
                     \(bind: Timestamp.string(env.now())))
             """).run()
@@ -68,12 +78,13 @@ public struct TaskStore: Sendable {
 
     static func decode(_ r: any SQLRow) throws -> FieldTask {
         func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
-        var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: FieldTask.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .homeVisit,
+        var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: FieldTask.Kind(try r.decode(column: "kind", as: String.self)),
                           subject: try r.decode(column: "subject", as: String.self), unitCode: try r.decode(column: "unit_code", as: String.self),
                           unitName: try r.decode(column: "unit_name", as: String.self), due: try r.decode(column: "due", as: String.self),
                           source: try r.decode(column: "source", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self))
         t.idNumber = try text("id_number"); t.personID = try text("person_id").flatMap(UUID.init(uuidString:))
-        t.hostID = try text("host_id").flatMap(UUID.init(uuidString:)); t.note = try text("note")
+        if let type = try text("object_type"), let id = try text("object_id").flatMap(UUID.init(uuidString:)) { t.object = FieldTask.Object(type, id) }
+        t.note = try text("note")
         t.open = try r.decode(column: "open", as: Int.self) == 1
         t.outcome = try text("outcome"); t.outcomeNote = try text("outcome_note"); t.closedBy = try text("closed_by"); t.closedAt = try text("closed_at")
         return t
@@ -88,47 +99,17 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// The list of the scope on a day: open stored tasks plus certificates and agreements expiring
-    /// within 30 days (or already expired while still the latest), overdue first.
-    /// The list names people, so the read is audited like a person list.
+    /// The list of the scope on a day: open stored tasks plus every task source's reminders up to the
+    /// policy's horizon, overdue first. The list names people, so the read is audited like a person list.
     public func list(on day: Day, includeClosed: Bool = false, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
-        let engine = db.engine, env = self.env
-        let horizon = day.adding(days: Self.reminderDays).description
+        let engine = db.engine, env = self.env, sources = self.sources
+        let horizon = day.adding(days: env.policy(.reminderHorizon, on: day))
         var tasks = try await db.read { db -> [FieldTask] in
-            let stored = try await db.raw("""
+            var all = try await db.raw("""
                 SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id
                 WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT 2000
                 """).all().map(Self.decode)
-            // The current version of a certificate, still marked valid, ending within the horizon.
-            let certificates = try await db.raw("""
-                SELECT c.id, c.name, c.id_number, c.person_id, c.valid_until, c.number, u.code AS unit_code, u.name AS unit_name, c.created_at
-                FROM certificates c JOIN org_units u ON u.id = c.unit_id
-                WHERE c.state = 'valid' AND c.valid_until <= \(bind: horizon) AND \(engine.startsWith("c.path", scope.path))
-                AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.person_id = c.person_id AND n.state = 'valid' AND n.valid_until > \(bind: horizon))
-                ORDER BY c.valid_until LIMIT 1000
-                """).all().map { r -> FieldTask in
-                var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .certificateExpiring, subject: try r.decode(column: "name", as: String.self),
-                                  unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
-                                  due: try r.decode(column: "valid_until", as: String.self), source: "certificate", createdAt: try r.decode(column: "created_at", as: String.self))
-                t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
-                t.certificateID = t.id; t.note = try r.decode(column: "number", as: String.self)
-                return t
-            }
-            // A host whose latest agreement ends within the horizon and has no later one.
-            let agreements = try await db.raw("""
-                SELECT a.id, a.host_id, a.expires_on, a.created_at, h.name, u.code AS unit_code, u.name AS unit_name
-                FROM agreements a JOIN hosts h ON h.id = a.host_id JOIN org_units u ON u.id = h.unit_id
-                WHERE a.terminated_on IS NULL AND a.expires_on <= \(bind: horizon) AND \(engine.startsWith("h.path", scope.path))
-                AND NOT EXISTS (SELECT 1 FROM agreements b WHERE b.host_id = a.host_id AND b.terminated_on IS NULL AND b.expires_on > a.expires_on)
-                ORDER BY a.expires_on LIMIT 1000
-                """).all().map { r -> FieldTask in
-                var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .agreementExpiring, subject: try r.decode(column: "name", as: String.self),
-                                  unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
-                                  due: try r.decode(column: "expires_on", as: String.self), source: "agreement", createdAt: try r.decode(column: "created_at", as: String.self))
-                t.hostID = try r.decode(column: "host_id", as: String.self).uuid
-                return t
-            }
-            let all = stored + certificates + agreements
+            for source in sources { all += try await source.reminders(on: day, horizon: horizon, scope: scope, engine: engine, db) }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "tasks", entityID: day.description, path: scope.path,
                                      after: AuditLog.json(["shown": String(all.count)]))
             return all

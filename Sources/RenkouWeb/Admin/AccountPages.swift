@@ -26,7 +26,7 @@ enum AccountPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.accounts)) { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let rows = try await deps.stores.accounts.list(in: account.scope).map {
                 Row(username: $0.username, displayName: $0.displayName, role: $0.role.label(context.lang), unit: "\($0.unitName) (\($0.unitCode))",
                     status: ($0.disabled ? Text("已停用", "Disabled") : Text("正常", "Active"))(context.lang), href: SitePath.account($0.id))
@@ -35,14 +35,14 @@ enum AccountPages {
         }
 
         router.get(RouterPath(SitePath.newAccount)) { request, context -> Response in
-            _ = try context.require { $0.canAdminister }
+            _ = try context.require(.admin(.administer))
             return deps.renderer.html("admin/account_form", title: Text("新建账号", "New account"),
                                       model: ["heading": Text("新建账号", "New account")(context.lang), "action": SitePath.newAccount,
                                               "fields": accountFields([:], creating: true, lang: context.lang)], context: context, request: request)
         }
 
         router.post(RouterPath(SitePath.newAccount)) { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             do {
                 let created = try await deps.stores.accounts.create(
@@ -74,14 +74,14 @@ enum AccountPages {
         }
 
         router.get("/accounts/{id}") { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
             return editPage(target, form: nil, error: nil, request: request, context: context)
         }
 
         router.post("/accounts/{id}") { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
@@ -95,7 +95,7 @@ enum AccountPages {
         }
 
         router.post("/accounts/{id}/toggle") { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
@@ -104,7 +104,7 @@ enum AccountPages {
         }
 
         @Sendable func tokensPage(secret: String?, error: RenkouError?, form: [String: String], request: Request, context: AppContext) async throws -> Response {
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let rows = try await deps.stores.accounts.tokens(in: account.scope).map {
                 TokenRow(username: $0.username, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt ?? "—",
                          status: ($0.revokedAt == nil ? Text("有效", "Active") : Text("已吊销", "Revoked"))(context.lang),
@@ -122,7 +122,7 @@ enum AccountPages {
         }
 
         router.post(RouterPath(SitePath.tokens)) { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             do {
                 let (_, secret) = try await deps.stores.accounts.createToken(username: form["user"] ?? "", label: form["label"] ?? "", in: account.scope, by: context.actor)
@@ -133,7 +133,7 @@ enum AccountPages {
         }
 
         router.post("/tokens/{id}/revoke") { request, context -> Response in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("令牌", "token")) }
             try await deps.stores.accounts.revokeToken(id, in: account.scope, by: context.actor)

@@ -27,7 +27,7 @@ enum AdminAPI {
             return try JSON.response(unit)
         }
         api.on(.post, "/api/v1/org-units") { request, context in
-            let account = try context.require { $0.canAdminister }
+            let account = try context.require(.admin(.administer))
             let input = try await Body.json(UnitInput.self, request, context: context)
             var errors = FieldErrors()
             errors.required("/code", input.code)
@@ -39,7 +39,7 @@ enum AdminAPI {
             return try JSON.response(unit, status: .created)
         }
         api.on(.get, "/api/v1/audit") { request, context in
-            let account = try context.require { $0.canReadAudit }
+            let account = try context.require(.admin(.audit))
             return try JSON.response(try await deps.stores.audit.search(AuditPages.query(request), in: account.scope))
         }
     }

@@ -44,7 +44,7 @@ enum TreePages {
             "childrenHeading": Text("下级单位", "Units below")(lang),
             "children": rows(children, lang: lang), "hasChildren": !children.isEmpty,
             "history": history, "hasHistory": !history.isEmpty,
-            "canEdit": account.role.canAdminister,
+            "canEdit": account.role.can(.admin(.administer)),
             "renameAction": "/units/\(unit.code)/rename", "moveAction": "/units/\(unit.code)/move",
             "renameForm": FormField.attach(errors, to: [FormField(name: "name", label: Text("新名称", "New name")(lang), value: form["name"] ?? unit.name, required: true)], lang: lang),
             "moveForm": FormField.attach(errors, to: [FormField(name: "parent", label: Text("新上级单位代码", "New parent's code")(lang), value: form["parent"] ?? "", required: true)], lang: lang),
@@ -53,7 +53,7 @@ enum TreePages {
             model["showAllHref"] = SitePath.unit(unit.code) + "?all=1"
             model["showAllLabel"] = Text("显示已变更或弃用的代码（\(allCount - children.count)）", "Show changed or abandoned codes (\(allCount - children.count))")(lang)
         }
-        if let childLevel, account.role.canAdminister {
+        if let childLevel, account.role.can(.admin(.administer)) {
             model["addAction"] = "/units/\(unit.code)/children"
             let levelOptions = OrgLevel.allCases.filter { $0.allowedParents.contains(unit.level) }.map {
                 FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: (form["level"] ?? childLevel.rawValue) == $0.rawValue)
@@ -96,7 +96,7 @@ enum TreePages {
         // Admin forms: on a bad value, the same page comes back with the error next to the field.
         func formRoute(_ suffix: String, _ act: @escaping @Sendable (OrgUnit, Form, Account, AppContext) async throws -> String) {
             router.post("/units/{code}/\(suffix)") { request, context -> Response in
-                let account = try context.require { $0.canAdminister }
+                let account = try context.require(.admin(.administer))
                 let code = try context.parameters.require("code")
                 let form = try await Form.read(request, context: context)
                 guard let unit = try await deps.stores.orgs.unit(code: code, in: account.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }

@@ -14,12 +14,14 @@ struct AppDeps: Sendable {
     let prometheus: PrometheusCollectorRegistry?
     let openAPI: OpenAPIDocument
     let assets: Assets
+    /// Every web module's contributions to the extension points (person-page sections, task kinds ...).
+    let extensions = Extensions(webModules.flatMap(\.contributions))
     let jobs = ImportJobs()
     let publicLimiter = PublicRateLimiter()
 }
 
-/// The router with every route of every module. A plain function: tests build the same router
-/// on a throw-away database and call it through HummingbirdTesting.
+/// The router with every route of every module (`webModules`). A plain function: tests build the
+/// same router on a throw-away database and call it through HummingbirdTesting.
 public func buildRouter(stores: Stores, config: AppConfig, prometheus: PrometheusCollectorRegistry? = nil) async throws -> (Router<AppContext>, APIRoutes) {
     let deps = AppDeps(stores: stores, renderer: try await Renderer.load(), config: config, prometheus: prometheus,
                        openAPI: try OpenAPIDocument.load(), assets: try Assets.load())
@@ -31,31 +33,8 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     router.add(middleware: SessionMiddleware(stores: stores, secureCookies: config.secureCookies))
     let api = APIRoutes(router: router)
     OpsRoutes.registerPages(router, deps)
-    LoginPages.register(router, deps)
-    TreePages.register(router, deps)
-    AccountPages.register(router, deps)
-    AuditPages.register(router, deps)
-    PersonPages.register(router, deps)
-    HouseholdPages.register(router, deps)
-    LifeEventPages.register(router, deps)
-    QualityPages.register(router, deps)
-    ImportPages.register(router, deps)
-    DuplicatePages.register(router, deps)
-    MigrantPages.register(router, deps)
-    CertificatePages.register(router, deps)
-    PublicPages.register(router, deps)
-    HostPages.register(router, deps)
-    TaskPages.register(router, deps)
-    DepartmentFilePages.register(router, deps)
-    AdminAPI.register(api, deps)
-    PersonAPI.register(api, deps)
-    HouseholdAPI.register(api, deps)
-    LifeEventAPI.register(api, deps)
-    QualityAPI.register(api, deps)
-    ImportAPI.register(api, deps)
-    DuplicateAPI.register(api, deps)
-    MigrantAPI.register(api, deps)
-    DepartmentFileAPI.register(api, deps)
+    for module in webModules { module.pages(router, deps) }
+    for module in webModules { module.api(api, deps) }
     return (router, api)
 }
 

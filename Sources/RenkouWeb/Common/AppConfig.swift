@@ -1,4 +1,5 @@
 import Foundation
+import RenkouCore
 
 /// The whole configuration: flags first, then `RENKOU_*` environment variables, then these defaults.
 /// Environment variable names are written here and nowhere else.
@@ -10,10 +11,22 @@ public struct AppConfig: Sendable, Codable {
     public var secureCookies = false
     public var logLevel = "info"
     public var bcryptCost: UInt8 = 12
+    /// A JSON file of dated rules that override or add to the shipped policy (see `Policy`).
+    public var policyFile: String?
 
     public init() {}
 
-    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`.
+    /// The policy in force: the shipped rules, overridden by `policyFile` when one is set. Throws
+    /// `policy-file` naming every problem of the file (unknown rule, bad date, wrong shape), or when it cannot be read.
+    public func policy() throws -> Policy {
+        guard let policyFile else { return .shipped }
+        guard let data = FileManager.default.contents(atPath: policyFile) else {
+            throw RenkouError(.invalid, "policy-file", Text("无法读取政策文件 \(policyFile)。", "Cannot read the policy file \(policyFile)."))
+        }
+        return try Policy.shipped.overriding(with: data, file: policyFile)
+    }
+
+    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         var c = AppConfig()
         if let v = env["RENKOU_DATABASE_URL"], !v.isEmpty { c.databaseURL = v }
@@ -22,6 +35,7 @@ public struct AppConfig: Sendable, Codable {
         if let v = env["RENKOU_SECURE_COOKIES"] { c.secureCookies = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["RENKOU_LOG_LEVEL"], !v.isEmpty { c.logLevel = v }
         if let v = env["RENKOU_BCRYPT_COST"].flatMap(UInt8.init) { c.bcryptCost = min(max(v, 4), 16) }
+        if let v = env["RENKOU_POLICY_FILE"], !v.isEmpty { c.policyFile = v }
         return c
     }
 }

@@ -46,9 +46,10 @@ public struct AppContext: RequestContext {
         return id
     }
 
-    public func require(_ allowed: (Role) -> Bool) throws -> Account {
+    /// The signed-in account if its role holds `permission` (the permission table); else 401 or 403.
+    public func require(_ permission: Permission) throws -> Account {
         let account = try requireAccount()
-        guard allowed(account.role) else { throw RenkouError.forbidden }
+        guard account.role.can(permission) else { throw RenkouError.forbidden }
         return account
     }
 }

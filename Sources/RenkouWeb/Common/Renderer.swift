@@ -35,7 +35,7 @@ public struct Renderer: Sendable {
         let lang = context.lang
         let page = Layout(
             title: title(lang), lang: lang.rawValue, csrf: context.csrf, nav: Self.nav(for: context.account, path: request.uri.path, lang: lang),
-            user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.canAdminister) },
+            user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.can(.admin(.administer))) },
             switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
             switchLabel: lang == .zh ? "English" : "中文")
         let root: [String: Any] = ["page": page, "t": Strings.table(lang), "m": Self.dropAbsent(model) ?? [:]]
@@ -58,20 +58,20 @@ public struct Renderer: Sendable {
         return value
     }
 
+    /// A part of a page, rendered without the layout: a module's section on another module's page.
+    /// The template sees `page.csrf`, `t` and `m` like a whole page.
+    func fragment(_ template: String, model: Any, context: AppContext) -> String {
+        let root: [String: Any] = ["page": ["csrf": context.csrf], "t": Strings.table(context.lang), "m": Self.dropAbsent(model) ?? [:]]
+        return library.render(root, withTemplate: template) ?? ""
+    }
+
+    /// The header's entries: every module's navigation the account's role may see, in order.
     static func nav(for account: Account?, path: String, lang: Lang) -> [NavItem] {
         guard let account else { return [] }
-        var items: [(String, Text)] = [
-            (SitePath.home, Text("首页", "Home")), (SitePath.units, Text("组织机构", "Units")), (SitePath.persons, Text("人员", "People")),
-            (SitePath.households, Text("户", "Households")), ("/quality", Text("数据质量", "Data quality")),
-            ("/migrants", Text("流动人口", "Migrants")), ("/certificates", Text("婚育证明", "Certificates")), ("/hosts", Text("出租户与单位", "Landlords")),
-            ("/tasks", Text("任务", "Tasks")),
-        ]
-        if account.role.canAdminister { items.append((SitePath.accounts, Text("账号", "Accounts"))) }
-        if account.role.canReadAudit { items.append((SitePath.audit, Text("审计日志", "Audit log"))) }
-        items.append((SitePath.apiDocs, Text("接口文档", "API")))
-        return items.map { href, label in
-            NavItem(href: href, label: label(lang), active: href == "/" ? path == "/" : path.hasPrefix(href))
-        }
+        return webModules.flatMap(\.navigation)
+            .filter { $0.permission.map(account.role.can) ?? true }
+            .sorted { $0.order < $1.order }
+            .map { NavItem(href: $0.path, label: $0.label(lang), active: $0.path == "/" ? path == "/" : path.hasPrefix($0.path)) }
     }
 }
 

@@ -1,9 +1,11 @@
 import RenkouCore
 
-/// Every string the templates print through `{{t.key}}`, in zh-Hans and en.
-/// A test checks that each key a template uses is defined here.
+/// Every string the templates print through `{{t.key}}`, in zh-Hans and en: the shared ones below
+/// and every module's own (`WebModule.strings`). A test checks that each key a template uses is defined.
 public enum Strings {
-    public static let all: [String: Text] = base.merging(migrants) { a, _ in a }
+    public static let all: [String: Text] = webModules.reduce(base) { table, module in
+        table.merging(module.strings) { a, _ in a }
+    }
 
     static let base: [String: Text] = [
         "app_name": Text("人口信息系统", "Renkou Population System"),

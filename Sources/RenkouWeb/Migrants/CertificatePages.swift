@@ -64,7 +64,7 @@ enum CertificatePages {
                 FormField(name: "validUntil", label: Text("有效期至（空则按规定三年）", "Valid until (empty: the rule's three years)")(lang), value: form["validUntil"] ?? "", type: "date"),
                 FormField(name: "children", label: Text("子女数（空则取登记数）", "Children (empty: as registered)")(lang), value: form["children"] ?? "", type: "number"),
             ]
-            if account.role.canSeeReproductiveHealth {
+            if account.role.can(.migrants(.seeReproductiveHealth)) {
                 fields.append(PersonPages.select("contraception", Text("避孕节育情况", "Contraception"), Certificate.contraceptionStatus, form, empty: Text("未填", "Not given"), lang: lang))
             }
             fields.append(FormField(name: "photo", label: Text("照片（可选，JPEG/PNG，512 KB 以内）", "Photo (optional, JPEG/PNG, up to 512 KB)")(lang), type: "file"))
@@ -76,19 +76,19 @@ enum CertificatePages {
         }
 
         router.get("/certificates/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             return try await newForm(["person": request.query("person") ?? "", "side": request.query("side") ?? "issued"], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/certificates/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let form = try await Upload.form(request, fileField: "photo")
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
             var values = form.fields
             values["person"] = request.query("person") ?? ""; values["side"] = request.query("side") ?? "issued"
             var input = CertificateInput()
             input.person = values["person"]; input.number = values["number"]; input.office = values["office"]; input.issuedOn = values["issuedOn"]
-            input.validUntil = values["validUntil"]; input.contraception = account.role.canSeeReproductiveHealth ? values["contraception"] : nil
+            input.validUntil = values["validUntil"]; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? values["contraception"] : nil
             do {
                 if let n = values["children"]?.trimmingCharacters(in: .whitespaces), !n.isEmpty {
                     guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/children", "number", Text("请填写整数。", "Write a whole number."))]) }
@@ -108,10 +108,10 @@ enum CertificatePages {
             let checks = try await deps.stores.certificates.checks(of: id, in: account.scope)
             let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: account.scope, by: context.actor).items.filter { $0.number == c.number && $0.side == c.side }
             let url = publicURL(c.token, request: request)
-            let canAct = account.role.canRegisterPersons && c.storedState == .valid
+            let canAct = account.role.can(.migrants(.write)) && c.storedState == .valid
             let results = CertificateStore.checkResults
             let model: [String: Any] = [
-                "facts": facts(c, showHealth: account.role.canSeeReproductiveHealth, today: today, lang: lang), "number": c.number,
+                "facts": facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang), "number": c.number,
                 "personHref": SitePath.person(c.personID), "name": c.name, "state": c.state(on: today).label(lang), "stateCode": c.state(on: today).rawValue,
                 "qr": (try? QRCode(url).svg(scale: 4, label: Text("验证二维码", "Verification QR code")(lang))) ?? "", "publicURL": url,
                 "photoHref": c.hasPhoto ? path(id) + "/photo" : nil as String? as Any,
@@ -119,10 +119,10 @@ enum CertificatePages {
                 "checks": checks.map { ["on": $0.checkedOn, "result": Codes.label(results, $0.result)?(lang) ?? $0.result, "by": $0.checkedBy, "note": $0.note ?? ""] },
                 "hasChecks": !checks.isEmpty,
                 "versions": versions.map { ["version": $0.version, "issuedOn": $0.issuedOn, "state": $0.state(on: today).label(lang), "href": path($0.id), "current": $0.id == c.id] as [String: Any] },
-                "verifyAction": account.role.canRegisterPersons ? path(id) + "/checks" : nil as String? as Any,
+                "verifyAction": account.role.can(.migrants(.write)) ? path(id) + "/checks" : nil as String? as Any,
                 "results": results.map { ["code": $0.code, "label": $0.label(lang)] }, "today": today.description,
                 "reissueAction": canAct ? path(id) + "/reissue" : nil as String? as Any, "revokeAction": canAct ? path(id) + "/revoke" : nil as String? as Any,
-                "showHealth": account.role.canSeeReproductiveHealth,
+                "showHealth": account.role.can(.migrants(.seeReproductiveHealth)),
                 "contraceptionOptions": Certificate.contraceptionStatus.map { ["code": $0.code, "label": $0.label(lang), "selected": $0.code == c.contraception] as [String: Any] },
                 "message": error?.message(lang) as Any, "revokeReason": c.revokeReason ?? "",
             ]
@@ -149,7 +149,7 @@ enum CertificatePages {
             let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
             let url = publicURL(c.token, request: request)
             let model: [String: Any] = [
-                "card": request.query("format") == "card", "facts": facts(c, showHealth: account.role.canSeeReproductiveHealth, today: today, lang: lang),
+                "card": request.query("format") == "card", "facts": facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang),
                 "qr": (try? QRCode(url).svg(scale: request.query("format") == "card" ? 3 : 4, label: "QR")) ?? "", "publicURL": url,
                 "photoHref": c.hasPhoto ? path(id) + "/photo" : nil as String? as Any, "back": path(id),
             ]
@@ -157,7 +157,7 @@ enum CertificatePages {
         }
 
         router.post("/certificates/{id}/checks") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
@@ -170,7 +170,7 @@ enum CertificatePages {
         }
 
         router.post("/certificates/{id}/reissue") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
@@ -179,7 +179,7 @@ enum CertificatePages {
                     guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/children", "number", Text("子女数请填写整数。", "Write the number of children as a whole number."))]) }
                     children = v
                 }
-                let c = try await deps.stores.certificates.reissue(id, contraception: account.role.canSeeReproductiveHealth ? form["contraception"] : nil,
+                let c = try await deps.stores.certificates.reissue(id, contraception: account.role.can(.migrants(.seeReproductiveHealth)) ? form["contraception"] : nil,
                                                                    children: children, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
                 return Redirect.to(path(c.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
@@ -188,7 +188,7 @@ enum CertificatePages {
         }
 
         router.post("/certificates/{id}/revoke") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {

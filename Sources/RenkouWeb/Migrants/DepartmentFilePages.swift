@@ -14,7 +14,7 @@ enum DepartmentFilePages {
         let selected = form["unit"] ?? ""
         let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope, by: context.actor)
         var model: [String: Any] = [
-            "canEdit": account.role.canRegisterPersons,
+            "canEdit": account.role.can(.migrants(.write)),
             "fields": FormField.attach(error?.fields ?? [], to: [
                 PersonPages.select("kind", Text("文件类型", "Kind of file"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "unit", label: Text("比对单位", "Unit")(lang), value: selected, required: true,
@@ -45,7 +45,7 @@ enum DepartmentFilePages {
             return try await page(deps: deps, account: account, request: request, context: context)
         }
         router.post("/migrants/files") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let form = try await Upload.form(request)
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
             do {
@@ -62,7 +62,7 @@ enum DepartmentFilePages {
             }
         }
         router.post("/proposals/{id}/{decision}") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
             let form = try await Form.read(request, context: context)
             do {
@@ -83,7 +83,7 @@ enum DepartmentFilePages {
 enum DepartmentFileAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/department-files") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             guard let kind = request.query("kind").flatMap(DepartmentFileKind.init(rawValue:)) else {
                 throw RenkouError.invalid([FieldError("/kind", "code-unknown", Text("kind 应为 police、hospital 或 civil-affairs。", "kind must be police, hospital or civil-affairs."))])
             }
@@ -97,16 +97,16 @@ enum DepartmentFileAPI {
             return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
             try await deps.stores.departmentFiles.accept(id, in: account.scope, by: context.actor)
             return try JSON.response(["state": "accepted"])
         }
         api.on(.post, "/api/v1/proposals/{id}/reject") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
-            struct Note: Decodable { let note: String? }
-            let b = try await Body.json(Note.self, request, context: context)
+            struct NoteBody: Decodable { let note: String? }
+            let b = try await Body.json(NoteBody.self, request, context: context)
             try await deps.stores.departmentFiles.reject(id, note: b.note, in: account.scope, by: context.actor)
             return try JSON.response(["state": "rejected"])
         }

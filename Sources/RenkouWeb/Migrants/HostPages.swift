@@ -26,7 +26,7 @@ enum HostPages {
                      "agreement": h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), "noAgreement": h.agreementUntil == nil,
                      "flag": h.needsStaffAssociation, "href": path(h.id)]
                 },
-                "summary": Text("共 \(page.total) 家", "\(page.total) in all")(lang), "canCreate": account.role.canRegisterPersons,
+                "summary": Text("共 \(page.total) 家", "\(page.total) in all")(lang), "canCreate": account.role.can(.migrants(.write)),
             ]
             return deps.renderer.html("migrants/hosts", title: Text("出租户与单位", "Landlords and employers"), model: model, context: context, request: request)
         }
@@ -54,12 +54,12 @@ enum HostPages {
         }
 
         router.get("/hosts/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             return try await newForm(["unit": request.query("unit") ?? ""], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/hosts/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let form = try await Form.read(request, context: context)
             var input = HostStore.Input()
             input.kind = form["kind"]; input.name = form["name"]; input.unit = form["unit"]; input.address = form["address"]
@@ -81,7 +81,7 @@ enum HostPages {
             let h = try await deps.stores.hosts.host(id, in: account.scope)
             let agreements = try await deps.stores.hosts.agreements(of: id, in: account.scope)
             let roster = try await deps.stores.rosters.roster(of: id, in: account.scope, by: context.actor)
-            let canEdit = account.role.canRegisterPersons
+            let canEdit = account.role.can(.migrants(.write))
             var model: [String: Any] = [
                 "name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "—", "contact": h.contactName ?? "—", "phone": h.phone ?? "—",
                 "staff": h.staffCount.map(String.init) ?? "—", "rosterCount": h.rosterCount, "flag": h.needsStaffAssociation,
@@ -118,7 +118,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/agreements") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Upload.form(request, fileField: "scan")
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
@@ -151,7 +151,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/agreements/{agreement}/terminate") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let a = try context.uuid("agreement", Text("协议", "agreement"))
             let form = try await Form.read(request, context: context)
@@ -164,7 +164,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/roster") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Form.read(request, context: context)
             do {
@@ -177,7 +177,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/roster/{entry}/remove") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let entry = try context.uuid("entry", Text("花名册记录", "roster entry"))
             _ = try await Form.read(request, context: context)
@@ -186,7 +186,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/roster/upload") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let form = try await Upload.form(request)
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }

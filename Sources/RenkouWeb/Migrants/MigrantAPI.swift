@@ -3,7 +3,7 @@ import Hummingbird
 import RenkouCore
 import RenkouStore
 
-/// `/api/v1/stays`, `/certificates`, `/hosts`, `/tasks`, `/migrants/rates`: the floating-population
+/// `/api/v1/stays`, `/certificates`, `/hosts`, `/migrants/rates`: the floating-population
 /// work, scoped and audited like the pages; `/api/v1/public/certificates/{token}` needs no login.
 enum MigrantAPI {
     struct Closing: Decodable { let until: String?; let endPlace: String? }
@@ -11,13 +11,11 @@ enum MigrantAPI {
         let side: String?; let person: String?; let number: String?; let office: String?; let issuedOn: String?; let validUntil: String?
         let children: Int?; let contraception: String?
     }
-    struct Reissue: Decodable { let contraception: String?; let children: Int?; let reason: String? }
-    struct Reason: Decodable { let reason: String? }
+    struct ReissueBody: Decodable { let contraception: String?; let children: Int?; let reason: String? }
+    struct ReasonBody: Decodable { let reason: String? }
     struct CheckInput: Decodable { let checkedOn: String?; let result: String?; let note: String? }
     struct AgreementInput: Decodable { let signedOn: String?; let expiresOn: String? }
     struct RosterInput: Decodable { let name: String?; let idNumber: String?; let room: String?; let since: String? }
-    struct TaskClose: Decodable { let outcome: String?; let note: String? }
-    struct HomeVisit: Decodable { let person: String?; let due: String?; let note: String? }
     struct HostDetail: Encodable { let host: MigrantHost; let agreements: [Agreement]; let roster: [RosterEntry] }
     struct CertificateDTO: Encodable {
         let certificate: Certificate; let state: Certificate.State; let publicPath: String; let checks: [CertificateStore.Check]
@@ -26,7 +24,7 @@ enum MigrantAPI {
 
     static func dto(_ c: Certificate, account: Account, deps: AppDeps) async throws -> CertificateDTO {
         var c = c
-        if !account.role.canSeeReproductiveHealth { c.contraception = nil }
+        if !account.role.can(.migrants(.seeReproductiveHealth)) { c.contraception = nil }
         return CertificateDTO(certificate: c, state: c.state(on: Day(deps.stores.env.now())), publicPath: PublicPages.verifyPath(c.token),
                               checks: try await deps.stores.certificates.checks(of: c.id, in: account.scope))
     }
@@ -34,12 +32,12 @@ enum MigrantAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         let certificate = Text("婚育证明", "certificate"), host = Text("出租户或用工单位", "landlord or employer")
         api.on(.post, "/api/v1/stays") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let input = try await Body.json(StayInput.self, request, context: context)
             return try JSON.response(try await deps.stores.stays.open(input, in: account.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/stays/{id}/close") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let input = try await Body.json(Closing.self, request, context: context)
             let day = try Day.parse(input.until, field: "until", default: Day(deps.stores.env.now()))
             return try JSON.response(try await deps.stores.stays.close(try context.uuid("id", Text("流动记录", "stay")), on: day, endPlace: input.endPlace, in: account.scope, by: context.actor))
@@ -54,18 +52,18 @@ enum MigrantAPI {
             var page = try await deps.stores.certificates.list(person: request.query("person").flatMap(UUID.init(uuidString:)),
                                                                state: request.query("state").flatMap(Certificate.State.init(rawValue:)), number: request.query("number"),
                                                                limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope, by: context.actor)
-            if !account.role.canSeeReproductiveHealth { page.items = page.items.map { var c = $0; c.contraception = nil; return c } }
+            if !account.role.can(.migrants(.seeReproductiveHealth)) { page.items = page.items.map { var c = $0; c.contraception = nil; return c } }
             return try JSON.response(page)
         }
         api.on(.post, "/api/v1/certificates") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let b = try await Body.json(NewCertificate.self, request, context: context)
             guard let side = Certificate.Side(rawValue: b.side ?? "issued") else {
                 throw RenkouError.invalid([FieldError("/side", "code-unknown", Text("类别应为 issued（本地发放）或 registered（登记外地证明）。", "The side must be issued or registered."))])
             }
             var input = CertificateInput()
             input.person = b.person; input.number = b.number; input.office = b.office; input.issuedOn = b.issuedOn; input.validUntil = b.validUntil
-            input.children = b.children; input.contraception = account.role.canSeeReproductiveHealth ? b.contraception : nil
+            input.children = b.children; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? b.contraception : nil
             let c = try await deps.stores.certificates.create(side, input, in: account.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps), status: .created)
         }
@@ -75,21 +73,21 @@ enum MigrantAPI {
             return try JSON.response(try await dto(c, account: account, deps: deps))
         }
         api.on(.post, "/api/v1/certificates/{id}/reissue") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
-            let b = try await Body.json(Reissue.self, request, context: context)
-            let c = try await deps.stores.certificates.reissue(try context.uuid("id", certificate), contraception: account.role.canSeeReproductiveHealth ? b.contraception : nil,
+            let account = try context.require(.migrants(.write))
+            let b = try await Body.json(ReissueBody.self, request, context: context)
+            let c = try await deps.stores.certificates.reissue(try context.uuid("id", certificate), contraception: account.role.can(.migrants(.seeReproductiveHealth)) ? b.contraception : nil,
                                                                children: b.children, reason: b.reason ?? "", in: account.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps), status: .created)
         }
         api.on(.post, "/api/v1/certificates/{id}/revoke") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", certificate)
-            let b = try await Body.json(Reason.self, request, context: context)
+            let b = try await Body.json(ReasonBody.self, request, context: context)
             try await deps.stores.certificates.revoke(id, reason: b.reason ?? "", in: account.scope, by: context.actor)
             return try JSON.response(try await dto(try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor), account: account, deps: deps))
         }
         api.on(.post, "/api/v1/certificates/{id}/checks") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", certificate)
             let b = try await Body.json(CheckInput.self, request, context: context)
             try await deps.stores.certificates.verify(id, on: try Day.parse(b.checkedOn, field: "checkedOn", default: Day(deps.stores.env.now())), result: b.result ?? "",
@@ -109,7 +107,7 @@ enum MigrantAPI {
                                                                       limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope))
         }
         api.on(.post, "/api/v1/hosts") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let input = try await Body.json(HostStore.Input.self, request, context: context)
             return try JSON.response(try await deps.stores.hosts.create(input, in: account.scope, by: context.actor), status: .created)
         }
@@ -122,7 +120,7 @@ enum MigrantAPI {
             return try JSON.response(try await hostDetail(try context.uuid("id", host), account, context))
         }
         api.on(.post, "/api/v1/hosts/{id}/agreements") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let b = try await Body.json(AgreementInput.self, request, context: context)
             guard let expires = b.expiresOn.flatMap(Day.init) else {
@@ -133,39 +131,19 @@ enum MigrantAPI {
             return try JSON.response(a, status: .created)
         }
         api.on(.post, "/api/v1/hosts/{id}/roster") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let b = try await Body.json(RosterInput.self, request, context: context)
             let since = try b.since.flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
             return try JSON.response(try await deps.stores.rosters.add(host: id, name: b.name ?? "", idNumber: b.idNumber ?? "", room: b.room, since: since, in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/hosts/{id}/roster/import") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let file = Upload.directory.appendingPathComponent("\(UUID().uuidString)-roster")
             defer { try? FileManager.default.removeItem(at: file) }
             try await Upload.save(request, to: file)
             return try JSON.response(try await deps.stores.rosters.importRoster(file: file, host: id, in: account.scope, by: context.actor))
-        }
-
-        api.on(.get, "/api/v1/tasks") { request, context in
-            let account = try context.requireAccount()
-            let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
-            return try JSON.response(try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", in: account.scope, by: context.actor))
-        }
-        api.on(.post, "/api/v1/tasks") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
-            let b = try await Body.json(HomeVisit.self, request, context: context)
-            guard let person = b.person.flatMap(UUID.init(uuidString:)) else {
-                throw RenkouError.invalid([FieldError("/person", "required", Text("请给出人员编号。", "Give the person's id."))])
-            }
-            let due = try Day.parse(b.due, field: "due", default: Day(deps.stores.env.now()).adding(days: 7))
-            return try JSON.response(try await deps.stores.tasks.addHomeVisit(person: person, due: due, note: b.note, in: account.scope, by: context.actor), status: .created)
-        }
-        api.on(.post, "/api/v1/tasks/{id}/close") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
-            let b = try await Body.json(TaskClose.self, request, context: context)
-            return try JSON.response(try await deps.stores.tasks.close(try context.uuid("id", Text("任务", "task")), outcome: b.outcome ?? "", note: b.note, in: account.scope, by: context.actor))
         }
 
         api.on(.get, "/api/v1/migrants/rates") { request, context in

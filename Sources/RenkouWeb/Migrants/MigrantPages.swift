@@ -33,7 +33,7 @@ enum MigrantPages {
                 "unitName": summary.unit.name, "day": day.description, "indicators": indicators,
                 "headers": MigrantIndicator.all.map { $0.name(lang) },
                 "children": summary.children.map { ["name": $0.name, "href": "/migrants?unit=\($0.code)&on=\(day.description)", "cells": cells($0)] as [String: Any] },
-                "hasChildren": !summary.children.isEmpty, "canRegister": account.role.canRegisterPersons,
+                "hasChildren": !summary.children.isEmpty, "canRegister": account.role.can(.migrants(.write)),
             ]
             return deps.renderer.html("migrants/overview", title: Text("流动人口", "Migrants"), model: model, context: context, request: request)
         }
@@ -89,13 +89,13 @@ enum MigrantPages {
         }
 
         router.get("/persons/{id}/stays/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("人员", "person"))
             return try await stayForm(id, form: [:], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/persons/{id}/stays") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("人员", "person"))
             let form = try await Form.read(request, context: context)
             var input = StayInput()
@@ -110,38 +110,12 @@ enum MigrantPages {
         }
 
         router.post("/stays/{id}/close") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("流动记录", "stay"))
             let form = try await Form.read(request, context: context)
             let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),
                                                          endPlace: form["endPlace"], in: account.scope, by: context.actor)
             return Redirect.to(SitePath.person(stay.personID))
         }
-    }
-
-    /// The person page's floating-population part: stays, certificates, and the links to record more.
-    static func personSection(_ p: Person, account: Account, deps: AppDeps, context: AppContext) async throws -> [String: Any] {
-        let today = Day(deps.stores.env.now()), lang = context.lang
-        let stays = try await deps.stores.stays.stays(of: p.id, in: account.scope)
-        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope, by: context.actor).items
-        let canRegister = account.role.canRegisterPersons
-        return [
-            "stays": stays.map { s -> [String: Any] in
-                ["kind": s.kind.label(lang), "since": s.since, "until": s.until ?? "—", "place": [s.region, s.place].compactMap { $0 }.joined(separator: " "),
-                 "reason": Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, "host": s.hostName ?? s.employer ?? "",
-                 "hostHref": s.hostID.map(HostPages.path) as Any, "endPlace": s.endPlace ?? "",
-                 "closeAction": canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil as String? as Any]
-            },
-            "hasStays": !stays.isEmpty,
-            "newStayHref": canRegister && !stays.contains(where: \.isOpen) ? SitePath.person(p.id) + "/stays/new" : nil as String? as Any,
-            "certificates": certificates.map { c -> [String: Any] in
-                ["number": c.number, "version": c.version, "state": c.state(on: today).label(lang), "validUntil": c.validUntil,
-                 "side": (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), "href": CertificatePages.path(c.id)]
-            },
-            "hasCertificates": !certificates.isEmpty,
-            "issueHref": canRegister && p.isWomanOfReproductiveAge(on: today) ? "/certificates/new?person=\(p.id.text)&side=issued" : nil as String? as Any,
-            "registerCertHref": canRegister && p.isWomanOfReproductiveAge(on: today) ? "/certificates/new?person=\(p.id.text)&side=registered" : nil as String? as Any,
-            "visitHref": canRegister ? "/tasks/new?person=\(p.id.text)" : nil as String? as Any,
-        ]
     }
 }

@@ -45,7 +45,7 @@ enum PublicPages {
                 model["rows"] = [(Text("姓名", "Name"), v.maskedName), (Text("公民身份号码", "ID number"), v.maskedIDNumber), (Text("发证机关", "Issuing office"), v.office),
                                  (Text("发证日期", "Issued on"), v.issuedOn), (Text("有效期至", "Valid until"), v.validUntil)].map { ["label": $0.0(lang), "value": $0.1] }
             }
-            return deps.renderer.html("public/verify", title: Text("婚育证明验证", "Certificate verification"), model: model, context: context, request: request,
+            return deps.renderer.html("migrants/verify", title: Text("婚育证明验证", "Certificate verification"), model: model, context: context, request: request,
                                       status: view == nil ? .notFound : .ok)
         }
     }

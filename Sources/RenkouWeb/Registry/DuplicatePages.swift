@@ -25,17 +25,17 @@ enum DuplicatePages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/persons/duplicates") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor)
             let model: [String: Any] = [
                 "pairs": candidates.map { pair($0, lang: context.lang) }, "hasPairs": !candidates.isEmpty,
-                "canMerge": account.role.canEditPersons, "summary": Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang),
+                "canMerge": account.role.can(.registry(.correct)), "summary": Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang),
             ]
             return deps.renderer.html("registry/duplicates", title: Text("疑似重复", "Possible duplicates"), model: model, context: context, request: request)
         }
 
         router.post("/persons/merge") { request, context -> Response in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             let form = try await Form.read(request, context: context)
             guard let keep = form["keep"].flatMap(UUID.init(uuidString:)), let drop = form["drop"].flatMap(UUID.init(uuidString:)) else {
                 throw RenkouError.notFound(Text("人员", "person"))
@@ -52,11 +52,11 @@ enum DuplicateAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons/duplicates") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             return try JSON.response(try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/persons/merge") { request, context in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             let input = try await Body.json(MergeInput.self, request, context: context)
             var errors = FieldErrors()
             let keep = input.keep.flatMap(UUID.init(uuidString:)), drop = input.drop.flatMap(UUID.init(uuidString:))

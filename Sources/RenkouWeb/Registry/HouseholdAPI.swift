@@ -21,7 +21,7 @@ enum HouseholdAPI {
                                                                            offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope))
         }
         api.on(.post, "/api/v1/households") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let input = try await Body.json(NewHousehold.self, request, context: context)
             var errors = FieldErrors(); errors.required("/unit", input.unit); try errors.throwIfAny()
             let h = try await deps.stores.households.create(number: input.number ?? "", unitCode: input.unit!, address: input.address,
@@ -33,7 +33,7 @@ enum HouseholdAPI {
             return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let id = try householdID(context)
             let input = try await Body.json(NewMember.self, request, context: context)
             guard let person = input.person.flatMap(UUID.init(uuidString:)) else {
@@ -44,7 +44,7 @@ enum HouseholdAPI {
             return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members/{person}/leave") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let id = try householdID(context)
             guard let person = UUID(uuidString: try context.parameters.require("person")) else { throw RenkouError.notFound(Text("人员", "person")) }
             let input = try await Body.json(Leaving.self, request, context: context)

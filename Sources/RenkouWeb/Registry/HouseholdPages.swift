@@ -23,7 +23,7 @@ enum HouseholdPages {
                            request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
         let d = try await deps.stores.households.detail(id, in: account.scope, by: context.actor)
-        let canEdit = account.role.canRegisterPersons
+        let canEdit = account.role.can(.registry(.write))
         let rows = d.members.map { m in
             MemberRow(name: m.name, idNumber: m.idNumber, relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,
                       joinedOn: m.joinedOn, leftOn: m.leftOn, href: SitePath.person(m.personID),
@@ -39,8 +39,9 @@ enum HouseholdPages {
         let timeline = events.map { e in
             ["day": e.day, "what": e.type.label(lang), "who": e.personName, "revoked": e.revokedAt != nil] as [String: Any]
         }
+        let sections = try await deps.sections(.householdSections, for: d, account: account, context: context, request: request)
         let model: [String: Any] = [
-            "timeline": timeline, "hasTimeline": !timeline.isEmpty,
+            "timeline": timeline, "hasTimeline": !timeline.isEmpty, "sections": sections,
             "number": h.number, "address": h.address ?? "—", "unitName": h.unitName, "unitHref": SitePath.unit(h.unitCode),
             "type": Codes.label(Household.types, h.type)?(lang) ?? h.type, "members": rows.filter { $0.leftOn == nil },
             "history": rows.filter { $0.leftOn != nil }, "hasHistory": rows.contains { $0.leftOn != nil },
@@ -57,7 +58,7 @@ enum HouseholdPages {
             let lang = context.lang
             let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
             let model: [String: Any] = [
-                "canCreate": account.role.canRegisterPersons,
+                "canCreate": account.role.can(.registry(.write)),
                 "fields": [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
                 "households": page.items.map { Row(number: $0.number, address: $0.address ?? "", unit: $0.unitName,
                                                    type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
@@ -85,12 +86,12 @@ enum HouseholdPages {
         }
 
         router.get("/households/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             return try await newForm(["unit": request.query("unit") ?? ""], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/households/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             do {
                 let h = try await deps.stores.households.create(number: form["number"] ?? "", unitCode: form["unit"] ?? "", address: form["address"],
@@ -108,7 +109,7 @@ enum HouseholdPages {
         }
 
         router.post("/households/{id}/members") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
             do {
@@ -123,7 +124,7 @@ enum HouseholdPages {
         }
 
         router.post("/households/{id}/members/{person}/leave") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")), let person = UUID(uuidString: try context.parameters.require("person"))
             else { throw RenkouError.notFound(Text("户", "household")) }

@@ -73,12 +73,12 @@ enum ImportPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(path)) { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             return try await formPage(error: nil, deps: deps, account: account, request: request, context: context)
         }
 
         router.post(RouterPath(path)) { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let body = Upload.directory.appendingPathComponent("\(UUID().uuidString)-body")
             defer { try? FileManager.default.removeItem(at: body) }
             try await Upload.save(request, to: body)
@@ -112,20 +112,20 @@ enum ImportPages {
         }
 
         router.get("/persons/import/{job}") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
             return jobPage(job, deps: deps, request: request, context: context)
         }
 
         router.get("/persons/import/{job}/progress") { _, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
             struct Progress: Encodable { let finished: Bool; let percent: Int }
             return try JSON.response(Progress(finished: job.finished, percent: Int(job.fraction * 100)))
         }
 
         router.get("/persons/import/{job}/report.csv") { _, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id), job.finished,
                   let data = FileManager.default.contents(atPath: job.report.path) else { throw RenkouError.notFound(Text("导入报告", "import report")) }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"import-report.csv\""],
@@ -134,7 +134,7 @@ enum ImportPages {
 
         // After the dry run: import the same file all or nothing, or the valid rows only.
         router.post("/persons/import/{job}/commit") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             guard let dry = deps.jobs.get(try context.parameters.require("job"), owner: account.id), dry.mode == .dryRun, dry.result != nil else {
                 throw RenkouError.notFound(Text("导入", "import"))
@@ -232,7 +232,7 @@ enum ImportPages {
 enum ImportAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/persons/import") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             guard let unit = request.query("unit") else {
                 throw RenkouError.invalid([FieldError("/unit", "required", Text("请给出单位代码（unit 参数）。", "Give the unit code (the unit parameter)."))])
             }

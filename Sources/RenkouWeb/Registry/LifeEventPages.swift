@@ -63,7 +63,7 @@ enum LifeEventPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.post("/persons/{id}/events") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             do {
@@ -76,7 +76,7 @@ enum LifeEventPages {
         }
 
         router.post("/life-events/{id}/revoke") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("事件", "event")) }
             try await deps.stores.events.revoke(id, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
@@ -91,12 +91,12 @@ enum LifeEventAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/life-events") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let input = try await Body.json(LifeEventInput.self, request, context: context)
             return try JSON.response(try await deps.stores.events.record(input, in: account.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/life-events/{id}/revoke") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("事件", "event")) }
             let input = try await Body.json(Revocation.self, request, context: context)
             try await deps.stores.events.revoke(id, reason: input.reason ?? "", in: account.scope, by: context.actor)

@@ -23,7 +23,7 @@ enum PersonAPI {
             return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
         api.on(.post, "/api/v1/persons") { request, context in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let input = try await Body.json(PersonInput.self, request, context: context)
             let person = try await deps.stores.persons.create(input, in: account.scope, by: context.actor)
             var response = try JSON.response(person, status: .created)
@@ -40,13 +40,13 @@ enum PersonAPI {
             return try JSON.response(try await deps.stores.persons.read(try id(context), in: account.scope, by: context.actor))
         }
         api.on(.patch, "/api/v1/persons/{id}") { request, context in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             let personID = try id(context)
             let input = try await Body.json(PersonInput.self, request, context: context)
             return try JSON.response(try await deps.stores.persons.update(personID, input, in: account.scope, by: context.actor))
         }
         api.on(.delete, "/api/v1/persons/{id}") { _, context in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             try await deps.stores.persons.delete(try id(context), in: account.scope, by: context.actor)
             return Response(status: .noContent)
         }

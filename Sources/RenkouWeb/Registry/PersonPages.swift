@@ -89,7 +89,7 @@ enum PersonPages {
     struct Detail { let label: String; let value: String }
 
     /// The facts of the detail page, derived values included; absent facts are left out.
-    static func details(_ p: Person, today: Day, lang: Lang) -> [Detail] {
+    static func details(_ p: Person, today: Day, policy: Policy, lang: Lang) -> [Detail] {
         let none = Text("—", "—")(lang)
         var rows: [(Text, String?)] = [
             (Text("性别", "Sex"), Codes.label(Codes.sex, p.sex)?(lang)),
@@ -106,9 +106,9 @@ enum PersonPages {
             (Text("初婚日期", "First marriage date"), p.firstMarriageDate),
             (Text("文化程度", "Education"), p.education), (Text("职业", "Occupation"), p.occupation),
         ]
-        if p.isWomanOfReproductiveAge(on: today) {
+        if p.isWomanOfReproductiveAge(on: today, policy: policy) {
             rows.append((Text("育龄妇女", "Woman of reproductive age"),
-                         (p.isMarriedWomanOfReproductiveAge(on: today) ? Text("是（已婚）", "Yes (married)") : Text("是", "Yes"))(lang)))
+                         (p.isMarriedWomanOfReproductiveAge(on: today, policy: policy) ? Text("是（已婚）", "Yes (married)") : Text("是", "Yes"))(lang)))
         }
         return rows.compactMap { label, value in value.map { Detail(label: label(lang), value: $0.isEmpty ? none : $0) } }
     }
@@ -118,9 +118,9 @@ enum PersonPages {
                        request: Request, context: AppContext) async throws -> Response {
         let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
         var model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
-                                    "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.canEditPersons,
+                                    "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.can(.registry(.correct)),
                                     "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
-        model["details"] = details(p, today: Day(deps.stores.env.now()), lang: context.lang)
+        model["details"] = details(p, today: Day(deps.stores.env.now()), policy: deps.stores.env.policy, lang: context.lang)
         if let m = try await deps.stores.households.membership(of: p.id, in: account.scope) {
             model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
                                   "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
@@ -133,11 +133,11 @@ enum PersonPages {
         model["merged"] = merged.map { Text("\($0.at.prefix(10)) 合并了记录 \($0.name)（\($0.idNumber)）", "\($0.at.prefix(10)) merged the record \($0.name) (\($0.idNumber))")(context.lang) }
         model["hasMerged"] = !merged.isEmpty
         let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
-        let canRegister = account.role.canRegisterPersons
+        let canRegister = account.role.can(.registry(.write))
         model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
         model["hasTimeline"] = !timeline.isEmpty
         model["back"] = SitePath.person(p.id)
-        model["migrants"] = try await MigrantPages.personSection(p, account: account, deps: deps, context: context)
+        model["sections"] = try await deps.sections(.personSections, for: p, account: account, context: context, request: request)
         if canRegister {
             let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
             model["eventAction"] = SitePath.person(p.id) + "/events"
@@ -188,7 +188,7 @@ enum PersonPages {
             let offset = page.offset, today = Day(deps.stores.env.now())
             let exportQuery = href(["offset": nil, "limit": nil]).dropFirst(SitePath.persons.count)
             let model: [String: Any] = [
-                "canCreate": account.role.canRegisterPersons, "fields": fields, "message": error?.message(lang) as Any,
+                "canCreate": account.role.can(.registry(.write)), "fields": fields, "message": error?.message(lang) as Any,
                 "persons": page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
                                                 age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 "summary": Text("共 \(page.total) 人", "\(page.total) people")(lang),
@@ -214,13 +214,13 @@ enum PersonPages {
         }
 
         router.get(RouterPath(SitePath.newPerson)) { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: ["unit": request.query("unit") ?? "", "idNumber": request.query("idNumber") ?? "", "name": request.query("name") ?? ""],
                                       error: nil, deps: deps, account: account, request: request, context: context)
         }
 
         router.post(RouterPath(SitePath.newPerson)) { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             do {
                 let person = try await deps.stores.persons.create(input(form, editing: false), in: account.scope, by: context.actor)
@@ -238,7 +238,7 @@ enum PersonPages {
         }
 
         router.get("/persons/{id}/edit") { request, context -> Response in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
             return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit",
@@ -246,7 +246,7 @@ enum PersonPages {
         }
 
         router.post("/persons/{id}/edit") { request, context -> Response in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             let form = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             do {
@@ -259,7 +259,7 @@ enum PersonPages {
         }
 
         router.post("/persons/{id}/delete") { request, context -> Response in
-            let account = try context.require { $0.canEditPersons }
+            let account = try context.require(.registry(.correct))
             _ = try await Form.read(request, context: context)
             guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
             try await deps.stores.persons.delete(id, in: account.scope, by: context.actor)

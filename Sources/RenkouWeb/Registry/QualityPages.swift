@@ -22,7 +22,7 @@ enum QualityPages {
                 UnitRow(name: u.name, href: link ? "/quality?unit=\(u.code)" : "/persons?unit=\(u.code)", records: u.records,
                         completeness: percent(u.completeness), consistency: percent(u.consistency), belowTarget: u.consistency < target || u.completeness < target)
             }
-            let checks = QualityRules.all.map { c in
+            let checks = deps.stores.quality.rules.all.map { c in
                 CheckRow(code: c.code, message: c.message(lang), count: unit.failures[c.code] ?? 0, href: "/quality/records?unit=\(unit.code)&check=\(c.code)",
                          kind: c.code.hasPrefix("Q") ? Text("逻辑关系", "Consistency")(lang) : Text("主要项目", "Key field")(lang))
             }
@@ -38,7 +38,7 @@ enum QualityPages {
             let code = request.query("check") ?? ""
             let offset = request.query("offset").flatMap(Int.init) ?? 0
             let page = try await deps.stores.quality.failing(code, unitCode: request.query("unit"), offset: offset, in: account.scope, by: context.actor)
-            let check = QualityRules.check(code)
+            let check = deps.stores.quality.rules.check(code)
             let model: [String: Any] = [
                 "heading": check?.message(context.lang) ?? code, "unit": request.query("unit") ?? "",
                 "persons": page.items.map { PersonPages.Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",

@@ -3,38 +3,50 @@ import Hummingbird
 import RenkouCore
 import RenkouStore
 
+/// How the task list shows one kind of task: its label, where its subject links to, and the one action
+/// that does the task (register the person, ...). Each module contributes the kinds it makes.
+struct TaskKindView: Sendable {
+    let kind: FieldTask.Kind
+    let label: Text
+    let link: @Sendable (FieldTask) -> String?
+    let action: (@Sendable (FieldTask) -> (href: String, label: Text)?)?
+    init(_ kind: FieldTask.Kind, _ label: Text, link: @escaping @Sendable (FieldTask) -> String?,
+         action: (@Sendable (FieldTask) -> (href: String, label: Text)?)? = nil) {
+        self.kind = kind; self.label = label; self.link = link; self.action = action
+    }
+}
+
+extension ExtensionPoint where Item == TaskKindView {
+    /// Where modules say how their kinds of task are shown on the one list.
+    static var taskKinds: ExtensionPoint<TaskKindView> { ExtensionPoint("tasks.kinds") }
+}
+
 /// 任务: the worker's list, overdue first, with the outcome recorded on closing.
 enum TaskPages {
-    static func link(_ t: FieldTask) -> String? {
-        switch t.kind {
-        case .certificateExpiring: return t.certificateID.map(CertificatePages.path)
-        case .agreementExpiring: return t.hostID.map(HostPages.path)
-        case .register: return t.hostID.map(HostPages.path)
-        default: return t.personID.map(SitePath.person) ?? t.hostID.map(HostPages.path)
-        }
-    }
-
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        let kinds = Dictionary(deps.extensions.all(.taskKinds).map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
         router.get("/tasks") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let tasks = try await deps.stores.tasks.list(on: today, in: account.scope, by: context.actor)
-            let canClose = account.role.canRegisterPersons
+            let canClose = account.role.can(.tasks(.write))
             let model: [String: Any] = [
                 "rows": tasks.map { t -> [String: Any] in
-                    ["kind": t.kind.label(lang), "kindCode": t.kind.rawValue, "subject": t.subject, "idNumber": t.idNumber ?? "", "note": t.note ?? "",
-                     "unit": t.unitName, "due": t.due, "overdue": t.isOverdue(on: today), "href": link(t) as Any,
-                     "closeAction": canClose && t.kind.isStored ? "/tasks/\(t.id.text)/close" : nil as String? as Any,
-                     "registerHref": t.kind == .register && canClose ? "/persons/new?idNumber=\(t.idNumber ?? "")&name=\(t.subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" : nil as String? as Any]
+                    let view = kinds[t.kind]
+                    let action = canClose ? view?.action?(t) : nil
+                    return ["kind": view?.label(lang) ?? t.kind.rawValue, "kindCode": t.kind.rawValue, "subject": t.subject, "idNumber": t.idNumber ?? "", "note": t.note ?? "",
+                            "unit": t.unitName, "due": t.due, "overdue": t.isOverdue(on: today),
+                            "href": (view?.link(t) ?? t.personID.map(SitePath.person)) as Any,
+                            "closeAction": canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil as String? as Any,
+                            "actionHref": action?.href as Any, "actionLabel": action?.label(lang) as Any]
                 },
                 "hasTasks": !tasks.isEmpty, "outcomes": FieldTask.outcomes.map { ["code": $0.code, "label": $0.label(lang)] },
                 "summary": Text("共 \(tasks.count) 项，逾期 \(tasks.filter { $0.isOverdue(on: today) }.count) 项", "\(tasks.count) in all, \(tasks.filter { $0.isOverdue(on: today) }.count) overdue")(lang),
             ]
             return deps.renderer.html("tasks/list", title: Text("任务", "Tasks"), model: model, context: context, request: request)
         }
-
         router.post("/tasks/{id}/close") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.tasks(.write))
             let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
             _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: account.scope, by: context.actor)
@@ -51,17 +63,17 @@ enum TaskPages {
             ], lang: lang)
             let model: [String: Any] = ["heading": Text("入户核实：\(person.name)", "Home visit: \(person.name)")(lang), "action": "/tasks/new?person=\(personID.text)",
                                         "back": SitePath.person(personID), "backLabel": person.name, "fields": fields, "message": error?.message(lang) as Any]
-            return deps.renderer.html("migrants/form", title: Text("新建入户核实任务", "New home-visit task"), model: model, context: context, request: request,
+            return deps.renderer.html("tasks/visit_form", title: Text("新建入户核实任务", "New home-visit task"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
 
         router.get("/tasks/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.tasks(.write))
             return try await visitForm(["person": request.query("person") ?? ""], error: nil, account: account, request: request, context: context)
         }
 
         router.post("/tasks/new") { request, context -> Response in
-            let account = try context.require { $0.canRegisterPersons }
+            let account = try context.require(.tasks(.write))
             let form = try await Form.read(request, context: context)
             var values = form.values; values["person"] = request.query("person") ?? ""
             do {

@@ -1,11 +1,9 @@
 import RenkouCore
 
-extension Strings {
-    /// The strings of the floating-population pages, the task list and the public verification page.
-    static let migrants: [String: Text] = [
+/// The strings of the floating-population pages and the public verification page.
+enum MigrantStrings {
+    static let all: [String: Text] = [
         "migrants": Text("流动人口", "Migrants"),
-        "tasks": Text("任务", "Tasks"),
-        "my_tasks": Text("我的任务", "My tasks"),
         "rates": Text("工作指标", "Rates"),
         "indicator": Text("指标", "Indicator"),
         "numerator": Text("分子", "Numerator"),
@@ -88,12 +86,7 @@ extension Strings {
         "origin_or_destination": Text("流出地/流入地", "From or to"),
         "host": Text("房东/单位", "Landlord or employer"),
         "end_place": Text("去向", "Went to"),
-        "due": Text("期限", "Due"),
-        "overdue": Text("已逾期", "Overdue"),
         "subject": Text("对象", "Subject"),
-        "close_task": Text("办结", "Close"),
-        "outcome": Text("办理结果", "Outcome"),
-        "no_tasks": Text("没有待办任务。", "Nothing to do."),
         "new_home_visit": Text("新建入户核实任务", "New home-visit task"),
         "none": Text("无", "None"),
         "open_record": Text("查看", "Open"),

@@ -15,9 +15,25 @@ public struct OpenAPIDocument: Sendable {
         public let responses: [(code: String, description: String)]
     }
 
+    /// The shared part (`openapi/common.json`: info, security, shared responses and schemas) with every
+    /// web module's part merged in (`openapi/<module>.json`: its paths and schemas).
     public static func load() throws -> OpenAPIDocument {
-        let data = try Data(contentsOf: ResourceFiles.url("openapi.json"))
-        let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        func part(_ name: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: ResourceFiles.url("openapi/\(name).json"))) as? [String: Any] ?? [:]
+        }
+        var root = try part("common")
+        var allPaths = root["paths"] as? [String: Any] ?? [:]
+        var components = root["components"] as? [String: Any] ?? [:]
+        var schemas = components["schemas"] as? [String: Any] ?? [:]
+        for module in webModules {
+            guard let name = module.openAPI else { continue }
+            let p = try part(name)
+            allPaths.merge(p["paths"] as? [String: Any] ?? [:]) { a, _ in a }
+            schemas.merge((p["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]) { a, _ in a }
+        }
+        components["schemas"] = schemas
+        root["paths"] = allPaths; root["components"] = components
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .withoutEscapingSlashes])
         var ops: [Operation] = []
         let paths = root["paths"] as? [String: [String: Any]] ?? [:]
         for path in paths.keys.sorted() {

@@ -21,8 +21,8 @@ import Testing
             // derived, never typed
             let day = Day(year: 2026, month: 6, day: 14)!
             #expect(read.age(on: day) == 35)
-            #expect(read.isWomanOfReproductiveAge(on: day) && read.isMarriedWomanOfReproductiveAge(on: day))
-            #expect(!read.isWomanOfReproductiveAge(on: Day(year: 2040, month: 6, day: 15)!))
+            #expect(read.isWomanOfReproductiveAge(on: day, policy: .shipped) && read.isMarriedWomanOfReproductiveAge(on: day, policy: .shipped))
+            #expect(!read.isWomanOfReproductiveAge(on: Day(year: 2040, month: 6, day: 15)!, policy: .shipped))
         }
     }
 

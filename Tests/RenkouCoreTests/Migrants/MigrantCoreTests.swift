@@ -11,11 +11,14 @@ import Testing
         #expect(Day(year: 2026, month: 1, day: 1)!.days(until: Day(year: 2027, month: 1, day: 1)!) == 365)
     }
 
-    @Test func certificateValidityFollowsTheRuleOfTheIssueDate() {
-        let rules = CertificateRules(rules: [.init(from: Day("2009-10-01")!, validityYears: 3), .init(from: Day("2030-01-01")!, validityYears: 5)])
-        #expect(rules.validUntil(issuedOn: Day("2026-11-23")!).description == "2029-11-22")
-        #expect(rules.validUntil(issuedOn: Day("2030-02-01")!).description == "2035-01-31")
-        #expect(CertificateRules.standard.validUntil(issuedOn: Day("2020-03-01")!).description == "2023-02-28")
+    @Test func certificateValidityFollowsTheRuleOfTheIssueDate() throws {
+        // a region that lengthens the validity from 2030 on, through its policy file
+        let file = #"{"rules": [{"key": "migrants.certificate-validity-years", "from": "2030-01-01", "value": 5}]}"#
+        let policy = try Policy.shipped.overriding(with: Data(file.utf8), file: "region.json")
+        #expect(policy.certificateValidUntil(issuedOn: Day("2026-11-23")!).description == "2029-11-22")
+        #expect(policy.certificateValidUntil(issuedOn: Day("2030-02-01")!).description == "2035-01-31")
+        #expect(Policy.shipped.certificateValidUntil(issuedOn: Day("2020-03-01")!).description == "2023-02-28")
+        #expect(Policy.shipped.certificateValidUntil(issuedOn: Day("2030-02-01")!).description == "2033-01-31")
     }
 
     @Test func thePublicViewIsMaskedInEveryState() {

@@ -159,8 +159,7 @@ import Testing
     }
 
     @Test func everyStringATemplateUsesExistsInBothLanguages() throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/RenkouWeb/Resources/Templates")
+        let dir = Fixture.repository.appendingPathComponent("Sources/RenkouWeb/Resources/Templates")
         let files = FileManager.default.enumerator(atPath: dir.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".mustache") }
         #expect(files.count >= 10)
         let pattern = try NSRegularExpression(pattern: #"\{\{[#^/]?t\.([a-z_]+)\}\}"#)

@@ -48,27 +48,6 @@ struct MigrantsCommand: AsyncParsableCommand {
 }
 
 /// `renkou tasks`: the task list of a unit, overdue first, one JSON object per line.
-struct TasksCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tasks", abstract: "Print the open tasks of a unit (overdue first), one JSON object per line.")
-    @OptionGroup var db: DatabaseOptions
-    @Option(help: "The unit code (default: everything).") var org: String?
-
-    func run() async throws {
-        try await withStores(db) { stores in
-            var scope = Scope.everything
-            if let org {
-                guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw RenkouError.notFound(Text("单位", "unit")) }
-                scope = Scope(path: unit.path)
-            }
-            let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for t in try await stores.tasks.list(on: Day(stores.env.now()), in: scope, by: .cli("tasks")) {
-                print(String(decoding: try encoder.encode(t), as: UTF8.self))
-            }
-        }
-    }
-}
-
-/// `renkou import roster FILE --host ID`: replaces a landlord's or employer's roster from a file.
 struct RosterImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "roster",
         abstract: "Replace a landlord's or employer's roster (姓名, 公民身份号码, 房号, 入住日期) from CSV or XLSX. Ends with one JSON line.")

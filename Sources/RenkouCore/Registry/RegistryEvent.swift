@@ -1,0 +1,45 @@
+import Foundation
+
+/// The registry's domain events: life events as they are recorded or revoked, and a record that
+/// moves to another unit or is merged into another.
+public enum RegistryEvent: DomainEvent {
+    /// A life event was recorded (birth, death, marriage, divorce, moves, hukou transfer).
+    case recorded(LifeEvent)
+    /// A life event entered by mistake was revoked.
+    case revoked(eventID: UUID, reason: String)
+    /// A person's record now belongs to another unit (a move, a stay, a correction).
+    case moved(person: UUID, fromPath: String, toPath: String)
+    /// The record `merged` was merged into `kept`.
+    case merged(kept: UUID, merged: UUID)
+
+    public var type: String {
+        switch self {
+        case .recorded(let e): e.type.rawValue
+        case .revoked: "life-event-revoked"
+        case .moved: "person-moved"
+        case .merged: "person-merged"
+        }
+    }
+    public var entity: String {
+        switch self {
+        case .revoked: "life_event"
+        default: "person"
+        }
+    }
+    public var entityID: UUID {
+        switch self {
+        case .recorded(let e): e.personID
+        case .revoked(let id, _): id
+        case .moved(let person, _, _): person
+        case .merged(let kept, _): kept
+        }
+    }
+    public func payload() -> String {
+        switch self {
+        case .recorded(let e): Self.json(e)
+        case .revoked(_, let reason): Self.json(["reason": reason])
+        case .moved(_, let from, let to): Self.json(["from": from, "to": to])
+        case .merged(let kept, let merged): Self.json(["kept": kept.text, "merged": merged.text])
+        }
+    }
+}

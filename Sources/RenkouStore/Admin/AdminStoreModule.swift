@@ -1,0 +1,14 @@
+import RenkouCore
+
+/// The administrative tree, accounts and the audit log.
+public struct AdminStoreModule: StoreModule {
+    public init() {}
+    public let name = "admin"
+    public var migrations: [Migration] { [Migration001AdminTree.migration, Migration002Accounts.migration, Migration003Audit.migration] }
+}
+
+extension Stores {
+    public var orgs: OrgStore { OrgStore(db: db, env: env) }
+    public var accounts: AccountStore { AccountStore(db: db, env: env, bcryptCost: bcryptCost) }
+    public var audit: AuditStore { AuditStore(db: db, env: env) }
+}

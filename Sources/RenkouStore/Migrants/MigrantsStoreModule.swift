@@ -1,0 +1,26 @@
+import RenkouCore
+
+/// Floating population: stays, certificates, landlords and employers, rosters, departmental files.
+public struct MigrantsStoreModule: StoreModule {
+    public init() {}
+    public let name = "migrants"
+    public var migrations: [Migration] { [Migration010Migrants.migration, Migration011Proposals.migration] }
+    public var demo: DemoStep? {
+        DemoStep { stores, context in
+            guard !context.stopped else { return }
+            try await DemoMigrants.fill(stores, seed: context.seed, communities: context.communities)
+        }
+    }
+    public var contributions: [Contribution] {
+        [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource())]
+    }
+}
+
+extension Stores {
+    public var stays: StayStore { StayStore(db: db, env: env, bus: bus) }
+    public var certificates: CertificateStore { CertificateStore(db: db, env: env, bus: bus) }
+    public var hosts: HostStore { HostStore(db: db, env: env) }
+    public var rosters: RosterStore { RosterStore(db: db, env: env) }
+    public var migrantRates: MigrantRateStore { MigrantRateStore(db: db, env: env) }
+    public var departmentFiles: DepartmentFileStore { DepartmentFileStore(db: db, env: env, bus: bus) }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Floating population: stays, certificates (and their public check), landlords and employers,
+/// departmental files. Adds its section to the person page and its kinds to the task list.
+struct MigrantsWebModule: WebModule {
+    let name = "migrants"
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
+        MigrantPages.register(router, deps)
+        CertificatePages.register(router, deps)
+        PublicPages.register(router, deps)
+        HostPages.register(router, deps)
+        DepartmentFilePages.register(router, deps)
+    }
+    func api(_ api: APIRoutes, _ deps: AppDeps) {
+        MigrantAPI.register(api, deps)
+        DepartmentFileAPI.register(api, deps)
+    }
+    var navigation: [NavEntry] {
+        [NavEntry("/migrants", Text("流动人口", "Migrants"), order: 50),
+         NavEntry("/certificates", Text("婚育证明", "Certificates"), order: 60),
+         NavEntry("/hosts", Text("出租户与单位", "Landlords"), order: 70)]
+    }
+    var strings: [String: Text] { MigrantStrings.all }
+    var contributions: [Contribution] {
+        [ExtensionPoint.personSections(AnySection(MigrantPersonSection())),
+         ExtensionPoint.taskKinds(TaskKindView(.register, Text("新登记", "Register"), link: { $0.object.map { HostPages.path($0.id) } },
+                                               action: { t in (SitePath.newPerson + "?idNumber=\(t.idNumber ?? "")&name=\(t.subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                                                               Text("去登记", "Register")) })),
+         ExtensionPoint.taskKinds(TaskKindView(.departure, Text("离开核实", "Check departure"), link: { t in t.personID.map(SitePath.person) ?? t.object.map { HostPages.path($0.id) } })),
+         ExtensionPoint.taskKinds(TaskKindView(.certificateExpiring, Text("婚育证明到期", "Certificate expiring"), link: { $0.object.map { CertificatePages.path($0.id) } })),
+         ExtensionPoint.taskKinds(TaskKindView(.agreementExpiring, Text("协议到期", "Agreement expiring"), link: { $0.object.map { HostPages.path($0.id) } }))]
+    }
+}
+
+/// The person page's floating-population section: stays, certificates, and the links to record more.
+struct MigrantPersonSection: PageSection {
+    func render(_ p: Person, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
+        let today = Day(deps.stores.env.now()), lang = context.lang
+        let stays = try await deps.stores.stays.stays(of: p.id, in: account.scope)
+        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope, by: context.actor).items
+        let canRegister = account.role.can(.migrants(.write))
+        let wra = p.isWomanOfReproductiveAge(on: today, policy: deps.stores.env.policy)
+        let model: [String: Any] = [
+            "stays": stays.map { s -> [String: Any] in
+                ["kind": s.kind.label(lang), "since": s.since, "until": s.until ?? "—", "place": [s.region, s.place].compactMap { $0 }.joined(separator: " "),
+                 "reason": Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, "host": s.hostName ?? s.employer ?? "",
+                 "hostHref": s.hostID.map(HostPages.path) as Any, "endPlace": s.endPlace ?? "",
+                 "closeAction": canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil as String? as Any]
+            },
+            "hasStays": !stays.isEmpty,
+            "newStayHref": canRegister && !stays.contains(where: \.isOpen) ? SitePath.person(p.id) + "/stays/new" : nil as String? as Any,
+            "certificates": certificates.map { c -> [String: Any] in
+                ["number": c.number, "version": c.version, "state": c.state(on: today).label(lang), "validUntil": c.validUntil,
+                 "side": (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), "href": CertificatePages.path(c.id)]
+            },
+            "hasCertificates": !certificates.isEmpty,
+            "issueHref": canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=issued" : nil as String? as Any,
+            "registerCertHref": canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=registered" : nil as String? as Any,
+            "visitHref": account.role.can(.tasks(.write)) ? "/tasks/new?person=\(p.id.text)" : nil as String? as Any,
+        ]
+        return deps.renderer.fragment("migrants/person_section", model: model, context: context)
+    }
+}

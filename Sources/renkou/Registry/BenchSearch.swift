@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import RenkouCore
+import RenkouStore
+import SQLKit
+
+extension Bench {
+    /// Times registry searches as a district user makes them (count, page, audit row included).
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Time searches by exact ID number and by name substring; prints p50, p99 and their ratio.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Searches of each kind.") var queries: Int = 200
+
+        func run() async throws {
+            try await withStores(db) { stores in
+                let total = try await stores.persons.count(in: .everything)
+                guard total > 0 else { throw RenkouError.notFound(Text("人员（请先运行 renkou demo）", "people (run renkou demo first)")) }
+                // Sample people spread over the table: their ID numbers and two-character name fragments.
+                let sample = try await stores.db.read { db in
+                    try await db.raw("SELECT id_number, name FROM persons ORDER BY id LIMIT \(unsafeRaw: String(queries)) OFFSET \(unsafeRaw: String(max(0, total / 2 - queries / 2)))").all().map {
+                        (try $0.decode(column: "id_number", as: String.self), try $0.decode(column: "name", as: String.self))
+                    }
+                }
+                let scope = try await stores.orgs.tops(in: .everything).first.map { Scope(path: $0.unit.path) } ?? .everything
+                let actor = Actor.cli("bench")
+                func time(_ make: (String, String) -> PersonQuery) async throws -> [Double] {
+                    var ms: [Double] = []
+                    for (id, name) in sample {
+                        let q = make(id, name)
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        _ = try await stores.persons.search(q, in: scope, by: actor)
+                        ms.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                    }
+                    return ms.sorted()
+                }
+                func pct(_ xs: [Double], _ p: Double) -> Double { xs[min(xs.count - 1, Int(Double(xs.count) * p))] }
+                let exact = try await time { id, _ in var q = PersonQuery(); q.idNumber = id; return q }
+                let substring = try await time { _, name in var q = PersonQuery(); q.name = String(name.suffix(2)); return q }
+                // One character (a surname): the largest answers a worker gets from the name box.
+                let single = try await time { _, name in var q = PersonQuery(); q.name = String(name.prefix(1)); return q }
+                print("engine: \(stores.db.engine.rawValue)   persons: \(total)   searches of each kind: \(sample.count)")
+                print(String(format: "exact ID number    p50 %8.2f ms   p99 %8.2f ms   (goal p99 < 5 ms)", pct(exact, 0.5), pct(exact, 0.99)))
+                print(String(format: "name substring     p50 %8.2f ms   p99 %8.2f ms   (goal p99 < 100 ms)", pct(substring, 0.5), pct(substring, 0.99)))
+                print(String(format: "one character      p50 %8.2f ms   p99 %8.2f ms   (a surname: the largest answers)", pct(single, 0.5), pct(single, 0.99)))
+                print(String(format: "ratio substring/exact: p50 %.1f×, p99 %.1f×", pct(substring, 0.5) / pct(exact, 0.5), pct(substring, 0.99) / pct(exact, 0.99)))
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `renkou idcheck`, `renkou import persons`, `renkou bench search|import`.
+struct RegistryCLIModule: CLIModule {
+    var commands: [any ParsableCommand.Type] { [IDCheck.self] }
+    var importCommands: [any ParsableCommand.Type] { [ImportCommand.Persons.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Search.self, Bench.Import.self, Bench.ImportOne.self] }
+}
