@@ -98,3 +98,20 @@ public enum Fixture {
         try await stores.accounts.create(username: username, displayName: username, role: role, unitCode: unit, password: password, in: .everything, by: .cli("test"))
     }
 }
+
+/// For `#expect { ... } throws: { isRenkouError($0, code: "not-found") }`: true when `error` is a
+/// `RenkouError` with that top-level code. With `field`, true when it is a validation failure (code
+/// "validation") holding a field error with that pointer and that code, e.g.
+/// `isRenkouError($0, field: "/reason", code: "required")`.
+public func isRenkouError(_ error: any Error, field: String? = nil, code: String) -> Bool {
+    guard let e = error as? RenkouError else { return false }
+    guard let field else { return e.code == code }
+    return e.code == "validation" && e.fields.contains { $0.pointer == field && $0.code == code }
+}
+
+/// For errors the database raises itself (a trigger, a constraint), which are not `RenkouError`s and
+/// have no code of ours: true when the driver's error text names `text`. `String(reflecting:)` because
+/// PostgresNIO keeps the server's message out of `description` and puts it in `debugDescription`.
+public func isDatabaseError(_ error: any Error, mentioning text: String) -> Bool {
+    !(error is RenkouError) && String(reflecting: error).contains(text)
+}

@@ -8,18 +8,6 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case passwordChanged = "password-changed", disable, enable, `import`, restore, merge
 }
 
-/// Who acts, from where: every store call that changes or reads personal data takes one.
-public struct Actor: Sendable, Equatable {
-    public var userID: UUID?
-    public var username: String
-    public var client: String
-    public var requestID: String
-    public init(userID: UUID?, username: String, client: String = "", requestID: String = "") {
-        self.userID = userID; self.username = username; self.client = client; self.requestID = requestID
-    }
-    /// The command line, acting as the operating-system user.
-    public static func cli(_ name: String = "cli") -> Actor { Actor(userID: nil, username: name, client: "cli") }
-}
 
 /// One row of the audit log. Rows are append-only: nothing in the application edits or deletes them.
 public struct AuditEntry: Sendable, Codable, Equatable {
@@ -59,16 +47,5 @@ public struct AuditQuery: Sendable, Equatable {
                 from: Day? = nil, to: Day? = nil, limit: Int = 50, offset: Int = 0) {
         self.username = username; self.entity = entity; self.entityID = entityID; self.action = action
         self.from = from; self.to = to; self.limit = limit; self.offset = offset
-    }
-}
-
-/// A page of results with the total count.
-public struct Page<Item: Sendable & Codable>: Sendable, Codable {
-    public var items: [Item]
-    public var total: Int
-    public var limit: Int
-    public var offset: Int
-    public init(items: [Item], total: Int, limit: Int, offset: Int) {
-        self.items = items; self.total = total; self.limit = limit; self.offset = offset
     }
 }

@@ -31,14 +31,14 @@ enum AccountPages {
                 Row(username: $0.username, displayName: $0.displayName, role: $0.role.label(context.lang), unit: "\($0.unitName) (\($0.unitCode))",
                     status: ($0.disabled ? Text("已停用", "Disabled") : Text("正常", "Active"))(context.lang), href: SitePath.account($0.id))
             }
-            return deps.renderer.html("admin/accounts", title: Text("账号管理", "Accounts"), model: ["accounts": rows], context: context, request: request)
+            return deps.renderer.html("admin/accounts", title: Text("账号管理", "Accounts"), model: AccountsView(accounts: rows), context: context, request: request)
         }
 
         router.get(RouterPath(SitePath.newAccount)) { request, context -> Response in
             _ = try context.require(.admin(.administer))
             return deps.renderer.html("admin/account_form", title: Text("新建账号", "New account"),
-                                      model: ["heading": Text("新建账号", "New account")(context.lang), "action": SitePath.newAccount,
-                                              "fields": accountFields([:], creating: true, lang: context.lang)], context: context, request: request)
+                                      model: AccountFormView(heading: Text("新建账号", "New account")(context.lang), action: SitePath.newAccount,
+                                                             fields: accountFields([:], creating: true, lang: context.lang)), context: context, request: request)
         }
 
         router.post(RouterPath(SitePath.newAccount)) { request, context -> Response in
@@ -51,8 +51,8 @@ enum AccountPages {
                 return Redirect.to(SitePath.account(created.id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return deps.renderer.html("admin/account_form", title: Text("新建账号", "New account"),
-                                          model: ["heading": Text("新建账号", "New account")(context.lang), "action": SitePath.newAccount, "message": error.message(context.lang),
-                                                  "fields": FormField.attach(error.fields, to: accountFields(form.values, creating: true, lang: context.lang), lang: context.lang)],
+                                          model: AccountFormView(heading: Text("新建账号", "New account")(context.lang), action: SitePath.newAccount, message: error.message(context.lang),
+                                                                 fields: FormField.attach(error.fields, to: accountFields(form.values, creating: true, lang: context.lang), lang: context.lang)),
                                           context: context, request: request, status: .unprocessableContent)
             }
         }
@@ -62,13 +62,11 @@ enum AccountPages {
             let info = [Info(label: Text("用户名", "Username")(context.lang), value: target.username),
                         Info(label: Text("创建时间", "Created")(context.lang), value: target.createdAt),
                         Info(label: Text("状态", "Status")(context.lang), value: (target.disabled ? Text("已停用", "Disabled") : Text("正常", "Active"))(context.lang))]
-            let model: [String: Any] = [
-                "heading": target.username, "action": SitePath.account(target.id), "info": info, "hasInfo": true,
-                "message": error?.message(context.lang) as Any,
-                "fields": FormField.attach(error?.fields ?? [], to: accountFields(values, creating: false, lang: context.lang), lang: context.lang),
-                "toggleAction": SitePath.account(target.id) + "/toggle", "disabled": target.disabled,
-                "toggleLabel": (target.disabled ? Text("启用账号", "Enable account") : Text("停用账号", "Disable account"))(context.lang),
-            ]
+            let model = AccountFormView(
+                heading: target.username, action: SitePath.account(target.id), message: error?.message(context.lang),
+                fields: FormField.attach(error?.fields ?? [], to: accountFields(values, creating: false, lang: context.lang), lang: context.lang),
+                info: info, hasInfo: true, toggleAction: SitePath.account(target.id) + "/toggle", disabled: target.disabled,
+                toggleLabel: (target.disabled ? Text("启用账号", "Enable account") : Text("停用账号", "Disable account"))(context.lang))
             return deps.renderer.html("admin/account_form", title: Text(target.username, target.username), model: model, context: context, request: request,
                                       status: error == nil ? .ok : error!.kind.status)
         }
@@ -112,7 +110,7 @@ enum AccountPages {
             }
             let fields = [FormField(name: "user", label: Text("用户名", "Username")(context.lang), value: form["user"] ?? "", required: true),
                           FormField(name: "label", label: Text("用途", "Label")(context.lang), value: form["label"] ?? "")]
-            let model: [String: Any] = ["tokens": rows, "secret": secret as Any, "fields": FormField.attach(error?.fields ?? [], to: fields, lang: context.lang)]
+            let model = TokensView(tokens: rows, secret: secret, fields: FormField.attach(error?.fields ?? [], to: fields, lang: context.lang))
             return deps.renderer.html("admin/tokens", title: Text("接口令牌", "API tokens"), model: model, context: context, request: request,
                                       status: error == nil ? .ok : .unprocessableContent)
         }
@@ -141,3 +139,22 @@ enum AccountPages {
         }
     }
 }
+
+/// The accounts of the scope.
+struct AccountsView { let accounts: [AccountPages.Row] }
+
+/// The new-account form, or one account's page with its facts and the enable/disable button.
+struct AccountFormView {
+    let heading: String
+    let action: String
+    var message: String? = nil
+    let fields: [FormField]
+    var info: [AccountPages.Info] = []
+    var hasInfo = false
+    var toggleAction: String? = nil
+    var disabled = false
+    var toggleLabel: String? = nil
+}
+
+/// The API tokens of the scope, with a new token's secret shown once.
+struct TokensView { let tokens: [AccountPages.TokenRow]; let secret: String?; let fields: [FormField] }

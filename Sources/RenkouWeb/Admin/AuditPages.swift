@@ -33,13 +33,13 @@ enum AuditPages {
                 items.append("offset=\(offset)")
                 return SitePath.audit + "?" + items.joined(separator: "&")
             }
-            let model: [String: Any] = [
-                "fields": fields, "entries": page.items,
-                "summary": Text("共 \(page.total) 条", "\(page.total) entries")(lang),
-                "prevHref": page.offset > 0 ? pageHref(max(0, page.offset - page.limit)) : nil as String? as Any,
-                "nextHref": page.offset + page.items.count < page.total ? pageHref(page.offset + page.limit) : nil as String? as Any,
-            ]
+            let model = AuditView(fields: fields, entries: page.items, summary: Text("共 \(page.total) 条", "\(page.total) entries")(lang),
+                                  prevHref: page.offset > 0 ? pageHref(max(0, page.offset - page.limit)) : nil,
+                                  nextHref: page.offset + page.items.count < page.total ? pageHref(page.offset + page.limit) : nil)
             return deps.renderer.html("admin/audit", title: Text("审计日志", "Audit log"), model: model, context: context, request: request)
         }
     }
 }
+
+/// The audit log page: filters, one page of entries, and the links to the pages around it.
+struct AuditView { let fields: [FormField]; let entries: [AuditEntry]; let summary: String; let prevHref: String?; let nextHref: String? }

@@ -19,7 +19,7 @@ enum LoginPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.login)) { request, context -> Response in
             if context.account != nil { return Redirect.to(SitePath.home) }
-            let model: [String: Any] = ["fields": loginFields(lang: context.lang), "next": safeNext(request.query("next"))]
+            let model = LoginView(fields: loginFields(lang: context.lang), next: safeNext(request.query("next")), message: nil)
             return deps.renderer.html("login", title: Text("登录", "Sign in"), model: model, context: context, request: request)
         }
 
@@ -59,14 +59,14 @@ enum LoginPages {
         router.get(RouterPath(SitePath.home)) { request, context -> Response in
             let account = try context.requireAccount()
             let count = try await deps.stores.persons.count(in: account.scope)
-            let model: [String: Any] = ["unitName": account.unitName, "unitCode": account.unitCode, "unitHref": SitePath.unit(account.unitCode),
-                                        "role": account.role.label(context.lang), "personCount": count]
+            let model = HomeView(unitName: account.unitName, unitCode: account.unitCode, unitHref: SitePath.unit(account.unitCode),
+                                 role: account.role.label(context.lang), personCount: count)
             return deps.renderer.html("home", title: Text("工作台", "Workspace"), model: model, context: context, request: request)
         }
 
         router.get(RouterPath(SitePath.password)) { request, context -> Response in
             _ = try context.requireAccount()
-            return deps.renderer.html("admin/password", title: Text("修改密码", "Change password"), model: ["fields": passwordFields(context.lang)], context: context, request: request)
+            return deps.renderer.html("admin/password", title: Text("修改密码", "Change password"), model: PasswordView(fields: passwordFields(context.lang), message: nil), context: context, request: request)
         }
 
         router.post(RouterPath(SitePath.password)) { request, context -> Response in
@@ -75,11 +75,11 @@ enum LoginPages {
             do {
                 try await deps.stores.accounts.changePassword(account, current: form.values["currentPassword"] ?? "", new: form.values["newPassword"] ?? "", by: context.actor)
                 return deps.renderer.html("admin/password", title: Text("修改密码", "Change password"),
-                                          model: ["fields": passwordFields(context.lang), "message": Text("密码已修改。", "Your password has been changed.")(context.lang)],
+                                          model: PasswordView(fields: passwordFields(context.lang), message: Text("密码已修改。", "Your password has been changed.")(context.lang)),
                                           context: context, request: request)
             } catch let error as RenkouError where error.kind == .invalid {
                 return deps.renderer.html("admin/password", title: Text("修改密码", "Change password"),
-                                          model: ["fields": FormField.attach(error.fields, to: passwordFields(context.lang), lang: context.lang)],
+                                          model: PasswordView(fields: FormField.attach(error.fields, to: passwordFields(context.lang), lang: context.lang), message: nil),
                                           context: context, request: request, status: .unprocessableContent)
             }
         }
@@ -92,7 +92,14 @@ enum LoginPages {
 
     static func loginPage(_ error: RenkouError, username: String, form: Form, deps: AppDeps, request: Request, context: AppContext) -> Response {
         let fields = FormField.attach(error.fields, to: loginFields(username: username, lang: context.lang), lang: context.lang)
-        let model: [String: Any] = ["fields": fields, "next": safeNext(form["next"]), "message": error.message(context.lang)]
+        let model = LoginView(fields: fields, next: safeNext(form["next"]), message: error.message(context.lang))
         return deps.renderer.html("login", title: Text("登录", "Sign in"), model: model, context: context, request: request, status: error.kind.status)
     }
 }
+
+/// The sign-in page.
+struct LoginView { let fields: [FormField]; let next: String; let message: String? }
+/// The start page: the caller's unit, role and head count.
+struct HomeView { let unitName: String; let unitCode: String; let unitHref: String; let role: String; let personCount: Int }
+/// The change-password page.
+struct PasswordView { let fields: [FormField]; let message: String? }

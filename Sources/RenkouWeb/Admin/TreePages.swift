@@ -27,7 +27,7 @@ enum TreePages {
 
     /// The model of one unit's page.
     static func unitModel(_ code: String, showAll: Bool, account: Account, stores: Stores, lang: Lang,
-                          errors: [FieldError] = [], form: [String: String] = [:]) async throws -> [String: Any] {
+                          errors: [FieldError] = [], form: [String: String] = [:]) async throws -> UnitsView {
         guard let unit = try await stores.orgs.unit(code: code, in: account.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
         // Abandoned and changed codes stay in the tree for old ID numbers; they are hidden unless asked for.
         let children = try await stores.orgs.children(of: unit.id, in: account.scope, activeOnly: !showAll)
@@ -36,29 +36,28 @@ enum TreePages {
         let history = try await stores.orgs.history(of: unit.id)
         let persons = try await stores.persons.count(in: Scope(path: unit.path))
         let childLevel = OrgLevel.allCases.first { $0.allowedParents.contains(unit.level) }
-        var model: [String: Any] = [
-            "heading": unit.name, "current": unit.name,
-            "crumbs": ancestors.map { Crumb(href: SitePath.unit($0.code), name: $0.name) },
-            "unit": UnitInfo(code: unit.code, level: unit.level.label(lang), status: statusLabel(unit.status)(lang), validFrom: unit.validFrom,
-                             validTo: unit.validTo, replacedBy: unit.replacedBy, personCount: persons, personsHref: SitePath.persons + "?unit=" + unit.code),
-            "childrenHeading": Text("下级单位", "Units below")(lang),
-            "children": rows(children, lang: lang), "hasChildren": !children.isEmpty,
-            "history": history, "hasHistory": !history.isEmpty,
-            "canEdit": account.role.can(.admin(.administer)),
-            "renameAction": "/units/\(unit.code)/rename", "moveAction": "/units/\(unit.code)/move",
-            "renameForm": FormField.attach(errors, to: [FormField(name: "name", label: Text("新名称", "New name")(lang), value: form["name"] ?? unit.name, required: true)], lang: lang),
-            "moveForm": FormField.attach(errors, to: [FormField(name: "parent", label: Text("新上级单位代码", "New parent's code")(lang), value: form["parent"] ?? "", required: true)], lang: lang),
-        ]
+        var model = UnitsView(
+            heading: unit.name, current: unit.name,
+            crumbs: ancestors.map { Crumb(href: SitePath.unit($0.code), name: $0.name) },
+            unit: UnitInfo(code: unit.code, level: unit.level.label(lang), status: statusLabel(unit.status)(lang), validFrom: unit.validFrom,
+                           validTo: unit.validTo, replacedBy: unit.replacedBy, personCount: persons, personsHref: SitePath.persons + "?unit=" + unit.code),
+            childrenHeading: Text("下级单位", "Units below")(lang),
+            children: rows(children, lang: lang), hasChildren: !children.isEmpty,
+            history: history, hasHistory: !history.isEmpty,
+            canEdit: account.role.can(.admin(.administer)),
+            renameAction: "/units/\(unit.code)/rename", moveAction: "/units/\(unit.code)/move",
+            renameForm: FormField.attach(errors, to: [FormField(name: "name", label: Text("新名称", "New name")(lang), value: form["name"] ?? unit.name, required: true)], lang: lang),
+            moveForm: FormField.attach(errors, to: [FormField(name: "parent", label: Text("新上级单位代码", "New parent's code")(lang), value: form["parent"] ?? "", required: true)], lang: lang))
         if allCount > children.count {
-            model["showAllHref"] = SitePath.unit(unit.code) + "?all=1"
-            model["showAllLabel"] = Text("显示已变更或弃用的代码（\(allCount - children.count)）", "Show changed or abandoned codes (\(allCount - children.count))")(lang)
+            model.showAllHref = SitePath.unit(unit.code) + "?all=1"
+            model.showAllLabel = Text("显示已变更或弃用的代码（\(allCount - children.count)）", "Show changed or abandoned codes (\(allCount - children.count))")(lang)
         }
         if let childLevel, account.role.can(.admin(.administer)) {
-            model["addAction"] = "/units/\(unit.code)/children"
+            model.addAction = "/units/\(unit.code)/children"
             let levelOptions = OrgLevel.allCases.filter { $0.allowedParents.contains(unit.level) }.map {
                 FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: (form["level"] ?? childLevel.rawValue) == $0.rawValue)
             }
-            model["addForm"] = FormField.attach(errors, to: [
+            model.addForm = FormField.attach(errors, to: [
                 FormField(name: "code", label: Text("代码", "Code")(lang), value: form["code"] ?? "", required: true, hint: codeHint(childLevel, parent: unit.code)(lang)),
                 FormField(name: "childName", label: Text("名称", "Name")(lang), value: form["childName"] ?? "", required: true),
                 FormField(name: "level", label: Text("级别", "Level")(lang), value: childLevel.rawValue, options: levelOptions),
@@ -81,8 +80,8 @@ enum TreePages {
             let account = try context.requireAccount()
             let tops = try await deps.stores.orgs.tops(in: account.scope)
             if tops.count == 1 { return Redirect.to(SitePath.unit(tops[0].unit.code)) }
-            let model: [String: Any] = ["heading": Text("组织机构", "Units")(context.lang), "current": Text("组织机构", "Units")(context.lang),
-                                        "childrenHeading": "", "children": rows(tops, lang: context.lang), "hasChildren": !tops.isEmpty]
+            let model = UnitsView(heading: Text("组织机构", "Units")(context.lang), current: Text("组织机构", "Units")(context.lang),
+                                  childrenHeading: "", children: rows(tops, lang: context.lang), hasChildren: !tops.isEmpty)
             return deps.renderer.html("admin/units", title: Text("组织机构", "Units"), model: model, context: context, request: request)
         }
 
@@ -90,7 +89,7 @@ enum TreePages {
             let account = try context.requireAccount()
             let code = try context.parameters.require("code")
             let model = try await unitModel(code, showAll: request.query("all") != nil, account: account, stores: deps.stores, lang: context.lang)
-            return deps.renderer.html("admin/units", title: Text(model["heading"] as! String, model["heading"] as! String), model: model, context: context, request: request)
+            return deps.renderer.html("admin/units", title: Text(model.heading, model.heading), model: model, context: context, request: request)
         }
 
         // Admin forms: on a bad value, the same page comes back with the error next to the field.
@@ -125,4 +124,26 @@ enum TreePages {
             return SitePath.unit(unit.code)
         }
     }
+}
+
+/// A unit's page (or the list of top units): facts, the units below, the code history, and the admin forms.
+struct UnitsView {
+    let heading: String
+    let current: String
+    var crumbs: [TreePages.Crumb] = []
+    var unit: TreePages.UnitInfo? = nil
+    let childrenHeading: String
+    let children: [TreePages.Row]
+    let hasChildren: Bool
+    var history: [OrgUnitChange] = []
+    var hasHistory = false
+    var canEdit = false
+    var renameAction: String? = nil
+    var moveAction: String? = nil
+    var renameForm: [FormField] = []
+    var moveForm: [FormField] = []
+    var showAllHref: String? = nil
+    var showAllLabel: String? = nil
+    var addAction: String? = nil
+    var addForm: [FormField] = []
 }

@@ -16,7 +16,6 @@ struct AppDeps: Sendable {
     let assets: Assets
     /// Every web module's contributions to the extension points (person-page sections, task kinds ...).
     let extensions = Extensions(webModules.flatMap(\.contributions))
-    let jobs = ImportJobs()
     let publicLimiter = PublicRateLimiter()
 }
 

@@ -83,7 +83,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return Response(status: .seeOther, headers: [.location: SitePath.login + "?next=" + next])
         }
         let status: HTTPResponse.Status = isInternal ? .internalServerError : error.kind.status
-        let model: [String: Any] = ["status": status.code, "zh": error.message.zh, "en": error.message.en]
-        return renderer.html("error", title: error.message, model: model, context: context, request: request, status: status)
+        return renderer.html("error", title: error.message, model: ErrorView(status: status.code, zh: error.message.zh, en: error.message.en),
+                             context: context, request: request, status: status)
     }
 }
+
+/// The error page: the status and the message in both languages.
+struct ErrorView { let status: Int; let zh: String; let en: String }

@@ -18,36 +18,37 @@ public struct OpenAPIDocument: Sendable {
     /// The shared part (`openapi/common.json`: info, security, shared responses and schemas) with every
     /// web module's part merged in (`openapi/<module>.json`: its paths and schemas).
     public static func load() throws -> OpenAPIDocument {
-        func part(_ name: String) throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(contentsOf: ResourceFiles.url("openapi/\(name).json"))) as? [String: Any] ?? [:]
+        func part(_ name: String) throws -> JSONValue {
+            try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: ResourceFiles.url("openapi/\(name).json")))
         }
-        var root = try part("common")
-        var allPaths = root["paths"] as? [String: Any] ?? [:]
-        var components = root["components"] as? [String: Any] ?? [:]
-        var schemas = components["schemas"] as? [String: Any] ?? [:]
+        var root = try part("common").object
+        var paths = root["paths"]?.object ?? [:]
+        var components = root["components"]?.object ?? [:]
+        var schemas = components["schemas"]?.object ?? [:]
         for module in webModules {
             guard let name = module.openAPI else { continue }
             let p = try part(name)
-            allPaths.merge(p["paths"] as? [String: Any] ?? [:]) { a, _ in a }
-            schemas.merge((p["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]) { a, _ in a }
+            paths.merge(p["paths"]?.object ?? [:]) { a, _ in a }
+            schemas.merge(p["components"]?["schemas"]?.object ?? [:]) { a, _ in a }
         }
-        components["schemas"] = schemas
-        root["paths"] = allPaths; root["components"] = components
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .withoutEscapingSlashes])
+        components["schemas"] = .object(schemas)
+        root["paths"] = .object(paths); root["components"] = .object(components)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(JSONValue.object(root))
         var ops: [Operation] = []
-        let paths = root["paths"] as? [String: [String: Any]] ?? [:]
         for path in paths.keys.sorted() {
-            for (method, value) in paths[path]!.sorted(by: { $0.key < $1.key }) {
-                guard ["get", "post", "put", "patch", "delete"].contains(method), let op = value as? [String: Any] else { continue }
-                let params = (op["parameters"] as? [[String: Any]] ?? []).map {
-                    (name: $0["name"] as? String ?? "", location: $0["in"] as? String ?? "", required: $0["required"] as? Bool ?? false,
-                     description: $0["description"] as? String ?? "")
+            for (method, value) in paths[path]!.object.sorted(by: { $0.key < $1.key }) {
+                guard ["get", "post", "put", "patch", "delete"].contains(method) else { continue }
+                let params = value["parameters"]?.array.map {
+                    (name: $0["name"]?.string ?? "", location: $0["in"]?.string ?? "", required: $0["required"]?.bool ?? false,
+                     description: $0["description"]?.string ?? "")
+                } ?? []
+                let responses = (value["responses"]?.object ?? [:]).sorted { $0.key < $1.key }.map {
+                    (code: $0.key, description: $0.value["description"]?.string ?? "")
                 }
-                let responses = (op["responses"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map {
-                    (code: $0.key, description: ($0.value as? [String: Any])?["description"] as? String ?? "")
-                }
-                ops.append(Operation(method: method, path: path, summary: op["summary"] as? String ?? "",
-                                     description: op["description"] as? String, parameters: params, responses: responses))
+                ops.append(Operation(method: method, path: path, summary: value["summary"]?.string ?? "",
+                                     description: value["description"]?.string, parameters: params, responses: responses))
             }
         }
         return OpenAPIDocument(data: data, operations: ops)

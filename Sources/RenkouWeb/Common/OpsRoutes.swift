@@ -52,14 +52,24 @@ extension OpsRoutes {
     /// The readable API reference (needs the session for the page header, not for its content).
     static func registerPages(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.apiDocs)) { request, context -> Response in
-            let ops: [[String: Any]] = deps.openAPI.operations.map { op in
-                ["method": op.method.uppercased(), "methodClass": op.method, "path": op.path, "summary": op.summary,
-                 "description": op.description as Any, "anchor": op.method + op.path.replacingOccurrences(of: "/", with: "-"),
-                 "hasParameters": !op.parameters.isEmpty,
-                 "parameters": op.parameters.map { ["name": $0.name, "location": $0.location, "required": $0.required, "description": $0.description] },
-                 "responses": op.responses.map { ["code": $0.code, "description": $0.description] }]
-            }
-            return deps.renderer.html("ops/api_docs", title: Text("接口文档", "API reference"), model: ["operations": ops], context: context, request: request)
+            let view = APIDocsView(operations: deps.openAPI.operations.map { op in
+                APIDocsView.Operation(method: op.method.uppercased(), methodClass: op.method, path: op.path, summary: op.summary, description: op.description,
+                                      anchor: op.method + op.path.replacingOccurrences(of: "/", with: "-"), hasParameters: !op.parameters.isEmpty,
+                                      parameters: op.parameters.map { .init(name: $0.name, location: $0.location, required: $0.required, description: $0.description) },
+                                      responses: op.responses.map { .init(code: $0.code, description: $0.description) })
+            })
+            return deps.renderer.html("ops/api_docs", title: Text("接口文档", "API reference"), model: view, context: context, request: request)
         }
     }
+}
+
+/// The readable API reference: every documented operation.
+struct APIDocsView {
+    struct Operation {
+        struct Parameter { let name: String; let location: String; let required: Bool; let description: String }
+        struct Response { let code: String; let description: String }
+        let method: String; let methodClass: String; let path: String; let summary: String; let description: String?
+        let anchor: String; let hasParameters: Bool; let parameters: [Parameter]; let responses: [Response]
+    }
+    let operations: [Operation]
 }

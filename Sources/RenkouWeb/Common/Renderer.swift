@@ -21,12 +21,34 @@ struct Layout {
 /// Renders Mustache templates shipped in the binary's resources into HTML responses.
 public struct Renderer: Sendable {
     let library: MustacheLibrary
+    /// The top-level `m.` keys each template prints, to hold every view model to its template.
+    let keys: [String: Set<String>]
 
     public static func load() async throws -> Renderer {
-        let library = try await MustacheLibrary(directory: ResourceFiles.url("Templates").path)
+        let dir = ResourceFiles.url("Templates")
+        let library = try await MustacheLibrary(directory: dir.path)
         guard library.getTemplate(named: "layout") != nil else { fatalError("templates missing from the bundle") }
-        return Renderer(library: library)
+        var keys: [String: Set<String>] = [:]
+        let pattern = try NSRegularExpression(pattern: #"\{\{\{?\s*[#^/&]?\s*m\.([A-Za-z_][A-Za-z0-9_]*)"#)
+        for case let file as String in FileManager.default.enumerator(atPath: dir.path)! where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            keys[String(file.dropLast(".mustache".count))] = Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
+                .map { String(text[Range($0.range(at: 1), in: text)!]) })
+        }
+        return Renderer(library: library, keys: keys)
     }
+
+    /// The keys `template` prints that `model` (a view struct) does not have: a view model that lacks
+    /// a key its template names would print an empty value without a word, so debug builds refuse it.
+    func missingKeys(_ template: String, _ model: Any) -> [String] {
+        let labels = Set(Mirror(reflecting: model).children.compactMap(\.label))
+        return (keys[template] ?? []).subtracting(labels).sorted()
+    }
+
+    /// What every page's template sees at its root.
+    struct Root { let page: Layout; let t: [String: String]; let m: Any }
+    /// What a fragment's template sees at its root.
+    struct FragmentRoot { struct Page { let csrf: String }; let page: Page; let t: [String: String]; let m: Any }
 
     /// The templates' names, for the test that checks every string key they use.
 
@@ -38,31 +60,27 @@ public struct Renderer: Sendable {
             user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.can(.admin(.administer))) },
             switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
             switchLabel: lang == .zh ? "English" : "中文")
-        let root: [String: Any] = ["page": page, "t": Strings.table(lang), "m": Self.dropAbsent(model) ?? [:]]
-        let body = library.render(root, withTemplate: template) ?? "template \(template) missing"
+        #if DEBUG
+        let missing = missingKeys(template, model)
+        if !missing.isEmpty {
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "view \(type(of: model)) lacks \(missing) printed by \(template)")))
+        }
+        #endif
+        let body = library.render(Root(page: page, t: Strings.table(lang), m: model), withTemplate: template) ?? "template \(template) missing"
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// Removes absent optionals from dictionary models (recursively), so that `{{#x}}` is false for them:
-    /// an `Optional.none` boxed in `Any` would otherwise render as the text "nil".
-    static func dropAbsent(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return nil }
-            return dropAbsent(wrapped)
-        }
-        if let dict = value as? [String: Any] { return dict.compactMapValues { dropAbsent($0) } }
-        if let list = value as? [[String: Any]] { return list.map { $0.compactMapValues { dropAbsent($0) } } }
-        return value
-    }
-
     /// A part of a page, rendered without the layout: a module's section on another module's page.
     /// The template sees `page.csrf`, `t` and `m` like a whole page.
     func fragment(_ template: String, model: Any, context: AppContext) -> String {
-        let root: [String: Any] = ["page": ["csrf": context.csrf], "t": Strings.table(context.lang), "m": Self.dropAbsent(model) ?? [:]]
-        return library.render(root, withTemplate: template) ?? ""
+        #if DEBUG
+        let missing = missingKeys(template, model)
+        precondition(missing.isEmpty, "view \(type(of: model)) lacks \(missing) printed by \(template)")
+        #endif
+        return library.render(FragmentRoot(page: .init(csrf: context.csrf), t: Strings.table(context.lang), m: model), withTemplate: template) ?? ""
     }
 
     /// The header's entries: every module's navigation the account's role may see, in order.

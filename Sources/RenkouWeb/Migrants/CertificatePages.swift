@@ -16,7 +16,7 @@ enum CertificatePages {
         return "\(scheme)://\(host)" + PublicPages.verifyPath(token)
     }
 
-    static func facts(_ c: Certificate, showHealth: Bool, today: Day, lang: Lang) -> [[String: String]] {
+    static func facts(_ c: Certificate, showHealth: Bool, today: Day, lang: Lang) -> [PersonPages.Detail] {
         var rows: [(Text, String)] = [
             (Text("编号", "Number"), "\(c.number) · v\(c.version)"), (Text("姓名", "Name"), c.name), (Text("公民身份号码", "ID number"), c.idNumber),
             (Text("年龄（发证时）", "Age (at issue)"), c.ageAtIssue.map(String.init) ?? "—"),
@@ -27,7 +27,7 @@ enum CertificatePages {
         if showHealth { rows.append((Text("避孕节育情况", "Contraception"), Codes.label(Certificate.contraceptionStatus, c.contraception)?(lang) ?? "—")) }
         rows += [(Text("发证机关", "Issuing office"), c.office), (Text("发证日期", "Issued on"), c.issuedOn), (Text("有效期至", "Valid until"), c.validUntil),
                  (Text("状态", "State"), c.state(on: today).label(lang))]
-        return rows.map { ["label": $0.0(lang), "value": $0.1] }
+        return rows.map { PersonPages.Detail(label: $0.0(lang), value: $0.1) }
     }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
@@ -37,15 +37,14 @@ enum CertificatePages {
             let state = request.query("state").flatMap(Certificate.State.init(rawValue:))
             let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope, by: context.actor)
             let states = Certificate.State.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
-            let model: [String: Any] = [
-                "fields": [FormField(name: "number", label: Text("编号包含", "Number contains")(lang), value: request.query("number") ?? ""),
-                           PersonPages.select("state", Text("状态", "State"), states, ["state": request.query("state") ?? ""], empty: Text("全部", "All"), lang: lang)],
-                "rows": page.items.map { c -> [String: Any] in
-                    ["number": c.number, "version": c.version, "name": c.name, "state": c.state(on: today).label(lang), "stateCode": c.state(on: today).rawValue,
-                     "validUntil": c.validUntil, "office": c.office, "checked": c.lastCheckedOn ?? "—", "href": path(c.id)]
+            let model = CertificatesView(
+                fields: [FormField(name: "number", label: Text("编号包含", "Number contains")(lang), value: request.query("number") ?? ""),
+                         PersonPages.select("state", Text("状态", "State"), states, ["state": request.query("state") ?? ""], empty: Text("全部", "All"), lang: lang)],
+                rows: page.items.map { c in
+                    CertificatesView.Row(number: c.number, version: c.version, name: c.name, state: c.state(on: today).label(lang), stateCode: c.state(on: today).rawValue,
+                                         validUntil: c.validUntil, office: c.office, checked: c.lastCheckedOn ?? "—", href: path(c.id))
                 },
-                "summary": Text("共 \(page.total) 份", "\(page.total) certificates")(lang),
-            ]
+                summary: Text("共 \(page.total) 份", "\(page.total) certificates")(lang))
             return deps.renderer.html("migrants/certificates", title: Text("婚育证明", "Certificates"), model: model, context: context, request: request)
         }
 
@@ -69,9 +68,9 @@ enum CertificatePages {
             }
             fields.append(FormField(name: "photo", label: Text("照片（可选，JPEG/PNG，512 KB 以内）", "Photo (optional, JPEG/PNG, up to 512 KB)")(lang), type: "file"))
             let heading = side == .issued ? Text("发放婚育证明：\(person.name)", "Issue a certificate: \(person.name)") : Text("登记外地婚育证明：\(person.name)", "Register a certificate from elsewhere: \(person.name)")
-            let model: [String: Any] = ["heading": heading(lang), "action": "/certificates/new?person=\(personID.text)&side=\(side.rawValue)", "multipart": true,
-                                        "back": SitePath.person(personID), "backLabel": person.name,
-                                        "fields": FormField.attach(error?.fields ?? [], to: fields, lang: lang), "message": error?.message(lang) as Any]
+            let model = MigrantFormView(heading: heading(lang), action: "/certificates/new?person=\(personID.text)&side=\(side.rawValue)",
+                                        back: SitePath.person(personID), backLabel: person.name,
+                                        fields: FormField.attach(error?.fields ?? [], to: fields, lang: lang), message: error?.message(lang), multipart: true)
             return deps.renderer.html("migrants/form", title: heading, model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
 
@@ -110,22 +109,21 @@ enum CertificatePages {
             let url = publicURL(c.token, request: request)
             let canAct = account.role.can(.migrants(.write)) && c.storedState == .valid
             let results = CertificateStore.checkResults
-            let model: [String: Any] = [
-                "facts": facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang), "number": c.number,
-                "personHref": SitePath.person(c.personID), "name": c.name, "state": c.state(on: today).label(lang), "stateCode": c.state(on: today).rawValue,
-                "qr": (try? QRCode(url).svg(scale: 4, label: Text("验证二维码", "Verification QR code")(lang))) ?? "", "publicURL": url,
-                "photoHref": c.hasPhoto ? path(id) + "/photo" : nil as String? as Any,
-                "printA4": path(id) + "/print", "printCard": path(id) + "/print?format=card", "lookups": c.lookups,
-                "checks": checks.map { ["on": $0.checkedOn, "result": Codes.label(results, $0.result)?(lang) ?? $0.result, "by": $0.checkedBy, "note": $0.note ?? ""] },
-                "hasChecks": !checks.isEmpty,
-                "versions": versions.map { ["version": $0.version, "issuedOn": $0.issuedOn, "state": $0.state(on: today).label(lang), "href": path($0.id), "current": $0.id == c.id] as [String: Any] },
-                "verifyAction": account.role.can(.migrants(.write)) ? path(id) + "/checks" : nil as String? as Any,
-                "results": results.map { ["code": $0.code, "label": $0.label(lang)] }, "today": today.description,
-                "reissueAction": canAct ? path(id) + "/reissue" : nil as String? as Any, "revokeAction": canAct ? path(id) + "/revoke" : nil as String? as Any,
-                "showHealth": account.role.can(.migrants(.seeReproductiveHealth)),
-                "contraceptionOptions": Certificate.contraceptionStatus.map { ["code": $0.code, "label": $0.label(lang), "selected": $0.code == c.contraception] as [String: Any] },
-                "message": error?.message(lang) as Any, "revokeReason": c.revokeReason ?? "",
-            ]
+            let model = CertificateView(
+                facts: facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang), number: c.number,
+                personHref: SitePath.person(c.personID), name: c.name, state: c.state(on: today).label(lang), stateCode: c.state(on: today).rawValue,
+                qr: (try? QRCode(url).svg(scale: 4, label: Text("验证二维码", "Verification QR code")(lang))) ?? "", publicURL: url,
+                photoHref: c.hasPhoto ? path(id) + "/photo" : nil,
+                printA4: path(id) + "/print", printCard: path(id) + "/print?format=card", lookups: c.lookups,
+                checks: checks.map { CertificateView.Check(on: $0.checkedOn, result: Codes.label(results, $0.result)?(lang) ?? $0.result, by: $0.checkedBy, note: $0.note ?? "") },
+                hasChecks: !checks.isEmpty,
+                versions: versions.map { CertificateView.Version(version: $0.version, issuedOn: $0.issuedOn, state: $0.state(on: today).label(lang), href: path($0.id), current: $0.id == c.id) },
+                verifyAction: account.role.can(.migrants(.write)) ? path(id) + "/checks" : nil,
+                results: results.map { CertificateView.Option(code: $0.code, label: $0.label(lang), selected: false) }, today: today.description,
+                reissueAction: canAct ? path(id) + "/reissue" : nil, revokeAction: canAct ? path(id) + "/revoke" : nil,
+                showHealth: account.role.can(.migrants(.seeReproductiveHealth)),
+                contraceptionOptions: Certificate.contraceptionStatus.map { CertificateView.Option(code: $0.code, label: $0.label(lang), selected: $0.code == c.contraception) },
+                message: error?.message(lang), revokeReason: c.revokeReason ?? "")
             return deps.renderer.html("migrants/certificate", title: Text("婚育证明 \(c.number)", "Certificate \(c.number)"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -148,11 +146,10 @@ enum CertificatePages {
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
             let url = publicURL(c.token, request: request)
-            let model: [String: Any] = [
-                "card": request.query("format") == "card", "facts": facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang),
-                "qr": (try? QRCode(url).svg(scale: request.query("format") == "card" ? 3 : 4, label: "QR")) ?? "", "publicURL": url,
-                "photoHref": c.hasPhoto ? path(id) + "/photo" : nil as String? as Any, "back": path(id),
-            ]
+            let model = CertificatePrintView(
+                card: request.query("format") == "card", facts: facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang),
+                qr: (try? QRCode(url).svg(scale: request.query("format") == "card" ? 3 : 4, label: "QR")) ?? "", publicURL: url,
+                photoHref: c.hasPhoto ? path(id) + "/photo" : nil, back: path(id))
             return deps.renderer.html("migrants/certificate_print", title: Text("流动人口婚育证明", "Migrant marriage and childbearing certificate"), model: model, context: context, request: request)
         }
 
@@ -200,3 +197,40 @@ enum CertificatePages {
         }
     }
 }
+
+/// The certificates of the scope.
+struct CertificatesView {
+    struct Row { let number: String; let version: Int; let name: String; let state: String; let stateCode: String; let validUntil: String; let office: String; let checked: String; let href: String }
+    let fields: [FormField]
+    let rows: [Row]
+    let summary: String
+}
+
+/// One certificate: facts (contraception only for the service roles), QR code, checks, versions, and the actions.
+struct CertificateView {
+    struct Check { let on: String; let result: String; let by: String; let note: String }
+    struct Version { let version: Int; let issuedOn: String; let state: String; let href: String; let current: Bool }
+    struct Option { let code: String; let label: String; let selected: Bool }
+    let facts: [PersonPages.Detail]
+    let number: String, personHref: String, name: String, state: String, stateCode: String
+    /// The QR code as inline SVG.
+    let qr: String
+    let publicURL: String
+    let photoHref: String?
+    let printA4: String, printCard: String
+    let lookups: Int
+    let checks: [Check]
+    let hasChecks: Bool
+    let versions: [Version]
+    let verifyAction: String?
+    let results: [Option]
+    let today: String
+    let reissueAction: String?, revokeAction: String?
+    let showHealth: Bool
+    let contraceptionOptions: [Option]
+    let message: String?
+    let revokeReason: String
+}
+
+/// A certificate printed on A4 or as a card.
+struct CertificatePrintView { let card: Bool; let facts: [PersonPages.Detail]; let qr: String; let publicURL: String; let photoHref: String?; let back: String }

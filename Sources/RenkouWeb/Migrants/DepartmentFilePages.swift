@@ -13,27 +13,26 @@ enum DepartmentFilePages {
         let kinds = DepartmentFileKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
         let selected = form["unit"] ?? ""
         let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope, by: context.actor)
-        var model: [String: Any] = [
-            "canEdit": account.role.can(.migrants(.write)),
-            "fields": FormField.attach(error?.fields ?? [], to: [
+        var model = DepartmentFilesView(
+            canEdit: account.role.can(.migrants(.write)),
+            fields: FormField.attach(error?.fields ?? [], to: [
                 PersonPages.select("kind", Text("文件类型", "Kind of file"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "unit", label: Text("比对单位", "Unit")(lang), value: selected, required: true,
                           options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)]
                             + units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
                 FormField(name: "file", label: Text("文件（CSV/XLSX）", "File (CSV/XLSX)")(lang), type: "file", required: true),
             ], lang: lang),
-            "layouts": DepartmentFileKind.allCases.map { ["name": $0.label(lang), "columns": $0.columns.map { $0.headers[0] + ($0.required ? "" : "?") }.joined(separator: ", ")] },
-            "message": error?.message(lang) as Any,
-            "proposals": proposals.map { p -> [String: Any] in
-                ["kind": p.kind.label(lang), "summary": p.summary, "person": p.personName, "personHref": SitePath.person(p.personID), "source": p.source.label(lang),
-                 "accept": "/proposals/\(p.id.text)/accept", "reject": "/proposals/\(p.id.text)/reject"]
+            layouts: DepartmentFileKind.allCases.map { .init(name: $0.label(lang), columns: $0.columns.map { $0.headers[0] + ($0.required ? "" : "?") }.joined(separator: ", ")) },
+            message: error?.message(lang),
+            proposals: proposals.map { p in
+                .init(kind: p.kind.label(lang), summary: p.summary, person: p.personName, personHref: SitePath.person(p.personID), source: p.source.label(lang),
+                      accept: "/proposals/\(p.id.text)/accept", reject: "/proposals/\(p.id.text)/reject")
             },
-            "hasProposals": !proposals.isEmpty,
-        ]
+            hasProposals: !proposals.isEmpty)
         if let r = result {
-            model["result"] = ["kind": r.kind.label(lang), "read": r.read, "matched": r.matched, "proposed": r.proposed, "tasks": r.tasks, "rejected": r.rejected,
-                               "problems": r.problems.prefix(200).map { ["row": $0.row, "column": $0.column, "value": $0.value, "reason": $0.reason(lang)] as [String: Any] },
-                               "hasProblems": !r.problems.isEmpty] as [String: Any]
+            model.result = .init(kind: r.kind.label(lang), read: r.read, matched: r.matched, proposed: r.proposed, tasks: r.tasks, rejected: r.rejected,
+                                 problems: r.problems.prefix(200).map { .init(row: $0.row, column: $0.column, value: $0.value, reason: $0.reason(lang)) },
+                                 hasProblems: !r.problems.isEmpty)
         }
         return deps.renderer.html("migrants/department_files", title: Text("部门数据比对", "Departmental files"), model: model, context: context, request: request,
                                   status: error.map { $0.kind.status } ?? .ok)
@@ -111,4 +110,19 @@ enum DepartmentFileAPI {
             return try JSON.response(["state": "rejected"])
         }
     }
+}
+
+/// 部门数据比对: the upload form, the layouts, the last file's outcome and the proposals waiting for a worker.
+struct DepartmentFilesView {
+    struct Layout { let name: String; let columns: String }
+    struct Proposal { let kind: String, summary: String, person: String, personHref: String, source: String, accept: String, reject: String }
+    struct Problem { let row: Int; let column: String; let value: String; let reason: String }
+    struct Result { let kind: String; let read: Int, matched: Int, proposed: Int, tasks: Int, rejected: Int; let problems: [Problem]; let hasProblems: Bool }
+    let canEdit: Bool
+    let fields: [FormField]
+    let layouts: [Layout]
+    let message: String?
+    let proposals: [Proposal]
+    let hasProposals: Bool
+    var result: Result? = nil
 }

@@ -16,18 +16,17 @@ enum HostPages {
             let page = try await deps.stores.hosts.list(kind: kind, unitCode: request.query("unit"), nameContains: request.query("name"), withoutAgreement: without,
                                                         offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
             let kinds = MigrantHost.Kind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
-            let model: [String: Any] = [
-                "fields": [FormField(name: "name", label: Text("名称包含", "Name contains")(lang), value: request.query("name") ?? ""),
+            let model = HostsView(
+                fields: [FormField(name: "name", label: Text("名称包含", "Name contains")(lang), value: request.query("name") ?? ""),
                            PersonPages.select("kind", Text("类型", "Kind"), kinds, ["kind": request.query("kind") ?? ""], empty: Text("全部", "All"), lang: lang),
                            PersonPages.select("without", Text("协议", "Agreement"), [Codes.Entry(code: "1", label: Text("只看无有效协议的", "Only those without a valid agreement"))],
                                               ["without": without ? "1" : ""], empty: Text("全部", "All"), lang: lang)],
-                "rows": page.items.map { h -> [String: Any] in
-                    ["name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "", "roster": h.rosterCount,
-                     "agreement": h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), "noAgreement": h.agreementUntil == nil,
-                     "flag": h.needsStaffAssociation, "href": path(h.id)]
+                rows: page.items.map { h in
+                    HostsView.Row(name: h.name, kind: h.kind.label(lang), unit: h.unitName, address: h.address ?? "", roster: h.rosterCount,
+                                  agreement: h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), noAgreement: h.agreementUntil == nil,
+                                  flag: h.needsStaffAssociation, href: path(h.id))
                 },
-                "summary": Text("共 \(page.total) 家", "\(page.total) in all")(lang), "canCreate": account.role.can(.migrants(.write)),
-            ]
+                summary: Text("共 \(page.total) 家", "\(page.total) in all")(lang), canCreate: account.role.can(.migrants(.write)))
             return deps.renderer.html("migrants/hosts", title: Text("出租户与单位", "Landlords and employers"), model: model, context: context, request: request)
         }
 
@@ -47,8 +46,8 @@ enum HostPages {
                 FormField(name: "phone", label: Text("电话", "Phone")(lang), value: form["phone"] ?? "", type: "tel"),
                 FormField(name: "staffCount", label: Text("职工/租户人数", "Staff or tenants")(lang), value: form["staffCount"] ?? "", type: "number"),
             ], lang: lang)
-            let model: [String: Any] = ["heading": Text("新增出租户或单位", "Add a landlord or employer")(lang), "action": "/hosts/new", "back": "/hosts",
-                                        "backLabel": Text("出租户与单位", "Landlords and employers")(lang), "fields": fields, "message": error?.message(lang) as Any]
+            let model = MigrantFormView(heading: Text("新增出租户或单位", "Add a landlord or employer")(lang), action: "/hosts/new", back: "/hosts",
+                                        backLabel: Text("出租户与单位", "Landlords and employers")(lang), fields: fields, message: error?.message(lang))
             return deps.renderer.html("migrants/form", title: Text("新增出租户或单位", "Add a landlord or employer"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -82,32 +81,30 @@ enum HostPages {
             let agreements = try await deps.stores.hosts.agreements(of: id, in: account.scope)
             let roster = try await deps.stores.rosters.roster(of: id, in: account.scope, by: context.actor)
             let canEdit = account.role.can(.migrants(.write))
-            var model: [String: Any] = [
-                "name": h.name, "kind": h.kind.label(lang), "unit": h.unitName, "address": h.address ?? "—", "contact": h.contactName ?? "—", "phone": h.phone ?? "—",
-                "staff": h.staffCount.map(String.init) ?? "—", "rosterCount": h.rosterCount, "flag": h.needsStaffAssociation,
-                "agreementUntil": h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), "noAgreement": h.agreementUntil == nil,
-                "agreements": agreements.map { a -> [String: Any] in
-                    ["signedOn": a.signedOn, "expiresOn": a.expiresOn, "state": a.state(on: today).label(lang), "stateCode": a.state(on: today).rawValue,
-                     "scanHref": a.scanName.map { _ in path(id) + "/agreements/\(a.id.text)/scan" } as Any, "scanName": a.scanName ?? "",
-                     "terminateAction": canEdit && a.terminatedOn == nil ? path(id) + "/agreements/\(a.id.text)/terminate" : nil as String? as Any,
-                     "terminated": a.terminateReason.map { "\(a.terminatedOn ?? "") \($0)" } as Any]
+            var model = HostView(
+                name: h.name, kind: h.kind.label(lang), unit: h.unitName, address: h.address ?? "—", contact: h.contactName ?? "—", phone: h.phone ?? "—",
+                staff: h.staffCount.map(String.init) ?? "—", rosterCount: h.rosterCount, flag: h.needsStaffAssociation,
+                agreementUntil: h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), noAgreement: h.agreementUntil == nil,
+                agreements: agreements.map { a in
+                    HostView.Agreement(signedOn: a.signedOn, expiresOn: a.expiresOn, state: a.state(on: today).label(lang), stateCode: a.state(on: today).rawValue,
+                                       scanHref: a.scanName.map { _ in path(id) + "/agreements/\(a.id.text)/scan" }, scanName: a.scanName ?? "",
+                                       terminateAction: canEdit && a.terminatedOn == nil ? path(id) + "/agreements/\(a.id.text)/terminate" : nil,
+                                       terminated: a.terminateReason.map { "\(a.terminatedOn ?? "") \($0)" })
                 },
-                "hasAgreements": !agreements.isEmpty,
-                "roster": roster.map { e -> [String: Any] in
-                    ["name": e.name, "idNumber": e.idNumber, "room": e.room ?? "", "since": e.since,
-                     "personHref": e.personID.map(SitePath.person) as Any,
-                     "registerHref": e.personID == nil && canEdit ? "/persons/new?idNumber=\(e.idNumber)&name=\(e.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" : nil as String? as Any,
-                     "removeAction": canEdit ? path(id) + "/roster/\(e.id.text)/remove" : nil as String? as Any]
+                hasAgreements: !agreements.isEmpty,
+                roster: roster.map { e in
+                    HostView.Tenant(name: e.name, idNumber: e.idNumber, room: e.room ?? "", since: e.since,
+                                    personHref: e.personID.map(SitePath.person),
+                                    registerHref: e.personID == nil && canEdit ? "/persons/new?idNumber=\(e.idNumber)&name=\(e.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" : nil,
+                                    removeAction: canEdit ? path(id) + "/roster/\(e.id.text)/remove" : nil)
                 },
-                "hasRoster": !roster.isEmpty, "canEdit": canEdit, "today": today.description,
-                "agreementAction": path(id) + "/agreements", "rosterAction": path(id) + "/roster", "uploadAction": path(id) + "/roster/upload",
-                "message": error?.message(lang) as Any,
-                "errors": (error?.fields ?? []).map { $0.message(lang) },
-            ]
+                hasRoster: !roster.isEmpty, canEdit: canEdit, today: today.description,
+                agreementAction: path(id) + "/agreements", rosterAction: path(id) + "/roster", uploadAction: path(id) + "/roster/upload",
+                message: error?.message(lang), errors: (error?.fields ?? []).map { $0.message(lang) })
             if let r = result {
-                model["result"] = ["read": r.read, "kept": r.kept, "added": r.added, "unregistered": r.unregistered, "rejected": r.rejected, "departures": r.departures,
-                                   "problems": r.problems.prefix(200).map { ["row": $0.row, "column": $0.column, "value": $0.value, "reason": $0.reason(lang), "error": $0.isError] as [String: Any] },
-                                   "hasProblems": !r.problems.isEmpty] as [String: Any]
+                model.result = HostView.RosterResult(read: r.read, kept: r.kept, added: r.added, unregistered: r.unregistered, rejected: r.rejected, departures: r.departures,
+                                                     problems: r.problems.prefix(200).map { .init(row: $0.row, column: $0.column, value: $0.value, reason: $0.reason(lang), error: $0.isError) },
+                                                     hasProblems: !r.problems.isEmpty)
             }
             return deps.renderer.html("migrants/host", title: Text(h.name, h.name), model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
@@ -199,4 +196,36 @@ enum HostPages {
             }
         }
     }
+}
+
+/// Landlords, employers and property companies of the scope.
+struct HostsView {
+    struct Row { let name: String, kind: String, unit: String, address: String; let roster: Int; let agreement: String; let noAgreement: Bool; let flag: Bool; let href: String }
+    let fields: [FormField]
+    let rows: [Row]
+    let summary: String
+    let canCreate: Bool
+}
+
+/// One landlord or employer: facts, agreements with their scans, the roster, and the last roster upload's outcome.
+struct HostView {
+    struct Agreement { let signedOn: String, expiresOn: String, state: String, stateCode: String; let scanHref: String?; let scanName: String; let terminateAction: String?; let terminated: String? }
+    struct Tenant { let name: String, idNumber: String, room: String, since: String; let personHref: String?; let registerHref: String?; let removeAction: String? }
+    struct Problem { let row: Int; let column: String; let value: String; let reason: String; let error: Bool }
+    struct RosterResult { let read: Int, kept: Int, added: Int, unregistered: Int, rejected: Int, departures: Int; let problems: [Problem]; let hasProblems: Bool }
+    let name: String, kind: String, unit: String, address: String, contact: String, phone: String, staff: String
+    let rosterCount: Int
+    let flag: Bool
+    let agreementUntil: String
+    let noAgreement: Bool
+    let agreements: [Agreement]
+    let hasAgreements: Bool
+    let roster: [Tenant]
+    let hasRoster: Bool
+    let canEdit: Bool
+    let today: String
+    let agreementAction: String, rosterAction: String, uploadAction: String
+    let message: String?
+    let errors: [String]
+    var result: RosterResult? = nil
 }

@@ -17,24 +17,23 @@ enum MigrantPages {
             let lang = context.lang
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let summary = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: account.scope)
-            func cells(_ u: MigrantRateStore.UnitRates) -> [[String: Any]] {
+            func cells(_ u: MigrantRateStore.UnitRates) -> [MigrantsView.Cell] {
                 u.figures.map { f in
-                    ["rate": percent(f.rate), "below": f.meetsTarget == false, "counts": "\(f.numerator) / \(f.denominator)",
-                     "href": ratesPath(f.code, unit: u.code, day: day)]
+                    MigrantsView.Cell(rate: percent(f.rate), below: f.meetsTarget == false, counts: "\(f.numerator) / \(f.denominator)",
+                                      href: ratesPath(f.code, unit: u.code, day: day))
                 }
             }
-            let indicators = MigrantIndicator.all.map { i -> [String: Any] in
+            let indicators = MigrantIndicator.all.map { i in
                 let f = summary.unit.figures.first { $0.code == i.code }!
-                return ["code": i.code, "name": i.name(lang), "numerator": i.numerator(lang), "denominator": i.denominator(lang),
-                        "target": "≥ " + percent(i.target), "rate": percent(f.rate), "counts": "\(f.numerator) / \(f.denominator)",
-                        "below": f.meetsTarget == false, "href": ratesPath(i.code, unit: summary.unit.code, day: day)]
+                return MigrantsView.Indicator(code: i.code, name: i.name(lang), numerator: i.numerator(lang), denominator: i.denominator(lang),
+                                              target: "≥ " + percent(i.target), rate: percent(f.rate), counts: "\(f.numerator) / \(f.denominator)",
+                                              below: f.meetsTarget == false, href: ratesPath(i.code, unit: summary.unit.code, day: day))
             }
-            let model: [String: Any] = [
-                "unitName": summary.unit.name, "day": day.description, "indicators": indicators,
-                "headers": MigrantIndicator.all.map { $0.name(lang) },
-                "children": summary.children.map { ["name": $0.name, "href": "/migrants?unit=\($0.code)&on=\(day.description)", "cells": cells($0)] as [String: Any] },
-                "hasChildren": !summary.children.isEmpty, "canRegister": account.role.can(.migrants(.write)),
-            ]
+            let model = MigrantsView(
+                unitName: summary.unit.name, day: day.description, indicators: indicators,
+                headers: MigrantIndicator.all.map { $0.name(lang) },
+                children: summary.children.map { MigrantsView.UnitRow(name: $0.name, href: "/migrants?unit=\($0.code)&on=\(day.description)", cells: cells($0)) },
+                hasChildren: !summary.children.isEmpty, canRegister: account.role.can(.migrants(.write)))
             return deps.renderer.html("migrants/overview", title: Text("流动人口", "Migrants"), model: model, context: context, request: request)
         }
 
@@ -47,18 +46,16 @@ enum MigrantPages {
             let all = request.query("all") == "1"
             let offset = request.query("offset").flatMap(Int.init) ?? 0
             let page = try await deps.stores.migrantRates.records(code, unitCode: request.query("unit"), on: day, gapsOnly: !all, offset: offset, in: account.scope, by: context.actor)
-            let rows = page.items.map { r -> [String: Any] in
-                ["name": r.name, "idNumber": r.idNumber, "detail": r.detail ?? "",
-                 "href": r.link == "person" ? SitePath.person(r.id) : HostPages.path(r.id)]
+            let rows = page.items.map { r in
+                RateRecordsView.Row(name: r.name, idNumber: r.idNumber, detail: r.detail ?? "", href: r.link == "person" ? SitePath.person(r.id) : HostPages.path(r.id))
             }
             let base = "/migrants/rates/\(code)?unit=\(request.query("unit") ?? "")&on=\(day.description)"
-            let model: [String: Any] = [
-                "name": indicator.name(lang), "numerator": indicator.numerator(lang), "denominator": indicator.denominator(lang),
-                "rows": rows, "summary": Text("共 \(page.total) 条", "\(page.total) records")(lang), "day": day.description,
-                "toggleHref": all ? base : base + "&all=1", "toggleLabel": (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
-                "heading": (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
-                "nextHref": page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil as String? as Any,
-            ]
+            let model = RateRecordsView(
+                name: indicator.name(lang), numerator: indicator.numerator(lang), denominator: indicator.denominator(lang),
+                rows: rows, summary: Text("共 \(page.total) 条", "\(page.total) records")(lang), day: day.description,
+                toggleHref: all ? base : base + "&all=1", toggleLabel: (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
+                heading: (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
+                nextHref: page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("migrants/rate_records", title: indicator.name, model: model, context: context, request: request)
         }
 
@@ -81,9 +78,9 @@ enum MigrantPages {
             fields.insert(FormField(name: "host", label: Text("房东/用工单位", "Landlord or employer")(lang), value: selected,
                                     options: [FormField.Option(value: "", label: Text("无", "None")(lang), selected: selected.isEmpty)]
                                         + hosts.map { FormField.Option(value: $0.id.text, label: "\($0.name) · \($0.kind.label(lang))", selected: $0.id.text == selected) }), at: 5)
-            let model: [String: Any] = ["heading": Text("登记流动：\(person.name)", "Record a stay: \(person.name)")(lang), "action": SitePath.person(personID) + "/stays",
-                                        "back": SitePath.person(personID), "backLabel": person.name,
-                                        "fields": FormField.attach(error?.fields ?? [], to: fields, lang: lang), "message": error?.message(lang) as Any]
+            let model = MigrantFormView(heading: Text("登记流动：\(person.name)", "Record a stay: \(person.name)")(lang), action: SitePath.person(personID) + "/stays",
+                                        back: SitePath.person(personID), backLabel: person.name,
+                                        fields: FormField.attach(error?.fields ?? [], to: fields, lang: lang), message: error?.message(lang))
             return deps.renderer.html("migrants/form", title: Text("登记流动", "Record a stay"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -118,4 +115,39 @@ enum MigrantPages {
             return Redirect.to(SitePath.person(stay.personID))
         }
     }
+}
+
+/// 流动人口 overview: the unit's rates against target, and the units below, each cell linking to its records.
+struct MigrantsView {
+    struct Cell { let rate: String; let below: Bool; let counts: String; let href: String }
+    struct Indicator { let code: String, name: String, numerator: String, denominator: String, target: String, rate: String, counts: String; let below: Bool; let href: String }
+    struct UnitRow { let name: String; let href: String; let cells: [Cell] }
+    let unitName: String
+    let day: String
+    let indicators: [Indicator]
+    let headers: [String]
+    let children: [UnitRow]
+    let hasChildren: Bool
+    let canRegister: Bool
+}
+
+/// The records behind one rate (the gaps, or all).
+struct RateRecordsView {
+    struct Row { let name: String; let idNumber: String; let detail: String; let href: String }
+    let name: String, numerator: String, denominator: String
+    let rows: [Row]
+    let summary: String, day: String, toggleHref: String, toggleLabel: String, heading: String
+    let nextHref: String?
+}
+
+/// The module's forms (a stay, a certificate, a landlord, an agreement ...): heading, fields, where to go back.
+struct MigrantFormView {
+    let heading: String
+    let action: String
+    let back: String
+    let backLabel: String
+    let fields: [FormField]
+    let message: String?
+    /// The form uploads a file.
+    var multipart = false
 }

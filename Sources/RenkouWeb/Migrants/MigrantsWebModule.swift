@@ -43,24 +43,37 @@ struct MigrantPersonSection: PageSection {
         let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope, by: context.actor).items
         let canRegister = account.role.can(.migrants(.write))
         let wra = p.isWomanOfReproductiveAge(on: today, policy: deps.stores.env.policy)
-        let model: [String: Any] = [
-            "stays": stays.map { s -> [String: Any] in
-                ["kind": s.kind.label(lang), "since": s.since, "until": s.until ?? "—", "place": [s.region, s.place].compactMap { $0 }.joined(separator: " "),
-                 "reason": Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, "host": s.hostName ?? s.employer ?? "",
-                 "hostHref": s.hostID.map(HostPages.path) as Any, "endPlace": s.endPlace ?? "",
-                 "closeAction": canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil as String? as Any]
+        let model = MigrantSectionView(
+            stays: stays.map { s in
+                MigrantSectionView.StayRow(kind: s.kind.label(lang), since: s.since, until: s.until ?? "—", place: [s.region, s.place].compactMap { $0 }.joined(separator: " "),
+                                           reason: Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, host: s.hostName ?? s.employer ?? "",
+                                           hostHref: s.hostID.map(HostPages.path), endPlace: s.endPlace ?? "",
+                                           closeAction: canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil)
             },
-            "hasStays": !stays.isEmpty,
-            "newStayHref": canRegister && !stays.contains(where: \.isOpen) ? SitePath.person(p.id) + "/stays/new" : nil as String? as Any,
-            "certificates": certificates.map { c -> [String: Any] in
-                ["number": c.number, "version": c.version, "state": c.state(on: today).label(lang), "validUntil": c.validUntil,
-                 "side": (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), "href": CertificatePages.path(c.id)]
+            hasStays: !stays.isEmpty,
+            newStayHref: canRegister && !stays.contains(where: \.isOpen) ? SitePath.person(p.id) + "/stays/new" : nil,
+            certificates: certificates.map { c in
+                MigrantSectionView.CertificateRow(number: c.number, version: c.version, state: c.state(on: today).label(lang), validUntil: c.validUntil,
+                                                  side: (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), href: CertificatePages.path(c.id))
             },
-            "hasCertificates": !certificates.isEmpty,
-            "issueHref": canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=issued" : nil as String? as Any,
-            "registerCertHref": canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=registered" : nil as String? as Any,
-            "visitHref": account.role.can(.tasks(.write)) ? "/tasks/new?person=\(p.id.text)" : nil as String? as Any,
-        ]
+            hasCertificates: !certificates.isEmpty,
+            issueHref: canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=issued" : nil,
+            registerCertHref: canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=registered" : nil,
+            visitHref: account.role.can(.tasks(.write)) ? "/tasks/new?person=\(p.id.text)" : nil)
         return deps.renderer.fragment("migrants/person_section", model: model, context: context)
     }
+}
+
+/// The person page's floating-population section.
+struct MigrantSectionView {
+    struct StayRow { let kind: String, since: String, until: String, place: String, reason: String, host: String; let hostHref: String?; let endPlace: String; let closeAction: String? }
+    struct CertificateRow { let number: String; let version: Int; let state: String, validUntil: String, side: String, href: String }
+    let stays: [StayRow]
+    let hasStays: Bool
+    let newStayHref: String?
+    let certificates: [CertificateRow]
+    let hasCertificates: Bool
+    let issueHref: String?
+    let registerCertHref: String?
+    let visitHref: String?
 }

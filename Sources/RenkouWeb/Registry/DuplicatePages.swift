@@ -27,10 +27,8 @@ enum DuplicatePages {
         router.get("/persons/duplicates") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor)
-            let model: [String: Any] = [
-                "pairs": candidates.map { pair($0, lang: context.lang) }, "hasPairs": !candidates.isEmpty,
-                "canMerge": account.role.can(.registry(.correct)), "summary": Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang),
-            ]
+            let model = DuplicatesView(pairs: candidates.map { pair($0, lang: context.lang) }, hasPairs: !candidates.isEmpty,
+                                       canMerge: account.role.can(.registry(.correct)), summary: Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang))
             return deps.renderer.html("registry/duplicates", title: Text("疑似重复", "Possible duplicates"), model: model, context: context, request: request)
         }
 
@@ -67,3 +65,6 @@ enum DuplicateAPI {
         }
     }
 }
+
+/// Possible duplicates side by side, with the merge buttons for those who may correct.
+struct DuplicatesView { let pairs: [DuplicatePages.Pair]; let hasPairs: Bool; let canMerge: Bool; let summary: String }

@@ -37,17 +37,16 @@ enum HouseholdPages {
         let h = d.household
         let events = try await deps.stores.events.timeline(ofHousehold: id, in: account.scope)
         let timeline = events.map { e in
-            ["day": e.day, "what": e.type.label(lang), "who": e.personName, "revoked": e.revokedAt != nil] as [String: Any]
+            HouseholdView.Event(day: e.day, what: e.type.label(lang), who: e.personName, revoked: e.revokedAt != nil)
         }
         let sections = try await deps.sections(.householdSections, for: d, account: account, context: context, request: request)
-        let model: [String: Any] = [
-            "timeline": timeline, "hasTimeline": !timeline.isEmpty, "sections": sections,
-            "number": h.number, "address": h.address ?? "—", "unitName": h.unitName, "unitHref": SitePath.unit(h.unitCode),
-            "type": Codes.label(Household.types, h.type)?(lang) ?? h.type, "members": rows.filter { $0.leftOn == nil },
-            "history": rows.filter { $0.leftOn != nil }, "hasHistory": rows.contains { $0.leftOn != nil },
-            "headMissing": d.head == nil && !d.current.isEmpty, "canEdit": canEdit, "addAction": path(id) + "/members",
-            "fields": fields, "message": error?.message(lang) as Any, "today": Day(deps.stores.env.now()).description,
-        ]
+        let model = HouseholdView(
+            timeline: timeline, hasTimeline: !timeline.isEmpty, sections: sections,
+            number: h.number, address: h.address ?? "—", unitName: h.unitName, unitHref: SitePath.unit(h.unitCode),
+            type: Codes.label(Household.types, h.type)?(lang) ?? h.type, members: rows.filter { $0.leftOn == nil },
+            history: rows.filter { $0.leftOn != nil }, hasHistory: rows.contains { $0.leftOn != nil },
+            headMissing: d.head == nil && !d.current.isEmpty, canEdit: canEdit, addAction: path(id) + "/members",
+            fields: fields, message: error?.message(lang), today: Day(deps.stores.env.now()).description)
         return deps.renderer.html("registry/household", title: Text("户 \(h.number)", "Household \(h.number)"), model: model, context: context,
                                   request: request, status: error.map { $0.kind.status } ?? .ok)
     }
@@ -57,13 +56,12 @@ enum HouseholdPages {
             let account = try context.requireAccount()
             let lang = context.lang
             let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
-            let model: [String: Any] = [
-                "canCreate": account.role.can(.registry(.write)),
-                "fields": [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
-                "households": page.items.map { Row(number: $0.number, address: $0.address ?? "", unit: $0.unitName,
-                                                   type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
-                "summary": Text("共 \(page.total) 户", "\(page.total) households")(lang),
-            ]
+            let model = HouseholdsView(
+                canCreate: account.role.can(.registry(.write)),
+                fields: [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
+                households: page.items.map { Row(number: $0.number, address: $0.address ?? "", unit: $0.unitName,
+                                                 type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
+                summary: Text("共 \(page.total) 户", "\(page.total) households")(lang))
             return deps.renderer.html("registry/households", title: Text("户", "Households"), model: model, context: context, request: request)
         }
 
@@ -79,8 +77,7 @@ enum HouseholdPages {
                             units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
                 FormField(name: "address", label: Text("住址", "Address")(lang), value: form["address"] ?? ""),
             ], lang: lang)
-            let model: [String: Any] = ["heading": Text("新建户", "New household")(lang), "action": "/households/new", "fields": fields,
-                                        "message": error?.message(lang) as Any]
+            let model = PersonFormView(heading: Text("新建户", "New household")(lang), action: "/households/new", fields: fields, message: error?.message(lang))
             return deps.renderer.html("registry/person_form", title: Text("新建户", "New household"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -137,4 +134,25 @@ enum HouseholdPages {
             }
         }
     }
+}
+
+/// The households list.
+struct HouseholdsView { let canCreate: Bool; let fields: [FormField]; let households: [HouseholdPages.Row]; let summary: String }
+
+/// A household's page: members now and before, the events of everyone who was a member, the add-member form.
+struct HouseholdView {
+    struct Event { let day: String; let what: String; let who: String; let revoked: Bool }
+    let timeline: [Event]
+    let hasTimeline: Bool
+    let sections: [String]
+    let number: String, address: String, unitName: String, unitHref: String, type: String
+    let members: [HouseholdPages.MemberRow]
+    let history: [HouseholdPages.MemberRow]
+    let hasHistory: Bool
+    let headMissing: Bool
+    let canEdit: Bool
+    let addAction: String
+    let fields: [FormField]
+    let message: String?
+    let today: String
 }

@@ -72,6 +72,8 @@ enum ImportPages {
     struct ProblemRow { let row: Int; let column: String; let value: String; let kind: String; let isError: Bool; let reason: String }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        // The imports of this router: started by one request, watched and committed by the next ones.
+        let jobs = ImportJobs()
         router.get(RouterPath(path)) { request, context -> Response in
             let account = try context.require(.registry(.write))
             return try await formPage(error: nil, deps: deps, account: account, request: request, context: context)
@@ -94,7 +96,7 @@ enum ImportPages {
                 return try await formPage(error: RenkouError.invalid(errors.all), deps: deps, account: account, request: request, context: context)
             }
             // Every upload starts with a dry run: the user sees every problem before choosing how to import.
-            let id = deps.jobs.start(file: file, fileName: parts.fileName ?? "upload", unit: unit, mode: .dryRun, account: account, actor: context.actor, stores: deps.stores)
+            let id = jobs.start(file: file, fileName: parts.fileName ?? "upload", unit: unit, mode: .dryRun, account: account, actor: context.actor, stores: deps.stores)
             return Redirect.to(jobPath(id))
         }
 
@@ -113,20 +115,20 @@ enum ImportPages {
 
         router.get("/persons/import/{job}") { request, context -> Response in
             let account = try context.require(.registry(.write))
-            guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
+            guard let job = jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
             return jobPage(job, deps: deps, request: request, context: context)
         }
 
         router.get("/persons/import/{job}/progress") { _, context -> Response in
             let account = try context.require(.registry(.write))
-            guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
+            guard let job = jobs.get(try context.parameters.require("job"), owner: account.id) else { throw RenkouError.notFound(Text("导入", "import")) }
             struct Progress: Encodable { let finished: Bool; let percent: Int }
             return try JSON.response(Progress(finished: job.finished, percent: Int(job.fraction * 100)))
         }
 
         router.get("/persons/import/{job}/report.csv") { _, context -> Response in
             let account = try context.require(.registry(.write))
-            guard let job = deps.jobs.get(try context.parameters.require("job"), owner: account.id), job.finished,
+            guard let job = jobs.get(try context.parameters.require("job"), owner: account.id), job.finished,
                   let data = FileManager.default.contents(atPath: job.report.path) else { throw RenkouError.notFound(Text("导入报告", "import report")) }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"import-report.csv\""],
                             body: .init(byteBuffer: ByteBuffer(data: data)))
@@ -136,11 +138,11 @@ enum ImportPages {
         router.post("/persons/import/{job}/commit") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
-            guard let dry = deps.jobs.get(try context.parameters.require("job"), owner: account.id), dry.mode == .dryRun, dry.result != nil else {
+            guard let dry = jobs.get(try context.parameters.require("job"), owner: account.id), dry.mode == .dryRun, dry.result != nil else {
                 throw RenkouError.notFound(Text("导入", "import"))
             }
             let mode: ImportMode = form["mode"] == ImportMode.validOnly.rawValue ? .validOnly : .allOrNothing
-            let id = deps.jobs.start(file: dry.file, fileName: dry.fileName, unit: dry.unit, mode: mode, account: account, actor: context.actor, stores: deps.stores)
+            let id = jobs.start(file: dry.file, fileName: dry.fileName, unit: dry.unit, mode: mode, account: account, actor: context.actor, stores: deps.stores)
             return Redirect.to(jobPath(id))
         }
     }
@@ -155,40 +157,38 @@ enum ImportPages {
                       hint: Text("UTF-8 或 GB18030 编码均可；第 1 行为表头。", "UTF-8 or GB18030; row 1 holds the headers.")(lang)),
         ]
         if let error { fields = FormField.attach(error.fields, to: fields, lang: lang) }
-        let columns = PersonColumn.allCases.map { ["header": $0.headers[0], "aliases": $0.headers.dropFirst().joined(separator: "、")] }
-        let model: [String: Any] = ["fields": fields, "columns": columns, "message": error.map { $0.message(lang) } as Any]
+        let columns = PersonColumn.allCases.map { ImportView.Column(header: $0.headers[0], aliases: $0.headers.dropFirst().joined(separator: "、")) }
+        let model = ImportView(fields: fields, columns: columns, message: error.map { $0.message(lang) })
         return deps.renderer.html("registry/import", title: Text("导入人员", "Import people"), model: model, context: context, request: request,
                                   status: error == nil ? .ok : .unprocessableContent)
     }
 
     static func jobPage(_ job: ImportJobs.Job, deps: AppDeps, request: Request, context: AppContext) -> Response {
         let lang = context.lang
-        var model: [String: Any] = ["fileName": job.fileName, "unit": job.unit, "running": !job.finished, "percent": Int(job.fraction * 100),
-                                    "progressHref": jobPath(job.id) + "/progress", "mode": modeLabel(job.mode)(lang)]
+        var model = ImportJobView(fileName: job.fileName, unit: job.unit, running: !job.finished, percent: Int(job.fraction * 100),
+                                  progressHref: jobPath(job.id) + "/progress", mode: modeLabel(job.mode)(lang))
         if let error = job.error {
-            model["error"] = error.message(lang)
-            model["errorFields"] = error.fields.map { $0.message(lang) }
+            model.error = error.message(lang)
+            model.errorFields = error.fields.map { $0.message(lang) }
         }
         if let r = job.result {
             let problems = r.problems.map {
                 ProblemRow(row: $0.row, column: $0.column, value: $0.value, kind: ($0.isError ? Text("错误", "Error") : Text("警告", "Warning"))(lang),
                            isError: $0.isError, reason: $0.reason(lang))
             }
-            model["result"] = [
-                "read": r.read, "imported": r.imported, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected, "warnings": r.warnings,
-                "encoding": r.encoding ?? r.fileKind.uppercased(),
-            ] as [String: Any]
-            model["problems"] = problems
-            model["hasProblems"] = !problems.isEmpty
-            model["moreProblems"] = r.rejected + r.warnings > problems.count
-            model["reportHref"] = jobPath(job.id) + "/report.csv"
-            model["isDryRun"] = job.mode == .dryRun
-            model["canAllOrNothing"] = job.mode == .dryRun && r.rejected == 0
-            model["canValidOnly"] = job.mode == .dryRun && r.rejected > 0 && r.rejected < r.read
-            model["commitHref"] = jobPath(job.id) + "/commit"
-            model["outcome"] = outcome(r)(lang)
-            model["committed"] = r.committed
-            model["personsHref"] = SitePath.persons + "?unit=\(job.unit)&sort=updated&desc=1"
+            model.result = ImportJobView.Result(read: r.read, imported: r.imported, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected,
+                                                warnings: r.warnings, encoding: r.encoding ?? r.fileKind.uppercased())
+            model.problems = problems
+            model.hasProblems = !problems.isEmpty
+            model.moreProblems = r.rejected + r.warnings > problems.count
+            model.reportHref = jobPath(job.id) + "/report.csv"
+            model.isDryRun = job.mode == .dryRun
+            model.canAllOrNothing = job.mode == .dryRun && r.rejected == 0
+            model.canValidOnly = job.mode == .dryRun && r.rejected > 0 && r.rejected < r.read
+            model.commitHref = jobPath(job.id) + "/commit"
+            model.outcome = outcome(r)(lang)
+            model.committed = r.committed
+            model.personsHref = SitePath.persons + "?unit=\(job.unit)&sort=updated&desc=1"
         }
         return deps.renderer.html("registry/import_job", title: Text("导入人员", "Import people"), model: model, context: context, request: request)
     }
@@ -248,4 +248,37 @@ enum ImportAPI {
             return try JSON.response(result, status: mode == .allOrNothing && !result.committed ? .unprocessableContent : .ok)
         }
     }
+}
+
+/// The import page: the upload form and the columns it understands.
+struct ImportView {
+    struct Column { let header: String; let aliases: String }
+    let fields: [FormField]
+    let columns: [Column]
+    let message: String?
+}
+
+/// One import's page: progress while it runs, then the counts, the problems by row and what to do next.
+struct ImportJobView {
+    struct Result { let read: Int; let imported: Int; let updated: Int; let unchanged: Int; let rejected: Int; let warnings: Int; let encoding: String }
+    let fileName: String
+    let unit: String
+    let running: Bool
+    let percent: Int
+    let progressHref: String
+    let mode: String
+    var error: String? = nil
+    var errorFields: [String] = []
+    var result: Result? = nil
+    var problems: [ImportPages.ProblemRow] = []
+    var hasProblems = false
+    var moreProblems = false
+    var reportHref: String? = nil
+    var isDryRun = false
+    var canAllOrNothing = false
+    var canValidOnly = false
+    var commitHref: String? = nil
+    var outcome: String? = nil
+    var committed = false
+    var personsHref: String? = nil
 }

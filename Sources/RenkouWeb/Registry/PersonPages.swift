@@ -74,12 +74,12 @@ enum PersonPages {
     static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, error: RenkouError?, deps: AppDeps, account: Account,
                          request: Request, context: AppContext) async throws -> Response {
         let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
-        var model: [String: Any] = ["heading": heading(context.lang), "action": action,
-                                    "fields": FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: context.lang), lang: context.lang)]
+        var model = PersonFormView(heading: heading(context.lang), action: action,
+                                   fields: FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: context.lang), lang: context.lang))
         if let error {
-            model["message"] = error.message(context.lang)
+            model.message = error.message(context.lang)
             if let code = error.fields.first?.code, code.hasPrefix("id-number-taken:"), let id = UUID(uuidString: String(code.dropFirst("id-number-taken:".count))) {
-                model["existingHref"] = SitePath.person(id)
+                model.existingHref = SitePath.person(id)
             }
         }
         return deps.renderer.html("registry/person_form", title: heading, model: model, context: context, request: request,
@@ -113,38 +113,46 @@ enum PersonPages {
         return rows.compactMap { label, value in value.map { Detail(label: label(lang), value: $0.isEmpty ? none : $0) } }
     }
 
-    /// A person's page: facts, household, timeline and (for those who register) the event form.
-    static func detailPage(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
-                       request: Request, context: AppContext) async throws -> Response {
+    /// A person's page as its template prints it: facts, household, problems, merged records, the
+    /// timeline, other modules' sections and (for those who register) the event form. The read is audited.
+    static func personView(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
+                           context: AppContext, request: Request) async throws -> PersonView {
         let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
-        var model: [String: Any] = ["name": p.name, "idNumber": p.idNumber, "unitName": p.unitName, "unitCode": p.unitCode, "unitHref": SitePath.unit(p.unitCode),
-                                    "createdAt": p.createdAt, "updatedAt": p.updatedAt, "canEdit": account.role.can(.registry(.correct)),
-                                    "editHref": SitePath.person(p.id) + "/edit", "deleteAction": SitePath.person(p.id) + "/delete"]
-        model["details"] = details(p, today: Day(deps.stores.env.now()), policy: deps.stores.env.policy, lang: context.lang)
-        if let m = try await deps.stores.households.membership(of: p.id, in: account.scope) {
-            model["household"] = ["href": HouseholdPages.path(m.householdID), "number": m.number,
-                                  "relation": Codes.label(Household.relations, m.relation)?(context.lang) ?? m.relation]
+        let lang = context.lang
+        let household = try await deps.stores.households.membership(of: p.id, in: account.scope).map {
+            PersonView.HouseholdLink(href: HouseholdPages.path($0.householdID), number: $0.number,
+                                     relation: Codes.label(Household.relations, $0.relation)?(lang) ?? $0.relation)
         }
-        model["flags"] = p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(context.lang) : $0 }
         let problems = try await deps.stores.quality.problems(of: p.id, in: account.scope)
-        model["problems"] = problems.map { "\($0.code) \($0.message(context.lang))" }
-        model["hasProblems"] = !problems.isEmpty
         let merged = try await deps.stores.persons.merged(into: p.id, in: account.scope)
-        model["merged"] = merged.map { Text("\($0.at.prefix(10)) 合并了记录 \($0.name)（\($0.idNumber)）", "\($0.at.prefix(10)) merged the record \($0.name) (\($0.idNumber))")(context.lang) }
-        model["hasMerged"] = !merged.isEmpty
         let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
         let canRegister = account.role.can(.registry(.write))
-        model["timeline"] = LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: context.lang)
-        model["hasTimeline"] = !timeline.isEmpty
-        model["back"] = SitePath.person(p.id)
-        model["sections"] = try await deps.sections(.personSections, for: p, account: account, context: context, request: request)
+        var view = PersonView(
+            name: p.name, idNumber: p.idNumber, unitName: p.unitName, unitCode: p.unitCode, unitHref: SitePath.unit(p.unitCode),
+            createdAt: p.createdAt, updatedAt: p.updatedAt, canEdit: account.role.can(.registry(.correct)),
+            editHref: SitePath.person(p.id) + "/edit", deleteAction: SitePath.person(p.id) + "/delete",
+            details: details(p, today: Day(deps.stores.env.now()), policy: deps.stores.env.policy, lang: lang), household: household,
+            flags: p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(lang) : $0 },
+            problems: problems.map { "\($0.code) \($0.message(lang))" }, hasProblems: !problems.isEmpty,
+            merged: merged.map { Text("\($0.at.prefix(10)) 合并了记录 \($0.name)（\($0.idNumber)）", "\($0.at.prefix(10)) merged the record \($0.name) (\($0.idNumber))")(lang) },
+            hasMerged: !merged.isEmpty,
+            timeline: LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: lang), hasTimeline: !timeline.isEmpty,
+            back: SitePath.person(p.id),
+            sections: try await deps.sections(.personSections, for: p, account: account, context: context, request: request))
         if canRegister {
             let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
-            model["eventAction"] = SitePath.person(p.id) + "/events"
-            model["eventFields"] = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(eventForm, units: units, lang: context.lang), lang: context.lang)
-            model["eventMessage"] = eventError?.message(context.lang) as Any
+            view.eventAction = SitePath.person(p.id) + "/events"
+            view.eventFields = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(eventForm, units: units, lang: lang), lang: lang)
+            view.eventMessage = eventError?.message(lang)
         }
-        return deps.renderer.html("registry/person", title: Text(p.name, p.name), model: model, context: context, request: request,
+        return view
+    }
+
+    /// A person's page.
+    static func detailPage(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
+                           request: Request, context: AppContext) async throws -> Response {
+        let view = try await personView(id, eventForm: eventForm, eventError: eventError, deps: deps, account: account, context: context, request: request)
+        return deps.renderer.html("registry/person", title: Text(view.name, view.name), model: view, context: context, request: request,
                                   status: eventError.map { $0.kind.status } ?? .ok)
     }
 
@@ -187,18 +195,17 @@ enum PersonPages {
             ], lang: lang)
             let offset = page.offset, today = Day(deps.stores.env.now())
             let exportQuery = href(["offset": nil, "limit": nil]).dropFirst(SitePath.persons.count)
-            let model: [String: Any] = [
-                "canCreate": account.role.can(.registry(.write)), "fields": fields, "message": error?.message(lang) as Any,
-                "persons": page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
-                                                age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
-                "summary": Text("共 \(page.total) 人", "\(page.total) people")(lang),
-                "sortName": sortHref(.name), "sortBirth": sortHref(.birthDate), "sortID": sortHref(.idNumber), "sortUpdated": sortHref(.updated),
-                "exportHref": SitePath.persons + "/export.csv" + exportQuery,
-                "exportMaskedHref": SitePath.persons + "/export.csv" + (exportQuery.isEmpty ? "?mask=1" : exportQuery + "&mask=1"),
-                "exportXLSXHref": SitePath.persons + "/export.xlsx" + exportQuery,
-                "prevHref": offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil as String? as Any,
-                "nextHref": offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil as String? as Any,
-            ]
+            let model = PersonsView(
+                canCreate: account.role.can(.registry(.write)), fields: fields, message: error?.message(lang),
+                persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
+                                              age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
+                summary: Text("共 \(page.total) 人", "\(page.total) people")(lang),
+                sortName: sortHref(.name), sortBirth: sortHref(.birthDate), sortID: sortHref(.idNumber), sortUpdated: sortHref(.updated),
+                exportHref: SitePath.persons + "/export.csv" + exportQuery,
+                exportMaskedHref: SitePath.persons + "/export.csv" + (exportQuery.isEmpty ? "?mask=1" : exportQuery + "&mask=1"),
+                exportXLSXHref: SitePath.persons + "/export.xlsx" + exportQuery,
+                prevHref: offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil,
+                nextHref: offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil)
             return deps.renderer.html("registry/persons", title: Text("人员", "People"), model: model, context: context, request: request,
                                       status: error == nil ? .ok : .unprocessableContent)
         }
@@ -270,4 +277,51 @@ enum PersonPages {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The people list: search fields, one page of people, sort and export links.
+struct PersonsView {
+    let canCreate: Bool
+    let fields: [FormField]
+    let message: String?
+    let persons: [PersonPages.Row]
+    let summary: String
+    let sortName: String, sortBirth: String, sortID: String, sortUpdated: String
+    let exportHref: String, exportMaskedHref: String, exportXLSXHref: String
+    let prevHref: String?, nextHref: String?
+}
+
+/// The register or correct form of a person.
+struct PersonFormView {
+    let heading: String
+    let action: String
+    let fields: [FormField]
+    var message: String? = nil
+    /// The record that already holds the typed ID number.
+    var existingHref: String? = nil
+}
+
+/// A person's page.
+struct PersonView {
+    struct HouseholdLink { let href: String; let number: String; let relation: String }
+    let name: String, idNumber: String, unitName: String, unitCode: String, unitHref: String
+    let createdAt: String, updatedAt: String
+    let canEdit: Bool
+    let editHref: String, deleteAction: String
+    let details: [PersonPages.Detail]
+    let household: HouseholdLink?
+    let flags: [String]
+    let problems: [String]
+    let hasProblems: Bool
+    let merged: [String]
+    let hasMerged: Bool
+    let timeline: [LifeEventPages.Entry]
+    let hasTimeline: Bool
+    /// Where the timeline's revoke forms return.
+    let back: String
+    /// Other modules' sections, already rendered.
+    let sections: [String]
+    var eventAction: String? = nil
+    var eventFields: [FormField] = []
+    var eventMessage: String? = nil
 }

@@ -26,10 +26,8 @@ enum QualityPages {
                 CheckRow(code: c.code, message: c.message(lang), count: unit.failures[c.code] ?? 0, href: "/quality/records?unit=\(unit.code)&check=\(c.code)",
                          kind: c.code.hasPrefix("Q") ? Text("逻辑关系", "Consistency")(lang) : Text("主要项目", "Key field")(lang))
             }
-            let model: [String: Any] = [
-                "unit": row(unit, link: false), "children": children.map { row($0, link: true) }, "hasChildren": !children.isEmpty,
-                "checks": checks, "target": percent(target),
-            ]
+            let model = QualityView(unit: row(unit, link: false), children: children.map { row($0, link: true) }, hasChildren: !children.isEmpty,
+                                    checks: checks, target: percent(target))
             return deps.renderer.html("registry/quality", title: Text("数据质量", "Data quality"), model: model, context: context, request: request)
         }
 
@@ -39,13 +37,12 @@ enum QualityPages {
             let offset = request.query("offset").flatMap(Int.init) ?? 0
             let page = try await deps.stores.quality.failing(code, unitCode: request.query("unit"), offset: offset, in: account.scope, by: context.actor)
             let check = deps.stores.quality.rules.check(code)
-            let model: [String: Any] = [
-                "heading": check?.message(context.lang) ?? code, "unit": request.query("unit") ?? "",
-                "persons": page.items.map { PersonPages.Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",
+            let model = QualityRecordsView(
+                heading: check?.message(context.lang) ?? code, unit: request.query("unit") ?? "",
+                persons: page.items.map { PersonPages.Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",
                                                             age: $0.age(on: Day(deps.stores.env.now())).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
-                "summary": Text("共 \(page.total) 人", "\(page.total) people")(context.lang),
-                "nextHref": offset + page.items.count < page.total ? "/quality/records?unit=\(request.query("unit") ?? "")&check=\(code)&offset=\(offset + page.limit)" : nil as String?,
-            ]
+                summary: Text("共 \(page.total) 人", "\(page.total) people")(context.lang),
+                nextHref: offset + page.items.count < page.total ? "/quality/records?unit=\(request.query("unit") ?? "")&check=\(code)&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("registry/quality_records", title: Text(check?.message.zh ?? code, check?.message.en ?? code), model: model, context: context, request: request)
         }
     }
@@ -69,3 +66,9 @@ enum QualityAPI {
         }
     }
 }
+
+/// The data-quality page: the unit's rates, the units below, every check with its count.
+struct QualityView { let unit: QualityPages.UnitRow; let children: [QualityPages.UnitRow]; let hasChildren: Bool; let checks: [QualityPages.CheckRow]; let target: String }
+
+/// The records failing one check.
+struct QualityRecordsView { let heading: String; let unit: String; let persons: [PersonPages.Row]; let summary: String; let nextHref: String? }

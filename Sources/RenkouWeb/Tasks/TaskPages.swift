@@ -30,19 +30,18 @@ enum TaskPages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let tasks = try await deps.stores.tasks.list(on: today, in: account.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
-            let model: [String: Any] = [
-                "rows": tasks.map { t -> [String: Any] in
+            let model = TaskListView(
+                rows: tasks.map { t in
                     let view = kinds[t.kind]
                     let action = canClose ? view?.action?(t) : nil
-                    return ["kind": view?.label(lang) ?? t.kind.rawValue, "kindCode": t.kind.rawValue, "subject": t.subject, "idNumber": t.idNumber ?? "", "note": t.note ?? "",
-                            "unit": t.unitName, "due": t.due, "overdue": t.isOverdue(on: today),
-                            "href": (view?.link(t) ?? t.personID.map(SitePath.person)) as Any,
-                            "closeAction": canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil as String? as Any,
-                            "actionHref": action?.href as Any, "actionLabel": action?.label(lang) as Any]
+                    return TaskListView.Row(kind: view?.label(lang) ?? t.kind.rawValue, kindCode: t.kind.rawValue, subject: t.subject, idNumber: t.idNumber ?? "",
+                                            note: t.note ?? "", unit: t.unitName, due: t.due, overdue: t.isOverdue(on: today),
+                                            href: view?.link(t) ?? t.personID.map(SitePath.person),
+                                            closeAction: canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil,
+                                            actionHref: action?.href, actionLabel: action?.label(lang))
                 },
-                "hasTasks": !tasks.isEmpty, "outcomes": FieldTask.outcomes.map { ["code": $0.code, "label": $0.label(lang)] },
-                "summary": Text("共 \(tasks.count) 项，逾期 \(tasks.filter { $0.isOverdue(on: today) }.count) 项", "\(tasks.count) in all, \(tasks.filter { $0.isOverdue(on: today) }.count) overdue")(lang),
-            ]
+                hasTasks: !tasks.isEmpty, outcomes: FieldTask.outcomes.map { TaskListView.Outcome(code: $0.code, label: $0.label(lang)) },
+                summary: Text("共 \(tasks.count) 项，逾期 \(tasks.filter { $0.isOverdue(on: today) }.count) 项", "\(tasks.count) in all, \(tasks.filter { $0.isOverdue(on: today) }.count) overdue")(lang))
             return deps.renderer.html("tasks/list", title: Text("任务", "Tasks"), model: model, context: context, request: request)
         }
         router.post("/tasks/{id}/close") { request, context -> Response in
@@ -61,8 +60,8 @@ enum TaskPages {
                 FormField(name: "due", label: Text("期限", "Due")(lang), value: form["due"] ?? Day(deps.stores.env.now()).adding(days: 7).description, type: "date", required: true),
                 FormField(name: "note", label: Text("核实事项", "What to check")(lang), value: form["note"] ?? ""),
             ], lang: lang)
-            let model: [String: Any] = ["heading": Text("入户核实：\(person.name)", "Home visit: \(person.name)")(lang), "action": "/tasks/new?person=\(personID.text)",
-                                        "back": SitePath.person(personID), "backLabel": person.name, "fields": fields, "message": error?.message(lang) as Any]
+            let model = VisitFormView(heading: Text("入户核实：\(person.name)", "Home visit: \(person.name)")(lang), action: "/tasks/new?person=\(personID.text)",
+                                      back: SitePath.person(personID), backLabel: person.name, fields: fields, message: error?.message(lang))
             return deps.renderer.html("tasks/visit_form", title: Text("新建入户核实任务", "New home-visit task"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -87,3 +86,23 @@ enum TaskPages {
         }
     }
 }
+
+/// The one task list: overdue first, each row with its link, its one action and the close form.
+struct TaskListView {
+    struct Row {
+        let kind: String, kindCode: String, subject: String, idNumber: String, note: String, unit: String, due: String
+        let overdue: Bool
+        let href: String?
+        let closeAction: String?
+        let actionHref: String?
+        let actionLabel: String?
+    }
+    struct Outcome { let code: String; let label: String }
+    let rows: [Row]
+    let hasTasks: Bool
+    let outcomes: [Outcome]
+    let summary: String
+}
+
+/// The form for a home-visit task about a person.
+struct VisitFormView { let heading: String; let action: String; let back: String; let backLabel: String; let fields: [FormField]; let message: String? }

@@ -71,15 +71,20 @@ import Testing
     }
 
     @Test func communityMustExtendItsStreet() {
-        #expect(throws: RenkouError.self) { try OrgCode.normalize("310114002001", level: .community, parentCode: "310114001", parentLevel: .street) }
+        #expect { try OrgCode.normalize("310114002001", level: .community, parentCode: "310114001", parentLevel: .street) }
+            throws: { isRenkouError($0, field: "/code", code: "code-parent") }
         #expect((try? OrgCode.normalize("310114001001", level: .community, parentCode: "310114001", parentLevel: .street)) == "310114001001")
     }
 
     @Test func levelsAndLengthsAreChecked() {
-        #expect(throws: RenkouError.self) { try OrgCode.normalize("3101140", level: .street, parentCode: "310114", parentLevel: .district) }
-        #expect(throws: RenkouError.self) { try OrgCode.normalize("310114", level: .district, parentCode: "310114001", parentLevel: .street) }
-        #expect(throws: RenkouError.self) { try OrgCode.normalize("310114001001", level: .community, parentCode: nil, parentLevel: nil) }
-        #expect(throws: RenkouError.self) { try OrgCode.normalize("a/b", level: .grid, parentCode: "310114001001", parentLevel: .community) }
+        #expect { try OrgCode.normalize("3101140", level: .street, parentCode: "310114", parentLevel: .district) }
+            throws: { isRenkouError($0, field: "/code", code: "code-format") }
+        #expect { try OrgCode.normalize("310114", level: .district, parentCode: "310114001", parentLevel: .street) }
+            throws: { isRenkouError($0, field: "/parent", code: "parent-level") }
+        #expect { try OrgCode.normalize("310114001001", level: .community, parentCode: nil, parentLevel: nil) }
+            throws: { isRenkouError($0, field: "/parent", code: "parent-required") }
+        #expect { try OrgCode.normalize("a/b", level: .grid, parentCode: "310114001001", parentLevel: .community) }
+            throws: { isRenkouError($0, field: "/code", code: "code-format") }
     }
 
     @Test func impliedParentsOfCountyCodes() {

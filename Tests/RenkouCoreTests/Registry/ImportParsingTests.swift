@@ -40,9 +40,11 @@ import Testing
         let layout = try PersonImportLayout(headers: ["*姓名", "ID Number", "性 别", "备注", "单位"])
         #expect(layout.columns == [.name, .idNumber, .sex, nil, nil])
         #expect(layout.ignored == ["备注"])
-        let missing = #expect(throws: RenkouError.self) { try PersonImportLayout(headers: ["姓名", "性别"]) }
+        let missing = #expect { try PersonImportLayout(headers: ["姓名", "性别"]) }
+            throws: { isRenkouError($0, field: "/header", code: "column-missing") } as? RenkouError
         #expect(missing?.fields.first?.code == "column-missing")
-        #expect(throws: RenkouError.self) { try PersonImportLayout(headers: ["姓名", "身份证号", "公民身份号码"]) }
+        #expect { try PersonImportLayout(headers: ["姓名", "身份证号", "公民身份号码"]) }
+            throws: { isRenkouError($0, field: "/header", code: "column-twice") }
     }
 
     @Test func rowsTakeLabelsCodesAndReportEveryProblem() throws {

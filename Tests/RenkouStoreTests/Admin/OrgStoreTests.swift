@@ -26,13 +26,13 @@ import Testing
         try await withTestStores(engine) { stores in
             try await Fixture.tree(stores)
             // a community code that does not extend its street
-            await #expect(throws: RenkouError.self) {
+            await #expect {
                 try await stores.orgs.add(code: "310114002009", name: "错误社区", level: .community, parentCode: Fixture.streetA, in: .everything, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/code", code: "code-parent") }
             // a duplicate code
-            let dup = await #expect(throws: RenkouError.self) {
+            let dup = await #expect {
                 try await stores.orgs.add(code: Fixture.communityA1, name: "重复", level: .community, parentCode: Fixture.streetA, in: .everything, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/code", code: "code-taken") } as? RenkouError
             #expect(dup?.fields.first?.code == "code-taken")
             // the padded street code is accepted and normalised
             let street = try await stores.orgs.add(code: "310114003000", name: "新街道", level: .street, parentCode: Fixture.district, in: .everything, by: .cli())
@@ -57,12 +57,13 @@ import Testing
             let moved = try await stores.persons.read(person.id, in: .everything, by: .cli())
             #expect(moved.path.hasPrefix("/310000/310114/310114001/310114001002/"))
             // A community worker of A1 no longer sees the person; one of A2 does.
-            await #expect(throws: RenkouError.self) {
+            await #expect {
                 try await stores.persons.read(person.id, in: Scope(path: "/310000/310114/310114001/310114001001/"), by: .cli())
-            }
+            } throws: { isRenkouError($0, code: "not-found") }
             // a unit cannot move under itself
             let community = try #require(try await stores.orgs.unit(code: Fixture.communityA2, in: .everything))
-            await #expect(throws: RenkouError.self) { try await stores.orgs.move(community.id, toParent: Fixture.gridA1, in: .everything, by: .cli()) }
+            await #expect { try await stores.orgs.move(community.id, toParent: Fixture.gridA1, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/parent", code: "parent-cycle") }
         }
     }
 

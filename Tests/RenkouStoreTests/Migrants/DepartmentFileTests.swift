@@ -48,11 +48,13 @@ import Testing
             try await stores.departmentFiles.accept(proposals[0].id, in: .everything, by: .cli("worker"))
             #expect(try await stores.persons.read(newcomer.id, in: .everything, by: .cli()).category == "inflow")
             #expect(try await stores.stays.stays(of: newcomer.id, in: .everything).first?.since == "2026-10-08")
-            await #expect(throws: RenkouError.self) { try await stores.departmentFiles.reject(proposals[0].id, note: nil, in: .everything, by: .cli()) }
+            await #expect { try await stores.departmentFiles.reject(proposals[0].id, note: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "decided") }
             // a file without its required columns is refused whole
             let bad = try file("姓名,公民身份号码\n甲,\(settled.idNumber)\n")
             defer { try? FileManager.default.removeItem(at: bad) }
-            await #expect(throws: RenkouError.self) { try await stores.departmentFiles.reconcile(file: bad, kind: .police, unitCode: Fixture.communityA1, in: .everything, by: .cli()) }
+            await #expect { try await stores.departmentFiles.reconcile(file: bad, kind: .police, unitCode: Fixture.communityA1, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/header", code: "column-missing") }
         }
     }
 

@@ -40,17 +40,21 @@ import Testing
             #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).map(\.personID) == [p.id])
             #expect(try await count(stores, "SELECT COUNT(*) AS n FROM domain_events WHERE type = 'stay-opened'") == 1)
             // a second open stay is refused and changes nothing
-            let refused = await #expect(throws: RenkouError.self) { try await stores.stays.open(input, in: .everything, by: .cli()) }
+            let refused = await #expect { try await stores.stays.open(input, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "stay-open") } as? RenkouError
             #expect(refused?.code == "stay-open")
             #expect(try await count(stores, "SELECT COUNT(*) AS n FROM stays") == 1)
             // bad input: every field reported at once
             var bad = StayInput(); bad.kind = "abroad"; bad.since = "2099-01-01"; bad.region = "51"
-            let invalid = await #expect(throws: RenkouError.self) { try await stores.stays.open(bad, in: .everything, by: .cli()) }
+            let invalid = await #expect { try await stores.stays.open(bad, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "validation") } as? RenkouError
             #expect(Set(invalid?.fields.map(\.pointer) ?? []) == ["/person", "/kind", "/since", "/region"])
+            #expect(Set(invalid?.fields.map { "\($0.pointer) \($0.code)" } ?? []) == ["/person required", "/kind code-unknown", "/since future-date", "/region region-code"])
             // another community's worker cannot see or close it
             let other = try await scope(stores, Fixture.communityB1)
             #expect(try await stores.stays.stays(of: p.id, in: other).isEmpty)
-            await #expect(throws: RenkouError.self) { try await stores.stays.close(stay.id, on: Day(year: 2026, month: 10, day: 1)!, endPlace: nil, in: other, by: .cli()) }
+            await #expect { try await stores.stays.close(stay.id, on: Day(year: 2026, month: 10, day: 1)!, endPlace: nil, in: other, by: .cli()) }
+                throws: { isRenkouError($0, code: "not-found") }
             // close: she has left; the roster entry ends with her stay
             try await stores.stays.close(stay.id, on: Day(year: 2026, month: 10, day: 1)!, endPlace: "苏州", in: .everything, by: .cli())
             #expect(try await stores.persons.read(p.id, in: .everything, by: .cli()).status == "moved-away")
@@ -73,10 +77,12 @@ import Testing
             #expect(c.validUntil == today.adding(years: 3).adding(days: -1).description && c.state(on: today) == .valid)
             #expect(c.token.count >= 22)
             // a second one while the first is valid is refused; a man gets none
-            await #expect(throws: RenkouError.self) { try await stores.certificates.create(.issued, input, in: .everything, by: .cli()) }
+            await #expect { try await stores.certificates.create(.issued, input, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "certificate-valid") }
             let man = try await stores.persons.create(PersonInput(name: "王强", idNumber: Fixture.idNumber(5, birth: "19900101"), unit: Fixture.communityA1), in: .everything, by: .cli())
             var forMan = CertificateInput(); forMan.person = man.id.text
-            let notWRA = await #expect(throws: RenkouError.self) { try await stores.certificates.create(.issued, forMan, in: .everything, by: .cli()) }
+            let notWRA = await #expect { try await stores.certificates.create(.issued, forMan, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/person", code: "not-wra") } as? RenkouError
             #expect(notWRA?.fields.first?.code == "not-wra")
             // the public lookup: masked name and ID number, counted
             let view = try #require(try await stores.certificates.publicLookup(token: c.token))
@@ -87,14 +93,16 @@ import Testing
             let counts = try await stores.certificates.lookupCounts()
             #expect(counts.count == 1 && counts[0].found == 1 && counts[0].notFound == 1)
             // a reissue with a negative number of children is refused and writes nothing
-            await #expect(throws: RenkouError.self) { try await stores.certificates.reissue(c.id, contraception: nil, children: -1, reason: "x", in: .everything, by: .cli()) }
+            await #expect { try await stores.certificates.reissue(c.id, contraception: nil, children: -1, reason: "x", in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/children", code: "negative") }
             #expect(try await stores.certificates.list(person: p.id, in: .everything, by: .cli()).total == 1)
             // reissue after a change: version 2, same number; the old one says replaced
             let v2 = try await stores.certificates.reissue(c.id, contraception: "condom", children: nil, reason: "更换避孕方式", in: .everything, by: .cli())
             #expect(v2.version == 2 && v2.number == c.number && v2.contraception == "condom" && v2.token != c.token)
             #expect(try await stores.certificates.publicLookup(token: c.token)?.state == .replaced)
             // revoke with a reason
-            await #expect(throws: RenkouError.self) { try await stores.certificates.revoke(v2.id, reason: " ", in: .everything, by: .cli()) }
+            await #expect { try await stores.certificates.revoke(v2.id, reason: " ", in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/reason", code: "required") }
             try await stores.certificates.revoke(v2.id, reason: "信息有误", in: .everything, by: .cli())
             #expect(try await stores.certificates.publicLookup(token: v2.token)?.state == .revoked)
             // a registered certificate from elsewhere expires when its validity ends
@@ -142,7 +150,8 @@ import Testing
             #expect(tasks.map(\.kind) == [.departure] && tasks[0].personID == known.id)
             // a file without the ID-number column is refused whole
             try "姓名,房号\n某某,101\n".write(to: file, atomically: true, encoding: .utf8)
-            await #expect(throws: RenkouError.self) { try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli()) }
+            await #expect { try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/header", code: "column-missing") }
             #expect(try await stores.rosters.roster(of: host.id, in: .everything, by: .cli()).count == 1)
             // a roster names people: each look at it is in the audit log, like a person list
             let reads = try await stores.audit.search(AuditQuery(entity: "roster", action: "read"), in: .everything)
@@ -186,7 +195,8 @@ import Testing
             try await stores.certificates.verify(cert.id, on: today, result: "genuine", note: nil, in: .everything, by: .cli())
             #expect(try await figure(MigrantIndicator.certificateVerification.code).rate == 1)
             // an unknown indicator is a clear error
-            await #expect(throws: RenkouError.self) { try await stores.migrantRates.records("M99", unitCode: nil, on: today, in: .everything, by: .cli()) }
+            await #expect { try await stores.migrantRates.records("M99", unitCode: nil, on: today, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "not-found") }
         }
     }
 
@@ -210,11 +220,13 @@ import Testing
             // another community sees none of it
             #expect(try await stores.tasks.list(on: today, in: try await scope(stores, Fixture.communityB1), by: .cli()).isEmpty)
             // closing records the outcome; an unknown outcome is refused
-            await #expect(throws: RenkouError.self) { try await stores.tasks.close(visit.id, outcome: "maybe", note: nil, in: .everything, by: .cli()) }
+            await #expect { try await stores.tasks.close(visit.id, outcome: "maybe", note: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/outcome", code: "code-unknown") }
             let closed = try await stores.tasks.close(visit.id, outcome: "no-change", note: "已核实", in: .everything, by: .cli("grid"))
             #expect(!closed.open && closed.outcome == "no-change" && closed.closedBy == "grid")
             #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).map(\.kind) == [.certificateExpiring])
-            await #expect(throws: RenkouError.self) { try await stores.tasks.close(visit.id, outcome: "done", note: nil, in: .everything, by: .cli()) }
+            await #expect { try await stores.tasks.close(visit.id, outcome: "done", note: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "task-closed") }
         }
     }
 }

@@ -17,15 +17,19 @@ import Testing
             try await stores.households.addMember(h.id, person: mother.id, relation: "10", on: day, in: .everything, by: .cli())
             try await stores.households.addMember(h.id, person: son.id, relation: "20", on: day, in: .everything, by: .cli())
             // one head only; one current household per person; known relation codes only
-            let secondHead = await #expect(throws: RenkouError.self) { try await stores.households.addMember(h.id, person: mother.id, relation: "02", on: day, in: .everything, by: .cli()) }
+            let secondHead = await #expect { try await stores.households.addMember(h.id, person: mother.id, relation: "02", on: day, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/person", code: "already-member") } as? RenkouError
             #expect(secondHead?.fields.first?.code == "already-member")
             let grandmother = try await stores.persons.create(PersonInput(name: "赵桂英", idNumber: Fixture.idNumber(4, birth: "19400404"), unit: Fixture.communityA1), in: .everything, by: .cli())
-            let head = await #expect(throws: RenkouError.self) { try await stores.households.addMember(h.id, person: grandmother.id, relation: "02", on: day, in: .everything, by: .cli()) }
+            let head = await #expect { try await stores.households.addMember(h.id, person: grandmother.id, relation: "02", on: day, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/relation", code: "head-exists") } as? RenkouError
             #expect(head?.fields.first?.code == "head-exists")
             let other = try await stores.households.create(number: "A0002", unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli())
-            let twice = await #expect(throws: RenkouError.self) { try await stores.households.addMember(other.id, person: son.id, relation: "02", on: day, in: .everything, by: .cli()) }
+            let twice = await #expect { try await stores.households.addMember(other.id, person: son.id, relation: "02", on: day, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/person", code: "already-member") } as? RenkouError
             #expect(twice?.fields.first?.code == "already-member")
-            await #expect(throws: RenkouError.self) { try await stores.households.addMember(other.id, person: son.id, relation: "77", on: day, in: .everything, by: .cli()) }
+            await #expect { try await stores.households.addMember(other.id, person: son.id, relation: "77", on: day, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/relation", code: "code-unknown") }
             // the son leaves and heads his own household: history stays in the first
             let later = Day(year: 2024, month: 6, day: 1)!
             try await stores.households.removeMember(h.id, person: son.id, on: later, in: .everything, by: .cli())
@@ -39,7 +43,8 @@ import Testing
             #expect(try await stores.households.membership(of: son.id, in: Scope(path: "/310000/310114/310114002/")) == nil)
             #expect(try await stores.audit.search(AuditQuery(entity: "household", entityID: h.id.text, action: "read"), in: .everything).total == 1)
             // a household number exists once
-            await #expect(throws: RenkouError.self) { try await stores.households.create(number: "A0001", unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli()) }
+            await #expect { try await stores.households.create(number: "A0001", unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/number", code: "number-taken") }
         }
     }
 
@@ -48,16 +53,18 @@ import Testing
             try await Fixture.tree(stores)
             let h = try await stores.households.create(number: "B0001", unitCode: Fixture.communityB1, address: nil, in: .everything, by: .cli())
             let streetA = Scope(path: "/310000/310114/310114001/")
-            await #expect(throws: RenkouError.self) { try await stores.households.detail(h.id, in: streetA, by: .cli()) }
+            await #expect { try await stores.households.detail(h.id, in: streetA, by: .cli()) }
+                throws: { isRenkouError($0, code: "not-found") }
             #expect(try await stores.households.search(number: "B", in: streetA).total == 0)
             // a street cannot open a household in another street's community
-            await #expect(throws: RenkouError.self) { try await stores.households.create(number: "B0002", unitCode: Fixture.communityB1, address: nil, in: streetA, by: .cli()) }
+            await #expect { try await stores.households.create(number: "B0002", unitCode: Fixture.communityB1, address: nil, in: streetA, by: .cli()) }
+                throws: { isRenkouError($0, field: "/unit", code: "unknown-unit") }
             // nor add someone from outside its scope
             let outsider = try await stores.persons.create(PersonInput(name: "外人", idNumber: Fixture.idNumber(9), unit: Fixture.communityB1), in: .everything, by: .cli())
             let mine = try await stores.households.create(number: "A0009", unitCode: Fixture.communityA1, address: nil, in: streetA, by: .cli())
-            let refused = await #expect(throws: RenkouError.self) {
+            let refused = await #expect {
                 try await stores.households.addMember(mine.id, person: outsider.id, relation: "02", on: Day(year: 2020, month: 1, day: 1)!, in: streetA, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/person", code: "unknown-person") } as? RenkouError
             #expect(refused?.fields.first?.code == "unknown-person")
         }
     }

@@ -31,9 +31,9 @@ import Testing
             try await Fixture.tree(stores)
             let good = Fixture.idNumber(7)
             let bad = String(good.dropLast()) + (good.last == "0" ? "1" : "0")
-            let refused = await #expect(throws: RenkouError.self) {
+            let refused = await #expect {
                 try await stores.persons.create(PersonInput(name: "孙伟", idNumber: bad, unit: Fixture.communityA1), in: .everything, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/idNumber", code: "id-checksum") } as? RenkouError
             #expect(refused?.fields.map(\.code) == ["id-checksum"])
             #expect(refused?.fields.first?.message.en.contains("give a reason") == true)
             var confirmed = PersonInput(name: "孙伟", idNumber: bad, unit: Fixture.communityA1)
@@ -52,8 +52,13 @@ import Testing
             var bad = PersonInput(name: "周洋", idNumber: Fixture.idNumber(8), unit: Fixture.communityA1)
             bad.sex = "3"; bad.ethnicGroup = "57"; bad.maritalStatus = "25"; bad.birthDate = "2099-01-01"; bad.hukouRegion = "31011"
             bad.firstMarriageDate = "2015/13/01"
-            let error = await #expect(throws: RenkouError.self) { try await stores.persons.create(bad, in: .everything, by: .cli()) }
+            let error = await #expect { try await stores.persons.create(bad, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "validation") } as? RenkouError
             #expect(Set(error?.fields.map(\.pointer) ?? []) == ["/sex", "/ethnicGroup", "/maritalStatus", "/birthDate", "/hukouRegion", "/firstMarriageDate"])
+            #expect(Set(error?.fields.map { "\($0.pointer) \($0.code)" } ?? []) == [
+                "/sex code-unknown", "/ethnicGroup code-unknown", "/maritalStatus code-unknown", "/birthDate date-future",
+                "/hukouRegion code-format", "/firstMarriageDate date-format",
+            ])
             #expect(try await stores.persons.count(in: .everything) == 0)
 
             var input = PersonInput(name: "周洋", idNumber: Fixture.idNumber(8), unit: Fixture.communityA1)

@@ -34,7 +34,8 @@ import Testing
             let merged = try await stores.persons.merge(keep: kept.id, drop: dup.id, in: .everything, by: cli)
             #expect(merged.phone == "13800000004" && merged.maritalStatus == "20" && merged.spouseID == husband.id)
             // the other record is gone; its events, children, spouse link and household now point to the kept one
-            await #expect(throws: RenkouError.self) { try await stores.persons.read(dup.id, in: .everything, by: cli) }
+            await #expect { try await stores.persons.read(dup.id, in: .everything, by: cli) }
+                throws: { isRenkouError($0, code: "not-found") }
             let timeline = try await stores.events.timeline(of: kept.id, in: .everything)
             #expect(Set(timeline.map(\.type.rawValue)) == ["marriage", "birth"])
             let kid = try await stores.persons.search({ var q = PersonQuery(); q.name = "李小宝"; return q }(), in: .everything, by: cli).items[0]
@@ -47,9 +48,11 @@ import Testing
             #expect(audit.total == 2 && audit.items.contains { $0.entityID == dup.id.text && $0.before?.contains(dup.idNumber) == true })
             #expect(try await stores.persons.duplicateCandidates(in: .everything, by: cli).isEmpty)
             // merging with itself, or with a record outside the area, is refused and changes nothing
-            await #expect(throws: RenkouError.self) { try await stores.persons.merge(keep: kept.id, drop: kept.id, in: .everything, by: cli) }
+            await #expect { try await stores.persons.merge(keep: kept.id, drop: kept.id, in: .everything, by: cli) }
+                throws: { isRenkouError($0, field: "/drop", code: "same-record") }
             let other = try await stores.persons.create(PersonInput(name: "王芳", idNumber: Fixture.idNumber(8, birth: "19900101"), unit: Fixture.communityB1), in: .everything, by: cli)
-            await #expect(throws: RenkouError.self) { try await stores.persons.merge(keep: kept.id, drop: other.id, in: Scope(path: "/310000/310114/310114001/"), by: cli) }
+            await #expect { try await stores.persons.merge(keep: kept.id, drop: other.id, in: Scope(path: "/310000/310114/310114001/"), by: cli) }
+                throws: { isRenkouError($0, code: "not-found") }
             #expect(try await stores.persons.count(in: .everything) == 5)
             try await PersonSearchTests.expectGramsMatchNames(stores)
         }

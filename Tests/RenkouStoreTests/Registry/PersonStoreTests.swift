@@ -19,19 +19,22 @@ import Testing
             for scope in [Self.communityA2, Self.streetB] {
                 await #expect(throws: RenkouError.notFound(Text("人员", "person"))) { try await stores.persons.read(p.id, in: scope, by: .cli()) }
                 #expect(try await stores.persons.list(unitCode: nil, in: scope, by: .cli()).total == 0)
-                await #expect(throws: RenkouError.self) { try await stores.persons.update(p.id, PersonInput(name: "改"), in: scope, by: .cli()) }
-                await #expect(throws: RenkouError.self) { try await stores.persons.delete(p.id, in: scope, by: .cli()) }
+                await #expect { try await stores.persons.update(p.id, PersonInput(name: "改"), in: scope, by: .cli()) }
+                    throws: { isRenkouError($0, code: "not-found") }
+                await #expect { try await stores.persons.delete(p.id, in: scope, by: .cli()) }
+                    throws: { isRenkouError($0, code: "not-found") }
                 #expect(try await stores.persons.count(in: scope) == 0)
             }
             // the street above and the whole tree see it
             #expect(try await stores.persons.read(p.id, in: Self.streetA, by: .cli()).name == "张三明")
             #expect(try await stores.persons.list(unitCode: Fixture.communityA1, in: .everything, by: .cli()).total == 1)
             // asking for a unit outside the scope is the same error as an unknown unit
-            await #expect(throws: RenkouError.self) { try await stores.persons.list(unitCode: Fixture.communityA1, in: Self.streetB, by: .cli()) }
+            await #expect { try await stores.persons.list(unitCode: Fixture.communityA1, in: Self.streetB, by: .cli()) }
+                throws: { isRenkouError($0, field: "/unit", code: "unknown-unit") }
             // creating in a unit outside the scope is refused, and nothing is written
-            let refused = await #expect(throws: RenkouError.self) {
+            let refused = await #expect {
                 try await stores.persons.create(PersonInput(name: "越界", idNumber: Fixture.idNumber(2), unit: Fixture.communityB1), in: Self.streetA, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/unit", code: "unknown-unit") } as? RenkouError
             #expect(refused?.fields.first?.pointer == "/unit")
             #expect(try await stores.persons.count(in: .everything) == 1)
         }
@@ -42,14 +45,14 @@ import Testing
             try await Fixture.tree(stores)
             let existing = try await stores.persons.create(PersonInput(name: "王芳", idNumber: Fixture.idNumber(3), unit: Fixture.communityA1), in: .everything, by: .cli())
             // inside the scope: the error names the existing record
-            let inside = await #expect(throws: RenkouError.self) {
+            let inside = await #expect {
                 try await stores.persons.create(PersonInput(name: "王芳", idNumber: Fixture.idNumber(3), unit: Fixture.communityA2), in: Self.streetA, by: .cli())
-            }
+            } throws: { isRenkouError($0, code: "id-number-taken") } as? RenkouError
             #expect(inside?.fields.first?.code == "id-number-taken:\(existing.id.text)")
             // outside: only that it is registered in another area, no id, no name
-            let outside = await #expect(throws: RenkouError.self) {
+            let outside = await #expect {
                 try await stores.persons.create(PersonInput(name: "王芳", idNumber: Fixture.idNumber(3), unit: Fixture.communityB1), in: Self.streetB, by: .cli())
-            }
+            } throws: { isRenkouError($0, code: "id-number-elsewhere") } as? RenkouError
             #expect(outside?.code == "id-number-elsewhere")
             #expect(outside?.fields.first?.code == "id-number-elsewhere")
         }
@@ -61,9 +64,9 @@ import Testing
             let p = try await stores.persons.create(PersonInput(name: "赵敏", idNumber: Fixture.idNumber(4), unit: Fixture.communityA1), in: .everything, by: .cli())
             let auditBefore = try await stores.audit.search(AuditQuery(), in: .everything).total
             // a bad create: wrong check character, empty name
-            let bad = await #expect(throws: RenkouError.self) {
+            let bad = await #expect {
                 try await stores.persons.create(PersonInput(name: " ", idNumber: "310114198503120010", unit: Fixture.communityA1), in: .everything, by: .cli())
-            }
+            } throws: { isRenkouError($0, field: "/name", code: "required") && isRenkouError($0, field: "/idNumber", code: "id-checksum") } as? RenkouError
             #expect(Set(bad?.fields.map(\.pointer) ?? []) == ["/name", "/idNumber"])
             #expect(try await stores.audit.search(AuditQuery(), in: .everything).total == auditBefore)
             // a read writes one read row naming the reader
@@ -105,7 +108,8 @@ import Testing
         await db.close()
         // a second backup to the same file is refused rather than overwriting it
         db = try await Database.open(url: url)
-        await #expect(throws: RenkouError.self) { try await Backup.sqlite(db, to: backup) }
+        await #expect { try await Backup.sqlite(db, to: backup) }
+            throws: { isRenkouError($0, code: "backup-exists") }
         await db.close()
     }
 }
