@@ -5,6 +5,7 @@ public struct AdminStoreModule: StoreModule {
     public init() {}
     public let name = "admin"
     public var migrations: [Migration] { [Migration001AdminTree.migration, Migration002Accounts.migration, Migration003Audit.migration] }
+    public var pathTables: [String] { ["org_units"] }
 }
 
 extension Stores {

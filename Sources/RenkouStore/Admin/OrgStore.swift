@@ -147,8 +147,8 @@ public struct OrgStore: Sendable {
             let before = unit, oldPath = unit.path
             let newPath = OrgUnit.path(code: unit.code, under: parent.path)
             let now = env.now()
-            // Every row that carries a path under the old one moves with the unit.
-            for table in ["org_units", "persons", "households"] {
+            // Every row of every module that carries a path under the old one moves with the unit.
+            for table in storeModules.flatMap(\.pathTables) {
                 try await db.raw("UPDATE \(unsafeRaw: table) SET path = CAST(\(bind: newPath) AS TEXT) || SUBSTR(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)) WHERE \(engine.startsWith("path", oldPath))").run()
             }
             try await db.raw("UPDATE org_units SET parent_id = \(bind: parent.id.text), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()

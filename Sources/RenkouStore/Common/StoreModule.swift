@@ -15,6 +15,9 @@ public protocol StoreModule: Sendable {
     var subscribers: [Subscription] { get }
     /// What it adds to lower modules' extension points (task sources, ...).
     var contributions: [Contribution] { get }
+    /// Its tables whose rows carry the owning unit's `path`: they follow a unit that moves in the tree.
+    /// Logs (audit, domain events, public lookups) keep the path they were written with.
+    var pathTables: [String] { get }
 }
 
 extension StoreModule {
@@ -22,6 +25,7 @@ extension StoreModule {
     public var demo: DemoStep? { nil }
     public var subscribers: [Subscription] { [] }
     public var contributions: [Contribution] { [] }
+    public var pathTables: [String] { [] }
 }
 
 /// A place where a lower module lets higher ones plug in (the task list's sources, ...), declared by

@@ -5,6 +5,7 @@ public struct MigrantsStoreModule: StoreModule {
     public init() {}
     public let name = "migrants"
     public var migrations: [Migration] { [Migration010Migrants.migration, Migration011Proposals.migration] }
+    public var pathTables: [String] { ["stays", "certificates", "certificate_checks", "hosts", "agreements", "roster_entries", "proposals"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
@@ -13,6 +14,7 @@ public struct MigrantsStoreModule: StoreModule {
     }
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource())]
+            + MigrantRateStore.definitions.map { ExtensionPoint.indicators($0) }
     }
 }
 

@@ -118,6 +118,7 @@ public struct HouseholdStore: Sendable {
                 throw RenkouError.invalid([FieldError("/relation", "head-exists", Text("该户已有户主。", "This household has a head already."))])
             }
             try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on) VALUES (\(bind: household.text), \(bind: person.text), \(bind: relation), \(bind: day.description))").run()
+            try await QualityVerdicts.refresh([person], env: env, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "household", entityID: h.id.text, path: h.path,
                                      after: "{\"joined\":\"\(p.id.text)\",\"relation\":\"\(relation)\",\"on\":\"\(day)\"}")
         }
@@ -135,6 +136,7 @@ public struct HouseholdStore: Sendable {
                 throw RenkouError.invalid([FieldError("/date", "before-joining", Text("离户日期早于入户日期。", "The leaving date is before the joining date."))])
             }
             try await db.raw("UPDATE household_members SET left_on = \(bind: day.description) WHERE id = \(bind: try row.decode(column: "id", as: Int.self))").run()
+            try await QualityVerdicts.refresh([person], env: env, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "household", entityID: h.id.text, path: h.path,
                                      after: "{\"left\":\"\(person.text)\",\"on\":\"\(day)\"}")
         }

@@ -81,6 +81,7 @@ public struct LifeEventStore: Sendable {
                 VALUES (\(bind: event.id.text), \(bind: event.type.rawValue), \(bind: event.personID.text), \(bind: event.otherID?.text), \(bind: event.day),
                         \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path), \(bind: actor.username), \(bind: now))
                 """).run()
+            try await QualityVerdicts.refresh([event.personID] + (event.otherID.map { [$0] } ?? []), env: env, db)
             try await bus.publish(RegistryEvent.recorded(event), path: subject.path, engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "life_event", entityID: event.id.text, path: subject.path, after: AuditLog.json(event))
             return event
@@ -127,6 +128,7 @@ public struct LifeEventStore: Sendable {
         var after = changed
         after.updatedAt = Timestamp.string(env.now())
         try await PersonStore.update(after, was: before, db)
+        try await QualityVerdicts.refresh([after.id], env: env, db)
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "person", entityID: after.id.text, path: after.path,
                                  before: AuditLog.json(before), after: AuditLog.json(after))
         if after.path != before.path {
@@ -146,7 +148,7 @@ public struct LifeEventStore: Sendable {
         var errors = FieldErrors(); errors.required("/reason", reason); try errors.throwIfAny()
         let engine = db.engine, env = self.env, bus = self.bus
         try await db.transaction { db in
-            guard let row = try await db.raw("SELECT path, revoked_at FROM life_events WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
+            guard let row = try await db.raw("SELECT path, person_id, revoked_at FROM life_events WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("事件", "event"))
             }
             if try row.decode(column: "revoked_at", as: String?.self) != nil {
@@ -154,6 +156,7 @@ public struct LifeEventStore: Sendable {
             }
             let path = try row.decode(column: "path", as: String.self)
             try await db.raw("UPDATE life_events SET revoked_at = \(bind: Timestamp.string(env.now())), revoked_by = \(bind: actor.username), revoke_reason = \(bind: reason) WHERE id = \(bind: id.text)").run()
+            try await QualityVerdicts.refresh([try row.decode(column: "person_id", as: String.self).uuid], env: env, db)
             try await bus.publish(RegistryEvent.revoked(eventID: id, reason: reason), path: path, engine: engine, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "life_event", entityID: id.text, path: path, after: AuditLog.json(["revoked": reason]))
         }

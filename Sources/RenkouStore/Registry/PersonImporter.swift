@@ -61,6 +61,7 @@ public struct PersonImporter: Sendable {
         let today = Day(env.now())
         return try await db.read { db in
             var state = ImportState(run: runID, mode: mode, top: top, scope: Scope(path: top.path), callerScope: scope, today: today, now: env.now(), actor: actor, engine: engine)
+            state.rules = QualityRules(policy: env.policy, today: today)
             let scratch = engine.scratchTable("import_seen", columns: "id_number TEXT PRIMARY KEY, row_number INTEGER NOT NULL")
             for statement in scratch.beforeBegin { _ = try await db.raw(SQLQueryString(statement)).all() }
             try await db.raw("BEGIN").run()
@@ -129,6 +130,8 @@ public struct PersonImporter: Sendable {
         var batch: [PersonImportRow] = []
         var units: [String: OrgUnit?] = [:]
         var result: PersonImportResult
+        /// The quality checks whose verdicts each written batch refreshes.
+        var rules: QualityRules?
 
         init(run: String, mode: ImportMode, top: OrgUnit, scope: Scope, callerScope: Scope, today: Day, now: Date, actor: Actor, engine: Engine) {
             self.run = run; self.top = top; self.scope = scope; self.callerScope = callerScope; self.today = today; self.now = now; self.actor = actor
@@ -332,6 +335,9 @@ public struct PersonImporter: Sendable {
             try await db.raw("UPDATE household_members SET left_on = \(bind: today) WHERE id IN (\(binds: ended))").run()
         }
         try await Self.memberRows.run(joined.map { [.text($0.household), .text($0.person), .text($0.relation), .text(today)] }, db)
+        if let rules = state.rules {
+            try await QualityVerdicts.refresh(inserts.map(\.0.id) + updates.map(\.1.id), rules: rules, db)
+        }
     }
 
     static let seenRows = BulkInsert("import_seen", ["id_number", "row_number"])

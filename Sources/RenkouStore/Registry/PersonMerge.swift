@@ -87,6 +87,7 @@ extension PersonStore {
                                      before: AuditLog.json(Before(kept: keep, merged: drop)), after: AuditLog.json(after))
             try await AuditLog.write(db, at: now, actor: actor, action: .merge, entity: "person", entityID: x, path: drop.path,
                                      before: AuditLog.json(drop), after: "{\"mergedInto\":\"\(k)\"}")
+            try await QualityVerdicts.refresh([keep.id, drop.id], env: env, db)
             try await bus.publish(RegistryEvent.merged(kept: keep.id, merged: drop.id), path: after.path, engine: engine, env: env, actor: actor, db)
             return after
         }

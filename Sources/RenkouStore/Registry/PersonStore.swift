@@ -104,6 +104,7 @@ public struct PersonStore: Sendable {
         person.flags = flags
         links(&person)
         try await insert(person, db)
+        try await QualityVerdicts.refresh([person.id], env: env, db)
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "person", entityID: person.id.text, path: person.path, after: AuditLog.json(person))
         return person
     }
@@ -275,6 +276,7 @@ public struct PersonStore: Sendable {
         let engine = db.engine, env = self.env
         try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let related = try await QualityVerdicts.related([id], db)
             // A record deleted as a mistake takes its memberships, events and links with it; the audit row keeps what it held.
             try await db.raw("DELETE FROM household_members WHERE person_id = \(bind: id.text)").run()
             try await db.raw("DELETE FROM life_events WHERE person_id = \(bind: id.text) OR other_id = \(bind: id.text)").run()
@@ -282,6 +284,7 @@ public struct PersonStore: Sendable {
                 try await db.raw("UPDATE persons SET \(unsafeRaw: column) = NULL WHERE \(unsafeRaw: column) = \(bind: id.text)").run()
             }
             try await Self.deleteRow(before, db)
+            try await QualityVerdicts.refresh([id] + related, env: env, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "person", entityID: id.text, path: before.path, before: AuditLog.json(before))
         }
     }

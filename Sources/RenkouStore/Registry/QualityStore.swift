@@ -40,40 +40,55 @@ public struct QualityStore: Sendable {
         return (rows[0], Array(rows.dropFirst()))
     }
 
+    /// One unit's figures from the stored verdicts: active records under its path, and the failing
+    /// rows per check (`K*`/`Q*` count the records missing any key field / failing any rule).
     private func figures(_ unit: OrgUnit) async throws -> UnitQuality {
-        let engine = db.engine
-        let any = { (checks: [QualityCheck]) in checks.map { "(\($0.failing))" }.joined(separator: " OR ") }
-        var select = "COUNT(*) AS records, SUM(CASE WHEN \(any(rules.keyFields)) THEN 0 ELSE 1 END) AS complete, "
-            + "SUM(CASE WHEN \(any(rules.consistency)) THEN 0 ELSE 1 END) AS consistent"
-        for (i, check) in rules.all.enumerated() { select += ", SUM(CASE WHEN \(check.failing) THEN 1 ELSE 0 END) AS c\(i)" }
-        let columns = select
-        let row = try await db.read { db in
-            try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", unit.path))").first()!
+        let engine = db.engine, codes = rules.all.map(\.code) + [QualityVerdicts.anyKeyField, QualityVerdicts.anyConsistency]
+        return try await db.read { db in
+            let records = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", unit.path))")
+                .first()!.decode(column: "n", as: Int.self)
+            var failures: [String: Int] = [:]
+            for r in try await db.raw("""
+                SELECT code, COUNT(*) AS n FROM person_checks WHERE code IN (\(binds: codes)) AND \(engine.startsWith("path", unit.path)) GROUP BY code
+                """).all() {
+                failures[try r.decode(column: "code", as: String.self)] = try r.decode(column: "n", as: Int.self)
+            }
+            let complete = records - (failures.removeValue(forKey: QualityVerdicts.anyKeyField) ?? 0)
+            let consistent = records - (failures.removeValue(forKey: QualityVerdicts.anyConsistency) ?? 0)
+            for check in self.rules.all where failures[check.code] == nil { failures[check.code] = 0 }
+            return UnitQuality(code: unit.code, name: unit.name, records: records, complete: complete, consistent: consistent, failures: failures)
         }
-        func int(_ column: String) throws -> Int { try row.decode(column: column, as: Int?.self) ?? 0 }
-        var failures: [String: Int] = [:]
-        for (i, check) in rules.all.enumerated() { failures[check.code] = try int("c\(i)") }
-        return UnitQuality(code: unit.code, name: unit.name, records: try int("records"), complete: try int("complete"), consistent: try int("consistent"), failures: failures)
     }
 
-    /// The active records of a unit of the scope that fail a check: the click-through behind a rate. Audited like a list.
+    /// The active records of a unit of the scope that fail a check: the click-through behind a rate
+    /// (a check's code, or `K*`/`Q*` for any key field / any rule). Audited like a list.
     public func failing(_ code: String, unitCode: String?, limit: Int = 50, offset: Int = 0, in scope: Scope, by actor: Actor) async throws -> Page<Person> {
-        guard let check = rules.check(code) else {
+        guard rules.check(code) != nil || code == QualityVerdicts.anyKeyField || code == QualityVerdicts.anyConsistency else {
             throw RenkouError.invalid([FieldError("/check", "code-unknown", Text("没有检查项 \(code)。", "There is no check \(code)."))])
         }
         let engine = db.engine, env = self.env
         let limit = min(max(limit, 1), 500), offset = max(offset, 0)
         return try await db.read { db in
-            var q = PersonQuery(); q.unit = unitCode
-            let condition = try await PersonStore.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
-            let whereClause: SQLQueryString = "\(condition) AND p.status = 'active' AND (\(unsafeRaw: check.failing))"
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
-            let items = try await db.raw("SELECT \(unsafeRaw: PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(whereClause) ORDER BY p.name, p.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))")
-                .all().map(PersonStore.decode)
+            var path = scope.path
+            if let unitCode = unitCode?.nilIfBlank {
+                path = try await PersonStore.requireUnit(unitCode, scope: scope, engine: engine, db).path
+            }
+            let whereClause: SQLQueryString = "v.code = \(bind: code) AND \(engine.startsWith("v.path", path))"
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM person_checks v WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
+            let items = try await db.raw("""
+                SELECT \(unsafeRaw: PersonStore.columns) FROM person_checks v JOIN persons p ON p.id = v.person_id JOIN org_units u ON u.id = p.unit_id
+                WHERE \(whereClause) ORDER BY p.name, p.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                """).all().map(PersonStore.decode)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "quality:\(code)", path: scope.path,
                                      after: AuditLog.json(["unit": unitCode ?? "", "shown": String(items.count)]))
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
+    }
+
+    /// Recomputes every record's verdicts (after a bulk load, or after the rules changed with the policy).
+    public func rebuildVerdicts() async throws {
+        let rules = self.rules
+        try await db.transaction { db in try await QualityVerdicts.rebuild(rules: rules, db) }
     }
 
     /// The checks a person of the scope fails (consistency rules first, then missing key fields).

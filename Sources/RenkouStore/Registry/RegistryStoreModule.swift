@@ -6,14 +6,18 @@ public struct RegistryStoreModule: StoreModule {
     public let name = "registry"
     public var migrations: [Migration] {
         [Migration004Persons.migration, Migration005PersonDetails.migration, Migration006Households.migration, Migration007LifeEvents.migration,
-         Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration]
+         Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration,
+         Migration014QualityVerdicts.migration]
     }
+    public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } }
+    public var pathTables: [String] { ["persons", "households", "life_events", "person_checks"] }
     /// The synthetic population, unless the database has people already (then no later step runs either).
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard try await stores.persons.count(in: .everything) == 0 else { context.stopped = true; return }
             context.personsWritten = try await DemoPopulationWriter.write(stores, persons: context.persons, seed: context.seed,
                                                                           under: context.districtCode, progress: context.progress)
+            try await stores.quality.rebuildVerdicts()
         }
     }
 }

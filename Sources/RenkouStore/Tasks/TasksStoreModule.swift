@@ -5,6 +5,7 @@ public struct TasksStoreModule: StoreModule {
     public init() {}
     public let name = "tasks"
     public var migrations: [Migration] { [Migration013TaskObjects.migration] }
+    public var pathTables: [String] { ["tasks"] }
 }
 
 extension Stores {

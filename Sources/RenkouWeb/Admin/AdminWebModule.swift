@@ -12,7 +12,10 @@ struct AdminWebModule: WebModule {
         AccountPages.register(router, deps)
         AuditPages.register(router, deps)
     }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { AdminAPI.register(api, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) {
+        AdminAPI.register(api, deps)
+        IndicatorAPI.register(api, deps)
+    }
     var navigation: [NavEntry] {
         [NavEntry(SitePath.home, Text("首页", "Home"), order: 0),
          NavEntry(SitePath.units, Text("组织机构", "Units"), order: 10),

@@ -20,7 +20,7 @@ enum MigrantAPI {
     struct CertificateDTO: Encodable {
         let certificate: Certificate; let state: Certificate.State; let publicPath: String; let checks: [CertificateStore.Check]
     }
-    struct RatesDTO: Encodable { let day: String; let indicators: [MigrantIndicator]; let unit: MigrantRateStore.UnitRates; let children: [MigrantRateStore.UnitRates] }
+    struct RatesDTO: Encodable { let day: String; let indicators: [Indicator]; let unit: MigrantRateStore.UnitRates; let children: [MigrantRateStore.UnitRates] }
 
     static func dto(_ c: Certificate, account: Account, deps: AppDeps) async throws -> CertificateDTO {
         var c = c

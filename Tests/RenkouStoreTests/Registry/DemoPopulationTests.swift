@@ -33,6 +33,7 @@ import Testing
             let births = try await stores.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM life_events WHERE type = 'birth'").first()!.decode(column: "n", as: Int.self) }
             #expect(births > 100)
             try await PersonSearchTests.expectGramsMatchNames(stores)
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
             return rows
         }
         let second = try await withTestStores(engine, clock: clock) { stores in

@@ -61,6 +61,7 @@ import Testing
             #expect(timeline.map(\.type) == [.marriage, .birth, .birth])
             #expect(try await domainEventCount(stores) == 3)
             try await PersonSearchTests.expectGramsMatchNames(stores)
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
         }
     }
 

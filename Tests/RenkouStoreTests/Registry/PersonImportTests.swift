@@ -80,6 +80,7 @@ import Testing
             // imported people are found by the name box
             #expect(try await stores.persons.list(unitCode: nil, nameContains: "秀英", in: .everything, by: .cli()).items.map(\.idNumber) == [wife])
             try await PersonSearchTests.expectGramsMatchNames(stores)
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
         }
     }
 

@@ -55,6 +55,7 @@ import Testing
                 throws: { isRenkouError($0, code: "not-found") }
             #expect(try await stores.persons.count(in: .everything) == 5)
             try await PersonSearchTests.expectGramsMatchNames(stores)
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
         }
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// 质量判定: which quality checks each active record fails, kept in `person_checks` in the same
+/// transaction as every write that can change a verdict, so that a unit's completeness and consistency
+/// rates and the count per check are indexed counts instead of every rule run over every record.
+///
+/// One row per failing check (`Q01-…`, `K01-…`), plus `K*` when any key field is missing and `Q*`
+/// when any consistency rule fails. Only active records have rows. The verdicts of a record depend on
+/// related records too (its mother's birth date, its spouse's link back, its household's head), so a
+/// refresh takes in the spouses, children and household members of the records it is given.
+enum QualityVerdicts {
+    /// The summary codes: any key field missing, any consistency rule failing.
+    static let anyKeyField = "K*", anyConsistency = "Q*"
+
+    /// Recomputes the verdicts of `ids` and of the records whose verdicts depend on them, inside the
+    /// caller's transaction. Deleted records lose their rows.
+    static func refresh(_ ids: [UUID], rules: QualityRules, _ db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        for chunk in stride(from: 0, to: ids.count, by: 2000).map({ Array(ids[$0..<min($0 + 2000, ids.count)]) }) {
+            let all = Array(Set(chunk.map(\.text) + (try await related(chunk, db)).map(\.text)))
+            for part in stride(from: 0, to: all.count, by: 5000).map({ Array(all[$0..<min($0 + 5000, all.count)]) }) {
+                try await write(part, rules: rules, db)
+            }
+        }
+    }
+
+    /// `refresh` under the policy of `env`.
+    static func refresh(_ ids: [UUID], env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        try await refresh(ids, rules: QualityRules(policy: env.policy, today: env.today), db)
+    }
+
+    /// The records whose verdicts depend on these (spouses, children, current household members), for
+    /// a change that is about to remove the links (a deletion).
+    static func related(_ ids: [UUID], _ db: any SQLDatabase) async throws -> [UUID] {
+        let given = ids.map(\.text)
+        return try await db.raw("""
+            SELECT id FROM persons WHERE spouse_id IN (\(binds: given))
+            UNION SELECT id FROM persons WHERE mother_id IN (\(binds: given))
+            UNION SELECT id FROM persons WHERE father_id IN (\(binds: given))
+            UNION SELECT hm2.person_id AS id FROM household_members hm JOIN household_members hm2 ON hm2.household_id = hm.household_id
+                  WHERE hm.person_id IN (\(binds: given)) AND hm2.left_on IS NULL
+            """).all().map { try $0.decode(column: "id", as: String.self).uuid }
+    }
+
+    /// Replaces the rows of exactly these records.
+    static func write(_ ids: [String], rules: QualityRules, _ db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM person_checks WHERE person_id IN (\(binds: ids))").run()
+        for check in rules.all {
+            try await db.raw("""
+                INSERT INTO person_checks (person_id, code, path) SELECT p.id, \(bind: check.code), p.path FROM persons p
+                WHERE p.id IN (\(binds: ids)) AND p.status = 'active' AND (\(unsafeRaw: check.failing))
+                """).run()
+        }
+        for (summary, prefix) in [(anyKeyField, "K0%"), (anyConsistency, "Q0%")] {
+            try await db.raw("""
+                INSERT INTO person_checks (person_id, code, path) SELECT person_id, \(bind: summary), MIN(path) FROM person_checks
+                WHERE code LIKE \(bind: prefix) AND person_id IN (\(binds: ids)) GROUP BY person_id
+                """).run()
+        }
+    }
+
+    /// Recomputes every verdict (after a bulk load, or when the rules changed), inside the caller's transaction.
+    static func rebuild(rules: QualityRules, _ db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM person_checks").run()
+        for statement in rebuildStatements(rules: rules) { try await db.raw(SQLQueryString(statement)).run() }
+    }
+
+    /// The statements that fill `person_checks` from nothing (also used by the migration that creates it).
+    static func rebuildStatements(rules: QualityRules) -> [String] {
+        rules.all.map { check in
+            "INSERT INTO person_checks (person_id, code, path) SELECT p.id, '\(check.code)', p.path FROM persons p WHERE p.status = 'active' AND (\(check.failing))"
+        } + [(anyKeyField, "K0%"), (anyConsistency, "Q0%")].map { summary, prefix in
+            "INSERT INTO person_checks (person_id, code, path) SELECT person_id, '\(summary)', MIN(path) FROM person_checks WHERE code LIKE '\(prefix)' GROUP BY person_id"
+        }
+    }
+
+    /// The two rates as indicator definitions: the counts come from the verdicts (active records under
+    /// the path, less those with a `K*` or `Q*` row); the click-through lists the records with one.
+    static var indicators: [IndicatorDefinition] {
+        [(RegistryIndicator.completeness, anyKeyField), (RegistryIndicator.consistency, anyConsistency)].map { indicator, summary in
+            IndicatorDefinition(
+                indicator, from: "persons x", base: { _, _ in "x.status = 'active'" },
+                numerator: { _, _ in "NOT EXISTS (SELECT 1 FROM person_checks v WHERE v.person_id = x.id AND v.code = '\(summary)')" },
+                key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, x.address AS detail, 'person' AS link",
+                counts: { path, _, engine, db in
+                    let records = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", path))")
+                        .first()!.decode(column: "n", as: Int.self)
+                    let failing = try await db.raw("SELECT COUNT(*) AS n FROM person_checks WHERE code = \(bind: summary) AND \(engine.startsWith("path", path))")
+                        .first()!.decode(column: "n", as: Int.self)
+                    return (records - failing, records)
+                })
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// `/api/v1/indicators`: the catalogue of every module's indicators, their figures for a unit and the
+/// units below it, and the records behind one indicator's gap.
+enum IndicatorAPI {
+    struct Figures: Encodable { let day: String; let indicators: [Indicator]; let unit: UnitRates; let children: [UnitRates] }
+
+    static func register(_ api: APIRoutes, _ deps: AppDeps) {
+        api.on(.get, "/api/v1/indicators") { _, context in
+            _ = try context.requireAccount()
+            return try JSON.response(deps.stores.indicators.all)
+        }
+        api.on(.get, "/api/v1/indicators/figures") { request, context in
+            let account = try context.requireAccount()
+            let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
+            let store = deps.stores.indicators
+            let codes = request.query("code").map { $0.split(separator: ",").map(String.init) } ?? store.all.map(\.code)
+            let s = try await store.summary(codes, unitCode: request.query("unit"), on: day, in: account.scope)
+            return try JSON.response(Figures(day: day.description, indicators: store.all.filter { codes.contains($0.code) }, unit: s.unit, children: s.children))
+        }
+        api.on(.get, "/api/v1/indicators/{code}/records") { request, context in
+            let account = try context.requireAccount()
+            let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
+            return try JSON.response(try await deps.stores.indicators.records(
+                try context.parameters.require("code"), unitCode: request.query("unit"), on: day, gapsOnly: request.query("all") != "true",
+                limit: min(request.query("limit").flatMap(Int.init) ?? 100, 1000), offset: request.query("offset").flatMap(Int.init) ?? 0,
+                in: account.scope, by: context.actor))
+        }
+    }
+}
