@@ -29,18 +29,23 @@ let package = Package(
     targets: [
         // Pure domain: values, codes, validation, rules. Foundation only, no I/O.
         .target(name: "RenkouCore"),
+        // Files users hand in and take away: CSV (any encoding) and XLSX read row by row, XLSX and
+        // report files written, and the one import pipeline (header layout, rows, batches, outcomes).
+        .target(
+            name: "RenkouFiles",
+            dependencies: ["RenkouCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // Persistence: connection, migrations, stores, scope filter, audit.
         .target(
             name: "RenkouStore",
             dependencies: [
-                "RenkouCore",
+                "RenkouCore", "RenkouFiles",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "AsyncKit", package: "async-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -52,7 +57,7 @@ let package = Package(
         .target(
             name: "RenkouWeb",
             dependencies: [
-                "RenkouCore", "RenkouStore",
+                "RenkouCore", "RenkouFiles", "RenkouStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -68,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "renkou",
             dependencies: [
-                "RenkouCore", "RenkouStore", "RenkouWeb",
+                "RenkouCore", "RenkouFiles", "RenkouStore", "RenkouWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +93,7 @@ let package = Package(
         .testTarget(name: "RenkouCoreTests", dependencies: ["RenkouCore"]),
         .testTarget(
             name: "RenkouStoreTests",
-            dependencies: ["RenkouCore", "RenkouStore", "RenkouTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["RenkouCore", "RenkouFiles", "RenkouStore", "RenkouTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "RenkouWebTests",

@@ -45,18 +45,28 @@ public struct ImportRejection: Sendable, Codable, Equatable {
     }
 }
 
-/// What an import did. Always: imported + updated + unchanged + rejected = read.
-public struct ImportReport: Sendable, Codable, Equatable {
-    public var read = 0
-    public var imported = 0
-    public var updated = 0
-    public var unchanged = 0
-    public var rejected = 0
-    public var rejections: [ImportRejection] = []
-    public init() {}
+/// How one row of an import that writes records ended (people, units).
+public enum ImportOutcome: String, Sendable, CaseIterable {
+    case imported, updated, unchanged, rejected
+}
 
+/// What a unit-table import did: imported + updated + unchanged + rejected = read (an `ImportTally`).
+public struct ImportReport: Sendable, Equatable {
+    public private(set) var tally = ImportTally<ImportOutcome>()
+    public private(set) var rejections: [ImportRejection] = []
+    public init() {}
+    public var read: Int { tally.read }
+    public var imported: Int { tally[.imported] }
+    public var updated: Int { tally[.updated] }
+    public var unchanged: Int { tally[.unchanged] }
+    public var rejected: Int { tally[.rejected] }
+
+    /// Counts a row that was taken (imported, updated or unchanged).
+    public mutating func count(_ outcome: ImportOutcome) { tally.count(outcome) }
+
+    /// Counts a refused row with where and why.
     public mutating func reject(row: Int, column: String, value: String, _ reason: Text) {
-        rejected += 1
+        tally.count(.rejected)
         rejections.append(ImportRejection(row: row, column: column, value: value, reason: reason))
     }
 

@@ -76,6 +76,18 @@ public struct Proposal: Sendable, Codable, Equatable {
 }
 
 /// What a departmental file did: matched + proposed + tasks + rejected = read, always.
+/// How one row of a departmental file ended.
+public enum ReconciliationOutcome: String, Sendable, CaseIterable {
+    /// The registry agrees.
+    case matched
+    /// A change proposed to a worker.
+    case proposed
+    /// A home-visit task (nobody to match).
+    case tasks
+    case rejected
+}
+
+/// What reading a departmental file did: read = matched + proposed + tasks + rejected (from an `ImportTally`).
 public struct ReconciliationResult: Sendable, Codable, Equatable {
     public var kind: DepartmentFileKind
     public var read = 0
@@ -85,4 +97,9 @@ public struct ReconciliationResult: Sendable, Codable, Equatable {
     public var rejected = 0
     public var problems: [ImportProblem] = []
     public init(kind: DepartmentFileKind) { self.kind = kind }
+    /// The counts of a tally.
+    public init(kind: DepartmentFileKind, _ tally: ImportTally<ReconciliationOutcome>) {
+        self.kind = kind
+        read = tally.read; matched = tally[.matched]; proposed = tally[.proposed]; tasks = tally[.tasks]; rejected = tally[.rejected]
+    }
 }

@@ -66,8 +66,19 @@ public struct RosterLayout: Sendable {
     }
 }
 
-/// What a roster upload did. read = kept + added + unregistered + rejected; departures are people on
-/// the roster before who are missing from the file.
+/// How one row of a roster ended.
+public enum RosterOutcome: String, Sendable, CaseIterable {
+    /// Already on the roster.
+    case kept
+    /// New on the roster and found in the registry.
+    case added
+    /// New on the roster, not in the registry: a registration task.
+    case unregistered
+    case rejected
+}
+
+/// What a roster upload did. read = kept + added + unregistered + rejected (from an `ImportTally`);
+/// departures are people on the roster before who are missing from the file.
 public struct RosterImportResult: Sendable, Codable, Equatable {
     public var read = 0
     /// Already on the roster.
@@ -81,4 +92,8 @@ public struct RosterImportResult: Sendable, Codable, Equatable {
     public var departures = 0
     public var problems: [ImportProblem] = []
     public init() {}
+    /// The counts of a tally.
+    public init(_ tally: ImportTally<RosterOutcome>) {
+        read = tally.read; kept = tally[.kept]; added = tally[.added]; unregistered = tally[.unregistered]; rejected = tally[.rejected]
+    }
 }

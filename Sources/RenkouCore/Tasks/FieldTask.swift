@@ -65,7 +65,7 @@ public struct FieldTask: Sendable, Encodable, Equatable {
         }
     }
 
-    struct Key: CodingKey {
+    struct TaskCodingKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
         init(_ s: String) { stringValue = s }
@@ -74,14 +74,14 @@ public struct FieldTask: Sendable, Encodable, Equatable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(id, forKey: Key("id")); try c.encode(kind, forKey: Key("kind")); try c.encode(subject, forKey: Key("subject"))
-        try c.encodeIfPresent(idNumber, forKey: Key("idNumber")); try c.encodeIfPresent(personID, forKey: Key("personID"))
-        if let object { try c.encode(object.id, forKey: Key(object.type + "ID")) }
-        try c.encodeIfPresent(note, forKey: Key("note")); try c.encode(unitCode, forKey: Key("unitCode")); try c.encode(unitName, forKey: Key("unitName"))
-        try c.encode(due, forKey: Key("due")); try c.encode(open, forKey: Key("open"))
-        try c.encodeIfPresent(outcome, forKey: Key("outcome")); try c.encodeIfPresent(outcomeNote, forKey: Key("outcomeNote"))
-        try c.encodeIfPresent(closedBy, forKey: Key("closedBy")); try c.encodeIfPresent(closedAt, forKey: Key("closedAt"))
-        try c.encode(source, forKey: Key("source")); try c.encode(createdAt, forKey: Key("createdAt"))
+        var c = encoder.container(keyedBy: TaskCodingKey.self)
+        try c.encode(id, forKey: TaskCodingKey("id")); try c.encode(kind, forKey: TaskCodingKey("kind")); try c.encode(subject, forKey: TaskCodingKey("subject"))
+        try c.encodeIfPresent(idNumber, forKey: TaskCodingKey("idNumber")); try c.encodeIfPresent(personID, forKey: TaskCodingKey("personID"))
+        if let object { try c.encode(object.id, forKey: TaskCodingKey(object.type + "ID")) }
+        try c.encodeIfPresent(note, forKey: TaskCodingKey("note")); try c.encode(unitCode, forKey: TaskCodingKey("unitCode")); try c.encode(unitName, forKey: TaskCodingKey("unitName"))
+        try c.encode(due, forKey: TaskCodingKey("due")); try c.encode(open, forKey: TaskCodingKey("open"))
+        try c.encodeIfPresent(outcome, forKey: TaskCodingKey("outcome")); try c.encodeIfPresent(outcomeNote, forKey: TaskCodingKey("outcomeNote"))
+        try c.encodeIfPresent(closedBy, forKey: TaskCodingKey("closedBy")); try c.encodeIfPresent(closedAt, forKey: TaskCodingKey("closedAt"))
+        try c.encode(source, forKey: TaskCodingKey("source")); try c.encode(createdAt, forKey: TaskCodingKey("createdAt"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+import RenkouFiles
 import SQLKit
 
 extension OrgStore {
@@ -19,31 +20,31 @@ extension OrgStore {
     }
 
     /// Imports a unit file: the GB/T 2260 layout of `areacodes.csv` (with historical codes, status and
-    /// replacement) or a plain `code,name,level,parent` CSV. Parents must come before or exist already.
-    /// Importing the same file twice changes nothing the second time.
+    /// replacement) or a plain `code,name,level,parent` CSV, with or without its header row, in any
+    /// encoding or as XLSX (read row by row by `TableFile`, like every import). Parents must come
+    /// before or exist already. Importing the same file twice changes nothing the second time.
     public func importFile(at path: String, in scope: Scope, by actor: Actor) async throws -> ImportReport {
-        guard let data = FileManager.default.contents(atPath: path), var text = String(data: data, encoding: .utf8) else {
-            throw RenkouError.invalid([FieldError("/file", "file-unreadable", Text("无法读取文件 \(path)（须为 UTF-8 CSV）。", "Cannot read \(path) (it must be a UTF-8 CSV)."))])
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw RenkouError.invalid([FieldError("/file", "file-unreadable", Text("无法读取文件 \(path)。", "Cannot read \(path)."))])
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var report = ImportReport()
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { return report }
-        let headerFields = CSV.fields(header).map { $0.trimmingCharacters(in: .whitespaces) }
-        let isAreaCodes = headerFields.first == "代码"
-        let hasHeader = isAreaCodes || headerFields.first?.lowercased() == "code"
+        var isAreaCodes: Bool?
         var units: [String: ImportedUnit] = [:]
         var order: [String] = []
-        for (index, line) in lines.enumerated() where !(index == 0 && hasHeader) {
-            let row = index + 1
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            report.read += 1
-            let f = CSV.fields(line).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let unit = isAreaCodes ? parseAreaCode(f, row: row, report: &report) : parsePlain(f, row: row, report: &report) else { continue }
+        var rows = 0
+        try await TableFile.read(URL(fileURLWithPath: path)) { cells, row in
+            let f = cells.map { $0.trimmingCharacters(in: .whitespaces) }
+            if isAreaCodes == nil {
+                // The first row: the area-code table's header, a plain header, or already a unit.
+                isAreaCodes = f.first == "代码"
+                if isAreaCodes! || f.first?.lowercased() == "code" { return }
+            }
+            if f.allSatisfy(\.isEmpty) { return }
+            rows += 1
+            guard let unit = isAreaCodes! ? parseAreaCode(f, row: row, report: &report) : parsePlain(f, row: row, report: &report) else { return }
             if var existing = units[unit.code] {
                 // The same code in another period: the row in use (or the newer one) defines the unit.
-                report.unchanged += 1
+                report.count(.unchanged)
                 let newer = unit.status == "active" || (existing.status != "active" && (unit.validFrom ?? "") > (existing.validFrom ?? ""))
                 let older = newer ? existing : unit
                 var winner = newer ? unit : existing
@@ -66,6 +67,8 @@ extension OrgStore {
             for unit in toWrite { try await Self.write(unit, known: &known, env: env, scope: scope, actor: actor, db, report: &report) }
             return report
         }
+        // Every row read ended once: merged into another row's unit, written, unchanged or refused.
+        try ImportPipeline.check(result.tally, against: ImportPipeline.Reading(kind: .csv, encoding: nil, rows: rows))
         return result
     }
 
@@ -119,7 +122,7 @@ extension OrgStore {
         if let existing = known[code] {
             let same = existing.name == u.name && existing.level == u.level && existing.status == u.status && existing.validFrom == u.validFrom
                 && existing.validTo == u.validTo && existing.replacedBy == u.replacedBy && existing.parentID == parent?.id
-            if same { report.unchanged += 1; return }
+            if same { report.count(.unchanged); return }
             guard scope.contains(existing.path), existing.parentID == parent?.id else {
                 return reject("code", code, Text("该代码已存在于其他上级单位之下。", "This code exists already under another parent."))
             }
@@ -132,7 +135,7 @@ extension OrgStore {
             updated.name = u.name; updated.status = u.status; updated.validFrom = u.validFrom; updated.validTo = u.validTo; updated.replacedBy = u.replacedBy
             known[code] = updated
             try await AuditLog.write(db, at: now, actor: actor, action: .update, entity: "org_unit", entityID: existing.id.text, path: existing.path, before: AuditLog.json(existing))
-            report.updated += 1
+            report.count(.updated)
             return
         }
         let unit = OrgUnit(id: env.newID(), code: code, name: u.name, level: u.level, parentID: parent?.id,
@@ -144,6 +147,6 @@ extension OrgStore {
             try await history(db, unit: unit.id, at: now, field: "former-name", old: former, new: u.name, by: actor.username)
         }
         try await AuditLog.write(db, at: now, actor: actor, action: .import, entity: "org_unit", entityID: unit.id.text, path: unit.path, after: AuditLog.json(unit))
-        report.imported += 1
+        report.count(.imported)
     }
 }

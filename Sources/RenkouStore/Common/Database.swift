@@ -49,7 +49,10 @@ public final class Database: Sendable {
         let sql = connection.sql()
         // A 64 MiB page cache and memory-mapped reads keep the indexes of a large registry out of read(2) calls.
         for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000",
-                       "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY"] {
+                       "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY",
+                       // Gather the planner's statistics where they are missing or stale (SQLite 3.46+; older ones ignore the argument),
+                       // so that a rate's count picks the selective index (inflow women by birth date) over the unit path.
+                       "PRAGMA optimize = 0x10002"] {
             _ = try await sql.raw(SQLQueryString(pragma)).all()
         }
         return Database(engine: .sqlite, url: url, poolSize: 1, logger: logger, backend: .sqlite(connection, AsyncLock()))
@@ -100,6 +103,12 @@ public final class Database: Sendable {
     }
 
     /// True when the database answers a trivial query.
+    /// Refreshes the planner's statistics (after a bulk load).
+    public func refreshStatistics() async throws {
+        let statements = engine.statisticsRefresh
+        try await read { db in for s in statements { try await db.raw(SQLQueryString(s)).run() } }
+    }
+
     public func ping() async -> Bool {
         guard !closed.isSet else { return false }
         return (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1

@@ -76,6 +76,15 @@ public enum Engine: String, Sendable {
         }
     }
 
+    /// What refreshes the planner's statistics after a bulk load, run outside a transaction: counts by
+    /// unit pick the selective index only with them (PostgreSQL's autovacuum would get there later).
+    var statisticsRefresh: [String] {
+        switch self {
+        case .sqlite: ["ANALYZE"]
+        case .postgres: ["VACUUM ANALYZE"]
+        }
+    }
+
     /// A scratch table for one transaction (an import's "ID numbers seen so far"), kept on disk so
     /// that memory does not grow with the file: statements to run before BEGIN, after BEGIN, before
     /// COMMIT and after the transaction ends either way.

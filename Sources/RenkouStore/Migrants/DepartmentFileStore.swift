@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+import RenkouFiles
 import SQLKit
 
 /// Reconciles police, hospital and civil-affairs files with the registry (see `DepartmentFileKind`
@@ -30,10 +31,11 @@ public struct DepartmentFileStore: Sendable {
         return try await db.transaction { db in
             let unit = try await PersonStore.requireUnit(unitCode, scope: scope, engine: engine, db)
             let unitScope = Scope(path: unit.path)
-            var result = ReconciliationResult(kind: kind), layout: [String?]?, headers: [String] = []
-            try await TableFile.read(file) { cells, number in
-                guard let keys = layout else { layout = try kind.layout(cells); headers = cells.map(CellText.normalize); return }
-                result.read += 1
+            var tally = ImportTally<ReconciliationOutcome>(), rejections: [ImportProblem] = [], headers: [String] = []
+            let (_, reading) = try await ImportPipeline.read(file, header: { cells, _ in
+                headers = cells.map(CellText.normalize)
+                return try kind.layout(cells)
+            }) { keys, cells, number in
                 var v: [String: String] = [:]
                 for (i, cell) in cells.enumerated() where i < keys.count { if let k = keys[i] { v[k] = CellText.normalize(cell) } }
                 func header(_ key: String) -> String { keys.firstIndex(of: key).map { headers[$0] } ?? key }
@@ -74,19 +76,21 @@ public struct DepartmentFileStore: Sendable {
                         outcome = try await Self.civil(divorce: divorce, man: (v["manName"] ?? "", man), woman: (v["womanName"] ?? "", woman), day: day, scope: unitScope, db)
                     }
                 }
-                guard let outcome else { result.rejected += 1; result.problems += problems; return }
+                guard let outcome else { tally.count(.rejected); rejections += problems; return }
                 switch outcome {
-                case .matched: result.matched += 1
+                case .matched: tally.count(.matched)
                 case .proposal(let kind2, let person, let summary, let payload):
                     try await Self.propose(kind2, person: person, summary: summary, payload: payload, source: kind, env: env, actor: actor, db)
-                    result.proposed += 1
+                    tally.count(.proposed)
                 case .visit(let subject, let id, let note):
                     try await TaskStore.add(TaskStore.New(kind: .homeVisit, subject: subject, idNumber: id, note: note, unitID: unit.id, path: unit.path,
                                                           due: today.adding(days: Self.visitDays), source: kind.rawValue), env: env, actor: actor, db)
-                    result.tasks += 1
+                    tally.count(.tasks)
                 }
             }
-            if layout == nil { throw RenkouError.invalid([FieldError("/file", "empty-file", Text("文件是空的。", "The file is empty."))]) }
+            try ImportPipeline.check(tally, against: reading)
+            var result = ReconciliationResult(kind: kind, tally)
+            result.problems = rejections
             var summary = result; summary.problems = []
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .import, entity: "department-file", entityID: kind.rawValue, path: unit.path, after: AuditLog.json(summary))
             return result

@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+import RenkouFiles
 import SQLKit
 
 /// Rosters (花名册) of tenants and staff, kept entry by entry or replaced by an uploaded file read
@@ -58,10 +59,8 @@ public struct RosterStore: Sendable {
         return HostRow(id: id, unitID: try r.decode(column: "unit_id", as: String.self).uuid, path: try r.decode(column: "path", as: String.self), name: try r.decode(column: "name", as: String.self))
     }
 
-    enum Outcome { case kept, added, unregistered }
-
     /// Adds one row to a roster inside a transaction: matched to the registry, or a registration task.
-    static func add(_ row: RosterLayout.Row, host: HostRow, today: Day, scope: Scope, engine: Engine, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> Outcome {
+    static func add(_ row: RosterLayout.Row, host: HostRow, today: Day, scope: Scope, engine: Engine, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> RosterOutcome {
         if let r = try await db.raw("SELECT id, room FROM roster_entries WHERE host_id = \(bind: host.id.text) AND id_number = \(bind: row.idNumber) AND until IS NULL").first() {
             if let room = row.room, try r.decode(column: "room", as: String?.self) != room {
                 try await db.raw("UPDATE roster_entries SET room = \(bind: room) WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
@@ -107,12 +106,9 @@ public struct RosterStore: Sendable {
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
             let h = try await Self.hostRow(host, scope: scope, engine: engine, db)
-            var result = RosterImportResult(); result.read = 1
-            switch try await Self.add(row, host: h, today: today, scope: scope, engine: engine, env: env, actor: actor, db) {
-            case .kept: result.kept = 1
-            case .added: result.added = 1
-            case .unregistered: result.unregistered = 1
-            }
+            var tally = ImportTally<RosterOutcome>()
+            tally.count(try await Self.add(row, host: h, today: today, scope: scope, engine: engine, env: env, actor: actor, db))
+            let result = RosterImportResult(tally)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "roster", entityID: host.text, path: h.path, after: AuditLog.json(["added": row.idNumber]))
             return result
         }
@@ -140,25 +136,21 @@ public struct RosterStore: Sendable {
         return try await db.transaction { db in
             let h = try await Self.hostRow(host, scope: scope, engine: engine, db)
             let before = try await db.raw("SELECT * FROM roster_entries WHERE host_id = \(bind: host.text) AND until IS NULL").all().map(Self.decode)
-            var result = RosterImportResult(), layout: RosterLayout?, seen: [String: Int] = [:]
-            try await TableFile.read(file) { cells, number in
-                guard let l = layout else { layout = try RosterLayout(headers: cells); return }
-                result.read += 1
+            var tally = ImportTally<RosterOutcome>(), problems: [ImportProblem] = [], seen: [String: Int] = [:]
+            let (_, reading) = try await ImportPipeline.read(file, header: { cells, _ in try RosterLayout(headers: cells) }) { l, cells, number in
                 var row = l.parse(cells, row: number, today: today)
                 if !row.isRejected, let first = seen[row.idNumber] {
                     row.problems.append(ImportProblem(row: number, column: l.header(.idNumber), value: row.idNumber,
                                                       reason: Text("与第 \(first) 行身份号码相同。", "The same ID number as row \(first).")))
                 }
-                result.problems += row.problems
-                if row.isRejected { result.rejected += 1; return }
+                problems += row.problems
+                if row.isRejected { tally.count(.rejected); return }
                 seen[row.idNumber] = number
-                switch try await Self.add(row, host: h, today: today, scope: scope, engine: engine, env: env, actor: actor, db) {
-                case .kept: result.kept += 1
-                case .added: result.added += 1
-                case .unregistered: result.unregistered += 1
-                }
+                tally.count(try await Self.add(row, host: h, today: today, scope: scope, engine: engine, env: env, actor: actor, db))
             }
-            if layout == nil { throw RenkouError.invalid([FieldError("/file", "empty-file", Text("文件是空的。", "The file is empty."))]) }
+            try ImportPipeline.check(tally, against: reading)
+            var result = RosterImportResult(tally)
+            result.problems = problems
             let gone = before.filter { seen[$0.idNumber] == nil }
             try await Self.end(gone, host: h, on: today, env: env, actor: actor, db)
             result.departures = gone.count

@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+import RenkouFiles
 import SQLKit
 
 /// How an import treats a file with rejected rows.
@@ -13,7 +14,7 @@ public enum ImportMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// What an import did (or, for a dry run or a refused all-or-nothing run, would have done).
-/// Always: imported + updated + unchanged + rejected = read.
+/// Always: imported + updated + unchanged + rejected = read (the counts come from an `ImportTally`).
 public struct PersonImportResult: Sendable, Codable, Equatable {
     public var run: String
     public var mode: ImportMode
@@ -31,6 +32,12 @@ public struct PersonImportResult: Sendable, Codable, Equatable {
     /// The first problems (errors and warnings), for a page; the full list goes to the report.
     public var problems: [ImportProblem] = []
     public static let problemsShown = 200
+
+    /// Sets the counts from the run's tally.
+    mutating func apply(_ tally: ImportTally<ImportOutcome>) {
+        read = tally.read
+        imported = tally[.imported]; updated = tally[.updated]; unchanged = tally[.unchanged]; rejected = tally[.rejected]
+    }
 
     /// The one-line JSON summary a command-line import ends with.
     public var summaryJSON: String {
@@ -67,28 +74,25 @@ public struct PersonImporter: Sendable {
             try await db.raw("BEGIN").run()
             do {
                 try await db.raw(SQLQueryString(scratch.create)).run()
-                let summary = try await TableFile.read(file, progress: progress) { cells, row in
-                    guard let layout = state.layout else {
-                        state.layout = try PersonImportLayout(headers: cells)
-                        for column in state.layout!.ignored {
-                            state.note(ImportProblem(row: row, column: column, value: "", isError: false,
-                                                     reason: Text("未知的列，已忽略。", "Unknown column, ignored.")), problem)
-                        }
-                        return
+                let (layout, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, row in
+                    let layout = try PersonImportLayout(headers: cells)
+                    for column in layout.ignored {
+                        state.note(ImportProblem(row: row, column: column, value: "", isError: false,
+                                                 reason: Text("未知的列，已忽略。", "Unknown column, ignored.")), problem)
                     }
-                    let parsed = PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: top.code, today: today)
-                    state.result.read += 1
-                    state.batch.append(parsed)
+                    state.layout = layout
+                    return layout
+                }, row: { layout, cells, row in
+                    state.batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: top.code, today: today))
                     if state.batch.count >= Self.batchSize { try await Self.flush(&state, db, problem) }
-                }
-                if state.layout == nil {
-                    throw RenkouError.invalid([FieldError("/file", "file-empty", Text("文件是空的：第 1 行应为表头。", "The file is empty: row 1 must hold the headers."))])
-                }
+                })
                 try await Self.flush(&state, db, problem)
-                state.result.fileKind = summary.kind.rawValue
-                state.result.encoding = summary.encoding?.rawValue
-                state.result.ignoredColumns = state.layout?.ignored ?? []
-                let keep = mode == .validOnly || (mode == .allOrNothing && state.result.rejected == 0)
+                try ImportPipeline.check(state.tally, against: reading)
+                state.result.apply(state.tally)
+                state.result.fileKind = reading.kind.rawValue
+                state.result.encoding = reading.encoding?.rawValue
+                state.result.ignoredColumns = layout.ignored
+                let keep = mode == .validOnly || (mode == .allOrNothing && state.tally[.rejected] == 0)
                 if keep {
                     state.result.committed = true
                     for statement in scratch.beforeCommit { try await db.raw(SQLQueryString(statement)).run() }
@@ -130,6 +134,8 @@ public struct PersonImporter: Sendable {
         var batch: [PersonImportRow] = []
         var units: [String: OrgUnit?] = [:]
         var result: PersonImportResult
+        /// How each row read so far ended.
+        var tally = ImportTally<ImportOutcome>()
         /// The quality checks whose verdicts each written batch refreshes.
         var rules: QualityRules?
 
@@ -154,7 +160,7 @@ public struct PersonImporter: Sendable {
         state.batch.removeAll(keepingCapacity: true)
         guard !rows.isEmpty else { return }
         guard rows.contains(where: { !$0.isRejected }) else {
-            for row in rows { for p in row.problems { state.note(p, sink) }; state.result.rejected += 1 }
+            for row in rows { for p in row.problems { state.note(p, sink) }; state.tally.count(.rejected) }
             return
         }
         let stamp = Timestamp.string(state.now)
@@ -208,7 +214,7 @@ public struct PersonImporter: Sendable {
         for row in rows {
             // Problems are reported in row order: the row's own first, then what matching it found.
             for p in row.problems { state.note(p, sink) }
-            if row.isRejected { state.result.rejected += 1; continue }
+            if row.isRejected { state.tally.count(.rejected); continue }
             var reject: ImportProblem?
             func fail(_ column: PersonColumn, _ value: String, _ reason: Text) {
                 if reject == nil { reject = ImportProblem(row: row.row, column: state.layout?.header(of: column) ?? column.headers[0], value: value, reason: reason) }
@@ -279,7 +285,7 @@ public struct PersonImporter: Sendable {
             }
 
             if let reject {
-                state.result.rejected += 1
+                state.tally.count(.rejected)
                 state.note(reject, sink)
                 continue
             }
@@ -303,15 +309,15 @@ public struct PersonImporter: Sendable {
             if let before {
                 var compare = person; compare.updatedAt = before.updatedAt
                 if compare == before && !membershipChanged {
-                    state.result.unchanged += 1
+                    state.tally.count(.unchanged)
                 } else {
                     person.updatedAt = stamp
                     updates.append((before, person, row.row))
-                    state.result.updated += 1
+                    state.tally.count(.updated)
                 }
             } else {
                 inserts.append((person, row.row))
-                state.result.imported += 1
+                state.tally.count(.imported)
             }
             existing[idNumber] = person
             seen[idNumber] = row.row
@@ -344,37 +350,4 @@ public struct PersonImporter: Sendable {
     static let householdRows = BulkInsert("households", ["id", "number", "unit_id", "path", "address", "type", "created_at", "updated_at"])
     static let personRows = BulkInsert("persons", ["id", "created_at", "import_run", "import_row"] + PersonStore.fieldColumns)
     static let memberRows = BulkInsert("household_members", ["household_id", "person_id", "relation", "joined_on"])
-}
-
-/// The report file of an import: one CSV line per problem (row, column, value, kind, reason in zh and
-/// en), written as the problems are found so that memory stays flat.
-public final class ImportReportFile: @unchecked Sendable {
-    public let url: URL
-    private let handle: FileHandle
-    private let lock = NSLock()
-    private var buffer = ""
-
-    public init(url: URL) throws {
-        self.url = url
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        handle = try FileHandle(forWritingTo: url)
-        try handle.truncate(atOffset: 0)
-        buffer = ImportProblem.reportHeader
-    }
-
-    public func write(_ p: ImportProblem) {
-        lock.lock(); defer { lock.unlock() }
-        buffer += p.reportLine
-        if buffer.utf8.count > 64 * 1024 { flushLocked() }
-    }
-
-    private func flushLocked() {
-        try? handle.write(contentsOf: Data(buffer.utf8)); buffer = ""
-    }
-
-    public func close() {
-        lock.lock(); defer { lock.unlock() }
-        flushLocked()
-        try? handle.close()
-    }
 }

@@ -18,6 +18,7 @@ public struct RegistryStoreModule: StoreModule {
             context.personsWritten = try await DemoPopulationWriter.write(stores, persons: context.persons, seed: context.seed,
                                                                           under: context.districtCode, progress: context.progress)
             try await stores.quality.rebuildVerdicts()
+            try await stores.db.refreshStatistics()
         }
     }
 }

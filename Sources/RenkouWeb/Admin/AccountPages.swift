@@ -27,7 +27,7 @@ enum AccountPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.accounts)) { request, context -> Response in
             let account = try context.require(.admin(.administer))
-            let rows = try await deps.stores.accounts.list(in: account.scope).map {
+            let rows = try await deps.stores.accounts.list(in: context.scope).map {
                 Row(username: $0.username, displayName: $0.displayName, role: $0.role.label(context.lang), unit: "\($0.unitName) (\($0.unitCode))",
                     status: ($0.disabled ? Text("已停用", "Disabled") : Text("正常", "Active"))(context.lang), href: SitePath.account($0.id))
             }
@@ -47,7 +47,7 @@ enum AccountPages {
             do {
                 let created = try await deps.stores.accounts.create(
                     username: form["username"] ?? "", displayName: form["displayName"], role: Role(rawValue: form["role"] ?? "") ?? .viewer,
-                    unitCode: form["unit"] ?? "", password: form.values["password"] ?? "", in: account.scope, by: context.actor)
+                    unitCode: form["unit"] ?? "", password: form.values["password"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.account(created.id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return deps.renderer.html("admin/account_form", title: Text("新建账号", "New account"),
@@ -73,7 +73,8 @@ enum AccountPages {
 
         router.get("/accounts/{id}") { request, context -> Response in
             let account = try context.require(.admin(.administer))
-            guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
+            let id = try context.uuid("id", Text("账号", "account"))
+            guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
             return editPage(target, form: nil, error: nil, request: request, context: context)
         }
@@ -81,11 +82,12 @@ enum AccountPages {
         router.post("/accounts/{id}") { request, context -> Response in
             let account = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
+            let id = try context.uuid("id", Text("账号", "account"))
+            guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
             do {
                 try await deps.stores.accounts.update(id, displayName: form["displayName"], role: form["role"].flatMap(Role.init(rawValue:)),
-                                                      unitCode: form["unit"], in: account.scope, by: context.actor)
+                                                      unitCode: form["unit"], in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.accounts)
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return editPage(target, form: form.values, error: error, request: request, context: context)
@@ -95,15 +97,16 @@ enum AccountPages {
         router.post("/accounts/{id}/toggle") { request, context -> Response in
             let account = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")), let target = try await deps.stores.accounts.account(id: id, in: account.scope)
+            let id = try context.uuid("id", Text("账号", "account"))
+            guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
-            try await deps.stores.accounts.setDisabled(id, !target.disabled, in: account.scope, by: context.actor)
+            try await deps.stores.accounts.setDisabled(id, !target.disabled, in: context.scope, by: context.actor)
             return Redirect.to(SitePath.account(id))
         }
 
         @Sendable func tokensPage(secret: String?, error: RenkouError?, form: [String: String], request: Request, context: AppContext) async throws -> Response {
             let account = try context.require(.admin(.administer))
-            let rows = try await deps.stores.accounts.tokens(in: account.scope).map {
+            let rows = try await deps.stores.accounts.tokens(in: context.scope).map {
                 TokenRow(username: $0.username, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt ?? "—",
                          status: ($0.revokedAt == nil ? Text("有效", "Active") : Text("已吊销", "Revoked"))(context.lang),
                          revokeAction: $0.revokedAt == nil ? "/tokens/\($0.id.text)/revoke" : nil)
@@ -123,7 +126,7 @@ enum AccountPages {
             let account = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             do {
-                let (_, secret) = try await deps.stores.accounts.createToken(username: form["user"] ?? "", label: form["label"] ?? "", in: account.scope, by: context.actor)
+                let (_, secret) = try await deps.stores.accounts.createToken(username: form["user"] ?? "", label: form["label"] ?? "", in: context.scope, by: context.actor)
                 return try await tokensPage(secret: secret, error: nil, form: [:], request: request, context: context)
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await tokensPage(secret: nil, error: error, form: form.values, request: request, context: context)
@@ -133,8 +136,8 @@ enum AccountPages {
         router.post("/tokens/{id}/revoke") { request, context -> Response in
             let account = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("令牌", "token")) }
-            try await deps.stores.accounts.revokeToken(id, in: account.scope, by: context.actor)
+            let id = try context.uuid("id", Text("令牌", "token"))
+            try await deps.stores.accounts.revokeToken(id, in: context.scope, by: context.actor)
             return Redirect.to(SitePath.tokens)
         }
     }

@@ -14,14 +14,14 @@ enum AdminAPI {
         api.on(.get, "/api/v1/org-units") { request, context in
             let account = try context.requireAccount()
             if let parentCode = request.query("parent") {
-                guard let parent = try await deps.stores.orgs.unit(code: parentCode, in: account.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
-                return try JSON.response(try await deps.stores.orgs.children(of: parent.id, in: account.scope))
+                guard let parent = try await deps.stores.orgs.unit(code: parentCode, in: context.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
+                return try JSON.response(try await deps.stores.orgs.children(of: parent.id, in: context.scope))
             }
-            return try JSON.response(try await deps.stores.orgs.tops(in: account.scope))
+            return try JSON.response(try await deps.stores.orgs.tops(in: context.scope))
         }
         api.on(.get, "/api/v1/org-units/{code}") { _, context in
             let account = try context.requireAccount()
-            guard let unit = try await deps.stores.orgs.unit(code: try context.parameters.require("code"), in: account.scope) else {
+            guard let unit = try await deps.stores.orgs.unit(code: try context.parameters.require("code"), in: context.scope) else {
                 throw RenkouError.notFound(Text("单位", "unit"))
             }
             return try JSON.response(unit)
@@ -35,12 +35,12 @@ enum AdminAPI {
             let level = input.level.flatMap(OrgLevel.init(rawValue:))
             if level == nil { errors.add("/level", "level", "级别应为 province、city、district、street、community 或 grid。", "The level is one of province, city, district, street, community, grid.") }
             try errors.throwIfAny()
-            let unit = try await deps.stores.orgs.add(code: input.code!, name: input.name!, level: level!, parentCode: input.parent, in: account.scope, by: context.actor)
+            let unit = try await deps.stores.orgs.add(code: input.code!, name: input.name!, level: level!, parentCode: input.parent, in: context.scope, by: context.actor)
             return try JSON.response(unit, status: .created)
         }
         api.on(.get, "/api/v1/audit") { request, context in
             let account = try context.require(.admin(.audit))
-            return try JSON.response(try await deps.stores.audit.search(AuditPages.query(request), in: account.scope))
+            return try JSON.response(try await deps.stores.audit.search(AuditPages.query(request), in: context.scope))
         }
     }
 }

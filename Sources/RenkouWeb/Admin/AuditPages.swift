@@ -16,7 +16,7 @@ enum AuditPages {
         router.get(RouterPath(SitePath.audit)) { request, context -> Response in
             let account = try context.require(.admin(.audit))
             let q = query(request)
-            let page = try await deps.stores.audit.search(q, in: account.scope)
+            let page = try await deps.stores.audit.search(q, in: context.scope)
             let lang = context.lang
             let actionOptions = [FormField.Option(value: "", label: Text("全部", "All")(lang), selected: q.action == nil)] +
                 AuditAction.allCases.map { FormField.Option(value: $0.rawValue, label: $0.rawValue, selected: q.action == $0.rawValue) }

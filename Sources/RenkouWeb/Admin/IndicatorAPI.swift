@@ -18,7 +18,7 @@ enum IndicatorAPI {
             let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
             let store = deps.stores.indicators
             let codes = request.query("code").map { $0.split(separator: ",").map(String.init) } ?? store.all.map(\.code)
-            let s = try await store.summary(codes, unitCode: request.query("unit"), on: day, in: account.scope)
+            let s = try await store.summary(codes, unitCode: request.query("unit"), on: day, in: context.scope)
             return try JSON.response(Figures(day: day.description, indicators: store.all.filter { codes.contains($0.code) }, unit: s.unit, children: s.children))
         }
         api.on(.get, "/api/v1/indicators/{code}/records") { request, context in
@@ -27,7 +27,7 @@ enum IndicatorAPI {
             return try JSON.response(try await deps.stores.indicators.records(
                 try context.parameters.require("code"), unitCode: request.query("unit"), on: day, gapsOnly: request.query("all") != "true",
                 limit: min(request.query("limit").flatMap(Int.init) ?? 100, 1000), offset: request.query("offset").flatMap(Int.init) ?? 0,
-                in: account.scope, by: context.actor))
+                in: context.scope, by: context.actor))
         }
     }
 }

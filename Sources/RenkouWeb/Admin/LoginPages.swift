@@ -58,7 +58,7 @@ enum LoginPages {
 
         router.get(RouterPath(SitePath.home)) { request, context -> Response in
             let account = try context.requireAccount()
-            let count = try await deps.stores.persons.count(in: account.scope)
+            let count = try await deps.stores.persons.count(in: context.scope)
             let model = HomeView(unitName: account.unitName, unitCode: account.unitCode, unitHref: SitePath.unit(account.unitCode),
                                  role: account.role.label(context.lang), personCount: count)
             return deps.renderer.html("home", title: Text("工作台", "Workspace"), model: model, context: context, request: request)

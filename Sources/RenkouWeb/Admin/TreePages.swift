@@ -78,7 +78,7 @@ enum TreePages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.units)) { request, context -> Response in
             let account = try context.requireAccount()
-            let tops = try await deps.stores.orgs.tops(in: account.scope)
+            let tops = try await deps.stores.orgs.tops(in: context.scope)
             if tops.count == 1 { return Redirect.to(SitePath.unit(tops[0].unit.code)) }
             let model = UnitsView(heading: Text("组织机构", "Units")(context.lang), current: Text("组织机构", "Units")(context.lang),
                                   childrenHeading: "", children: rows(tops, lang: context.lang), hasChildren: !tops.isEmpty)
@@ -98,7 +98,7 @@ enum TreePages {
                 let account = try context.require(.admin(.administer))
                 let code = try context.parameters.require("code")
                 let form = try await Form.read(request, context: context)
-                guard let unit = try await deps.stores.orgs.unit(code: code, in: account.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
+                guard let unit = try await deps.stores.orgs.unit(code: code, in: context.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
                 do {
                     return Redirect.to(try await act(unit, form, account, context))
                 } catch let error as RenkouError where error.kind == .invalid {
@@ -111,16 +111,16 @@ enum TreePages {
         formRoute("children") { unit, form, account, context in
             let level = OrgLevel(rawValue: form["level"] ?? "") ?? .grid
             let child = try await deps.stores.orgs.add(code: form["code"] ?? "", name: form["childName"] ?? "", level: level,
-                                                       parentCode: unit.code, in: account.scope, by: context.actor)
+                                                       parentCode: unit.code, in: context.scope, by: context.actor)
             return SitePath.unit(child.code)
         }
         formRoute("rename") { unit, form, account, context in
-            try await deps.stores.orgs.rename(unit.id, to: form["name"] ?? "", in: account.scope, by: context.actor)
+            try await deps.stores.orgs.rename(unit.id, to: form["name"] ?? "", in: context.scope, by: context.actor)
             return SitePath.unit(unit.code)
         }
         formRoute("move") { unit, form, account, context in
             var errors = FieldErrors(); errors.required("/parent", form["parent"]); try errors.throwIfAny()
-            try await deps.stores.orgs.move(unit.id, toParent: form["parent"]!, in: account.scope, by: context.actor)
+            try await deps.stores.orgs.move(unit.id, toParent: form["parent"]!, in: context.scope, by: context.actor)
             return SitePath.unit(unit.code)
         }
     }

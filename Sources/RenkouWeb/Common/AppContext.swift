@@ -27,7 +27,8 @@ public struct AppContext: RequestContext {
     /// 64 KiB is plenty for any JSON body or form of the application; larger bodies get 413.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The caller's scope. Only defined for a signed-in account: handlers call `requireAccount` first.
+    /// The caller's scope: the signed-in account's subtree, or a path no row carries when nobody is
+    /// signed in. Handlers pass it to every store call (`in: context.scope`).
     public var scope: Scope { account?.scope ?? Scope(path: "/nobody/") }
 
     /// The actor written to the audit log.

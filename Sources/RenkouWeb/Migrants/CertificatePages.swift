@@ -35,7 +35,7 @@ enum CertificatePages {
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let state = request.query("state").flatMap(Certificate.State.init(rawValue:))
-            let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope, by: context.actor)
+            let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope, by: context.actor)
             let states = Certificate.State.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             let model = CertificatesView(
                 fields: [FormField(name: "number", label: Text("编号包含", "Number contains")(lang), value: request.query("number") ?? ""),
@@ -52,7 +52,7 @@ enum CertificatePages {
             let lang = context.lang
             let side = form["side"] == "registered" ? Certificate.Side.registered : .issued
             guard let personID = form["person"].flatMap(UUID.init(uuidString:)) else { throw RenkouError.notFound(Text("人员", "person")) }
-            let person = try await deps.stores.persons.read(personID, in: account.scope, by: context.actor)
+            let person = try await deps.stores.persons.read(personID, in: context.scope, by: context.actor)
             var fields: [FormField] = []
             if side == .registered {
                 fields += [FormField(name: "number", label: Text("证明编号", "Certificate number")(lang), value: form["number"] ?? "", required: true),
@@ -94,7 +94,7 @@ enum CertificatePages {
                     input.children = v
                 }
                 let photo = try form.file.map { try Data(contentsOf: $0) }
-                let c = try await deps.stores.certificates.create(values["side"] == "registered" ? .registered : .issued, input, photo: photo, in: account.scope, by: context.actor)
+                let c = try await deps.stores.certificates.create(values["side"] == "registered" ? .registered : .issued, input, photo: photo, in: context.scope, by: context.actor)
                 return Redirect.to(path(c.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await newForm(values, error: error, account: account, request: request, context: context)
@@ -103,9 +103,9 @@ enum CertificatePages {
 
         @Sendable func detail(_ id: UUID, error: RenkouError? = nil, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
-            let checks = try await deps.stores.certificates.checks(of: id, in: account.scope)
-            let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: account.scope, by: context.actor).items.filter { $0.number == c.number && $0.side == c.side }
+            let c = try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor)
+            let checks = try await deps.stores.certificates.checks(of: id, in: context.scope)
+            let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: context.scope, by: context.actor).items.filter { $0.number == c.number && $0.side == c.side }
             let url = publicURL(c.token, request: request)
             let canAct = account.role.can(.migrants(.write)) && c.storedState == .valid
             let results = CertificateStore.checkResults
@@ -135,7 +135,7 @@ enum CertificatePages {
 
         router.get("/certificates/{id}/photo") { _, context -> Response in
             let account = try context.requireAccount()
-            let data = try await deps.stores.certificates.photo(of: try context.uuid("id", Text("婚育证明", "certificate")), in: account.scope)
+            let data = try await deps.stores.certificates.photo(of: try context.uuid("id", Text("婚育证明", "certificate")), in: context.scope)
             let type = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
@@ -144,7 +144,7 @@ enum CertificatePages {
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
-            let c = try await deps.stores.certificates.certificate(id, in: account.scope, by: context.actor)
+            let c = try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor)
             let url = publicURL(c.token, request: request)
             let model = CertificatePrintView(
                 card: request.query("format") == "card", facts: facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang),
@@ -159,7 +159,7 @@ enum CertificatePages {
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.certificates.verify(id, on: try Day.parse(form["checkedOn"], field: "checkedOn", default: Day(deps.stores.env.now())),
-                                                          result: form["result"] ?? "", note: form["note"], in: account.scope, by: context.actor)
+                                                          result: form["result"] ?? "", note: form["note"], in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)
@@ -177,7 +177,7 @@ enum CertificatePages {
                     children = v
                 }
                 let c = try await deps.stores.certificates.reissue(id, contraception: account.role.can(.migrants(.seeReproductiveHealth)) ? form["contraception"] : nil,
-                                                                   children: children, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+                                                                   children: children, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to(path(c.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
@@ -189,7 +189,7 @@ enum CertificatePages {
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let form = try await Form.read(request, context: context)
             do {
-                try await deps.stores.certificates.revoke(id, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+                try await deps.stores.certificates.revoke(id, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)

@@ -9,10 +9,10 @@ enum DepartmentFilePages {
     static func page(result: ReconciliationResult? = nil, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
                      request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
-        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
         let kinds = DepartmentFileKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
         let selected = form["unit"] ?? ""
-        let proposals = try await deps.stores.departmentFiles.proposals(in: account.scope, by: context.actor)
+        let proposals = try await deps.stores.departmentFiles.proposals(in: context.scope, by: context.actor)
         var model = DepartmentFilesView(
             canEdit: account.role.can(.migrants(.write)),
             fields: FormField.attach(error?.fields ?? [], to: [
@@ -54,7 +54,7 @@ enum DepartmentFilePages {
                 errors.required("/unit", form["unit"])
                 if form.file == nil { errors.add("/file", "required", "请选择文件。", "Choose a file.") }
                 try errors.throwIfAny()
-                let r = try await deps.stores.departmentFiles.reconcile(file: form.file!, kind: kind!, unitCode: form["unit"]!, in: account.scope, by: context.actor)
+                let r = try await deps.stores.departmentFiles.reconcile(file: form.file!, kind: kind!, unitCode: form["unit"]!, in: context.scope, by: context.actor)
                 return try await page(result: r, form: form.fields, deps: deps, account: account, request: request, context: context)
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await page(form: form.fields, error: error, deps: deps, account: account, request: request, context: context)
@@ -66,8 +66,8 @@ enum DepartmentFilePages {
             let form = try await Form.read(request, context: context)
             do {
                 switch try context.parameters.require("decision") {
-                case "accept": try await deps.stores.departmentFiles.accept(id, in: account.scope, by: context.actor)
-                case "reject": try await deps.stores.departmentFiles.reject(id, note: form["note"], in: account.scope, by: context.actor)
+                case "accept": try await deps.stores.departmentFiles.accept(id, in: context.scope, by: context.actor)
+                case "reject": try await deps.stores.departmentFiles.reject(id, note: form["note"], in: context.scope, by: context.actor)
                 default: throw RenkouError.routeNotFound
                 }
                 return Redirect.to("/migrants/files")
@@ -89,16 +89,16 @@ enum DepartmentFileAPI {
             let file = Upload.directory.appendingPathComponent("\(UUID().uuidString)-dept")
             defer { try? FileManager.default.removeItem(at: file) }
             try await Upload.save(request, to: file)
-            return try JSON.response(try await deps.stores.departmentFiles.reconcile(file: file, kind: kind, unitCode: request.query("unit") ?? "", in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.departmentFiles.reconcile(file: file, kind: kind, unitCode: request.query("unit") ?? "", in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/proposals") { request, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
             let account = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
-            try await deps.stores.departmentFiles.accept(id, in: account.scope, by: context.actor)
+            try await deps.stores.departmentFiles.accept(id, in: context.scope, by: context.actor)
             return try JSON.response(["state": "accepted"])
         }
         api.on(.post, "/api/v1/proposals/{id}/reject") { request, context in
@@ -106,7 +106,7 @@ enum DepartmentFileAPI {
             let id = try context.uuid("id", Text("变更建议", "proposal"))
             struct NoteBody: Decodable { let note: String? }
             let b = try await Body.json(NoteBody.self, request, context: context)
-            try await deps.stores.departmentFiles.reject(id, note: b.note, in: account.scope, by: context.actor)
+            try await deps.stores.departmentFiles.reject(id, note: b.note, in: context.scope, by: context.actor)
             return try JSON.response(["state": "rejected"])
         }
     }

@@ -14,7 +14,7 @@ enum HostPages {
             let kind = request.query("kind").flatMap(MigrantHost.Kind.init(rawValue:))
             let without = request.query("without") == "1"
             let page = try await deps.stores.hosts.list(kind: kind, unitCode: request.query("unit"), nameContains: request.query("name"), withoutAgreement: without,
-                                                        offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+                                                        offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
             let kinds = MigrantHost.Kind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             let model = HostsView(
                 fields: [FormField(name: "name", label: Text("名称包含", "Name contains")(lang), value: request.query("name") ?? ""),
@@ -32,7 +32,7 @@ enum HostPages {
 
         @Sendable func newForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
             let selected = form["unit"] ?? ""
             let kinds = MigrantHost.Kind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             let fields = FormField.attach(error?.fields ?? [], to: [
@@ -68,7 +68,7 @@ enum HostPages {
                     guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/staffCount", "number", Text("请填写整数。", "Write a whole number."))]) }
                     input.staffCount = v
                 }
-                let h = try await deps.stores.hosts.create(input, in: account.scope, by: context.actor)
+                let h = try await deps.stores.hosts.create(input, in: context.scope, by: context.actor)
                 return Redirect.to(path(h.id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await newForm(form.values, error: error, account: account, request: request, context: context)
@@ -77,9 +77,9 @@ enum HostPages {
 
         @Sendable func detail(_ id: UUID, error: RenkouError? = nil, result: RosterImportResult? = nil, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let h = try await deps.stores.hosts.host(id, in: account.scope)
-            let agreements = try await deps.stores.hosts.agreements(of: id, in: account.scope)
-            let roster = try await deps.stores.rosters.roster(of: id, in: account.scope, by: context.actor)
+            let h = try await deps.stores.hosts.host(id, in: context.scope)
+            let agreements = try await deps.stores.hosts.agreements(of: id, in: context.scope)
+            let roster = try await deps.stores.rosters.roster(of: id, in: context.scope, by: context.actor)
             let canEdit = account.role.can(.migrants(.write))
             var model = HostView(
                 name: h.name, kind: h.kind.label(lang), unit: h.unitName, address: h.address ?? "—", contact: h.contactName ?? "—", phone: h.phone ?? "—",
@@ -131,7 +131,7 @@ enum HostPages {
                     let type = data.starts(with: [0x25, 0x50, 0x44, 0x46]) ? "application/pdf" : data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
                     scan = HostStore.Scan(name: form.fileName ?? "scan", type: type, data: data)
                 }
-                try await deps.stores.hosts.addAgreement(host: id, signedOn: signed, expiresOn: expires, scan: scan, in: account.scope, by: context.actor)
+                try await deps.stores.hosts.addAgreement(host: id, signedOn: signed, expiresOn: expires, scan: scan, in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)
@@ -141,7 +141,7 @@ enum HostPages {
         router.get("/hosts/{id}/agreements/{agreement}/scan") { _, context -> Response in
             let account = try context.requireAccount()
             let a = try context.uuid("agreement", Text("扫描件", "scan"))
-            let scan = try await deps.stores.hosts.scan(of: a, in: account.scope)
+            let scan = try await deps.stores.hosts.scan(of: a, in: context.scope)
             return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",
                                                    .contentDisposition: "inline; filename*=UTF-8''" + (scan.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "scan")],
                             body: .init(byteBuffer: ByteBuffer(bytes: scan.data)))
@@ -153,7 +153,7 @@ enum HostPages {
             let a = try context.uuid("agreement", Text("协议", "agreement"))
             let form = try await Form.read(request, context: context)
             do {
-                try await deps.stores.hosts.terminate(agreement: a, on: Day(deps.stores.env.now()), reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+                try await deps.stores.hosts.terminate(agreement: a, on: Day(deps.stores.env.now()), reason: form["reason"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
@@ -166,7 +166,7 @@ enum HostPages {
             let form = try await Form.read(request, context: context)
             do {
                 let since = try form["since"].flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
-                let r = try await deps.stores.rosters.add(host: id, name: form["name"] ?? "", idNumber: form["idNumber"] ?? "", room: form["room"], since: since, in: account.scope, by: context.actor)
+                let r = try await deps.stores.rosters.add(host: id, name: form["name"] ?? "", idNumber: form["idNumber"] ?? "", room: form["room"], since: since, in: context.scope, by: context.actor)
                 return try await detail(id, result: r, account: account, request: request, context: context)
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)
@@ -178,7 +178,7 @@ enum HostPages {
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let entry = try context.uuid("entry", Text("花名册记录", "roster entry"))
             _ = try await Form.read(request, context: context)
-            try await deps.stores.rosters.remove(entry: entry, on: Day(deps.stores.env.now()), in: account.scope, by: context.actor)
+            try await deps.stores.rosters.remove(entry: entry, on: Day(deps.stores.env.now()), in: context.scope, by: context.actor)
             return Redirect.to(path(id))
         }
 
@@ -189,7 +189,7 @@ enum HostPages {
             defer { if let f = form.file { try? FileManager.default.removeItem(at: f) } }
             do {
                 guard let file = form.file else { throw RenkouError.invalid([FieldError("/file", "required", Text("请选择花名册文件。", "Choose the roster file."))]) }
-                let r = try await deps.stores.rosters.importRoster(file: file, host: id, in: account.scope, by: context.actor)
+                let r = try await deps.stores.rosters.importRoster(file: file, host: id, in: context.scope, by: context.actor)
                 return try await detail(id, result: r, account: account, request: request, context: context)
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)

@@ -16,7 +16,7 @@ enum MigrantPages {
             let account = try context.requireAccount()
             let lang = context.lang
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
-            let summary = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: account.scope)
+            let summary = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: context.scope)
             func cells(_ u: MigrantRateStore.UnitRates) -> [MigrantsView.Cell] {
                 u.figures.map { f in
                     MigrantsView.Cell(rate: percent(f.rate), below: f.meetsTarget == false, counts: "\(f.numerator) / \(f.denominator)",
@@ -45,7 +45,7 @@ enum MigrantPages {
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let all = request.query("all") == "1"
             let offset = request.query("offset").flatMap(Int.init) ?? 0
-            let page = try await deps.stores.migrantRates.records(code, unitCode: request.query("unit"), on: day, gapsOnly: !all, offset: offset, in: account.scope, by: context.actor)
+            let page = try await deps.stores.migrantRates.records(code, unitCode: request.query("unit"), on: day, gapsOnly: !all, offset: offset, in: context.scope, by: context.actor)
             let rows = page.items.map { r in
                 RateRecordsView.Row(name: r.name, idNumber: r.idNumber, detail: r.detail ?? "", href: r.link == "person" ? SitePath.person(r.id) : HostPages.path(r.id))
             }
@@ -61,8 +61,8 @@ enum MigrantPages {
 
         @Sendable func stayForm(_ personID: UUID, form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let person = try await deps.stores.persons.read(personID, in: account.scope, by: context.actor)
-            let hosts = try await deps.stores.hosts.list(kind: nil, unitCode: nil, nameContains: nil, limit: 500, in: account.scope).items
+            let person = try await deps.stores.persons.read(personID, in: context.scope, by: context.actor)
+            let hosts = try await deps.stores.hosts.list(kind: nil, unitCode: nil, nameContains: nil, limit: 500, in: context.scope).items
             let kinds = StayKind.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             var fields = [
                 PersonPages.select("kind", Text("流动类型", "Kind"), kinds, form, empty: Text("请选择", "Choose"), lang: lang),
@@ -99,7 +99,7 @@ enum MigrantPages {
             input.person = id.text; input.kind = form["kind"]; input.since = form["since"]; input.region = form["region"]; input.place = form["place"]
             input.reason = form["reason"]; input.address = form["address"]; input.host = form["host"]; input.employer = form["employer"]; input.contact = form["contact"]
             do {
-                try await deps.stores.stays.open(input, in: account.scope, by: context.actor)
+                try await deps.stores.stays.open(input, in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.person(id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await stayForm(id, form: form.values, error: error, account: account, request: request, context: context)
@@ -111,7 +111,7 @@ enum MigrantPages {
             let id = try context.uuid("id", Text("流动记录", "stay"))
             let form = try await Form.read(request, context: context)
             let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),
-                                                         endPlace: form["endPlace"], in: account.scope, by: context.actor)
+                                                         endPlace: form["endPlace"], in: context.scope, by: context.actor)
             return Redirect.to(SitePath.person(stay.personID))
         }
     }

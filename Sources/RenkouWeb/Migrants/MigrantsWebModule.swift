@@ -39,8 +39,8 @@ struct MigrantsWebModule: WebModule {
 struct MigrantPersonSection: PageSection {
     func render(_ p: Person, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
         let today = Day(deps.stores.env.now()), lang = context.lang
-        let stays = try await deps.stores.stays.stays(of: p.id, in: account.scope)
-        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: account.scope, by: context.actor).items
+        let stays = try await deps.stores.stays.stays(of: p.id, in: context.scope)
+        let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: context.scope, by: context.actor).items
         let canRegister = account.role.can(.migrants(.write))
         let wra = p.isWomanOfReproductiveAge(on: today, policy: deps.stores.env.policy)
         let model = MigrantSectionView(

@@ -26,7 +26,7 @@ enum DuplicatePages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/persons/duplicates") { request, context -> Response in
             let account = try context.require(.registry(.write))
-            let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor)
+            let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: context.scope, by: context.actor)
             let model = DuplicatesView(pairs: candidates.map { pair($0, lang: context.lang) }, hasPairs: !candidates.isEmpty,
                                        canMerge: account.role.can(.registry(.correct)), summary: Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang))
             return deps.renderer.html("registry/duplicates", title: Text("疑似重复", "Possible duplicates"), model: model, context: context, request: request)
@@ -38,7 +38,7 @@ enum DuplicatePages {
             guard let keep = form["keep"].flatMap(UUID.init(uuidString:)), let drop = form["drop"].flatMap(UUID.init(uuidString:)) else {
                 throw RenkouError.notFound(Text("人员", "person"))
             }
-            let person = try await deps.stores.persons.merge(keep: keep, drop: drop, in: account.scope, by: context.actor)
+            let person = try await deps.stores.persons.merge(keep: keep, drop: drop, in: context.scope, by: context.actor)
             return Redirect.to(SitePath.person(person.id))
         }
     }
@@ -51,7 +51,7 @@ enum DuplicateAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons/duplicates") { request, context in
             let account = try context.require(.registry(.write))
-            return try JSON.response(try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/persons/merge") { request, context in
             let account = try context.require(.registry(.correct))
@@ -61,7 +61,7 @@ enum DuplicateAPI {
             if keep == nil { errors.add("/keep", "required", "请给出保留的记录 id。", "Give the id of the record to keep.") }
             if drop == nil { errors.add("/drop", "required", "请给出被合并的记录 id。", "Give the id of the record to merge.") }
             try errors.throwIfAny()
-            return try JSON.response(try await deps.stores.persons.merge(keep: keep!, drop: drop!, in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.persons.merge(keep: keep!, drop: drop!, in: context.scope, by: context.actor))
         }
     }
 }

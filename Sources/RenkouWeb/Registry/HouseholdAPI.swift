@@ -10,7 +10,7 @@ enum HouseholdAPI {
     struct Leaving: Decodable { let leftOn: String? }
 
     static func householdID(_ context: AppContext) throws -> UUID {
-        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
+        let id = try context.uuid("id", Text("户", "household"))
         return id
     }
 
@@ -18,19 +18,19 @@ enum HouseholdAPI {
         api.on(.get, "/api/v1/households") { request, context in
             let account = try context.requireAccount()
             return try JSON.response(try await deps.stores.households.search(number: request.query("number"), limit: request.query("limit").flatMap(Int.init) ?? 50,
-                                                                           offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope))
+                                                                           offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope))
         }
         api.on(.post, "/api/v1/households") { request, context in
             let account = try context.require(.registry(.write))
             let input = try await Body.json(NewHousehold.self, request, context: context)
             var errors = FieldErrors(); errors.required("/unit", input.unit); try errors.throwIfAny()
             let h = try await deps.stores.households.create(number: input.number ?? "", unitCode: input.unit!, address: input.address,
-                                                            type: input.type ?? "family", in: account.scope, by: context.actor)
+                                                            type: input.type ?? "family", in: context.scope, by: context.actor)
             return try JSON.response(h, status: .created)
         }
         api.on(.get, "/api/v1/households/{id}") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members") { request, context in
             let account = try context.require(.registry(.write))
@@ -40,17 +40,17 @@ enum HouseholdAPI {
                 throw RenkouError.invalid([FieldError("/person", "required", Text("请给出人员编号。", "Give the person's id."))])
             }
             let day = try Day.parse(input.joinedOn, field: "joinedOn", default: Day(deps.stores.env.now()))
-            try await deps.stores.households.addMember(id, person: person, relation: input.relation ?? "", on: day, in: account.scope, by: context.actor)
-            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
+            try await deps.stores.households.addMember(id, person: person, relation: input.relation ?? "", on: day, in: context.scope, by: context.actor)
+            return try JSON.response(try await deps.stores.households.detail(id, in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members/{person}/leave") { request, context in
             let account = try context.require(.registry(.write))
             let id = try householdID(context)
-            guard let person = UUID(uuidString: try context.parameters.require("person")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let person = try context.uuid("person", Text("人员", "person"))
             let input = try await Body.json(Leaving.self, request, context: context)
             let day = try Day.parse(input.leftOn, field: "leftOn", default: Day(deps.stores.env.now()))
-            try await deps.stores.households.removeMember(id, person: person, on: day, in: account.scope, by: context.actor)
-            return try JSON.response(try await deps.stores.households.detail(id, in: account.scope, by: context.actor))
+            try await deps.stores.households.removeMember(id, person: person, on: day, in: context.scope, by: context.actor)
+            return try JSON.response(try await deps.stores.households.detail(id, in: context.scope, by: context.actor))
         }
     }
 }

@@ -22,7 +22,7 @@ enum HouseholdPages {
     static func detailPage(_ id: UUID, form: [String: String] = [:], error: RenkouError? = nil, deps: AppDeps, account: Account,
                            request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
-        let d = try await deps.stores.households.detail(id, in: account.scope, by: context.actor)
+        let d = try await deps.stores.households.detail(id, in: context.scope, by: context.actor)
         let canEdit = account.role.can(.registry(.write))
         let rows = d.members.map { m in
             MemberRow(name: m.name, idNumber: m.idNumber, relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,
@@ -35,7 +35,7 @@ enum HouseholdPages {
             FormField(name: "joinedOn", label: Text("入户日期", "Joined on")(lang), value: form["joinedOn"] ?? Day(deps.stores.env.now()).description, type: "date"),
         ], lang: lang)
         let h = d.household
-        let events = try await deps.stores.events.timeline(ofHousehold: id, in: account.scope)
+        let events = try await deps.stores.events.timeline(ofHousehold: id, in: context.scope)
         let timeline = events.map { e in
             HouseholdView.Event(day: e.day, what: e.type.label(lang), who: e.personName, revoked: e.revokedAt != nil)
         }
@@ -55,7 +55,7 @@ enum HouseholdPages {
         router.get("/households") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang
-            let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: account.scope)
+            let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
             let model = HouseholdsView(
                 canCreate: account.role.can(.registry(.write)),
                 fields: [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
@@ -67,7 +67,7 @@ enum HouseholdPages {
 
         @Sendable func newForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
             let selected = form["unit"] ?? ""
             let fields = FormField.attach(error?.fields ?? [], to: [
                 FormField(name: "number", label: Text("户号", "Household number")(lang), value: form["number"] ?? "", required: true),
@@ -92,7 +92,7 @@ enum HouseholdPages {
             let form = try await Form.read(request, context: context)
             do {
                 let h = try await deps.stores.households.create(number: form["number"] ?? "", unitCode: form["unit"] ?? "", address: form["address"],
-                                                                type: form["type"] ?? "family", in: account.scope, by: context.actor)
+                                                                type: form["type"] ?? "family", in: context.scope, by: context.actor)
                 return Redirect.to(path(h.id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await newForm(form.values, error: error, account: account, request: request, context: context)
@@ -101,18 +101,18 @@ enum HouseholdPages {
 
         router.get("/households/{id}") { request, context -> Response in
             let account = try context.requireAccount()
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
+            let id = try context.uuid("id", Text("户", "household"))
             return try await detailPage(id, deps: deps, account: account, request: request, context: context)
         }
 
         router.post("/households/{id}/members") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("户", "household")) }
+            let id = try context.uuid("id", Text("户", "household"))
             do {
                 let p = try await person(idNumber: form["idNumber"], stores: deps.stores, context: context, scope: account.scope)
                 let joined = try Day.parse(form["joinedOn"], field: "joinedOn", default: Day(deps.stores.env.now()))
-                try await deps.stores.households.addMember(id, person: p.id, relation: form["relation"] ?? "", on: joined, in: account.scope, by: context.actor)
+                try await deps.stores.households.addMember(id, person: p.id, relation: form["relation"] ?? "", on: joined, in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {
                 let mapped = RenkouError(error.kind, error.code, error.message, fields: error.fields.map { $0.field == "person" ? FieldError("/idNumber", $0.code, $0.message) : $0 })
@@ -123,11 +123,10 @@ enum HouseholdPages {
         router.post("/households/{id}/members/{person}/leave") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")), let person = UUID(uuidString: try context.parameters.require("person"))
-            else { throw RenkouError.notFound(Text("户", "household")) }
+            let id = try context.uuid("id", Text("户", "household")), person = try context.uuid("person", Text("户", "household"))
             do {
                 try await deps.stores.households.removeMember(id, person: person, on: try Day.parse(form["leftOn"], field: "leftOn", default: Day(deps.stores.env.now())),
-                                                              in: account.scope, by: context.actor)
+                                                              in: context.scope, by: context.actor)
                 return Redirect.to(path(id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detailPage(id, error: error, deps: deps, account: account, request: request, context: context)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import RenkouCore
+import RenkouFiles
 import RenkouStore
 
 /// Imports in progress and finished, for the page that shows a progress bar and then the result.
@@ -149,7 +150,7 @@ enum ImportPages {
 
     static func formPage(error: RenkouError?, deps: AppDeps, account: Account, request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
-        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
         let options = units.map { FormField.Option(value: $0.code, label: "\($0.name)（\($0.code)）", selected: $0.code == account.unitCode) }
         var fields = [
             FormField(name: "unit", label: Text("导入到单位", "Import into unit")(lang), value: account.unitCode, required: true, options: options),
@@ -244,7 +245,7 @@ enum ImportAPI {
             defer { try? FileManager.default.removeItem(at: file) }
             try await Upload.save(request, to: file)
             let result = try await deps.stores.importer.run(file: file, fileName: request.query("name") ?? "api-upload", unitCode: unit, mode: mode,
-                                                            in: account.scope, by: context.actor)
+                                                            in: context.scope, by: context.actor)
             return try JSON.response(result, status: mode == .allOrNothing && !result.committed ? .unprocessableContent : .ok)
         }
     }

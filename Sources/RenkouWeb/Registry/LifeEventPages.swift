@@ -65,10 +65,10 @@ enum LifeEventPages {
         router.post("/persons/{id}/events") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let id = try context.uuid("id", Text("人员", "person"))
             do {
                 let input = try await input(form, person: id, stores: deps.stores, context: context, scope: account.scope)
-                let event = try await deps.stores.events.record(input, in: account.scope, by: context.actor)
+                let event = try await deps.stores.events.record(input, in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.person(event.type == .birth ? event.personID : id))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await PersonPages.detailPage(id, eventForm: form.values, eventError: error, deps: deps, account: account, request: request, context: context)
@@ -78,8 +78,8 @@ enum LifeEventPages {
         router.post("/life-events/{id}/revoke") { request, context -> Response in
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("事件", "event")) }
-            try await deps.stores.events.revoke(id, reason: form["reason"] ?? "", in: account.scope, by: context.actor)
+            let id = try context.uuid("id", Text("事件", "event"))
+            try await deps.stores.events.revoke(id, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
             return Redirect.to(LoginPages.safeNext(form["back"]))
         }
     }
@@ -93,20 +93,20 @@ enum LifeEventAPI {
         api.on(.post, "/api/v1/life-events") { request, context in
             let account = try context.require(.registry(.write))
             let input = try await Body.json(LifeEventInput.self, request, context: context)
-            return try JSON.response(try await deps.stores.events.record(input, in: account.scope, by: context.actor), status: .created)
+            return try JSON.response(try await deps.stores.events.record(input, in: context.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/life-events/{id}/revoke") { request, context in
             let account = try context.require(.registry(.write))
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("事件", "event")) }
+            let id = try context.uuid("id", Text("事件", "event"))
             let input = try await Body.json(Revocation.self, request, context: context)
-            try await deps.stores.events.revoke(id, reason: input.reason ?? "", in: account.scope, by: context.actor)
+            try await deps.stores.events.revoke(id, reason: input.reason ?? "", in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }
         api.on(.get, "/api/v1/persons/{id}/events") { _, context in
             let account = try context.requireAccount()
             let id = try PersonAPI.id(context)
-            _ = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
-            return try JSON.response(try await deps.stores.events.timeline(of: id, in: account.scope))
+            _ = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
+            return try JSON.response(try await deps.stores.events.timeline(of: id, in: context.scope))
         }
     }
 }

@@ -6,14 +6,14 @@ import RenkouStore
 /// `/api/v1/persons`: the minimal person record, scoped and audited like the pages.
 enum PersonAPI {
     static func id(_ context: AppContext) throws -> UUID {
-        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+        let id = try context.uuid("id", Text("人员", "person"))
         return id
     }
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons") { request, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/export") { request, context in
             let account = try context.requireAccount()
@@ -25,7 +25,7 @@ enum PersonAPI {
         api.on(.post, "/api/v1/persons") { request, context in
             let account = try context.require(.registry(.write))
             let input = try await Body.json(PersonInput.self, request, context: context)
-            let person = try await deps.stores.persons.create(input, in: account.scope, by: context.actor)
+            let person = try await deps.stores.persons.create(input, in: context.scope, by: context.actor)
             var response = try JSON.response(person, status: .created)
             response.headers[.location] = "/api/v1/persons/\(person.id.text)"
             return response
@@ -37,17 +37,17 @@ enum PersonAPI {
         }
         api.on(.get, "/api/v1/persons/{id}") { _, context in
             let account = try context.requireAccount()
-            return try JSON.response(try await deps.stores.persons.read(try id(context), in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.persons.read(try id(context), in: context.scope, by: context.actor))
         }
         api.on(.patch, "/api/v1/persons/{id}") { request, context in
             let account = try context.require(.registry(.correct))
             let personID = try id(context)
             let input = try await Body.json(PersonInput.self, request, context: context)
-            return try JSON.response(try await deps.stores.persons.update(personID, input, in: account.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.persons.update(personID, input, in: context.scope, by: context.actor))
         }
         api.on(.delete, "/api/v1/persons/{id}") { _, context in
             let account = try context.require(.registry(.correct))
-            try await deps.stores.persons.delete(try id(context), in: account.scope, by: context.actor)
+            try await deps.stores.persons.delete(try id(context), in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }
     }

@@ -8,12 +8,12 @@ import RenkouStore
 enum PersonExport {
     static func csv(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
         // Checks the filters and audits before streaming: a refusal is a clean error, not a broken download.
-        try await stores.persons.recordExport(q, masked: masked, in: account.scope, by: context.actor)
+        try await stores.persons.recordExport(q, masked: masked, in: context.scope, by: context.actor)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: PersonCSV.headerLine))
             var cursor = ""
             while true {
-                let batch = try await stores.persons.exportBatch(q, after: cursor, in: account.scope)
+                let batch = try await stores.persons.exportBatch(q, after: cursor, in: context.scope)
                 guard let last = batch.last else { break }
                 try await writer.write(ByteBuffer(string: batch.map { PersonCSV.line($0, masked: masked) }.joined()))
                 cursor = last.id.text
@@ -26,12 +26,12 @@ enum PersonExport {
 
     /// The same list as a workbook (XLSX), built in a temporary file batch by batch and then streamed.
     static func xlsx(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
-        try await stores.persons.recordExport(q, masked: masked, in: account.scope, by: context.actor)
+        try await stores.persons.recordExport(q, masked: masked, in: context.scope, by: context.actor)
         var cursor = "", headerSent = false, done = false
         return try await ImportPages.xlsxResponse(name: masked ? "persons-masked.xlsx" : "persons.xlsx") {
             if !headerSent { headerSent = true; return [PersonCSV.headers] }
             if done { return nil }
-            let batch = try await stores.persons.exportBatch(q, after: cursor, in: account.scope)
+            let batch = try await stores.persons.exportBatch(q, after: cursor, in: context.scope)
             guard let last = batch.last else { done = true; return nil }
             cursor = last.id.text
             return batch.map { PersonCSV.fields($0, masked: masked) }

@@ -73,7 +73,7 @@ enum PersonPages {
 
     static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, error: RenkouError?, deps: AppDeps, account: Account,
                          request: Request, context: AppContext) async throws -> Response {
-        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+        let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
         var model = PersonFormView(heading: heading(context.lang), action: action,
                                    fields: FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: context.lang), lang: context.lang))
         if let error {
@@ -117,15 +117,15 @@ enum PersonPages {
     /// timeline, other modules' sections and (for those who register) the event form. The read is audited.
     static func personView(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
                            context: AppContext, request: Request) async throws -> PersonView {
-        let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
+        let p = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
         let lang = context.lang
-        let household = try await deps.stores.households.membership(of: p.id, in: account.scope).map {
+        let household = try await deps.stores.households.membership(of: p.id, in: context.scope).map {
             PersonView.HouseholdLink(href: HouseholdPages.path($0.householdID), number: $0.number,
                                      relation: Codes.label(Household.relations, $0.relation)?(lang) ?? $0.relation)
         }
-        let problems = try await deps.stores.quality.problems(of: p.id, in: account.scope)
-        let merged = try await deps.stores.persons.merged(into: p.id, in: account.scope)
-        let timeline = try await deps.stores.events.timeline(of: p.id, in: account.scope)
+        let problems = try await deps.stores.quality.problems(of: p.id, in: context.scope)
+        let merged = try await deps.stores.persons.merged(into: p.id, in: context.scope)
+        let timeline = try await deps.stores.events.timeline(of: p.id, in: context.scope)
         let canRegister = account.role.can(.registry(.write))
         var view = PersonView(
             name: p.name, idNumber: p.idNumber, unitName: p.unitName, unitCode: p.unitCode, unitHref: SitePath.unit(p.unitCode),
@@ -140,7 +140,7 @@ enum PersonPages {
             back: SitePath.person(p.id),
             sections: try await deps.sections(.personSections, for: p, account: account, context: context, request: request))
         if canRegister {
-            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: account.scope)
+            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
             view.eventAction = SitePath.person(p.id) + "/events"
             view.eventFields = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(eventForm, units: units, lang: lang), lang: lang)
             view.eventMessage = eventError?.message(lang)
@@ -166,7 +166,7 @@ enum PersonPages {
             do { query = try PersonQuery.parse { params[$0] } } catch let e as RenkouError { error = e }
             var page = Page<Person>(items: [], total: 0, limit: 50, offset: 0)
             if error == nil {
-                do { page = try await deps.stores.persons.search(query, in: account.scope, by: context.actor) }
+                do { page = try await deps.stores.persons.search(query, in: context.scope, by: context.actor) }
                 catch let e as RenkouError where e.kind == .invalid { error = e }
             }
             func href(_ changes: [String: String?]) -> String {
@@ -230,7 +230,7 @@ enum PersonPages {
             let account = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             do {
-                let person = try await deps.stores.persons.create(input(form, editing: false), in: account.scope, by: context.actor)
+                let person = try await deps.stores.persons.create(input(form, editing: false), in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.person(person.id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: form.values, error: error,
@@ -240,14 +240,14 @@ enum PersonPages {
 
         router.get("/persons/{id}") { request, context -> Response in
             let account = try context.requireAccount()
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let id = try context.uuid("id", Text("人员", "person"))
             return try await detailPage(id, deps: deps, account: account, request: request, context: context)
         }
 
         router.get("/persons/{id}/edit") { request, context -> Response in
             let account = try context.require(.registry(.correct))
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
-            let p = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
+            let id = try context.uuid("id", Text("人员", "person"))
+            let p = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
             return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit",
                                       form: formValues(p), editing: true, error: nil, deps: deps, account: account, request: request, context: context)
         }
@@ -255,9 +255,9 @@ enum PersonPages {
         router.post("/persons/{id}/edit") { request, context -> Response in
             let account = try context.require(.registry(.correct))
             let form = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
+            let id = try context.uuid("id", Text("人员", "person"))
             do {
-                try await deps.stores.persons.update(id, input(form, editing: true), in: account.scope, by: context.actor)
+                try await deps.stores.persons.update(id, input(form, editing: true), in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.person(id))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit", form: form.values, editing: true, error: error,
@@ -268,8 +268,8 @@ enum PersonPages {
         router.post("/persons/{id}/delete") { request, context -> Response in
             let account = try context.require(.registry(.correct))
             _ = try await Form.read(request, context: context)
-            guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw RenkouError.notFound(Text("人员", "person")) }
-            try await deps.stores.persons.delete(id, in: account.scope, by: context.actor)
+            let id = try context.uuid("id", Text("人员", "person"))
+            try await deps.stores.persons.delete(id, in: context.scope, by: context.actor)
             return Redirect.to(SitePath.persons)
         }
     }

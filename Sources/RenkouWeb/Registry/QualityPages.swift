@@ -17,7 +17,7 @@ enum QualityPages {
         router.get("/quality") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang
-            let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: account.scope)
+            let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: context.scope)
             func row(_ u: QualityStore.UnitQuality, link: Bool) -> UnitRow {
                 UnitRow(name: u.name, href: link ? "/quality?unit=\(u.code)" : "/persons?unit=\(u.code)", records: u.records,
                         completeness: percent(u.completeness), consistency: percent(u.consistency), belowTarget: u.consistency < target || u.completeness < target)
@@ -35,7 +35,7 @@ enum QualityPages {
             let account = try context.requireAccount()
             let code = request.query("check") ?? ""
             let offset = request.query("offset").flatMap(Int.init) ?? 0
-            let page = try await deps.stores.quality.failing(code, unitCode: request.query("unit"), offset: offset, in: account.scope, by: context.actor)
+            let page = try await deps.stores.quality.failing(code, unitCode: request.query("unit"), offset: offset, in: context.scope, by: context.actor)
             let check = deps.stores.quality.rules.check(code)
             let model = QualityRecordsView(
                 heading: check?.message(context.lang) ?? code, unit: request.query("unit") ?? "",
@@ -53,16 +53,16 @@ enum QualityAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/quality") { request, context in
             let account = try context.requireAccount()
-            let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: account.scope)
+            let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: context.scope)
             struct Body: Encodable { let unit: QualityStore.UnitQuality; let children: [QualityStore.UnitQuality] }
             return try JSON.response(Body(unit: unit, children: children))
         }
         api.on(.get, "/api/v1/persons/{id}/problems") { _, context in
             let account = try context.requireAccount()
             let id = try PersonAPI.id(context)
-            _ = try await deps.stores.persons.read(id, in: account.scope, by: context.actor)
+            _ = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
             struct Problem: Encodable { let code: String; let messages: [String: String] }
-            return try JSON.response(try await deps.stores.quality.problems(of: id, in: account.scope).map { Problem(code: $0.code, messages: ["zh-Hans": $0.message.zh, "en": $0.message.en]) })
+            return try JSON.response(try await deps.stores.quality.problems(of: id, in: context.scope).map { Problem(code: $0.code, messages: ["zh-Hans": $0.message.zh, "en": $0.message.en]) })
         }
     }
 }

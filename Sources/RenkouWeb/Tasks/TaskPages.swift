@@ -28,7 +28,7 @@ enum TaskPages {
         router.get("/tasks") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let tasks = try await deps.stores.tasks.list(on: today, in: account.scope, by: context.actor)
+            let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
             let model = TaskListView(
                 rows: tasks.map { t in
@@ -48,14 +48,14 @@ enum TaskPages {
             let account = try context.require(.tasks(.write))
             let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
-            _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: account.scope, by: context.actor)
+            _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: context.scope, by: context.actor)
             return Redirect.to("/tasks")
         }
 
         @Sendable func visitForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
             guard let personID = form["person"].flatMap(UUID.init(uuidString:)) else { throw RenkouError.notFound(Text("人员", "person")) }
-            let person = try await deps.stores.persons.read(personID, in: account.scope, by: context.actor)
+            let person = try await deps.stores.persons.read(personID, in: context.scope, by: context.actor)
             let fields = FormField.attach(error?.fields ?? [], to: [
                 FormField(name: "due", label: Text("期限", "Due")(lang), value: form["due"] ?? Day(deps.stores.env.now()).adding(days: 7).description, type: "date", required: true),
                 FormField(name: "note", label: Text("核实事项", "What to check")(lang), value: form["note"] ?? ""),
@@ -78,7 +78,7 @@ enum TaskPages {
             do {
                 guard let person = UUID(uuidString: values["person"] ?? "") else { throw RenkouError.notFound(Text("人员", "person")) }
                 try await deps.stores.tasks.addHomeVisit(person: person, due: try Day.parse(form["due"], field: "due", default: Day(deps.stores.env.now()).adding(days: 7)),
-                                                         note: form["note"], in: account.scope, by: context.actor)
+                                                         note: form["note"], in: context.scope, by: context.actor)
                 return Redirect.to("/tasks")
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await visitForm(values, error: error, account: account, request: request, context: context)

@@ -79,7 +79,8 @@ extension Bench {
                 let health = pct(results["/healthz"]!, 0.5)
                 for path in paths {
                     let t = results[path]!
-                    print(String(format: "%-30@ p50 %9.2f  p99 %9.2f  p50/healthz %8.1f×", path as NSString, pct(t, 0.5), pct(t, 0.99), pct(t, 0.5) / max(health, 0.001)))
+                    print(path.padding(toLength: 30, withPad: " ", startingAt: 0)
+                          + String(format: "p50 %9.2f  p99 %9.2f  p50/healthz %8.1f×", pct(t, 0.5), pct(t, 0.99), pct(t, 0.5) / max(health, 0.001)))
                 }
             }
         }

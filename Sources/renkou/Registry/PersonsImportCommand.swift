@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RenkouCore
+import RenkouFiles
 import RenkouStore
 
 extension ImportCommand {

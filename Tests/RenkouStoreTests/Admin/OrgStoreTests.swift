@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+import RenkouFiles
 import RenkouStore
 import RenkouTestSupport
 import Testing
@@ -112,5 +113,36 @@ import Testing
             #expect(report.imported + report.updated + report.unchanged + report.rejected == report.read)
             #expect(Set(report.rejections.map(\.row)) == [3, 4, 5])
         }
+    }
+
+    @Test(arguments: TestEngine.all) func theUnitTableIsReadLikeEveryImportInGBKAndXLSX(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            // setup: a headerless plain file saved in GBK (上海市 / 嘉定区 as GBK bytes), and the same kind of rows as a workbook
+            let dir = FileManager.default.temporaryDirectory
+            let gbk = dir.appendingPathComponent("units-\(UUID().uuidString).csv"), xlsx = dir.appendingPathComponent("units-\(UUID().uuidString).xlsx")
+            defer { try? FileManager.default.removeItem(at: gbk); try? FileManager.default.removeItem(at: xlsx) }
+            var bytes = Array("310000,".utf8) + [0xC9, 0xCF, 0xBA, 0xA3, 0xCA, 0xD0] + Array(",province,\r\n310114,".utf8)
+            bytes += [0xBC, 0xCE, 0xB6, 0xA8, 0xC7, 0xF8] + Array(",district,310000\r\n".utf8)
+            try Data(bytes).write(to: gbk)
+            var sheets: [[[String]]] = [[["code", "name", "level", "parent"], ["310114001", "新成路街道", "street", "310114"], ["310114001001", "白银路社区", "community", "310114001"]]]
+            try await XLSX.write(to: xlsx) { sheets.popLast() }
+            // act
+            let first = try await stores.orgs.importFile(at: gbk.path, in: .everything, by: .cli())
+            let second = try await stores.orgs.importFile(at: xlsx.path, in: .everything, by: .cli())
+            // assert: the GBK names read as typed, the headerless first row counted as a unit, the workbook's rows under them
+            #expect(first.read == 2 && first.imported == 2)
+            #expect(try await stores.orgs.unit(code: "310114", in: .everything)?.name == "嘉定区")
+            #expect(try await stores.orgs.unit(code: "310000", in: .everything)?.name == "上海市")
+            #expect(second.read == 2 && second.imported == 2)
+            #expect(try await stores.orgs.unit(code: "310114001001", in: .everything)?.path == "/310000/310114/310114001/310114001001/")
+        }
+    }
+
+    @Test func anImportWhoseOutcomesDoNotAddUpIsRefused() {
+        var tally = ImportTally<ImportOutcome>()
+        tally.count(.imported, 2); tally.count(.rejected)
+        #expect(tally.read == 3)
+        #expect(throws: Never.self) { try ImportPipeline.check(tally, against: .init(kind: .csv, encoding: nil, rows: 3)) }
+        #expect { try ImportPipeline.check(tally, against: .init(kind: .csv, encoding: .utf8, rows: 4)) } throws: { ($0 as? RenkouError)?.code == "import-count" }
     }
 }

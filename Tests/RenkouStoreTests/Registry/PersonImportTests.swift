@@ -1,5 +1,6 @@
 import Foundation
 import RenkouCore
+@testable import RenkouFiles
 @testable import RenkouStore
 import RenkouTestSupport
 import SQLKit
