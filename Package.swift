@@ -51,7 +51,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // BulkInsert steps a prepared statement through the C interface (module VaporCSQLite) this product brings.
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
-            ]
+            ],
+            // The default GB/T 2260 code table (CC0), with its source and licence.
+            resources: [.copy("Admin/Resources")]
         ),
         // HTTP: app builder, middleware, JSON API, HTML pages, templates, assets.
         .target(

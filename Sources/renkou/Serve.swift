@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "renkou")
         let stores = try await db.stores(config, logger: logger)
         if demo { try await DemoCommand.fillAndPrint(stores) }
+        // A first start loads the shipped code table (a no-op once a table is there).
+        try await stores.orgs.loadShippedCodeTable(by: .cli("first-start"))
         logger.info("renkou listening", metadata: ["address": "http://\(config.host):\(config.port)", "database": "\(stores.db.engine.rawValue)"])
         do {
             let app = try await buildApplication(config: config, stores: stores, logger: logger, prometheus: registry)

@@ -65,9 +65,8 @@ public enum Fixture {
     /// The repository's root folder (the one holding Package.swift).
     public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The historical GB/T 2260 table in ../shared/reference (read at run time, never copied here).
-    public static let areaCodes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/areacodes.csv").path
+    /// The historical GB/T 2260 table the repository ships (CC0, `Sources/RenkouStore/Admin/Resources`).
+    public static var areaCodes: String { repository.appendingPathComponent("Sources/RenkouStore/Admin/Resources/areacodes.csv").path }
 
     public static let district = "310114"
     public static let streetA = "310114001", streetB = "310114002"

@@ -199,6 +199,21 @@ extension OrgStore {
     }
 
     /// Whether a GB/T 2260 code table has been imported: only that import gives units a first year of use.
+    /// The GB/T 2260 code table shipped with Renkou (`Admin/Resources/areacodes.csv`, CC0).
+    public static var shippedCodeTable: URL {
+        Bundle.module.url(forResource: "areacodes", withExtension: "csv", subdirectory: "Resources")
+            ?? Bundle.module.bundleURL.appendingPathComponent("Resources/areacodes.csv")
+    }
+
+    /// Loads the shipped code table when none is loaded yet (the demo and a first start): ID numbers
+    /// are then checked against real address codes from the beginning. Returns the import's report, or
+    /// nil when a table was there already.
+    @discardableResult
+    public func loadShippedCodeTable(by actor: Actor) async throws -> ImportReport? {
+        guard try await !hasCodeTable() else { return nil }
+        return try await importFile(at: Self.shippedCodeTable.path, in: .everything, by: actor)
+    }
+
     public func hasCodeTable() async throws -> Bool {
         try await db.read { db in
             try await db.raw("SELECT 1 AS one FROM org_units WHERE valid_from IS NOT NULL LIMIT 1").first() != nil

@@ -16,6 +16,7 @@ struct AdminWebModule: WebModule {
         AdminAPI.register(api, deps)
         IndicatorAPI.register(api, deps)
     }
+    var strings: [String: Text] { AdminStrings.all }
     var navigation: [NavEntry] {
         [NavEntry(SitePath.home, Text("首页", "Home"), order: 0),
          NavEntry(SitePath.units, Text("组织机构", "Units"), order: 10),

@@ -23,6 +23,7 @@ struct RegistryWebModule: WebModule {
         ImportAPI.register(api, deps)
         DuplicateAPI.register(api, deps)
     }
+    var strings: [String: Text] { RegistryStrings.all }
     var navigation: [NavEntry] {
         [NavEntry(SitePath.persons, Text("人员", "People"), order: 20),
          NavEntry(SitePath.households, Text("户", "Households"), order: 30),

@@ -3,8 +3,6 @@ import RenkouCore
 /// The strings of the task list.
 enum TaskStrings {
     static let all: [String: Text] = [
-        "tasks": Text("任务", "Tasks"),
-        "my_tasks": Text("我的任务", "My tasks"),
         "due": Text("期限", "Due"),
         "overdue": Text("已逾期", "Overdue"),
         "close_task": Text("办结", "Close"),

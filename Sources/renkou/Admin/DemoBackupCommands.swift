@@ -24,6 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(target)".utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        // ID numbers of the demo are checked against the shipped GB/T 2260 table from the start.
+        try await stores.orgs.loadShippedCodeTable(by: .cli("demo"))
         // Written straight to the file descriptor: a buffered stdout would hold the logins back while the server runs.
         var text = ""
         if !result.logins.isEmpty {
