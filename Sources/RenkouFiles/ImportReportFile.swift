@@ -11,7 +11,7 @@ public final class ImportReportFile: @unchecked Sendable {
 
     public init(url: URL) throws {
         self.url = url
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 0)
         buffer = ImportProblem.reportHeader

@@ -79,7 +79,7 @@ public enum XLSX {
             let archive = try Archive(url: url, accessMode: .read)
             guard let entry = archive[try firstSheetPath(archive)] else { throw notWorkbook }
             sheet = entry
-            shared = try archive["xl/sharedStrings.xml"].map { try sharedStrings(try data(of: $0, in: archive)) } ?? []
+            shared = try archive["xl/sharedStrings.xml"].map { sharedStrings(try data(of: $0, in: archive)) } ?? []
             _ = try archive.extract(sheet, to: temp, skipCRC32: false)
         } catch {
             throw notWorkbook
@@ -308,7 +308,7 @@ public enum XLSX {
     public static func write(to url: URL, sheetName: String = "Sheet1", rows next: () async throws -> [[String]]?) async throws {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-sheet-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: temp) }
-        FileManager.default.createFile(atPath: temp.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temp.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temp)
         try handle.write(contentsOf: Data("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -17,9 +17,10 @@ struct Serve: AsyncParsableCommand {
         var config = db.config()
         if let host { config.host = host }
         if let port { config.port = port }
+        let level = Logger.Level(rawValue: config.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+            handler.logLevel = level
             return handler
         }
         let registry = PrometheusCollectorRegistry()

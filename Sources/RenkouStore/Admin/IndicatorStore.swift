@@ -16,11 +16,14 @@ public struct IndicatorDefinition: Sendable {
     let numerator: @Sendable (Period, Policy) -> String
     let key: String
     let record: String
-    let counts: (@Sendable (_ path: String, Period, Engine, any SQLDatabase) async throws -> (numerator: Int, denominator: Int))?
+    let counts: Counts?
+
+    /// Reads an indicator's two figures for the records under a path; `shared` keeps a count that
+    /// several indicators need (the active records of a unit) for the rest of one request.
+    public typealias Counts = @Sendable (_ path: String, Period, Engine, any SQLDatabase, _ shared: SharedCounts) async throws -> (numerator: Int, denominator: Int)
 
     public init(_ indicator: Indicator, from: String, base: @escaping @Sendable (Period, Policy) -> String, numerator: @escaping @Sendable (Period, Policy) -> String,
-                key: String, record: String,
-                counts: (@Sendable (_ path: String, Period, Engine, any SQLDatabase) async throws -> (numerator: Int, denominator: Int))? = nil) {
+                key: String, record: String, counts: Counts? = nil) {
         self.indicator = indicator; self.from = from; self.base = base; self.numerator = numerator; self.key = key; self.record = record; self.counts = counts
     }
 }
@@ -28,6 +31,19 @@ public struct IndicatorDefinition: Sendable {
 extension ExtensionPoint where Item == IndicatorDefinition {
     /// Where every module registers its indicators: the catalogue assessment and the dashboards read.
     public static var indicators: ExtensionPoint<IndicatorDefinition> { ExtensionPoint("indicators") }
+}
+
+/// Counts computed once per request and shared by the indicators that need them.
+public final class SharedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Int] = [:]
+    /// The count named `key`, computed by `compute` the first time it is asked.
+    public func value(_ key: String, _ compute: () async throws -> Int) async throws -> Int {
+        if let v = lock.withLock({ values[key] }) { return v }
+        let v = try await compute()
+        lock.withLock { values[key] = v }
+        return v
+    }
 }
 
 /// A unit's figures for a set of indicators.
@@ -90,14 +106,14 @@ public struct IndicatorStore: Sendable {
     /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope).
     public func figures(_ codes: [String], path: String, on day: Day) async throws -> [RateFigure] {
         let chosen = try codes.map(definition)
-        let engine = db.engine, policy = env.policy
+        let engine = db.engine, policy = env.policy, shared = SharedCounts()
         return try await db.read { db in
             var out: [RateFigure] = []
             for d in chosen {
                 let period = Period.containing(day, d.indicator.period)
                 let n: (numerator: Int, denominator: Int)
                 if let counts = d.counts {
-                    n = try await counts(path, period, engine, db)
+                    n = try await counts(path, period, engine, db, shared)
                 } else {
                     let r = try await db.raw("""
                         SELECT COUNT(DISTINCT \(unsafeRaw: d.key)) AS total, COUNT(DISTINCT CASE WHEN \(unsafeRaw: d.numerator(period, policy)) THEN \(unsafeRaw: d.key) END) AS met

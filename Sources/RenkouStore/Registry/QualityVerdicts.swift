@@ -84,9 +84,11 @@ enum QualityVerdicts {
                 indicator, from: "persons x", base: { _, _ in "x.status = 'active'" },
                 numerator: { _, _ in "NOT EXISTS (SELECT 1 FROM person_checks v WHERE v.person_id = x.id AND v.code = '\(summary)')" },
                 key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, x.address AS detail, 'person' AS link",
-                counts: { path, _, engine, db in
-                    let records = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", path))")
-                        .first()!.decode(column: "n", as: Int.self)
+                counts: { path, _, engine, db, shared in
+                    let records = try await shared.value("active-records:\(path)") {
+                        try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", path))")
+                            .first()!.decode(column: "n", as: Int.self)
+                    }
                     let failing = try await db.raw("SELECT COUNT(*) AS n FROM person_checks WHERE code = \(bind: summary) AND \(engine.startsWith("path", path))")
                         .first()!.decode(column: "n", as: Int.self)
                     return (records - failing, records)

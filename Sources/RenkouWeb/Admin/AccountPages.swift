@@ -26,7 +26,7 @@ enum AccountPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.accounts)) { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let rows = try await deps.stores.accounts.list(in: context.scope).map {
                 Row(username: $0.username, displayName: $0.displayName, role: $0.role.label(context.lang), unit: "\($0.unitName) (\($0.unitCode))",
                     status: ($0.disabled ? Text("已停用", "Disabled") : Text("正常", "Active"))(context.lang), href: SitePath.account($0.id))
@@ -42,7 +42,7 @@ enum AccountPages {
         }
 
         router.post(RouterPath(SitePath.newAccount)) { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             do {
                 let created = try await deps.stores.accounts.create(
@@ -72,7 +72,7 @@ enum AccountPages {
         }
 
         router.get("/accounts/{id}") { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let id = try context.uuid("id", Text("账号", "account"))
             guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
@@ -80,7 +80,7 @@ enum AccountPages {
         }
 
         router.post("/accounts/{id}") { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("账号", "account"))
             guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
@@ -95,7 +95,7 @@ enum AccountPages {
         }
 
         router.post("/accounts/{id}/toggle") { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("账号", "account"))
             guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
@@ -105,7 +105,7 @@ enum AccountPages {
         }
 
         @Sendable func tokensPage(secret: String?, error: RenkouError?, form: [String: String], request: Request, context: AppContext) async throws -> Response {
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let rows = try await deps.stores.accounts.tokens(in: context.scope).map {
                 TokenRow(username: $0.username, label: $0.label, prefix: $0.prefix, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt ?? "—",
                          status: ($0.revokedAt == nil ? Text("有效", "Active") : Text("已吊销", "Revoked"))(context.lang),
@@ -123,7 +123,7 @@ enum AccountPages {
         }
 
         router.post(RouterPath(SitePath.tokens)) { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let form = try await Form.read(request, context: context)
             do {
                 let (_, secret) = try await deps.stores.accounts.createToken(username: form["user"] ?? "", label: form["label"] ?? "", in: context.scope, by: context.actor)
@@ -134,7 +134,7 @@ enum AccountPages {
         }
 
         router.post("/tokens/{id}/revoke") { request, context -> Response in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             _ = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("令牌", "token"))
             try await deps.stores.accounts.revokeToken(id, in: context.scope, by: context.actor)

@@ -12,7 +12,7 @@ enum AdminAPI {
             try JSON.response(try context.requireAccount())
         }
         api.on(.get, "/api/v1/org-units") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             if let parentCode = request.query("parent") {
                 guard let parent = try await deps.stores.orgs.unit(code: parentCode, in: context.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
                 return try JSON.response(try await deps.stores.orgs.children(of: parent.id, in: context.scope))
@@ -20,14 +20,14 @@ enum AdminAPI {
             return try JSON.response(try await deps.stores.orgs.tops(in: context.scope))
         }
         api.on(.get, "/api/v1/org-units/{code}") { _, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             guard let unit = try await deps.stores.orgs.unit(code: try context.parameters.require("code"), in: context.scope) else {
                 throw RenkouError.notFound(Text("单位", "unit"))
             }
             return try JSON.response(unit)
         }
         api.on(.post, "/api/v1/org-units") { request, context in
-            let account = try context.require(.admin(.administer))
+            _ = try context.require(.admin(.administer))
             let input = try await Body.json(UnitInput.self, request, context: context)
             var errors = FieldErrors()
             errors.required("/code", input.code)
@@ -39,7 +39,7 @@ enum AdminAPI {
             return try JSON.response(unit, status: .created)
         }
         api.on(.get, "/api/v1/audit") { request, context in
-            let account = try context.require(.admin(.audit))
+            _ = try context.require(.admin(.audit))
             return try JSON.response(try await deps.stores.audit.search(AuditPages.query(request), in: context.scope))
         }
     }

@@ -14,7 +14,7 @@ enum AuditPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.audit)) { request, context -> Response in
-            let account = try context.require(.admin(.audit))
+            _ = try context.require(.admin(.audit))
             let q = query(request)
             let page = try await deps.stores.audit.search(q, in: context.scope)
             let lang = context.lang

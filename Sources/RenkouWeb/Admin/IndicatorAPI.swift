@@ -14,7 +14,7 @@ enum IndicatorAPI {
             return try JSON.response(deps.stores.indicators.all)
         }
         api.on(.get, "/api/v1/indicators/figures") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
             let store = deps.stores.indicators
             let codes = request.query("code").map { $0.split(separator: ",").map(String.init) } ?? store.all.map(\.code)
@@ -22,7 +22,7 @@ enum IndicatorAPI {
             return try JSON.response(Figures(day: day.description, indicators: store.all.filter { codes.contains($0.code) }, unit: s.unit, children: s.children))
         }
         api.on(.get, "/api/v1/indicators/{code}/records") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
             return try JSON.response(try await deps.stores.indicators.records(
                 try context.parameters.require("code"), unitCode: request.query("unit"), on: day, gapsOnly: request.query("all") != "true",

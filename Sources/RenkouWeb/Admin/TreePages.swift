@@ -77,7 +77,7 @@ enum TreePages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.units)) { request, context -> Response in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let tops = try await deps.stores.orgs.tops(in: context.scope)
             if tops.count == 1 { return Redirect.to(SitePath.unit(tops[0].unit.code)) }
             let model = UnitsView(heading: Text("组织机构", "Units")(context.lang), current: Text("组织机构", "Units")(context.lang),

@@ -17,7 +17,7 @@ enum Upload {
 
     /// Streams the body to a new file in the upload directory.
     static func save(_ request: Request, to url: URL) async throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var total = 0
@@ -55,7 +55,7 @@ enum Upload {
             let content = data[at..<next.lowerBound]
             let name = value("name", in: headers)
             if let filename = value("filename", in: headers), name == fileField {
-                FileManager.default.createFile(atPath: fileURL.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: fileURL.path, contents: nil)
                 let handle = try FileHandle(forWritingTo: fileURL)
                 var chunk = content.startIndex
                 while chunk < content.endIndex {

@@ -32,7 +32,7 @@ enum CertificatePages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/certificates") { request, context -> Response in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let state = request.query("state").flatMap(Certificate.State.init(rawValue:))
             let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope, by: context.actor)
@@ -134,7 +134,7 @@ enum CertificatePages {
         }
 
         router.get("/certificates/{id}/photo") { _, context -> Response in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let data = try await deps.stores.certificates.photo(of: try context.uuid("id", Text("婚育证明", "certificate")), in: context.scope)
             let type = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -82,7 +82,7 @@ enum DepartmentFilePages {
 enum DepartmentFileAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/department-files") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             guard let kind = request.query("kind").flatMap(DepartmentFileKind.init(rawValue:)) else {
                 throw RenkouError.invalid([FieldError("/kind", "code-unknown", Text("kind 应为 police、hospital 或 civil-affairs。", "kind must be police, hospital or civil-affairs."))])
             }
@@ -92,17 +92,17 @@ enum DepartmentFileAPI {
             return try JSON.response(try await deps.stores.departmentFiles.reconcile(file: file, kind: kind, unitCode: request.query("unit") ?? "", in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/proposals") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
             try await deps.stores.departmentFiles.accept(id, in: context.scope, by: context.actor)
             return try JSON.response(["state": "accepted"])
         }
         api.on(.post, "/api/v1/proposals/{id}/reject") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("变更建议", "proposal"))
             struct NoteBody: Decodable { let note: String? }
             let b = try await Body.json(NoteBody.self, request, context: context)

@@ -139,7 +139,7 @@ enum HostPages {
         }
 
         router.get("/hosts/{id}/agreements/{agreement}/scan") { _, context -> Response in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let a = try context.uuid("agreement", Text("扫描件", "scan"))
             let scan = try await deps.stores.hosts.scan(of: a, in: context.scope)
             return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",
@@ -174,7 +174,7 @@ enum HostPages {
         }
 
         router.post("/hosts/{id}/roster/{entry}/remove") { request, context -> Response in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let entry = try context.uuid("entry", Text("花名册记录", "roster entry"))
             _ = try await Form.read(request, context: context)

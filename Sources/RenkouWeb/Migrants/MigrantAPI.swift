@@ -32,18 +32,18 @@ enum MigrantAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         let certificate = Text("婚育证明", "certificate"), host = Text("出租户或用工单位", "landlord or employer")
         api.on(.post, "/api/v1/stays") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let input = try await Body.json(StayInput.self, request, context: context)
             return try JSON.response(try await deps.stores.stays.open(input, in: context.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/stays/{id}/close") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let input = try await Body.json(Closing.self, request, context: context)
             let day = try Day.parse(input.until, field: "until", default: Day(deps.stores.env.now()))
             return try JSON.response(try await deps.stores.stays.close(try context.uuid("id", Text("流动记录", "stay")), on: day, endPlace: input.endPlace, in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/{id}/stays") { _, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.stays.stays(of: try context.uuid("id", Text("人员", "person")), in: context.scope))
         }
 
@@ -101,13 +101,13 @@ enum MigrantAPI {
         }
 
         api.on(.get, "/api/v1/hosts") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.hosts.list(kind: request.query("kind").flatMap(MigrantHost.Kind.init(rawValue:)), unitCode: request.query("unit"),
                                                                       nameContains: request.query("name"), withoutAgreement: request.query("withoutAgreement") == "true",
                                                                       limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope))
         }
         api.on(.post, "/api/v1/hosts") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let input = try await Body.json(HostStore.Input.self, request, context: context)
             return try JSON.response(try await deps.stores.hosts.create(input, in: context.scope, by: context.actor), status: .created)
         }
@@ -120,7 +120,7 @@ enum MigrantAPI {
             return try JSON.response(try await hostDetail(try context.uuid("id", host), account, context))
         }
         api.on(.post, "/api/v1/hosts/{id}/agreements") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let b = try await Body.json(AgreementInput.self, request, context: context)
             guard let expires = b.expiresOn.flatMap(Day.init) else {
@@ -131,14 +131,14 @@ enum MigrantAPI {
             return try JSON.response(a, status: .created)
         }
         api.on(.post, "/api/v1/hosts/{id}/roster") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let b = try await Body.json(RosterInput.self, request, context: context)
             let since = try b.since.flatMap { $0.isEmpty ? nil : try Day.parse($0, field: "since", default: Day(deps.stores.env.now())) }
             return try JSON.response(try await deps.stores.rosters.add(host: id, name: b.name ?? "", idNumber: b.idNumber ?? "", room: b.room, since: since, in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/hosts/{id}/roster/import") { request, context in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", host)
             let file = Upload.directory.appendingPathComponent("\(UUID().uuidString)-roster")
             defer { try? FileManager.default.removeItem(at: file) }
@@ -147,13 +147,13 @@ enum MigrantAPI {
         }
 
         api.on(.get, "/api/v1/migrants/rates") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let s = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: context.scope)
             return try JSON.response(RatesDTO(day: day.description, indicators: MigrantIndicator.all, unit: s.unit, children: s.children))
         }
         api.on(.get, "/api/v1/migrants/rates/{code}/records") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             return try JSON.response(try await deps.stores.migrantRates.records(try context.parameters.require("code"), unitCode: request.query("unit"), on: day,
                                                                                 gapsOnly: request.query("all") != "true", limit: min(request.query("limit").flatMap(Int.init) ?? 100, 1000),

@@ -38,7 +38,7 @@ enum MigrantPages {
         }
 
         router.get("/migrants/rates/{code}") { request, context -> Response in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let lang = context.lang
             let code = try context.parameters.require("code")
             guard let indicator = MigrantIndicator.named(code) else { throw RenkouError.notFound(Text("指标", "indicator")) }
@@ -107,7 +107,7 @@ enum MigrantPages {
         }
 
         router.post("/stays/{id}/close") { request, context -> Response in
-            let account = try context.require(.migrants(.write))
+            _ = try context.require(.migrants(.write))
             let id = try context.uuid("id", Text("流动记录", "stay"))
             let form = try await Form.read(request, context: context)
             let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),

@@ -33,7 +33,7 @@ enum DuplicatePages {
         }
 
         router.post("/persons/merge") { request, context -> Response in
-            let account = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.correct))
             let form = try await Form.read(request, context: context)
             guard let keep = form["keep"].flatMap(UUID.init(uuidString:)), let drop = form["drop"].flatMap(UUID.init(uuidString:)) else {
                 throw RenkouError.notFound(Text("人员", "person"))
@@ -50,11 +50,11 @@ enum DuplicateAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons/duplicates") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             return try JSON.response(try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/persons/merge") { request, context in
-            let account = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.correct))
             let input = try await Body.json(MergeInput.self, request, context: context)
             var errors = FieldErrors()
             let keep = input.keep.flatMap(UUID.init(uuidString:)), drop = input.drop.flatMap(UUID.init(uuidString:))

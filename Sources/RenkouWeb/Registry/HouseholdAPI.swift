@@ -16,12 +16,12 @@ enum HouseholdAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/households") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.households.search(number: request.query("number"), limit: request.query("limit").flatMap(Int.init) ?? 50,
                                                                            offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope))
         }
         api.on(.post, "/api/v1/households") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let input = try await Body.json(NewHousehold.self, request, context: context)
             var errors = FieldErrors(); errors.required("/unit", input.unit); try errors.throwIfAny()
             let h = try await deps.stores.households.create(number: input.number ?? "", unitCode: input.unit!, address: input.address,
@@ -29,11 +29,11 @@ enum HouseholdAPI {
             return try JSON.response(h, status: .created)
         }
         api.on(.get, "/api/v1/households/{id}") { _, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let id = try householdID(context)
             let input = try await Body.json(NewMember.self, request, context: context)
             guard let person = input.person.flatMap(UUID.init(uuidString:)) else {
@@ -44,7 +44,7 @@ enum HouseholdAPI {
             return try JSON.response(try await deps.stores.households.detail(id, in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members/{person}/leave") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let id = try householdID(context)
             let person = try context.uuid("person", Text("人员", "person"))
             let input = try await Body.json(Leaving.self, request, context: context)

@@ -233,7 +233,7 @@ enum ImportPages {
 enum ImportAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/persons/import") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             guard let unit = request.query("unit") else {
                 throw RenkouError.invalid([FieldError("/unit", "required", Text("请给出单位代码（unit 参数）。", "Give the unit code (the unit parameter)."))])
             }

@@ -76,7 +76,7 @@ enum LifeEventPages {
         }
 
         router.post("/life-events/{id}/revoke") { request, context -> Response in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let form = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("事件", "event"))
             try await deps.stores.events.revoke(id, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
@@ -91,19 +91,19 @@ enum LifeEventAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.post, "/api/v1/life-events") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let input = try await Body.json(LifeEventInput.self, request, context: context)
             return try JSON.response(try await deps.stores.events.record(input, in: context.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/life-events/{id}/revoke") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let id = try context.uuid("id", Text("事件", "event"))
             let input = try await Body.json(Revocation.self, request, context: context)
             try await deps.stores.events.revoke(id, reason: input.reason ?? "", in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }
         api.on(.get, "/api/v1/persons/{id}/events") { _, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             let id = try PersonAPI.id(context)
             _ = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
             return try JSON.response(try await deps.stores.events.timeline(of: id, in: context.scope))

@@ -12,7 +12,7 @@ enum PersonAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/export") { request, context in
@@ -23,7 +23,7 @@ enum PersonAPI {
             return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
         }
         api.on(.post, "/api/v1/persons") { request, context in
-            let account = try context.require(.registry(.write))
+            _ = try context.require(.registry(.write))
             let input = try await Body.json(PersonInput.self, request, context: context)
             let person = try await deps.stores.persons.create(input, in: context.scope, by: context.actor)
             var response = try JSON.response(person, status: .created)
@@ -36,17 +36,17 @@ enum PersonAPI {
             return try JSON.response(try await deps.stores.orgs.checkIDNumber(number, today: Day(deps.stores.env.now())))
         }
         api.on(.get, "/api/v1/persons/{id}") { _, context in
-            let account = try context.requireAccount()
+            _ = try context.requireAccount()
             return try JSON.response(try await deps.stores.persons.read(try id(context), in: context.scope, by: context.actor))
         }
         api.on(.patch, "/api/v1/persons/{id}") { request, context in
-            let account = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.correct))
             let personID = try id(context)
             let input = try await Body.json(PersonInput.self, request, context: context)
             return try JSON.response(try await deps.stores.persons.update(personID, input, in: context.scope, by: context.actor))
         }
         api.on(.delete, "/api/v1/persons/{id}") { _, context in
-            let account = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.correct))
             try await deps.stores.persons.delete(try id(context), in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }

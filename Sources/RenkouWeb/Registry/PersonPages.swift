@@ -266,7 +266,7 @@ enum PersonPages {
         }
 
         router.post("/persons/{id}/delete") { request, context -> Response in
-            let account = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.correct))
             _ = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("人员", "person"))
             try await deps.stores.persons.delete(id, in: context.scope, by: context.actor)

@@ -45,7 +45,7 @@ enum TaskPages {
             return deps.renderer.html("tasks/list", title: Text("任务", "Tasks"), model: model, context: context, request: request)
         }
         router.post("/tasks/{id}/close") { request, context -> Response in
-            let account = try context.require(.tasks(.write))
+            _ = try context.require(.tasks(.write))
             let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
             _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: context.scope, by: context.actor)

@@ -125,7 +125,7 @@ extension Bench {
 /// Generated rows for the import benchmark: valid, distinct ID numbers, plausible values.
 enum BenchData {
     static func write(rows: Int, to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var text = "姓名,公民身份号码,性别,出生日期,民族,户口性质,婚姻状况,现居住地址,联系电话\n"
