@@ -92,7 +92,8 @@ public struct Policy: Sendable {
     }
 
     /// This policy with a deployment file's entries added: an entry with the same key and date
-    /// replaces the shipped one. Throws `policy-file` with every problem found (unknown key, bad date,
+    /// replaces the shipped one; a calendar year given replaces that whole year (its holidays and
+    /// its adjusted working days). Throws `policy-file` with every problem found (unknown key, bad date,
     /// a value of the wrong shape, a calendar day that is not a date), each with where it is.
     public func overriding(with data: Data, file: String) throws -> Policy {
         func problem(_ pointer: String, _ zh: String, _ en: String) -> FieldError { FieldError(pointer, "policy-file", Text(zh, en)) }
@@ -100,6 +101,9 @@ public struct Policy: Sendable {
             throw RenkouError(.invalid, "policy-file", Text("政策文件 \(file) 不是 JSON 对象。", "The policy file \(file) is not a JSON object."))
         }
         var problems: [FieldError] = []
+        for key in root.keys.sorted() where !["rules", "calendar"].contains(key) {
+            problems.append(problem("/\(key)", "未知的项 \(key)（应为 rules 或 calendar）。", "Unknown item \(key) (rules or calendar expected)."))
+        }
         var entries = self.entries
         for (i, item) in ((root["rules"] as? [Any]) ?? []).enumerated() {
             let at = "/rules/\(i)"
@@ -129,6 +133,9 @@ public struct Policy: Sendable {
         for (year, item) in (root["calendar"] as? [String: Any]) ?? [:] {
             let at = "/calendar/\(year)"
             guard let y = Int(year), let spec = item as? [String: Any] else { problems.append(problem(at, "应为年份及其假日。", "Expected a year with its days.")); continue }
+            for key in spec.keys.sorted() where !["holidays", "workdays"].contains(key) {
+                problems.append(problem("\(at)/\(key)", "未知的项 \(key)（应为 holidays 或 workdays）。", "Unknown item \(key) (holidays or workdays expected)."))
+            }
             func days(_ name: String) -> [Day] {
                 ((spec[name] as? [Any]) ?? []).enumerated().compactMap { j, v in
                     guard let s = v as? String, let d = Day(s), d.year == y else {

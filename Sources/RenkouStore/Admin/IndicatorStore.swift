@@ -103,8 +103,9 @@ public struct IndicatorStore: Sendable {
         return (rows[0], Array(rows.dropFirst()))
     }
 
-    /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope).
-    public func figures(_ codes: [String], path: String, on day: Day) async throws -> [RateFigure] {
+    /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope:
+    /// callers go through `summary`).
+    func figures(_ codes: [String], path: String, on day: Day) async throws -> [RateFigure] {
         let chosen = try codes.map(definition)
         let engine = db.engine, policy = env.policy, shared = SharedCounts()
         return try await db.read { db in

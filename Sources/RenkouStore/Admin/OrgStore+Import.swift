@@ -58,17 +58,17 @@ extension OrgStore {
         }
         let toWrite = order.compactMap { units[$0] }
         let env = self.env
-        let counted = report
+        let counted = (report: report, rows: rows)
         let result = try await db.transaction { db in
-            var report = counted
+            var report = counted.report
             // Every unit, by code, loaded once: the rows are checked against it and it grows as they are written.
             var known: [String: OrgUnit] = [:]
             for unit in try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u").all().map(Self.decode) { known[unit.code] = unit }
             for unit in toWrite { try await Self.write(unit, known: &known, env: env, scope: scope, actor: actor, db, report: &report) }
+            // Every row read ended once (merged into another row's unit, written, unchanged or refused), or nothing is kept.
+            try ImportPipeline.check(report.tally, against: ImportPipeline.Reading(kind: .csv, encoding: nil, rows: counted.rows))
             return report
         }
-        // Every row read ended once: merged into another row's unit, written, unchanged or refused.
-        try ImportPipeline.check(result.tally, against: ImportPipeline.Reading(kind: .csv, encoding: nil, rows: rows))
         return result
     }
 

@@ -12,6 +12,15 @@ public struct MigrantsStoreModule: StoreModule {
             try await DemoMigrants.fill(stores, seed: context.seed, communities: context.communities)
         }
     }
+    /// A merged record's stays, certificates, roster lines and proposals move to the kept record.
+    public var subscribers: [Subscription] {
+        [Subscription.on(RegistryEvent.self, "migrants.merge") { event, ctx in
+            guard case .merged(let kept, let merged) = event else { return }
+            for table in ["stays", "certificates", "roster_entries", "proposals"] {
+                try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+            }
+        }]
+    }
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource())]
             + MigrantRateStore.definitions.map { ExtensionPoint.indicators($0) }

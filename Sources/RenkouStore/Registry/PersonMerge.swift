@@ -76,6 +76,8 @@ extension PersonStore {
             for column in ["mother_id", "father_id", "spouse_id"] {
                 try await db.raw("UPDATE persons SET \(unsafeRaw: column) = \(bind: k) WHERE \(unsafeRaw: column) = \(bind: x) AND id <> \(bind: k)").run()
             }
+            // Before the merged record goes: other modules move what they keep about it to the kept record.
+            try await bus.publish(RegistryEvent.merged(kept: keep.id, merged: drop.id), path: after.path, engine: engine, env: env, actor: actor, db)
             try await PersonStore.deleteRow(drop, db)
             try await Self.update(after, was: keep, db)
             try await db.raw("""
@@ -88,7 +90,6 @@ extension PersonStore {
             try await AuditLog.write(db, at: now, actor: actor, action: .merge, entity: "person", entityID: x, path: drop.path,
                                      before: AuditLog.json(drop), after: "{\"mergedInto\":\"\(k)\"}")
             try await QualityVerdicts.refresh([keep.id, drop.id], env: env, db)
-            try await bus.publish(RegistryEvent.merged(kept: keep.id, merged: drop.id), path: after.path, engine: engine, env: env, actor: actor, db)
             return after
         }
     }

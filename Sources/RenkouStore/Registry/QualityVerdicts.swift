@@ -31,12 +31,13 @@ enum QualityVerdicts {
         try await refresh(ids, rules: QualityRules(policy: env.policy, today: env.today), db)
     }
 
-    /// The records whose verdicts depend on these (spouses, children, current household members), for
-    /// a change that is about to remove the links (a deletion).
+    /// The records whose verdicts depend on these (spouses, children, current household members, the
+    /// other party of their life events), for a change that is about to remove the links (a deletion).
     static func related(_ ids: [UUID], _ db: any SQLDatabase) async throws -> [UUID] {
         let given = ids.map(\.text)
         return try await db.raw("""
             SELECT id FROM persons WHERE spouse_id IN (\(binds: given))
+            UNION SELECT person_id AS id FROM life_events WHERE other_id IN (\(binds: given))
             UNION SELECT id FROM persons WHERE mother_id IN (\(binds: given))
             UNION SELECT id FROM persons WHERE father_id IN (\(binds: given))
             UNION SELECT hm2.person_id AS id FROM household_members hm JOIN household_members hm2 ON hm2.household_id = hm.household_id
@@ -44,19 +45,24 @@ enum QualityVerdicts {
             """).all().map { try $0.decode(column: "id", as: String.self).uuid }
     }
 
-    /// Replaces the rows of exactly these records.
+    /// Replaces the rows of exactly these records. On PostgreSQL the records are locked first, in id
+    /// order: two transactions refreshing the same record then take turns, and the second one's delete
+    /// sees the first one's rows (SQLite runs one writer at a time anyway).
     static func write(_ ids: [String], rules: QualityRules, _ db: any SQLDatabase) async throws {
+        if db.dialect.name == "postgresql" {
+            _ = try await db.raw("SELECT id FROM persons WHERE id IN (\(binds: ids)) ORDER BY id FOR UPDATE").all()
+        }
         try await db.raw("DELETE FROM person_checks WHERE person_id IN (\(binds: ids))").run()
         for check in rules.all {
             try await db.raw("""
                 INSERT INTO person_checks (person_id, code, path) SELECT p.id, \(bind: check.code), p.path FROM persons p
-                WHERE p.id IN (\(binds: ids)) AND p.status = 'active' AND (\(unsafeRaw: check.failing))
+                WHERE p.id IN (\(binds: ids)) AND p.status = 'active' AND (\(unsafeRaw: check.failing)) ON CONFLICT DO NOTHING
                 """).run()
         }
         for (summary, prefix) in [(anyKeyField, "K0%"), (anyConsistency, "Q0%")] {
             try await db.raw("""
                 INSERT INTO person_checks (person_id, code, path) SELECT person_id, \(bind: summary), MIN(path) FROM person_checks
-                WHERE code LIKE \(bind: prefix) AND person_id IN (\(binds: ids)) GROUP BY person_id
+                WHERE code LIKE \(bind: prefix) AND person_id IN (\(binds: ids)) GROUP BY person_id ON CONFLICT DO NOTHING
                 """).run()
         }
     }

@@ -28,6 +28,9 @@ import Testing
         #expect(woman.isWomanOfReproductiveAge(on: day("2027-01-02"), policy: policy))
         #expect(!woman.isWomanOfReproductiveAge(on: day("2027-01-02"), policy: .shipped))
         #expect(policy.history("registry.reproductive-age").map(\.source).last == "某省 2026 年通知")
+        // a rule whose value is a bare number
+        let days = try Policy.shipped.overriding(with: Data(#"{"rules": [{"key": "tasks.reminder-horizon-days", "from": "2027-01-01", "value": 45}]}"#.utf8), file: "days.json")
+        #expect(days(.reminderHorizon, on: day("2027-03-01")) == 45 && days(.reminderHorizon, on: day("2026-12-31")) == 30)
     }
 
     @Test func aBadPolicyFileNamesEveryMistake() {
@@ -36,7 +39,7 @@ import Testing
         {"rules": [{"key": "registry.no-such-rule", "from": "2020-01-01", "value": 1},
                    {"key": "registry.reproductive-age", "from": "2020-02-30", "value": {"min": 15, "max": 49}},
                    {"key": "registry.legal-marriage-age", "from": "2020-01-01", "value": 22}],
-         "calendar": {"2027": {"holidays": ["2026-10-01"]}}}
+         "calendar": {"2027": {"holidays": ["2026-10-01"], "holiday": []}}, "rule": []}
         """#
         // act
         #expect {
@@ -44,7 +47,7 @@ import Testing
         } throws: { error in
             // assert: one error with the file's code, every problem with its place
             guard let e = error as? RenkouError, e.code == "policy-file" else { return false }
-            return e.fields.map(\.pointer) == ["/rules/0/key", "/rules/1/from", "/rules/2/value", "/calendar/2027/holidays/0"]
+            return e.fields.map(\.pointer) == ["/rule", "/rules/0/key", "/rules/1/from", "/rules/2/value", "/calendar/2027/holiday", "/calendar/2027/holidays/0"]
                 && e.fields.allSatisfy { $0.code == "policy-file" && !$0.message.zh.isEmpty && !$0.message.en.isEmpty }
         }
         #expect { try Policy.shipped.overriding(with: Data("[1]".utf8), file: "list.json") } throws: { ($0 as? RenkouError)?.code == "policy-file" }

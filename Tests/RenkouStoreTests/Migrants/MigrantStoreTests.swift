@@ -230,3 +230,24 @@ import Testing
         }
     }
 }
+
+@Suite struct MigrantMergeTests {
+    @Test(arguments: TestEngine.all) func aMergedRecordsStaysAndTasksFollowTheKeptRecord(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            // setup: the same woman twice; the second record has an open stay and a home-visit task
+            try await Fixture.tree(stores)
+            let keep = try await stores.persons.create(PersonInput(name: "周红", idNumber: Fixture.idNumber(11, birth: "19930303"), unit: Fixture.communityA1), in: .everything, by: .cli())
+            let drop = try await stores.persons.create(PersonInput(name: "周红", idNumber: Fixture.idNumber(12, birth: "19930303"), unit: Fixture.communityA1), in: .everything, by: .cli())
+            var stay = StayInput(); stay.person = drop.id.text; stay.kind = "inflow"; stay.since = "2026-01-01"; stay.region = "510104"
+            try await stores.stays.open(stay, in: .everything, by: .cli())
+            try await stores.tasks.addHomeVisit(person: drop.id, due: Day("2026-12-01")!, note: nil, in: .everything, by: .cli())
+            // act
+            try await stores.persons.merge(keep: keep.id, drop: drop.id, in: .everything, by: .cli())
+            // assert: nothing was lost with the merged record
+            #expect(try await stores.stays.stays(of: keep.id, in: .everything).count == 1)
+            let tasks = try await stores.tasks.list(on: Day("2026-11-29")!, in: .everything, by: .cli())
+            #expect(tasks.count == 1 && tasks[0].personID == keep.id)
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
+        }
+    }
+}
