@@ -2,7 +2,9 @@ import Foundation
 import RenkouCore
 import SQLKit
 
-/// Where a subscriber runs: the transaction of the change, with its engine, clock and actor.
+/// Where a subscriber runs: the transaction of the change, with its engine, clock and actor. A
+/// subscriber writes through `db` (or a store's static, in-transaction functions), never through a
+/// public store method: those open a transaction of their own, which on SQLite waits for this one.
 public struct EventContext: Sendable {
     public let db: any SQLDatabase
     public let engine: Engine
