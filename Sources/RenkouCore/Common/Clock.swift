@@ -80,7 +80,14 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     /// A `YYYY-MM-DD` value a user typed for `field`; empty means `fallback`. A bad value is a field error.
     public static func parse(_ text: String?, field: String, default fallback: Day) throws -> Day {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
-        guard let day = Day(text) else { throw RenkouError.invalid([FieldError("/\(field)", "date-format", Text("日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."))]) }
+        guard let day = Day(text) else {
+            // Written right but not a day of the calendar (30 February): say so rather than repeat the format.
+            let parts = text.split(separator: "-")
+            let wellFormed = parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) && Int($0) != nil }
+            throw RenkouError.invalid([FieldError("/\(field)", "date-format", wellFormed
+                ? Text("\(text) 这一天不存在。", "There is no such day as \(text).")
+                : Text("日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."))])
+        }
         return day
     }
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }

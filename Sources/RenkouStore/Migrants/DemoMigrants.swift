@@ -40,7 +40,12 @@ enum DemoMigrants {
                 // Certificates for about 60 % of the women of reproductive age, half of them verified.
                 if m.isWomanOfReproductiveAge(on: today, policy: stores.env.policy), rng.int(0...9) < 6 {
                     var c = CertificateInput(); c.person = m.id.text; c.number = "\(m.hukouRegion ?? "000000")-\(2024 + mi % 2)-\(String(format: "%05d", ci * 100 + mi))"
-                    c.office = "户籍地卫生健康局"; c.issuedOn = today.adding(days: -rng.int(30...700)).description
+                    // Issued on a day she was of reproductive age already (a girl who turned 15 lately got hers on her birthday).
+                    var issued = today.adding(days: -rng.int(30...700))
+                    if !m.isWomanOfReproductiveAge(on: issued, policy: stores.env.policy), let birth = m.birthDate.flatMap(Day.init) {
+                        issued = max(issued, birth.adding(years: stores.env.policy(.reproductiveAge, on: today).min))
+                    }
+                    c.office = "户籍地卫生健康局"; c.issuedOn = issued.description
                     if rng.int(0...9) == 0 { c.validUntil = today.adding(days: rng.int(3...25)).description }
                     let cert = try await stores.certificates.create(.registered, c, in: .everything, by: actor)
                     if rng.int(0...1) == 0 { try await stores.certificates.verify(cert.id, on: today.adding(days: -rng.int(0...20)), result: "genuine", note: nil, in: .everything, by: actor) }

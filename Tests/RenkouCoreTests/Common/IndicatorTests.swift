@@ -30,3 +30,16 @@ import Testing
         #expect(RateFigure(code: "x", numerator: 1, denominator: 2, target: nil).meetsTarget == nil)
     }
 }
+
+@Suite struct DayParsingTests {
+    @Test func aDayThatDoesNotExistIsNamedAsSuch() throws {
+        #expect { try Day.parse("2026-02-30", field: "day", default: Day("2026-01-01")!) } throws: { error in
+            guard let e = error as? RenkouError, let f = e.fields.first else { return false }
+            return f.pointer == "/day" && f.code == "date-format" && f.message.en == "There is no such day as 2026-02-30."
+        }
+        #expect { try Day.parse("30.02.2026", field: "day", default: Day("2026-01-01")!) } throws: { error in
+            (error as? RenkouError)?.fields.first?.message.en == "Write the date as YYYY-MM-DD."
+        }
+        #expect(try Day.parse("2024-02-29", field: "day", default: Day("2026-01-01")!) == Day("2024-02-29")!)
+    }
+}

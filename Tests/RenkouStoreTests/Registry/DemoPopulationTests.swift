@@ -14,6 +14,19 @@ import Testing
         }
     }
 
+    /// The demo works for any size and seed (800 people with seed 1 or 4 used to stop: a certificate
+    /// dated before its holder turned 15).
+    @Test(arguments: TestEngine.all) func demoFillsForASpreadOfSizesAndSeeds(engine: TestEngine) async throws {
+        for (persons, seed) in [(800, UInt64(1)), (800, 4), (1300, 7)] {
+            try await withTestStores(engine) { stores in
+                let result = try await Demo.fill(stores, seed: seed, persons: persons)
+                #expect(result.persons >= persons, "\(persons) people, seed \(seed)")
+                let certificates = try await stores.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM certificates").first()!.decode(column: "n", as: Int.self) }
+                #expect(certificates > 0, "\(persons) people, seed \(seed)")
+            }
+        }
+    }
+
     @Test(arguments: TestEngine.all) func sameSeedSamePeople(engine: TestEngine) async throws {
         let clock = TestClock()
         let first = try await withTestStores(engine, clock: clock) { stores in
