@@ -24,7 +24,8 @@ struct AppDeps: Sendable {
 public func buildRouter(stores: Stores, config: AppConfig, prometheus: PrometheusCollectorRegistry? = nil) async throws -> (Router<AppContext>, APIRoutes) {
     let deps = AppDeps(stores: stores, renderer: try await Renderer.load(), config: config, prometheus: prometheus,
                        openAPI: try OpenAPIDocument.load(), assets: try Assets.load())
-    let router = Router(context: AppContext.self)
+    // HEAD answers what GET would, without the body (RFC 9110 §9.3.2): `HEAD /` redirects like `GET /`.
+    let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))

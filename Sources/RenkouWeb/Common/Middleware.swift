@@ -90,3 +90,4 @@ struct ErrorMiddleware: RouterMiddleware {
 
 /// The error page: the status and the message in both languages.
 struct ErrorView { let status: Int; let zh: String; let en: String }
+

@@ -1,6 +1,7 @@
 import Foundation
 import RenkouCore
 import RenkouStore
+import RenkouTestSupport
 @testable import RenkouWeb
 import Testing
 
@@ -27,5 +28,18 @@ import Testing
         #expect(viewer.first { $0.href == "/persons" }?.label == "People")
         #expect(Renderer.nav(for: account(.district), path: "/", lang: .zh).contains { $0.href == "/audit" })
         #expect(Renderer.nav(for: nil, path: "/", lang: .zh).isEmpty)
+    }
+}
+
+@Suite struct HeadRequestTests {
+    @Test(arguments: TestEngine.all) func headAnswersWhatGetWouldWithoutTheBody(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let getRoot = try await web.call(.get, "/"), headRoot = try await web.call(.head, "/")
+            #expect(getRoot.status == .seeOther && headRoot.status == .seeOther)
+            #expect(headRoot.headers[.location] == getRoot.headers[.location])
+            let health = try await web.call(.head, "/healthz")
+            #expect(health.status == .ok && health.body.readableBytes == 0)
+            #expect(try await web.call(.head, "/no-such-page").status == .notFound)
+        }
     }
 }
