@@ -19,8 +19,6 @@ public protocol DomainEvent: Sendable {
 extension DomainEvent {
     /// A Codable value as compact JSON with sorted keys, for payloads.
     public static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? JSONEncoder.sorted.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -15,10 +15,7 @@ public struct PolicyRule<Value: Codable & Sendable>: Sendable {
             key: key, title: title,
             entries: entries.map { PolicyEntry(key: key, from: $0.from, value: $0.value, source: $0.source) },
             decode: { data in try JSONDecoder().decode(Value.self, from: data) },
-            encode: { value in
-                let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                return try encoder.encode(value as! Value)
-            })
+            encode: { value in try JSONEncoder.sorted.encode(value as! Value) })
     }
 }
 

@@ -80,22 +80,10 @@ public struct IndicatorStore: Sendable {
         return d
     }
 
-    /// The unit of the scope with this code, or the scope's top unit.
-    func unit(_ code: String?, in scope: Scope) async throws -> OrgUnit {
-        let orgs = OrgStore(db: db, env: env)
-        if let code = code?.nilIfBlank {
-            guard let u = try await orgs.unit(code: code, in: scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
-            return u
-        }
-        guard let u = try await orgs.tops(in: scope).first?.unit else { throw RenkouError.notFound(Text("单位", "unit")) }
-        return u
-    }
-
     /// The figures of `codes` for a unit of the scope (its top when nil) and each unit directly below
     /// it, each in the period of its kind that contains `day`.
     public func summary(_ codes: [String], unitCode: String?, on day: Day, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {
-        let top = try await unit(unitCode, in: scope)
-        let children = try await OrgStore(db: db, env: env).children(of: top.id, in: scope, activeOnly: true).map(\.unit)
+        let (top, children) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
         var rows: [UnitRates] = []
         for unit in [top] + children {
             rows.append(UnitRates(code: unit.code, name: unit.name, figures: try await figures(codes, path: unit.path, on: day)))

@@ -199,6 +199,18 @@ extension OrgStore {
     }
 
     /// Whether a GB/T 2260 code table has been imported: only that import gives units a first year of use.
+    /// A unit of the scope with this code (when nil or blank: the scope's top unit, or of several tops
+    /// the one with the most people, so that the whole tree's default is the district served, not the
+    /// first province of the code table) and the active units directly below it: what every rates page
+    /// shows. Throws `not-found` for a unit outside the scope.
+    public func unitAndChildren(_ code: String?, in scope: Scope) async throws -> (unit: OrgUnit, children: [OrgUnit]) {
+        let top: OrgUnit?
+        if let code = code?.nilIfBlank { top = try await unit(code: code, in: scope) }
+        else { top = try await tops(in: scope).max { $0.personCount < $1.personCount }?.unit }
+        guard let top else { throw RenkouError.notFound(Text("单位", "unit")) }
+        return (top, try await children(of: top.id, in: scope, activeOnly: true).map(\.unit))
+    }
+
     /// The GB/T 2260 code table shipped with Renkou (`Admin/Resources/areacodes.csv`, CC0).
     public static var shippedCodeTable: URL {
         Bundle.module.url(forResource: "areacodes", withExtension: "csv", subdirectory: "Resources")

@@ -26,15 +26,7 @@ public struct QualityStore: Sendable {
 
     /// The figures of a unit of the scope (the scope's top when nil) and of each unit directly below it.
     public func summary(unitCode: String?, in scope: Scope) async throws -> (unit: UnitQuality, children: [UnitQuality]) {
-        let top: OrgUnit
-        if let unitCode {
-            guard let u = try await OrgStore(db: db, env: env).unit(code: unitCode, in: scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
-            top = u
-        } else {
-            guard let u = try await OrgStore(db: db, env: env).tops(in: scope).first?.unit else { throw RenkouError.notFound(Text("单位", "unit")) }
-            top = u
-        }
-        let children = try await OrgStore(db: db, env: env).children(of: top.id, in: scope, activeOnly: true).map(\.unit)
+        let (top, children) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
         var rows: [UnitQuality] = []
         for unit in [top] + children { rows.append(try await figures(unit)) }
         return (rows[0], Array(rows.dropFirst()))

@@ -27,14 +27,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
             }
             let day = try Day.parse(on, field: "on", default: stores.env.today)
             let codes = code.map { $0.split(separator: ",").map(String.init) } ?? store.all.map(\.code)
-            let s = try await store.summary(codes, unitCode: org, on: day, in: .everything)
-            struct Line: Encodable { let unit: String; let name: String; let day: String; let code: String; let numerator: Int; let denominator: Int; let rate: Double?; let target: Double? }
-            for u in [s.unit] + s.children {
-                for f in u.figures {
-                    let line = Line(unit: u.code, name: u.name, day: day.description, code: f.code, numerator: f.numerator, denominator: f.denominator, rate: f.rate, target: f.target)
-                    print(String(decoding: try JSONEncoder.sorted.encode(line), as: UTF8.self))
-                }
-            }
+            try RatesOutput.print(try await store.summary(codes, unitCode: org, on: day, in: .everything), day: day)
         }
     }
 }

@@ -28,9 +28,3 @@ struct PolicyCommand: AsyncParsableCommand {
     }
 }
 
-extension JSONEncoder {
-    /// Sorted keys, unescaped slashes: the JSON lines the commands print.
-    static var sorted: JSONEncoder {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e
-    }
-}

@@ -17,15 +17,7 @@ struct MigrantsCommand: AsyncParsableCommand {
         func run() async throws {
             try await withStores(db) { stores in
                 let day = try Day.parse(on, field: "on", default: Day(stores.env.now()))
-                let s = try await stores.migrantRates.summary(unitCode: org, on: day, in: .everything)
-                let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                struct Line: Encodable { let unit: String; let name: String; let day: String; let code: String; let numerator: Int; let denominator: Int; let rate: Double?; let target: Double? }
-                for u in [s.unit] + s.children {
-                    for f in u.figures {
-                        let line = Line(unit: u.code, name: u.name, day: day.description, code: f.code, numerator: f.numerator, denominator: f.denominator, rate: f.rate, target: f.target)
-                        print(String(decoding: try encoder.encode(line), as: UTF8.self))
-                    }
-                }
+                try RatesOutput.print(try await stores.migrantRates.summary(unitCode: org, on: day, in: .everything), day: day)
             }
         }
     }

@@ -91,4 +91,19 @@ import Testing
             try await QualityVerdictTests.expectVerdictsCurrent(stores)
         }
     }
+
+    @Test(arguments: TestEngine.all) func theDefaultUnitOfTheWholeTreeIsTheOneWithPeople(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            // setup: the tree, one person, then the national code table (every province becomes a top unit)
+            try await Fixture.tree(stores)
+            try await stores.persons.create(PersonInput(name: "吴刚", idNumber: Fixture.idNumber(7, birth: "19800707"), unit: Fixture.communityA1), in: .everything, by: .cli())
+            try await stores.orgs.importFile(at: Fixture.areaCodes, in: .everything, by: .cli())
+            #expect(try await stores.orgs.tops(in: .everything).count > 30)
+            // act + assert: without a unit, the rates of the whole tree are those of the province that has people
+            #expect(try await stores.quality.summary(unitCode: nil, in: .everything).unit.code == "310000")
+            #expect(try await stores.indicators.summary([RegistryIndicator.completeness.code], unitCode: nil, on: Day("2026-11-29")!, in: .everything).unit.figures[0].denominator == 1)
+            // a unit outside the scope reads like an unknown one
+            await #expect { try await stores.quality.summary(unitCode: "110000", in: Scope(path: "/310000/")) } throws: { ($0 as? RenkouError)?.code == "not-found" }
+        }
+    }
 }
