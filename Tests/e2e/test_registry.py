@@ -24,13 +24,18 @@ def test_register_then_search(browser):
 
     # find her by part of the name, and among women of reproductive age
     browser.get(BASE + "/persons")
-    browser.find_element("id", "f-name").send_keys("晓燕")
+    browser.find_element("id", "f-q").send_keys("晓燕")
+    browser.find_element("css selector", ".more-filters summary").click()  # the other filters on demand
     Select(browser.find_element("id", "f-wra")).select_by_value("1")
     click_and_wait(browser, browser.find_element("id", "search-submit"))
     table = browser.find_element("id", "persons-table")
     assert "周晓燕" in table.text
     assert "共 1 人" in browser.page_source
-    assert "mask=1" in browser.find_element("id", "export-masked").get_attribute("href")
+    assert "full=1" not in browser.find_element("id", "export-csv").get_attribute("href")  # masked unless asked
+
+    # the last six characters of her ID number find her too
+    browser.get(BASE + "/persons?q=200020")
+    assert "周晓燕" in browser.find_element("id", "persons-table").text
 
     # a search for men does not find her
     browser.get(BASE + "/persons?name=%E6%99%93%E7%87%95&sex=1")

@@ -45,6 +45,21 @@ public enum Timestamp {
         if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return d }
         return try? Date.ISO8601FormatStyle().parse(text)
     }
+
+    /// The deployment's time zone (时区): `RENKOU_TIME_ZONE` (an IANA name), else Asia/Shanghai.
+    /// Days ("today", due dates) and the times people read are in it; stored times stay UTC.
+    public static let zone: TimeZone = {
+        ProcessInfo.processInfo.environment["RENKOU_TIME_ZONE"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "Asia/Shanghai")!
+    }()
+
+    /// A stored timestamp as people read it: `2026-11-29 17:13` in the deployment's zone. Text that is
+    /// not a timestamp is returned as it is.
+    public static func local(_ text: String) -> String {
+        guard let date = date(text) else { return text }
+        let c = Day.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func pad(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 0)-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute))"
+    }
 }
 
 /// A calendar date (no time of day), stored as `YYYY-MM-DD`.
@@ -93,7 +108,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
     /// Dates are civil dates in China Standard Time.
     public static let calendar: Calendar = {
-        var c = Calendar(identifier: .gregorian); c.timeZone = TimeZone(identifier: "Asia/Shanghai")!; return c
+        var c = Calendar(identifier: .gregorian); c.timeZone = Timestamp.zone; return c
     }()
     public init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)

@@ -5,13 +5,16 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case read
     /// Register and record (create, record events, close tasks).
     case write
-    /// Correct, delete or merge records others entered.
+    /// Correct records of the scope, others' entries included (the old values stay in the audit log).
     case correct
     /// Approve what others prepared (a batch, a report).
     case approve
-    /// Download lists of people.
+    /// Download lists of people with names, ID numbers and phones masked.
     case export
-    /// Manage units and accounts.
+    /// 完整导出: download lists with names, ID numbers and phones in clear, stating a reason that the
+    /// audit log keeps.
+    case exportUnmasked = "export-unmasked"
+    /// Manage units and accounts; delete or merge records.
     case administer
     /// Read the audit log.
     case audit
@@ -59,9 +62,9 @@ public struct Permissions: Sendable {
 
     /// The whole matrix as text: one line per permission, one column per role (`x` allowed, `.` not).
     public func matrix() -> String {
-        let header = "permission".padding(toLength: 24, withPad: " ", startingAt: 0) + Role.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
+        let header = "permission".padding(toLength: 26, withPad: " ", startingAt: 0) + Role.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
         let lines = permissions.map { p in
-            p.description.padding(toLength: 24, withPad: " ", startingAt: 0)
+            p.description.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + Role.allCases.map { (allows($0, p) ? "x" : ".").padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
         }
         return ([header] + lines).map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")

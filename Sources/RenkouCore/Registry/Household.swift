@@ -26,7 +26,7 @@ public struct Household: Sendable, Codable, Equatable, Identifiable {
     /// Relation to the head of the household, after GB/T 4761 (家庭关系代码), at its top level.
     public static let relations: [Codes.Entry] = [
         Codes.Entry(code: "02", label: Text("户主", "Head")), Codes.Entry(code: "10", label: Text("配偶", "Spouse")),
-        Codes.Entry(code: "20", label: Text("子", "Son")), Codes.Entry(code: "30", label: Text("女", "Daughter")),
+        Codes.Entry(code: "20", label: Text("儿子", "Son")), Codes.Entry(code: "30", label: Text("女儿", "Daughter")),
         Codes.Entry(code: "40", label: Text("孙子女", "Grandchild")), Codes.Entry(code: "50", label: Text("父母", "Parent")),
         Codes.Entry(code: "60", label: Text("祖父母", "Grandparent")), Codes.Entry(code: "70", label: Text("兄弟姐妹", "Sibling")),
         Codes.Entry(code: "80", label: Text("其他亲属", "Other relative")), Codes.Entry(code: "99", label: Text("非亲属", "Not related")),

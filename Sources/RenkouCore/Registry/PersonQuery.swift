@@ -4,7 +4,11 @@ import Foundation
 /// The page, the API and the export read it from the same query parameters.
 public struct PersonQuery: Sendable, Equatable {
     public enum Sort: String, Sendable, CaseIterable { case newest, name, birthDate, idNumber, updated }
+    /// A whole ID number, its last 4–8 characters, or its first 9–17 (`idMatch` says which).
     public var idNumber: String?
+    public var idMatch: IDMatch = .exact
+    /// How `idNumber` is matched: the whole number, its end (the last digits a resident reads out) or its start.
+    public enum IDMatch: String, Sendable { case exact, ending, starting }
     public var name: String?
     public var address: String?
     public var unit: String?
@@ -22,7 +26,7 @@ public struct PersonQuery: Sendable, Equatable {
 
     public init() {}
 
-    /// Reads the query parameters (`id`, `name`, `address`, `unit`, `ageMin`, `ageMax`, `sex`, `category`,
+    /// Reads the query parameters (`q` — a name or an ID number, whole or part —, `id`, `name`, `address`, `unit`, `ageMin`, `ageMax`, `sex`, `category`,
     /// `status`, `wra`, `sort`, `desc`, `limit`, `offset`); a bad value is reported with its parameter.
     public static func parse(_ get: (String) -> String?) throws -> PersonQuery {
         var q = PersonQuery()
@@ -39,8 +43,27 @@ public struct PersonQuery: Sendable, Equatable {
             }
             return v
         }
-        q.idNumber = text("id").map(CitizenID.normalize)
-        q.name = text("name"); q.address = text("address"); q.unit = text("unit")
+        /// An ID number whole or in part, reported under `key` when it is neither.
+        func idNumber(_ raw: String, key: String) {
+            let id = CitizenID.normalize(raw)
+            q.idNumber = id
+            let digits = id.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X") }
+            switch digits ? id.count : 0 {
+            case 18: q.idMatch = .exact
+            case 4...8: q.idMatch = .ending
+            case 9...17: q.idMatch = .starting
+            default:
+                errors.add("/\(key)", "id-partial", "身份号码请输入完整号码、末 4–8 位或前 9–17 位。",
+                           "Type the whole ID number, its last 4–8 characters or its first 9–17.")
+            }
+        }
+        if let id = text("id") { idNumber(id, key: "id") }
+        // One field for both: digits are an ID number (whole or part), anything else a name.
+        if let any = text("q") {
+            if CitizenID.normalize(any).allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) { idNumber(any, key: "q") } else { q.name = any }
+        }
+        if let name = text("name") { q.name = name }
+        q.address = text("address"); q.unit = text("unit")
         q.ageMin = int("ageMin", 0...150); q.ageMax = int("ageMax", 0...150)
         if let a = q.ageMin, let b = q.ageMax, a > b { errors.add("/ageMax", "range", "最大年龄不能小于最小年龄。", "The maximum age is below the minimum.") }
         for (key, table) in [("sex", Codes.sex), ("category", Codes.category), ("status", Codes.status)] {

@@ -5,8 +5,12 @@ public struct RegistryCoreModule: CoreModule {
     public var grants: [Grant] {
         [Grant(.registry(.read), Set(Role.allCases)),
          Grant(.registry(.write), Role.registering),
-         Grant(.registry(.correct), [.admin]),
-         Grant(.registry(.export), Set(Role.allCases))]
+         // The workers of the unit that holds a record correct it; deleting and merging stay with administrators.
+         Grant(.registry(.correct), Role.registering),
+         Grant(.registry(.export), Set(Role.allCases)),
+         // Lists with ID numbers in clear go to those who pass them to other departments, with a stated reason.
+         Grant(.registry(.exportUnmasked), [.admin, .district, .street]),
+         Grant(.registry(.administer), [.admin])]
     }
     public var policy: [PolicyDeclaration] {
         [PolicyRule.reproductiveAge.declare([

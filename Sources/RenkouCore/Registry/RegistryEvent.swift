@@ -3,6 +3,8 @@ import Foundation
 /// The registry's domain events: life events as they are recorded or revoked, and a record that
 /// moves to another unit or is merged into another.
 public enum RegistryEvent: DomainEvent {
+    /// A person was registered by hand (the form or the API; not a birth, not a bulk import).
+    case registered(person: UUID, idNumber: String)
     /// A life event was recorded (birth, death, marriage, divorce, moves, hukou transfer).
     case recorded(LifeEvent)
     /// A life event entered by mistake was revoked.
@@ -14,6 +16,7 @@ public enum RegistryEvent: DomainEvent {
 
     public var type: String {
         switch self {
+        case .registered: "person-registered"
         case .recorded(let e): e.type.rawValue
         case .revoked: "life-event-revoked"
         case .moved: "person-moved"
@@ -28,6 +31,7 @@ public enum RegistryEvent: DomainEvent {
     }
     public var entityID: UUID {
         switch self {
+        case .registered(let person, _): person
         case .recorded(let e): e.personID
         case .revoked(let id, _): id
         case .moved(let person, _, _): person
@@ -36,6 +40,7 @@ public enum RegistryEvent: DomainEvent {
     }
     public func payload() -> String {
         switch self {
+        case .registered(_, let idNumber): Self.json(["idNumber": idNumber])
         case .recorded(let e): Self.json(e)
         case .revoked(_, let reason): Self.json(["reason": reason])
         case .moved(_, let from, let to): Self.json(["from": from, "to": to])

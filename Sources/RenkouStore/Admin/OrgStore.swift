@@ -198,6 +198,25 @@ extension OrgStore {
         }
     }
 
+    /// A GB/T 2260 region code as people say it: `310114` → 上海市嘉定区 (province, city, district from
+    /// the code table; a city entry named 市辖区 or 县 is left out). Nil when the table does not know it.
+    public func regionName(_ code: String) async throws -> String? {
+        guard code.count == 6, code.allSatisfy(\.isASCIIDigit) else { return nil }
+        let codes = [String(code.prefix(2)) + "0000", String(code.prefix(4)) + "00", code]
+        let names = try await db.read { db in
+            try await db.raw("""
+                SELECT code, name FROM org_units WHERE code IN (\(bind: codes[0]), \(bind: codes[1]), \(bind: codes[2])) AND level IN ('province', 'city', 'district')
+                """).all().map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
+        }
+        let byCode = Dictionary(names, uniquingKeysWith: { a, _ in a })
+        guard byCode[code] != nil else { return nil }
+        var parts: [String] = []
+        for c in codes where !parts.contains(byCode[c] ?? "") {
+            if let n = byCode[c], !["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"].contains(n) { parts.append(n) }
+        }
+        return parts.joined()
+    }
+
     /// Whether a GB/T 2260 code table has been imported: only that import gives units a first year of use.
     /// A unit of the scope with this code (when nil or blank: the scope's top unit, or of several tops
     /// the one with the most people, so that the whole tree's default is the district served, not the

@@ -37,7 +37,14 @@ public final class Database: Sendable {
                 source: PostgresConnectionSource(sqlConfiguration: config),
                 maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30), logger: logger, on: group)
             let db = Database(engine: .postgres, url: url, poolSize: perLoop * System.coreCount, logger: logger, backend: .postgres(pool))
-            _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
+            do {
+                _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
+            } catch {
+                // A pool must be shut down before it goes (async-kit asserts it): a server that cannot be
+                // reached is an error to report, not a crash.
+                try? await pool.shutdownAsync()
+                throw error
+            }
             return db
         }
         guard url.hasPrefix("sqlite:") else {

@@ -18,9 +18,11 @@ enum DemoMigrants {
             var q = PersonQuery(); q.unit = community; q.category = "inflow"; q.status = "active"; q.limit = 200
             let migrants = try await stores.persons.search(q, in: .everything, by: actor).items
             var hosts: [MigrantHost] = []
+            // The first landlord is in the community's first grid, so the grid worker has tasks of their own.
+            let grid = try await stores.orgs.unit(code: "\(community)-01", in: .everything)?.code
             for (hi, name) in hostNames.enumerated() {
                 var h = HostStore.Input()
-                h.kind = hi == 3 ? "employer" : "landlord"; h.name = name; h.unit = community; h.address = "演示路 \(ci + 1)\(hi + 1) 号"
+                h.kind = hi == 3 ? "employer" : "landlord"; h.name = name; h.unit = hi == 0 ? grid ?? community : community; h.address = "演示路 \(ci + 1)\(hi + 1) 号"
                 h.contactName = ["陈", "周", "吴", "华"][hi] + "先生"; h.phone = "1390000\(String(format: "%04d", ci * 10 + hi))"
                 h.staffCount = hi == 3 ? 120 : nil
                 let host = try await stores.hosts.create(h, in: .everything, by: actor)

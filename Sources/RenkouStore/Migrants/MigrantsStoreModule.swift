@@ -12,9 +12,14 @@ public struct MigrantsStoreModule: StoreModule {
             try await DemoMigrants.fill(stores, seed: context.seed, communities: context.communities)
         }
     }
-    /// A merged record's stays, certificates, roster lines and proposals move to the kept record.
+    /// A merged record's stays, certificates, roster lines and proposals move to the kept record; a
+    /// person registered from a landlord's roster gets the roster line, the stay and the task settled.
     public var subscribers: [Subscription] {
-        [Subscription.on(RegistryEvent.self, "migrants.merge") { event, ctx in
+        [Subscription.on(RegistryEvent.self, "migrants.registered") { event, ctx in
+            guard case .registered(let person, let idNumber) = event else { return }
+            try await StayStore.registered(person, idNumber: idNumber, ctx)
+         },
+         Subscription.on(RegistryEvent.self, "migrants.merge") { event, ctx in
             guard case .merged(let kept, let merged) = event else { return }
             for table in ["stays", "certificates", "roster_entries", "proposals"] {
                 try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()

@@ -31,46 +31,77 @@ public struct StayStore: Sendable {
         let c = try input.checked(today: Day(env.now()))
         let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
-            let person = try await PersonStore.require(c.person, in: scope, engine: engine, db)
-            if try await db.raw("SELECT id FROM stays WHERE person_id = \(bind: person.id.text) AND until IS NULL").first() != nil {
-                throw RenkouError(.conflict, "stay-open", Text("该人员已有未结束的流动记录，请先结束它。", "This person has an open stay; close it first."),
-                                  fields: [FieldError("/person", "stay-open", Text("已有未结束的流动记录。", "An open stay exists."))])
+            try await Self.open(c, input, scope: scope, engine: engine, env: env, bus: bus, actor: actor, db)
+        }
+    }
+
+    /// Opens a checked stay inside the caller's transaction (the form, or a registration from a roster).
+    static func open(_ c: StayInput.ValidStay, _ input: StayInput, scope: Scope, engine: Engine, env: RenkouCore.Environment, bus: EventBus,
+                     actor: Actor, _ db: any SQLDatabase) async throws -> Stay {
+        let person = try await PersonStore.require(c.person, in: scope, engine: engine, db)
+        if try await db.raw("SELECT id FROM stays WHERE person_id = \(bind: person.id.text) AND until IS NULL").first() != nil {
+            throw RenkouError(.conflict, "stay-open", Text("该人员已有未结束的流动记录，请先结束它。", "This person has an open stay; close it first."),
+                              fields: [FieldError("/person", "stay-open", Text("已有未结束的流动记录。", "An open stay exists."))])
+        }
+        var unit = try await PersonStore.requireUnit(person.unitCode, scope: scope, engine: engine, db)
+        if let code = input.unit?.trimmed, !code.isEmpty { unit = try await PersonStore.requireUnit(code, scope: scope, engine: engine, db) }
+        var host: (id: UUID, path: String)?
+        if let h = c.host {
+            guard let row = try await db.raw("SELECT path FROM hosts WHERE id = \(bind: h.text) AND \(engine.startsWith("path", scope.path))").first() else {
+                throw RenkouError.invalid([FieldError("/host", "unknown-host", Text("出租户或用工单位不存在或不在您的管辖范围内。", "The landlord or employer does not exist or is outside your area."))])
             }
-            var unit = try await PersonStore.requireUnit(person.unitCode, scope: scope, engine: engine, db)
-            if let code = input.unit?.trimmed, !code.isEmpty { unit = try await PersonStore.requireUnit(code, scope: scope, engine: engine, db) }
-            var host: (id: UUID, path: String)?
-            if let h = c.host {
-                guard let row = try await db.raw("SELECT path FROM hosts WHERE id = \(bind: h.text) AND \(engine.startsWith("path", scope.path))").first() else {
-                    throw RenkouError.invalid([FieldError("/host", "unknown-host", Text("出租户或用工单位不存在或不在您的管辖范围内。", "The landlord or employer does not exist or is outside your area."))])
-                }
-                host = (h, try row.decode(column: "path", as: String.self))
-            }
-            let now = Timestamp.string(env.now())
-            let stay = Stay(id: env.newID(), personID: person.id, personName: person.name, kind: c.kind, since: c.since.description,
-                            region: input.region?.trimmed.nilIfBlank, place: input.place?.trimmed.nilIfBlank, reason: c.reason, unitCode: unit.code,
-                            unitName: unit.name, address: input.address?.trimmed.nilIfBlank, hostID: host?.id, employer: input.employer?.trimmed.nilIfBlank,
-                            contact: input.contact?.trimmed.nilIfBlank, enteredBy: actor.username, enteredAt: now)
-            try await db.raw("""
-                INSERT INTO stays (id, person_id, kind, since, region, place, reason, unit_id, path, address, host_id, employer, contact, entered_by, entered_at)
-                VALUES (\(bind: stay.id.text), \(bind: person.id.text), \(bind: stay.kind.rawValue), \(bind: stay.since), \(bind: stay.region), \(bind: stay.place),
-                        \(bind: stay.reason), \(bind: unit.id.text), \(bind: unit.path), \(bind: stay.address), \(bind: host?.id.text), \(bind: stay.employer),
-                        \(bind: stay.contact), \(bind: actor.username), \(bind: now))
-                """).run()
-            // The record follows the stay: category, residence unit and address, and the origin as the hukou place of an inflow.
-            var changed = person
-            changed.category = c.kind.rawValue
-            changed.status = "active"
-            if c.kind != .outflow, unit.id != person.unitID { changed.unitID = unit.id; changed.unitCode = unit.code; changed.unitName = unit.name; changed.path = unit.path }
-            if c.kind != .outflow, let a = stay.address { changed.address = a }
-            if c.kind == .inflow, changed.hukouRegion == nil { changed.hukouRegion = stay.region }
-            if c.kind == .inflow, changed.hukouAddress == nil { changed.hukouAddress = stay.place }
-            if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
-            if let host {
-                try await RosterStore.enlist(hostID: host.id, hostPath: host.path, person: changed, room: nil, since: c.since, env: env, actor: actor, db)
-            }
-            try await bus.publish(MigrantEvent.stayOpened(stay), path: unit.path, engine: engine, env: env, actor: actor, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "stay", entityID: stay.id.text, path: unit.path, after: AuditLog.json(stay))
-            return stay
+            host = (h, try row.decode(column: "path", as: String.self))
+        }
+        let now = Timestamp.string(env.now())
+        let stay = Stay(id: env.newID(), personID: person.id, personName: person.name, kind: c.kind, since: c.since.description,
+                        region: input.region?.trimmed.nilIfBlank, place: input.place?.trimmed.nilIfBlank, reason: c.reason, unitCode: unit.code,
+                        unitName: unit.name, address: input.address?.trimmed.nilIfBlank, hostID: host?.id, employer: input.employer?.trimmed.nilIfBlank,
+                        contact: input.contact?.trimmed.nilIfBlank, enteredBy: actor.username, enteredAt: now)
+        try await db.raw("""
+            INSERT INTO stays (id, person_id, kind, since, region, place, reason, unit_id, path, address, host_id, employer, contact, entered_by, entered_at)
+            VALUES (\(bind: stay.id.text), \(bind: person.id.text), \(bind: stay.kind.rawValue), \(bind: stay.since), \(bind: stay.region), \(bind: stay.place),
+                    \(bind: stay.reason), \(bind: unit.id.text), \(bind: unit.path), \(bind: stay.address), \(bind: host?.id.text), \(bind: stay.employer),
+                    \(bind: stay.contact), \(bind: actor.username), \(bind: now))
+            """).run()
+        // The record follows the stay: category, residence unit and address, and the origin as the hukou place of an inflow.
+        var changed = person
+        changed.category = c.kind.rawValue
+        changed.status = "active"
+        if c.kind != .outflow, unit.id != person.unitID { changed.unitID = unit.id; changed.unitCode = unit.code; changed.unitName = unit.name; changed.path = unit.path }
+        if c.kind != .outflow, let a = stay.address { changed.address = a }
+        if c.kind == .inflow, changed.hukouRegion == nil { changed.hukouRegion = stay.region }
+        if c.kind == .inflow, changed.hukouAddress == nil { changed.hukouAddress = stay.place }
+        if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
+        if let host {
+            try await RosterStore.enlist(hostID: host.id, hostPath: host.path, person: changed, room: nil, since: c.since, env: env, actor: actor, db)
+        }
+        try await bus.publish(MigrantEvent.stayOpened(stay), path: unit.path, engine: engine, env: env, actor: actor, db)
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "stay", entityID: stay.id.text, path: unit.path, after: AuditLog.json(stay))
+        return stay
+    }
+
+    /// A person registered by hand whose ID number stands on a landlord's or employer's current roster
+    /// (the "去登记" of a roster task): the roster line is linked, the registration task closed, and for
+    /// an inflow migrant the stay opened at that host from the roster's date, origin from the hukou place.
+    static func registered(_ personID: UUID, idNumber: String, _ ctx: EventContext) async throws {
+        guard let r = try await ctx.db.raw("""
+            SELECT r.host_id, r.room, r.since, h.path, h.address FROM roster_entries r JOIN hosts h ON h.id = r.host_id
+            WHERE r.id_number = \(bind: idNumber) AND r.person_id IS NULL AND r.until IS NULL ORDER BY r.since DESC LIMIT 1
+            """).first() else { return }
+        let hostID = try r.decode(column: "host_id", as: String.self).uuid, since = Day(try r.decode(column: "since", as: String.self)) ?? Day(ctx.env.now())
+        let person = try await PersonStore.require(personID, in: .everything, engine: ctx.engine, ctx.db)
+        let openStay = try await ctx.db.raw("SELECT id FROM stays WHERE person_id = \(bind: personID.text) AND until IS NULL").first() != nil
+        if person.category == StayKind.inflow.rawValue, !openStay {
+            var input = StayInput()
+            input.person = personID.text; input.kind = StayKind.inflow.rawValue; input.since = since.description; input.host = hostID.text
+            input.region = person.hukouRegion; input.place = person.hukouAddress
+            let hostAddress = try r.decode(column: "address", as: String?.self)
+            input.address = person.address ?? hostAddress
+            let c = try input.checked(today: Day(ctx.env.now()))
+            _ = try await open(c, input, scope: .everything, engine: ctx.engine, env: ctx.env, bus: ctx.bus, actor: ctx.actor, ctx.db)
+        } else {
+            try await RosterStore.enlist(hostID: hostID, hostPath: try r.decode(column: "path", as: String.self), person: person,
+                                         room: try r.decode(column: "room", as: String?.self), since: since, env: ctx.env, actor: ctx.actor, ctx.db)
         }
     }
 

@@ -102,6 +102,15 @@ public struct LifeEventStore: Sendable {
             throw RenkouError.invalid([FieldError("/child/idNumber", "birth-date", Text("身份号码中的出生日期（\(idBirth)）与事件日期不一致。", "The ID number's birth date (\(idBirth)) differs from the event's date."))])
         }
         input.birthDate = day.description
+        // What a newborn has from its parents unless the form says otherwise: ethnic group, hukou type
+        // and place, where it lives, its population category.
+        func blank(_ v: String?) -> Bool { (v ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        if blank(input.ethnicGroup) { input.ethnicGroup = mother.ethnicGroup ?? father?.ethnicGroup }
+        if blank(input.hukouType) { input.hukouType = mother.hukouType ?? father?.hukouType }
+        if blank(input.hukouRegion) { input.hukouRegion = mother.hukouRegion }
+        if blank(input.hukouAddress) { input.hukouAddress = mother.hukouAddress }
+        if blank(input.address) { input.address = mother.address; input.building = input.building ?? mother.building; input.room = input.room ?? mother.room }
+        if blank(input.category) { input.category = mother.category }
         let siblings = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE mother_id = \(bind: mother.id.text)").first()!.decode(column: "n", as: Int.self)
         let child: Person
         do {
@@ -118,6 +127,8 @@ public struct LifeEventStore: Sendable {
             let relation = ["02", "10"].contains(motherRelation) ? (son ? "20" : "30") : ["20", "30"].contains(motherRelation) ? "40" : "80"
             try await db.raw("INSERT INTO household_members (household_id, person_id, relation, joined_on) VALUES (\(bind: try m.decode(column: "household_id", as: String.self)), \(bind: child.id.text), \(bind: relation), \(bind: day.description))").run()
         }
+        // The child now has its household: its verdicts (written by the insert) are brought up to date.
+        try await QualityVerdicts.refresh([child.id], env: env, db)
         return child
     }
 

@@ -87,9 +87,15 @@ public struct PersonStore: Sendable {
     /// Registers a person in a unit of the scope. An ID number exists once: a duplicate in the scope
     /// names the existing record; one outside says only that it is registered in another area.
     @discardableResult
+    /// Publishes `RegistryEvent.registered`, so other modules finish what the registration began (a
+    /// landlord's roster line is linked, the stay opened, the registration task closed).
     public func create(_ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
-        let engine = db.engine, env = self.env
-        return try await db.transaction { db in try await Self.insertNew(raw, scope: scope, engine: engine, env: env, actor: actor, db) }
+        let engine = db.engine, env = self.env, bus = self.bus
+        return try await db.transaction { db in
+            let person = try await Self.insertNew(raw, scope: scope, engine: engine, env: env, actor: actor, db)
+            try await bus.publish(RegistryEvent.registered(person: person.id, idNumber: person.idNumber), path: person.path, engine: engine, env: env, actor: actor, db)
+            return try await Self.require(person.id, in: .everything, engine: engine, db)
+        }
     }
 
     /// Registers a person inside the caller's transaction (a birth creates its child this way).
@@ -171,14 +177,18 @@ public struct PersonStore: Sendable {
         }
     }
 
-    /// Checks the search's filters (an out-of-scope unit fails here) and records the export (who, which
-    /// filters, masked or not) before any row is read.
-    public func recordExport(_ q: PersonQuery, masked: Bool, in scope: Scope, by actor: Actor) async throws {
+    /// Records an export in the audit log (its filters, whether it was masked, the reason given for an
+    /// unmasked one, and how many rows it holds) after checking the filters, before any row is read.
+    /// Returns the number of rows. Throws `invalid` for a unit outside the scope.
+    @discardableResult
+    public func recordExport(_ q: PersonQuery, masked: Bool, reason: String? = nil, in scope: Scope, by actor: Actor) async throws -> Int {
         let engine = db.engine, env = self.env
-        try await db.read { db in
-            _ = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
+        return try await db.read { db in
+            let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
+            let rows = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .export, entity: "person", entityID: "export", path: scope.path,
-                                     after: Self.describe(q, shown: nil, masked: masked))
+                                     after: Self.describe(q, shown: rows, masked: masked, reason: reason))
+            return rows
         }
     }
 
@@ -206,7 +216,7 @@ public struct PersonStore: Sendable {
         }
     }
 
-    static func describe(_ q: PersonQuery, shown: Int?, masked: Bool? = nil) -> String {
+    static func describe(_ q: PersonQuery, shown: Int?, masked: Bool? = nil, reason: String? = nil) -> String {
         var parts: [String: String] = [:]
         for (k, v) in [("id", q.idNumber), ("name", q.name), ("address", q.address), ("unit", q.unit), ("sex", q.sex),
                        ("category", q.category), ("status", q.status), ("ageMin", q.ageMin.map(String.init)), ("ageMax", q.ageMax.map(String.init))] {
@@ -215,19 +225,34 @@ public struct PersonStore: Sendable {
         if q.womenOfReproductiveAge { parts["wra"] = "1" }
         if let shown { parts["shown"] = String(shown) }
         if let masked { parts["masked"] = masked ? "1" : "0" }
+        if let reason { parts["reason"] = reason }
         return AuditLog.json(parts) ?? "{}"
     }
 
     /// The WHERE clause of a search inside a scope. A unit outside the scope is reported like an unknown one.
     static func conditions(_ q: PersonQuery, scope: Scope, today: Day, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> SQLQueryString {
         var c: [SQLQueryString] = [engine.startsWith("p.path", scope.path)]
-        if let unitCode = q.unit {
-            guard let unit = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else {
-                throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unitCode) 不存在或不在您的管辖范围内。", "Unit \(unitCode) does not exist or is outside your area."))])
+        if let unit = q.unit {
+            // A code, or a part of a unit's name: every unit of the scope whose name holds it (and what lies below).
+            if let found = try await OrgStore.unit(code: unit, in: scope, engine: engine, db) {
+                c.append(engine.startsWith("p.path", found.path))
+            } else {
+                let paths = unit.allSatisfy(\.isNumber) ? [] : try await db.raw("""
+                    SELECT path FROM org_units WHERE \(engine.contains("name", unit)) AND \(engine.startsWith("path", scope.path)) ORDER BY path LIMIT 50
+                    """).all().map { try $0.decode(column: "path", as: String.self) }
+                guard !paths.isEmpty else {
+                    throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unit) 不存在或不在您的管辖范围内。", "Unit \(unit) does not exist or is outside your area."))])
+                }
+                c.append("(" + paths.map { engine.startsWith("p.path", $0) }.joined(separator: " OR ") + ")")
             }
-            c.append(engine.startsWith("p.path", unit.path))
         }
-        if let v = q.idNumber { c.append("p.id_number = \(bind: v)") }
+        if let v = q.idNumber {
+            switch q.idMatch {
+            case .exact: c.append("p.id_number = \(bind: v)")
+            case .ending: c.append("p.id_number LIKE \(bind: "%" + v)")
+            case .starting: c.append("p.id_number LIKE \(bind: v + "%")")
+            }
+        }
         if let v = q.name { c.append(nameContains(v, engine: engine)) }
         if let v = q.address { c.append(engine.contains("p.address", v)) }
         if let v = q.sex { c.append("p.sex = \(bind: v)") }

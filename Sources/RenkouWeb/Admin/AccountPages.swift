@@ -48,7 +48,7 @@ enum AccountPages {
                 let created = try await deps.stores.accounts.create(
                     username: form["username"] ?? "", displayName: form["displayName"], role: Role(rawValue: form["role"] ?? "") ?? .viewer,
                     unitCode: form["unit"] ?? "", password: form.values["password"] ?? "", in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.account(created.id))
+                return Redirect.to(SitePath.account(created.id), notice: Text("账号已创建。", "The account is created."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return deps.renderer.html("admin/account_form", title: Text("新建账号", "New account"),
                                           model: AccountFormView(heading: Text("新建账号", "New account")(context.lang), action: SitePath.newAccount, message: error.message(context.lang),
@@ -88,7 +88,7 @@ enum AccountPages {
             do {
                 try await deps.stores.accounts.update(id, displayName: form["displayName"], role: form["role"].flatMap(Role.init(rawValue:)),
                                                       unitCode: form["unit"], in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.accounts)
+                return Redirect.to(SitePath.accounts, notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return editPage(target, form: form.values, error: error, request: request, context: context)
             }
@@ -101,7 +101,7 @@ enum AccountPages {
             guard let target = try await deps.stores.accounts.account(id: id, in: context.scope)
             else { throw RenkouError.notFound(Text("账号", "account")) }
             try await deps.stores.accounts.setDisabled(id, !target.disabled, in: context.scope, by: context.actor)
-            return Redirect.to(SitePath.account(id))
+            return Redirect.to(SitePath.account(id), notice: Text("已保存。", "Saved."))
         }
 
         @Sendable func tokensPage(secret: String?, error: RenkouError?, form: [String: String], request: Request, context: AppContext) async throws -> Response {

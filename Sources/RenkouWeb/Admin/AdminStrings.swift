@@ -5,7 +5,8 @@ enum AdminStrings {
     static let all: [String: Text] = [
         "login_title": Text("登录", "Sign in"),
         "sign_in": Text("登录", "Sign in"),
-        "home_title": Text("工作台", "Workspace"),
+        "home_title": Text("工作台", "Workbench"),
+        "key_rates": Text("本单位关键指标", "Key rates of the unit"),
         "home_intro": Text("您只能查看和管理本单位及下级单位的数据。每次查看人员信息都会记入审计日志。",
                            "You see and manage only your own unit and the units below it. Every look at a person's record is written to the audit log."),
         "your_unit": Text("所在单位", "Your unit"),

@@ -8,6 +8,7 @@ struct AdminWebModule: WebModule {
     let name = "admin"
     func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
         LoginPages.register(router, deps)
+        HomePage.register(router, deps)
         TreePages.register(router, deps)
         AccountPages.register(router, deps)
         AuditPages.register(router, deps)
@@ -22,6 +23,6 @@ struct AdminWebModule: WebModule {
          NavEntry(SitePath.units, Text("组织机构", "Units"), order: 10),
          NavEntry(SitePath.accounts, Text("账号", "Accounts"), order: 90, permission: .admin(.administer)),
          NavEntry(SitePath.audit, Text("审计日志", "Audit log"), order: 100, permission: .admin(.audit)),
-         NavEntry(SitePath.apiDocs, Text("接口文档", "API"), order: 110)]
+         NavEntry(SitePath.apiDocs, Text("接口文档", "API"), order: 110, permission: .admin(.administer))]
     }
 }

@@ -56,14 +56,6 @@ enum LoginPages {
             return response
         }
 
-        router.get(RouterPath(SitePath.home)) { request, context -> Response in
-            let account = try context.requireAccount()
-            let count = try await deps.stores.persons.count(in: context.scope)
-            let model = HomeView(unitName: account.unitName, unitCode: account.unitCode, unitHref: SitePath.unit(account.unitCode),
-                                 role: account.role.label(context.lang), personCount: count)
-            return deps.renderer.html("home", title: Text("工作台", "Workspace"), model: model, context: context, request: request)
-        }
-
         router.get(RouterPath(SitePath.password)) { request, context -> Response in
             _ = try context.requireAccount()
             return deps.renderer.html("admin/password", title: Text("修改密码", "Change password"), model: PasswordView(fields: passwordFields(context.lang), message: nil), context: context, request: request)
@@ -100,6 +92,5 @@ enum LoginPages {
 /// The sign-in page.
 struct LoginView { let fields: [FormField]; let next: String; let message: String? }
 /// The start page: the caller's unit, role and head count.
-struct HomeView { let unitName: String; let unitCode: String; let unitHref: String; let role: String; let personCount: Int }
 /// The change-password page.
 struct PasswordView { let fields: [FormField]; let message: String? }

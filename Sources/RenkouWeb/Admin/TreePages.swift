@@ -100,7 +100,7 @@ enum TreePages {
                 let form = try await Form.read(request, context: context)
                 guard let unit = try await deps.stores.orgs.unit(code: code, in: context.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
                 do {
-                    return Redirect.to(try await act(unit, form, account, context))
+                    return Redirect.to(try await act(unit, form, account, context), notice: Text("已保存。", "Saved."))
                 } catch let error as RenkouError where error.kind == .invalid {
                     let fields = error.fields.map { f in f.field == "name" && suffix == "children" ? FieldError("/childName", f.code, f.message) : f }
                     let model = try await unitModel(code, showAll: false, account: account, stores: deps.stores, lang: context.lang, errors: fields, form: form.values)

@@ -31,6 +31,9 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
     OpsRoutes.register(router, deps)
     router.add(middleware: SessionMiddleware(stores: stores, secureCookies: config.secureCookies))
+    // Errors of the pages themselves are answered here, inside the session: an error page keeps the
+    // signed-in header (navigation, sign-out) and the language; the outer one answers the session's own.
+    router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
     let api = APIRoutes(router: router)
     OpsRoutes.registerPages(router, deps)
     for module in webModules { module.pages(router, deps) }

@@ -11,6 +11,9 @@ public struct AppConfig: Sendable, Codable {
     public var secureCookies = false
     public var logLevel = "info"
     public var bcryptCost: UInt8 = 12
+    /// The address residents' phones reach the server at (`https://renkou.example.gov.cn`), printed in
+    /// certificates' QR codes; when nil, the address the page was asked at.
+    public var publicURL: String?
     /// A JSON file of dated rules that override or add to the shipped policy (see `Policy`).
     public var policyFile: String?
 
@@ -26,7 +29,7 @@ public struct AppConfig: Sendable, Codable {
         return try Policy.shipped.overriding(with: data, file: policyFile)
     }
 
-    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`.
+    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`, `RENKOU_PUBLIC_URL`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         var c = AppConfig()
         if let v = env["RENKOU_DATABASE_URL"], !v.isEmpty { c.databaseURL = v }
@@ -36,6 +39,7 @@ public struct AppConfig: Sendable, Codable {
         if let v = env["RENKOU_LOG_LEVEL"], !v.isEmpty { c.logLevel = v }
         if let v = env["RENKOU_BCRYPT_COST"].flatMap(UInt8.init) { c.bcryptCost = min(max(v, 4), 16) }
         if let v = env["RENKOU_POLICY_FILE"], !v.isEmpty { c.policyFile = v }
+        if let v = env["RENKOU_PUBLIC_URL"], !v.isEmpty { c.publicURL = v.hasSuffix("/") ? String(v.dropLast()) : v }
         return c
     }
 }

@@ -15,6 +15,8 @@ public struct AppContext: RequestContext {
     public var lang: Lang = .zh
     /// The double-submit CSRF token of this browser (cookie and hidden form field).
     public var csrf = ""
+    /// The message of the save that led here (shown once at the top of the page).
+    public var notice: Text?
     /// The session secret, when signed in through the browser.
     public var sessionSecret: String?
     public let client: String

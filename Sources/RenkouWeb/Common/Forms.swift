@@ -55,4 +55,28 @@ enum Redirect {
     static func to(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
+
+    /// A redirect after a save, carrying the message the next page shows once ("已保存").
+    static func to(_ location: String, notice: Text) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location])
+        response.setCookie(Cookie(name: SessionMiddleware.noticeCookie, value: Notice.encode(notice), path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+}
+
+/// The one-time message of a save, carried to the next page in a short cookie (both languages, so a
+/// language switch in between does not lose it).
+enum Notice {
+    static func encode(_ text: Text) -> String {
+        Data((text.zh + "\u{1F}" + text.en).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+    static func decode(_ value: String) -> Text? {
+        var b = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b.count % 4 != 0 { b += "=" }
+        guard let data = Data(base64Encoded: b), let s = String(data: data, encoding: .utf8) else { return nil }
+        let parts = s.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, parts[0].count <= 200 else { return nil }
+        return Text(parts[0], parts[1])
+    }
 }

@@ -14,6 +14,7 @@ struct SessionMiddleware: RouterMiddleware {
     static let sessionCookie = "renkou_session"
     static let csrfCookie = "renkou_csrf"
     static let langCookie = "renkou_lang"
+    static let noticeCookie = "renkou_notice"
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -35,7 +36,13 @@ struct SessionMiddleware: RouterMiddleware {
                 throw RenkouError.csrf
             }
         }
+        let notice = request.cookies[Self.noticeCookie]?.value
+        if let notice, context.account != nil { context.notice = Notice.decode(notice) }
         var response = try await next(request, context)
+        // The notice is shown once: by the first page that is not itself a redirect.
+        if notice != nil, !(300..<400).contains(response.status.code), !request.isAPI {
+            response.setCookie(Cookie(name: Self.noticeCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        }
         if csrfCookie == nil {
             response.setCookie(Cookie(name: Self.csrfCookie, value: context.csrf, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }

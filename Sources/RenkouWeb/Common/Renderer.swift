@@ -15,6 +15,8 @@ struct Layout {
     let user: UserBadge?
     let switchHref: String
     let switchLabel: String
+    /// What the last save did, once.
+    let notice: String?
     struct UserBadge { let name: String; let role: String; let unit: String; let isAdmin: Bool }
 }
 
@@ -59,7 +61,7 @@ public struct Renderer: Sendable {
             title: title(lang), lang: lang.rawValue, csrf: context.csrf, nav: Self.nav(for: context.account, path: request.uri.path, lang: lang),
             user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.can(.admin(.administer))) },
             switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
-            switchLabel: lang == .zh ? "English" : "中文")
+            switchLabel: lang == .zh ? "English" : "中文", notice: context.notice?(lang))
         #if DEBUG
         let missing = missingKeys(template, model)
         if !missing.isEmpty {
@@ -67,11 +69,25 @@ public struct Renderer: Sendable {
                             body: .init(byteBuffer: ByteBuffer(string: "view \(type(of: model)) lacks \(missing) printed by \(template)")))
         }
         #endif
-        let body = library.render(Root(page: page, t: Strings.table(lang), m: model), withTemplate: template) ?? "template \(template) missing"
+        let body = Self.localTimes(library.render(Root(page: page, t: Strings.table(lang), m: model), withTemplate: template) ?? "template \(template) missing")
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
+
+    /// Stored times are UTC (`2026-11-29T09:13:47.000Z`); people read them in the deployment's zone
+    /// (`2026-11-29 17:13`, `Timestamp.zone`). Done once here for every page, so no view can forget it.
+    static func localTimes(_ html: String) -> String {
+        guard html.contains("Z") else { return html }
+        let ns = html as NSString
+        var out = "", last = 0
+        for m in timestampPattern.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last)) + Timestamp.local(ns.substring(with: m.range))
+            last = m.range.location + m.range.length
+        }
+        return last == 0 ? html : out + ns.substring(from: last)
+    }
+    static let timestampPattern = try! NSRegularExpression(pattern: #"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b"#)
 
     /// A part of a page, rendered without the layout: a module's section on another module's page.
     /// The template sees `page.csrf`, `t` and `m` like a whole page.

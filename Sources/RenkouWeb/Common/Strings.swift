@@ -10,6 +10,7 @@ public enum Strings {
     static let base: [String: Text] = [
         "app_name": Text("人口信息系统", "Renkou Population System"),
         "nav_label": Text("主导航", "Main navigation"),
+        "menu": Text("菜单", "Menu"),
         "footer": Text("Renkou 人口 · 开源人口与计划生育服务信息系统", "Renkou · open-source population and family services system"),
         "sign_out": Text("退出", "Sign out"),
         "change_password": Text("修改密码", "Change password"),

@@ -10,7 +10,8 @@ enum CertificatePages {
     static func path(_ id: UUID) -> String { "/certificates/\(id.text)" }
 
     /// The address printed in the QR code: absolute, from the request's host.
-    static func publicURL(_ token: String, request: Request) -> String {
+    static func publicURL(_ token: String, base: String?, request: Request) -> String {
+        if let base { return base + PublicPages.verifyPath(token) }
         let host = request.head.authority ?? "localhost"
         let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
         return "\(scheme)://\(host)" + PublicPages.verifyPath(token)
@@ -95,7 +96,7 @@ enum CertificatePages {
                 }
                 let photo = try form.file.map { try Data(contentsOf: $0) }
                 let c = try await deps.stores.certificates.create(values["side"] == "registered" ? .registered : .issued, input, photo: photo, in: context.scope, by: context.actor)
-                return Redirect.to(path(c.id))
+                return Redirect.to(path(c.id), notice: Text("婚育证明已保存。", "The certificate is saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await newForm(values, error: error, account: account, request: request, context: context)
             }
@@ -106,7 +107,7 @@ enum CertificatePages {
             let c = try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor)
             let checks = try await deps.stores.certificates.checks(of: id, in: context.scope)
             let versions = try await deps.stores.certificates.list(person: c.personID, number: c.number, limit: 50, in: context.scope, by: context.actor).items.filter { $0.number == c.number && $0.side == c.side }
-            let url = publicURL(c.token, request: request)
+            let url = publicURL(c.token, base: deps.config.publicURL, request: request)
             let canAct = account.role.can(.migrants(.write)) && c.storedState == .valid
             let results = CertificateStore.checkResults
             let model = CertificateView(
@@ -145,7 +146,7 @@ enum CertificatePages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let c = try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor)
-            let url = publicURL(c.token, request: request)
+            let url = publicURL(c.token, base: deps.config.publicURL, request: request)
             let model = CertificatePrintView(
                 card: request.query("format") == "card", facts: facts(c, showHealth: account.role.can(.migrants(.seeReproductiveHealth)), today: today, lang: lang),
                 qr: (try? QRCode(url).svg(scale: request.query("format") == "card" ? 3 : 4, label: "QR")) ?? "", publicURL: url,
@@ -160,7 +161,7 @@ enum CertificatePages {
             do {
                 try await deps.stores.certificates.verify(id, on: try Day.parse(form["checkedOn"], field: "checkedOn", default: Day(deps.stores.env.now())),
                                                           result: form["result"] ?? "", note: form["note"], in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)
             }
@@ -178,7 +179,7 @@ enum CertificatePages {
                 }
                 let c = try await deps.stores.certificates.reissue(id, contraception: account.role.can(.migrants(.seeReproductiveHealth)) ? form["contraception"] : nil,
                                                                    children: children, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
-                return Redirect.to(path(c.id))
+                return Redirect.to(path(c.id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
             }
@@ -190,7 +191,7 @@ enum CertificatePages {
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.certificates.revoke(id, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
             }

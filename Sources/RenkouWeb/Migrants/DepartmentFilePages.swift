@@ -70,7 +70,7 @@ enum DepartmentFilePages {
                 case "reject": try await deps.stores.departmentFiles.reject(id, note: form["note"], in: context.scope, by: context.actor)
                 default: throw RenkouError.routeNotFound
                 }
-                return Redirect.to("/migrants/files")
+                return Redirect.to("/migrants/files", notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await page(error: error, deps: deps, account: account, request: request, context: context)
             }

@@ -7,7 +7,29 @@ import RenkouStore
 enum HostPages {
     static func path(_ id: UUID) -> String { "/hosts/\(id.text)" }
 
+    /// Where a roster task's "去登记" leads: the person form, filled from the roster and the host.
+    static func registerPath(host: UUID, idNumber: String) -> String {
+        "/hosts/\(host.text)/register?idNumber=" + (idNumber.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
+
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        // 去登记: the person on a host's roster, not yet in the registry, as a filled-in registration form
+        // (name, ID number, the host's unit and address, the room, 流入, the hukou region from the number).
+        // Saving it links the roster line, opens the stay and closes the task (StayStore.registered).
+        router.get("/hosts/{id}/register") { request, context -> Response in
+            _ = try context.require(.registry(.write))
+            let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
+            let host = try await deps.stores.hosts.host(id, in: context.scope)
+            let idNumber = CitizenID.normalize(request.query("idNumber") ?? "")
+            let entry = try await deps.stores.rosters.roster(of: id, in: context.scope, by: context.actor).first { $0.idNumber == idNumber }
+            guard let entry else { throw RenkouError.notFound(Text("花名册上的这个人", "this person on the roster")) }
+            var prefill: [(String, String?)] = [("name", entry.name), ("idNumber", entry.idNumber), ("unit", host.unitCode),
+                                                ("address", host.address), ("room", entry.room), ("category", StayKind.inflow.rawValue)]
+            if entry.idNumber.count == 18 { prefill.append(("hukouRegion", String(entry.idNumber.prefix(6)))) }
+            let query = prefill.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
+            return Redirect.to(SitePath.newPerson + "?" + query.joined(separator: "&"))
+        }
+
         router.get("/hosts") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang
@@ -69,7 +91,7 @@ enum HostPages {
                     input.staffCount = v
                 }
                 let h = try await deps.stores.hosts.create(input, in: context.scope, by: context.actor)
-                return Redirect.to(path(h.id))
+                return Redirect.to(path(h.id), notice: Text("已登记。", "Registered."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await newForm(form.values, error: error, account: account, request: request, context: context)
             }
@@ -132,7 +154,7 @@ enum HostPages {
                     scan = HostStore.Scan(name: form.fileName ?? "scan", type: type, data: data)
                 }
                 try await deps.stores.hosts.addAgreement(host: id, signedOn: signed, expiresOn: expires, scan: scan, in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detail(id, error: error, account: account, request: request, context: context)
             }
@@ -154,7 +176,7 @@ enum HostPages {
             let form = try await Form.read(request, context: context)
             do {
                 try await deps.stores.hosts.terminate(agreement: a, on: Day(deps.stores.env.now()), reason: form["reason"] ?? "", in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await detail(id, error: error, account: account, request: request, context: context)
             }
@@ -179,7 +201,7 @@ enum HostPages {
             let entry = try context.uuid("entry", Text("花名册记录", "roster entry"))
             _ = try await Form.read(request, context: context)
             try await deps.stores.rosters.remove(entry: entry, on: Day(deps.stores.env.now()), in: context.scope, by: context.actor)
-            return Redirect.to(path(id))
+            return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
         }
 
         router.post("/hosts/{id}/roster/upload") { request, context -> Response in

@@ -100,7 +100,7 @@ enum MigrantPages {
             input.reason = form["reason"]; input.address = form["address"]; input.host = form["host"]; input.employer = form["employer"]; input.contact = form["contact"]
             do {
                 try await deps.stores.stays.open(input, in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.person(id))
+                return Redirect.to(SitePath.person(id), notice: Text("流动记录已建立。", "The stay is recorded."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await stayForm(id, form: form.values, error: error, account: account, request: request, context: context)
             }
@@ -112,7 +112,7 @@ enum MigrantPages {
             let form = try await Form.read(request, context: context)
             let stay = try await deps.stores.stays.close(id, on: try Day.parse(form["until"], field: "until", default: Day(deps.stores.env.now())),
                                                          endPlace: form["endPlace"], in: context.scope, by: context.actor)
-            return Redirect.to(SitePath.person(stay.personID))
+            return Redirect.to(SitePath.person(stay.personID), notice: Text("流动记录已结束。", "The stay is closed."))
         }
     }
 }

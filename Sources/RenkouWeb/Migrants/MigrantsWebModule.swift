@@ -26,9 +26,12 @@ struct MigrantsWebModule: WebModule {
     var strings: [String: Text] { MigrantStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.personSections(AnySection(MigrantPersonSection())),
+         ExtensionPoint.indicatorPages(IndicatorPage(module: "migrants") { code, unit in "/migrants/rates/\(code)?unit=\(unit)" }),
          ExtensionPoint.taskKinds(TaskKindView(.register, Text("新登记", "Register"), link: { $0.object.map { HostPages.path($0.id) } },
-                                               action: { t in (SitePath.newPerson + "?idNumber=\(t.idNumber ?? "")&name=\(t.subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
-                                                               Text("去登记", "Register")) })),
+                                               action: { t in
+                                                   guard let host = t.object, host.type == "host" else { return nil }
+                                                   return (HostPages.registerPath(host: host.id, idNumber: t.idNumber ?? ""), Text("去登记", "Register"))
+                                               })),
          ExtensionPoint.taskKinds(TaskKindView(.departure, Text("离开核实", "Check departure"), link: { t in t.personID.map(SitePath.person) ?? t.object.map { HostPages.path($0.id) } })),
          ExtensionPoint.taskKinds(TaskKindView(.certificateExpiring, Text("婚育证明到期", "Certificate expiring"), link: { $0.object.map { CertificatePages.path($0.id) } })),
          ExtensionPoint.taskKinds(TaskKindView(.agreementExpiring, Text("协议到期", "Agreement expiring"), link: { $0.object.map { HostPages.path($0.id) } }))]

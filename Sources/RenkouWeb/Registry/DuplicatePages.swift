@@ -28,18 +28,18 @@ enum DuplicatePages {
             let account = try context.require(.registry(.write))
             let candidates = try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: context.scope, by: context.actor)
             let model = DuplicatesView(pairs: candidates.map { pair($0, lang: context.lang) }, hasPairs: !candidates.isEmpty,
-                                       canMerge: account.role.can(.registry(.correct)), summary: Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang))
+                                       canMerge: account.role.can(.registry(.administer)), summary: Text("共 \(candidates.count) 对", "\(candidates.count) pairs")(context.lang))
             return deps.renderer.html("registry/duplicates", title: Text("疑似重复", "Possible duplicates"), model: model, context: context, request: request)
         }
 
         router.post("/persons/merge") { request, context -> Response in
-            _ = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.administer))
             let form = try await Form.read(request, context: context)
             guard let keep = form["keep"].flatMap(UUID.init(uuidString:)), let drop = form["drop"].flatMap(UUID.init(uuidString:)) else {
                 throw RenkouError.notFound(Text("人员", "person"))
             }
             let person = try await deps.stores.persons.merge(keep: keep, drop: drop, in: context.scope, by: context.actor)
-            return Redirect.to(SitePath.person(person.id))
+            return Redirect.to(SitePath.person(person.id), notice: Text("已合并两条记录。", "The two records are merged."))
         }
     }
 }
@@ -54,7 +54,7 @@ enum DuplicateAPI {
             return try JSON.response(try await deps.stores.persons.duplicateCandidates(unitCode: request.query("unit"), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/persons/merge") { request, context in
-            _ = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.administer))
             let input = try await Body.json(MergeInput.self, request, context: context)
             var errors = FieldErrors()
             let keep = input.keep.flatMap(UUID.init(uuidString:)), drop = input.drop.flatMap(UUID.init(uuidString:))

@@ -77,7 +77,8 @@ enum HouseholdPages {
                             units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
                 FormField(name: "address", label: Text("住址", "Address")(lang), value: form["address"] ?? ""),
             ], lang: lang)
-            let model = PersonFormView(heading: Text("新建户", "New household")(lang), action: "/households/new", fields: fields, message: error?.message(lang))
+            var model = PersonFormView(heading: Text("新建户", "New household")(lang), action: "/households/new", fields: fields)
+            model.message = error?.message(lang)
             return deps.renderer.html("registry/person_form", title: Text("新建户", "New household"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -93,7 +94,7 @@ enum HouseholdPages {
             do {
                 let h = try await deps.stores.households.create(number: form["number"] ?? "", unitCode: form["unit"] ?? "", address: form["address"],
                                                                 type: form["type"] ?? "family", in: context.scope, by: context.actor)
-                return Redirect.to(path(h.id))
+                return Redirect.to(path(h.id), notice: Text("已建立户。", "The household is created."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await newForm(form.values, error: error, account: account, request: request, context: context)
             }
@@ -113,7 +114,7 @@ enum HouseholdPages {
                 let p = try await person(idNumber: form["idNumber"], stores: deps.stores, context: context, scope: account.scope)
                 let joined = try Day.parse(form["joinedOn"], field: "joinedOn", default: Day(deps.stores.env.now()))
                 try await deps.stores.households.addMember(id, person: p.id, relation: form["relation"] ?? "", on: joined, in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid {
                 let mapped = RenkouError(error.kind, error.code, error.message, fields: error.fields.map { $0.field == "person" ? FieldError("/idNumber", $0.code, $0.message) : $0 })
                 return try await detailPage(id, form: form.values, error: mapped, deps: deps, account: account, request: request, context: context)
@@ -127,7 +128,7 @@ enum HouseholdPages {
             do {
                 try await deps.stores.households.removeMember(id, person: person, on: try Day.parse(form["leftOn"], field: "leftOn", default: Day(deps.stores.env.now())),
                                                               in: context.scope, by: context.actor)
-                return Redirect.to(path(id))
+                return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await detailPage(id, error: error, deps: deps, account: account, request: request, context: context)
             }

@@ -69,7 +69,7 @@ enum LifeEventPages {
             do {
                 let input = try await input(form, person: id, stores: deps.stores, context: context, scope: account.scope)
                 let event = try await deps.stores.events.record(input, in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.person(event.type == .birth ? event.personID : id))
+                return Redirect.to(SitePath.person(event.type == .birth ? event.personID : id), notice: Text("事件已记录。", "The event is recorded."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await PersonPages.detailPage(id, eventForm: form.values, eventError: error, deps: deps, account: account, request: request, context: context)
             }
@@ -80,7 +80,7 @@ enum LifeEventPages {
             let form = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("事件", "event"))
             try await deps.stores.events.revoke(id, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
-            return Redirect.to(LoginPages.safeNext(form["back"]))
+            return Redirect.to(LoginPages.safeNext(form["back"]), notice: Text("事件已撤销。", "The event is revoked."))
         }
     }
 }

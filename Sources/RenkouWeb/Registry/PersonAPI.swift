@@ -16,11 +16,12 @@ enum PersonAPI {
             return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/export") { request, context in
-            let account = try context.requireAccount()
+            _ = try context.require(.registry(.export))
+            let mode = try PersonExport.mode(request, context: context)
             if request.query("format") == "xlsx" {
-                return try await PersonExport.xlsx(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+                return try await PersonExport.xlsx(try PersonExport.query(request), mode, context: context, stores: deps.stores)
             }
-            return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+            return try await PersonExport.csv(try PersonExport.query(request), mode, context: context, stores: deps.stores)
         }
         api.on(.post, "/api/v1/persons") { request, context in
             _ = try context.require(.registry(.write))
@@ -46,7 +47,7 @@ enum PersonAPI {
             return try JSON.response(try await deps.stores.persons.update(personID, input, in: context.scope, by: context.actor))
         }
         api.on(.delete, "/api/v1/persons/{id}") { _, context in
-            _ = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.administer))
             try await deps.stores.persons.delete(try id(context), in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }

@@ -6,9 +6,26 @@ import RenkouStore
 /// Streams a search as CSV (UTF-8 with BOM, the import template's headers). The export is audited
 /// and the unit filter checked before the first row leaves, so a refusal is a clean error response.
 enum PersonExport {
-    static func csv(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
+    /// What a download asks for: masked (the default for everyone), or in clear (`full=1`) for a role
+    /// holding `registry.export-unmasked`, with a `reason` the audit log keeps.
+    /// Throws `forbidden` for another role and `invalid` (`/reason`, `reason-required`) without a reason.
+    struct Mode { let masked: Bool; let reason: String? }
+
+    static func mode(_ request: Request, context: AppContext) throws -> Mode {
+        guard request.query("full") == "1" else { return Mode(masked: true, reason: nil) }
+        _ = try context.require(.registry(.exportUnmasked))
+        guard let reason = request.query("reason")?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw RenkouError.invalid([FieldError("/reason", "reason-required",
+                                                  Text("导出完整身份号码须写明用途（如报送的部门和文号），用途记入审计日志。",
+                                                       "An export with ID numbers in clear needs its purpose (the department and reference it goes to); the audit log keeps it."))])
+        }
+        return Mode(masked: false, reason: reason)
+    }
+
+    static func csv(_ q: PersonQuery, _ mode: Mode, context: AppContext, stores: Stores) async throws -> Response {
+        let masked = mode.masked
         // Checks the filters and audits before streaming: a refusal is a clean error, not a broken download.
-        try await stores.persons.recordExport(q, masked: masked, in: context.scope, by: context.actor)
+        try await stores.persons.recordExport(q, masked: masked, reason: mode.reason, in: context.scope, by: context.actor)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: PersonCSV.headerLine))
             var cursor = ""
@@ -25,8 +42,9 @@ enum PersonExport {
     }
 
     /// The same list as a workbook (XLSX), built in a temporary file batch by batch and then streamed.
-    static func xlsx(_ q: PersonQuery, masked: Bool, account: Account, context: AppContext, stores: Stores) async throws -> Response {
-        try await stores.persons.recordExport(q, masked: masked, in: context.scope, by: context.actor)
+    static func xlsx(_ q: PersonQuery, _ mode: Mode, context: AppContext, stores: Stores) async throws -> Response {
+        let masked = mode.masked
+        try await stores.persons.recordExport(q, masked: masked, reason: mode.reason, in: context.scope, by: context.actor)
         var cursor = "", headerSent = false, done = false
         return try await ImportPages.xlsxResponse(name: masked ? "persons-masked.xlsx" : "persons.xlsx") {
             if !headerSent { headerSent = true; return [PersonCSV.headers] }

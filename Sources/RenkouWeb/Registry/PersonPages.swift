@@ -71,13 +71,25 @@ enum PersonPages {
         return values
     }
 
-    static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, error: RenkouError?, deps: AppDeps, account: Account,
-                         request: Request, context: AppContext) async throws -> Response {
+    /// The register or correct form. On a correction with data problems, the fields that clear them
+    /// come first with the problem beside each, and the other fields fold away.
+    static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, problems: [QualityCheck] = [],
+                         error: RenkouError?, deps: AppDeps, account: Account, request: Request, context: AppContext) async throws -> Response {
+        let lang = context.lang
         let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
-        var model = PersonFormView(heading: heading(context.lang), action: action,
-                                   fields: FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: context.lang), lang: context.lang))
+        var all = FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: lang), lang: lang)
+        var concerned = Set(problems.flatMap(\.fields))
+        for i in all.indices {
+            if let p = problems.first(where: { $0.fields.contains(all[i].name) }), all[i].error == nil { all[i].hint = "⚠ " + p.message(lang) }
+            if all[i].error != nil { concerned.insert(all[i].name) }
+        }
+        let focus = problems.isEmpty ? all : all.filter { concerned.contains($0.name) }
+        var model = PersonFormView(heading: heading(lang), action: action, fields: focus,
+                                   otherFields: problems.isEmpty ? [] : all.filter { !concerned.contains($0.name) },
+                                   problems: problems.map { $0.message(lang) },
+                                   otherProblems: problems.filter(\.fields.isEmpty).map { $0.message(lang) })
         if let error {
-            model.message = error.message(context.lang)
+            model.message = error.message(lang)
             if let code = error.fields.first?.code, code.hasPrefix("id-number-taken:"), let id = UUID(uuidString: String(code.dropFirst("id-number-taken:".count))) {
                 model.existingHref = SitePath.person(id)
             }
@@ -89,7 +101,7 @@ enum PersonPages {
     struct Detail { let label: String; let value: String }
 
     /// The facts of the detail page, derived values included; absent facts are left out.
-    static func details(_ p: Person, today: Day, policy: Policy, lang: Lang) -> [Detail] {
+    static func details(_ p: Person, hukouRegionName: String? = nil, today: Day, policy: Policy, lang: Lang) -> [Detail] {
         let none = Text("—", "—")(lang)
         var rows: [(Text, String?)] = [
             (Text("性别", "Sex"), Codes.label(Codes.sex, p.sex)?(lang)),
@@ -99,7 +111,7 @@ enum PersonPages {
             (Text("人口类别", "Population category"), Codes.label(Codes.category, p.category)?(lang)),
             (Text("人员状态", "Status"), Codes.label(Codes.status, p.status)?(lang)),
             (Text("户口性质", "Hukou type"), Codes.label(Codes.hukouType, p.hukouType)?(lang)),
-            (Text("户籍地", "Hukou"), [p.hukouRegion, p.hukouAddress].compactMap { $0 }.joined(separator: " ").nilIfEmpty),
+            (Text("户籍地", "Hukou"), [hukouRegionName ?? p.hukouRegion, p.hukouAddress].compactMap { $0 }.joined(separator: " ").nilIfEmpty),
             (Text("现居住地址", "Current address"), [p.address, p.building, p.room].compactMap { $0 }.joined(separator: " ").nilIfEmpty),
             (Text("联系电话", "Phone"), p.phone),
             (Text("婚姻状况", "Marital status"), Codes.label(Codes.maritalStatus, p.maritalStatus)?(lang)),
@@ -129,11 +141,12 @@ enum PersonPages {
         let canRegister = account.role.can(.registry(.write))
         var view = PersonView(
             name: p.name, idNumber: p.idNumber, unitName: p.unitName, unitCode: p.unitCode, unitHref: SitePath.unit(p.unitCode),
-            createdAt: p.createdAt, updatedAt: p.updatedAt, canEdit: account.role.can(.registry(.correct)),
+            createdAt: p.createdAt, updatedAt: p.updatedAt, canEdit: account.role.can(.registry(.correct)), canDelete: account.role.can(.registry(.administer)),
             editHref: SitePath.person(p.id) + "/edit", deleteAction: SitePath.person(p.id) + "/delete",
-            details: details(p, today: Day(deps.stores.env.now()), policy: deps.stores.env.policy, lang: lang), household: household,
+            details: details(p, hukouRegionName: try await p.hukouRegion.asyncMap { try await deps.stores.orgs.regionName($0) }.flatMap { $0.map { "\($0)（\(p.hukouRegion!)）" } },
+                             today: Day(deps.stores.env.now()), policy: deps.stores.env.policy, lang: lang), household: household,
             flags: p.flags.map { $0 == "id-checksum" ? Text("身份号码校验位错误（已确认）", "ID check character wrong (confirmed)")(lang) : $0 },
-            problems: problems.map { "\($0.code) \($0.message(lang))" }, hasProblems: !problems.isEmpty,
+            problems: problems.map { $0.message(lang) }, hasProblems: !problems.isEmpty,
             merged: merged.map { Text("\($0.at.prefix(10)) 合并了记录 \($0.name)（\($0.idNumber)）", "\($0.at.prefix(10)) merged the record \($0.name) (\($0.idNumber))")(lang) },
             hasMerged: !merged.isEmpty,
             timeline: LifeEventPages.entries(timeline, for: p.id, canRevoke: canRegister, lang: lang), hasTimeline: !timeline.isEmpty,
@@ -179,11 +192,15 @@ enum PersonPages {
             func sortHref(_ sort: PersonQuery.Sort) -> String {
                 href(["sort": sort.rawValue, "desc": query.sort == sort && !query.descending ? "1" : nil, "offset": nil])
             }
-            let fields = FormField.attach(error?.fields ?? [], to: [
+            let quick = FormField.attach(error?.fields ?? [], to: [
+                FormField(name: "q", label: Text("姓名或身份号码", "Name or ID number")(lang), value: params["q"] ?? "",
+                          hint: Text("身份号码可输完整号码、末 4–8 位或前 9–17 位", "The whole ID number, its last 4–8 characters or its first 9–17")(lang)),
+            ], lang: lang)
+            let more = FormField.attach(error?.fields ?? [], to: [
                 FormField(name: "id", label: Text("身份号码", "ID number")(lang), value: params["id"] ?? ""),
                 FormField(name: "name", label: Text("姓名包含", "Name contains")(lang), value: params["name"] ?? ""),
                 FormField(name: "address", label: Text("地址包含", "Address contains")(lang), value: params["address"] ?? ""),
-                FormField(name: "unit", label: Text("单位代码", "Unit code")(lang), value: params["unit"] ?? ""),
+                FormField(name: "unit", label: Text("单位（名称或代码）", "Unit (name or code)")(lang), value: params["unit"] ?? ""),
                 FormField(name: "ageMin", label: Text("年龄从", "Age from")(lang), value: params["ageMin"] ?? "", type: "number"),
                 FormField(name: "ageMax", label: Text("年龄到", "Age to")(lang), value: params["ageMax"] ?? "", type: "number"),
                 select("sex", Text("性别", "Sex"), Codes.sex, params, empty: Text("全部", "All"), lang: lang),
@@ -194,16 +211,24 @@ enum PersonPages {
                                     FormField.Option(value: "1", label: Text("是", "Yes")(lang), selected: query.womenOfReproductiveAge)]),
             ], lang: lang)
             let offset = page.offset, today = Day(deps.stores.env.now())
+            let filters = params.filter { !["offset", "limit", "sort", "desc"].contains($0.key) && !$0.value.isEmpty }.sorted { $0.key < $1.key }
             let exportQuery = href(["offset": nil, "limit": nil]).dropFirst(SitePath.persons.count)
             let model = PersonsView(
-                canCreate: account.role.can(.registry(.write)), fields: fields, message: error?.message(lang),
+                canCreate: account.role.can(.registry(.write)), quick: quick, fields: more,
+                moreOpen: more.contains { !$0.value.isEmpty || $0.error != nil }, message: error?.message(lang),
                 persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
                                               age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 summary: Text("共 \(page.total) 人", "\(page.total) people")(lang),
+                pageInfo: page.total > page.items.count ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,
                 sortName: sortHref(.name), sortBirth: sortHref(.birthDate), sortID: sortHref(.idNumber), sortUpdated: sortHref(.updated),
-                exportHref: SitePath.persons + "/export.csv" + exportQuery,
-                exportMaskedHref: SitePath.persons + "/export.csv" + (exportQuery.isEmpty ? "?mask=1" : exportQuery + "&mask=1"),
+                exportNote: Text("将导出 \(page.total) 行；姓名、身份号码、电话已脱敏。", "\(page.total) rows; names, ID numbers and phones masked.")(lang),
+                exportCSVHref: SitePath.persons + "/export.csv" + exportQuery,
                 exportXLSXHref: SitePath.persons + "/export.xlsx" + exportQuery,
+                fullExport: account.role.can(.registry(.exportUnmasked)) && error == nil
+                    ? PersonsView.FullExport(params: filters.map { PersonsView.Param(name: $0.key, value: $0.value) },
+                                             note: Text("含完整姓名和身份号码的 \(page.total) 行，仅用于报送；请写明用途，用途记入审计日志。",
+                                                        "\(page.total) rows with names and ID numbers in clear, for passing on only; state the purpose, which the audit log keeps.")(lang))
+                    : nil,
                 prevHref: offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil,
                 nextHref: offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil)
             return deps.renderer.html("registry/persons", title: Text("人员", "People"), model: model, context: context, request: request,
@@ -211,18 +236,21 @@ enum PersonPages {
         }
 
         router.get("/persons/export.csv") { request, context -> Response in
-            let account = try context.requireAccount()
-            return try await PersonExport.csv(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+            _ = try context.require(.registry(.export))
+            return try await PersonExport.csv(try PersonExport.query(request), try PersonExport.mode(request, context: context), context: context, stores: deps.stores)
         }
 
         router.get("/persons/export.xlsx") { request, context -> Response in
-            let account = try context.requireAccount()
-            return try await PersonExport.xlsx(try PersonExport.query(request), masked: request.query("mask") != nil, account: account, context: context, stores: deps.stores)
+            _ = try context.require(.registry(.export))
+            return try await PersonExport.xlsx(try PersonExport.query(request), try PersonExport.mode(request, context: context), context: context, stores: deps.stores)
         }
 
         router.get(RouterPath(SitePath.newPerson)) { request, context -> Response in
             let account = try context.require(.registry(.write))
-            return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: ["unit": request.query("unit") ?? "", "idNumber": request.query("idNumber") ?? "", "name": request.query("name") ?? ""],
+            // Any field may arrive filled from the link that led here (a roster task, a household page).
+            let names = Set(fields([:], units: [], editing: false, lang: context.lang).map(\.name))
+            let prefill = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }.filter { names.contains($0.0) }, uniquingKeysWith: { a, _ in a })
+            return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: prefill,
                                       error: nil, deps: deps, account: account, request: request, context: context)
         }
 
@@ -231,7 +259,7 @@ enum PersonPages {
             let form = try await Form.read(request, context: context)
             do {
                 let person = try await deps.stores.persons.create(input(form, editing: false), in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.person(person.id))
+                return Redirect.to(SitePath.person(person.id), notice: Text("已登记 \(person.name)。", "\(person.name) is registered."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await formPage(Text("登记人员", "Register a person"), action: SitePath.newPerson, form: form.values, error: error,
                                           deps: deps, account: account, request: request, context: context)
@@ -248,8 +276,9 @@ enum PersonPages {
             let account = try context.require(.registry(.correct))
             let id = try context.uuid("id", Text("人员", "person"))
             let p = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
-            return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit",
-                                      form: formValues(p), editing: true, error: nil, deps: deps, account: account, request: request, context: context)
+            return try await formPage(Text("修改人员信息：\(p.name)", "Correct the record of \(p.name)"), action: SitePath.person(id) + "/edit",
+                                      form: formValues(p), editing: true, problems: try await deps.stores.quality.problems(of: id, in: context.scope),
+                                      error: nil, deps: deps, account: account, request: request, context: context)
         }
 
         router.post("/persons/{id}/edit") { request, context -> Response in
@@ -258,19 +287,20 @@ enum PersonPages {
             let id = try context.uuid("id", Text("人员", "person"))
             do {
                 try await deps.stores.persons.update(id, input(form, editing: true), in: context.scope, by: context.actor)
-                return Redirect.to(SitePath.person(id))
+                return Redirect.to(SitePath.person(id), notice: Text("已保存修改，旧值记入审计日志。", "The correction is saved; the old values are in the audit log."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
-                return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit", form: form.values, editing: true, error: error,
+                return try await formPage(Text("修改人员信息", "Correct a record"), action: SitePath.person(id) + "/edit", form: form.values, editing: true,
+                                          problems: try await deps.stores.quality.problems(of: id, in: context.scope), error: error,
                                           deps: deps, account: account, request: request, context: context)
             }
         }
 
         router.post("/persons/{id}/delete") { request, context -> Response in
-            _ = try context.require(.registry(.correct))
+            _ = try context.require(.registry(.administer))
             _ = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("人员", "person"))
             try await deps.stores.persons.delete(id, in: context.scope, by: context.actor)
-            return Redirect.to(SitePath.persons)
+            return Redirect.to(SitePath.persons, notice: Text("记录已删除。", "The record is deleted."))
         }
     }
 }
@@ -279,15 +309,30 @@ extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
-/// The people list: search fields, one page of people, sort and export links.
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self { case .some(let v): try await transform(v); case .none: nil }
+    }
+}
+
+/// The people list: one search field (the others on demand), one page of people, sort links, and the
+/// export (masked; in clear only for the roles that pass lists on, with a reason).
 struct PersonsView {
+    struct Param { let name: String; let value: String }
+    struct FullExport { let params: [Param]; let note: String }
     let canCreate: Bool
+    let quick: [FormField]
     let fields: [FormField]
+    let moreOpen: Bool
     let message: String?
     let persons: [PersonPages.Row]
     let summary: String
+    let pageInfo: String?
     let sortName: String, sortBirth: String, sortID: String, sortUpdated: String
-    let exportHref: String, exportMaskedHref: String, exportXLSXHref: String
+    let exportNote: String
+    let exportCSVHref: String, exportXLSXHref: String
+    let fullExport: FullExport?
     let prevHref: String?, nextHref: String?
 }
 
@@ -295,7 +340,20 @@ struct PersonsView {
 struct PersonFormView {
     let heading: String
     let action: String
+    /// The fields shown open: all of them, or on a correction those that clear the record's problems.
     let fields: [FormField]
+    /// The rest, folded (a correction with problems only).
+    let otherFields: [FormField]
+    /// The record's data problems, listed beside the form; those cleared elsewhere (household, spouse) too.
+    let problems: [String]
+    let otherProblems: [String]
+    /// Stored, for the template (which reads stored properties only).
+    let hasOtherFields: Bool, hasProblems: Bool, hasOtherProblems: Bool
+    init(heading: String, action: String, fields: [FormField], otherFields: [FormField] = [], problems: [String] = [], otherProblems: [String] = []) {
+        self.heading = heading; self.action = action; self.fields = fields; self.otherFields = otherFields
+        self.problems = problems; self.otherProblems = otherProblems
+        hasOtherFields = !otherFields.isEmpty; hasProblems = !problems.isEmpty; hasOtherProblems = !otherProblems.isEmpty
+    }
     var message: String? = nil
     /// The record that already holds the typed ID number.
     var existingHref: String? = nil
@@ -307,6 +365,7 @@ struct PersonView {
     let name: String, idNumber: String, unitName: String, unitCode: String, unitHref: String
     let createdAt: String, updatedAt: String
     let canEdit: Bool
+    let canDelete: Bool
     let editHref: String, deleteAction: String
     let details: [PersonPages.Detail]
     let household: HouseholdLink?

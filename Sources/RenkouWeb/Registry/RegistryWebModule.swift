@@ -24,6 +24,9 @@ struct RegistryWebModule: WebModule {
         DuplicateAPI.register(api, deps)
     }
     var strings: [String: Text] { RegistryStrings.all }
+    var contributions: [Contribution] {
+        [ExtensionPoint.indicatorPages(IndicatorPage(module: "registry") { _, unit in "/quality?unit=\(unit)" })]
+    }
     var navigation: [NavEntry] {
         [NavEntry(SitePath.persons, Text("人员", "People"), order: 20),
          NavEntry(SitePath.households, Text("户", "Households"), order: 30),

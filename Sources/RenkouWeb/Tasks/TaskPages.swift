@@ -49,7 +49,7 @@ enum TaskPages {
             let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
             _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: context.scope, by: context.actor)
-            return Redirect.to("/tasks")
+            return Redirect.to("/tasks", notice: Text("任务已关闭。", "The task is closed."))
         }
 
         @Sendable func visitForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
@@ -79,7 +79,7 @@ enum TaskPages {
                 guard let person = UUID(uuidString: values["person"] ?? "") else { throw RenkouError.notFound(Text("人员", "person")) }
                 try await deps.stores.tasks.addHomeVisit(person: person, due: try Day.parse(form["due"], field: "due", default: Day(deps.stores.env.now()).adding(days: 7)),
                                                          note: form["note"], in: context.scope, by: context.actor)
-                return Redirect.to("/tasks")
+                return Redirect.to("/tasks", notice: Text("已建立入户核实任务。", "The home-visit task is created."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await visitForm(values, error: error, account: account, request: request, context: context)
             }

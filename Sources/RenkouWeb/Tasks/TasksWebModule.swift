@@ -12,6 +12,42 @@ struct TasksWebModule: WebModule {
     var navigation: [NavEntry] { [NavEntry("/tasks", Text("任务", "Tasks"), order: 80)] }
     var strings: [String: Text] { TaskStrings.all }
     var contributions: [Contribution] {
-        [ExtensionPoint.taskKinds(TaskKindView(.homeVisit, Text("入户核实", "Home visit"), link: { $0.personID.map(SitePath.person) }))]
+        [ExtensionPoint.taskKinds(TaskKindView(.homeVisit, Text("入户核实", "Home visit"), link: { $0.personID.map(SitePath.person) })),
+         ExtensionPoint.homeCards(AnySection(TaskHomeCard()))]
     }
+}
+
+/// The workbench card of a field worker: how many tasks are overdue and due this week, and the first
+/// ones with their action. Roles that do no field work (the leader, the provider) get no card.
+struct TaskHomeCard: PageSection {
+    func render(_ account: Account, account _: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
+        guard account.role.can(.tasks(.write)) else { return nil }
+        let lang = context.lang, today = Day(deps.stores.env.now())
+        let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
+        let kinds = Dictionary(deps.extensions.all(.taskKinds).map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+        let week = today.adding(days: 7).description
+        let overdue = tasks.filter { $0.isOverdue(on: today) }.count
+        let model = TaskHomeCardView(
+            overdue: overdue,
+            dueThisWeek: tasks.filter { !$0.isOverdue(on: today) && $0.due <= week }.count,
+            total: tasks.count, overdueState: overdue > 0 ? "bad" : "",
+            rows: tasks.prefix(5).map { t in
+                let view = kinds[t.kind]
+                let action = view?.action?(t)
+                return TaskHomeCardView.Row(kind: view?.label(lang) ?? t.kind.rawValue, subject: t.subject, due: t.due, overdue: t.isOverdue(on: today),
+                                            href: view?.link(t) ?? t.personID.map(SitePath.person), actionHref: action?.href, actionLabel: action?.label(lang))
+            },
+            hasTasks: !tasks.isEmpty)
+        return deps.renderer.fragment("tasks/home_card", model: model, context: context)
+    }
+}
+
+/// The workbench's task card.
+struct TaskHomeCardView {
+    struct Row { let kind: String, subject: String, due: String; let overdue: Bool; let href: String?; let actionHref: String?; let actionLabel: String? }
+    let overdue: Int, dueThisWeek: Int, total: Int
+    /// `bad` when something is overdue (the figure shows red); stored, as templates read stored properties.
+    let overdueState: String
+    let rows: [Row]
+    let hasTasks: Bool
 }

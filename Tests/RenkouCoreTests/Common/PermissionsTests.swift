@@ -5,19 +5,21 @@ import Testing
     /// The whole table, role by role: a change to any grant shows here.
     @Test func theMatrixIsWhatTheOfficesExpect() {
         let expected = """
-        permission              admin     district  street    community grid      provider  viewer
-        admin.read              x         x         x         x         x         x         x
-        admin.administer        x         .         .         .         .         .         .
-        admin.audit             x         x         .         .         .         .         .
-        migrants.read           x         x         x         x         x         x         x
-        migrants.write          x         x         x         x         x         .         .
-        migrants.see-rh         .         .         .         x         .         x         .
-        registry.read           x         x         x         x         x         x         x
-        registry.write          x         x         x         x         x         .         .
-        registry.correct        x         .         .         .         .         .         .
-        registry.export         x         x         x         x         x         x         x
-        tasks.read              x         x         x         x         x         x         x
-        tasks.write             x         x         x         x         x         .         .
+        permission                admin     district  street    community grid      provider  viewer
+        admin.read                x         x         x         x         x         x         x
+        admin.administer          x         .         .         .         .         .         .
+        admin.audit               x         x         .         .         .         .         .
+        migrants.read             x         x         x         x         x         x         x
+        migrants.write            x         x         x         x         x         .         .
+        migrants.see-rh           .         .         .         x         .         x         .
+        registry.read             x         x         x         x         x         x         x
+        registry.write            x         x         x         x         x         .         .
+        registry.correct          x         x         x         x         x         .         .
+        registry.export           x         x         x         x         x         x         x
+        registry.export-unmasked  x         x         x         .         .         .         .
+        registry.administer       x         .         .         .         .         .         .
+        tasks.read                x         x         x         x         x         x         x
+        tasks.write               x         x         x         x         x         .         .
         """
         let matrix = Permissions.all.matrix()
         print(matrix)

@@ -158,28 +158,41 @@ import Testing
             try await web.stores.persons.create(a, in: .everything, by: .cli())
             try await web.stores.persons.create(PersonInput(name: "李四海", idNumber: Fixture.idNumber(3), unit: Fixture.communityB1), in: .everything, by: .cli())
             let token = try await web.token("office-a")
-            // plain: the street's people only, headers of the import template, a quoted address
-            let plain = try await web.call(.get, "/api/v1/persons/export", token: token)
-            #expect(plain.status == .ok && plain.headers[.contentType]?.hasPrefix("text/csv") == true)
+            // by default masked: no name, ID number or phone in clear, the street's people only
+            let masked = try await web.call(.get, "/api/v1/persons/export", token: token)
+            #expect(masked.status == .ok && masked.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(masked.text.contains("张*明") && masked.text.contains("3101**********") && masked.text.contains("138****5678"))
+            #expect(!masked.text.contains("张三明") && !masked.text.contains(Fixture.idNumber(1)) && !masked.text.contains("13812345678"))
+            #expect(!masked.text.contains("李*海"))
+            // in clear only with a stated purpose
+            let noReason = try await web.call(.get, "/api/v1/persons/export?full=1", token: token)
+            #expect(noReason.status == .unprocessableContent && noReason.text.contains("reason-required"))
+            let plain = try await web.call(.get, "/api/v1/persons/export?full=1&reason=%E6%8A%A5%E9%80%81%E5%8C%BA%E7%BB%9F%E8%AE%A1%E5%B1%80", token: token)
+            #expect(plain.status == .ok)
             let lines = plain.text.split(separator: "\r\n").map(String.init)
             #expect(lines.count == 2)
             #expect(lines[0] == "\u{FEFF}姓名,公民身份号码,性别,出生日期,民族,户口性质,婚姻状况,初婚日期,现居住地址,联系电话,单位代码,单位,人口类别,人员状态")
             #expect(lines[1].hasPrefix("张三明,\(Fixture.idNumber(1)),男,1985-03-12,") && lines[1].contains("\"白银路 1 号, 3 室\"") && lines[1].contains("13812345678"))
             #expect(!plain.text.contains("李四海"))
-            // masked: no name, ID number or phone in clear
-            let masked = try await web.call(.get, "/api/v1/persons/export?mask=1", token: token)
-            #expect(masked.text.contains("张*明") && masked.text.contains("3101**********") && masked.text.contains("138****5678"))
-            #expect(!masked.text.contains("张三明") && !masked.text.contains(Fixture.idNumber(1)) && !masked.text.contains("13812345678"))
+            // a community worker and a leader may not have it in clear, reason or not
+            for (user, role, unit) in [("worker-x", Role.community, Fixture.communityA1), ("leader-x", Role.viewer, Fixture.district)] {
+                try await Fixture.account(web.stores, user, role, unit)
+                let refused = try await web.call(.get, "/api/v1/persons/export?full=1&reason=x", token: try await web.token(user))
+                #expect(refused.status == .forbidden, "\(user)")
+            }
             // a unit outside the scope is refused before anything is sent
             let outside = try await web.call(.get, "/api/v1/persons/export?unit=\(Fixture.communityB1)", token: token)
             #expect(outside.status == .unprocessableContent)
-            // each export is in the audit log, with whether it was masked
+            // each export is in the audit log: masked or not, the purpose, how many rows
             let exports = try await web.stores.audit.search(AuditQuery(action: "export"), in: .everything)
             #expect(exports.total == 2)
-            #expect(exports.items.map { $0.after?.contains("\"masked\":\"1\"") == true } == [true, false])
-            // the page links to both exports with the current filters
+            #expect(exports.items.map { $0.after?.contains("\"masked\":\"1\"") == true } == [false, true])
+            #expect(exports.items[0].after?.contains("报送区统计局") == true && exports.items[0].after?.contains("\"shown\":\"1\"") == true)
+            // the page's export keeps the current filters, masked; the form for names in clear carries them too
             let page = try await (try await web.signIn("office-a")).get("/persons?name=%E5%BC%A0&sex=1")
-            #expect(page.text.contains("/persons/export.csv?name=%E5%BC%A0&amp;sex=1&amp;mask=1"))
+            #expect(page.text.contains("/persons/export.csv?name=%E5%BC%A0&amp;sex=1\""))
+            #expect(page.text.contains(#"id="export-full""#) && page.text.contains(#"<input type="hidden" name="sex" value="1">"#))
+            #expect(page.text.contains("将导出 1 行"))
         }
     }
 }

@@ -42,7 +42,7 @@ import Testing
             let lang = try #require(Web.cookie("renkou_lang", in: switched))
             let english = try await web.call(.get, "/", cookies: browser.cookies + "; renkou_lang=\(lang)")
             #expect(english.text.contains(#"<html lang="en">"#))
-            #expect(english.text.contains("Workspace") && english.text.contains("Sign out"))
+            #expect(english.text.contains("Workbench") && english.text.contains("Sign out"))
             // an open redirect is not possible
             #expect(try await browser.get("/lang/en?back=https%3A%2F%2Fevil.example").headers[.location] == "/")
         }

@@ -117,9 +117,15 @@ import Testing
             let upload = try await Self.multipart(browser, hostPath + "/roster/upload", fields: [:], file: ("file", "花名册.csv", Data(csv.utf8)))
             #expect(upload.status == .ok)
             #expect(upload.text.contains("id=\"r-read\">3<") && upload.text.contains("id=\"r-kept\">1<") && upload.text.contains("id=\"r-unregistered\">1<") && upload.text.contains("id=\"r-rejected\">1<"))
-            // the unknown tenant is a registration task on the list, with a link to register her
+            // the unknown tenant is a registration task on the list, with a link to register her: the
+            // person form, filled in from the roster and the landlord
             let tasks = try await browser.get("/tasks")
-            #expect(tasks.text.contains("陈新来") && tasks.text.contains("task-register") && tasks.text.contains("/persons/new?idNumber="))
+            let registerLink = "\(hostPath)/register?idNumber=\(Fixture.idNumber(40, birth: "19990101"))"
+            #expect(tasks.text.contains("陈新来") && tasks.text.contains("task-register") && tasks.text.contains(registerLink))
+            let prefill = try await browser.get(registerLink)
+            #expect(prefill.status == .seeOther)
+            let location = try #require(prefill.headers[.location])
+            #expect(location.hasPrefix("/persons/new?") && location.contains("category=inflow") && location.contains("room=303") && location.contains("hukouRegion="))
             // an agreement with a scan; the landlord leaves the "without agreement" list
             #expect(try await browser.get("/hosts?without=1").text.contains("李房东"))
             let agreement = try await Self.multipart(browser, hostPath + "/agreements", fields: ["signedOn": Day(stores.env.now()).description, "expiresOn": "2028-12-31"],

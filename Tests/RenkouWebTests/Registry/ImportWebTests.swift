@@ -47,7 +47,7 @@ import Testing
                                                        headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(bytes: [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]))
             #expect(damaged.status == .unprocessableContent && damaged.text.contains("XLSX"))
             // the XLSX export reads back through the import engine: nothing changes
-            let xlsx = try await web.call(.get, "/api/v1/persons/export?format=xlsx", token: token)
+            let xlsx = try await web.call(.get, "/api/v1/persons/export?format=xlsx&full=1&reason=backup", token: token)
             #expect(xlsx.status == .ok && xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             #expect(xlsx.body.getBytes(at: xlsx.body.readerIndex, length: 2) == [0x50, 0x4B])
             let again = try await web.client.execute(uri: "/api/v1/persons/import?unit=\(Fixture.communityA1)&mode=all", method: .post,

@@ -23,7 +23,7 @@ import Testing
             #expect(records.text.contains("性别错") && !records.text.contains("别的街道") && records.text.contains("共 1 人"))
             // the person page says what is wrong
             let person = try await browser.get("/persons/\(p.id.text)")
-            #expect(person.text.contains(#"id="problems""#) && person.text.contains("Q01-sex-id 性别与身份号码不符"))
+            #expect(person.text.contains(#"id="problems""#) && person.text.contains("<li>性别与身份号码不符</li>") && !person.text.contains("Q01-sex-id 性"))
             // the API gives the same figures
             let token = try await web.token("office-a")
             let api = try await web.call(.get, "/api/v1/quality", token: token).jsonObject()

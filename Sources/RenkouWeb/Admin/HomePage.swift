@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Where a module's indicator leads when clicked: the page listing the records behind its figure.
+struct IndicatorPage: Sendable {
+    /// The module whose indicators it serves (`Indicator.module`).
+    let module: String
+    /// The page of indicator `code` for a unit code.
+    let href: @Sendable (_ code: String, _ unitCode: String) -> String
+}
+
+extension ExtensionPoint where Item == IndicatorPage {
+    /// Where modules say which page shows the records behind each of their indicators.
+    static var indicatorPages: ExtensionPoint<IndicatorPage> { ExtensionPoint("admin.indicator-pages") }
+}
+
+extension ExtensionPoint where Item == AnySection<Account> {
+    /// The cards modules put on the workbench (工作台), first on the page: the worker's tasks, ...
+    static var homeCards: ExtensionPoint<AnySection<Account>> { ExtensionPoint("admin.home-cards") }
+}
+
+/// 工作台: what is the signed-in person's to do. The modules' cards come first (a worker's tasks due
+/// and overdue), then the unit's key rates against their targets, each a link to the records behind it.
+/// A leader, who does no field work, sees the figures.
+enum HomePage {
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        let pages = Dictionary(deps.extensions.all(.indicatorPages).map { ($0.module, $0) }, uniquingKeysWith: { a, _ in a })
+        router.get(RouterPath(SitePath.home)) { request, context -> Response in
+            let account = try context.requireAccount()
+            let lang = context.lang, today = Day(deps.stores.env.now())
+            let cards = try await deps.sections(.homeCards, for: account, account: account, context: context, request: request)
+            let indicators = deps.stores.indicators
+            let figures = try await indicators.summary(indicators.all.map(\.code), unitCode: account.unitCode, on: today, in: context.scope).unit.figures
+            let byCode = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            let rates = figures.compactMap { f -> HomeView.Rate? in
+                guard let indicator = byCode[f.code] else { return nil }
+                return HomeView.Rate(name: indicator.name(lang), value: f.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—",
+                                     counts: "\(f.numerator) / \(f.denominator)",
+                                     target: f.target.map { Text("目标 \(String(format: "%.0f%%", $0 * 100))", "target \(String(format: "%.0f%%", $0 * 100))")(lang) } ?? "",
+                                     state: f.meetsTarget.map { $0 ? "good" : "bad" } ?? "",
+                                     verdict: f.meetsTarget.map { ($0 ? Text("达标", "met") : Text("未达标", "below target"))(lang) } ?? "",
+                                     href: pages[indicator.module]?.href(f.code, account.unitCode))
+            }
+            let model = HomeView(greeting: Text("\(account.displayName)，您好", "Hello, \(account.displayName)")(lang),
+                                 unitName: account.unitName, unitHref: SitePath.unit(account.unitCode), role: account.role.label(lang),
+                                 personCount: try await deps.stores.persons.count(in: context.scope),
+                                 cards: cards, rates: rates, hasRates: !rates.isEmpty, day: today.description)
+            return deps.renderer.html("home", title: Text("工作台", "Workbench"), model: model, context: context, request: request)
+        }
+    }
+}
+
+/// The workbench: the modules' cards, then the unit's rates.
+struct HomeView {
+    struct Rate { let name: String; let value: String; let counts: String; let target: String; let state: String; let verdict: String; let href: String? }
+    let greeting: String
+    let unitName: String, unitHref: String, role: String
+    let personCount: Int
+    /// The modules' cards, already rendered.
+    let cards: [String]
+    let rates: [Rate]
+    let hasRates: Bool
+    let day: String
+}
