@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "renkou")
         let stores = try await db.stores(config, logger: logger)
-        if demo { try await DemoCommand.fillAndPrint(stores) }
+        if demo { try await DemoCommand.Fill.fillAndPrint(stores) }
         // A first start loads the shipped code table (a no-op once a table is there).
         try await stores.orgs.loadShippedCodeTable(by: .cli("first-start"))
         logger.info("renkou listening", metadata: ["address": "http://\(config.host):\(config.port)", "database": "\(stores.db.engine.rawValue)"])

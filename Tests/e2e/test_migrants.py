@@ -87,8 +87,16 @@ def test_printed_qr_code_opens_the_masked_public_page(browser):
     sign_in(browser)
     person_url = register_person(browser, "欧阳晓红", id_number("31011419930909002"))
     click_and_wait(browser, browser.find_element("id", "issue-certificate"))
+    # she lives at home: the form asks whether she is leaving, and for a confirmation of her facts
+    assert "欧阳晓红" in browser.find_element("tag name", "h1").text and browser.find_element("id", "holder-facts").is_displayed()
+    click_and_wait(browser, browser.find_element("id", "save"))
+    assert browser.find_element("id", "e-confirm").is_displayed()
+    Select(browser.find_element("id", "f-leaving")).select_by_value("1")
+    Select(browser.find_element("id", "f-confirm")).select_by_value("1")
     click_and_wait(browser, browser.find_element("id", "save"))
     assert browser.find_element("id", "cert-state").text == "有效"
+    # the revocation banner belongs to revoked ones
+    assert not [a for a in browser.find_elements("css selector", "main p.alert") if a.text.startswith("原因")]
 
     # the card print: screenshot the QR code and decode it as a phone would
     click_and_wait(browser, browser.find_element("id", "print-card"))

@@ -52,8 +52,10 @@ def test_birth_then_move(browser):
     click_and_wait(browser, browser.find_element("id", "save-person"))
     mother_url = browser.current_url
 
-    # a birth recorded on her page opens the child's page, which names her
-    Select(browser.find_element("id", "f-type")).select_by_value("birth")
+    # a birth recorded on her page opens the child's page, which names her; the birth form asks for
+    # the newborn, not for a spouse or a place
+    click_and_wait(browser, browser.find_element("id", "event-birth"))
+    assert not browser.find_elements("id", "f-place") and not browser.find_elements("id", "f-unit")
     set_date(browser, "f-day", "2025-10-01")
     browser.find_element("id", "f-childName").send_keys("吴小宝")
     browser.find_element("id", "f-childIdNumber").send_keys("310114202510010017")
@@ -65,7 +67,8 @@ def test_birth_then_move(browser):
 
     # the mother moves out: her page shows it, and her status follows
     browser.get(mother_url)
-    Select(browser.find_element("id", "f-type")).select_by_value("move-out")
+    click_and_wait(browser, browser.find_element("id", "event-move-out"))
+    assert not browser.find_elements("id", "f-childName")
     set_date(browser, "f-day", "2025-11-01")
     browser.find_element("id", "f-place").send_keys("江苏省苏州市")
     click_and_wait(browser, browser.find_element("id", "event-submit"))

@@ -110,5 +110,8 @@ public struct CertificateInput: Sendable, Codable {
     public var validUntil: String?
     public var children: Int?
     public var contraception: String?
+    /// 即将外出: she is about to leave her hukou place (a certificate issued here goes with a woman who
+    /// leaves or lives away; one still at home and not leaving gets none).
+    public var leaving: Bool?
     public init() {}
 }

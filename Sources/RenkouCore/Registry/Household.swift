@@ -13,6 +13,9 @@ public struct Household: Sendable, Codable, Equatable, Identifiable {
     /// family or collective (家庭户 / 集体户).
     public var type: String
     public var createdAt: String
+    /// In lists: the current head's name (户主) and how many live in it now.
+    public var headName: String?
+    public var memberCount: Int?
     public init(id: UUID, number: String, unitID: UUID, unitCode: String, unitName: String, path: String,
                 address: String?, type: String, createdAt: String) {
         self.id = id; self.number = number; self.unitID = unitID; self.unitCode = unitCode; self.unitName = unitName

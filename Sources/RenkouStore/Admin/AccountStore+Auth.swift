@@ -173,6 +173,21 @@ extension AccountStore {
         }
     }
 
+    /// Sets a new password for an account of the scope without the old one (an administrator's reset,
+    /// or `renkou demo logins`); audited. Throws `not-found` for an unknown username, `invalid` for a weak password.
+    public func resetPassword(username: String, to new: String, in scope: Scope, by actor: Actor) async throws {
+        var errors = FieldErrors()
+        Account.checkPassword(new, pointer: "/password", into: &errors)
+        try errors.throwIfAny()
+        guard let account = try await account(username: username, in: scope) else { throw RenkouError.notFound(Text("账号", "account")) }
+        let newHash = try await self.hashForStore(new)
+        let env = self.env
+        try await db.transaction { db in
+            try await db.raw("UPDATE users SET password_hash = \(bind: newHash), password_changed_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: account.id.text)").run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .passwordChanged, entity: "user", entityID: account.id.text, path: account.unitPath)
+        }
+    }
+
     func hashForStore(_ password: String) async throws -> String {
         let cost = bcryptCost
         return try await NIOThreadPool.singleton.runIfActive { Secrets.hashPassword(password, cost: cost) }

@@ -45,15 +45,31 @@ public enum Demo {
                 }
             }
         }
-        let plan: [(String, Role, String)] = [
-            ("admin", .admin, district.code), ("district", .district, district.code), ("street", .street, "310114001"),
-            ("community", .community, "310114001001"), ("grid", .grid, "310114001001-01"), ("provider", .provider, "310114001"),
-            ("viewer", .viewer, district.code),
-        ]
+        let plan = Self.accounts(district: district.code)
         var logins: [Login] = []
         for (username, role, unit) in plan {
             let password = Secrets.random(bytes: 9)
             try await stores.accounts.create(username: username, displayName: role.label.zh, role: role, unitCode: unit, password: password, in: .everything, by: actor)
+            logins.append(Login(username: username, role: role, unit: unit, password: password))
+        }
+        return logins
+    }
+
+    /// The demo's accounts: one per role, username = role.
+    static func accounts(district: String) -> [(String, Role, String)] {
+        [("admin", .admin, district), ("district", .district, district), ("street", .street, "310114001"),
+         ("community", .community, "310114001001"), ("grid", .grid, "310114001001-01"), ("provider", .provider, "310114001"),
+         ("viewer", .viewer, district)]
+    }
+
+    /// New passwords for the demo's accounts that still exist with their demo role and unit (the logins
+    /// are printed once when the demo is loaded; this prints a fresh set). Accounts changed since are left alone.
+    public static func renewLogins(_ stores: Stores) async throws -> [Login] {
+        var logins: [Login] = []
+        for (username, role, unit) in accounts(district: "310114") {
+            guard let a = try await stores.accounts.account(username: username, in: .everything), a.role == role, a.unitCode == unit else { continue }
+            let password = Secrets.random(bytes: 9)
+            try await stores.accounts.resetPassword(username: username, to: password, in: .everything, by: .cli("demo"))
             logins.append(Login(username: username, role: role, unit: unit, password: password))
         }
         return logins

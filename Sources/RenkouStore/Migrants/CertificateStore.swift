@@ -82,6 +82,14 @@ public struct CertificateStore: Sendable {
             guard person.isWomanOfReproductiveAge(on: issued!, policy: env.policy) else {
                 throw RenkouError.invalid([FieldError("/person", "not-wra", Text("婚育证明发给育龄妇女（15–49 岁）。", "The certificate is for women of reproductive age (15–49)."))])
             }
+            // Issued here, it goes with a woman who leaves her hukou place or lives away from it
+            // (《流动人口计划生育工作条例》(2009) 第六条, the rule the certificate came from; the regulation
+            // was repealed in 2021-09, see DOMAIN-RULES §0).
+            if side == .issued, !(input.leaving ?? false), !["outflow", "separated"].contains(person.category),
+               try await db.raw("SELECT id FROM stays WHERE person_id = \(bind: person.id.text) AND until IS NULL AND kind = 'outflow'").first() == nil {
+                throw RenkouError.invalid([FieldError("/leaving", "not-away", Text("婚育证明发给离开或即将离开户籍地的育龄妇女；她登记为在户籍地居住。如她即将外出，请选择“即将外出”。",
+                    "The certificate goes with a woman who leaves or lives away from her hukou place; she is recorded as living at home. If she is about to leave, choose “about to leave”."))])
+            }
             if try await db.raw("SELECT id FROM certificates WHERE person_id = \(bind: person.id.text) AND side = \(bind: side.rawValue) AND state = 'valid' AND valid_until >= \(bind: today.description)").first() != nil {
                 throw RenkouError(.conflict, "certificate-valid", Text("她已有有效的婚育证明；情况变化请换发。", "She holds a valid certificate already; reissue it when her situation changes."),
                                   fields: [FieldError("/person", "certificate-valid", Text("已有有效的婚育证明。", "A valid certificate exists."))])

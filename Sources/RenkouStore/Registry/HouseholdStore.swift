@@ -80,8 +80,21 @@ public struct HouseholdStore: Sendable {
         let limit = min(max(limit, 1), 500), offset = max(offset, 0)
         return try await db.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM households h WHERE \(condition)").first()!.decode(column: "n", as: Int.self)
-            let items = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM households h JOIN org_units u ON u.id = h.unit_id WHERE \(condition) ORDER BY h.number LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))")
-                .all().map(Self.decode)
+            // Each with its head's name, its members now, and the head's address when the household has none.
+            let items = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns), hp.name AS head_name, hp.address AS head_address,
+                       (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.id AND m.left_on IS NULL) AS member_count
+                FROM households h JOIN org_units u ON u.id = h.unit_id
+                LEFT JOIN household_members hm ON hm.household_id = h.id AND hm.relation = '02' AND hm.left_on IS NULL
+                LEFT JOIN persons hp ON hp.id = hm.person_id
+                WHERE \(condition) ORDER BY h.number LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                """).all().map { r -> Household in
+                    var h = try Self.decode(r)
+                    h.headName = try r.decode(column: "head_name", as: String?.self)
+                    h.memberCount = try r.decode(column: "member_count", as: Int.self)
+                    if h.address == nil { h.address = try r.decode(column: "head_address", as: String?.self) }
+                    return h
+                }
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
     }

@@ -25,6 +25,7 @@ public struct LifeEventStore: Sendable {
             let now = Timestamp.string(env.now())
             let personBefore = person, otherBefore = other
             var subject = person   // whom the event is about: the child for a birth
+            var place = input.place?.nilIfBlank
             switch e.type {
             case .birth:
                 subject = try await Self.birth(mother: person, father: other, child: input.child!, day: e.day, scope: scope, engine: engine, env: env, actor: actor, db)
@@ -65,6 +66,8 @@ public struct LifeEventStore: Sendable {
                 person.status = "active"
             case .moveWithin:
                 let unit = try await PersonStore.requireUnit(input.unit!, scope: scope, engine: engine, db)
+                // The history says from where to where.
+                place = "\(person.unitName) → \(unit.name)" + (place.map { " · \($0)" } ?? "")
                 person.unitID = unit.id; person.unitCode = unit.code; person.unitName = unit.name; person.path = unit.path
             case .hukouTransfer:
                 person.hukouAddress = input.place
@@ -74,7 +77,7 @@ public struct LifeEventStore: Sendable {
             }
             let event = LifeEvent(id: env.newID(), type: e.type, personID: subject.id, personName: subject.name,
                                   otherID: e.type == .birth ? person.id : other?.id, otherName: e.type == .birth ? person.name : other?.name,
-                                  day: e.day.description, source: e.source, place: input.place?.nilIfBlank, note: input.note?.nilIfBlank,
+                                  day: e.day.description, source: e.source, place: place, note: input.note?.nilIfBlank,
                                   enteredBy: actor.username, enteredAt: now)
             try await db.raw("""
                 INSERT INTO life_events (id, type, person_id, other_id, day, source, place, note, path, entered_by, entered_at)

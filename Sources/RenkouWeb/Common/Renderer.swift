@@ -131,3 +131,11 @@ enum SitePath {
         "/lang/\(lang.rawValue)?back=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
     }
 }
+
+/// An empty text is "nothing" in a template: `{{#m.reason}}…{{/m.reason}}` prints only when there is a
+/// reason, as `{{^m.reason}}` prints when there is none. (Mustache here otherwise shows a section for
+/// any value that is not nil, so an empty banner used to appear: "原因:" on every certificate.)
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { isEmpty }
+}

@@ -68,10 +68,29 @@ enum CertificatePages {
                 fields.append(PersonPages.select("contraception", Text("避孕节育情况", "Contraception"), Certificate.contraceptionStatus, form, empty: Text("未填", "Not given"), lang: lang))
             }
             fields.append(FormField(name: "photo", label: Text("照片（可选，JPEG/PNG，512 KB 以内）", "Photo (optional, JPEG/PNG, up to 512 KB)")(lang), type: "file"))
+            // Issued here: she leaves or lives away from her hukou place, and the worker confirms the facts above.
+            if side == .issued {
+                if !["outflow", "separated"].contains(person.category) {
+                    fields.append(PersonPages.select("leaving", Text("是否即将外出（离开户籍地）", "About to leave her hukou place?"),
+                                                     [Codes.Entry(code: "1", label: Text("是，即将外出", "Yes, she is about to leave"))], form,
+                                                     empty: Text("否，在户籍地居住", "No, she lives at home"), lang: lang))
+                }
+                fields.append(PersonPages.select("confirm", Text("核对确认", "Confirmation"),
+                                                 [Codes.Entry(code: "1", label: Text("已核对本人身份证件和上列信息", "I checked her ID card and the facts above"))], form,
+                                                 empty: Text("请确认", "Please confirm"), lang: lang))
+            }
             let heading = side == .issued ? Text("发放婚育证明：\(person.name)", "Issue a certificate: \(person.name)") : Text("登记外地婚育证明：\(person.name)", "Register a certificate from elsewhere: \(person.name)")
-            let model = MigrantFormView(heading: heading(lang), action: "/certificates/new?person=\(personID.text)&side=\(side.rawValue)",
+            var model = MigrantFormView(heading: heading(lang), action: "/certificates/new?person=\(personID.text)&side=\(side.rawValue)",
                                         back: SitePath.person(personID), backLabel: person.name,
                                         fields: FormField.attach(error?.fields ?? [], to: fields, lang: lang), message: error?.message(lang), multipart: true)
+            if side == .issued {
+                let today = Day(deps.stores.env.now())
+                model.facts = [PersonPages.Detail(label: Text("公民身份号码", "ID number")(lang), value: person.idNumber)]
+                    + PersonPages.details(person, hukouRegionName: try await person.hukouRegion.asyncMap { try await deps.stores.orgs.regionName($0) }.flatMap { $0 },
+                                          today: today, policy: deps.stores.env.policy, lang: lang)
+                        .filter { [Text("年龄", "Age")(lang), Text("婚姻状况", "Marital status")(lang), Text("户籍地", "Hukou")(lang),
+                                   Text("人口类别", "Population category")(lang), Text("现居住地址", "Current address")(lang)].contains($0.label) }
+            }
             return deps.renderer.html("migrants/form", title: heading, model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
 
@@ -88,8 +107,11 @@ enum CertificatePages {
             values["person"] = request.query("person") ?? ""; values["side"] = request.query("side") ?? "issued"
             var input = CertificateInput()
             input.person = values["person"]; input.number = values["number"]; input.office = values["office"]; input.issuedOn = values["issuedOn"]
-            input.validUntil = values["validUntil"]; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? values["contraception"] : nil
+            input.validUntil = values["validUntil"]; input.leaving = values["leaving"] == "1"; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? values["contraception"] : nil
             do {
+                if values["side"] != "registered", values["confirm"] != "1" {
+                    throw RenkouError.invalid([FieldError("/confirm", "confirm-required", Text("发放前请核对本人身份证件和上列信息，并确认。", "Check her ID card and the facts above, and confirm, before issuing."))])
+                }
                 if let n = values["children"]?.trimmingCharacters(in: .whitespaces), !n.isEmpty {
                     guard let v = Int(n) else { throw RenkouError.invalid([FieldError("/children", "number", Text("请填写整数。", "Write a whole number."))]) }
                     input.children = v

@@ -10,6 +10,8 @@ enum MigrantAPI {
     struct NewCertificate: Decodable {
         let side: String?; let person: String?; let number: String?; let office: String?; let issuedOn: String?; let validUntil: String?
         let children: Int?; let contraception: String?
+        /// She is about to leave her hukou place (needed to issue to a woman recorded as living at home).
+        let leaving: Bool?
     }
     struct ReissueBody: Decodable { let contraception: String?; let children: Int?; let reason: String? }
     struct ReasonBody: Decodable { let reason: String? }
@@ -63,7 +65,7 @@ enum MigrantAPI {
             }
             var input = CertificateInput()
             input.person = b.person; input.number = b.number; input.office = b.office; input.issuedOn = b.issuedOn; input.validUntil = b.validUntil
-            input.children = b.children; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? b.contraception : nil
+            input.children = b.children; input.leaving = b.leaving; input.contraception = account.role.can(.migrants(.seeReproductiveHealth)) ? b.contraception : nil
             let c = try await deps.stores.certificates.create(side, input, in: context.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps), status: .created)
         }

@@ -150,4 +150,7 @@ struct MigrantFormView {
     let message: String?
     /// The form uploads a file.
     var multipart = false
+    /// Facts of the person to check before saving (a certificate's holder), shown above the form.
+    var facts: [PersonPages.Detail] = [] { didSet { hasFacts = !facts.isEmpty } }
+    var hasFacts = false
 }

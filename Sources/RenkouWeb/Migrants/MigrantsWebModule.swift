@@ -46,9 +46,12 @@ struct MigrantPersonSection: PageSection {
         let certificates = try await deps.stores.certificates.list(person: p.id, limit: 20, in: context.scope, by: context.actor).items
         let canRegister = account.role.can(.migrants(.write))
         let wra = p.isWomanOfReproductiveAge(on: today, policy: deps.stores.env.policy)
+        // A region code as people say it (510104 → 四川省成都市锦江区).
+        var regionNames: [String: String] = [:]
+        for code in Set(stays.compactMap(\.region)) { regionNames[code] = try await deps.stores.orgs.regionName(code) }
         let model = MigrantSectionView(
             stays: stays.map { s in
-                MigrantSectionView.StayRow(kind: s.kind.label(lang), since: s.since, until: s.until ?? "—", place: [s.region, s.place].compactMap { $0 }.joined(separator: " "),
+                MigrantSectionView.StayRow(kind: s.kind.label(lang), since: s.since, until: s.until ?? "—", place: [s.region.map { regionNames[$0] ?? $0 }, s.place].compactMap { $0 }.joined(separator: " "),
                                            reason: Codes.label(Stay.reasons, s.reason)?(lang) ?? s.reason, host: s.hostName ?? s.employer ?? "",
                                            hostHref: s.hostID.map(HostPages.path), endPlace: s.endPlace ?? "",
                                            closeAction: canRegister && s.isOpen ? "/stays/\(s.id.text)/close" : nil)

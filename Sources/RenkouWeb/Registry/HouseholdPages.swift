@@ -5,7 +5,7 @@ import RenkouStore
 
 /// Households: list, open one, see members and history, add and end memberships.
 enum HouseholdPages {
-    struct Row { let number: String; let address: String; let unit: String; let type: String; let href: String }
+    struct Row { let number: String; let head: String; let members: Int; let address: String; let unit: String; let type: String; let href: String }
     struct MemberRow { let name: String; let idNumber: String; let relation: String; let joinedOn: String; let leftOn: String?; let href: String; let leaveAction: String? }
 
     static func path(_ id: UUID) -> String { "/households/\(id.text)" }
@@ -55,13 +55,21 @@ enum HouseholdPages {
         router.get("/households") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang
-            let page = try await deps.stores.households.search(number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
+            let number = request.query("number") ?? ""
+            let page = try await deps.stores.households.search(number: number, offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
+            func pageHref(_ offset: Int) -> String {
+                "/households?offset=\(offset)" + (number.isEmpty ? "" : "&number=" + (number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            }
             let model = HouseholdsView(
                 canCreate: account.role.can(.registry(.write)),
                 fields: [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],
-                households: page.items.map { Row(number: $0.number, address: $0.address ?? "", unit: $0.unitName,
+                households: page.items.map { Row(number: $0.number, head: $0.headName ?? Text("（无户主）", "(no head)")(lang), members: $0.memberCount ?? 0,
+                                                 address: $0.address ?? "", unit: $0.unitName,
                                                  type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
-                summary: Text("共 \(page.total) 户", "\(page.total) households")(lang))
+                summary: Text("共 \(page.total) 户", "\(page.total) households")(lang)
+                    + (page.total > page.items.count ? Text(" · 第 \(page.offset + 1)–\(page.offset + page.items.count) 户", " · \(page.offset + 1)–\(page.offset + page.items.count)")(lang) : ""),
+                prevHref: page.offset > 0 ? pageHref(max(0, page.offset - page.limit)) : nil,
+                nextHref: page.offset + page.items.count < page.total ? pageHref(page.offset + page.limit) : nil)
             return deps.renderer.html("registry/households", title: Text("户", "Households"), model: model, context: context, request: request)
         }
 
@@ -137,7 +145,10 @@ enum HouseholdPages {
 }
 
 /// The households list.
-struct HouseholdsView { let canCreate: Bool; let fields: [FormField]; let households: [HouseholdPages.Row]; let summary: String }
+struct HouseholdsView {
+    let canCreate: Bool; let fields: [FormField]; let households: [HouseholdPages.Row]; let summary: String
+    let prevHref: String?, nextHref: String?
+}
 
 /// A household's page: members now and before, the events of everyone who was a member, the add-member form.
 struct HouseholdView {

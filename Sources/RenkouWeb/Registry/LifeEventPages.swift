@@ -14,7 +14,14 @@ enum LifeEventPages {
             if e.type == .birth && e.personID != person { detail.append(Text("孩子：", "Child: ")(lang) + e.personName) }
             if e.type == .birth && e.personID == person, let mother = e.otherName { detail.append(Text("母亲：", "Mother: ")(lang) + mother) }
             if e.type != .birth, let other = e.otherName { detail.append((e.personID == person ? other : e.personName)) }
-            if let place = e.place { detail.append(place) }
+            if let place = e.place {
+                switch e.type {
+                case .moveIn: detail.append(Text("迁自 ", "from ")(lang) + place)
+                case .moveOut: detail.append(Text("迁往 ", "to ")(lang) + place)
+                case .hukouTransfer: detail.append(Text("户籍地址改为 ", "hukou address now ")(lang) + place)
+                default: detail.append(place)
+                }
+            }
             if let note = e.note { detail.append(note) }
             return Entry(day: e.day, what: e.type.label(lang), detail: detail.joined(separator: " · "), source: e.source.label(lang),
                          revoked: e.revokedAt.map { _ in Text("已撤销：", "Revoked: ")(lang) + (e.revokeReason ?? "") },
@@ -22,23 +29,40 @@ enum LifeEventPages {
         }
     }
 
-    static func formFields(_ form: [String: String], units: [OrgUnit], lang: Lang) -> [FormField] {
-        let types = LifeEventType.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
-        let sources = EventSource.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+    /// The fields one kind of event needs, and only those: a birth the newborn, a marriage the spouse,
+    /// a move within the district the unit moved to, a move in or out the place.
+    static func formFields(_ type: LifeEventType, _ form: [String: String], units: [OrgUnit], lang: Lang) -> [FormField] {
+        let sources = EventSource.allCases.filter { $0 != .import }.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
         let selected = form["unit"] ?? ""
-        return [
-            PersonPages.select("type", Text("事件", "Event"), types, form, empty: Text("请选择", "Choose"), lang: lang),
-            FormField(name: "day", label: Text("日期", "Date")(lang), value: form["day"] ?? "", type: "date", required: true),
-            PersonPages.select("source", Text("信息来源", "Source"), sources, form, empty: Text("入户走访", "Home visit"), lang: lang),
-            FormField(name: "otherIdNumber", label: Text("配偶/父亲的身份号码", "Spouse's or father's ID number")(lang), value: form["otherIdNumber"] ?? "",
-                      hint: Text("结婚、离婚时必填；出生时可填父亲。", "Needed for a marriage or divorce; the father, for a birth.")(lang)),
-            FormField(name: "childName", label: Text("新生儿姓名", "Newborn's name")(lang), value: form["childName"] ?? ""),
-            FormField(name: "childIdNumber", label: Text("新生儿身份号码", "Newborn's ID number")(lang), value: form["childIdNumber"] ?? ""),
-            FormField(name: "place", label: Text("迁自/迁往", "From or to")(lang), value: form["place"] ?? ""),
-            FormField(name: "unit", label: Text("区内迁往单位", "Unit moved to (within the district)")(lang), value: selected,
-                      options: [FormField.Option(value: "", label: "—", selected: selected.isEmpty)] + units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }),
-            FormField(name: "note", label: Text("备注", "Note")(lang), value: form["note"] ?? ""),
-        ]
+        func text(_ name: String, _ label: Text, required: Bool = false, hint: Text? = nil) -> FormField {
+            FormField(name: name, label: label(lang), value: form[name] ?? "", required: required, hint: hint?(lang))
+        }
+        var fields = [FormField(name: "day", label: (type == .birth ? Text("出生日期", "Date of birth") : Text("日期", "Date"))(lang),
+                                value: form["day"] ?? "", type: "date", required: true)]
+        switch type {
+        case .birth:
+            fields += [text("childName", Text("新生儿姓名", "Newborn's name"), required: true),
+                       text("childIdNumber", Text("新生儿身份号码", "Newborn's ID number"), required: true,
+                            hint: Text("民族、户口和住址随母亲，可在孩子的页面修改。", "Ethnic group, hukou and address follow the mother; change them on the child's page.")),
+                       text("otherIdNumber", Text("父亲的身份号码", "Father's ID number"), hint: Text("可不填。", "Optional."))]
+        case .marriage, .divorce:
+            fields.append(text("otherIdNumber", Text("配偶的身份号码", "Spouse's ID number"), required: true))
+        case .moveIn:
+            fields.append(text("place", Text("迁自", "Moved in from"), hint: Text("原住址或地区", "The former address or region")))
+        case .moveOut:
+            fields.append(text("place", Text("迁往", "Moved out to"), hint: Text("新住址或地区", "The new address or region")))
+        case .moveWithin:
+            fields.append(FormField(name: "unit", label: Text("迁往单位", "Unit moved to")(lang), value: selected, required: true,
+                                    options: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: selected.isEmpty)]
+                                        + units.map { FormField.Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }))
+        case .hukouTransfer:
+            fields.append(text("place", Text("新户籍地址", "New hukou address"), required: true))
+        case .death:
+            break
+        }
+        fields.append(PersonPages.select("source", Text("信息来源", "Source"), sources, form, empty: Text("入户走访", "Home visit"), lang: lang))
+        fields.append(text("note", Text("备注", "Note")))
+        return fields
     }
 
     /// The form as the store's input; the other person is found by ID number in the caller's scope.

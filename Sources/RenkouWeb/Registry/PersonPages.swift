@@ -127,7 +127,7 @@ enum PersonPages {
 
     /// A person's page as its template prints it: facts, household, problems, merged records, the
     /// timeline, other modules' sections and (for those who register) the event form. The read is audited.
-    static func personView(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
+    static func personView(_ id: UUID, eventType: String? = nil, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
                            context: AppContext, request: Request) async throws -> PersonView {
         let p = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
         let lang = context.lang
@@ -153,10 +153,20 @@ enum PersonPages {
             back: SitePath.person(p.id),
             sections: try await deps.sections(.personSections, for: p, account: account, context: context, request: request))
         if canRegister {
-            let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
-            view.eventAction = SitePath.person(p.id) + "/events"
-            view.eventFields = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(eventForm, units: units, lang: lang), lang: lang)
-            view.eventMessage = eventError?.message(lang)
+            // One button per kind of event; the chosen kind's form shows only its fields.
+            let chosen = LifeEventType(rawValue: eventForm["type"] ?? eventType ?? "")
+            view.canRecord = true
+            view.eventTypes = LifeEventType.allCases.filter { $0 != .birth || p.sex == "2" }.map {
+                PersonView.EventTypeLink(label: $0.label(lang), href: SitePath.person(p.id) + "?event=\($0.rawValue)#event-form", code: $0.rawValue, active: $0 == chosen)
+            }
+            if let chosen {
+                let units = chosen == .moveWithin ? try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope) : []
+                view.eventAction = SitePath.person(p.id) + "/events"
+                view.eventType = chosen.rawValue
+                view.eventHeading = Text("记录\(chosen.label.zh)", "Record: \(chosen.label.en)")(lang)
+                view.eventFields = FormField.attach(eventError.map(LifeEventPages.formErrors) ?? [], to: LifeEventPages.formFields(chosen, eventForm, units: units, lang: lang), lang: lang)
+                view.eventMessage = eventError?.message(lang)
+            }
         }
         return view
     }
@@ -164,7 +174,7 @@ enum PersonPages {
     /// A person's page.
     static func detailPage(_ id: UUID, eventForm: [String: String] = [:], eventError: RenkouError? = nil, deps: AppDeps, account: Account,
                            request: Request, context: AppContext) async throws -> Response {
-        let view = try await personView(id, eventForm: eventForm, eventError: eventError, deps: deps, account: account, context: context, request: request)
+        let view = try await personView(id, eventType: request.query("event"), eventForm: eventForm, eventError: eventError, deps: deps, account: account, context: context, request: request)
         return deps.renderer.html("registry/person", title: Text(view.name, view.name), model: view, context: context, request: request,
                                   status: eventError.map { $0.kind.status } ?? .ok)
     }
@@ -380,7 +390,13 @@ struct PersonView {
     let back: String
     /// Other modules' sections, already rendered.
     let sections: [String]
+    struct EventTypeLink { let label: String; let href: String; let code: String; let active: Bool }
+    /// The kinds of event the worker may record here (a birth on a woman's page only).
+    var eventTypes: [EventTypeLink] = []
+    var canRecord = false
     var eventAction: String? = nil
+    var eventType: String? = nil
+    var eventHeading: String? = nil
     var eventFields: [FormField] = []
     var eventMessage: String? = nil
 }

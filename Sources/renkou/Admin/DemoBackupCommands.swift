@@ -4,7 +4,26 @@ import RenkouCore
 import RenkouStore
 
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Fill the demo district with a synthetic population (same seed, same people).")
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Fill the demo district with a synthetic population (same seed, same people).",
+                                                    subcommands: [Fill.self, Logins.self], defaultSubcommand: Fill.self)
+
+    /// `renkou demo logins`: new passwords for the demo's accounts, printed.
+    struct Logins: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give the demo's accounts new passwords and print them (the first ones are printed only once).")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await withStores(db) { stores in
+                let logins = try await Demo.renewLogins(stores)
+                guard !logins.isEmpty else { throw ValidationError("没有演示账号。 There are no demo accounts.") }
+                FileHandle.standardOutput.write(Data(DemoCommand.Fill.describe(logins, heading: "演示账号的新密码。 New passwords for the demo accounts:").utf8))
+            }
+        }
+    }
+}
+
+extension DemoCommand {
+struct Fill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fill", abstract: "Fill the demo district with a synthetic population (same seed, same people).")
     @OptionGroup var db: DatabaseOptions
     @Option(help: "How many people to generate.") var persons: Int = 2000
     @Option(help: "Random seed: the same seed gives the same people.") var seed: UInt64 = 2026
@@ -29,18 +48,21 @@ struct DemoCommand: AsyncParsableCommand {
         // Written straight to the file descriptor: a buffered stdout would hold the logins back while the server runs.
         var text = ""
         if !result.logins.isEmpty {
-            text += "演示数据已写入（嘉定区，2 个街道，6 个社区）。Demo district loaded. Logins, shown only this once:\n"
-            for login in result.logins {
-                text += "  \(login.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(login.password)   \(login.role.rawValue) @ \(login.unit)\n"
-            }
+            text += describe(result.logins, heading: "演示数据已写入（嘉定区，2 个街道，6 个社区）。Demo district loaded. Logins (a new set: renkou demo logins):")
         }
         if result.persons > 0 {
             text += String(format: "{\"persons\":%d,\"seed\":%llu,\"seconds\":%.1f}\n", result.persons, seed, Date().timeIntervalSince(start))
         } else if result.logins.isEmpty {
             text += "数据库已有数据，未写入演示数据。 The database has data already; the demo was not loaded.\n"
+            text += "忘了演示账号的密码？运行 renkou demo logins 重新生成。 Forgot the demo passwords? Run `renkou demo logins` for new ones.\n"
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    static func describe(_ logins: [Demo.Login], heading: String) -> String {
+        heading + "\n" + logins.map { "  \($0.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.password)   \($0.role.rawValue) @ \($0.unit)\n" }.joined()
+    }
+}
 }
 
 struct BackupCommand: AsyncParsableCommand {

@@ -72,6 +72,10 @@ import Testing
             let today = Day(clock.now)
             // issue: number generated, three years of validity (the rule in force), snapshot of her record
             var input = CertificateInput(); input.person = p.id.text; input.contraception = "iud"
+            // she lives at home: issued here only when she is about to leave
+            await #expect { try await stores.certificates.create(.issued, input, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/leaving", code: "not-away") }
+            input.leaving = true
             let c = try await stores.certificates.create(.issued, input, in: .everything, by: .cli("worker"))
             #expect(c.version == 1 && c.number.hasPrefix(Fixture.communityA1 + "-\(today.year)-") && c.name == "张晓明")
             #expect(c.validUntil == today.adding(years: 3).adding(days: -1).description && c.state(on: today) == .valid)

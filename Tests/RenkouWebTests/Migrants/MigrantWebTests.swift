@@ -35,7 +35,7 @@ import Testing
             var people: [Person] = []
             for (i, name) in ["欧阳晓明", "王秀兰", "李春花"].enumerated() {
                 let p = try await Self.woman(stores, name, 2 * i + 2); people.append(p)
-                var input = CertificateInput(); input.person = p.id.text; input.contraception = "iud"
+                var input = CertificateInput(); input.person = p.id.text; input.contraception = "iud"; input.leaving = true
                 if i == 2 { input.number = "外-1"; input.office = "成都市锦江区"; input.issuedOn = "2022-01-01"; input.validUntil = today.adding(days: -1).description }
                 let c = try await stores.certificates.create(i == 2 ? .registered : .issued, input, in: .everything, by: .cli())
                 switch i {
@@ -95,8 +95,14 @@ import Testing
             // a bad stay (future date, bad kind) comes back with the fields marked and nothing saved
             let bad = try await browser.post("/persons/\(p.id.text)/stays", ["kind": "abroad", "since": "2099-01-01"])
             #expect(bad.status == .unprocessableContent && bad.text.contains("e-kind") && bad.text.contains("e-since"))
+            // issuing asks to check her facts and to confirm; without the confirmation nothing is issued
+            let form = try await browser.get("/certificates/new?person=\(p.id.text)&side=issued")
+            #expect(form.text.contains(#"id="holder-facts""#) && form.text.contains(#"id="f-confirm""#))
+            let unconfirmed = try await Self.multipart(browser, "/certificates/new?person=\(p.id.text)&side=issued", fields: ["issuedOn": Day(stores.env.now()).description, "leaving": "1"], file: nil)
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.text.contains(#"id="e-confirm""#))
+            #expect(try await stores.certificates.list(person: p.id, limit: 5, in: .everything, by: .cli()).total == 0)
             // issue a certificate: the page shows the QR code and her contraception to the community worker
-            let issue = try await Self.multipart(browser, "/certificates/new?person=\(p.id.text)&side=issued", fields: ["issuedOn": Day(stores.env.now()).description, "contraception": "iud"], file: nil)
+            let issue = try await Self.multipart(browser, "/certificates/new?person=\(p.id.text)&side=issued", fields: ["issuedOn": Day(stores.env.now()).description, "contraception": "iud", "leaving": "1", "confirm": "1"], file: nil)
             #expect(issue.status == .seeOther)
             let certPath = try #require(issue.headers[.location])
             let cert = try await browser.get(certPath)

@@ -96,6 +96,24 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all) func householdsArePagedWithTheirHeadAndAddress(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "office-a", .street, Fixture.streetA)
+            var headInput = PersonInput(name: "户主甲", idNumber: Fixture.idNumber(61), unit: Fixture.communityA1); headInput.address = "白银路 7 号"
+            let head = try await web.stores.persons.create(headInput, in: .everything, by: .cli())
+            for i in 0..<51 {
+                let h = try await web.stores.households.create(number: String(format: "H%03d", i), unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli())
+                if i == 0 { try await web.stores.households.addMember(h.id, person: head.id, relation: "02", on: Day(year: 2020, month: 1, day: 1)!, in: .everything, by: .cli()) }
+            }
+            let office = try await web.signIn("office-a")
+            let first = try await office.get("/households")
+            #expect(first.text.contains("共 51 户") && first.text.contains("户主甲") && first.text.contains("白银路 7 号"))
+            #expect(first.text.contains(#"href="/households?offset=50""#) && !first.text.contains("H050"))
+            let second = try await office.get("/households?offset=50")
+            #expect(second.text.contains("H050") && !second.text.contains("H000") && second.text.contains(#"id="prev-page""#))
+        }
+    }
+
     @Test(arguments: TestEngine.all) func timesAreShownInTheDeploymentsZone(engine: TestEngine) async throws {
         try await withWeb(engine) { web in
             try await Fixture.account(web.stores, "office-a", .street, Fixture.streetA)

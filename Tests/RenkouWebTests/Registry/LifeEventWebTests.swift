@@ -12,6 +12,12 @@ import Testing
             let h = try await web.stores.households.create(number: "A7", unitCode: Fixture.communityA1, address: nil, in: .everything, by: .cli())
             try await web.stores.households.addMember(h.id, person: mother.id, relation: "02", on: Day(year: 2020, month: 1, day: 1)!, in: .everything, by: .cli())
             let browser = try await web.signIn("worker")
+            // each kind of event has its own form: a marriage asks for the spouse, not for a newborn or a place
+            let marriageForm = try await browser.get("/persons/\(mother.id.text)?event=marriage")
+            #expect(marriageForm.text.contains(#"id="f-otherIdNumber""#) && !marriageForm.text.contains(#"id="f-childName""#) && !marriageForm.text.contains(#"id="f-place""#))
+            #expect(marriageForm.text.contains(#"<input type="hidden" name="type" value="marriage">"#))
+            let plain = try await browser.get("/persons/\(mother.id.text)")
+            #expect(plain.text.contains(#"id="event-birth""#) && !plain.text.contains(#"id="f-day""#))
             // a marriage to an unknown ID number: the error next to that field
             let bad = try await browser.post("/persons/\(mother.id.text)/events", ["type": "marriage", "day": "2021-01-01", "otherIdNumber": Fixture.idNumber(77)])
             #expect(bad.status == .unprocessableContent && bad.text.contains(#"id="e-otherIdNumber""#))
@@ -32,6 +38,10 @@ import Testing
             let revoked = try await browser.post("/life-events/\(event.id.text)/revoke", ["reason": "录错了", "back": "/persons/\(mother.id.text)"])
             #expect(revoked.status == .seeOther && revoked.headers[.location] == "/persons/\(mother.id.text)")
             #expect(try await browser.get("/persons/\(mother.id.text)").text.contains("已撤销：录错了"))
+            // a move within the district says from where to where
+            let moved = try await browser.post("/persons/\(mother.id.text)/events", ["type": "move-within", "day": "2024-05-01", "unit": Fixture.gridA1])
+            #expect(moved.status == .seeOther)
+            #expect(try await browser.get("/persons/\(mother.id.text)").text.contains("白银路社区 → 白银路第一网格"))
         }
     }
 
