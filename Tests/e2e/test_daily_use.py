@@ -113,8 +113,10 @@ def test_grid_worker_registers_a_tenant_from_a_roster_task_on_a_phone(browser, p
     # the task is done
     phone.get(BASE + "/tasks")
     assert "袁小梅" not in phone.find_element("tag name", "main").text
-    phone.get(BASE + "/persons")
-    assert sideways(phone) <= 0
+    # no page of the worker's daily path scrolls sideways
+    for path in ("/", "/tasks", "/persons", "/households", "/migrants", "/hosts", "/certificates", "/quality"):
+        phone.get(BASE + path)
+        assert sideways(phone) <= 0, path
 
 
 def test_leader_finds_no_unmasked_export(browser):

@@ -11,6 +11,17 @@ public struct QualityStore: Sendable {
     /// The checks under the policy in force.
     public var rules: QualityRules { QualityRules(policy: env.policy, today: env.today) }
 
+    /// How many active records of the scope have at least one data problem (the stored verdicts).
+    public func recordsWithProblems(in scope: Scope) async throws -> Int {
+        let engine = db.engine
+        return try await db.read { db in
+            try await db.raw("""
+                SELECT COUNT(DISTINCT person_id) AS n FROM person_checks
+                WHERE code IN (\(bind: QualityVerdicts.anyKeyField), \(bind: QualityVerdicts.anyConsistency)) AND \(engine.startsWith("path", scope.path))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// One unit's figures: records, complete and consistent records, and failures per check.
     public struct UnitQuality: Sendable, Codable {
         public var code: String

@@ -16,9 +16,16 @@ extension ExtensionPoint where Item == IndicatorPage {
     static var indicatorPages: ExtensionPoint<IndicatorPage> { ExtensionPoint("admin.indicator-pages") }
 }
 
-extension ExtensionPoint where Item == AnySection<Account> {
-    /// The cards modules put on the workbench (工作台), first on the page: the worker's tasks, ...
-    static var homeCards: ExtensionPoint<AnySection<Account>> { ExtensionPoint("admin.home-cards") }
+/// A card a module puts on the workbench; `order` places it among the others (the tasks first).
+struct HomeCard: Sendable {
+    let order: Int
+    let section: AnySection<Account>
+    init<S: PageSection>(order: Int, _ section: S) where S.Record == Account { self.order = order; self.section = AnySection(section) }
+}
+
+extension ExtensionPoint where Item == HomeCard {
+    /// The cards modules put on the workbench (工作台), before the rates: the worker's tasks, what to review.
+    static var homeCards: ExtensionPoint<HomeCard> { ExtensionPoint("admin.home-cards") }
 }
 
 /// 工作台: what is the signed-in person's to do. The modules' cards come first (a worker's tasks due
@@ -30,7 +37,10 @@ enum HomePage {
         router.get(RouterPath(SitePath.home)) { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let cards = try await deps.sections(.homeCards, for: account, account: account, context: context, request: request)
+            var cards: [String] = []
+            for card in deps.extensions.all(.homeCards).sorted(by: { $0.order < $1.order }) {
+                if let html = try await card.section.render(account, account, deps, context, request) { cards.append(html) }
+            }
             let indicators = deps.stores.indicators
             let figures = try await indicators.summary(indicators.all.map(\.code), unitCode: account.unitCode, on: today, in: context.scope).unit.figures
             let byCode = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })

@@ -13,7 +13,7 @@ struct TasksWebModule: WebModule {
     var strings: [String: Text] { TaskStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.homeVisit, Text("入户核实", "Home visit"), link: { $0.personID.map(SitePath.person) })),
-         ExtensionPoint.homeCards(AnySection(TaskHomeCard()))]
+         ExtensionPoint.homeCards(HomeCard(order: 10, TaskHomeCard()))]
     }
 }
 

@@ -90,8 +90,11 @@ import Testing
             #expect(home.text.contains(#"id="home-tasks""#) && home.text.contains("袁小梅") && home.text.contains("/hosts/\(host.id.text)/register?idNumber=\(tenant)"))
             #expect(home.text.contains(#"id="home-rates""#) && home.text.contains("流动人口信息登记率"))
             #expect(!home.text.contains("接口文档"))   // the API docs are for administrators
+            #expect(home.text.contains(#"id="home-registry""#) && home.text.contains(#"id="records-with-problems">0<"#))
+            // the tasks come first
+            #expect(home.text.range(of: #"id="home-tasks""#)!.lowerBound < home.text.range(of: #"id="home-registry""#)!.lowerBound)
             let leader = try await (try await web.signIn("leader")).get("/")
-            #expect(!leader.text.contains(#"id="home-tasks""#) && leader.text.contains(#"id="home-rates""#))
+            #expect(!leader.text.contains(#"id="home-tasks""#) && !leader.text.contains(#"id="home-registry""#) && leader.text.contains(#"id="home-rates""#))
             #expect(leader.text.contains("/migrants/rates/M01-registration?unit=310114") && leader.text.contains("/quality?unit=310114"))
         }
     }
