@@ -13,7 +13,7 @@ public struct Certificate: Sendable, Codable, Equatable {
             case .valid: Text("有效", "Valid")
             case .expired: Text("已过期", "Expired")
             case .replaced: Text("已换发", "Replaced by a newer version")
-            case .revoked: Text("已注销", "Revoked")
+            case .revoked: Text("已吊销", "Revoked")
             }
         }
     }

@@ -207,7 +207,7 @@ public struct CertificateStore: Sendable {
             guard let r = try await db.raw("SELECT state, path FROM certificates WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("婚育证明", "certificate"))
             }
-            guard try r.decode(column: "state", as: String.self) == "valid" else { throw RenkouError(.conflict, "not-current", Text("该证明已换发或已注销。", "This certificate has been replaced or revoked already.")) }
+            guard try r.decode(column: "state", as: String.self) == "valid" else { throw RenkouError(.conflict, "not-current", Text("该证明已换发或已吊销。", "This certificate has been replaced or revoked already.")) }
             let path = try r.decode(column: "path", as: String.self)
             try await db.raw("UPDATE certificates SET state = 'revoked', revoke_reason = \(bind: reason.trimmed) WHERE id = \(bind: id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "certificate", entityID: id.text, path: path, after: AuditLog.json(["state": "revoked", "reason": reason]))

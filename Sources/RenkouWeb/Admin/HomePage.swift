@@ -54,7 +54,9 @@ enum HomePage {
                                      href: pages[indicator.module]?.href(f.code, account.unitCode))
             }
             let model = HomeView(greeting: Text("\(account.displayName)，您好", "Hello, \(account.displayName)")(lang),
-                                 unitName: account.unitName, unitHref: SitePath.unit(account.unitCode), role: account.role.label(lang),
+                                 unitName: account.unitName, unitHref: SitePath.unit(account.unitCode),
+                                 // the role once: not again when the account is named after it (the demo's are)
+                                 role: [account.role.label.zh, account.role.label.en].contains(account.displayName) ? "" : account.role.label(lang),
                                  personCount: try await deps.stores.persons.count(in: context.scope),
                                  cards: cards, rates: rates, hasRates: !rates.isEmpty, day: today.description)
             return deps.renderer.html("home", title: Text("工作台", "Workbench"), model: model, context: context, request: request)

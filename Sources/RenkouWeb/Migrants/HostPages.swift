@@ -14,20 +14,24 @@ enum HostPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         // 去登记: the person on a host's roster, not yet in the registry, as a filled-in registration form
-        // (name, ID number, the host's unit and address, the room, 流入, the hukou region from the number).
+        // (name, ID number, the host's unit and address, the room, 流入, the hukou region from the number)
+        // that says what saving will do.
         // Saving it links the roster line, opens the stay and closes the task (StayStore.registered).
         router.get("/hosts/{id}/register") { request, context -> Response in
-            _ = try context.require(.registry(.write))
+            let account = try context.require(.registry(.write))
             let id = try context.uuid("id", Text("出租户或用工单位", "landlord or employer"))
             let host = try await deps.stores.hosts.host(id, in: context.scope)
             let idNumber = CitizenID.normalize(request.query("idNumber") ?? "")
             let entry = try await deps.stores.rosters.roster(of: id, in: context.scope, by: context.actor).first { $0.idNumber == idNumber }
             guard let entry else { throw RenkouError.notFound(Text("花名册上的这个人", "this person on the roster")) }
-            var prefill: [(String, String?)] = [("name", entry.name), ("idNumber", entry.idNumber), ("unit", host.unitCode),
-                                                ("address", host.address), ("room", entry.room), ("category", StayKind.inflow.rawValue)]
-            if entry.idNumber.count == 18 { prefill.append(("hukouRegion", String(entry.idNumber.prefix(6)))) }
-            let query = prefill.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
-            return Redirect.to(SitePath.newPerson + "?" + query.joined(separator: "&"))
+            var prefill: [String: String] = ["name": entry.name, "idNumber": entry.idNumber, "unit": host.unitCode, "category": StayKind.inflow.rawValue]
+            if let a = host.address, !a.isEmpty { prefill["address"] = a }
+            if let r = entry.room, !r.isEmpty { prefill["room"] = r }
+            if entry.idNumber.count == 18 { prefill["hukouRegion"] = String(entry.idNumber.prefix(6)) }
+            return try await PersonPages.formPage(Text("登记流入人员：\(entry.name)", "Register a newcomer: \(entry.name)"), action: SitePath.newPerson, form: prefill,
+                                                  intro: Text("来自\(host.name)的花名册（入住 \(entry.since)）。保存后即建立在\(host.name)的流入记录（流动原因：务工经商，可在流动记录中修改），登记任务随之完成。",
+                                                              "From the roster of \(host.name) (moved in \(entry.since)). Saving opens her stay at \(host.name) (reason: work, which the stay's page can change) and closes the registration task."),
+                                                  error: nil, deps: deps, account: account, request: request, context: context)
         }
 
         router.get("/hosts") { request, context -> Response in

@@ -38,12 +38,18 @@ enum PersonPages {
             select("hukouType", Text("户口性质", "Hukou type"), Codes.hukouType, form, empty: none, lang: lang),
             text("hukouRegion", Text("户籍地代码", "Hukou region code"), hint: Text("6 位行政区划代码", "6-digit GB/T 2260 code")),
             text("hukouAddress", Text("户籍地址", "Hukou address")),
-            select("category", Text("人口类别", "Population category"), Codes.category, form, empty: Text("户籍人口", "Registered resident"), lang: lang),
+            FormField(name: "category", label: Text("人口类别", "Population category")(lang), value: form["category"] ?? "registered",
+                      options: Codes.category.map { FormField.Option(value: $0.code, label: $0.label(lang), selected: $0.code == (form["category"] ?? "registered")) }),
             select("maritalStatus", Text("婚姻状况", "Marital status"), Codes.maritalStatus, form, empty: none, lang: lang),
             text("firstMarriageDate", Text("初婚日期", "First marriage date"), type: "date"),
             text("education", Text("文化程度", "Education")), text("occupation", Text("职业", "Occupation")),
         ]
         if editing { fields.append(select("status", Text("人员状态", "Status"), Codes.status, form, empty: Text("在册", "Active"), lang: lang)) }
+        else {
+            // The key fields the quality rates count: asked for at registration, so a new record is complete.
+            let key = Text("主要项目，请填写", "A key field: please fill it in")(lang)
+            for i in fields.indices where ["ethnicGroup", "hukouType", "maritalStatus"].contains(fields[i].name) && fields[i].hint == nil { fields[i].hint = key }
+        }
         return fields
     }
 
@@ -74,7 +80,7 @@ enum PersonPages {
     /// The register or correct form. On a correction with data problems, the fields that clear them
     /// come first with the problem beside each, and the other fields fold away.
     static func formPage(_ heading: Text, action: String, form: [String: String], editing: Bool = false, problems: [QualityCheck] = [],
-                         error: RenkouError?, deps: AppDeps, account: Account, request: Request, context: AppContext) async throws -> Response {
+                         intro: Text? = nil, error: RenkouError?, deps: AppDeps, account: Account, request: Request, context: AppContext) async throws -> Response {
         let lang = context.lang
         let units = try await deps.stores.orgs.list(levels: [.community, .grid], in: context.scope)
         var all = FormField.attach(error?.fields ?? [], to: fields(form, units: units, editing: editing, lang: lang), lang: lang)
@@ -88,6 +94,7 @@ enum PersonPages {
                                    otherFields: problems.isEmpty ? [] : all.filter { !concerned.contains($0.name) },
                                    problems: problems.map { $0.message(lang) },
                                    otherProblems: problems.filter(\.fields.isEmpty).map { $0.message(lang) })
+        model.intro = intro?(lang)
         if let error {
             model.message = error.message(lang)
             if let code = error.fields.first?.code, code.hasPrefix("id-number-taken:"), let id = UUID(uuidString: String(code.dropFirst("id-number-taken:".count))) {
@@ -365,6 +372,8 @@ struct PersonFormView {
         hasOtherFields = !otherFields.isEmpty; hasProblems = !problems.isEmpty; hasOtherProblems = !otherProblems.isEmpty
     }
     var message: String? = nil
+    /// What saving will do besides (a registration from a roster opens the stay and closes the task).
+    var intro: String? = nil
     /// The record that already holds the typed ID number.
     var existingHref: String? = nil
 }

@@ -31,6 +31,8 @@ enum TaskPages {
             let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
             let model = TaskListView(
+                // Those who do the tasks see theirs; a leader or a provider sees the area's.
+                heading: (canClose ? Text("我的任务", "My tasks") : Text("辖区任务", "Tasks of the area"))(lang),
                 rows: tasks.map { t in
                     let view = kinds[t.kind]
                     let action = canClose ? view?.action?(t) : nil
@@ -89,6 +91,7 @@ enum TaskPages {
 
 /// The one task list: overdue first, each row with its link, its one action and the close form.
 struct TaskListView {
+    let heading: String
     struct Row {
         let kind: String, kindCode: String, subject: String, idNumber: String, note: String, unit: String, due: String
         let overdue: Bool

@@ -34,7 +34,7 @@ struct TaskHomeCard: PageSection {
             rows: tasks.prefix(5).map { t in
                 let view = kinds[t.kind]
                 let action = view?.action?(t)
-                return TaskHomeCardView.Row(kind: view?.label(lang) ?? t.kind.rawValue, subject: t.subject, due: t.due, overdue: t.isOverdue(on: today),
+                return TaskHomeCardView.Row(kind: view?.label(lang) ?? t.kind.rawValue, subject: t.subject, unit: t.unitName, due: t.due, overdue: t.isOverdue(on: today),
                                             href: view?.link(t) ?? t.personID.map(SitePath.person), actionHref: action?.href, actionLabel: action?.label(lang))
             },
             hasTasks: !tasks.isEmpty)
@@ -44,7 +44,7 @@ struct TaskHomeCard: PageSection {
 
 /// The workbench's task card.
 struct TaskHomeCardView {
-    struct Row { let kind: String, subject: String, due: String; let overdue: Bool; let href: String?; let actionHref: String?; let actionLabel: String? }
+    struct Row { let kind: String, subject: String, unit: String, due: String; let overdue: Bool; let href: String?; let actionHref: String?; let actionLabel: String? }
     let overdue: Int, dueThisWeek: Int, total: Int
     /// `bad` when something is overdue (the figure shows red); stored, as templates read stored properties.
     let overdueState: String

@@ -31,3 +31,17 @@ document.addEventListener("change", function (event) {
   }
   setTimeout(poll, 300);
 })();
+
+// On a phone, lists are shown as cards (app.css): each cell is labelled with its column's heading,
+// so that "12" reads "租户数：12". The page is complete without it; the labels are a convenience.
+(function () {
+  document.querySelectorAll("table.list").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
+})();
