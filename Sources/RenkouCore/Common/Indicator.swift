@@ -30,12 +30,26 @@ public struct Indicator: Sendable, Codable, Equatable, Identifiable {
     /// a year for a flow (births registered in time).
     public let period: Period.Kind
 
+    /// The permission its records (the people behind the figure) need besides reading the module, as
+    /// `module.action` (`services.see-rh`: who does not use a method is a reproductive-health detail);
+    /// nil when reading the module is enough. Figures are for everyone.
+    public let detailPermission: String?
+
     public var id: String { code }
 
     public init(code: String, module: String, name: Text, numerator: Text, denominator: Text, unit: Unit = .percent,
-                target: Double?, direction: Direction = .higher, period: Period.Kind = .day) {
+                target: Double?, direction: Direction = .higher, period: Period.Kind = .day, detailPermission: Permission? = nil) {
         self.code = code; self.module = module; self.name = name; self.numerator = numerator; self.denominator = denominator
         self.unit = unit; self.target = target; self.direction = direction; self.period = period
+        self.detailPermission = detailPermission?.description
+    }
+
+    /// Whether `role` may see the records behind the figure.
+    public func recordsVisible(to role: Role) -> Bool {
+        guard let p = detailPermission else { return true }
+        let parts = p.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let action = Action(rawValue: parts[1]) else { return false }
+        return role.can(Permission(parts[0], action))
     }
 }
 

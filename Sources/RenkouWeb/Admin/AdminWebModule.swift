@@ -9,6 +9,7 @@ struct AdminWebModule: WebModule {
     func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
         LoginPages.register(router, deps)
         HomePage.register(router, deps)
+        IndicatorPages.register(router, deps)
         TreePages.register(router, deps)
         AccountPages.register(router, deps)
         AuditPages.register(router, deps)

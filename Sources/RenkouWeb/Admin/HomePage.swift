@@ -9,6 +9,11 @@ struct IndicatorPage: Sendable {
     let module: String
     /// The page of indicator `code` for a unit code.
     let href: @Sendable (_ code: String, _ unitCode: String) -> String
+    init(module: String, href: @escaping @Sendable (_ code: String, _ unitCode: String) -> String = IndicatorPage.records) {
+        self.module = module; self.href = href
+    }
+    /// The shared page of the records behind an indicator (`/indicators/{code}`).
+    static let records: @Sendable (String, String) -> String = { code, unit in "/indicators/\(code)?unit=\(unit)" }
 }
 
 extension ExtensionPoint where Item == IndicatorPage {
@@ -51,7 +56,7 @@ enum HomePage {
                                      target: f.target.map { Text("目标 \(String(format: "%.0f%%", $0 * 100))", "target \(String(format: "%.0f%%", $0 * 100))")(lang) } ?? "",
                                      state: f.meetsTarget.map { $0 ? "good" : "bad" } ?? "",
                                      verdict: f.meetsTarget.map { ($0 ? Text("达标", "met") : Text("未达标", "below target"))(lang) } ?? "",
-                                     href: pages[indicator.module]?.href(f.code, account.unitCode))
+                                     href: indicator.recordsVisible(to: account.role) ? pages[indicator.module]?.href(f.code, account.unitCode) : nil)
             }
             let model = HomeView(greeting: Text("\(account.displayName)，您好", "Hello, \(account.displayName)")(lang),
                                  unitName: account.unitName, unitHref: SitePath.unit(account.unitCode),

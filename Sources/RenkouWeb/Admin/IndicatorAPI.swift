@@ -22,7 +22,11 @@ enum IndicatorAPI {
             return try JSON.response(Figures(day: day.description, indicators: store.all.filter { codes.contains($0.code) }, unit: s.unit, children: s.children))
         }
         api.on(.get, "/api/v1/indicators/{code}/records") { request, context in
-            _ = try context.requireAccount()
+            let account = try context.requireAccount()
+            // The people behind a reproductive-health figure are for the service roles only.
+            if let indicator = deps.stores.indicators.all.first(where: { $0.code == (context.parameters.get("code") ?? "") }), !indicator.recordsVisible(to: account.role) {
+                throw RenkouError.forbidden
+            }
             let day = try Day.parse(request.query("on"), field: "on", default: deps.stores.env.today)
             return try JSON.response(try await deps.stores.indicators.records(
                 try context.parameters.require("code"), unitCode: request.query("unit"), on: day, gapsOnly: request.query("all") != "true",

@@ -5,10 +5,7 @@ enum MigrantStrings {
     static let all: [String: Text] = [
         "migrants": Text("流动人口", "Migrants"),
         "indicator": Text("指标", "Indicator"),
-        "numerator": Text("分子", "Numerator"),
-        "denominator": Text("分母", "Denominator"),
         "rate": Text("比率", "Rate"),
-        "as_of": Text("统计日期", "As of"),
         "show": Text("显示", "Show"),
         "certificates": Text("婚育证明", "Certificates"),
         "certificate": Text("婚育证明", "Certificate"),

@@ -326,12 +326,6 @@ extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self { case .some(let v): try await transform(v); case .none: nil }
-    }
-}
 
 /// The people list: one search field (the others on demand), one page of people, sort links, and the
 /// export (masked; in clear only for the roles that pass lists on, with a reason).

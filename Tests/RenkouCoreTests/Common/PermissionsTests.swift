@@ -18,6 +18,9 @@ import Testing
         registry.export           x         x         x         x         x         x         x
         registry.export-unmasked  x         x         x         .         .         .         .
         registry.administer       x         .         .         .         .         .         .
+        services.read             x         x         x         x         x         x         x
+        services.write            x         x         x         x         x         x         .
+        services.see-rh           .         .         .         x         .         x         .
         tasks.read                x         x         x         x         x         x         x
         tasks.write               x         x         x         x         x         .         .
         """
@@ -29,6 +32,7 @@ import Testing
     @Test func reproductiveHealthDetailsStayWithTheServiceRoles() {
         for role in Role.allCases {
             #expect(role.can(.migrants(.seeReproductiveHealth)) == [.provider, .community].contains(role), "\(role)")
+            #expect(role.can(.services(.seeReproductiveHealth)) == [.provider, .community].contains(role), "\(role)")
         }
         // a permission nobody granted is refused to everyone
         #expect(Role.allCases.allSatisfy { !$0.can(Permission("nobody", .approve)) })

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ModuleTests {
     @Test func everyLayerListsTheSameModulesInTheSameOrder() {
-        #expect(coreModules.map(\.name) == ["admin", "registry", "tasks", "migrants"])
+        #expect(coreModules.map(\.name) == ["admin", "registry", "tasks", "migrants", "services"])
         #expect(storeModules.map(\.name) == coreModules.map(\.name))
     }
 

@@ -1,0 +1,47 @@
+import Foundation
+import RenkouCore
+
+/// The demo's services: in each community, married women of reproductive age with methods started by
+/// the street's provider after counselling (IUDs, implants, injectables, pills, a sterilisation), dated
+/// so that their follow-ups stand in every state on the demo's day (not yet due, due, overdue, missed,
+/// done), and some visits already made. A fixed number per community, whatever the population's size.
+enum DemoServices {
+    static func fill(_ stores: Stores, seed: UInt64, communities: [String]) async throws {
+        let actor = Actor.cli("demo-provider")
+        let today = Day(stores.env.now())
+        var rng = DemoPopulation.SplitMix(seed: seed ^ 0x5345_5256)
+        let explained = [ContraceptiveMethod.iud, .implant, .injectable, .oralPill, .condom, .emergencyPill].map(\.rawValue)
+        for community in communities {
+            var q = PersonQuery(); q.unit = community; q.womenOfReproductiveAge = true; q.status = "active"; q.limit = 200
+            let women = try await stores.persons.search(q, in: .everything, by: actor).items.filter { $0.maritalStatus?.hasPrefix("2") == true }
+            // (kind, days ago, method, visits certainly made)
+            let plan: [(ServiceKind, Int, ContraceptiveMethod?, Int)] = [
+                (.iudInsertion, 20, nil, 0), (.iudInsertion, 38, nil, 0), (.iudInsertion, 70, nil, 0), (.iudInsertion, 100, nil, 0),
+                (.iudInsertion, 200, nil, 2), (.iudInsertion, 420, nil, 4), (.implantInsertion, 45, nil, 0), (.implantInsertion, 500, nil, 1),
+                (.methodStart, 80, .injectable, 0), (.methodStart, 95, .injectable, 0), (.methodStart, 27, .oralPill, 0), (.methodStart, 40, .condom, 0),
+                (.sterilisation, 5, nil, 0), (.methodStart, 300, .condom, 0),
+            ]
+            for (i, woman) in women.prefix(plan.count + rng.int(0...4)).enumerated() {
+                let (kind, ago, method, visits) = plan[i % plan.count]
+                let day = today.adding(days: -(ago + rng.int(0...3)))
+                var input = ServiceInput()
+                input.person = woman.id.text; input.kind = kind.rawValue; input.date = day.description; input.method = method?.rawValue
+                input.facility = "街道计生服务站"; input.outcome = "成功"
+                input.informedChoice = InformedChoice(counselledOn: day.adding(days: -rng.int(0...7)).description, counsellor: "服务站医生",
+                                                      methodsExplained: explained + (kind == .sterilisation ? [ContraceptiveMethod.femaleSterilisation.rawValue] : []),
+                                                      chosen: method?.rawValue, mec: rng.int(0...9) == 0 ? 2 : 1, spouseTookPart: rng.int(0...1) == 0)
+                try await stores.services.record(input, in: .everything, by: actor)
+                // The visits already made, each on its due day or a few days after; most are made, one in
+                // eight is left to lapse (it stands overdue or missed), and the plan's recent ones are open.
+                for _ in 0..<max(visits, 6) {
+                    let open = try await stores.services.followUps(personID: woman.id, on: today, in: .everything).first
+                    guard let open, let due = Day(open.due) else { break }
+                    let made = due.adding(days: rng.int(0...5))
+                    guard made <= today, visits > 0 || (ago > 150 && rng.int(0...7) != 0) else { break }
+                    try await stores.services.recordVisit(open.id, on: made, findings: rng.int(0...9) == 0 ? FollowUpFinding.sideEffect.rawValue : FollowUpFinding.normal.rawValue,
+                                                          nextAction: nil, in: .everything, by: actor)
+                }
+            }
+        }
+    }
+}

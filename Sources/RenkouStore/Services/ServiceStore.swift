@@ -1,0 +1,293 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// Services (生殖健康/计划生育服务), the methods they start and stop, and their follow-up visits, always
+/// inside the caller's scope. Reads of a person's services are audited (they are reproductive-health details).
+public struct ServiceStore: Sendable {
+    let db: Database
+    let env: RenkouCore.Environment
+    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+
+    // MARK: Recording a service
+
+    /// Records a service: checks it (`ServiceInput.checked`, every error at once), stops the method it
+    /// ends or replaces, starts the method it implies, and schedules the first visit of its follow-up
+    /// schedule (the policy in force on the service's day). Throws `invalid` (`/person` `unknown-person`,
+    /// `/person` `not-female` for a woman's procedure, and the input's errors).
+    @discardableResult
+    public func record(_ input: ServiceInput, in scope: Scope, by actor: Actor) async throws -> ServiceRecord {
+        let today = Day(env.now())
+        let v = try input.checked(today: today, policy: env.policy)
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            let person = try await PersonStore.require(v.person, in: scope, engine: engine, db)
+            if [.iudInsertion, .iudRemoval, .implantInsertion, .implantRemoval, .abortion].contains(v.kind), person.sex != "2" {
+                throw RenkouError.invalid([FieldError("/person", "not-female", Text("该服务只用于女性。", "This service is for women."))])
+            }
+            let now = Timestamp.string(env.now())
+            let started = v.kind.startedMethod(chosen: v.method, sex: person.sex)
+            let service = ServiceRecord(id: env.newID(), personID: person.id, personName: person.name, kind: v.kind, day: v.day.description,
+                                        facility: input.facility?.trimmed.nilIfBlank, provider: input.provider?.trimmed.nilIfBlank ?? actor.username,
+                                        outcome: input.outcome?.trimmed.nilIfBlank, complication: input.complication?.trimmed.nilIfBlank,
+                                        complicationGrade: input.complicationGrade, method: v.kind.stopsMethod ? v.method ?? Self.removedMethod(v.kind) : started,
+                                        informedChoice: v.choice, note: input.note?.trimmed.nilIfBlank, unitCode: person.unitCode, enteredBy: actor.username, enteredAt: now)
+            let c = v.choice
+            try await db.raw("""
+                INSERT INTO services (id, person_id, kind, day, facility, provider, outcome, complication, complication_grade, method, counselled_on, counsellor,
+                    methods_explained, chosen, mec, mec_reason, spouse_took_part, note, unit_id, path, entered_by, entered_at)
+                VALUES (\(bind: service.id.text), \(bind: person.id.text), \(bind: v.kind.rawValue), \(bind: service.day), \(bind: service.facility), \(bind: service.provider),
+                    \(bind: service.outcome), \(bind: service.complication), \(bind: service.complicationGrade), \(bind: service.method?.rawValue),
+                    \(bind: c?.counselledOn), \(bind: c?.counsellor?.trimmed.nilIfBlank), \(bind: c?.methodsExplained?.joined(separator: ",")), \(bind: c?.chosen),
+                    \(bind: c?.mec), \(bind: c?.mecReason?.trimmed.nilIfBlank), \(bind: c?.spouseTookPart.map { $0 ? 1 : 0 }), \(bind: service.note),
+                    \(bind: person.unitID.text), \(bind: person.path), \(bind: actor.username), \(bind: now))
+                """).run()
+            // A removal or a stop ends the method (and its visits); a new method replaces the one in use.
+            if v.kind.stopsMethod {
+                try await Self.stopMethods(person.id, only: v.method ?? Self.removedMethod(v.kind), on: v.day, reason: input.stopReason?.trimmed.nilIfBlank ?? v.kind.rawValue, db)
+            }
+            if let started, started != .none {
+                try await Self.stopMethods(person.id, only: nil, on: v.day, reason: "switched", db)
+                try await db.raw("""
+                    INSERT INTO method_uses (id, person_id, method, started_on, service_id, path)
+                    VALUES (\(bind: env.newID().text), \(bind: person.id.text), \(bind: started.rawValue), \(bind: service.day), \(bind: service.id.text), \(bind: person.path))
+                    """).run()
+            }
+            // The first visit: the service's own schedule, else the method's (a resupply).
+            let schedules = env.policy(.followUpSchedules, on: v.day)
+            if let schedule = schedules[v.kind.rawValue] {
+                try await Self.schedule(person, service: service.id, key: v.kind.rawValue, schedule: schedule, step: 0, from: v.day, env: env, db)
+            } else if let started, let schedule = schedules[started.rawValue] {
+                try await Self.schedule(person, service: service.id, key: started.rawValue, schedule: schedule, step: 0, from: v.day, env: env, db)
+            }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "service", entityID: service.id.text, path: person.path, after: AuditLog.json(service))
+            return service
+        }
+    }
+
+    static func removedMethod(_ kind: ServiceKind) -> ContraceptiveMethod? {
+        switch kind { case .iudRemoval: .iud; case .implantRemoval: .implant; default: nil }
+    }
+
+    /// Ends the open method uses of a person (one method, or all), and closes the open visits of their
+    /// schedules (a removal's own visit is scheduled after this).
+    static func stopMethods(_ person: UUID, only method: ContraceptiveMethod?, on day: Day, reason: String, _ db: any SQLDatabase) async throws {
+        let open = try await db.raw("SELECT id, method FROM method_uses WHERE person_id = \(bind: person.text) AND stopped_on IS NULL").all()
+        for r in open {
+            let m = try r.decode(column: "method", as: String.self)
+            if let method, method.rawValue != m { continue }
+            try await db.raw("UPDATE method_uses SET stopped_on = \(bind: day.description), stop_reason = \(bind: reason) WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
+            // The visits that followed this method: its resupply, or the insertion that started it.
+            let keys = [m] + (m == ContraceptiveMethod.iud.rawValue ? [ServiceKind.iudInsertion.rawValue] : m == ContraceptiveMethod.implant.rawValue ? [ServiceKind.implantInsertion.rawValue] : [])
+            for key in keys {
+                try await db.raw("""
+                    UPDATE follow_ups SET closed_reason = 'method-stopped' WHERE person_id = \(bind: person.text) AND schedule = \(bind: key)
+                    AND done_on IS NULL AND closed_reason IS NULL
+                    """).run()
+            }
+        }
+    }
+
+    /// Writes the visit `step` of a schedule, counted from `day`; nothing when the schedule has ended.
+    static func schedule(_ person: Person, service: UUID?, key: String, schedule: FollowUpSchedule, step: Int, from day: Day,
+                         env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        guard let s = schedule.step(step) else { return }
+        let w = FollowUp.window(s, from: day)
+        try await db.raw("""
+            INSERT INTO follow_ups (id, person_id, service_id, schedule, step, opens, due, overdue_on, expires, unit_id, path, created_at)
+            VALUES (\(bind: env.newID().text), \(bind: person.id.text), \(bind: service?.text), \(bind: key), \(bind: step), \(bind: w.opens.description),
+                    \(bind: w.due.description), \(bind: w.overdue.description), \(bind: w.expires.description), \(bind: person.unitID.text), \(bind: person.path),
+                    \(bind: Timestamp.string(env.now())))
+            """).run()
+    }
+
+    // MARK: Visits
+
+    static let followUpColumns = "f.*, p.name AS person_name, u.code AS unit_code, u.name AS unit_name"
+    static let followUpJoins = "FROM follow_ups f JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id"
+
+    static func decodeFollowUp(_ r: any SQLRow) throws -> FollowUp {
+        func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        return FollowUp(id: try r.decode(column: "id", as: String.self).uuid, personID: try r.decode(column: "person_id", as: String.self).uuid,
+                        personName: try r.decode(column: "person_name", as: String.self), schedule: try r.decode(column: "schedule", as: String.self),
+                        step: try r.decode(column: "step", as: Int.self), opens: try r.decode(column: "opens", as: String.self),
+                        due: try r.decode(column: "due", as: String.self), overdueOn: try r.decode(column: "overdue_on", as: String.self),
+                        expires: try r.decode(column: "expires", as: String.self), doneOn: try text("done_on"), findings: try text("findings"),
+                        nextAction: try text("next_action"), closedReason: try text("closed_reason"),
+                        unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+                        handedOverFrom: try text("handed_over_from"))
+    }
+
+    /// One visit of the scope. Throws `not-found`.
+    public func followUp(_ id: UUID, in scope: Scope) async throws -> FollowUp {
+        let engine = db.engine
+        return try await db.read { db in
+            guard let r = try await db.raw("SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins) WHERE f.id = \(bind: id.text) AND \(engine.startsWith("f.path", scope.path))").first() else {
+                throw RenkouError.notFound(Text("随访", "follow-up"))
+            }
+            return try Self.decodeFollowUp(r)
+        }
+    }
+
+    /// Records a visit: its day (not before the visit opened to the service, not in the future), what it
+    /// found and what comes next; schedules the next visit counted from this day. Throws `not-found`,
+    /// `conflict` (`visit-recorded` when it is done or closed), `invalid` (`/date`, `/findings`).
+    @discardableResult
+    public func recordVisit(_ id: UUID, on day: Day, findings: String, nextAction: String?, in scope: Scope, by actor: Actor) async throws -> FollowUp {
+        let today = Day(env.now())
+        var errors = FieldErrors()
+        if today < day { errors.add("/date", "future-date", "日期不能晚于今天。", "The date cannot be in the future.") }
+        if FollowUpFinding(rawValue: findings) == nil { errors.add("/findings", "code-unknown", "请选择随访结果。", "Choose what the visit found.") }
+        try errors.throwIfAny()
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            guard let r = try await db.raw("SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins) WHERE f.id = \(bind: id.text) AND \(engine.startsWith("f.path", scope.path))").first() else {
+                throw RenkouError.notFound(Text("随访", "follow-up"))
+            }
+            var visit = try Self.decodeFollowUp(r)
+            guard visit.doneOn == nil, visit.closedReason == nil else {
+                throw RenkouError(.conflict, "visit-recorded", Text("这次随访已记录或已终止。", "This visit is recorded or closed already."))
+            }
+            if let serviceDay = try await db.raw("SELECT s.day FROM services s JOIN follow_ups f ON f.service_id = s.id WHERE f.id = \(bind: id.text)").first()?.decode(column: "day", as: String.self),
+               day.description < serviceDay {
+                throw RenkouError.invalid([FieldError("/date", "before-service", Text("随访日期不能早于服务日期 \(serviceDay)。", "The visit cannot be before the service (\(serviceDay))."))])
+            }
+            try await db.raw("""
+                UPDATE follow_ups SET done_on = \(bind: day.description), findings = \(bind: findings), next_action = \(bind: nextAction?.trimmed.nilIfBlank),
+                    done_by = \(bind: actor.username) WHERE id = \(bind: id.text)
+                """).run()
+            visit.doneOn = day.description; visit.findings = findings; visit.nextAction = nextAction?.trimmed.nilIfBlank
+            // The next visit counts from this one; a method's schedule goes on only while the method is used.
+            let person = try await PersonStore.require(visit.personID, in: .everything, engine: engine, db)
+            if let schedule = env.policy(.followUpSchedules, on: day)[visit.schedule], person.status == "active" {
+                let methodKey = ContraceptiveMethod(rawValue: visit.schedule)?.rawValue
+                    ?? (visit.schedule == ServiceKind.iudInsertion.rawValue ? "iud" : visit.schedule == ServiceKind.implantInsertion.rawValue ? "implant" : nil)
+                let stillUsing = try await methodKey.asyncMap { m in
+                    try await db.raw("SELECT id FROM method_uses WHERE person_id = \(bind: person.id.text) AND method = \(bind: m) AND stopped_on IS NULL").first() != nil
+                } ?? true
+                if stillUsing {
+                    let service = try r.decode(column: "service_id", as: String?.self).flatMap(UUID.init(uuidString:))
+                    try await Self.schedule(person, service: service, key: visit.schedule, schedule: schedule, step: visit.step + 1, from: day, env: env, db)
+                }
+            }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "follow_up", entityID: id.text, path: person.path,
+                                     after: AuditLog.json(["doneOn": day.description]))
+            return visit
+        }
+    }
+
+    /// The visits of a unit of the scope (the scope's top when nil), as they stand on `day`, optionally
+    /// of one status, by due date. Counts each status too (for the filter's numbers).
+    public func followUps(unitCode: String?, on day: Day, status: FollowUpStatus?, limit: Int = 100, offset: Int = 0,
+                          in scope: Scope) async throws -> Page<FollowUp> {
+        let engine = db.engine
+        var unitPath = scope.path
+        if let unitCode, !unitCode.isEmpty {
+            guard let unit = try await OrgStore(db: db, env: env).unit(code: unitCode, in: scope) else {
+                throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(unitCode) 不存在或不在您的管辖范围内。", "Unit \(unitCode) does not exist or is outside your area."))])
+            }
+            unitPath = unit.path
+        }
+        let d = day.description
+        let open = "f.done_on IS NULL AND f.closed_reason IS NULL"
+        let condition: String
+        switch status {
+        case .notYetDue: condition = "\(open) AND f.opens > '\(d)'"
+        case .due: condition = "\(open) AND f.opens <= '\(d)' AND f.overdue_on > '\(d)'"
+        case .overdue: condition = "\(open) AND f.overdue_on <= '\(d)' AND f.expires > '\(d)'"
+        case .expired: condition = "\(open) AND f.expires <= '\(d)'"
+        case .done: condition = "f.done_on IS NOT NULL"
+        case .closed: condition = "f.closed_reason IS NOT NULL"
+        case nil: condition = "\(open) AND f.opens <= '\(d)' AND f.expires > '\(d)'"   // what is to do now
+        }
+        let limit = min(max(limit, 1), 500), offset = max(offset, 0), path = unitPath
+        return try await db.read { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM follow_ups f WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: condition)").first()!.decode(column: "n", as: Int.self)
+            let items = try await db.raw("""
+                SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
+                WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: condition) ORDER BY f.due, f.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                """).all().map(Self.decodeFollowUp)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    /// A person's open visits (not done, not closed) as of `day`: what anyone reading the person may
+    /// know (that a visit is due), without the service; the caller shows the schedule only to service roles.
+    public func followUps(personID: UUID, on day: Day, in scope: Scope) async throws -> [FollowUp] {
+        let engine = db.engine
+        return try await db.read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
+                WHERE f.person_id = \(bind: personID.text) AND \(engine.startsWith("f.path", scope.path)) AND f.done_on IS NULL AND f.closed_reason IS NULL
+                ORDER BY f.due
+                """).all().map(Self.decodeFollowUp)
+        }
+    }
+
+    // MARK: A person's services
+
+    /// A person's services, methods and visits, newest first: reproductive-health details, so the read is audited.
+    public struct PersonServices: Sendable, Codable {
+        public var services: [ServiceRecord]
+        public var methods: [MethodUse]
+        public var followUps: [FollowUp]
+    }
+
+    public func of(_ person: UUID, in scope: Scope, by actor: Actor) async throws -> PersonServices {
+        let engine = db.engine, env = self.env
+        return try await db.read { db in
+            let p = try await PersonStore.require(person, in: scope, engine: engine, db)
+            let services = try await db.raw("SELECT s.*, u.code AS unit_code FROM services s JOIN org_units u ON u.id = s.unit_id WHERE s.person_id = \(bind: person.text) ORDER BY s.day DESC, s.entered_at DESC")
+                .all().map { r -> ServiceRecord in try Self.decodeService(r, name: p.name) }
+            let methods = try await db.raw("SELECT * FROM method_uses WHERE person_id = \(bind: person.text) ORDER BY started_on DESC").all().map { r in
+                MethodUse(id: try r.decode(column: "id", as: String.self).uuid, personID: person,
+                          method: ContraceptiveMethod(rawValue: try r.decode(column: "method", as: String.self)) ?? .none,
+                          startedOn: try r.decode(column: "started_on", as: String.self), stoppedOn: try r.decode(column: "stopped_on", as: String?.self),
+                          stopReason: try r.decode(column: "stop_reason", as: String?.self))
+            }
+            let visits = try await db.raw("SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins) WHERE f.person_id = \(bind: person.text) ORDER BY f.due DESC")
+                .all().map(Self.decodeFollowUp)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "services", entityID: person.text, path: p.path)
+            return PersonServices(services: services, methods: methods, followUps: visits)
+        }
+    }
+
+    static func decodeService(_ r: any SQLRow, name: String) throws -> ServiceRecord {
+        func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        let counselled = try text("counselled_on")
+        let choice = counselled.map { day in
+            InformedChoice(counselledOn: day, counsellor: try? text("counsellor"), methodsExplained: (try? text("methods_explained"))??.split(separator: ",").map(String.init),
+                           chosen: try? text("chosen"), mec: try? r.decode(column: "mec", as: Int?.self), mecReason: try? text("mec_reason"),
+                           spouseTookPart: (try? r.decode(column: "spouse_took_part", as: Int?.self))?.map { $0 == 1 })
+        }
+        return ServiceRecord(id: try r.decode(column: "id", as: String.self).uuid, personID: try r.decode(column: "person_id", as: String.self).uuid, personName: name,
+                             kind: ServiceKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .methodStart, day: try r.decode(column: "day", as: String.self),
+                             facility: try text("facility"), provider: try text("provider"), outcome: try text("outcome"), complication: try text("complication"),
+                             complicationGrade: try r.decode(column: "complication_grade", as: Int?.self), method: try text("method").flatMap(ContraceptiveMethod.init(rawValue:)),
+                             informedChoice: choice, note: try text("note"), unitCode: try r.decode(column: "unit_code", as: String.self),
+                             enteredBy: try r.decode(column: "entered_by", as: String.self), enteredAt: try r.decode(column: "entered_at", as: String.self))
+    }
+
+    // MARK: Following the person
+
+    /// The person's record moved to another unit: their open visits go to the new unit's list, marked as
+    /// handed over from the old one; their services and methods follow the record.
+    static func moved(_ person: UUID, from oldPath: String, _ ctx: EventContext) async throws {
+        let p = try await PersonStore.require(person, in: .everything, engine: ctx.engine, ctx.db)
+        let oldUnit = try await ctx.db.raw("SELECT name FROM org_units WHERE path = \(bind: oldPath)").first()?.decode(column: "name", as: String.self) ?? oldPath
+        try await ctx.db.raw("""
+            UPDATE follow_ups SET unit_id = \(bind: p.unitID.text), path = \(bind: p.path), handed_over_from = \(bind: oldUnit)
+            WHERE person_id = \(bind: person.text) AND done_on IS NULL AND closed_reason IS NULL
+            """).run()
+        for table in ["services", "method_uses"] {
+            try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET path = \(bind: p.path) WHERE person_id = \(bind: person.text)").run()
+        }
+        try await ctx.db.raw("UPDATE services SET unit_id = \(bind: p.unitID.text) WHERE person_id = \(bind: person.text)").run()
+    }
+
+    /// A death closes the person's open visits and ends their methods.
+    static func died(_ person: UUID, on day: Day, _ ctx: EventContext) async throws {
+        try await ctx.db.raw("UPDATE follow_ups SET closed_reason = 'deceased' WHERE person_id = \(bind: person.text) AND done_on IS NULL AND closed_reason IS NULL").run()
+        try await ctx.db.raw("UPDATE method_uses SET stopped_on = \(bind: day.description), stop_reason = 'deceased' WHERE person_id = \(bind: person.text) AND stopped_on IS NULL").run()
+    }
+}

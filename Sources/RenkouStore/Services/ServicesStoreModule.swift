@@ -1,0 +1,98 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// Reproductive-health and family-planning services: services with informed choice, methods in use,
+/// follow-up visits. Its visits join the one task list; they follow the person who moves and end
+/// with a death; its rates join the indicator catalogue.
+public struct ServicesStoreModule: StoreModule {
+    public init() {}
+    public let name = "services"
+    public var migrations: [Migration] { [Migration015Services.migration] }
+    public var pathTables: [String] { ["services", "method_uses", "follow_ups"] }
+    public var demo: DemoStep? {
+        DemoStep { stores, context in
+            guard !context.stopped else { return }
+            try await DemoServices.fill(stores, seed: context.seed, communities: context.communities)
+        }
+    }
+    public var subscribers: [Subscription] {
+        [Subscription.on(RegistryEvent.self, "services.follow-the-person") { event, ctx in
+            switch event {
+            case .moved(let person, let from, _):
+                try await ServiceStore.moved(person, from: from, ctx)
+            case .merged(let kept, let merged):
+                for table in ["services", "method_uses", "follow_ups"] {
+                    try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+                }
+            case .recorded(let e) where e.type == .death:
+                try await ServiceStore.died(e.personID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
+            default: break
+            }
+        }]
+    }
+    public var contributions: [Contribution] {
+        [ExtensionPoint.taskSources(FollowUpTaskSource())] + ServiceRates.definitions.map { ExtensionPoint.indicators($0) }
+    }
+}
+
+extension Stores {
+    public var services: ServiceStore { ServiceStore(db: db, env: env) }
+}
+
+/// 随访 on the one task list: the open visits of the scope that have opened by the horizon and not
+/// expired. The task names the person, not the service: the method is for the service roles only.
+struct FollowUpTaskSource: TaskSource {
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask] {
+        try await db.raw("""
+            SELECT f.id, f.person_id, f.due, f.created_at, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
+            FROM follow_ups f JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id
+            WHERE \(engine.startsWith("f.path", scope.path)) AND f.done_on IS NULL AND f.closed_reason IS NULL
+              AND f.opens <= \(bind: horizon.description) AND f.expires > \(bind: day.description)
+            ORDER BY f.due LIMIT 1000
+            """).all().map { r -> FieldTask in
+            var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .followUp, subject: try r.decode(column: "name", as: String.self),
+                              unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
+                              due: try r.decode(column: "due", as: String.self), source: "services", createdAt: try r.decode(column: "created_at", as: String.self),
+                              isStored: false)
+            t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
+            t.object = FieldTask.Object("follow-up", t.id)
+            t.note = try r.decode(column: "handed_over_from", as: String?.self).map { Text("由\($0)移交", "handed over from \($0)").zh }
+            return t
+        }
+    }
+}
+
+/// The services' rates as indicator definitions (`ServiceIndicator`).
+enum ServiceRates {
+    static let startKinds = "('iud-insertion', 'implant-insertion', 'sterilisation', 'method-start')"
+    static let personRecord = "p.id AS id, p.name AS name, p.id_number AS id_number, '' AS detail, 'person' AS link"
+
+    static var definitions: [IndicatorDefinition] {
+        [
+            // 知情选择率: the starts of the period with their counselling recorded.
+            IndicatorDefinition(ServiceIndicator.informedChoice, from: "services x JOIN persons p ON p.id = x.person_id",
+                                base: { p, _ in "x.day >= '\(p.start.description)' AND x.day <= '\(p.end.description)' AND (x.kind IN \(startKinds) OR (x.kind = 'abortion' AND x.chosen IS NOT NULL))" },
+                                numerator: { _, _ in "x.counselled_on IS NOT NULL" }, key: "x.id",
+                                record: "p.id AS id, p.name AS name, p.id_number AS id_number, x.day AS detail, 'person' AS link"),
+            // 随访率: the visits of the period that have fallen due (done, or past their overdue day), made in their window.
+            IndicatorDefinition(ServiceIndicator.followUp, from: "follow_ups x JOIN persons p ON p.id = x.person_id",
+                                base: { p, _ in
+                                    let end = p.end.description
+                                    return "x.due >= '\(p.start.description)' AND x.due <= '\(end)' AND x.closed_reason IS NULL AND (x.done_on IS NOT NULL OR x.overdue_on <= '\(end)')"
+                                },
+                                numerator: { _, _ in "x.done_on IS NOT NULL AND x.done_on >= x.opens AND x.done_on < x.expires" }, key: "x.id",
+                                record: "p.id AS id, p.name AS name, p.id_number AS id_number, x.due AS detail, 'person' AS link"),
+            // 避孕率: married women of reproductive age using a method on the day.
+            IndicatorDefinition(ServiceIndicator.prevalence, from: "persons x JOIN persons p ON p.id = x.id",
+                                base: { p, policy in
+                                    let d = p.end, ages = policy(.reproductiveAge, on: d)
+                                    return "x.status = 'active' AND x.sex = '2' AND x.marital_status LIKE '2%' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)'"
+                                },
+                                numerator: { p, _ in
+                                    let d = p.end.description
+                                    return "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id AND m.method <> 'none' AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
+                                }, key: "x.id", record: personRecord),
+        ]
+    }
+}
