@@ -44,13 +44,15 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
     case .postgres:
         let url = ProcessInfo.processInfo.environment["RENKOU_TEST_POSTGRES_URL"]!
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        // The schema is made by a pool that closes at once, and dropped by the test's own pool: each
+        // test holds one pool, so that tests running side by side stay under the server's connections.
         let admin = try await Database.open(url: url, poolSize: 2)
-        try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
+        do { try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() } } catch { await admin.close(); throw error }
+        await admin.close()
         let db = try await Database.open(url: url, poolSize: 2, searchPath: String(schema))
         func cleanup() async {
+            try? await db.read { try await $0.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
             await db.close()
-            try? await admin.read { try await $0.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
-            await admin.close()
         }
         do {
             try await db.migrate()

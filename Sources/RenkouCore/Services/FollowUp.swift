@@ -27,10 +27,12 @@ public struct FollowUpStep: Sendable, Codable, Equatable {
 
 /// The visits one service or method asks for: `steps` in order, each counted from the actual date of
 /// the one before (the first from the service), then `then` again and again while the method is used.
+/// With `fromStart`, every step counts from the schedule's start instead (a child's visits go by age).
 public struct FollowUpSchedule: Sendable, Codable, Equatable {
     public var steps: [FollowUpStep]
     public var then: FollowUpStep?
-    public init(steps: [FollowUpStep], then: FollowUpStep? = nil) { self.steps = steps; self.then = then }
+    public var fromStart: Bool?
+    public init(steps: [FollowUpStep], then: FollowUpStep? = nil, fromStart: Bool? = nil) { self.steps = steps; self.then = then; self.fromStart = fromStart }
 
     /// The step after `index` (nil when the schedule ends).
     public func step(_ index: Int) -> FollowUpStep? { index < steps.count ? steps[index] : then }
@@ -42,6 +44,22 @@ public struct FollowUpSchedules: Sendable, Codable, Equatable {
     public var schedules: [String: FollowUpSchedule]
     public init(_ schedules: [String: FollowUpSchedule]) { self.schedules = schedules }
     public subscript(_ key: String) -> FollowUpSchedule? { schedules[key] }
+
+    /// 产后访视 and 产后42天健康检查 of a mother, counted from the birth.
+    public static let postpartum = "postpartum"
+    /// 0–3 岁儿童健康管理: a child's visits by age, counted from the birth.
+    public static let childHealth = "child-health"
+
+    /// What a schedule is called: a service, a method's resupply, or a mother's or a child's care.
+    public static func label(_ key: String) -> Text {
+        if let k = ServiceKind(rawValue: key) { return k.label }
+        if let m = ContraceptiveMethod(rawValue: key) { return m.label }
+        switch key {
+        case postpartum: return Text("产后访视", "Postpartum care")
+        case childHealth: return Text("儿童健康管理", "Child health")
+        default: return Text(key, key)
+        }
+    }
 
     /// The shipped schedules (sources in `ServicesCoreModule`): the first visit after an insertion or a
     /// removal falls in the 30–60 days of the 2005 norm; later ones count from the visit before.
@@ -74,6 +92,16 @@ public struct FollowUpSchedules: Sendable, Codable, Equatable {
         // Pills and condoms: monthly resupply, overdue a week later.
         ContraceptiveMethod.oralPill.rawValue: FollowUpSchedule(steps: [], then: FollowUpStep(after: Offset(months: 1), opens: 5, overdue: 7, expires: 30)),
         ContraceptiveMethod.condom.rawValue: FollowUpSchedule(steps: [], then: FollowUpStep(after: Offset(months: 1), opens: 5, overdue: 7, expires: 30)),
+        // 国家基本公共卫生服务规范（第三版）: a home visit within a week of the birth, the check at 42 days.
+        postpartum: FollowUpSchedule(steps: [
+            FollowUpStep(after: Offset(days: 3), opens: 3, overdue: 4, expires: 21),
+            FollowUpStep(after: Offset(days: 42), opens: 7, overdue: 7, expires: 30),
+        ], fromStart: true),
+        // The newborn visit within a week, 满月 at 28–30 days, then 3, 6, 8, 12, 18, 24, 30 and 36 months.
+        childHealth: FollowUpSchedule(steps: [
+            FollowUpStep(after: Offset(days: 3), opens: 3, overdue: 4, expires: 21),
+            FollowUpStep(after: Offset(days: 28), opens: 0, overdue: 3, expires: 21),
+        ] + [3, 6, 8, 12, 18, 24, 30, 36].map { FollowUpStep(after: Offset(months: $0), opens: 14, overdue: 30, expires: 60) }, fromStart: true),
     ])
 }
 
@@ -130,13 +158,15 @@ public struct FollowUp: Sendable, Codable, Equatable {
     public var unitName: String
     /// The unit it was handed over from when the person moved (the old unit sees it as handed over).
     public var handedOverFrom: String?
+    /// The day the schedule started (a birth, a service), which `fromStart` schedules count from.
+    public var anchor: String?
     public init(id: UUID, personID: UUID, personName: String, schedule: String, step: Int, opens: String, due: String, overdueOn: String,
                 expires: String, doneOn: String? = nil, findings: String? = nil, nextAction: String? = nil, closedReason: String? = nil,
                 unitCode: String, unitName: String, handedOverFrom: String? = nil) {
         self.id = id; self.personID = personID; self.personName = personName; self.schedule = schedule; self.step = step
         self.opens = opens; self.due = due; self.overdueOn = overdueOn; self.expires = expires; self.doneOn = doneOn
         self.findings = findings; self.nextAction = nextAction; self.closedReason = closedReason
-        self.unitCode = unitCode; self.unitName = unitName; self.handedOverFrom = handedOverFrom
+        self.unitCode = unitCode; self.unitName = unitName; self.handedOverFrom = handedOverFrom; self.anchor = nil
     }
 
     /// The visit's window from the day it counts from.
@@ -159,4 +189,9 @@ public struct FollowUp: Sendable, Codable, Equatable {
 
     /// Whether the visit was made inside its window (opened, not expired): what the follow-up rate counts.
     public var doneInWindow: Bool { doneOn.map { $0 >= opens && $0 < expires } ?? false }
+}
+
+extension FollowUp {
+    /// The visit with the day its schedule started.
+    public func anchored(_ day: String?) -> FollowUp { var f = self; f.anchor = day; return f }
 }

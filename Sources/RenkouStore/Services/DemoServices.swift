@@ -4,7 +4,8 @@ import RenkouCore
 /// The demo's services: in each community, married women of reproductive age with methods started by
 /// the street's provider after counselling (IUDs, implants, injectables, pills, a sterilisation), dated
 /// so that their follow-ups stand in every state on the demo's day (not yet due, due, overdue, missed,
-/// done), and some visits already made. A fixed number per community, whatever the population's size.
+/// done), and some visits already made; the youngest children and their mothers with their health visits.
+/// A fixed number per community, whatever the population's size.
 enum DemoServices {
     static func fill(_ stores: Stores, seed: UInt64, communities: [String]) async throws {
         let actor = Actor.cli("demo-provider")
@@ -21,6 +22,12 @@ enum DemoServices {
                 (.methodStart, 80, .injectable, 0), (.methodStart, 95, .injectable, 0), (.methodStart, 27, .oralPill, 0), (.methodStart, 40, .condom, 0),
                 (.sterilisation, 5, nil, 0), (.methodStart, 300, .condom, 0),
             ]
+            // The youngest children of the community (and their mothers) get their health visits from
+            // the first one still worth making: the demo's population is written without birth events.
+            var young = PersonQuery(); young.unit = community; young.ageMax = 1; young.status = "active"; young.limit = 3
+            for child in try await stores.persons.search(young, in: .everything, by: actor).items {
+                try await stores.services.scheduleBirthCare(child: child.id, in: .everything, by: actor)
+            }
             for (i, woman) in women.prefix(plan.count + rng.int(0...4)).enumerated() {
                 let (kind, ago, method, visits) = plan[i % plan.count]
                 let day = today.adding(days: -(ago + rng.int(0...3)))

@@ -88,17 +88,54 @@ public struct ServiceStore: Sendable {
         }
     }
 
-    /// Writes the visit `step` of a schedule, counted from `day`; nothing when the schedule has ended.
-    static func schedule(_ person: Person, service: UUID?, key: String, schedule: FollowUpSchedule, step: Int, from day: Day,
+    /// Writes the visit `step` of a schedule, counted from `day` (from `anchor`, the schedule's start,
+    /// when the schedule goes by it); nothing when the schedule has ended.
+    static func schedule(_ person: Person, service: UUID?, key: String, schedule: FollowUpSchedule, step: Int, from day: Day, anchor: Day? = nil,
                          env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
         guard let s = schedule.step(step) else { return }
-        let w = FollowUp.window(s, from: day)
+        let start = anchor ?? day
+        let w = FollowUp.window(s, from: schedule.fromStart == true ? start : day)
         try await db.raw("""
-            INSERT INTO follow_ups (id, person_id, service_id, schedule, step, opens, due, overdue_on, expires, unit_id, path, created_at)
+            INSERT INTO follow_ups (id, person_id, service_id, schedule, step, opens, due, overdue_on, expires, unit_id, path, created_at, anchor)
             VALUES (\(bind: env.newID().text), \(bind: person.id.text), \(bind: service?.text), \(bind: key), \(bind: step), \(bind: w.opens.description),
                     \(bind: w.due.description), \(bind: w.overdue.description), \(bind: w.expires.description), \(bind: person.unitID.text), \(bind: person.path),
-                    \(bind: Timestamp.string(env.now())))
+                    \(bind: Timestamp.string(env.now())), \(bind: start.description))
             """).run()
+    }
+
+    /// The care visits of a child born before the registry knew (an import, the demo): for the child and,
+    /// when linked, the mother, the first visit of their schedules still worth making on `today`
+    /// (earlier ones are not invented as missed). Nothing when they have open ones already.
+    public func scheduleBirthCare(child: UUID, in scope: Scope, by actor: Actor) async throws {
+        let engine = db.engine, env = self.env, today = Day(env.now())
+        try await db.transaction { db in
+            let c = try await PersonStore.require(child, in: scope, engine: engine, db)
+            guard let born = c.birthDate.flatMap(Day.init) else { return }
+            let schedules = env.policy(.followUpSchedules, on: born)
+            var people: [(Person, String)] = [(c, FollowUpSchedules.childHealth)]
+            if let m = c.motherID, let mother = try await PersonStore.find(m, in: scope, engine: engine, db) { people.append((mother, FollowUpSchedules.postpartum)) }
+            for (person, key) in people {
+                guard let schedule = schedules[key],
+                      try await db.raw("SELECT id FROM follow_ups WHERE person_id = \(bind: person.id.text) AND schedule = \(bind: key) AND done_on IS NULL AND closed_reason IS NULL").first() == nil,
+                      let step = schedule.steps.indices.first(where: { FollowUp.window(schedule.steps[$0], from: born).expires > today }) else { continue }
+                try await Self.schedule(person, service: nil, key: key, schedule: schedule, step: step, from: born, anchor: born, env: env, db)
+            }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "follow_up", entityID: child.text, path: c.path,
+                                     after: AuditLog.json(["birthCare": born.description]))
+        }
+    }
+
+    /// A birth: the mother's postpartum visits and the child's health visits, counted from the birth.
+    /// A birth recorded long after (past the schedules' windows) still shows them, as missed.
+    static func born(child: UUID, mother: UUID?, on day: Day, _ ctx: EventContext) async throws {
+        let schedules = ctx.env.policy(.followUpSchedules, on: day)
+        var people: [(UUID, String)] = [(child, FollowUpSchedules.childHealth)]
+        if let mother { people.append((mother, FollowUpSchedules.postpartum)) }
+        for (id, key) in people {
+            guard let schedule = schedules[key] else { continue }
+            let person = try await PersonStore.require(id, in: .everything, engine: ctx.engine, ctx.db)
+            try await Self.schedule(person, service: nil, key: key, schedule: schedule, step: 0, from: day, anchor: day, env: ctx.env, ctx.db)
+        }
     }
 
     // MARK: Visits
@@ -116,6 +153,7 @@ public struct ServiceStore: Sendable {
                         nextAction: try text("next_action"), closedReason: try text("closed_reason"),
                         unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                         handedOverFrom: try text("handed_over_from"))
+            .anchored(try text("anchor"))
     }
 
     /// One visit of the scope. Throws `not-found`.
@@ -167,7 +205,8 @@ public struct ServiceStore: Sendable {
                 } ?? true
                 if stillUsing {
                     let service = try r.decode(column: "service_id", as: String?.self).flatMap(UUID.init(uuidString:))
-                    try await Self.schedule(person, service: service, key: visit.schedule, schedule: schedule, step: visit.step + 1, from: day, env: env, db)
+                    let anchor = try r.decode(column: "anchor", as: String?.self).flatMap(Day.init)
+                    try await Self.schedule(person, service: service, key: visit.schedule, schedule: schedule, step: visit.step + 1, from: day, anchor: anchor, env: env, db)
                 }
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "follow_up", entityID: id.text, path: person.path,

@@ -8,7 +8,7 @@ import SQLKit
 public struct ServicesStoreModule: StoreModule {
     public init() {}
     public let name = "services"
-    public var migrations: [Migration] { [Migration015Services.migration] }
+    public var migrations: [Migration] { [Migration015Services.migration, Migration016FollowUpAnchor.migration] }
     public var pathTables: [String] { ["services", "method_uses", "follow_ups"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
@@ -27,6 +27,8 @@ public struct ServicesStoreModule: StoreModule {
                 }
             case .recorded(let e) where e.type == .death:
                 try await ServiceStore.died(e.personID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
+            case .recorded(let e) where e.type == .birth:
+                try await ServiceStore.born(child: e.personID, mother: e.otherID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
             default: break
             }
         }]

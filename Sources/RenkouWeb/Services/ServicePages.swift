@@ -14,8 +14,8 @@ enum ServicePages {
 
     static func visitRow(_ f: FollowUp, today: Day, seesHealth: Bool, canWrite: Bool, lang: Lang) -> VisitRow {
         let status = f.status(on: today)
-        let what = seesHealth ? (ServiceKind(rawValue: f.schedule)?.label ?? ContraceptiveMethod(rawValue: f.schedule)?.label).map { Text("\($0.zh)后第 \(f.step + 1) 次", "\($0.en), visit \(f.step + 1)")(lang) } ?? f.schedule
-                              : Text("随访", "Follow-up")(lang)
+        let label = FollowUpSchedules.label(f.schedule)
+        let what = seesHealth ? Text("\(label.zh) · 第 \(f.step + 1) 次", "\(label.en), visit \(f.step + 1)")(lang) : Text("随访", "Follow-up")(lang)
         return VisitRow(due: f.due, person: f.personName, personHref: SitePath.person(f.personID), unit: f.unitName, what: what, status: status.label(lang),
                         statusCode: status.rawValue,
                         done: f.doneOn.map { d in seesHealth ? "\(d) · \(FollowUpFinding(rawValue: f.findings ?? "")?.label(lang) ?? "")" : d } ?? "",

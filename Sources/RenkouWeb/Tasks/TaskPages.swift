@@ -28,8 +28,23 @@ enum TaskPages {
         router.get("/tasks") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
-            let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
+            let all = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
+            // Filters: when (overdue, due today, due this week) and kind, each with its count.
+            let week = today.adding(days: 7).description, day = today.description
+            let whens: [(String, Text, (FieldTask) -> Bool)] = [
+                ("", Text("全部", "All"), { _ in true }),
+                ("overdue", Text("已逾期", "Overdue"), { $0.isOverdue(on: today) }),
+                ("today", Text("今天到期", "Due today"), { $0.due == day }),
+                ("week", Text("本周到期", "Due this week"), { !$0.isOverdue(on: today) && $0.due <= week }),
+            ]
+            let when = request.query("when") ?? "", kind = request.query("kind") ?? ""
+            let whenFilter = whens.first { $0.0 == when }?.2 ?? { _ in true }
+            let tasks = all.filter { whenFilter($0) && (kind.isEmpty || $0.kind.rawValue == kind) }
+            func href(when w: String, kind k: String) -> String {
+                "/tasks" + ([("when", w), ("kind", k)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: "&").nilIfEmpty.map { "?" + $0 } ?? "")
+            }
+            let kindsPresent = Array(Set(all.map(\.kind.rawValue))).sorted()
             let model = TaskListView(
                 // Those who do the tasks see theirs; a leader or a provider sees the area's.
                 heading: (canClose ? Text("我的任务", "My tasks") : Text("辖区任务", "Tasks of the area"))(lang),
@@ -42,6 +57,10 @@ enum TaskPages {
                                             closeAction: canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil,
                                             actionHref: action?.href, actionLabel: action?.label(lang))
                 },
+                whenFilters: whens.map { w in TaskListView.TaskFilter(label: "\(w.1(lang)) \(all.filter(w.2).count)", href: href(when: w.0, kind: kind), active: w.0 == when) },
+                kindFilters: [TaskListView.TaskFilter(label: Text("全部类别", "Every kind")(lang), href: href(when: when, kind: ""), active: kind.isEmpty)]
+                    + kindsPresent.map { k in TaskListView.TaskFilter(label: "\(kinds[FieldTask.Kind(k)]?.label(lang) ?? k) \(all.filter { $0.kind.rawValue == k }.count)",
+                                                               href: href(when: when, kind: k), active: k == kind) },
                 hasTasks: !tasks.isEmpty, outcomes: FieldTask.outcomes.map { TaskListView.Outcome(code: $0.code, label: $0.label(lang)) },
                 summary: Text("共 \(tasks.count) 项，逾期 \(tasks.filter { $0.isOverdue(on: today) }.count) 项", "\(tasks.count) in all, \(tasks.filter { $0.isOverdue(on: today) }.count) overdue")(lang))
             return deps.renderer.html("tasks/list", title: Text("任务", "Tasks"), model: model, context: context, request: request)
@@ -91,6 +110,7 @@ enum TaskPages {
 
 /// The one task list: overdue first, each row with its link, its one action and the close form.
 struct TaskListView {
+    struct TaskFilter { let label: String; let href: String; let active: Bool }
     let heading: String
     struct Row {
         let kind: String, kindCode: String, subject: String, idNumber: String, note: String, unit: String, due: String
@@ -102,6 +122,8 @@ struct TaskListView {
     }
     struct Outcome { let code: String; let label: String }
     let rows: [Row]
+    let whenFilters: [TaskFilter]
+    let kindFilters: [TaskFilter]
     let hasTasks: Bool
     let outcomes: [Outcome]
     let summary: String

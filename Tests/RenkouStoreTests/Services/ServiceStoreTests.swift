@@ -114,4 +114,26 @@ import Testing
             #expect(try await stores.services.of(w.id, in: .everything, by: .cli()).methods.allSatisfy { $0.stoppedOn != nil })
         }
     }
+
+    @Test(arguments: TestEngine.all) func aBirthSchedulesTheMothersAndTheChildsVisits(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let mother = try await Self.woman(stores, "钱芳", 5)
+            let today = Day(stores.env.now()), born = today.adding(days: -10)
+            let first17 = "310114" + born.description.replacingOccurrences(of: "-", with: "") + "551"
+            let child = PersonInput(name: "钱宝", idNumber: first17 + String(CitizenID.checkCharacter(first17)!))
+            let birth = try await stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: born.description, child: child), in: .everything, by: .cli())
+            // the mother: a home visit within the week (now overdue), the 42-day check later
+            let hers = try #require(try await stores.services.followUps(personID: mother.id, on: today, in: .everything).first)
+            #expect(hers.schedule == "postpartum" && hers.due == born.adding(days: 3).description && hers.status(on: today) == .overdue)
+            // the child: the newborn visit; made today, the next (满月) still counts from the birth, not from the visit
+            let baby = try #require(try await stores.services.followUps(personID: birth.personID, on: today, in: .everything).first)
+            #expect(baby.schedule == "child-health" && baby.anchor == born.description)
+            try await stores.services.recordVisit(baby.id, on: today, findings: "normal", nextAction: nil, in: .everything, by: .cli())
+            let next = try #require(try await stores.services.followUps(personID: birth.personID, on: today, in: .everything).first)
+            #expect(next.step == 1 && next.due == born.adding(days: 28).description)
+            try await stores.services.recordVisit(hers.id, on: today, findings: "normal", nextAction: nil, in: .everything, by: .cli())
+            #expect(try await stores.services.followUps(personID: mother.id, on: today, in: .everything).first?.due == born.adding(days: 42).description)
+        }
+    }
 }
