@@ -76,6 +76,11 @@ public enum Fixture {
     public static let communityB1 = "310114002001"
     public static let gridA1 = "310114001001-01"
 
+    /// The policy of a deployment that still issues 婚育证明 (a policy file turns issuing back on after
+    /// the 2021 repeal), for the tests of issuing.
+    public static let stillIssuingCertificates: Policy = try! Policy.shipped.overriding(
+        with: Data(#"{"rules": [{"key": "migrants.certificate-issuing", "from": "2021-09-26", "value": true, "source": "test deployment"}]}"#.utf8), file: "issuing.json")
+
     public static func tree(_ stores: Stores) async throws {
         let cli = Actor.cli("test")
         try await stores.orgs.add(code: "310000", name: "上海市", level: .province, parentCode: nil, in: .everything, by: cli)

@@ -76,6 +76,10 @@ public struct CertificateStore: Sendable {
         if let n = input.children, n < 0 { errors.add("/children", "negative", "子女数不能为负。", "The number of children cannot be negative.") }
         if let photo, photo.count > Self.maxPhotoBytes { errors.add("/photo", "too-large", "照片不能超过 512 KB。", "The photo may not exceed 512 KB.") }
         try errors.throwIfAny()
+        if side == .issued, !env.policy(.certificateIssuing, on: issued!) {
+            throw RenkouError.invalid([FieldError("/issuedOn", "not-in-force", Text("\(issued!) 起本地不再发放婚育证明（《流动人口计划生育工作条例》已于 2021 年 9 月废止）；可登记外地已发的证明。",
+                "From \(issued!) this office issues no certificates (the regulation was repealed in September 2021); certificates issued elsewhere can still be registered."))])
+        }
         let engine = db.engine, env = self.env, bus = self.bus, until = givenUntil
         let id = try await db.transaction { db -> UUID in
             let person = try await PersonStore.require(personID!, in: scope, engine: engine, db)
@@ -183,6 +187,9 @@ public struct CertificateStore: Sendable {
         let old = try await certificate(id, in: scope, by: actor)
         guard old.storedState == .valid else { throw RenkouError(.conflict, "not-current", Text("只能换发当前有效的证明。", "Only the current certificate can be reissued.")) }
         let engine = db.engine, env = self.env, bus = self.bus, today = Day(env.now())
+        if old.side == .issued, !env.policy(.certificateIssuing, on: today) {
+            throw RenkouError(.conflict, "not-in-force", Text("本地已不再发放或换发婚育证明（条例已于 2021 年 9 月废止）。", "This office no longer issues or reissues certificates (the regulation was repealed in September 2021)."))
+        }
         let newID = try await db.transaction { db -> UUID in
             guard let person = try await PersonStore.find(old.personID, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
             let unit = try await PersonStore.requireUnit(person.unitCode, scope: scope, engine: engine, db)

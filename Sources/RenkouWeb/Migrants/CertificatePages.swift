@@ -143,7 +143,8 @@ enum CertificatePages {
                 versions: versions.map { CertificateView.Version(version: $0.version, issuedOn: $0.issuedOn, state: $0.state(on: today).label(lang), href: path($0.id), current: $0.id == c.id) },
                 verifyAction: account.role.can(.migrants(.write)) ? path(id) + "/checks" : nil,
                 results: results.map { CertificateView.Option(code: $0.code, label: $0.label(lang), selected: false) }, today: today.description,
-                reissueAction: canAct ? path(id) + "/reissue" : nil, revokeAction: canAct ? path(id) + "/revoke" : nil,
+                reissueAction: canAct && (c.side == .registered || deps.stores.env.policy(.certificateIssuing, on: today)) ? path(id) + "/reissue" : nil,
+                revokeAction: canAct ? path(id) + "/revoke" : nil,
                 showHealth: account.role.can(.migrants(.seeReproductiveHealth)),
                 contraceptionOptions: Certificate.contraceptionStatus.map { CertificateView.Option(code: $0.code, label: $0.label(lang), selected: $0.code == c.contraception) },
                 message: error?.message(lang), revokeReason: c.revokeReason ?? "")

@@ -63,7 +63,7 @@ struct MigrantPersonSection: PageSection {
                                                   side: (c.side == .issued ? Text("本地发放", "Issued here") : Text("外地发放", "Issued elsewhere"))(lang), href: CertificatePages.path(c.id))
             },
             hasCertificates: !certificates.isEmpty,
-            issueHref: canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=issued" : nil,
+            issueHref: canRegister && wra && deps.stores.env.policy(.certificateIssuing, on: today) ? "/certificates/new?person=\(p.id.text)&side=issued" : nil,
             registerCertHref: canRegister && wra ? "/certificates/new?person=\(p.id.text)&side=registered" : nil,
             visitHref: account.role.can(.tasks(.write)) ? "/tasks/new?person=\(p.id.text)" : nil)
         return deps.renderer.fragment("migrants/person_section", model: model, context: context)

@@ -66,7 +66,7 @@ import Testing
 
     @Test(arguments: TestEngine.all) func certificatesAreVersionedAndThePublicSeesOnlyMaskedFacts(engine: TestEngine) async throws {
         let clock = TestClock()
-        try await withTestStores(engine, clock: clock) { stores in
+        try await withTestStores(engine, clock: clock, policy: Fixture.stillIssuingCertificates) { stores in
             try await Fixture.tree(stores)
             let p = try await woman(stores, "张晓明", 4)
             let today = Day(clock.now)
@@ -252,6 +252,21 @@ import Testing
             let tasks = try await stores.tasks.list(on: Day("2026-11-29")!, in: .everything, by: .cli())
             #expect(tasks.count == 1 && tasks[0].personID == keep.id)
             try await QualityVerdictTests.expectVerdictsCurrent(stores)
+        }
+    }
+
+    /// The shipped policy follows the 2021 repeal: no certificate is issued here any more, while one
+    /// issued elsewhere is still registered.
+    @Test(arguments: TestEngine.all) func noCertificateIsIssuedAfterTheRepeal(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let p = try await MigrantStoreTests().woman(stores, "周晓", 6)
+            var input = CertificateInput(); input.person = p.id.text; input.leaving = true
+            await #expect { try await stores.certificates.create(.issued, input, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/issuedOn", code: "not-in-force") }
+            input.number = "外-9"; input.office = "成都市锦江区卫生健康局"; input.issuedOn = "2021-03-01"
+            let registered = try await stores.certificates.create(.registered, input, in: .everything, by: .cli())
+            #expect(registered.side == .registered)
         }
     }
 }

@@ -73,8 +73,8 @@ extension TestResponse {
 }
 
 /// Runs `body` against the full router on a fresh database of the engine, with the fixture tree.
-func withWeb(_ engine: TestEngine, _ body: @escaping @Sendable (Web) async throws -> Void) async throws {
-    try await withTestStores(engine) { stores in
+func withWeb(_ engine: TestEngine, policy: Policy = .shipped, _ body: @escaping @Sendable (Web) async throws -> Void) async throws {
+    try await withTestStores(engine, policy: policy) { stores in
         try await Fixture.tree(stores)
         let (router, api) = try await buildRouter(stores: stores, config: AppConfig())
         let app = Application(router: router)

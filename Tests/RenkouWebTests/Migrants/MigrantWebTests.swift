@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all) func thePublicPageNeverShowsANameOrIDNumberInAnyState(engine: TestEngine) async throws {
-        try await withWeb(engine) { web in
+        try await withWeb(engine, policy: Fixture.stillIssuingCertificates) { web in
             let stores = web.stores, today = Day(stores.env.now())
             // one certificate in each state: valid, replaced, revoked, expired
             var tokens: [Certificate.State: String] = [:]
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all) func aWorkerRecordsAStayIssuesACertificateAndUploadsARoster(engine: TestEngine) async throws {
-        try await withWeb(engine) { web in
+        try await withWeb(engine, policy: Fixture.stillIssuingCertificates) { web in
             let stores = web.stores
             try await Fixture.account(stores, "worker-a1", .community, Fixture.communityA1)
             try await Fixture.account(stores, "leader", .viewer, Fixture.district)
