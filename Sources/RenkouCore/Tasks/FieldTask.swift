@@ -9,6 +9,9 @@ public struct FieldTask: Sendable, Encodable, Equatable {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         public init(_ rawValue: String) { self.rawValue = rawValue }
+        /// Written as its code (`"follow-up"`), as the API documents it.
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
         public var description: String { rawValue }
         /// 入户核实: a home visit to verify a record.
         public static let homeVisit = Kind("home-visit")

@@ -80,6 +80,12 @@ public struct IndicatorStore: Sendable {
         return d
     }
 
+    /// The figures of `codes` for one unit of the scope (its top when nil), in the periods containing `day`.
+    public func unitFigures(_ codes: [String], unitCode: String?, on day: Day, in scope: Scope) async throws -> UnitRates {
+        let (top, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
+        return UnitRates(code: top.code, name: top.name, figures: try await figures(codes, path: top.path, on: day))
+    }
+
     /// The figures of `codes` for a unit of the scope (its top when nil) and each unit directly below
     /// it, each in the period of its kind that contains `day`.
     public func summary(_ codes: [String], unitCode: String?, on day: Day, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {

@@ -5,13 +5,13 @@ import SQLKit
 /// 婚育证明即将到期: the current version of a certificate, still marked valid, ending within the horizon
 /// (or already ended while still the latest).
 struct CertificateExpirySource: TaskSource {
-    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask] {
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         try await db.raw("""
             SELECT c.id, c.name, c.id_number, c.person_id, c.valid_until, c.number, u.code AS unit_code, u.name AS unit_name, c.created_at
             FROM certificates c JOIN org_units u ON u.id = c.unit_id
             WHERE c.state = 'valid' AND c.valid_until <= \(bind: horizon.description) AND \(engine.startsWith("c.path", scope.path))
             AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.person_id = c.person_id AND n.state = 'valid' AND n.valid_until > \(bind: horizon.description))
-            ORDER BY c.valid_until LIMIT 1000
+            ORDER BY c.valid_until LIMIT \(unsafeRaw: String(limit))
             """).all().map { r -> FieldTask in
             var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .certificateExpiring, subject: try r.decode(column: "name", as: String.self),
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
@@ -26,13 +26,13 @@ struct CertificateExpirySource: TaskSource {
 
 /// 协议即将到期: a landlord or employer whose latest agreement ends within the horizon and has no later one.
 struct AgreementExpirySource: TaskSource {
-    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask] {
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         try await db.raw("""
             SELECT a.id, a.host_id, a.expires_on, a.created_at, h.name, u.code AS unit_code, u.name AS unit_name
             FROM agreements a JOIN hosts h ON h.id = a.host_id JOIN org_units u ON u.id = h.unit_id
             WHERE a.terminated_on IS NULL AND a.expires_on <= \(bind: horizon.description) AND \(engine.startsWith("h.path", scope.path))
             AND NOT EXISTS (SELECT 1 FROM agreements b WHERE b.host_id = a.host_id AND b.terminated_on IS NULL AND b.expires_on > a.expires_on)
-            ORDER BY a.expires_on LIMIT 1000
+            ORDER BY a.expires_on LIMIT \(unsafeRaw: String(limit))
             """).all().map { r -> FieldTask in
             var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .agreementExpiring, subject: try r.decode(column: "name", as: String.self),
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),

@@ -13,7 +13,7 @@ enum DemoServices {
         var rng = DemoPopulation.SplitMix(seed: seed ^ 0x5345_5256)
         let explained = [ContraceptiveMethod.iud, .implant, .injectable, .oralPill, .condom, .emergencyPill].map(\.rawValue)
         for community in communities {
-            var q = PersonQuery(); q.unit = community; q.womenOfReproductiveAge = true; q.status = "active"; q.limit = 200
+            var q = PersonQuery(); q.unit = community; q.womenOfReproductiveAge = true; q.status = "active"; q.ageMin = 24; q.ageMax = 44; q.limit = 200
             let women = try await stores.persons.search(q, in: .everything, by: actor).items.filter { $0.maritalStatus?.hasPrefix("2") == true }
             // (kind, days ago, method, visits certainly made)
             let plan: [(ServiceKind, Int, ContraceptiveMethod?, Int)] = [

@@ -8,7 +8,7 @@ import SQLKit
 public struct ServicesStoreModule: StoreModule {
     public init() {}
     public let name = "services"
-    public var migrations: [Migration] { [Migration015Services.migration, Migration016FollowUpAnchor.migration] }
+    public var migrations: [Migration] { [Migration015Services.migration, Migration016FollowUpAnchor.migration, Migration017FollowUpListIndex.migration, Migration018PrevalenceIndex.migration] }
     public var pathTables: [String] { ["services", "method_uses", "follow_ups"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
@@ -45,13 +45,14 @@ extension Stores {
 /// 随访 on the one task list: the open visits of the scope that have opened by the horizon and not
 /// expired. The task names the person, not the service: the method is for the service roles only.
 struct FollowUpTaskSource: TaskSource {
-    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask] {
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
+        // The first thousand by due day, picked from the index alone (017); then their people and units.
         try await db.raw("""
             SELECT f.id, f.person_id, f.due, f.created_at, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
-            FROM follow_ups f JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id
-            WHERE \(engine.startsWith("f.path", scope.path)) AND f.done_on IS NULL AND f.closed_reason IS NULL
-              AND f.opens <= \(bind: horizon.description) AND f.expires > \(bind: day.description)
-            ORDER BY f.due LIMIT 1000
+            FROM (SELECT id FROM follow_ups WHERE \(engine.startsWith("path", scope.path)) AND done_on IS NULL AND closed_reason IS NULL
+                  AND opens <= \(bind: horizon.description) AND expires > \(bind: day.description) ORDER BY due LIMIT \(unsafeRaw: String(limit))) k
+            JOIN follow_ups f ON f.id = k.id JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id
+            ORDER BY f.due
             """).all().map { r -> FieldTask in
             var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .followUp, subject: try r.decode(column: "name", as: String.self),
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
@@ -68,33 +69,35 @@ struct FollowUpTaskSource: TaskSource {
 /// The services' rates as indicator definitions (`ServiceIndicator`).
 enum ServiceRates {
     static let startKinds = "('iud-insertion', 'implant-insertion', 'sterilisation', 'method-start')"
-    static let personRecord = "p.id AS id, p.name AS name, p.id_number AS id_number, '' AS detail, 'person' AS link"
+    /// The person of a counted row, looked up for the records only (the counts read the row alone).
+    static func personOf(_ detail: String) -> String {
+        "x.person_id AS id, (SELECT name FROM persons p WHERE p.id = x.person_id) AS name, (SELECT id_number FROM persons p WHERE p.id = x.person_id) AS id_number, \(detail) AS detail, 'person' AS link"
+    }
 
     static var definitions: [IndicatorDefinition] {
         [
             // 知情选择率: the starts of the period with their counselling recorded.
-            IndicatorDefinition(ServiceIndicator.informedChoice, from: "services x JOIN persons p ON p.id = x.person_id",
+            IndicatorDefinition(ServiceIndicator.informedChoice, from: "services x",
                                 base: { p, _ in "x.day >= '\(p.start.description)' AND x.day <= '\(p.end.description)' AND (x.kind IN \(startKinds) OR (x.kind = 'abortion' AND x.chosen IS NOT NULL))" },
-                                numerator: { _, _ in "x.counselled_on IS NOT NULL" }, key: "x.id",
-                                record: "p.id AS id, p.name AS name, p.id_number AS id_number, x.day AS detail, 'person' AS link"),
+                                numerator: { _, _ in "x.counselled_on IS NOT NULL" }, key: "x.id", record: personOf("x.day")),
             // 随访率: the visits of the period that have fallen due (done, or past their overdue day), made in their window.
-            IndicatorDefinition(ServiceIndicator.followUp, from: "follow_ups x JOIN persons p ON p.id = x.person_id",
+            IndicatorDefinition(ServiceIndicator.followUp, from: "follow_ups x",
                                 base: { p, _ in
                                     let end = p.end.description
                                     return "x.due >= '\(p.start.description)' AND x.due <= '\(end)' AND x.closed_reason IS NULL AND (x.done_on IS NOT NULL OR x.overdue_on <= '\(end)')"
                                 },
                                 numerator: { _, _ in "x.done_on IS NOT NULL AND x.done_on >= x.opens AND x.done_on < x.expires" }, key: "x.id",
-                                record: "p.id AS id, p.name AS name, p.id_number AS id_number, x.due AS detail, 'person' AS link"),
+                                record: personOf("x.due")),
             // 避孕率: married women of reproductive age using a method on the day.
-            IndicatorDefinition(ServiceIndicator.prevalence, from: "persons x JOIN persons p ON p.id = x.id",
+            IndicatorDefinition(ServiceIndicator.prevalence, from: "persons x",
                                 base: { p, policy in
                                     let d = p.end, ages = policy(.reproductiveAge, on: d)
-                                    return "x.status = 'active' AND x.sex = '2' AND x.marital_status LIKE '2%' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)'"
+                                    return "x.sex = '2' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)' AND x.status = 'active' AND x.marital_status LIKE '2%'"
                                 },
                                 numerator: { p, _ in
                                     let d = p.end.description
                                     return "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id AND m.method <> 'none' AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
-                                }, key: "x.id", record: personRecord),
+                                }, key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, '' AS detail, 'person' AS link"),
         ]
     }
 }

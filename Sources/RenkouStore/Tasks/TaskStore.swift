@@ -5,8 +5,9 @@ import SQLKit
 /// Computes reminders for the task list live from a module's own tables (an expiry ahead, a visit
 /// due). Modules contribute sources to `ExtensionPoint.taskSources`; the list never names them.
 public protocol TaskSource: Sendable {
-    /// The reminders of the scope due up to `horizon` (or already overdue), read in the caller's transaction.
-    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [FieldTask]
+    /// The reminders of the scope due up to `horizon` (or already overdue), read in the caller's
+    /// transaction: the first `limit` of them by due day (the list needs no more).
+    func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask]
 }
 
 extension ExtensionPoint where Item == any TaskSource {
@@ -100,22 +101,23 @@ public struct TaskStore: Sendable {
     }
 
     /// The list of the scope on a day: open stored tasks plus every task source's reminders up to the
-    /// policy's horizon, overdue first. The list names people, so the read is audited like a person list.
-    public func list(on day: Day, includeClosed: Bool = false, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
+    /// policy's horizon, overdue first, its first `limit` entries (each source gives its first `limit`
+    /// by due day, so the merged head is exact). The list names people, so the read is audited like a person list.
+    public func list(on day: Day, includeClosed: Bool = false, limit: Int = 1000, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
         let engine = db.engine, env = self.env, sources = self.sources
         let horizon = day.adding(days: env.policy(.reminderHorizon, on: day))
         var tasks = try await db.read { db -> [FieldTask] in
             var all = try await db.raw("""
                 SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id
-                WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT 2000
+                WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT \(unsafeRaw: String(limit))
                 """).all().map(Self.decode)
-            for source in sources { all += try await source.reminders(on: day, horizon: horizon, scope: scope, engine: engine, db) }
+            for source in sources { all += try await source.reminders(on: day, horizon: horizon, scope: scope, engine: engine, limit: limit, db) }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "tasks", entityID: day.description, path: scope.path,
                                      after: AuditLog.json(["shown": String(all.count)]))
             return all
         }
         tasks.sort(by: FieldTask.listOrder(on: day))
-        return tasks
+        return Array(tasks.prefix(limit))
     }
 
     /// Closes a stored task with its outcome.

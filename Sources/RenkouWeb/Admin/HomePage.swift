@@ -47,7 +47,7 @@ enum HomePage {
                 if let html = try await card.section.render(account, account, deps, context, request) { cards.append(html) }
             }
             let indicators = deps.stores.indicators
-            let figures = try await indicators.summary(indicators.all.map(\.code), unitCode: account.unitCode, on: today, in: context.scope).unit.figures
+            let figures = try await indicators.unitFigures(indicators.all.map(\.code), unitCode: account.unitCode, on: today, in: context.scope).figures
             let byCode = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             let rates = figures.compactMap { f -> HomeView.Rate? in
                 guard let indicator = byCode[f.code] else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RenkouCore
 import RenkouStore
@@ -12,7 +13,21 @@ enum TaskAPI {
         api.on(.get, "/api/v1/tasks") { request, context in
             _ = try context.requireAccount()
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
-            return try JSON.response(try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", in: context.scope, by: context.actor))
+            // One unit's list (its subtree) when `unit` is given; a unit outside the scope reads like an unknown one.
+            var scope = context.scope
+            if let code = request.query("unit"), !code.isEmpty {
+                guard let unit = try await deps.stores.orgs.unit(code: code, in: context.scope) else {
+                    throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("单位 \(code) 不存在或不在您的管辖范围内。", "Unit \(code) does not exist or is outside your area."))])
+                }
+                scope = Scope(path: unit.path)
+            }
+            // One page of the list in its order (overdue first, then by due day): `limit` (default 200, at
+            // most 1000) from `offset` (at most 5000 deep); X-More-Tasks: 1 when the list goes on.
+            let limit = min(max(request.query("limit").flatMap(Int.init) ?? 200, 1), 1000), offset = min(max(request.query("offset").flatMap(Int.init) ?? 0, 0), 5000)
+            let head = try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", limit: offset + limit + 1, in: scope, by: context.actor)
+            var response = try JSON.response(Array(head.dropFirst(offset).prefix(limit)))
+            response.headers[HTTPField.Name("X-More-Tasks")!] = head.count > offset + limit ? "1" : "0"
+            return response
         }
         api.on(.post, "/api/v1/tasks") { request, context in
             _ = try context.require(.tasks(.write))

@@ -43,38 +43,14 @@ extension Bench {
         @Option(help: "The account whose scope is measured (default: admin, as the demo creates it).") var user: String = "admin"
 
         func run() async throws {
-            let config = db.config()
             try await withStores(db) { stores in
                 let (token, secret) = try await stores.accounts.createToken(username: user, label: "bench rates", in: .everything, by: .cli("bench"))
                 let persons = try await stores.persons.count(in: .everything)
-                var logger = Logger(label: "bench"); logger.logLevel = .error
-                // The server gets its own connection: it closes it when the test client is done.
-                let app = try await buildApplication(config: config, stores: try await db.stores(config, logger: logger), logger: logger)
                 let paths = ["/healthz", "/api/v1/quality", "/api/v1/migrants/rates", "/api/v1/indicators/figures"]
-                let results = try await app.test(.live) { client -> [String: [Double]] in
-                    var results: [String: [Double]] = [:]
-                    for path in paths {
-                        var times: [Double] = []
-                        for i in 0...requests {
-                            let start = ContinuousClock.now
-                            let response = try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(secret)"])
-                            let elapsed = ContinuousClock.now - start
-                            guard response.status == .ok else { throw ValidationError("\(path) answered \(response.status)") }
-                            if i > 0 { times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
-                        }
-                        results[path] = times.sorted()
-                    }
-                    return results
-                }
+                let results = try await HTTPBench.time(db, paths: paths, secret: secret, requests: requests)
                 try await stores.accounts.revokeToken(token.id, in: .everything, by: .cli("bench"))
-                func pct(_ t: [Double], _ p: Double) -> Double { t[min(t.count - 1, Int((Double(t.count) * p).rounded(.up)) - 1)] }
                 print("engine \(stores.db.engine.rawValue), \(persons) persons, \(requests) requests each (after one warm-up), times in ms")
-                let health = pct(results["/healthz"]!, 0.5)
-                for path in paths {
-                    let t = results[path]!
-                    print(path.padding(toLength: 30, withPad: " ", startingAt: 0)
-                          + String(format: "p50 %9.2f  p99 %9.2f  p50/healthz %8.1f×", pct(t, 0.5), pct(t, 0.99), pct(t, 0.5) / max(health, 0.001)))
-                }
+                HTTPBench.report(paths, results, width: 30)
             }
         }
     }

@@ -6,6 +6,7 @@ import RenkouStore
 /// `renkou services followups`: the visits of a unit as they stand on a day.
 struct ServicesCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [ServicesCommand.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Tasks.self] }
 }
 
 struct ServicesCommand: AsyncParsableCommand {
