@@ -13,6 +13,9 @@ public enum RegistryEvent: DomainEvent {
     case moved(person: UUID, fromPath: String, toPath: String)
     /// The record `merged` was merged into `kept`.
     case merged(kept: UUID, merged: UUID)
+    /// A record entered by mistake is being deleted (published before the row goes): other modules
+    /// remove what they hold of it, or refuse (throw) when it must stay.
+    case deleted(person: UUID)
 
     public var type: String {
         switch self {
@@ -21,6 +24,7 @@ public enum RegistryEvent: DomainEvent {
         case .revoked: "life-event-revoked"
         case .moved: "person-moved"
         case .merged: "person-merged"
+        case .deleted: "person-deleted"
         }
     }
     public var entity: String {
@@ -36,6 +40,7 @@ public enum RegistryEvent: DomainEvent {
         case .revoked(let id, _): id
         case .moved(let person, _, _): person
         case .merged(let kept, _): kept
+        case .deleted(let person): person
         }
     }
     public func payload() -> String {
@@ -45,6 +50,7 @@ public enum RegistryEvent: DomainEvent {
         case .revoked(_, let reason): Self.json(["reason": reason])
         case .moved(_, let from, let to): Self.json(["from": from, "to": to])
         case .merged(let kept, let merged): Self.json(["kept": kept.text, "merged": merged.text])
+        case .deleted: "{}"
         }
     }
 }

@@ -142,6 +142,9 @@ public struct ServiceInput: Sendable, Codable {
         let chosen = (choice?.chosen).flatMap { $0.isEmpty ? nil : ContraceptiveMethod(rawValue: $0) }
         if let c = choice?.chosen, !c.isEmpty, chosen == nil { errors.add("/informedChoice/chosen", "code-unknown", "所选方法代码无效。", "Unknown method chosen.") }
         if kind == .methodStart, method == nil, chosen == nil { errors.add("/method", "required", "请选择开始使用的方法。", "Choose the method started.") }
+        if let method, let chosen, method != chosen, kind?.stopsMethod == false {
+            errors.add("/informedChoice/chosen", "chosen-differs", "所选方法与开始使用的方法不一致。", "The method chosen differs from the method started.")
+        }
         if kind == .methodStop, method == nil { errors.add("/method", "required", "请选择停用的方法。", "Choose the method stopped.") }
         if let kind, kind.needsInformedChoice(chosen: chosen ?? method) {
             if let c = choice, c.counselledOn?.isEmpty == false {

@@ -6,7 +6,7 @@ public enum ServiceIndicator {
         target: 0.90, period: .year, detailPermission: .services(.seeReproductiveHealth))
     public static let followUp = Indicator(code: "S02-follow-up", module: "services", name: Text("随访率", "Follow-up rate"),
         numerator: Text("在时限内完成的随访", "Visits made within their window"),
-        denominator: Text("已到期的随访", "Visits that have fallen due"), target: 0.90, period: .year, detailPermission: .services(.seeReproductiveHealth))
+        denominator: Text("近 12 个月内已到期的随访", "Visits fallen due in the twelve months up to the day"), target: 0.90, period: .day, detailPermission: .services(.seeReproductiveHealth))
     public static let prevalence = Indicator(code: "S03-contraceptive-prevalence", module: "services", name: Text("避孕率", "Contraceptive prevalence"),
         numerator: Text("使用避孕方法的已婚育龄妇女", "Married women of reproductive age using a method"),
         denominator: Text("已婚育龄妇女", "Married women of reproductive age"), target: nil,

@@ -42,6 +42,9 @@ public struct FieldTask: Sendable, Encodable, Equatable {
     public var unitCode: String
     public var unitName: String
     public var due: String
+    /// The day it becomes overdue when that is not the day after it is due (a follow-up's window:
+    /// `FollowUp.overdueOn`), so that the list and the visit's own status agree.
+    public var overdueOn: String?
     public var open: Bool
     /// Stored tasks are closed with an outcome; computed reminders go away when their cause does.
     public var isStored: Bool
@@ -57,7 +60,10 @@ public struct FieldTask: Sendable, Encodable, Equatable {
         self.due = due; self.open = true; self.source = source; self.createdAt = createdAt; self.isStored = isStored
     }
 
-    public func isOverdue(on day: Day) -> Bool { open && (Day(due).map { $0 < day } ?? false) }
+    public func isOverdue(on day: Day) -> Bool {
+        if let o = overdueOn.flatMap(Day.init) { return open && !(day < o) }
+        return open && (Day(due).map { $0 < day } ?? false)
+    }
 
     /// The list order: overdue first, then by due date.
     public static func listOrder(on day: Day) -> @Sendable (FieldTask, FieldTask) -> Bool {

@@ -19,6 +19,17 @@ public struct MigrantsStoreModule: StoreModule {
             guard case .registered(let person, let idNumber) = event else { return }
             try await StayStore.registered(person, idNumber: idNumber, ctx)
          },
+         // A record deleted as a mistake takes its stays and proposals; its roster lines stay, unlinked;
+         // one that holds a certificate is refused (merge it into the right record instead).
+         Subscription.on(RegistryEvent.self, "migrants.delete") { event, ctx in
+            guard case .deleted(let person) = event else { return }
+            if try await ctx.db.raw("SELECT id FROM certificates WHERE person_id = \(bind: person.text)").first() != nil {
+                throw RenkouError(.conflict, "has-certificates", Text("此人有婚育证明记录，不能删除；如系重复记录请合并。", "This person holds certificates and cannot be deleted; merge a duplicate record instead."))
+            }
+            try await ctx.db.raw("DELETE FROM stays WHERE person_id = \(bind: person.text)").run()
+            try await ctx.db.raw("DELETE FROM proposals WHERE person_id = \(bind: person.text)").run()
+            try await ctx.db.raw("UPDATE roster_entries SET person_id = NULL WHERE person_id = \(bind: person.text)").run()
+         },
          Subscription.on(RegistryEvent.self, "migrants.merge") { event, ctx in
             guard case .merged(let kept, let merged) = event else { return }
             for table in ["stays", "certificates", "roster_entries", "proposals"] {

@@ -298,9 +298,11 @@ public struct PersonStore: Sendable {
 
     /// Deletes a record of the scope; the audit row keeps what it held.
     public func delete(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
-        let engine = db.engine, env = self.env
+        let engine = db.engine, env = self.env, bus = self.bus
         try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            // Other modules remove what they hold of the record first (or refuse).
+            try await bus.publish(RegistryEvent.deleted(person: id), path: before.path, engine: engine, env: env, actor: actor, db)
             let related = try await QualityVerdicts.related([id], db)
             // A record deleted as a mistake takes its memberships, events and links with it; the audit row keeps what it held.
             try await db.raw("DELETE FROM household_members WHERE person_id = \(bind: id.text)").run()

@@ -30,7 +30,7 @@ public struct ServiceStore: Sendable {
             let service = ServiceRecord(id: env.newID(), personID: person.id, personName: person.name, kind: v.kind, day: v.day.description,
                                         facility: input.facility?.trimmed.nilIfBlank, provider: input.provider?.trimmed.nilIfBlank ?? actor.username,
                                         outcome: input.outcome?.trimmed.nilIfBlank, complication: input.complication?.trimmed.nilIfBlank,
-                                        complicationGrade: input.complicationGrade, method: v.kind.stopsMethod ? v.method ?? Self.removedMethod(v.kind) : started,
+                                        complicationGrade: input.complicationGrade, method: v.kind.stopsMethod ? Self.removedMethod(v.kind) ?? v.method : started,
                                         informedChoice: v.choice, note: input.note?.trimmed.nilIfBlank, unitCode: person.unitCode, enteredBy: actor.username, enteredAt: now)
             let c = v.choice
             try await db.raw("""
@@ -44,7 +44,8 @@ public struct ServiceStore: Sendable {
                 """).run()
             // A removal or a stop ends the method (and its visits); a new method replaces the one in use.
             if v.kind.stopsMethod {
-                try await Self.stopMethods(person.id, only: v.method ?? Self.removedMethod(v.kind), on: v.day, reason: input.stopReason?.trimmed.nilIfBlank ?? v.kind.rawValue, db)
+                // a removal ends what it removes, whatever else the form names
+                try await Self.stopMethods(person.id, only: Self.removedMethod(v.kind) ?? v.method, on: v.day, reason: input.stopReason?.trimmed.nilIfBlank ?? v.kind.rawValue, db)
             }
             if let started, started != .none {
                 try await Self.stopMethods(person.id, only: nil, on: v.day, reason: "switched", db)
@@ -60,7 +61,9 @@ public struct ServiceStore: Sendable {
             } else if let started, let schedule = schedules[started.rawValue] {
                 try await Self.schedule(person, service: service.id, key: started.rawValue, schedule: schedule, step: 0, from: v.day, env: env, db)
             }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "service", entityID: service.id.text, path: person.path, after: AuditLog.json(service))
+            // The audit row names the record, not what it holds: the audit readers are not all service roles.
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "service", entityID: service.id.text, path: person.path,
+                                     after: AuditLog.json(["person": person.id.text, "day": service.day]))
             return service
         }
     }
@@ -188,7 +191,7 @@ public struct ServiceStore: Sendable {
             }
             if let serviceDay = try await db.raw("SELECT s.day FROM services s JOIN follow_ups f ON f.service_id = s.id WHERE f.id = \(bind: id.text)").first()?.decode(column: "day", as: String.self),
                day.description < serviceDay {
-                throw RenkouError.invalid([FieldError("/date", "before-service", Text("随访日期不能早于服务日期 \(serviceDay)。", "The visit cannot be before the service (\(serviceDay))."))])
+                throw RenkouError.invalid([FieldError("/date", "before-service", Text("随访日期不能早于服务日期。", "The visit cannot be before the service."))])
             }
             try await db.raw("""
                 UPDATE follow_ups SET done_on = \(bind: day.description), findings = \(bind: findings), next_action = \(bind: nextAction?.trimmed.nilIfBlank),

@@ -27,6 +27,10 @@ public struct ServicesStoreModule: StoreModule {
                 }
             case .recorded(let e) where e.type == .death:
                 try await ServiceStore.died(e.personID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
+            case .deleted(let person):
+                for table in ["follow_ups", "method_uses", "services"] {
+                    try await ctx.db.raw("DELETE FROM \(unsafeRaw: table) WHERE person_id = \(bind: person.text)").run()
+                }
             case .recorded(let e) where e.type == .birth:
                 try await ServiceStore.born(child: e.personID, mother: e.otherID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
             default: break
@@ -48,7 +52,7 @@ struct FollowUpTaskSource: TaskSource {
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         // The first thousand by due day, picked from the index alone (017); then their people and units.
         try await db.raw("""
-            SELECT f.id, f.person_id, f.due, f.created_at, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
+            SELECT f.id, f.person_id, f.due, f.overdue_on, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
             FROM (SELECT id FROM follow_ups WHERE \(engine.startsWith("path", scope.path)) AND done_on IS NULL AND closed_reason IS NULL
                   AND opens <= \(bind: horizon.description) AND expires > \(bind: day.description) ORDER BY due LIMIT \(unsafeRaw: String(limit))) k
             JOIN follow_ups f ON f.id = k.id JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id
@@ -56,8 +60,10 @@ struct FollowUpTaskSource: TaskSource {
             """).all().map { r -> FieldTask in
             var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .followUp, subject: try r.decode(column: "name", as: String.self),
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
-                              due: try r.decode(column: "due", as: String.self), source: "services", createdAt: try r.decode(column: "created_at", as: String.self),
+                              // created "on" its due day: the day it was scheduled would tell the interval, and so the service
+                              due: try r.decode(column: "due", as: String.self), source: "services", createdAt: try r.decode(column: "due", as: String.self),
                               isStored: false)
+            t.overdueOn = try r.decode(column: "overdue_on", as: String.self)
             t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
             t.object = FieldTask.Object("follow-up", t.id)
             t.note = try r.decode(column: "handed_over_from", as: String?.self).map { Text("由\($0)移交", "handed over from \($0)").zh }
@@ -80,11 +86,12 @@ enum ServiceRates {
             IndicatorDefinition(ServiceIndicator.informedChoice, from: "services x",
                                 base: { p, _ in "x.day >= '\(p.start.description)' AND x.day <= '\(p.end.description)' AND (x.kind IN \(startKinds) OR (x.kind = 'abortion' AND x.chosen IS NOT NULL))" },
                                 numerator: { _, _ in "x.counselled_on IS NOT NULL" }, key: "x.id", record: personOf("x.day")),
-            // 随访率: the visits of the period that have fallen due (done, or past their overdue day), made in their window.
+            // 随访率: the visits of the twelve months up to the day that have fallen due (done, or past their
+            // overdue day on it), made in their window.
             IndicatorDefinition(ServiceIndicator.followUp, from: "follow_ups x",
                                 base: { p, _ in
                                     let end = p.end.description
-                                    return "x.due >= '\(p.start.description)' AND x.due <= '\(end)' AND x.closed_reason IS NULL AND (x.done_on IS NOT NULL OR x.overdue_on <= '\(end)')"
+                                    return "x.due > '\(p.end.adding(days: -365).description)' AND x.due <= '\(end)' AND x.closed_reason IS NULL AND (x.done_on IS NOT NULL OR x.overdue_on <= '\(end)')"
                                 },
                                 numerator: { _, _ in "x.done_on IS NOT NULL AND x.done_on >= x.opens AND x.done_on < x.expires" }, key: "x.id",
                                 record: personOf("x.due")),

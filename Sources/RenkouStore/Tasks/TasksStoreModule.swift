@@ -9,8 +9,14 @@ public struct TasksStoreModule: StoreModule {
     /// A merged record's tasks follow the kept record.
     public var subscribers: [Subscription] {
         [Subscription.on(RegistryEvent.self, "tasks.merge") { event, ctx in
-            guard case .merged(let kept, let merged) = event else { return }
-            try await ctx.db.raw("UPDATE tasks SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+            switch event {
+            case .merged(let kept, let merged):
+                try await ctx.db.raw("UPDATE tasks SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+            case .deleted(let person):
+                // A deleted record's tasks end with it.
+                try await ctx.db.raw("DELETE FROM tasks WHERE person_id = \(bind: person.text)").run()
+            default: break
+            }
         }]
     }
 }

@@ -10,11 +10,13 @@ enum ServiceAPI {
     /// One visit as the API gives it: `kind` (the schedule: a service or a method) only to service roles.
     struct VisitDTO: Codable {
         let id: UUID; let person: UUID; let personName: String; let kind: String?; let step: Int?
-        let opens: String; let due: String; let overdueOn: String; let expires: String; let status: FollowUpStatus
+        /// The window's days only for service roles: their spacing would tell the service.
+        let opens: String?; let due: String; let overdueOn: String?; let expires: String?; let status: FollowUpStatus
         let doneOn: String?; let findings: String?; let unit: String; let handedOverFrom: String?
         init(_ f: FollowUp, on day: Day, seesHealth: Bool) {
             id = f.id; person = f.personID; personName = f.personName; kind = seesHealth ? f.schedule : nil; step = seesHealth ? f.step : nil
-            opens = f.opens; due = f.due; overdueOn = f.overdueOn; expires = f.expires; status = f.status(on: day)
+            opens = seesHealth ? f.opens : nil; due = f.due; overdueOn = seesHealth ? f.overdueOn : nil; expires = seesHealth ? f.expires : nil
+            status = f.status(on: day)
             doneOn = f.doneOn; findings = seesHealth ? f.findings : nil; unit = f.unitCode; handedOverFrom = f.handedOverFrom
         }
     }

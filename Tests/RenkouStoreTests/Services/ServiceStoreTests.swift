@@ -136,4 +136,21 @@ import Testing
             #expect(try await stores.services.followUps(personID: mother.id, on: today, in: .everything).first?.due == born.adding(days: 42).description)
         }
     }
+
+    /// A record entered by mistake goes with its services and visits; one holding a certificate stays.
+    @Test(arguments: TestEngine.all) func aDeletedRecordTakesItsServices(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let w = try await Self.woman(stores, "吴错", 7)
+            try await stores.services.record(Self.insertion(w, on: Day(stores.env.now())), in: .everything, by: .cli())
+            try await stores.persons.delete(w.id, in: .everything, by: .cli())
+            let left = try await stores.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM follow_ups").first()!.decode(column: "n", as: Int.self) }
+            #expect(left == 0)
+            let holder = try await Self.woman(stores, "王证", 8)
+            var c = CertificateInput(); c.person = holder.id.text; c.number = "外-1"; c.office = "外地"; c.issuedOn = "2021-03-01"
+            try await stores.certificates.create(.registered, c, in: .everything, by: .cli())
+            await #expect { try await stores.persons.delete(holder.id, in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "has-certificates") }
+            #expect(try await stores.persons.read(holder.id, in: .everything, by: .cli()).name == "王证")
+        }
+    }
 }
