@@ -179,16 +179,14 @@ public struct PersonStore: Sendable {
 
     /// Records an export in the audit log (its filters, whether it was masked, the reason given for an
     /// unmasked one, and how many rows it holds) after checking the filters, before any row is read.
-    /// Returns the number of rows. Throws `invalid` for a unit outside the scope.
-    @discardableResult
-    public func recordExport(_ q: PersonQuery, masked: Bool, reason: String? = nil, in scope: Scope, by actor: Actor) async throws -> Int {
+    /// Throws `invalid` for a unit outside the scope.
+    public func recordExport(_ q: PersonQuery, masked: Bool, reason: String? = nil, in scope: Scope, by actor: Actor) async throws {
         let engine = db.engine, env = self.env
-        return try await db.read { db in
+        try await db.read { db in
             let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
             let rows = try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .export, entity: "person", entityID: "export", path: scope.path,
                                      after: Self.describe(q, shown: rows, masked: masked, reason: reason))
-            return rows
         }
     }
 

@@ -219,10 +219,11 @@ public struct ServiceStore: Sendable {
     }
 
     /// The visits of a unit of the scope (the scope's top when nil), as they stand on `day`, optionally
-    /// of one status, by due date. Counts each status too (for the filter's numbers).
+    /// of one status, by due date. The list names people, so the read is audited like a person list.
+    /// Throws `invalid` (`/unit`, `unknown-unit`) for a unit outside the scope.
     public func followUps(unitCode: String?, on day: Day, status: FollowUpStatus?, limit: Int = 100, offset: Int = 0,
-                          in scope: Scope) async throws -> Page<FollowUp> {
-        let engine = db.engine
+                          in scope: Scope, by actor: Actor) async throws -> Page<FollowUp> {
+        let engine = db.engine, env = self.env
         var unitPath = scope.path
         if let unitCode, !unitCode.isEmpty {
             guard let unit = try await OrgStore(db: db, env: env).unit(code: unitCode, in: scope) else {
@@ -249,6 +250,8 @@ public struct ServiceStore: Sendable {
                 SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
                 WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: condition) ORDER BY f.due, f.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decodeFollowUp)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "follow-ups", entityID: day.description, path: path,
+                                     after: AuditLog.json(["status": status?.rawValue ?? "", "shown": String(items.count)]))
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
     }

@@ -127,6 +127,11 @@ enum SitePath {
     static let tokens = "/tokens"
     static let audit = "/audit"
     static let apiDocs = "/api/docs"
+    /// `path` with its query: the parameters that have a value, in order, each value percent-encoded.
+    static func query(_ path: String, _ params: [(String, String?)]) -> String {
+        let items = params.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
+        return items.isEmpty ? path : path + "?" + items.joined(separator: "&")
+    }
     static func lang(_ lang: Lang, back: String) -> String {
         "/lang/\(lang.rawValue)?back=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
     }

@@ -9,7 +9,7 @@ enum HostPages {
 
     /// Where a roster task's "去登记" leads: the person form, filled from the roster and the host.
     static func registerPath(host: UUID, idNumber: String) -> String {
-        "/hosts/\(host.text)/register?idNumber=" + (idNumber.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        SitePath.query(path(host) + "/register", [("idNumber", idNumber)])
     }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {

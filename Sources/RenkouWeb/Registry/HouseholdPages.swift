@@ -57,9 +57,7 @@ enum HouseholdPages {
             let lang = context.lang
             let number = request.query("number") ?? ""
             let page = try await deps.stores.households.search(number: number, offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
-            func pageHref(_ offset: Int) -> String {
-                "/households?offset=\(offset)" + (number.isEmpty ? "" : "&number=" + (number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
-            }
+            func pageHref(_ offset: Int) -> String { SitePath.query(SitePath.households, [("offset", String(offset)), ("number", number)]) }
             let model = HouseholdsView(
                 canCreate: account.role.can(.registry(.write)),
                 fields: [FormField(name: "number", label: Text("户号包含", "Number contains")(lang), value: request.query("number") ?? "")],

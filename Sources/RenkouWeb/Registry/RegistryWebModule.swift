@@ -8,6 +8,7 @@ import RenkouStore
 struct RegistryWebModule: WebModule {
     let name = "registry"
     func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
+        PersonListPage.register(router, deps)
         PersonPages.register(router, deps)
         HouseholdPages.register(router, deps)
         LifeEventPages.register(router, deps)

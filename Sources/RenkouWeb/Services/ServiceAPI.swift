@@ -41,7 +41,7 @@ enum ServiceAPI {
             }
             let page = try await deps.stores.services.followUps(unitCode: request.query("unit"), on: day, status: status,
                                                                 limit: request.query("limit").flatMap(Int.init) ?? 100, offset: request.query("offset").flatMap(Int.init) ?? 0,
-                                                                in: context.scope)
+                                                                in: context.scope, by: context.actor)
             let sees = account.role.can(.services(.seeReproductiveHealth))
             return try JSON.response(Page(items: page.items.map { VisitDTO($0, on: day, seesHealth: sees) }, total: page.total, limit: page.limit, offset: page.offset))
         }

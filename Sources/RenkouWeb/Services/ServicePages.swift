@@ -105,12 +105,12 @@ enum ServicePages {
             let status = request.query("status").flatMap(FollowUpStatus.init(rawValue:))
             let unit = request.query("unit")?.nilIfEmpty
             let offset = request.query("offset").flatMap(Int.init) ?? 0
-            let page = try await deps.stores.services.followUps(unitCode: unit, on: today, status: status, offset: offset, in: context.scope)
+            let page = try await deps.stores.services.followUps(unitCode: unit, on: today, status: status, offset: offset, in: context.scope, by: context.actor)
             let sees = account.role.can(.services(.seeReproductiveHealth)), canWrite = account.role.can(.services(.write))
             let choices = [Codes.Entry(code: "", label: Text("当前应随访（含逾期）", "To do now (due and overdue)"))]
                 + FollowUpStatus.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             func href(_ s: String, _ o: Int? = nil) -> String {
-                "/followups?status=\(s)" + (unit.map { "&unit=\($0)" } ?? "") + (o.map { "&offset=\($0)" } ?? "")
+                SitePath.query("/followups", [("status", s), ("unit", unit), ("offset", o.map(String.init))])
             }
             let model = FollowUpsView(
                 filters: choices.map { FollowUpsView.StatusFilter(label: $0.label(lang), href: href($0.code), active: $0.code == (status?.rawValue ?? "")) },

@@ -23,40 +23,49 @@ extension ExtensionPoint where Item == TaskKindView {
 
 /// 任务: the worker's list, overdue first, with the outcome recorded on closing.
 enum TaskPages {
+    /// How each module's kinds of task are shown, by kind.
+    static func kinds(_ deps: AppDeps) -> [FieldTask.Kind: TaskKindView] {
+        Dictionary(deps.extensions.all(.taskKinds).map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Due within the coming week and not overdue (the list's filter and the workbench's count).
+    static func dueThisWeek(_ t: FieldTask, on today: Day) -> Bool { !t.isOverdue(on: today) && t.due <= today.adding(days: 7).description }
+
+    /// One task as the list and the workbench print it; its action and close form for those who do tasks.
+    static func row(_ t: FieldTask, kinds: [FieldTask.Kind: TaskKindView], canClose: Bool, today: Day, lang: Lang) -> TaskListView.Row {
+        let view = kinds[t.kind]
+        let action = canClose ? view?.action?(t) : nil
+        return TaskListView.Row(kind: view?.label(lang) ?? t.kind.rawValue, kindCode: t.kind.rawValue, subject: t.subject, idNumber: t.idNumber ?? "",
+                                note: t.note ?? "", unit: t.unitName, due: t.due, overdue: t.isOverdue(on: today),
+                                href: view?.link(t) ?? t.personID.map(SitePath.person),
+                                closeAction: canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil,
+                                actionHref: action?.href, actionLabel: action?.label(lang))
+    }
+
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
-        let kinds = Dictionary(deps.extensions.all(.taskKinds).map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+        let kinds = kinds(deps)
         router.get("/tasks") { request, context -> Response in
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let all = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
             // Filters: when (overdue, due today, due this week) and kind, each with its count.
-            let week = today.adding(days: 7).description, day = today.description
+            let day = today.description
             let whens: [(String, Text, (FieldTask) -> Bool)] = [
                 ("", Text("全部", "All"), { _ in true }),
                 ("overdue", Text("已逾期", "Overdue"), { $0.isOverdue(on: today) }),
                 ("today", Text("今天到期", "Due today"), { $0.due == day }),
-                ("week", Text("本周到期", "Due this week"), { !$0.isOverdue(on: today) && $0.due <= week }),
+                ("week", Text("本周到期", "Due this week"), { dueThisWeek($0, on: today) }),
             ]
             let when = request.query("when") ?? "", kind = request.query("kind") ?? ""
             let whenFilter = whens.first { $0.0 == when }?.2 ?? { _ in true }
             let tasks = all.filter { whenFilter($0) && (kind.isEmpty || $0.kind.rawValue == kind) }
-            func href(when w: String, kind k: String) -> String {
-                "/tasks" + ([("when", w), ("kind", k)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: "&").nilIfEmpty.map { "?" + $0 } ?? "")
-            }
+            func href(when w: String, kind k: String) -> String { SitePath.query("/tasks", [("when", w), ("kind", k)]) }
             let kindsPresent = Array(Set(all.map(\.kind.rawValue))).sorted()
             let model = TaskListView(
                 // Those who do the tasks see theirs; a leader or a provider sees the area's.
                 heading: (canClose ? Text("我的任务", "My tasks") : Text("辖区任务", "Tasks of the area"))(lang),
-                rows: tasks.map { t in
-                    let view = kinds[t.kind]
-                    let action = canClose ? view?.action?(t) : nil
-                    return TaskListView.Row(kind: view?.label(lang) ?? t.kind.rawValue, kindCode: t.kind.rawValue, subject: t.subject, idNumber: t.idNumber ?? "",
-                                            note: t.note ?? "", unit: t.unitName, due: t.due, overdue: t.isOverdue(on: today),
-                                            href: view?.link(t) ?? t.personID.map(SitePath.person),
-                                            closeAction: canClose && t.isStored ? "/tasks/\(t.id.text)/close" : nil,
-                                            actionHref: action?.href, actionLabel: action?.label(lang))
-                },
+                rows: tasks.map { row($0, kinds: kinds, canClose: canClose, today: today, lang: lang) },
                 whenFilters: whens.map { w in TaskListView.TaskFilter(label: "\(w.1(lang)) \(all.filter(w.2).count)", href: href(when: w.0, kind: kind), active: w.0 == when) },
                 kindFilters: [TaskListView.TaskFilter(label: Text("全部类别", "Every kind")(lang), href: href(when: when, kind: ""), active: kind.isEmpty)]
                     + kindsPresent.map { k in TaskListView.TaskFilter(label: "\(kinds[FieldTask.Kind(k)]?.label(lang) ?? k) \(all.filter { $0.kind.rawValue == k }.count)",

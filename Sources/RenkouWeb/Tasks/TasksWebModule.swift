@@ -24,19 +24,13 @@ struct TaskHomeCard: PageSection {
         guard account.role.can(.tasks(.write)) else { return nil }
         let lang = context.lang, today = Day(deps.stores.env.now())
         let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
-        let kinds = Dictionary(deps.extensions.all(.taskKinds).map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
-        let week = today.adding(days: 7).description
+        let kinds = TaskPages.kinds(deps)
         let overdue = tasks.filter { $0.isOverdue(on: today) }.count
         let model = TaskHomeCardView(
             overdue: overdue,
-            dueThisWeek: tasks.filter { !$0.isOverdue(on: today) && $0.due <= week }.count,
+            dueThisWeek: tasks.filter { TaskPages.dueThisWeek($0, on: today) }.count,
             total: tasks.count, overdueState: overdue > 0 ? "bad" : "",
-            rows: tasks.prefix(5).map { t in
-                let view = kinds[t.kind]
-                let action = view?.action?(t)
-                return TaskHomeCardView.Row(kind: view?.label(lang) ?? t.kind.rawValue, subject: t.subject, unit: t.unitName, due: t.due, overdue: t.isOverdue(on: today),
-                                            href: view?.link(t) ?? t.personID.map(SitePath.person), actionHref: action?.href, actionLabel: action?.label(lang))
-            },
+            rows: tasks.prefix(5).map { TaskPages.row($0, kinds: kinds, canClose: true, today: today, lang: lang) },
             hasTasks: !tasks.isEmpty)
         return deps.renderer.fragment("tasks/home_card", model: model, context: context)
     }
@@ -44,10 +38,9 @@ struct TaskHomeCard: PageSection {
 
 /// The workbench's task card.
 struct TaskHomeCardView {
-    struct Row { let kind: String, subject: String, unit: String, due: String; let overdue: Bool; let href: String?; let actionHref: String?; let actionLabel: String? }
     let overdue: Int, dueThisWeek: Int, total: Int
     /// `bad` when something is overdue (the figure shows red); stored, as templates read stored properties.
     let overdueState: String
-    let rows: [Row]
+    let rows: [TaskListView.Row]
     let hasTasks: Bool
 }

@@ -30,7 +30,7 @@ struct ServicesCommand: AsyncParsableCommand {
                     guard let s = FollowUpStatus(rawValue: v) else { throw ValidationError("unknown status \(v)") }
                     return s
                 }
-                let page = try await stores.services.followUps(unitCode: unit, on: day, status: s, limit: limit, in: .everything)
+                let page = try await stores.services.followUps(unitCode: unit, on: day, status: s, limit: limit, in: .everything, by: .cli("services"))
                 var out = ""
                 for f in page.items {
                     struct Line: Encodable { let due: String; let status: String; let person: String; let name: String; let unit: String; let kind: String; let step: Int }

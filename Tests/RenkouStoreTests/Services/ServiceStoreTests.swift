@@ -65,8 +65,10 @@ import Testing
             #expect(first.due == d.adding(days: 30).description && first.overdueOn == d.adding(days: 60).description && first.expires == d.adding(days: 90).description)
             #expect([29, 30, 59, 60, 89, 90].map { first.status(on: d.adding(days: $0)) } == [.notYetDue, .due, .due, .overdue, .overdue, .expired])
             // the lists agree with the rule
-            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: d.adding(days: 65), status: .overdue, in: .everything).items.map(\.id) == [first.id])
-            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: d.adding(days: 65), status: .due, in: .everything).total == 0)
+            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: d.adding(days: 65), status: .overdue, in: .everything, by: .cli()).items.map(\.id) == [first.id])
+            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: d.adding(days: 65), status: .due, in: .everything, by: .cli()).total == 0)
+            // the list names people: each read is in the audit log
+            #expect(try await stores.audit.search(AuditQuery(entity: "follow-ups", action: "read"), in: .everything).total == 2)
             // made late (day 40): the next counts two months from that day
             try await stores.services.recordVisit(first.id, on: d.adding(days: 40), findings: "normal", nextAction: nil, in: .everything, by: .cli("grid"))
             let second = try #require(try await stores.services.followUps(personID: w.id, on: today, in: .everything).first)
@@ -106,8 +108,8 @@ import Testing
             try await stores.events.record(LifeEventInput(type: "move-within", person: w.id.text, day: today.description, unit: Fixture.communityA2), in: .everything, by: .cli())
             let moved = try await stores.services.followUp(visit.id, in: .everything)
             #expect(moved.unitCode == Fixture.communityA2 && moved.handedOverFrom == "白银路社区")
-            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: today, status: nil, in: .everything).total == 0)
-            #expect(try await stores.services.followUps(unitCode: Fixture.communityA2, on: today, status: nil, in: .everything).total == 1)
+            #expect(try await stores.services.followUps(unitCode: Fixture.communityA1, on: today, status: nil, in: .everything, by: .cli()).total == 0)
+            #expect(try await stores.services.followUps(unitCode: Fixture.communityA2, on: today, status: nil, in: .everything, by: .cli()).total == 1)
             // a death closes it and ends the method
             try await stores.events.record(LifeEventInput(type: "death", person: w.id.text, day: today.description), in: .everything, by: .cli())
             #expect(try await stores.services.followUp(visit.id, in: .everything).status(on: today) == .closed)
