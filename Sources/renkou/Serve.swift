@@ -31,6 +31,18 @@ struct Serve: AsyncParsableCommand {
         // A first start loads the shipped code table (a no-op once a table is there).
         try await stores.orgs.loadShippedCodeTable(by: .cli("first-start"))
         logger.info("renkou listening", metadata: ["address": "http://\(config.host):\(config.port)", "database": "\(stores.db.engine.rawValue)"])
+        // Calendar work (a visit that expired unmade schedules the next one): at start, then every hour.
+        let jobs = Task {
+            while !Task.isCancelled {
+                do {
+                    for job in try await stores.runDailyJobs() where job.changed > 0 {
+                        logger.info("daily job", metadata: ["job": "\(job.name)", "changed": "\(job.changed)"])
+                    }
+                } catch { logger.error("daily jobs failed", metadata: ["error": "\(String(reflecting: error))"]) }
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        defer { jobs.cancel() }
         do {
             let app = try await buildApplication(config: config, stores: stores, logger: logger, prometheus: registry)
             try await app.runService()

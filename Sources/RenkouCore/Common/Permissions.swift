@@ -9,6 +9,8 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case correct
     /// Approve what others prepared (a batch, a report).
     case approve
+    /// Set the yearly quotas and targets of the units below (a pre-pregnancy check quota).
+    case plan
     /// Download lists of people with names, ID numbers and phones masked.
     case export
     /// 完整导出: download lists with names, ID numbers and phones in clear, stating a reason that the

@@ -57,6 +57,8 @@ public struct FollowUpSchedules: Sendable, Codable, Equatable {
         switch key {
         case postpartum: return Text("产后访视", "Postpartum care")
         case childHealth: return Text("儿童健康管理", "Child health")
+        case prePregnancyEarly: return Text("孕前优生早孕随访", "Pre-pregnancy check: early-pregnancy follow-up")
+        case prePregnancyOutcome: return Text("孕前优生妊娠结局随访", "Pre-pregnancy check: outcome follow-up")
         default: return Text(key, key)
         }
     }
@@ -102,6 +104,11 @@ public struct FollowUpSchedules: Sendable, Codable, Equatable {
             FollowUpStep(after: Offset(days: 3), opens: 3, overdue: 4, expires: 21),
             FollowUpStep(after: Offset(days: 28), opens: 0, overdue: 3, expires: 21),
         ] + [3, 6, 8, 12, 18, 24, 30, 36].map { FollowUpStep(after: Offset(months: $0), opens: 14, overdue: 30, expires: 60) }, fromStart: true),
+        // 孕前优生: no official windows were found (DOMAIN-RULES §2.4), so these are configuration: the
+        // early-pregnancy follow-up from 4 to 6 months after the check (conception is advised 4–6 months
+        // after it), the outcome follow-up about 10 months after the pregnancy was found.
+        prePregnancyEarly: FollowUpSchedule(steps: [FollowUpStep(after: Offset(months: 6), opens: 61, overdue: 30, expires: 180)]),
+        prePregnancyOutcome: FollowUpSchedule(steps: [FollowUpStep(after: Offset(days: 300), opens: 30, overdue: 60, expires: 180)]),
     ])
 }
 

@@ -54,12 +54,17 @@ public struct ServiceStore: Sendable {
                     VALUES (\(bind: env.newID().text), \(bind: person.id.text), \(bind: started.rawValue), \(bind: service.day), \(bind: service.id.text), \(bind: person.path))
                     """).run()
             }
-            // The first visit: the service's own schedule, else the method's (a resupply).
+            // The first visits: the service's own schedule, and the method's resupply when it has one (an
+            // abortion followed by the pill has both).
             let schedules = env.policy(.followUpSchedules, on: v.day)
             if let schedule = schedules[v.kind.rawValue] {
                 try await Self.schedule(person, service: service.id, key: v.kind.rawValue, schedule: schedule, step: 0, from: v.day, env: env, db)
-            } else if let started, let schedule = schedules[started.rawValue] {
+            }
+            if let started, let schedule = schedules[started.rawValue] {
                 try await Self.schedule(person, service: service.id, key: started.rawValue, schedule: schedule, step: 0, from: v.day, env: env, db)
+            }
+            if v.kind == .abortion {
+                try await PregnancyStore.end(person: person.id, outcome: .inducedAbortion, on: v.day, child: nil, db)
             }
             // The audit row names the record, not what it holds: the audit readers are not all service roles.
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "service", entityID: service.id.text, path: person.path,
@@ -93,17 +98,64 @@ public struct ServiceStore: Sendable {
 
     /// Writes the visit `step` of a schedule, counted from `day` (from `anchor`, the schedule's start,
     /// when the schedule goes by it); nothing when the schedule has ended.
+    /// Returns the new visit's id (nil when the schedule has ended).
+    @discardableResult
     static func schedule(_ person: Person, service: UUID?, key: String, schedule: FollowUpSchedule, step: Int, from day: Day, anchor: Day? = nil,
-                         env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
-        guard let s = schedule.step(step) else { return }
-        let start = anchor ?? day
+                         env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> UUID? {
+        guard let s = schedule.step(step) else { return nil }
+        let start = anchor ?? day, id = env.newID()
         let w = FollowUp.window(s, from: schedule.fromStart == true ? start : day)
         try await db.raw("""
             INSERT INTO follow_ups (id, person_id, service_id, schedule, step, opens, due, overdue_on, expires, unit_id, path, created_at, anchor)
-            VALUES (\(bind: env.newID().text), \(bind: person.id.text), \(bind: service?.text), \(bind: key), \(bind: step), \(bind: w.opens.description),
+            VALUES (\(bind: id.text), \(bind: person.id.text), \(bind: service?.text), \(bind: key), \(bind: step), \(bind: w.opens.description),
                     \(bind: w.due.description), \(bind: w.overdue.description), \(bind: w.expires.description), \(bind: person.unitID.text), \(bind: person.path),
                     \(bind: Timestamp.string(env.now())), \(bind: start.description))
             """).run()
+        return id
+    }
+
+    /// Schedules the visit after `visit` (made or missed), counted from `day`, when the person is still
+    /// here and, for a method's schedule, still uses it; marks the chain so it is scheduled once.
+    static func scheduleNext(after visit: FollowUp, serviceID: UUID?, from day: Day, env: RenkouCore.Environment, engine: Engine, _ db: any SQLDatabase) async throws {
+        let person = try await PersonStore.require(visit.personID, in: .everything, engine: engine, db)
+        var next: UUID?
+        if let schedule = env.policy(.followUpSchedules, on: day)[visit.schedule], person.status == "active" {
+            let methodKey = ContraceptiveMethod(rawValue: visit.schedule)?.rawValue
+                ?? (visit.schedule == ServiceKind.iudInsertion.rawValue ? "iud" : visit.schedule == ServiceKind.implantInsertion.rawValue ? "implant" : nil)
+            let stillUsing = try await methodKey.asyncMap { m in
+                try await db.raw("SELECT id FROM method_uses WHERE person_id = \(bind: person.id.text) AND method = \(bind: m) AND stopped_on IS NULL").first() != nil
+            } ?? true
+            if stillUsing {
+                next = try await Self.schedule(person, service: serviceID, key: visit.schedule, schedule: schedule, step: visit.step + 1, from: day,
+                                               anchor: visit.anchor.flatMap(Day.init), env: env, db)
+            }
+        }
+        try await db.raw("UPDATE follow_ups SET next_id = \(bind: next?.text ?? "end") WHERE id = \(bind: visit.id.text)").run()
+    }
+
+    /// 失访: the visits that expired unmade by `day` stay missed (the follow-up rate counts them), and the
+    /// next visit of their schedule is scheduled, counted from the missed one's due day, so that one
+    /// missed visit does not end a woman's follow-ups. Run daily (`DailyJob`); returns how many rolled.
+    @discardableResult
+    public func rollMissed(on day: Day) async throws -> Int {
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            // A visit scheduled from a missed one may have expired too (a long gap): roll until none is left.
+            var rolled = 0
+            while true {
+                let rows = try await db.raw("""
+                    SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
+                    WHERE f.done_on IS NULL AND f.closed_reason IS NULL AND f.next_id IS NULL AND f.expires <= \(bind: day.description)
+                    """).all()
+                if rows.isEmpty { return rolled }
+                for r in rows {
+                    let visit = try Self.decodeFollowUp(r)
+                    let service = try r.decode(column: "service_id", as: String?.self).flatMap(UUID.init(uuidString:))
+                    try await Self.scheduleNext(after: visit, serviceID: service, from: Day(visit.due) ?? day, env: env, engine: engine, db)
+                }
+                rolled += rows.count
+            }
+        }
     }
 
     /// The care visits of a child born before the registry knew (an import, the demo): for the child and,
@@ -131,6 +183,7 @@ public struct ServiceStore: Sendable {
     /// A birth: the mother's postpartum visits and the child's health visits, counted from the birth.
     /// A birth recorded long after (past the schedules' windows) still shows them, as missed.
     static func born(child: UUID, mother: UUID?, on day: Day, _ ctx: EventContext) async throws {
+        if let mother { try await PregnancyStore.end(person: mother, outcome: .liveBirth, on: day, child: child, ctx.db) }
         let schedules = ctx.env.policy(.followUpSchedules, on: day)
         var people: [(UUID, String)] = [(child, FollowUpSchedules.childHealth)]
         if let mother { people.append((mother, FollowUpSchedules.postpartum)) }
@@ -170,16 +223,16 @@ public struct ServiceStore: Sendable {
         }
     }
 
-    /// Records a visit: its day (not before the visit opened to the service, not in the future), what it
-    /// found and what comes next; schedules the next visit counted from this day. Throws `not-found`,
-    /// `conflict` (`visit-recorded` when it is done or closed), `invalid` (`/date`, `/findings`).
+    /// Records a visit: its day (not before its schedule started, not in the future), what it found (the
+    /// schedule's findings: `FollowUpSchedules.findings`) and what comes next; schedules the next visit
+    /// counted from this day (unless a missed visit's next one is scheduled already). A visit that finds
+    /// a pregnancy opens one; a pre-pregnancy follow-up writes its finding on the check. Throws
+    /// `not-found`, `conflict` (`visit-recorded` when it is done or closed), `invalid` (`/date`
+    /// `future-date` or `before-start`, `/findings` `code-unknown`).
     @discardableResult
     public func recordVisit(_ id: UUID, on day: Day, findings: String, nextAction: String?, in scope: Scope, by actor: Actor) async throws -> FollowUp {
         let today = Day(env.now())
-        var errors = FieldErrors()
-        if today < day { errors.add("/date", "future-date", "日期不能晚于今天。", "The date cannot be in the future.") }
-        if FollowUpFinding(rawValue: findings) == nil { errors.add("/findings", "code-unknown", "请选择随访结果。", "Choose what the visit found.") }
-        try errors.throwIfAny()
+        if today < day { throw RenkouError.invalid([FieldError("/date", "future-date", Text("日期不能晚于今天。", "The date cannot be in the future."))]) }
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
             guard let r = try await db.raw("SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins) WHERE f.id = \(bind: id.text) AND \(engine.startsWith("f.path", scope.path))").first() else {
@@ -189,28 +242,29 @@ public struct ServiceStore: Sendable {
             guard visit.doneOn == nil, visit.closedReason == nil else {
                 throw RenkouError(.conflict, "visit-recorded", Text("这次随访已记录或已终止。", "This visit is recorded or closed already."))
             }
-            if let serviceDay = try await db.raw("SELECT s.day FROM services s JOIN follow_ups f ON f.service_id = s.id WHERE f.id = \(bind: id.text)").first()?.decode(column: "day", as: String.self),
-               day.description < serviceDay {
-                throw RenkouError.invalid([FieldError("/date", "before-service", Text("随访日期不能早于服务日期。", "The visit cannot be before the service."))])
+            var errors = FieldErrors()
+            if !Codes.contains(FollowUpSchedules.findings(visit.schedule), findings) { errors.add("/findings", "code-unknown", "请选择随访结果。", "Choose what the visit found.") }
+            // Not before the day its schedule started (the service, the birth, the check).
+            if let start = visit.anchor, day.description < start {
+                errors.add("/date", "before-start", "随访日期不能早于服务、出生或检查日期（\(start)）。", "The visit cannot be before the service, birth or check it follows (\(start)).")
             }
+            try errors.throwIfAny()
             try await db.raw("""
                 UPDATE follow_ups SET done_on = \(bind: day.description), findings = \(bind: findings), next_action = \(bind: nextAction?.trimmed.nilIfBlank),
                     done_by = \(bind: actor.username) WHERE id = \(bind: id.text)
                 """).run()
             visit.doneOn = day.description; visit.findings = findings; visit.nextAction = nextAction?.trimmed.nilIfBlank
+            let serviceID = try r.decode(column: "service_id", as: String?.self).flatMap(UUID.init(uuidString:))
             // The next visit counts from this one; a method's schedule goes on only while the method is used.
+            if try r.decode(column: "next_id", as: String?.self) == nil {
+                try await Self.scheduleNext(after: visit, serviceID: serviceID, from: day, env: env, engine: engine, db)
+            }
             let person = try await PersonStore.require(visit.personID, in: .everything, engine: engine, db)
-            if let schedule = env.policy(.followUpSchedules, on: day)[visit.schedule], person.status == "active" {
-                let methodKey = ContraceptiveMethod(rawValue: visit.schedule)?.rawValue
-                    ?? (visit.schedule == ServiceKind.iudInsertion.rawValue ? "iud" : visit.schedule == ServiceKind.implantInsertion.rawValue ? "implant" : nil)
-                let stillUsing = try await methodKey.asyncMap { m in
-                    try await db.raw("SELECT id FROM method_uses WHERE person_id = \(bind: person.id.text) AND method = \(bind: m) AND stopped_on IS NULL").first() != nil
-                } ?? true
-                if stillUsing {
-                    let service = try r.decode(column: "service_id", as: String?.self).flatMap(UUID.init(uuidString:))
-                    let anchor = try r.decode(column: "anchor", as: String?.self).flatMap(Day.init)
-                    try await Self.schedule(person, service: service, key: visit.schedule, schedule: schedule, step: visit.step + 1, from: day, anchor: anchor, env: env, db)
-                }
+            if findings == FollowUpFinding.pregnancy.rawValue, person.sex == "2" {
+                try await PregnancyStore.open(person, source: .followUp, detected: day, lmp: nil, note: nil, env: env, actor: actor, db)
+            }
+            if FollowUpSchedules.healthOnly(visit.schedule), let check = serviceID {
+                try await PrePregnancyStore.visited(check: check, schedule: visit.schedule, finding: findings, on: day, person: person, env: env, actor: actor, db)
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "follow_up", entityID: id.text, path: person.path,
                                      after: AuditLog.json(["doneOn": day.description]))
@@ -271,11 +325,15 @@ public struct ServiceStore: Sendable {
 
     // MARK: A person's services
 
-    /// A person's services, methods and visits, newest first: reproductive-health details, so the read is audited.
+    /// A person's services, methods, visits, pregnancies, check-ups and pre-pregnancy checks (as one of the
+    /// couple), newest first: reproductive-health details, so the read is audited.
     public struct PersonServices: Sendable, Codable {
         public var services: [ServiceRecord]
         public var methods: [MethodUse]
         public var followUps: [FollowUp]
+        public var pregnancies: [Pregnancy]
+        public var checkUps: [CheckUp]
+        public var prePregnancyChecks: [PrePregnancyCheck]
     }
 
     public func of(_ person: UUID, in scope: Scope, by actor: Actor) async throws -> PersonServices {
@@ -293,7 +351,8 @@ public struct ServiceStore: Sendable {
             let visits = try await db.raw("SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins) WHERE f.person_id = \(bind: person.text) ORDER BY f.due DESC")
                 .all().map(Self.decodeFollowUp)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "services", entityID: person.text, path: p.path)
-            return PersonServices(services: services, methods: methods, followUps: visits)
+            return PersonServices(services: services, methods: methods, followUps: visits, pregnancies: try await PregnancyStore.of(person, db),
+                                  checkUps: try await CheckUpStore.of(person, db), prePregnancyChecks: try await PrePregnancyStore.of(person, db))
         }
     }
 
@@ -324,10 +383,55 @@ public struct ServiceStore: Sendable {
             UPDATE follow_ups SET unit_id = \(bind: p.unitID.text), path = \(bind: p.path), handed_over_from = \(bind: oldUnit)
             WHERE person_id = \(bind: person.text) AND done_on IS NULL AND closed_reason IS NULL
             """).run()
-        for table in ["services", "method_uses"] {
+        for table in ["services", "method_uses", "pregnancies", "prepregnancy_checks"] {
             try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET path = \(bind: p.path) WHERE person_id = \(bind: person.text)").run()
         }
-        try await ctx.db.raw("UPDATE services SET unit_id = \(bind: p.unitID.text) WHERE person_id = \(bind: person.text)").run()
+        for table in ["services", "pregnancies", "prepregnancy_checks"] {
+            try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET unit_id = \(bind: p.unitID.text) WHERE person_id = \(bind: person.text)").run()
+        }
+    }
+
+    /// Two records of one person became one: everything follows the kept record (its unit too), and of
+    /// two methods in use the one started later stays, the other ends as merged.
+    static func merged(kept: UUID, merged: UUID, _ ctx: EventContext) async throws {
+        for table in ["services", "method_uses", "follow_ups", "pregnancies", "checkups", "prepregnancy_checks"] {
+            try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+        }
+        try await ctx.db.raw("UPDATE prepregnancy_checks SET spouse_id = \(bind: kept.text) WHERE spouse_id = \(bind: merged.text)").run()
+        let p = try await PersonStore.require(kept, in: .everything, engine: ctx.engine, ctx.db)
+        for table in ["services", "method_uses", "follow_ups", "pregnancies", "prepregnancy_checks"] {
+            try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET path = \(bind: p.path) WHERE person_id = \(bind: kept.text)").run()
+        }
+        for table in ["services", "follow_ups", "pregnancies", "prepregnancy_checks"] {
+            try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET unit_id = \(bind: p.unitID.text) WHERE person_id = \(bind: kept.text)").run()
+        }
+        let open = try await ctx.db.raw("SELECT id, started_on FROM method_uses WHERE person_id = \(bind: kept.text) AND stopped_on IS NULL ORDER BY started_on DESC, id").all()
+        for r in open.dropFirst() {
+            try await ctx.db.raw("UPDATE method_uses SET stopped_on = \(bind: try r.decode(column: "started_on", as: String.self)), stop_reason = 'merged' WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
+        }
+        let pregnancies = try await ctx.db.raw("SELECT id FROM pregnancies WHERE person_id = \(bind: kept.text) AND outcome IS NULL ORDER BY detected_on, id").all()
+        for r in pregnancies.dropFirst() {
+            try await ctx.db.raw("DELETE FROM pregnancies WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
+        }
+    }
+
+    /// A life event entered by mistake was revoked: a birth's care visits not yet made go (and the
+    /// mother's pregnancy it ended is open again); a death's closed visits and ended methods come back.
+    static func revoked(_ eventID: UUID, _ ctx: EventContext) async throws {
+        guard let e = try await ctx.db.raw("SELECT type, person_id, other_id, day FROM life_events WHERE id = \(bind: eventID.text)").first() else { return }
+        let type = try e.decode(column: "type", as: String.self), person = try e.decode(column: "person_id", as: String.self)
+        let day = try e.decode(column: "day", as: String.self)
+        if type == LifeEventType.birth.rawValue {
+            let mother = try e.decode(column: "other_id", as: String?.self)
+            try await ctx.db.raw("""
+                DELETE FROM follow_ups WHERE done_on IS NULL AND anchor = \(bind: day) AND ((person_id = \(bind: person) AND schedule = \(bind: FollowUpSchedules.childHealth))
+                    OR (person_id = \(bind: mother ?? "") AND schedule = \(bind: FollowUpSchedules.postpartum)))
+                """).run()
+            try await ctx.db.raw("UPDATE pregnancies SET outcome = NULL, outcome_on = NULL, child_id = NULL WHERE child_id = \(bind: person)").run()
+        } else if type == LifeEventType.death.rawValue {
+            try await ctx.db.raw("UPDATE follow_ups SET closed_reason = NULL WHERE person_id = \(bind: person) AND closed_reason = 'deceased'").run()
+            try await ctx.db.raw("UPDATE method_uses SET stopped_on = NULL, stop_reason = NULL WHERE person_id = \(bind: person) AND stop_reason = 'deceased'").run()
+        }
     }
 
     /// A death closes the person's open visits and ends their methods.

@@ -8,8 +8,11 @@ import SQLKit
 public struct ServicesStoreModule: StoreModule {
     public init() {}
     public let name = "services"
-    public var migrations: [Migration] { [Migration015Services.migration, Migration016FollowUpAnchor.migration, Migration017FollowUpListIndex.migration, Migration018PrevalenceIndex.migration] }
-    public var pathTables: [String] { ["services", "method_uses", "follow_ups"] }
+    public var migrations: [Migration] {
+        [Migration015Services.migration, Migration016FollowUpAnchor.migration, Migration017FollowUpListIndex.migration, Migration018PrevalenceIndex.migration,
+         Migration019CheckUpsPregnancies.migration]
+    }
+    public var pathTables: [String] { ["services", "method_uses", "follow_ups", "pregnancies", "checkup_rounds", "checkups", "prepregnancy_checks", "prepregnancy_quotas"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
@@ -22,13 +25,14 @@ public struct ServicesStoreModule: StoreModule {
             case .moved(let person, let from, _):
                 try await ServiceStore.moved(person, from: from, ctx)
             case .merged(let kept, let merged):
-                for table in ["services", "method_uses", "follow_ups"] {
-                    try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
-                }
+                try await ServiceStore.merged(kept: kept, merged: merged, ctx)
+            case .revoked(let eventID, _):
+                try await ServiceStore.revoked(eventID, ctx)
             case .recorded(let e) where e.type == .death:
                 try await ServiceStore.died(e.personID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
             case .deleted(let person):
-                for table in ["follow_ups", "method_uses", "services"] {
+                try await ctx.db.raw("UPDATE prepregnancy_checks SET spouse_id = NULL WHERE spouse_id = \(bind: person.text)").run()
+                for table in ["follow_ups", "method_uses", "services", "pregnancies", "checkups", "prepregnancy_checks"] {
                     try await ctx.db.raw("DELETE FROM \(unsafeRaw: table) WHERE person_id = \(bind: person.text)").run()
                 }
             case .recorded(let e) where e.type == .birth:
@@ -38,7 +42,9 @@ public struct ServicesStoreModule: StoreModule {
         }]
     }
     public var contributions: [Contribution] {
-        [ExtensionPoint.taskSources(FollowUpTaskSource())] + ServiceRates.definitions.map { ExtensionPoint.indicators($0) }
+        [ExtensionPoint.taskSources(FollowUpTaskSource()),
+         ExtensionPoint.dailyJobs(DailyJob("services.roll-missed-visits") { stores, day in try await stores.services.rollMissed(on: day) })]
+            + ServiceRates.definitions.map { ExtensionPoint.indicators($0) }
     }
 }
 
@@ -86,13 +92,9 @@ enum ServiceRates {
             IndicatorDefinition(ServiceIndicator.informedChoice, from: "services x",
                                 base: { p, _ in "x.day >= '\(p.start.description)' AND x.day <= '\(p.end.description)' AND (x.kind IN \(startKinds) OR (x.kind = 'abortion' AND x.chosen IS NOT NULL))" },
                                 numerator: { _, _ in "x.counselled_on IS NOT NULL" }, key: "x.id", record: personOf("x.day")),
-            // 随访率: the visits of the twelve months up to the day that have fallen due (done, or past their
-            // overdue day on it), made in their window.
+            // 随访率: the visits of the twelve months up to the day that have fallen due (`fallenDue`), made in their window.
             IndicatorDefinition(ServiceIndicator.followUp, from: "follow_ups x",
-                                base: { p, _ in
-                                    let end = p.end.description
-                                    return "x.due > '\(p.end.adding(days: -365).description)' AND x.due <= '\(end)' AND x.closed_reason IS NULL AND (x.done_on IS NOT NULL OR x.overdue_on <= '\(end)')"
-                                },
+                                base: { p, _ in fallenDue(p) },
                                 numerator: { _, _ in "x.done_on IS NOT NULL AND x.done_on >= x.opens AND x.done_on < x.expires" }, key: "x.id",
                                 record: personOf("x.due")),
             // 避孕率: married women of reproductive age using a method on the day.
@@ -105,6 +107,37 @@ enum ServiceRates {
                                     let d = p.end.description
                                     return "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id AND m.method <> 'none' AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
                                 }, key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, '' AS detail, 'person' AS link"),
+            // 双查覆盖率: the women due in the rounds that end in the period, every due check done.
+            IndicatorDefinition(ServiceIndicator.checkUpCoverage, from: "checkups x",
+                                base: { p, _ in "x.round_ends_on >= '\(p.start.description)' AND x.round_ends_on <= '\(p.end.description)' AND x.exempt = 0" },
+                                numerator: { _, _ in "x.complete = 1" }, key: "x.id", record: personOf("x.round_ends_on")),
+            // 孕前优生任务完成率: the couples checked in the year against the quota that holds for the subtree.
+            IndicatorDefinition(ServiceIndicator.prePregnancyCoverage, from: "prepregnancy_checks x",
+                                base: { p, _ in "x.checked_on >= '\(p.start.description)' AND x.checked_on <= '\(p.end.description)'" },
+                                numerator: { _, _ in "1 = 1" }, key: "x.id", record: personOf("x.checked_on"),
+                                counts: { path, p, engine, db, _ in
+                                    let n = try await db.raw("SELECT COUNT(*) AS n FROM prepregnancy_checks WHERE \(engine.startsWith("path", path)) AND checked_on >= \(bind: p.start.description) AND checked_on <= \(bind: p.end.description)")
+                                        .first()!.decode(column: "n", as: Int.self)
+                                    return (n, try await PrePregnancyStore.quota(under: path, year: p.end.year, engine: engine, db))
+                                }),
+            followUpRate(ServiceIndicator.earlyPregnancyFollowUp, schedule: FollowUpSchedules.prePregnancyEarly, found: PrePregnancyFinding.early.filter { $0 != .lost }),
+            followUpRate(ServiceIndicator.pregnancyOutcomeFollowUp, schedule: FollowUpSchedules.prePregnancyOutcome, found: PrePregnancyFinding.outcome.filter { $0 != .lost }),
         ]
+    }
+
+    /// The visits a follow-up rate counts on the period's last day: made in the twelve months up to it
+    /// (early ones too), or not made and overdue on it, due in those months. Closed ones (a death, a
+    /// method stopped) are not counted.
+    static func fallenDue(_ p: Period) -> String {
+        let end = p.end.description, from = p.end.adding(days: -365).description
+        return "x.closed_reason IS NULL AND ((x.done_on IS NOT NULL AND x.done_on > '\(from)' AND x.done_on <= '\(end)') OR (x.done_on IS NULL AND x.due > '\(from)' AND x.overdue_on <= '\(end)'))"
+    }
+
+    /// A pre-pregnancy follow-up rate: the visits of one schedule fallen due in the twelve months up to
+    /// the day (done, or past their overdue day), with a finding other than lost.
+    static func followUpRate(_ indicator: Indicator, schedule: String, found: [PrePregnancyFinding]) -> IndicatorDefinition {
+        IndicatorDefinition(indicator, from: "follow_ups x",
+                            base: { p, _ in "x.schedule = '\(schedule)' AND \(fallenDue(p))" },
+                            numerator: { _, _ in "x.findings IN (\(found.map { "'\($0.rawValue)'" }.joined(separator: ", ")))" }, key: "x.id", record: personOf("x.due"))
     }
 }

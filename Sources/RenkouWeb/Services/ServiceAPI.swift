@@ -48,6 +48,7 @@ enum ServiceAPI {
         api.on(.post, "/api/v1/followups/{id}/visit") { request, context in
             let account = try context.require(.services(.write))
             let id = try context.uuid("id", Text("随访", "follow-up"))
+            try await ServicePages.requireHealthRole(for: id, account: account, deps: deps, context: context)
             let body = try await Body.json(Visit.self, request, context: context)
             let day = try Day.parse(body.date, field: "date", default: Day(deps.stores.env.now()))
             let visit = try await deps.stores.services.recordVisit(id, on: day, findings: body.findings ?? "", nextAction: body.nextAction, in: context.scope, by: context.actor)

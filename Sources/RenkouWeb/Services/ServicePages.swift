@@ -80,6 +80,15 @@ enum ServicePages {
                                   status: error.map { $0.kind.status } ?? .ok)
     }
 
+    /// Refuses (403) a visit whose findings tell what it is about (`FollowUpSchedules.healthOnly`) to
+    /// an account outside the service roles.
+    static func requireHealthRole(for id: UUID, account: Account, deps: AppDeps, context: AppContext) async throws {
+        guard !account.role.can(.services(.seeReproductiveHealth)) else { return }
+        if FollowUpSchedules.healthOnly(try await deps.stores.services.followUp(id, in: context.scope).schedule) {
+            _ = try context.require(.services(.seeReproductiveHealth))
+        }
+    }
+
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/persons/{id}/services/new") { request, context -> Response in
             _ = try context.require(.services(.write)); _ = try context.require(.services(.seeReproductiveHealth))
@@ -123,14 +132,18 @@ enum ServicePages {
         @Sendable func visitForm(_ id: UUID, form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
             let visit = try await deps.stores.services.followUp(id, in: context.scope)
-            let row = visitRow(visit, today: Day(deps.stores.env.now()), seesHealth: account.role.can(.services(.seeReproductiveHealth)), canWrite: true, lang: lang)
+            let sees = account.role.can(.services(.seeReproductiveHealth))
+            let row = visitRow(visit, today: Day(deps.stores.env.now()), seesHealth: sees, canWrite: true, lang: lang)
+            // A visit whose findings tell what it is about is recorded by the service roles only.
+            let allowed = sees || !FollowUpSchedules.healthOnly(visit.schedule)
             let fields = FormField.attach(error?.fields ?? [], to: [
                 FormField(name: "date", label: Text("随访日期", "Visited on")(lang), value: form["date"] ?? Day(deps.stores.env.now()).description, type: "date", required: true),
-                PersonPages.select("findings", Text("随访结果", "Findings"), FollowUpFinding.entries, form, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("findings", Text("随访结果", "Findings"), FollowUpSchedules.findings(visit.schedule), form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "nextAction", label: Text("下一步", "Next step")(lang), value: form["nextAction"] ?? ""),
             ], lang: lang)
             let model = VisitView(heading: Text("随访：\(visit.personName)", "Follow-up: \(visit.personName)")(lang), what: row.what, due: visit.due, status: row.status,
-                                  back: SitePath.person(visit.personID), backLabel: visit.personName, action: visitPath(id), fields: fields, message: error?.message(lang))
+                                  back: SitePath.person(visit.personID), backLabel: visit.personName, action: allowed ? visitPath(id) : nil, fields: fields,
+                                  message: error?.message(lang) ?? (allowed ? nil : Text("这次随访由社区计生专干或服务站记录。", "This visit is recorded by the community's family-planning worker or the service station.")(lang)))
             return deps.renderer.html("services/visit_form", title: Text("记录随访", "Record a visit"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -142,6 +155,7 @@ enum ServicePages {
             let account = try context.require(.services(.write))
             let form = try await Form.read(request, context: context)
             let id = try context.uuid("id", Text("随访", "follow-up"))
+            try await requireHealthRole(for: id, account: account, deps: deps, context: context)
             do {
                 let day = try Day.parse(form["date"], field: "date", default: Day(deps.stores.env.now()))
                 let visit = try await deps.stores.services.recordVisit(id, on: day, findings: form["findings"] ?? "", nextAction: form["nextAction"], in: context.scope, by: context.actor)
@@ -176,4 +190,4 @@ struct FollowUpsView {
 }
 
 /// The form to record a visit.
-struct VisitView { let heading: String, what: String, due: String, status: String, back: String, backLabel: String, action: String; let fields: [FormField]; let message: String? }
+struct VisitView { let heading: String, what: String, due: String, status: String, back: String, backLabel: String; let action: String?; let fields: [FormField]; let message: String? }

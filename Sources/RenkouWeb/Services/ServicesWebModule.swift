@@ -8,9 +8,14 @@ import RenkouStore
 /// are shown to the service roles only (`services.see-rh`); the others see that a visit is due.
 struct ServicesWebModule: WebModule {
     let name = "services"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { ServicePages.register(router, deps) }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { ServiceAPI.register(api, deps) }
-    var navigation: [NavEntry] { [NavEntry("/followups", Text("随访", "Follow-ups"), order: 85)] }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
+        ServicePages.register(router, deps); CheckUpPages.register(router, deps); PregnancyPages.register(router, deps)
+    }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { ServiceAPI.register(api, deps); CheckUpPages.api(api, deps); PregnancyPages.api(api, deps) }
+    var navigation: [NavEntry] {
+        [NavEntry("/followups", Text("随访", "Follow-ups"), order: 85), NavEntry("/checkups", Text("双查", "Check-ups"), order: 86),
+         NavEntry("/prepregnancy", Text("孕前优生", "Pre-pregnancy"), order: 87)]
+    }
     var strings: [String: Text] { ServiceStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.personSections(AnySection(ServicesPersonSection())),
@@ -28,13 +33,27 @@ struct ServicesPersonSection: PageSection {
         let seesHealth = account.role.can(.services(.seeReproductiveHealth)), canWrite = account.role.can(.services(.write))
         if seesHealth {
             let s = try await deps.stores.services.of(p.id, in: context.scope, by: context.actor)
-            let model = ServicesSectionView(
+            var model = ServicesSectionView(
                 seesHealth: true,
                 methods: s.methods.filter { $0.stoppedOn == nil }.map { Text("\($0.method.label.zh)（\($0.startedOn) 起）", "\($0.method.label.en) (since \($0.startedOn))")(lang) },
                 services: s.services.map { ServicesSectionView.ServiceRow(day: $0.day, kind: $0.kind.label(lang), method: $0.method?.label(lang) ?? "",
                                                                           choice: ServicePages.choiceSummary($0.informedChoice, lang: lang), provider: [$0.facility, $0.provider].compactMap { $0 }.joined(separator: " · ")) },
                 visits: s.followUps.map { ServicePages.visitRow($0, today: today, seesHealth: true, canWrite: canWrite, lang: lang) },
                 openCount: 0, newServiceHref: canWrite ? ServicePages.newServicePath(p.id) : nil)
+            model.pregnancies = s.pregnancies.map { g in
+                ServicesSectionView.PregnancyRow(detectedOn: g.detectedOn, source: g.source.label(lang), expectedOn: g.expectedOn ?? "",
+                                                 outcome: g.outcome.map { "\($0.label(lang)) \(g.outcomeOn ?? "")" } ?? Text("未结束", "Open")(lang),
+                                                 outcomeHref: canWrite && g.isOpen ? PregnancyPages.outcomePath(g.id) : nil)
+            }
+            model.checkUps = s.checkUps.map { c in
+                ServicesSectionView.CheckUpRow(round: c.unitName, due: CheckUpPages.kinds(c.due, lang: lang), results: CheckUpPages.results(c, lang: lang), checkedOn: c.checkedOn ?? "")
+            }
+            model.prePregnancy = s.prePregnancyChecks.map { PregnancyPages.checkRow($0, lang: lang) }
+            model.hasPregnancies = !model.pregnancies.isEmpty; model.hasCheckUps = !model.checkUps.isEmpty; model.hasPrePregnancy = !model.prePregnancy.isEmpty
+            if canWrite {
+                if p.sex == "2", !s.pregnancies.contains(where: \.isOpen) { model.newPregnancyHref = PregnancyPages.newPregnancyPath(p.id) }
+                model.newPrePregnancyHref = PregnancyPages.newCheckPath(p.id)
+            }
             return deps.renderer.fragment("services/person_section", model: model, context: context)
         }
         let open = try await deps.stores.services.followUps(personID: p.id, on: today, in: context.scope)
@@ -58,6 +77,14 @@ struct ServicesSectionView {
     var hasMethods: Bool = false
     var hasServices: Bool = false
     var hasVisits: Bool = false
+    struct PregnancyRow { let detectedOn: String, source: String, expectedOn: String, outcome: String; let outcomeHref: String? }
+    struct CheckUpRow { let round: String, due: String, results: String, checkedOn: String }
+    var pregnancies: [PregnancyRow] = []
+    var checkUps: [CheckUpRow] = []
+    var prePregnancy: [PregnancyPages.CheckRow] = []
+    var hasPregnancies = false, hasCheckUps = false, hasPrePregnancy = false
+    var newPregnancyHref: String?
+    var newPrePregnancyHref: String?
     init(seesHealth: Bool, methods: [String], services: [ServiceRow], visits: [ServicePages.VisitRow], openCount: Int, newServiceHref: String?) {
         self.seesHealth = seesHealth; self.methods = methods; self.services = services; self.visits = visits; self.openCount = openCount
         self.newServiceHref = newServiceHref; hasMethods = !methods.isEmpty; hasServices = !services.isEmpty; hasVisits = !visits.isEmpty
