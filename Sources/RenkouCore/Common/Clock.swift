@@ -119,3 +119,12 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         var c = encoder.singleValueContainer(); try c.encode(description)
     }
 }
+
+extension Day {
+    /// ISO weekday: 1 Monday … 7 Sunday (Sakamoto's method, proleptic Gregorian).
+    public var isoWeekday: Int {
+        let t = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4], y = month < 3 ? year - 1 : year
+        let w = (y + y / 4 - y / 100 + y / 400 + t[month - 1] + day) % 7
+        return w == 0 ? 7 : w
+    }
+}

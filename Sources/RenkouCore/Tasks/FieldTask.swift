@@ -54,6 +54,10 @@ public struct FieldTask: Sendable, Encodable, Equatable {
     public var closedAt: String?
     public var source: String
     public var createdAt: String
+    /// The account the task is assigned to (指派), if any.
+    public var assignee: String?
+    /// The household the person lives in (户号 and address), or the person's address: the round sheet groups by it.
+    public var household: String?
 
     public init(id: UUID, kind: Kind, subject: String, unitCode: String, unitName: String, due: String, source: String, createdAt: String, isStored: Bool = true) {
         self.id = id; self.kind = kind; self.subject = subject; self.unitCode = unitCode; self.unitName = unitName
@@ -92,5 +96,20 @@ public struct FieldTask: Sendable, Encodable, Equatable {
         try c.encodeIfPresent(outcome, forKey: TaskCodingKey("outcome")); try c.encodeIfPresent(outcomeNote, forKey: TaskCodingKey("outcomeNote"))
         try c.encodeIfPresent(closedBy, forKey: TaskCodingKey("closedBy")); try c.encodeIfPresent(closedAt, forKey: TaskCodingKey("closedAt"))
         try c.encode(source, forKey: TaskCodingKey("source")); try c.encode(createdAt, forKey: TaskCodingKey("createdAt"))
+        try c.encodeIfPresent(assignee, forKey: TaskCodingKey("assignee")); try c.encodeIfPresent(household, forKey: TaskCodingKey("household"))
+    }
+}
+
+/// One line of a work summary (周汇报, 月滚动跟踪排查): a count of what was done in the period, or of
+/// what is left to do at its end (`outstanding`), under a section. Modules contribute the lines of
+/// their own work; the summary never names people.
+public struct WorkLine: Sendable, Codable, Equatable {
+    public var section: Text
+    public var label: Text
+    public var count: Int
+    /// A count of what is still to do (遗留), shown as a warning when it is not zero.
+    public var outstanding: Bool
+    public init(_ section: Text, _ label: Text, _ count: Int, outstanding: Bool = false) {
+        self.section = section; self.label = label; self.count = count; self.outstanding = outstanding
     }
 }

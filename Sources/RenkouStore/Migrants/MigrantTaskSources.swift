@@ -5,6 +5,9 @@ import SQLKit
 /// 婚育证明即将到期: the current version of a certificate, still marked valid, ending within the horizon
 /// (or already ended while still the latest).
 struct CertificateExpirySource: TaskSource {
+    func path(of id: UUID, _ db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT path FROM certificates WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self)
+    }
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         try await db.raw("""
             SELECT c.id, c.name, c.id_number, c.person_id, c.valid_until, c.number, u.code AS unit_code, u.name AS unit_name, c.created_at
@@ -26,6 +29,9 @@ struct CertificateExpirySource: TaskSource {
 
 /// 协议即将到期: a landlord or employer whose latest agreement ends within the horizon and has no later one.
 struct AgreementExpirySource: TaskSource {
+    func path(of id: UUID, _ db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT h.path FROM agreements a JOIN hosts h ON h.id = a.host_id WHERE a.id = \(bind: id.text)").first()?.decode(column: "path", as: String.self)
+    }
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         try await db.raw("""
             SELECT a.id, a.host_id, a.expires_on, a.created_at, h.name, u.code AS unit_code, u.name AS unit_name
@@ -41,5 +47,28 @@ struct AgreementExpirySource: TaskSource {
             t.object = FieldTask.Object("host", try r.decode(column: "host_id", as: String.self).uuid)
             return t
         }
+    }
+}
+
+/// The migrants' lines of the work summary (月滚动跟踪排查, seed 004): inflow registered and departures,
+/// agreements signed, and what is left: landlords and employers without a current agreement, and
+/// certificates expired while still the latest.
+struct MigrantWorkSummary: WorkSummarySource {
+    func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine] {
+        let a = from.description, b = to.description
+        func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
+        let section = Text("流动人口", "Migrants")
+        return [
+            WorkLine(section, Text("流入登记", "Inflow registered"),
+                     try await count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND kind = 'inflow' AND since >= \(bind: a) AND since <= \(bind: b)")),
+            WorkLine(section, Text("离开注销", "Departures"),
+                     try await count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND until >= \(bind: a) AND until <= \(bind: b)")),
+            WorkLine(section, Text("签订管理协议", "Agreements signed"),
+                     try await count("SELECT COUNT(*) AS n FROM agreements WHERE \(engine.startsWith("path", scope.path)) AND signed_on >= \(bind: a) AND signed_on <= \(bind: b)")),
+            WorkLine(section, Text("出租户、单位未签或协议过期", "Landlords and employers without a current agreement"), try await count("""
+                SELECT COUNT(*) AS n FROM hosts h WHERE \(engine.startsWith("h.path", scope.path))
+                AND NOT EXISTS (SELECT 1 FROM agreements g WHERE g.host_id = h.id AND g.terminated_on IS NULL AND g.signed_on <= \(bind: b) AND g.expires_on >= \(bind: b))
+                """), outstanding: true),
+        ]
     }
 }

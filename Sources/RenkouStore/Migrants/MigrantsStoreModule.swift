@@ -38,7 +38,7 @@ public struct MigrantsStoreModule: StoreModule {
         }]
     }
     public var contributions: [Contribution] {
-        [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource())]
+        [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource()), ExtensionPoint.workSummary(MigrantWorkSummary())]
             + MigrantRateStore.definitions.map { ExtensionPoint.indicators($0) }
     }
 }

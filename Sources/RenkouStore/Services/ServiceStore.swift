@@ -379,6 +379,10 @@ public struct ServiceStore: Sendable {
     static func moved(_ person: UUID, from oldPath: String, _ ctx: EventContext) async throws {
         let p = try await PersonStore.require(person, in: .everything, engine: ctx.engine, ctx.db)
         let oldUnit = try await ctx.db.raw("SELECT name FROM org_units WHERE path = \(bind: oldPath)").first()?.decode(column: "name", as: String.self) ?? oldPath
+        // Handed over: the new unit assigns them afresh.
+        try await ctx.db.raw("""
+            DELETE FROM task_assignments WHERE task_id IN (SELECT id FROM follow_ups WHERE person_id = \(bind: person.text) AND done_on IS NULL AND closed_reason IS NULL)
+            """).run()
         try await ctx.db.raw("""
             UPDATE follow_ups SET unit_id = \(bind: p.unitID.text), path = \(bind: p.path), handed_over_from = \(bind: oldUnit)
             WHERE person_id = \(bind: person.text) AND done_on IS NULL AND closed_reason IS NULL

@@ -42,7 +42,7 @@ public struct ServicesStoreModule: StoreModule {
         }]
     }
     public var contributions: [Contribution] {
-        [ExtensionPoint.taskSources(FollowUpTaskSource()),
+        [ExtensionPoint.taskSources(FollowUpTaskSource()), ExtensionPoint.workSummary(ServiceWorkSummary()),
          ExtensionPoint.dailyJobs(DailyJob("services.roll-missed-visits") { stores, day in try await stores.services.rollMissed(on: day) })]
             + ServiceRates.definitions.map { ExtensionPoint.indicators($0) }
     }
@@ -55,6 +55,9 @@ extension Stores {
 /// 随访 on the one task list: the open visits of the scope that have opened by the horizon and not
 /// expired. The task names the person, not the service: the method is for the service roles only.
 struct FollowUpTaskSource: TaskSource {
+    func path(of id: UUID, _ db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT path FROM follow_ups WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self)
+    }
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         // The first thousand by due day, picked from the index alone (017); then their people and units.
         try await db.raw("""
@@ -139,5 +142,31 @@ enum ServiceRates {
         IndicatorDefinition(indicator, from: "follow_ups x",
                             base: { p, _ in "x.schedule = '\(schedule)' AND \(fallenDue(p))" },
                             numerator: { _, _ in "x.findings IN (\(found.map { "'\($0.rawValue)'" }.joined(separator: ", ")))" }, key: "x.id", record: personOf("x.due"))
+    }
+}
+
+/// The services' lines of the work summary, in counts only (they name no one and no method): visits
+/// made and missed, services and pregnancies recorded, and what is left: visits overdue at the end and
+/// women not yet checked in the rounds open then (双查、四术遗留对象, seed 004).
+struct ServiceWorkSummary: WorkSummarySource {
+    func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine] {
+        let a = from.description, b = to.description
+        func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
+        let section = Text("计划生育服务", "Family-planning services"), inScope = engine.startsWith("path", scope.path)
+        return [
+            WorkLine(section, Text("完成随访", "Visits made"), try await count("SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on >= \(bind: a) AND done_on <= \(bind: b)")),
+            WorkLine(section, Text("失访", "Visits missed"), try await count("""
+                SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on IS NULL AND closed_reason IS NULL AND expires > \(bind: a) AND expires <= \(bind: b)
+                """)),
+            WorkLine(section, Text("服务记录（四术等）", "Services recorded"), try await count("SELECT COUNT(*) AS n FROM services WHERE \(inScope) AND day >= \(bind: a) AND day <= \(bind: b)")),
+            WorkLine(section, Text("孕前优生检查", "Pre-pregnancy checks"), try await count("SELECT COUNT(*) AS n FROM prepregnancy_checks WHERE \(inScope) AND checked_on >= \(bind: a) AND checked_on <= \(bind: b)")),
+            WorkLine(section, Text("期末逾期未随访", "Visits overdue at the end"), try await count("""
+                SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on IS NULL AND closed_reason IS NULL AND overdue_on <= \(bind: b) AND expires > \(bind: b)
+                """), outstanding: true),
+            WorkLine(section, Text("双查未查对象", "Women not yet checked in open rounds"), try await count("""
+                SELECT COUNT(*) AS n FROM checkups c JOIN checkup_rounds r ON r.id = c.round_id
+                WHERE \(engine.startsWith("c.path", scope.path)) AND c.exempt = 0 AND c.complete = 0 AND r.starts_on <= \(bind: b)
+                """), outstanding: true),
+        ]
     }
 }

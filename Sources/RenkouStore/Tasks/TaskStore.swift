@@ -8,6 +8,19 @@ public protocol TaskSource: Sendable {
     /// The reminders of the scope due up to `horizon` (or already overdue), read in the caller's
     /// transaction: the first `limit` of them by due day (the list needs no more).
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask]
+    /// The unit path of one of its reminders (nil when the id is not one of its own): an assignment
+    /// checks the task is in the assigner's scope and the assignee's.
+    func path(of id: UUID, _ db: any SQLDatabase) async throws -> String?
+}
+
+/// A module's lines of the work summary of a period (周汇报, 月滚动跟踪排查), counted in the scope.
+public protocol WorkSummarySource: Sendable {
+    func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine]
+}
+
+extension ExtensionPoint where Item == any WorkSummarySource {
+    /// Where modules add their lines to the weekly report and the monthly rolling check list.
+    public static var workSummary: ExtensionPoint<any WorkSummarySource> { ExtensionPoint("tasks.work-summary") }
 }
 
 extension ExtensionPoint where Item == any TaskSource {
@@ -21,7 +34,10 @@ public struct TaskStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
     let sources: [any TaskSource]
-    public init(db: Database, env: RenkouCore.Environment, sources: [any TaskSource]) { self.db = db; self.env = env; self.sources = sources }
+    let summaries: [any WorkSummarySource]
+    public init(db: Database, env: RenkouCore.Environment, sources: [any TaskSource], summaries: [any WorkSummarySource] = []) {
+        self.db = db; self.env = env; self.sources = sources; self.summaries = summaries
+    }
 
     /// A task to store, before it has an id.
     struct New {
@@ -103,21 +119,125 @@ public struct TaskStore: Sendable {
     /// The list of the scope on a day: open stored tasks plus every task source's reminders up to the
     /// policy's horizon, overdue first, its first `limit` entries (each source gives its first `limit`
     /// by due day, so the merged head is exact). The list names people, so the read is audited like a person list.
-    public func list(on day: Day, includeClosed: Bool = false, limit: Int = 1000, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
+    /// `assigned`: nil for every task, "" for the unassigned ones, a username for that account's.
+    public func list(on day: Day, includeClosed: Bool = false, limit: Int = 1000, assigned: String? = nil, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
         let engine = db.engine, env = self.env, sources = self.sources
         let horizon = day.adding(days: env.policy(.reminderHorizon, on: day))
-        var tasks = try await db.read { db -> [FieldTask] in
+        let tasks = try await db.read { db -> [FieldTask] in
             var all = try await db.raw("""
                 SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id
                 WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT \(unsafeRaw: String(limit))
                 """).all().map(Self.decode)
             for source in sources { all += try await source.reminders(on: day, horizon: horizon, scope: scope, engine: engine, limit: limit, db) }
+            all.sort(by: FieldTask.listOrder(on: day))
+            try await Self.annotate(&all, db)
+            if let assigned { all = all.filter { assigned.isEmpty ? $0.assignee == nil : $0.assignee == assigned } }
+            all = Array(all.prefix(limit))
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "tasks", entityID: day.description, path: scope.path,
                                      after: AuditLog.json(["shown": String(all.count)]))
             return all
         }
-        tasks.sort(by: FieldTask.listOrder(on: day))
-        return Array(tasks.prefix(limit))
+        return tasks
+    }
+
+    /// Puts on each task its assignee and its person's household (户号 and address, else the person's address).
+    static func annotate(_ tasks: inout [FieldTask], _ db: any SQLDatabase) async throws {
+        var assignees: [String: String] = [:], homes: [String: String] = [:]
+        let ids = tasks.map(\.id.text), people = Array(Set(tasks.compactMap { $0.personID?.text }))
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let list = SQLQueryString(chunk.map { "'\($0)'" }.joined(separator: ","))
+            for r in try await db.raw("SELECT task_id, assignee FROM task_assignments WHERE task_id IN (\(list))").all() {
+                assignees[try r.decode(column: "task_id", as: String.self)] = try r.decode(column: "assignee", as: String.self)
+            }
+        }
+        for chunk in stride(from: 0, to: people.count, by: 500).map({ Array(people[$0..<min($0 + 500, people.count)]) }) {
+            let list = SQLQueryString(chunk.map { "'\($0)'" }.joined(separator: ","))
+            for r in try await db.raw("""
+                SELECT p.id, p.address, h.number, h.address AS home FROM persons p
+                LEFT JOIN household_members m ON m.person_id = p.id AND m.left_on IS NULL LEFT JOIN households h ON h.id = m.household_id
+                WHERE p.id IN (\(list))
+                """).all() {
+                let number = try r.decode(column: "number", as: String?.self), home = try r.decode(column: "home", as: String?.self)
+                let address = try r.decode(column: "address", as: String?.self)
+                let label = number.map { n in [n, home ?? address].compactMap { $0 }.joined(separator: " ") } ?? address
+                if let label, !label.isEmpty { homes[try r.decode(column: "id", as: String.self)] = label }
+            }
+        }
+        for i in tasks.indices {
+            tasks[i].assignee = assignees[tasks[i].id.text]
+            tasks[i].household = tasks[i].personID.flatMap { homes[$0.text] }
+        }
+    }
+
+    /// 指派: assigns a task of the scope (stored or a reminder) to an account that can see it, or takes
+    /// the assignment away (`to` nil or empty). Throws `not-found` (no such task in the scope),
+    /// `invalid` (`/to` `unknown-account`: no active account of that name whose area holds the task).
+    public func assign(_ id: UUID, to username: String?, in scope: Scope, by actor: Actor) async throws {
+        let engine = db.engine, env = self.env, sources = self.sources
+        try await db.transaction { db in
+            var path = try await db.raw("SELECT path FROM tasks WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self)
+            for source in sources where path == nil { path = try await source.path(of: id, db) }
+            guard let path, path.hasPrefix(scope.path) else { throw RenkouError.notFound(Text("任务", "task")) }
+            let to = username?.trimmed ?? ""
+            if !to.isEmpty {
+                let account = try await db.raw("""
+                    SELECT u.path FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: to) AND a.disabled = 0
+                    """).first()
+                guard let unitPath = try account?.decode(column: "path", as: String.self), path.hasPrefix(unitPath) else {
+                    throw RenkouError.invalid([FieldError("/to", "unknown-account", Text("没有名为 \(to) 且辖区包含该任务的有效账号。", "No active account \(to) whose area holds this task."))])
+                }
+            }
+            try await db.raw("DELETE FROM task_assignments WHERE task_id = \(bind: id.text)").run()
+            if !to.isEmpty {
+                try await db.raw("""
+                    INSERT INTO task_assignments (task_id, assignee, assigned_by, assigned_at, path)
+                    VALUES (\(bind: id.text), \(bind: to), \(bind: actor.username), \(bind: Timestamp.string(env.now())), \(bind: path))
+                    """).run()
+            }
+            _ = engine
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "task_assignment", entityID: id.text, path: path,
+                                     after: AuditLog.json(["assignee": to]))
+        }
+    }
+
+    /// The active accounts of the scope's units (and the units below) that do field work: whom a task can go to.
+    public func assignees(in scope: Scope) async throws -> [(username: String, name: String, unit: String)] {
+        let engine = db.engine
+        return try await db.read { db in
+            try await db.raw("""
+                SELECT a.username, a.display_name, u.name FROM users a JOIN org_units u ON u.id = a.unit_id
+                WHERE a.disabled = 0 AND a.role IN ('community', 'grid', 'street', 'provider') AND \(engine.startsWith("u.path", scope.path)) ORDER BY u.path, a.username
+                """).all().map { (try $0.decode(column: "username", as: String.self), try $0.decode(column: "display_name", as: String.self), try $0.decode(column: "name", as: String.self)) }
+        }
+    }
+
+    /// 周汇报 / 月滚动跟踪排查: the work of the scope from `from` to `to` (both included): the stored tasks
+    /// made and closed, the life events recorded, then every module's lines; no names.
+    public func summary(from: Day, to: Day, in scope: Scope) async throws -> [WorkLine] {
+        let engine = db.engine, summaries = self.summaries
+        return try await db.read { db in
+            let a = from.description, b = to.description + "~"   // timestamps of `to` sort before "YYYY-MM-DD~"
+            func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
+            let section = Text("任务", "Tasks"), registry = Text("人口登记", "Registry")
+            var lines = [
+                WorkLine(section, Text("新增任务", "Tasks added"),
+                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND created_at >= \(bind: a) AND created_at < \(bind: b)")),
+                WorkLine(section, Text("办结任务", "Tasks closed"),
+                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND open = 0 AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
+                WorkLine(section, Text("其中查无此人", "of which: person not found"),
+                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND outcome = 'not-found' AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
+                WorkLine(section, Text("期末逾期未办", "Overdue at the end"),
+                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND open = 1 AND due < \(bind: to.description)"), outstanding: true),
+            ]
+            for (type, label) in [("birth", Text("出生登记", "Births recorded")), ("death", Text("死亡登记", "Deaths recorded")),
+                                  ("marriage", Text("结婚登记", "Marriages recorded")), ("move-in", Text("迁入", "Moves in"))] {
+                lines.append(WorkLine(registry, label, try await count("""
+                    SELECT COUNT(*) AS n FROM life_events WHERE \(engine.startsWith("path", scope.path)) AND type = \(bind: type) AND revoked_at IS NULL AND day >= \(bind: a) AND day <= \(bind: to.description)
+                    """)))
+            }
+            for s in summaries { lines += try await s.lines(from: from, to: to, scope: scope, engine: engine, db) }
+            return lines
+        }
     }
 
     /// Closes a stored task with its outcome.

@@ -20,6 +20,7 @@ import Testing
         registry.administer       x         .         .         .         .         .         .
         services.read             x         x         x         x         x         x         x
         services.write            x         x         x         x         x         x         .
+        services.plan             x         x         x         .         .         .         .
         services.see-rh           .         .         .         x         .         x         .
         tasks.read                x         x         x         x         x         x         x
         tasks.write               x         x         x         x         x         .         .

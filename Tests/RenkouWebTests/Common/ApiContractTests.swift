@@ -107,8 +107,8 @@ import Testing
                 let r = try await web.call(.get, uri, token: token)
                 if r.status != .ok {
                     let code = try r.jsonObject()["code"] as? String
-                    // an unknown record, or (a person's reproductive-health services) a permission the administrator lacks
-                    #expect(code == "not-found" || (code == "forbidden" && uri.hasSuffix("/services")), "\(uri) → \(r.status)")
+                    // an unknown record, or (reproductive-health details: a person's services, pre-pregnancy checks) a permission the administrator lacks
+                    #expect(code == "not-found" || (code == "forbidden" && (uri.hasSuffix("/services") || uri.hasSuffix("/prepregnancy-checks"))), "\(uri) → \(r.status)")
                 }
             }
         }
