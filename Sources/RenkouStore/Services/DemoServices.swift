@@ -5,7 +5,8 @@ import RenkouCore
 /// the street's provider after counselling (IUDs, implants, injectables, pills, a sterilisation), dated
 /// so that their follow-ups stand in every state on the demo's day (not yet due, due, overdue, missed,
 /// done), and some visits already made; the youngest children and their mothers with their health visits.
-/// A fixed number per community, whatever the population's size.
+/// Then pregnancies, pre-pregnancy couples against the street's quota, and a check-up round. A fixed
+/// number per community, whatever the population's size.
 enum DemoServices {
     static func fill(_ stores: Stores, seed: UInt64, communities: [String]) async throws {
         let actor = Actor.cli("demo-provider")
@@ -49,6 +50,43 @@ enum DemoServices {
                                                           nextAction: nil, in: .everything, by: actor)
                 }
             }
+            try await fillChecks(stores, community: community, women: Array(women.dropFirst(plan.count + 4)), today: today, rng: &rng, actor: actor)
+        }
+        // The year's pre-pregnancy quota: the street's (seed 003 names 420 couples), split among its communities.
+        for street in Set(communities.map { String($0.prefix(9)) }).sorted() {
+            let mine = communities.filter { $0.hasPrefix(street) }
+            try await stores.prePregnancy.setQuota(unitCode: street, year: today.year, couples: 420, in: .everything, by: actor)
+            for c in mine { try await stores.prePregnancy.setQuota(unitCode: c, year: today.year, couples: 420 / max(mine.count, 1), in: .everything, by: actor) }
+        }
+    }
+
+    /// A community's pregnancies, pre-pregnancy couples and this season's check-up round: a woman known
+    /// pregnant, three couples checked (the oldest found pregnant at the early follow-up), and a round
+    /// opened three weeks ago with two in three of its women checked.
+    static func fillChecks(_ stores: Stores, community: String, women: [Person], today: Day, rng: inout DemoPopulation.SplitMix, actor: Actor) async throws {
+        var rest = women[...]
+        if let w = rest.popFirst() {
+            try await stores.pregnancies.open(PregnancyInput(person: w.id.text, source: PregnancySource.report.rawValue, detectedOn: today.adding(days: -40).description,
+                                                             lastMenstrualPeriod: today.adding(days: -90).description), in: .everything, by: actor)
+        }
+        for ago in [30, 130, 200] {
+            guard let w = rest.popFirst() else { break }
+            var check = PrePregnancyInput(); check.person = w.id.text; check.spouse = w.spouseID?.text; check.spouseName = w.spouseID == nil ? "（配偶）" : nil
+            check.date = today.adding(days: -ago).description
+            check.items = Dictionary(uniqueKeysWithValues: PrePregnancyItem.allCases.map { ($0.rawValue, ItemResult.normal.rawValue) })
+            if ago == 130 { check.items?[PrePregnancyItem.rubella.rawValue] = ItemResult.abnormal.rawValue; check.risk = RiskGroup.high.rawValue; check.counselling = "风疹抗体阴性，建议接种疫苗三个月后再怀孕" }
+            let recorded = try await stores.prePregnancy.record(check, in: .everything, by: actor)
+            if ago == 200, let early = try await stores.services.followUps(personID: w.id, on: today, in: .everything).first(where: { $0.schedule == FollowUpSchedules.prePregnancyEarly }) {
+                try await stores.services.recordVisit(early.id, on: today.adding(days: -rng.int(5...20)), findings: PrePregnancyFinding.pregnant.rawValue, nextAction: nil, in: .everything, by: actor)
+            }
+            _ = recorded
+        }
+        let round = try await stores.checkUps.openRound(CheckUpRoundInput(unit: community, name: "\(today.year) 年双查", startsOn: today.adding(days: -20).description,
+                                                                          endsOn: today.adding(days: 10).description), in: .everything, by: actor)
+        for (i, line) in try await stores.checkUps.dueList(round.id, in: .everything, by: actor).enumerated() where i % 3 != 2 {
+            var results: [String: String] = [:]
+            for k in line.due { results[k.rawValue] = k == .pregnancy ? CheckUpResult.negative.rawValue : CheckUpResult.normal.rawValue }
+            try await stores.checkUps.record(line.id, CheckUpResultInput(date: today.adding(days: -rng.int(0...19)).description, results: results), in: .everything, by: actor)
         }
     }
 }

@@ -7,6 +7,18 @@ public enum Strings {
         table.merging(module.strings) { a, _ in a }
     }
 
+    /// Keys that a module defines with other words than the table before it ("module key"): the
+    /// earlier text wins, so such a module would print the wrong words. Empty in a sound build.
+    public static var conflicts: [String] {
+        var seen = base, found: [String] = []
+        for module in webModules {
+            for (key, text) in module.strings.sorted(by: { $0.key < $1.key }) {
+                if let t = seen[key], t != text { found.append("\(module.name) \(key)") } else { seen[key] = text }
+            }
+        }
+        return found
+    }
+
     static let base: [String: Text] = [
         "app_name": Text("人口信息系统", "Renkou Population System"),
         "nav_label": Text("主导航", "Main navigation"),

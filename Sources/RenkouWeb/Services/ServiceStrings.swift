@@ -29,7 +29,7 @@ enum ServiceStrings {
         "open_round": Text("开始新一轮", "Open a round"),
         "checks_due": Text("应查项目", "Checks due"),
         "results": Text("结果", "Results"),
-        "checked_on": Text("检查日期", "Checked on"),
+        "check_day": Text("检查日期", "Checked on"),
         "record_results": Text("记录结果", "Record results"),
         "pre_pregnancy": Text("孕前优生健康检查", "Pre-pregnancy checks"),
         "quotas": Text("年度任务", "Yearly quotas"),

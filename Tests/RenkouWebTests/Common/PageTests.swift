@@ -175,6 +175,8 @@ import Testing
         let missing = used.filter { Strings.all[$0] == nil }
         #expect(missing.isEmpty, "missing strings: \(missing.sorted())")
         for (key, text) in Strings.all { #expect(!text.zh.isEmpty && !text.en.isEmpty, "\(key)") }
+        // One key, one text: a module that reuses another's key with its own words would silently lose them.
+        #expect(Strings.conflicts.isEmpty, "\(Strings.conflicts)")
     }
 }
 
