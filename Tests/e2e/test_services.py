@@ -3,6 +3,7 @@ choice: methods explained, the one chosen, the medical-eligibility category); a 
 worker finds the follow-up on the task list of a phone-sized window, without the method, and records
 the visit."""
 import datetime
+import tempfile
 
 from selenium.webdriver.support.ui import Select
 
@@ -43,8 +44,13 @@ def test_provider_records_an_insertion_and_the_grid_worker_the_follow_up(browser
         browser.find_element("id", "explained-" + m).click()
     set_date(browser, "f-date", day)
     set_date(browser, "f-counselledOn", day)
+    # her signed consent, scanned
+    consent = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
+    consent.write(b"%PDF-1.4 consent signed by her"); consent.close()
+    browser.find_element("id", "f-consent").send_keys(consent.name)
     click_and_wait(browser, browser.find_element("id", "save-service"))
     assert "随访已安排" in browser.find_element("id", "notice").text
+    assert browser.find_element("link text", "知情同意书扫描件").get_attribute("href").endswith("/consent")
     services = browser.find_element("id", "services").text
     assert "放置宫内节育器" in services and "介绍 5 种" in services and "MEC 1" in services
     shot(browser, "service-recorded")

@@ -105,6 +105,9 @@ public struct ServiceInput: Sendable, Codable {
     public var stopReason: String?
     public var informedChoice: InformedChoice?
     public var note: String?
+    /// The signed consent form, scanned (PDF, PNG or JPEG, base64, at most 4 MB), and its file name.
+    public var consentScan: String?
+    public var consentScanName: String?
     public init() {}
 
     /// A service checked against the rules: every problem at once, under the API's pointers.
@@ -198,12 +201,15 @@ public struct ServiceRecord: Sendable, Codable, Equatable {
     public var method: ContraceptiveMethod?
     public var informedChoice: InformedChoice?
     public var note: String?
+    /// The file name of the signed consent's scan, when one was kept.
+    public var consentScanName: String?
     public var unitCode: String
     public var enteredBy: String
     public var enteredAt: String
     public init(id: UUID, personID: UUID, personName: String, kind: ServiceKind, day: String, facility: String?, provider: String?, outcome: String?,
                 complication: String?, complicationGrade: Int?, method: ContraceptiveMethod?, informedChoice: InformedChoice?, note: String?,
-                unitCode: String, enteredBy: String, enteredAt: String) {
+                unitCode: String, enteredBy: String, enteredAt: String, consentScanName: String? = nil) {
+        self.consentScanName = consentScanName
         self.id = id; self.personID = personID; self.personName = personName; self.kind = kind; self.day = day; self.facility = facility
         self.provider = provider; self.outcome = outcome; self.complication = complication; self.complicationGrade = complicationGrade
         self.method = method; self.informedChoice = informedChoice; self.note = note; self.unitCode = unitCode; self.enteredBy = enteredBy; self.enteredAt = enteredAt

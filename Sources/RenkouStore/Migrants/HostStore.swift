@@ -9,7 +9,7 @@ public struct HostStore: Sendable {
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
     /// Largest scan of an agreement that is kept (a phone photo or a short PDF).
-    public static let maxScanBytes = 4 * 1024 * 1024
+    public static let maxScanBytes = ScanFile.maxBytes
 
     public struct Input: Sendable, Codable {
         public var kind: String?
@@ -105,8 +105,7 @@ public struct HostStore: Sendable {
 
     // MARK: agreements
 
-    public struct Scan: Sendable { public let name: String; public let type: String; public let data: Data
-        public init(name: String, type: String, data: Data) { self.name = name; self.type = type; self.data = data } }
+    public typealias Scan = ScanFile
 
     /// Records a signed agreement, with its scan when there is one.
     @discardableResult

@@ -13,11 +13,23 @@ public struct ServiceStore: Sendable {
 
     /// Records a service: checks it (`ServiceInput.checked`, every error at once), stops the method it
     /// ends or replaces, starts the method it implies, and schedules the first visit of its follow-up
-    /// schedule (the policy in force on the service's day). Throws `invalid` (`/person` `unknown-person`,
-    /// `/person` `not-female` for a woman's procedure, and the input's errors).
+    /// schedule (the policy in force on the service's day). The signed consent's scan comes as `consent`
+    /// (a form's file) or in the input (base64). Throws `invalid` (`/person` `unknown-person`,
+    /// `/person` `not-female` for a woman's procedure, `/consentScan` `base64` or `too-large`, and the input's errors).
     @discardableResult
-    public func record(_ input: ServiceInput, in scope: Scope, by actor: Actor) async throws -> ServiceRecord {
+    public func record(_ input: ServiceInput, consent: ScanFile? = nil, in scope: Scope, by actor: Actor) async throws -> ServiceRecord {
         let today = Day(env.now())
+        var scan = consent
+        if scan == nil, let text = input.consentScan?.trimmed, !text.isEmpty {
+            guard let data = Data(base64Encoded: text) else {
+                throw RenkouError.invalid([FieldError("/consentScan", "base64", Text("扫描件应为 base64 编码。", "The scan is sent in base64."))])
+            }
+            scan = ScanFile(name: input.consentScanName?.trimmed.nilIfBlank ?? "consent", data: data)
+        }
+        let consent = scan
+        if let consent, consent.data.count > ScanFile.maxBytes {
+            throw RenkouError.invalid([FieldError("/consentScan", "too-large", Text("扫描件不能超过 4 MB。", "The scan may not exceed 4 MB."))])
+        }
         let v = try input.checked(today: today, policy: env.policy)
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
@@ -31,16 +43,18 @@ public struct ServiceStore: Sendable {
                                         facility: input.facility?.trimmed.nilIfBlank, provider: input.provider?.trimmed.nilIfBlank ?? actor.username,
                                         outcome: input.outcome?.trimmed.nilIfBlank, complication: input.complication?.trimmed.nilIfBlank,
                                         complicationGrade: input.complicationGrade, method: v.kind.stopsMethod ? Self.removedMethod(v.kind) ?? v.method : started,
-                                        informedChoice: v.choice, note: input.note?.trimmed.nilIfBlank, unitCode: person.unitCode, enteredBy: actor.username, enteredAt: now)
+                                        informedChoice: v.choice, note: input.note?.trimmed.nilIfBlank, unitCode: person.unitCode, enteredBy: actor.username, enteredAt: now,
+                                        consentScanName: consent?.name)
             let c = v.choice
             try await db.raw("""
                 INSERT INTO services (id, person_id, kind, day, facility, provider, outcome, complication, complication_grade, method, counselled_on, counsellor,
-                    methods_explained, chosen, mec, mec_reason, spouse_took_part, note, unit_id, path, entered_by, entered_at)
+                    methods_explained, chosen, mec, mec_reason, spouse_took_part, note, unit_id, path, entered_by, entered_at, consent_name, consent_type, consent)
                 VALUES (\(bind: service.id.text), \(bind: person.id.text), \(bind: v.kind.rawValue), \(bind: service.day), \(bind: service.facility), \(bind: service.provider),
                     \(bind: service.outcome), \(bind: service.complication), \(bind: service.complicationGrade), \(bind: service.method?.rawValue),
                     \(bind: c?.counselledOn), \(bind: c?.counsellor?.trimmed.nilIfBlank), \(bind: c?.methodsExplained?.joined(separator: ",")), \(bind: c?.chosen),
                     \(bind: c?.mec), \(bind: c?.mecReason?.trimmed.nilIfBlank), \(bind: c?.spouseTookPart.map { $0 ? 1 : 0 }), \(bind: service.note),
-                    \(bind: person.unitID.text), \(bind: person.path), \(bind: actor.username), \(bind: now))
+                    \(bind: person.unitID.text), \(bind: person.path), \(bind: actor.username), \(bind: now),
+                    \(bind: consent?.name), \(bind: consent?.type), \(bind: consent?.data.base64EncodedString()))
                 """).run()
             // A removal or a stop ends the method (and its visits); a new method replaces the one in use.
             if v.kind.stopsMethod {
@@ -340,7 +354,11 @@ public struct ServiceStore: Sendable {
         let engine = db.engine, env = self.env
         return try await db.read { db in
             let p = try await PersonStore.require(person, in: scope, engine: engine, db)
-            let services = try await db.raw("SELECT s.*, u.code AS unit_code FROM services s JOIN org_units u ON u.id = s.unit_id WHERE s.person_id = \(bind: person.text) ORDER BY s.day DESC, s.entered_at DESC")
+            let services = try await db.raw("""
+                SELECT s.id, s.person_id, s.kind, s.day, s.facility, s.provider, s.outcome, s.complication, s.complication_grade, s.method, s.counselled_on,
+                    s.counsellor, s.methods_explained, s.chosen, s.mec, s.mec_reason, s.spouse_took_part, s.note, s.entered_by, s.entered_at, s.consent_name,
+                    u.code AS unit_code FROM services s JOIN org_units u ON u.id = s.unit_id WHERE s.person_id = \(bind: person.text) ORDER BY s.day DESC, s.entered_at DESC
+                """)
                 .all().map { r -> ServiceRecord in try Self.decodeService(r, name: p.name) }
             let methods = try await db.raw("SELECT * FROM method_uses WHERE person_id = \(bind: person.text) ORDER BY started_on DESC").all().map { r in
                 MethodUse(id: try r.decode(column: "id", as: String.self).uuid, personID: person,
@@ -353,6 +371,20 @@ public struct ServiceStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "services", entityID: person.text, path: p.path)
             return PersonServices(services: services, methods: methods, followUps: visits, pregnancies: try await PregnancyStore.of(person, db),
                                   checkUps: try await CheckUpStore.of(person, db), prePregnancyChecks: try await PrePregnancyStore.of(person, db))
+        }
+    }
+
+    /// The scanned consent of a service of the scope (a reproductive-health detail: the read is audited).
+    /// Throws `not-found` (no such service, or none was scanned).
+    public func consent(of service: UUID, in scope: Scope, by actor: Actor) async throws -> ScanFile {
+        let engine = db.engine, env = self.env
+        return try await db.read { db in
+            guard let r = try await db.raw("SELECT consent_name, consent_type, consent, path FROM services WHERE id = \(bind: service.text) AND \(engine.startsWith("path", scope.path))").first(),
+                  let text = try r.decode(column: "consent", as: String?.self), let data = Data(base64Encoded: text) else {
+                throw RenkouError.notFound(Text("知情同意书扫描件", "consent scan"))
+            }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "service_consent", entityID: service.text, path: try r.decode(column: "path", as: String.self))
+            return ScanFile(name: try r.decode(column: "consent_name", as: String?.self) ?? "consent", type: try r.decode(column: "consent_type", as: String?.self) ?? "application/octet-stream", data: data)
         }
     }
 
@@ -369,7 +401,8 @@ public struct ServiceStore: Sendable {
                              facility: try text("facility"), provider: try text("provider"), outcome: try text("outcome"), complication: try text("complication"),
                              complicationGrade: try r.decode(column: "complication_grade", as: Int?.self), method: try text("method").flatMap(ContraceptiveMethod.init(rawValue:)),
                              informedChoice: choice, note: try text("note"), unitCode: try r.decode(column: "unit_code", as: String.self),
-                             enteredBy: try r.decode(column: "entered_by", as: String.self), enteredAt: try r.decode(column: "entered_at", as: String.self))
+                             enteredBy: try r.decode(column: "entered_by", as: String.self), enteredAt: try r.decode(column: "entered_at", as: String.self),
+                             consentScanName: try text("consent_name"))
     }
 
     // MARK: Following the person

@@ -10,7 +10,7 @@ public struct ServicesStoreModule: StoreModule {
     public let name = "services"
     public var migrations: [Migration] {
         [Migration015Services.migration, Migration016FollowUpAnchor.migration, Migration017FollowUpListIndex.migration, Migration018PrevalenceIndex.migration,
-         Migration019CheckUpsPregnancies.migration]
+         Migration019CheckUpsPregnancies.migration, Migration021ConsentScan.migration]
     }
     public var pathTables: [String] { ["services", "method_uses", "follow_ups", "pregnancies", "checkup_rounds", "checkups", "prepregnancy_checks", "prepregnancy_quotas"] }
     public var demo: DemoStep? {

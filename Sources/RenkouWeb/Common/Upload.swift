@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RenkouStore
 import NIOCore
 import RenkouCore
 
@@ -106,5 +107,21 @@ extension Upload {
         let hasFile = parts.fileName != nil && parts.fileBytes > 0
         if !hasFile { try? FileManager.default.removeItem(at: file) }
         return Form(fields: parts.fields, file: hasFile ? file : nil, fileName: hasFile ? parts.fileName : nil, fileBytes: parts.fileBytes)
+    }
+
+    /// The form's file as a scan (agreement, consent), nil when none was sent. Throws `invalid`
+    /// (`/<field>` `too-large` over 4 MB).
+    static func scan(_ form: Form, field: String) throws -> ScanFile? {
+        guard let f = form.file else { return nil }
+        if form.fileBytes > ScanFile.maxBytes { throw RenkouError.invalid([FieldError("/\(field)", "too-large", Text("扫描件不能超过 4 MB。", "The scan may not exceed 4 MB."))]) }
+        return ScanFile(name: form.fileName ?? "scan", data: try Data(contentsOf: f))
+    }
+
+    /// A form that may carry a file: multipart from a browser that sends one, url-encoded otherwise
+    /// (a form without a file, a script). Returns the fields and, when multipart, the upload to delete after use.
+    static func fields(_ request: Request, context: AppContext, fileField: String) async throws -> (RenkouWeb.Form, Form?) {
+        guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("multipart/") else { return (try await RenkouWeb.Form.read(request, context: context), nil) }
+        let upload = try await form(request, fileField: fileField)
+        return (RenkouWeb.Form(values: upload.fields), upload)
     }
 }

@@ -150,13 +150,7 @@ enum HostPages {
                 guard let expires = form["expiresOn"].flatMap({ Day($0.trimmingCharacters(in: .whitespaces)) }) else {
                     throw RenkouError.invalid([FieldError("/expiresOn", "date-format", Text("请填写到期日期（YYYY-MM-DD）。", "Give the expiry date (YYYY-MM-DD)."))])
                 }
-                var scan: HostStore.Scan?
-                if let f = form.file {
-                    if form.fileBytes > HostStore.maxScanBytes { throw RenkouError.invalid([FieldError("/scan", "too-large", Text("扫描件不能超过 4 MB。", "The scan may not exceed 4 MB."))]) }
-                    let data = try Data(contentsOf: f)
-                    let type = data.starts(with: [0x25, 0x50, 0x44, 0x46]) ? "application/pdf" : data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
-                    scan = HostStore.Scan(name: form.fileName ?? "scan", type: type, data: data)
-                }
+                let scan = try Upload.scan(form, field: "scan")
                 try await deps.stores.hosts.addAgreement(host: id, signedOn: signed, expiresOn: expires, scan: scan, in: context.scope, by: context.actor)
                 return Redirect.to(path(id), notice: Text("已保存。", "Saved."))
             } catch let error as RenkouError where error.kind == .invalid {

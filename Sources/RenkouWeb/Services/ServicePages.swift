@@ -7,6 +7,7 @@ import RenkouStore
 enum ServicePages {
     static func newServicePath(_ person: UUID) -> String { SitePath.person(person) + "/services/new" }
     static func visitPath(_ id: UUID) -> String { "/followups/\(id.text)/visit" }
+    static func consentPath(_ id: UUID) -> String { "/services/\(id.text)/consent" }
 
     /// One visit as lists print it: its reason (the schedule) only for the service roles.
     struct VisitRow { let due: String; let person: String; let personHref: String; let unit: String; let what: String; let status: String; let statusCode: String
@@ -75,7 +76,8 @@ enum ServicePages {
             heading: Text("记录服务：\(person.name)", "Record a service: \(person.name)")(lang), action: newServicePath(person.id),
             back: SitePath.person(person.id), backLabel: person.name, fields: service, choiceFields: choice,
             methods: ContraceptiveMethod.allCases.filter { $0 != .none }.map { ServiceFormView.Box(code: $0.rawValue, label: $0.label(lang), checked: form["explained-\($0.rawValue)"] != nil) },
-            explainedError: explainedError, choiceError: errors.first { $0.field == "informedChoice" }?.message(lang), message: error?.message(lang))
+            explainedError: explainedError, choiceError: errors.first { $0.field == "informedChoice" }?.message(lang),
+            consentError: errors.first { $0.field == "consentScan" }?.message(lang), message: error?.message(lang))
         return deps.renderer.html("services/service_form", title: Text("记录服务", "Record a service"), model: model, context: context, request: request,
                                   status: error.map { $0.kind.status } ?? .ok)
     }
@@ -97,10 +99,12 @@ enum ServicePages {
         }
         router.post("/persons/{id}/services/new") { request, context -> Response in
             _ = try context.require(.services(.write)); _ = try context.require(.services(.seeReproductiveHealth))
-            let form = try await Form.read(request, context: context)
+            let (form, upload) = try await Upload.fields(request, context: context, fileField: "consent")
+            defer { if let f = upload?.file { try? FileManager.default.removeItem(at: f) } }
             let id = try context.uuid("id", Text("人员", "person"))
             do {
-                let s = try await deps.stores.services.record(input(form, person: id), in: context.scope, by: context.actor)
+                let consent = try upload.flatMap { try Upload.scan($0, field: "consentScan") }
+                let s = try await deps.stores.services.record(input(form, person: id), consent: consent, in: context.scope, by: context.actor)
                 return Redirect.to(SitePath.person(id), notice: Text("已记录\(s.kind.label.zh)；随访已安排。", "\(s.kind.label.en) recorded; the follow-ups are scheduled."))
             } catch let error as RenkouError where error.kind == .invalid {
                 let person = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
@@ -108,6 +112,13 @@ enum ServicePages {
             }
         }
 
+        router.get("/services/{id}/consent") { _, context -> Response in
+            _ = try context.require(.services(.seeReproductiveHealth))
+            let scan = try await deps.stores.services.consent(of: try context.uuid("id", Text("服务", "service")), in: context.scope, by: context.actor)
+            return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",
+                                                   .contentDisposition: "inline; filename*=UTF-8''" + (scan.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "consent")],
+                            body: .init(byteBuffer: ByteBuffer(bytes: scan.data)))
+        }
         router.get("/followups") { request, context -> Response in
             let account = try context.require(.services(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
@@ -176,6 +187,7 @@ struct ServiceFormView {
     let methods: [Box]
     let explainedError: String?
     let choiceError: String?
+    let consentError: String?
     let message: String?
 }
 

@@ -20,6 +20,7 @@ enum ServiceStrings {
         "methods_explained": Text("向她介绍过的方法（至少 3 种及紧急避孕）", "Methods explained to her (at least 3 and emergency contraception)"),
         "visits_open_hint": Text("有待办的随访。随访内容仅服务人员可见。", "Visits are open. What they are for is shown to the service staff only."),
         "check_ups": Text("双查", "Check-ups"),
+        "consent_scan": Text("知情同意书扫描件", "Signed consent (scan)"),
         "no_rounds": Text("还没有双查轮次。", "No check-up rounds yet."),
         "round": Text("轮次", "Round"),
         "round_days": Text("起止日期", "Days"),

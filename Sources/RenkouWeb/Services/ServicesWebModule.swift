@@ -37,7 +37,8 @@ struct ServicesPersonSection: PageSection {
                 seesHealth: true,
                 methods: s.methods.filter { $0.stoppedOn == nil }.map { Text("\($0.method.label.zh)（\($0.startedOn) 起）", "\($0.method.label.en) (since \($0.startedOn))")(lang) },
                 services: s.services.map { ServicesSectionView.ServiceRow(day: $0.day, kind: $0.kind.label(lang), method: $0.method?.label(lang) ?? "",
-                                                                          choice: ServicePages.choiceSummary($0.informedChoice, lang: lang), provider: [$0.facility, $0.provider].compactMap { $0 }.joined(separator: " · ")) },
+                                                                          choice: ServicePages.choiceSummary($0.informedChoice, lang: lang), provider: [$0.facility, $0.provider].compactMap { $0 }.joined(separator: " · "),
+                                                                          consentHref: $0.consentScanName.map { [id = $0.id] _ in ServicePages.consentPath(id) }) },
                 visits: s.followUps.map { ServicePages.visitRow($0, today: today, seesHealth: true, canWrite: canWrite, lang: lang) },
                 openCount: 0, newServiceHref: canWrite ? ServicePages.newServicePath(p.id) : nil)
             model.pregnancies = s.pregnancies.map { g in
@@ -67,7 +68,7 @@ struct ServicesPersonSection: PageSection {
 
 /// The services section of a person's page.
 struct ServicesSectionView {
-    struct ServiceRow { let day: String, kind: String, method: String, choice: String, provider: String }
+    struct ServiceRow { let day: String, kind: String, method: String, choice: String, provider: String; let consentHref: String? }
     let seesHealth: Bool
     let methods: [String]
     let services: [ServiceRow]

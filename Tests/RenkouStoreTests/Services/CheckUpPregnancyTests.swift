@@ -177,4 +177,22 @@ import Testing
             #expect(community.numerator == 1 && community.denominator == 40)
         }
     }
+
+    @Test(arguments: TestEngine.all) func aSignedConsentIsKeptWithTheService(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let w = try await Self.woman(stores, "蒋兰", 41)
+            var s = Self.start(w, "implant-insertion", chosen: "implant", on: Day(stores.env.now()))
+            s.consentScan = "not base64!"
+            await #expect { try await stores.services.record(s, in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/consentScan", code: "base64") }
+            let pdf = Data("%PDF-1.4 signed".utf8)
+            s.consentScan = pdf.base64EncodedString(); s.consentScanName = "同意书.pdf"
+            let recorded = try await stores.services.record(s, in: .everything, by: .cli())
+            #expect(recorded.consentScanName == "同意书.pdf")
+            #expect(try await stores.services.of(w.id, in: .everything, by: .cli()).services.first?.consentScanName == "同意书.pdf")
+            let scan = try await stores.services.consent(of: recorded.id, in: .everything, by: .cli("provider"))
+            #expect(scan.data == pdf && scan.type == "application/pdf")
+            #expect(try await stores.audit.search(AuditQuery(entity: "service_consent", action: "read"), in: .everything).total == 1)
+        }
+    }
 }

@@ -22,7 +22,8 @@ import Testing
             let w = try await Self.woman(stores, "钱多", 1, unit: Fixture.gridA1)
             var iud = ServiceInput(); iud.person = w.id.text; iud.kind = "iud-insertion"; iud.date = today.adding(days: -100).description
             iud.informedChoice = InformedChoice(counselledOn: iud.date, methodsExplained: ["iud", "implant", "oral-pill", "condom", "emergency-pill"], chosen: "iud", mec: 1)
-            try await stores.services.record(iud, in: .everything, by: .cli())
+            iud.consentScan = Data("%PDF-1.4".utf8).base64EncodedString()
+            let service = try await stores.services.record(iud, in: .everything, by: .cli())
             let round = try await stores.checkUps.openRound(CheckUpRoundInput(unit: Fixture.communityA1, name: "第一轮", startsOn: today.description, endsOn: today.adding(days: 20).description),
                                                            in: .everything, by: .cli())
             let line = try #require(try await stores.checkUps.dueList(round.id, in: .everything, by: .cli()).first)
@@ -46,7 +47,7 @@ import Testing
                 for path in ["/api/v1/prepregnancy-checks", "/api/v1/persons/\(w.id.text)/services", "/api/v1/indicators/S04-check-up-coverage/records"] {
                     #expect(try await web.call(.get, path, token: token).status == .forbidden, "\(user) \(path)")
                 }
-                for path in ["/checkup-results/\(line.id.text)", "/pregnancies/\(pregnancy.id.text)/outcome", "/persons/\(w.id.text)/prepregnancy/new", "/persons/\(w.id.text)/pregnancies/new"] {
+                for path in ["/services/\(service.id.text)/consent", "/checkup-results/\(line.id.text)", "/pregnancies/\(pregnancy.id.text)/outcome", "/persons/\(w.id.text)/prepregnancy/new", "/persons/\(w.id.text)/pregnancies/new"] {
                     #expect(try await browser.get(path).status == .forbidden, "\(user) \(path)")
                 }
                 #expect(try await web.call(.post, "/api/v1/pregnancies/\(pregnancy.id.text)/outcome", token: token, json: #"{"outcome":"lost","date":"\#(today)"}"#).status == .forbidden)
@@ -59,6 +60,7 @@ import Testing
             let worker = try await web.signIn("community-y")
             let list = try await worker.get("/checkups/\(round.id.text)")
             #expect(list.text.contains("钱多") && list.text.contains("查环：异常"))
+            #expect(try await worker.get("/services/\(service.id.text)/consent").headers[.contentType] == "application/pdf")
             let page = try await worker.get("/persons/\(w.id.text)")
             #expect(page.text.contains("查孕") && page.text.contains("孕前优生") && page.text.contains("风疹病毒 IgG"))
             let form = try await worker.get("/followups/\(early.id.text)/visit")
