@@ -56,6 +56,9 @@ public struct FieldTask: Sendable, Encodable, Equatable {
     public var createdAt: String
     /// The account the task is assigned to (指派), if any.
     public var assignee: String?
+    /// The permission a role needs to see the task at all (a pre-pregnancy follow-up: its existence
+    /// tells what it is about), nil for every task worker.
+    public var requires: Permission?
     /// The household the person lives in (户号 and address), or the person's address: the round sheet groups by it.
     public var household: String?
 

@@ -25,14 +25,19 @@ public struct CheckUpStore: Sendable {
         let engine = db.engine, env = self.env, id = env.newID()
         try await db.transaction { db in
             let year = String(v.start.year)
+            // The unit's own rounds count against its year; a round of a unit above or below it overlaps
+            // too (her name would be on two lists).
             let rounds = try await db.raw("SELECT starts_on, ends_on FROM checkup_rounds WHERE unit_id = \(bind: unit.id.text)").all()
+            let related = try await db.raw("""
+                SELECT starts_on, ends_on FROM checkup_rounds WHERE \(engine.startsWith("path", unit.path)) OR \(bind: unit.path) LIKE path || '%'
+                """).all()
             var errors = FieldErrors()
             if try rounds.filter({ try $0.decode(column: "starts_on", as: String.self).hasPrefix(year) }).count >= rules.roundsPerYear {
                 errors.add("/startsOn", "rounds-per-year", "\(unit.name) \(year) 年已有 \(rules.roundsPerYear) 轮（双查规则）。",
                            "\(unit.name) has its \(rules.roundsPerYear) rounds of \(year) already (check-up rules).")
             }
-            if try rounds.contains(where: { try $0.decode(column: "starts_on", as: String.self) <= v.end.description && v.start.description <= $0.decode(column: "ends_on", as: String.self) }) {
-                errors.add("/startsOn", "round-overlap", "与本单位已有的一轮时间重叠。", "The round overlaps another round of the unit.")
+            if try related.contains(where: { try $0.decode(column: "starts_on", as: String.self) <= v.end.description && v.start.description <= $0.decode(column: "ends_on", as: String.self) }) {
+                errors.add("/startsOn", "round-overlap", "与本单位或上下级单位已有的一轮时间重叠。", "The round overlaps another round of the unit, or of a unit above or below it.")
             }
             try errors.throwIfAny()
             try await db.raw("""
@@ -41,13 +46,16 @@ public struct CheckUpStore: Sendable {
                         \(bind: actor.username), \(bind: Timestamp.string(env.now())))
                 """).run()
             let d = v.start.description
-            let iud = "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = p.id AND m.method = 'iud' AND m.stopped_on IS NULL)"
+            let inUse = "m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)')"
+            let iud = "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = p.id AND m.method = 'iud' AND \(inUse))"
             let pregnancyExempt = """
-                (EXISTS (SELECT 1 FROM pregnancies g WHERE g.person_id = p.id AND g.outcome IS NULL)
+                (EXISTS (SELECT 1 FROM pregnancies g WHERE g.person_id = p.id AND g.detected_on <= '\(d)' AND (g.outcome_on IS NULL OR g.outcome_on > '\(d)'))
+                 OR EXISTS (SELECT 1 FROM pregnancies g WHERE g.person_id = p.id AND g.outcome_on > '\(v.start.adding(days: -rules.exemptDaysAfterAbortion).description)' AND g.outcome_on <= '\(d)'
+                            AND g.outcome IN ('miscarriage', 'induced-abortion', 'ectopic', 'stillbirth'))
                  OR EXISTS (SELECT 1 FROM persons c WHERE c.mother_id = p.id AND c.birth_date > '\(v.start.adding(days: -rules.exemptDaysAfterBirth).description)' AND c.birth_date <= '\(d)')
                  OR EXISTS (SELECT 1 FROM services s WHERE s.person_id = p.id AND s.kind = 'abortion' AND s.day > '\(v.start.adding(days: -rules.exemptDaysAfterAbortion).description)' AND s.day <= '\(d)')
-                 OR EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = p.id AND m.method = 'female-sterilisation' AND m.stopped_on IS NULL
-                            AND m.started_on <= '\(v.start.adding(years: -rules.exemptYearsAfterSterilisation).description)'))
+                 OR EXISTS (SELECT 1 FROM method_uses m WHERE (m.person_id = p.id OR m.person_id = p.spouse_id) AND m.method IN ('female-sterilisation', 'male-sterilisation')
+                            AND \(inUse) AND m.started_on <= '\(v.start.adding(years: -rules.exemptYearsAfterSterilisation).description)'))
                 """
             try await db.raw("""
                 INSERT INTO checkups (id, round_id, person_id, pregnancy_due, iud_due, gynaecological_due, round_ends_on, unit_id, path)
@@ -64,12 +72,17 @@ public struct CheckUpStore: Sendable {
         return try await round(id, in: scope)
     }
 
-    static let roundColumns = """
-        r.*, u.code AS unit_code, u.name AS unit_name,
-        (SELECT COUNT(*) FROM checkups c WHERE c.round_id = r.id AND c.exempt = 0) AS due_count,
-        (SELECT COUNT(*) FROM checkups c WHERE c.round_id = r.id AND c.exempt = 0 AND c.complete = 1) AS checked_count
-        FROM checkup_rounds r JOIN org_units u ON u.id = r.unit_id
-        """
+    /// A round's columns with its counts inside `scope` (a street round read by a community counts
+    /// that community's women only).
+    static func roundColumns(_ scope: Scope, _ engine: Engine) -> SQLQueryString {
+        let inScope = engine.startsWith("c.path", scope.path)
+        return """
+            r.*, u.code AS unit_code, u.name AS unit_name,
+            (SELECT COUNT(*) FROM checkups c WHERE c.round_id = r.id AND c.exempt = 0 AND \(inScope)) AS due_count,
+            (SELECT COUNT(*) FROM checkups c WHERE c.round_id = r.id AND c.exempt = 0 AND c.complete = 1 AND \(inScope)) AS checked_count
+            FROM checkup_rounds r JOIN org_units u ON u.id = r.unit_id
+            """
+    }
 
     static func decodeRound(_ r: any SQLRow) throws -> CheckUpRound {
         CheckUpRound(id: try r.decode(column: "id", as: String.self).uuid, unitCode: try r.decode(column: "unit_code", as: String.self),
@@ -83,7 +96,7 @@ public struct CheckUpStore: Sendable {
     public func round(_ id: UUID, in scope: Scope) async throws -> CheckUpRound {
         let engine = db.engine
         return try await db.read { db in
-            guard let r = try await db.raw("SELECT \(unsafeRaw: Self.roundColumns) WHERE r.id = \(bind: id.text) AND (\(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%')").first() else {
+            guard let r = try await db.raw("SELECT \(Self.roundColumns(scope, engine)) WHERE r.id = \(bind: id.text) AND (\(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%')").first() else {
                 throw RenkouError.notFound(Text("双查轮次", "check-up round"))
             }
             return try Self.decodeRound(r)
@@ -94,7 +107,7 @@ public struct CheckUpStore: Sendable {
     public func rounds(in scope: Scope) async throws -> [CheckUpRound] {
         let engine = db.engine
         return try await db.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.roundColumns) WHERE \(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%' ORDER BY r.starts_on DESC, u.code")
+            try await db.raw("SELECT \(Self.roundColumns(scope, engine)) WHERE \(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%' ORDER BY r.starts_on DESC, u.code")
                 .all().map(Self.decodeRound)
         }
     }
@@ -114,10 +127,11 @@ public struct CheckUpStore: Sendable {
         }
     }
 
-    /// One woman's line of a round, inside the scope. Throws `not-found`.
-    public func checkUp(_ id: UUID, in scope: Scope) async throws -> CheckUp {
-        let engine = db.engine
+    /// One woman's line of a round, inside the scope; the read is audited (a form shows her results). Throws `not-found`.
+    public func checkUp(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> CheckUp {
+        let engine = db.engine, env = self.env
         return try await db.read { db in
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "health_record", entityID: id.text, path: scope.path)
             guard let r = try await db.raw("""
                 SELECT c.*, p.name AS person_name, u.name AS unit_name FROM checkups c JOIN persons p ON p.id = c.person_id JOIN org_units u ON u.id = c.unit_id
                 WHERE c.id = \(bind: id.text) AND \(engine.startsWith("c.path", scope.path))
@@ -150,6 +164,7 @@ public struct CheckUpStore: Sendable {
                 WHERE c.id = \(bind: id.text) AND \(engine.startsWith("c.path", scope.path))
                 """).first() else { throw RenkouError.notFound(Text("双查记录", "check-up")) }
             var c = try Self.decode(row)
+            let wasPositive = c.results["pregnancy"] == .positive
             var errors = FieldErrors()
             let day = Day.checked(input.date, "/date", today: today, required: true, &errors)
             let start = try row.decode(column: "starts_on", as: String.self)
@@ -175,11 +190,11 @@ public struct CheckUpStore: Sendable {
                     checked_on = \(bind: c.checkedOn), checked_by = \(bind: actor.username), note = \(bind: c.note)
                 WHERE id = \(bind: id.text)
                 """).run()
-            if c.results["pregnancy"] == .positive {
+            if c.results["pregnancy"] == .positive, !wasPositive {
                 let person = try await PersonStore.require(c.personID, in: .everything, engine: engine, db)
                 try await PregnancyStore.open(person, source: .checkUp, detected: day!, lmp: nil, note: nil, env: env, actor: actor, db)
             }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "checkup", entityID: id.text,
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "health_record", entityID: id.text,
                                      path: try row.decode(column: "path", as: String.self), after: AuditLog.json(["checkedOn": c.checkedOn ?? ""]))
             return c
         }

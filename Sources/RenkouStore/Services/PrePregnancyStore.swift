@@ -21,8 +21,10 @@ public struct PrePregnancyStore: Sendable {
             var spouse: Person?
             if let s = v.spouse {
                 guard s != person.id else { throw RenkouError.invalid([FieldError("/spouse", "same-person", Text("配偶不能是本人。", "The spouse is another person."))]) }
-                spouse = try await PersonStore.find(s, in: .everything, engine: engine, db)
-                if spouse == nil { throw RenkouError.invalid([FieldError("/spouse", "unknown-person", Text("登记中没有这位配偶。", "The registry has no such spouse."))]) }
+                // The spouse of record may live elsewhere; anyone else must be in the caller's area.
+                spouse = try await PersonStore.find(s, in: s == person.spouseID ? .everything : scope, engine: engine, db)
+                guard let sp = spouse else { throw RenkouError.invalid([FieldError("/spouse", "unknown-person", Text("该配偶不存在或不在您的管辖范围内。", "This spouse does not exist or is outside your area."))]) }
+                if sp.sex == person.sex { throw RenkouError.invalid([FieldError("/spouse", "spouse-sex", Text("孕前优生检查的对象是夫妇二人。", "The check is for a couple, a woman and a man."))]) }
             }
             let items = String(decoding: try JSONEncoder.sorted.encode(v.items.mapValues(\.rawValue)), as: UTF8.self)
             try await db.raw("""
@@ -35,7 +37,8 @@ public struct PrePregnancyStore: Sendable {
             if let schedule = env.policy(.followUpSchedules, on: v.day)[FollowUpSchedules.prePregnancyEarly] {
                 try await ServiceStore.schedule(woman, service: id, key: FollowUpSchedules.prePregnancyEarly, schedule: schedule, step: 0, from: v.day, anchor: v.day, env: env, db)
             }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "prepregnancy_check", entityID: id.text, path: person.path,
+            // A neutral entity: the audit log's readers are not all service roles.
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "health_record", entityID: id.text, path: person.path,
                                      after: AuditLog.json(["person": person.id.text]))
         }
         return try await check(id, in: scope)
@@ -130,7 +133,8 @@ public struct PrePregnancyStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "prepregnancy_quota", entityID: unit!.id.text, path: unit!.path,
                                      after: AuditLog.json(["year": String(year), "couples": String(couples)]))
         }
-        return try await quotas(year: year, in: scope).first { $0.unitCode == unitCode }!
+        guard let q = try await quotas(year: year, in: scope).first(where: { $0.unitCode == unit!.code }) else { throw RenkouError.notFound(Text("任务数", "quota")) }
+        return q
     }
 
     /// The quotas of a year set for units of the scope, each with the couples checked under it.

@@ -46,16 +46,20 @@ public struct PregnancyStore: Sendable {
                 WHERE id = \(bind: id.text)
                 """).run()
             let path = try await db.raw("SELECT path FROM pregnancies WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "pregnancy", entityID: id.text, path: path,
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "health_record", entityID: id.text, path: path,
                                      after: AuditLog.json(["outcomeOn": day!.description]))
         }
         return try await pregnancy(id, in: scope)
     }
 
-    /// One pregnancy of the scope. Throws `not-found`.
-    public func pregnancy(_ id: UUID, in scope: Scope) async throws -> Pregnancy {
-        let engine = db.engine
-        return try await db.read { db in try await Self.find(id, in: scope, engine: engine, db) }
+    /// One pregnancy of the scope, its read audited when an actor is given (a form shows it). Throws `not-found`.
+    public func pregnancy(_ id: UUID, in scope: Scope, by actor: Actor? = nil) async throws -> Pregnancy {
+        let engine = db.engine, env = self.env
+        return try await db.read { db in
+            let g = try await Self.find(id, in: scope, engine: engine, db)
+            if let actor { try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "health_record", entityID: id.text, path: scope.path) }
+            return g
+        }
     }
 
     static let columns = "g.*, p.name AS person_name, u.code AS unit_code FROM pregnancies g JOIN persons p ON p.id = g.person_id JOIN org_units u ON u.id = g.unit_id"
@@ -99,7 +103,7 @@ public struct PregnancyStore: Sendable {
                     \(bind: Timestamp.string(env.now())))
             """).run()
         // The audit row names the record only: its readers are not all service roles.
-        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "pregnancy", entityID: id.text, path: person.path,
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "health_record", entityID: id.text, path: person.path,
                                  after: AuditLog.json(["person": person.id.text]))
         return id
     }

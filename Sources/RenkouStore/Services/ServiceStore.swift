@@ -24,7 +24,8 @@ public struct ServiceStore: Sendable {
             guard let data = Data(base64Encoded: text) else {
                 throw RenkouError.invalid([FieldError("/consentScan", "base64", Text("扫描件应为 base64 编码。", "The scan is sent in base64."))])
             }
-            scan = ScanFile(name: input.consentScanName?.trimmed.nilIfBlank ?? "consent", data: data)
+            guard let file = ScanFile(name: input.consentScanName?.trimmed.nilIfBlank ?? "consent", data: data) else { throw ScanFile.wrongType("/consentScan") }
+            scan = file
         }
         let consent = scan
         if let consent, consent.data.count > ScanFile.maxBytes {
@@ -156,7 +157,7 @@ public struct ServiceStore: Sendable {
         return try await db.transaction { db in
             // A visit scheduled from a missed one may have expired too (a long gap): roll until none is left.
             var rolled = 0
-            while true {
+            for _ in 0..<100 {   // a chain longer than a hundred missed visits waits for the next run
                 let rows = try await db.raw("""
                     SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
                     WHERE f.done_on IS NULL AND f.closed_reason IS NULL AND f.next_id IS NULL AND f.expires <= \(bind: day.description)
@@ -169,6 +170,7 @@ public struct ServiceStore: Sendable {
                 }
                 rolled += rows.count
             }
+            return rolled
         }
     }
 
@@ -289,7 +291,8 @@ public struct ServiceStore: Sendable {
     /// The visits of a unit of the scope (the scope's top when nil), as they stand on `day`, optionally
     /// of one status, by due date. The list names people, so the read is audited like a person list.
     /// Throws `invalid` (`/unit`, `unknown-unit`) for a unit outside the scope.
-    public func followUps(unitCode: String?, on day: Day, status: FollowUpStatus?, limit: Int = 100, offset: Int = 0,
+    /// Without `seesHealth`, the visits whose existence tells what they are about (`FollowUpSchedules.healthOnly`) are left out.
+    public func followUps(unitCode: String?, on day: Day, status: FollowUpStatus?, limit: Int = 100, offset: Int = 0, seesHealth: Bool = true,
                           in scope: Scope, by actor: Actor) async throws -> Page<FollowUp> {
         let engine = db.engine, env = self.env
         var unitPath = scope.path
@@ -301,7 +304,7 @@ public struct ServiceStore: Sendable {
         }
         let d = day.description
         let open = "f.done_on IS NULL AND f.closed_reason IS NULL"
-        let condition: String
+        var condition: String
         switch status {
         case .notYetDue: condition = "\(open) AND f.opens > '\(d)'"
         case .due: condition = "\(open) AND f.opens <= '\(d)' AND f.overdue_on > '\(d)'"
@@ -311,12 +314,14 @@ public struct ServiceStore: Sendable {
         case .closed: condition = "f.closed_reason IS NOT NULL"
         case nil: condition = "\(open) AND f.opens <= '\(d)' AND f.expires > '\(d)'"   // what is to do now
         }
+        if !seesHealth { condition += " AND f.schedule NOT LIKE 'prepregnancy-%'" }
+        let filter = condition
         let limit = min(max(limit, 1), 500), offset = max(offset, 0), path = unitPath
         return try await db.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM follow_ups f WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: condition)").first()!.decode(column: "n", as: Int.self)
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM follow_ups f WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: filter)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
-                WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: condition) ORDER BY f.due, f.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+                WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: filter) ORDER BY f.due, f.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decodeFollowUp)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "follow-ups", entityID: day.description, path: path,
                                      after: AuditLog.json(["status": status?.rawValue ?? "", "shown": String(items.count)]))
@@ -383,7 +388,7 @@ public struct ServiceStore: Sendable {
                   let text = try r.decode(column: "consent", as: String?.self), let data = Data(base64Encoded: text) else {
                 throw RenkouError.notFound(Text("知情同意书扫描件", "consent scan"))
             }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "service_consent", entityID: service.text, path: try r.decode(column: "path", as: String.self))
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "health_record", entityID: service.text, path: try r.decode(column: "path", as: String.self))
             return ScanFile(name: try r.decode(column: "consent_name", as: String?.self) ?? "consent", type: try r.decode(column: "consent_type", as: String?.self) ?? "application/octet-stream", data: data)
         }
     }
@@ -431,6 +436,10 @@ public struct ServiceStore: Sendable {
     /// Two records of one person became one: everything follows the kept record (its unit too), and of
     /// two methods in use the one started later stays, the other ends as merged.
     static func merged(kept: UUID, merged: UUID, _ ctx: EventContext) async throws {
+        // One line per woman and round: where both records were due in a round, the kept record's line stays.
+        try await ctx.db.raw("""
+            DELETE FROM checkups WHERE person_id = \(bind: merged.text) AND round_id IN (SELECT round_id FROM checkups WHERE person_id = \(bind: kept.text))
+            """).run()
         for table in ["services", "method_uses", "follow_ups", "pregnancies", "checkups", "prepregnancy_checks"] {
             try await ctx.db.raw("UPDATE \(unsafeRaw: table) SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
         }
@@ -464,7 +473,10 @@ public struct ServiceStore: Sendable {
                 DELETE FROM follow_ups WHERE done_on IS NULL AND anchor = \(bind: day) AND ((person_id = \(bind: person) AND schedule = \(bind: FollowUpSchedules.childHealth))
                     OR (person_id = \(bind: mother ?? "") AND schedule = \(bind: FollowUpSchedules.postpartum)))
                 """).run()
-            try await ctx.db.raw("UPDATE pregnancies SET outcome = NULL, outcome_on = NULL, child_id = NULL WHERE child_id = \(bind: person)").run()
+            try await ctx.db.raw("""
+                UPDATE pregnancies SET outcome = NULL, outcome_on = NULL, child_id = NULL WHERE child_id = \(bind: person)
+                AND NOT EXISTS (SELECT 1 FROM pregnancies o WHERE o.person_id = pregnancies.person_id AND o.outcome IS NULL)
+                """).run()
         } else if type == LifeEventType.death.rawValue {
             try await ctx.db.raw("UPDATE follow_ups SET closed_reason = NULL WHERE person_id = \(bind: person) AND closed_reason = 'deceased'").run()
             try await ctx.db.raw("UPDATE method_uses SET stopped_on = NULL, stop_reason = NULL WHERE person_id = \(bind: person) AND stop_reason = 'deceased'").run()

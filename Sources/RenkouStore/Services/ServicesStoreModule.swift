@@ -61,7 +61,7 @@ struct FollowUpTaskSource: TaskSource {
     func reminders(on day: Day, horizon: Day, scope: Scope, engine: Engine, limit: Int, _ db: any SQLDatabase) async throws -> [FieldTask] {
         // The first thousand by due day, picked from the index alone (017); then their people and units.
         try await db.raw("""
-            SELECT f.id, f.person_id, f.due, f.overdue_on, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
+            SELECT f.id, f.person_id, f.schedule, f.due, f.overdue_on, f.handed_over_from, p.name, p.id_number, u.code AS unit_code, u.name AS unit_name
             FROM (SELECT id FROM follow_ups WHERE \(engine.startsWith("path", scope.path)) AND done_on IS NULL AND closed_reason IS NULL
                   AND opens <= \(bind: horizon.description) AND expires > \(bind: day.description) ORDER BY due LIMIT \(unsafeRaw: String(limit))) k
             JOIN follow_ups f ON f.id = k.id JOIN persons p ON p.id = f.person_id JOIN org_units u ON u.id = f.unit_id
@@ -75,6 +75,7 @@ struct FollowUpTaskSource: TaskSource {
             t.overdueOn = try r.decode(column: "overdue_on", as: String.self)
             t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
             t.object = FieldTask.Object("follow-up", t.id)
+            if FollowUpSchedules.healthOnly(try r.decode(column: "schedule", as: String.self)) { t.requires = .services(.seeReproductiveHealth) }
             t.note = try r.decode(column: "handed_over_from", as: String?.self).map { Text("由\($0)移交", "handed over from \($0)").zh }
             return t
         }
@@ -161,11 +162,11 @@ struct ServiceWorkSummary: WorkSummarySource {
             WorkLine(section, Text("服务记录（四术等）", "Services recorded"), try await count("SELECT COUNT(*) AS n FROM services WHERE \(inScope) AND day >= \(bind: a) AND day <= \(bind: b)")),
             WorkLine(section, Text("孕前优生检查", "Pre-pregnancy checks"), try await count("SELECT COUNT(*) AS n FROM prepregnancy_checks WHERE \(inScope) AND checked_on >= \(bind: a) AND checked_on <= \(bind: b)")),
             WorkLine(section, Text("期末逾期未随访", "Visits overdue at the end"), try await count("""
-                SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on IS NULL AND closed_reason IS NULL AND overdue_on <= \(bind: b) AND expires > \(bind: b)
+                SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND (done_on IS NULL OR done_on > \(bind: b)) AND closed_reason IS NULL AND overdue_on <= \(bind: b) AND expires > \(bind: b)
                 """), outstanding: true),
-            WorkLine(section, Text("双查未查对象", "Women not yet checked in open rounds"), try await count("""
+            WorkLine(section, Text("双查未查对象", "Women not yet checked in the rounds open at the end"), try await count("""
                 SELECT COUNT(*) AS n FROM checkups c JOIN checkup_rounds r ON r.id = c.round_id
-                WHERE \(engine.startsWith("c.path", scope.path)) AND c.exempt = 0 AND c.complete = 0 AND r.starts_on <= \(bind: b)
+                WHERE \(engine.startsWith("c.path", scope.path)) AND c.exempt = 0 AND (c.complete = 0 OR c.checked_on > \(bind: b)) AND r.starts_on <= \(bind: b) AND r.ends_on >= \(bind: b)
                 """), outstanding: true),
         ]
     }

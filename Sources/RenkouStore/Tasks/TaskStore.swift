@@ -120,7 +120,9 @@ public struct TaskStore: Sendable {
     /// policy's horizon, overdue first, its first `limit` entries (each source gives its first `limit`
     /// by due day, so the merged head is exact). The list names people, so the read is audited like a person list.
     /// `assigned`: nil for every task, "" for the unassigned ones, a username for that account's.
-    public func list(on day: Day, includeClosed: Bool = false, limit: Int = 1000, assigned: String? = nil, in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
+    /// `role`: the tasks a role may not see (`FieldTask.requires`) are left out; nil (the command line) sees all.
+    public func list(on day: Day, includeClosed: Bool = false, limit: Int = 1000, assigned: String? = nil, for role: Role? = nil,
+                     in scope: Scope, by actor: Actor) async throws -> [FieldTask] {
         let engine = db.engine, env = self.env, sources = self.sources
         let horizon = day.adding(days: env.policy(.reminderHorizon, on: day))
         let tasks = try await db.read { db -> [FieldTask] in
@@ -129,6 +131,7 @@ public struct TaskStore: Sendable {
                 WHERE \(engine.startsWith("t.path", scope.path)) \(unsafeRaw: includeClosed ? "" : "AND t.open = 1") ORDER BY t.due LIMIT \(unsafeRaw: String(limit))
                 """).all().map(Self.decode)
             for source in sources { all += try await source.reminders(on: day, horizon: horizon, scope: scope, engine: engine, limit: limit, db) }
+            if let role { all = all.filter { t in t.requires.map(role.can) ?? true } }
             all.sort(by: FieldTask.listOrder(on: day))
             try await Self.annotate(&all, db)
             if let assigned { all = all.filter { assigned.isEmpty ? $0.assignee == nil : $0.assignee == assigned } }
@@ -169,9 +172,10 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// 指派: assigns a task of the scope (stored or a reminder) to an account that can see it, or takes
-    /// the assignment away (`to` nil or empty). Throws `not-found` (no such task in the scope),
-    /// `invalid` (`/to` `unknown-account`: no active account of that name whose area holds the task).
+    /// 指派: assigns a task of the scope (stored or a reminder) to a field account of the assigner's area
+    /// that can see it, or takes the assignment away (`to` nil or empty). Throws `not-found` (no such
+    /// task in the scope), `invalid` (`/to` `unknown-account`: no active field account of that name in
+    /// the assigner's area whose own area holds the task).
     public func assign(_ id: UUID, to username: String?, in scope: Scope, by actor: Actor) async throws {
         let engine = db.engine, env = self.env, sources = self.sources
         try await db.transaction { db in
@@ -182,6 +186,7 @@ public struct TaskStore: Sendable {
             if !to.isEmpty {
                 let account = try await db.raw("""
                     SELECT u.path FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: to) AND a.disabled = 0
+                    AND a.role IN \(unsafeRaw: Self.fieldRoles) AND \(engine.startsWith("u.path", scope.path))
                     """).first()
                 guard let unitPath = try account?.decode(column: "path", as: String.self), path.hasPrefix(unitPath) else {
                     throw RenkouError.invalid([FieldError("/to", "unknown-account", Text("没有名为 \(to) 且辖区包含该任务的有效账号。", "No active account \(to) whose area holds this task."))])
@@ -194,11 +199,13 @@ public struct TaskStore: Sendable {
                     VALUES (\(bind: id.text), \(bind: to), \(bind: actor.username), \(bind: Timestamp.string(env.now())), \(bind: path))
                     """).run()
             }
-            _ = engine
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "task_assignment", entityID: id.text, path: path,
                                      after: AuditLog.json(["assignee": to]))
         }
     }
+
+    /// The roles that take field tasks.
+    static let fieldRoles = "('community', 'grid', 'street', 'provider')"
 
     /// The active accounts of the scope's units (and the units below) that do field work: whom a task can go to.
     public func assignees(in scope: Scope) async throws -> [(username: String, name: String, unit: String)] {
@@ -206,7 +213,7 @@ public struct TaskStore: Sendable {
         return try await db.read { db in
             try await db.raw("""
                 SELECT a.username, a.display_name, u.name FROM users a JOIN org_units u ON u.id = a.unit_id
-                WHERE a.disabled = 0 AND a.role IN ('community', 'grid', 'street', 'provider') AND \(engine.startsWith("u.path", scope.path)) ORDER BY u.path, a.username
+                WHERE a.disabled = 0 AND a.role IN \(unsafeRaw: Self.fieldRoles) AND \(engine.startsWith("u.path", scope.path)) ORDER BY u.path, a.username
                 """).all().map { (try $0.decode(column: "username", as: String.self), try $0.decode(column: "display_name", as: String.self), try $0.decode(column: "name", as: String.self)) }
         }
     }
@@ -227,7 +234,11 @@ public struct TaskStore: Sendable {
                 WorkLine(section, Text("其中查无此人", "of which: person not found"),
                          try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND outcome = 'not-found' AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
                 WorkLine(section, Text("期末逾期未办", "Overdue at the end"),
-                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND open = 1 AND due < \(bind: to.description)"), outstanding: true),
+                         // as the period ended: made by then, not closed by then, due before its last day
+                         try await count("""
+                             SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND created_at < \(bind: b) AND due < \(bind: to.description)
+                             AND (open = 1 OR closed_at >= \(bind: b))
+                             """), outstanding: true),
             ]
             for (type, label) in [("birth", Text("出生登记", "Births recorded")), ("death", Text("死亡登记", "Deaths recorded")),
                                   ("marriage", Text("结婚登记", "Marriages recorded")), ("move-in", Text("迁入", "Moves in"))] {

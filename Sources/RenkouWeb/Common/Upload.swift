@@ -110,11 +110,12 @@ extension Upload {
     }
 
     /// The form's file as a scan (agreement, consent), nil when none was sent. Throws `invalid`
-    /// (`/<field>` `too-large` over 4 MB).
+    /// (`/<field>` `too-large` over 4 MB, `scan-type` not a PDF, PNG or JPEG).
     static func scan(_ form: Form, field: String) throws -> ScanFile? {
         guard let f = form.file else { return nil }
         if form.fileBytes > ScanFile.maxBytes { throw RenkouError.invalid([FieldError("/\(field)", "too-large", Text("扫描件不能超过 4 MB。", "The scan may not exceed 4 MB."))]) }
-        return ScanFile(name: form.fileName ?? "scan", data: try Data(contentsOf: f))
+        guard let scan = ScanFile(name: form.fileName ?? "scan", data: try Data(contentsOf: f)) else { throw ScanFile.wrongType("/\(field)") }
+        return scan
     }
 
     /// A form that may carry a file: multipart from a browser that sends one, url-encoded otherwise

@@ -76,7 +76,7 @@ enum CheckUpPages {
         }
         @Sendable func resultForm(_ id: UUID, form: [String: String], error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let c = try await deps.stores.checkUps.checkUp(id, in: context.scope)
+            let c = try await deps.stores.checkUps.checkUp(id, in: context.scope, by: context.actor)
             var values = form
             for (k, v) in c.results where values["results/\(k)"] == nil { values["results/\(k)"] = v.rawValue }
             let fields = FormField.attach(error?.fields ?? [], to: [

@@ -35,8 +35,7 @@ enum PregnancyPages {
                       hint: person.spouseID == nil ? nil : Text("登记中的配偶已关联，可不填。", "The spouse in the registry is linked; leave empty.")(lang)),
             FormField(name: "spouseIDNumber", label: Text("配偶身份证号（不在登记中时）", "Spouse's ID number (when not in the registry)")(lang), value: form["spouseIDNumber"] ?? ""),
         ] + PrePregnancyItem.allCases.map { item in
-            PersonPages.select("items/\(item.rawValue)", item.label, results, form.merging(["items/\(item.rawValue)": form["items/\(item.rawValue)"] ?? "normal"]) { a, _ in a },
-                               empty: Text("—", "—"), lang: lang)
+            PersonPages.select("items/\(item.rawValue)", item.label, results, form, empty: Text("未填（按未做）", "Not filled (not done)"), lang: lang)
         } + [
             PersonPages.select("risk", Text("风险人群", "Risk group"), RiskGroup.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) },
                                form.merging(["risk": form["risk"] ?? "general"]) { a, _ in a }, empty: Text("—", "—"), lang: lang),
@@ -84,7 +83,7 @@ enum PregnancyPages {
         }
         @Sendable func outcomeForm(_ id: UUID, form: [String: String], error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let g = try await deps.stores.pregnancies.pregnancy(id, in: context.scope)
+            let g = try await deps.stores.pregnancies.pregnancy(id, in: context.scope, by: context.actor)
             let fields = FormField.attach(error?.fields ?? [], to: [
                 PersonPages.select("outcome", Text("妊娠结局", "Outcome"), PregnancyOutcome.entries, form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "date", label: Text("结局日期", "Day of the outcome")(lang), value: form["date"] ?? Day(deps.stores.env.now()).description, type: "date", required: true),

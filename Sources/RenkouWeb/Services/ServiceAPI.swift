@@ -39,10 +39,10 @@ enum ServiceAPI {
                 }
                 status = v
             }
+            let sees = account.role.can(.services(.seeReproductiveHealth))
             let page = try await deps.stores.services.followUps(unitCode: request.query("unit"), on: day, status: status,
                                                                 limit: request.query("limit").flatMap(Int.init) ?? 100, offset: request.query("offset").flatMap(Int.init) ?? 0,
-                                                                in: context.scope, by: context.actor)
-            let sees = account.role.can(.services(.seeReproductiveHealth))
+                                                                seesHealth: sees, in: context.scope, by: context.actor)
             return try JSON.response(Page(items: page.items.map { VisitDTO($0, on: day, seesHealth: sees) }, total: page.total, limit: page.limit, offset: page.offset))
         }
         api.on(.post, "/api/v1/followups/{id}/visit") { request, context in

@@ -125,8 +125,8 @@ enum ServicePages {
             let status = request.query("status").flatMap(FollowUpStatus.init(rawValue:))
             let unit = request.query("unit")?.nilIfEmpty
             let offset = request.query("offset").flatMap(Int.init) ?? 0
-            let page = try await deps.stores.services.followUps(unitCode: unit, on: today, status: status, offset: offset, in: context.scope, by: context.actor)
             let sees = account.role.can(.services(.seeReproductiveHealth)), canWrite = account.role.can(.services(.write))
+            let page = try await deps.stores.services.followUps(unitCode: unit, on: today, status: status, offset: offset, seesHealth: sees, in: context.scope, by: context.actor)
             let choices = [Codes.Entry(code: "", label: Text("当前应随访（含逾期）", "To do now (due and overdue)"))]
                 + FollowUpStatus.allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) }
             func href(_ s: String, _ o: Int? = nil) -> String {

@@ -57,7 +57,8 @@ struct ServicesPersonSection: PageSection {
             }
             return deps.renderer.fragment("services/person_section", model: model, context: context)
         }
-        let open = try await deps.stores.services.followUps(personID: p.id, on: today, in: context.scope)
+        // Visits whose existence tells what they are about stay with the service roles.
+        let open = try await deps.stores.services.followUps(personID: p.id, on: today, in: context.scope).filter { !FollowUpSchedules.healthOnly($0.schedule) }
         guard !open.isEmpty else { return nil }
         let model = ServicesSectionView(seesHealth: false, methods: [], services: [],
                                         visits: open.map { ServicePages.visitRow($0, today: today, seesHealth: false, canWrite: canWrite, lang: lang) },

@@ -27,7 +27,8 @@ enum TaskAPI {
             let limit = min(max(request.query("limit").flatMap(Int.init) ?? 200, 1), 1000), offset = min(max(request.query("offset").flatMap(Int.init) ?? 0, 0), 5000)
             // assigned=me (the caller's), assigned=none (nobody's), else every task.
             let assigned: String? = switch request.query("assigned") { case "me": context.actor.username; case "none": ""; default: nil }
-            let head = try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", limit: offset + limit + 1, assigned: assigned,
+            let account = try context.requireAccount()
+            let head = try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", limit: offset + limit + 1, assigned: assigned, for: account.role,
                                                         in: scope, by: context.actor)
             var response = try JSON.response(Array(head.dropFirst(offset).prefix(limit)))
             response.headers[HTTPField.Name("X-More-Tasks")!] = head.count > offset + limit ? "1" : "0"

@@ -79,7 +79,7 @@ enum TaskPages {
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let assigned = request.query("assigned") ?? ""
-            let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, in: context.scope, by: context.actor)
+            let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, for: account.role, in: context.scope, by: context.actor)
             let canClose = account.role.can(.tasks(.write))
             let when = request.query("when") ?? "", kind = request.query("kind") ?? "", group = request.query("group") ?? ""
             let whenFilter = whens(today).first { $0.0 == when }?.2 ?? { _ in true }
@@ -113,7 +113,7 @@ enum TaskPages {
             let account = try context.requireAccount()
             let lang = context.lang, today = Day(deps.stores.env.now())
             let assigned = request.query("assigned") ?? "", when = request.query("when") ?? "", kind = request.query("kind") ?? ""
-            let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, in: context.scope, by: context.actor)
+            let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, for: account.role, in: context.scope, by: context.actor)
             let whenFilter = whens(today).first { $0.0 == when }?.2 ?? { _ in true }
             let rows = all.filter { whenFilter($0) && (kind.isEmpty || $0.kind.rawValue == kind) }.map { row($0, kinds: kinds, canClose: false, today: today, lang: lang) }
             let model = TaskSheetView(heading: Text("入户任务清单", "Round sheet")(lang), meta: "\(account.unitName) · \(account.displayName) · \(today)",

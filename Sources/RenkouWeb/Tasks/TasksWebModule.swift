@@ -23,7 +23,7 @@ struct TaskHomeCard: PageSection {
     func render(_ account: Account, account _: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
         guard account.role.can(.tasks(.write)) else { return nil }
         let lang = context.lang, today = Day(deps.stores.env.now())
-        let tasks = try await deps.stores.tasks.list(on: today, in: context.scope, by: context.actor)
+        let tasks = try await deps.stores.tasks.list(on: today, for: account.role, in: context.scope, by: context.actor)
         let kinds = TaskPages.kinds(deps)
         let overdue = tasks.filter { $0.isOverdue(on: today) }.count
         let model = TaskHomeCardView(

@@ -131,6 +131,9 @@ import Testing
             try await stores.checkUps.record(p.id, CheckUpResultInput(date: today.description, results: ["gynaecological": "exempt"], note: "孕期"), in: .everything, by: .cli())
             let after = try await stores.checkUps.round(round.id, in: .everything)
             #expect(after.due == 3 && after.checked == 1)
+            // a street round over the same days would put them on two lists
+            await #expect { try await stores.checkUps.openRound(CheckUpRoundInput(unit: Fixture.streetA, name: "街道轮", startsOn: today.adding(days: 5).description, endsOn: today.adding(days: 40).description),
+                                                               in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/startsOn", code: "round-overlap") }
             // the indicator says the same for the year of the round's end
             let rate = try await stores.indicators.summary(["S04-check-up-coverage"], unitCode: Fixture.communityA1, on: today.adding(days: 30), in: .everything).unit.figures[0]
             #expect(rate.numerator == 1 && rate.denominator == 3)
@@ -175,6 +178,8 @@ import Testing
             #expect(street.numerator == 1 && street.denominator == 420)
             let community = try await stores.indicators.summary(["S05-pre-pregnancy-coverage"], unitCode: Fixture.communityA1, on: day, in: .everything).unit.figures[0]
             #expect(community.numerator == 1 && community.denominator == 40)
+            // a street's code written with its three trailing zeros is the same street
+            #expect(try await stores.prePregnancy.setQuota(unitCode: Fixture.streetA + "000", year: year, couples: 400, in: .everything, by: .cli()).couples == 400)
         }
     }
 
@@ -185,6 +190,8 @@ import Testing
             var s = Self.start(w, "implant-insertion", chosen: "implant", on: Day(stores.env.now()))
             s.consentScan = "not base64!"
             await #expect { try await stores.services.record(s, in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/consentScan", code: "base64") }
+            s.consentScan = Data("GIF89a".utf8).base64EncodedString()
+            await #expect { try await stores.services.record(s, in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/consentScan", code: "scan-type") }
             let pdf = Data("%PDF-1.4 signed".utf8)
             s.consentScan = pdf.base64EncodedString(); s.consentScanName = "同意书.pdf"
             let recorded = try await stores.services.record(s, in: .everything, by: .cli())
@@ -192,7 +199,21 @@ import Testing
             #expect(try await stores.services.of(w.id, in: .everything, by: .cli()).services.first?.consentScanName == "同意书.pdf")
             let scan = try await stores.services.consent(of: recorded.id, in: .everything, by: .cli("provider"))
             #expect(scan.data == pdf && scan.type == "application/pdf")
-            #expect(try await stores.audit.search(AuditQuery(entity: "service_consent", action: "read"), in: .everything).total == 1)
+            #expect(try await stores.audit.search(AuditQuery(entity: "health_record", action: "read"), in: .everything).total == 1)
+        }
+    }
+
+    /// Two records of one woman, both on a round's list: the merge keeps one line.
+    @Test(arguments: TestEngine.all) func mergingTwoRecordsOnOneRoundKeepsOneLine(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let today = Day(stores.env.now())
+            let a = try await Self.woman(stores, "韩梅", 51), b = try await Self.woman(stores, "韩梅", 52)
+            let round = try await stores.checkUps.openRound(CheckUpRoundInput(unit: Fixture.communityA1, name: "一轮", startsOn: today.description, endsOn: today.adding(days: 9).description),
+                                                           in: .everything, by: .cli())
+            #expect(round.due == 2)
+            _ = try await stores.persons.merge(keep: a.id, drop: b.id, in: .everything, by: .cli())
+            #expect(try await stores.checkUps.dueList(round.id, in: .everything, by: .cli()).map(\.personID) == [a.id])
         }
     }
 }

@@ -37,10 +37,13 @@ import Testing
             for (user, role, unit) in [("admin-y", Role.admin, Fixture.district), ("street-y", .street, Fixture.streetA), ("grid-y", .grid, Fixture.gridA1), ("viewer-y", .viewer, Fixture.district)] {
                 try await Fixture.account(stores, user, role, unit)
                 let browser = try await web.signIn(user), token = try await web.token(user)
-                for path in ["/persons/\(w.id.text)", "/checkups/\(round.id.text)", "/prepregnancy", "/tasks", "/api/v1/checkup-rounds/\(round.id.text)", "/api/v1/checkup-rounds"] {
+                for path in ["/persons/\(w.id.text)", "/checkups/\(round.id.text)", "/prepregnancy", "/tasks", "/followups", "/api/v1/checkup-rounds/\(round.id.text)", "/api/v1/checkup-rounds",
+                             "/api/v1/tasks", "/api/v1/followups"] {
                     let r = path.hasPrefix("/api") ? try await web.call(.get, path, token: token) : try await browser.get(path)
                     #expect(r.status == .ok, "\(user) \(path)")
                     #expect(!secrets.contains { r.text.contains($0) }, "\(user) reads a detail on \(path)")
+                    // a pre-pregnancy follow-up is not even listed: its existence would tell
+                    #expect(!r.text.lowercased().contains(early.id.text), "\(user) sees the pre-pregnancy visit on \(path)")
                 }
                 // the round's coverage is for all; its list is not
                 #expect(try await browser.get("/checkups/\(round.id.text)").text.contains("100.0%"), "\(user)")
