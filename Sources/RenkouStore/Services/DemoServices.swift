@@ -86,7 +86,7 @@ enum DemoServices {
         for (i, line) in try await stores.checkUps.dueList(round.id, in: .everything, by: actor).enumerated() where i % 3 != 2 {
             var results: [String: String] = [:]
             for k in line.due { results[k.rawValue] = k == .pregnancy ? CheckUpResult.negative.rawValue : CheckUpResult.normal.rawValue }
-            try await stores.checkUps.record(line.id, CheckUpResultInput(date: today.adding(days: -rng.int(0...19)).description, results: results), in: .everything, by: actor)
+            _ = try await stores.checkUps.record(line.id, CheckUpResultInput(date: today.adding(days: -rng.int(0...19)).description, results: results), in: .everything, by: actor)
         }
     }
 }

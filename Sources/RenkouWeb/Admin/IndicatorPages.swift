@@ -8,7 +8,12 @@ import RenkouStore
 /// roles only (`Indicator.detailPermission`); the list is audited like a person list.
 enum IndicatorPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        // Where a record behind a figure opens: a person, or a module's own record (a landlord, a registration).
+        var links: [String: @Sendable (UUID) -> String] = ["person": SitePath.person]
+        for l in deps.extensions.all(.recordLinks) { links[l.kind] = l.href }
+        let recordLinks = links
         router.get("/indicators/{code}") { request, context -> Response in
+            let links = recordLinks
             let account = try context.requireAccount()
             let lang = context.lang
             let code = try context.parameters.require("code")
@@ -23,11 +28,11 @@ enum IndicatorPages {
             let base = "/indicators/\(code)?unit=\(figure.code)&on=\(day.description)"
             let model = IndicatorRecordsView(
                 name: indicator.name(lang), unitName: figure.name, numerator: indicator.numerator(lang), denominator: indicator.denominator(lang),
-                figure: f.map { "\($0.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—") (\($0.numerator) / \($0.denominator))" } ?? "—",
+                figure: f.map { "\($0.rate.map { indicator.unit == .per100 ? String(format: "%.1f", $0 * 100) : String(format: "%.1f%%", $0 * 100) } ?? "—") (\($0.numerator) / \($0.denominator))" } ?? "—",
                 target: indicator.target.map { String(format: "%.0f%%", $0 * 100) } ?? "—", day: day.description,
                 heading: (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
                 toggleHref: all ? base : base + "&all=1", toggleLabel: (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
-                rows: page.items.map { IndicatorRecordsView.Row(name: $0.name, idNumber: $0.idNumber, detail: $0.detail ?? "", href: $0.link == "person" ? SitePath.person($0.id) : nil) },
+                rows: page.items.map { IndicatorRecordsView.Row(name: $0.name, idNumber: $0.idNumber, detail: $0.detail ?? "", href: links[$0.link]?($0.id)) },
                 summary: Text("共 \(page.total) 条", "\(page.total) records")(lang),
                 nextHref: page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("admin/indicator_records", title: indicator.name, model: model, context: context, request: request)
@@ -44,4 +49,16 @@ struct IndicatorRecordsView {
     let rows: [Row]
     let summary: String
     let nextHref: String?
+}
+
+/// Where the records of one kind behind an indicator open (`IndicatorRecord.link`): `host` → the
+/// landlord's page, `registration` → the birth registration's. A module contributes its kinds.
+struct RecordLink: Sendable {
+    let kind: String
+    let href: @Sendable (UUID) -> String
+}
+
+extension ExtensionPoint where Item == RecordLink {
+    /// Where modules say how their records behind an indicator are linked.
+    static var recordLinks: ExtensionPoint<RecordLink> { ExtensionPoint("indicators.record-links") }
 }

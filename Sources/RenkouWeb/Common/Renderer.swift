@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Mustache
 import RenkouCore
@@ -111,6 +112,14 @@ public struct Renderer: Sendable {
 
 /// Typed paths of the pages: links are built here, never by string concatenation in handlers.
 enum SitePath {
+    /// An absolute address for print (a QR code): the deployment's public URL when configured, else the request's host.
+    static func absolute(_ path: String, base: String?, request: Request) -> String {
+        if let base { return base + path }
+        let host = request.head.authority ?? "localhost"
+        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
+        return "\(scheme)://\(host)" + path
+    }
+
     static let home = "/"
     static let login = "/login"
     static let logout = "/logout"

@@ -10,12 +10,7 @@ enum CertificatePages {
     static func path(_ id: UUID) -> String { "/certificates/\(id.text)" }
 
     /// The address printed in the QR code: absolute, from the request's host.
-    static func publicURL(_ token: String, base: String?, request: Request) -> String {
-        if let base { return base + PublicPages.verifyPath(token) }
-        let host = request.head.authority ?? "localhost"
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
-        return "\(scheme)://\(host)" + PublicPages.verifyPath(token)
-    }
+    static func publicURL(_ token: String, base: String?, request: Request) -> String { SitePath.absolute(PublicPages.verifyPath(token), base: base, request: request) }
 
     static func facts(_ c: Certificate, showHealth: Bool, today: Day, lang: Lang) -> [PersonPages.Detail] {
         var rows: [(Text, String)] = [

@@ -25,7 +25,7 @@ struct MigrantsWebModule: WebModule {
     }
     var strings: [String: Text] { MigrantStrings.all }
     var contributions: [Contribution] {
-        [ExtensionPoint.personSections(AnySection(MigrantPersonSection())),
+        [ExtensionPoint.personSections(AnySection(MigrantPersonSection())), ExtensionPoint.recordLinks(RecordLink(kind: "host", href: HostPages.path)),
          ExtensionPoint.indicatorPages(IndicatorPage(module: "migrants") { code, unit in "/migrants/rates/\(code)?unit=\(unit)" }),
          ExtensionPoint.taskKinds(TaskKindView(.register, Text("新登记", "Register"), link: { $0.object.map { HostPages.path($0.id) } },
                                                action: { t in

@@ -9,6 +9,8 @@ import Testing
         admin.read                x         x         x         x         x         x         x
         admin.administer          x         .         .         .         .         .         .
         admin.audit               x         x         .         .         .         .         .
+        births.read               x         x         x         x         x         x         x
+        births.write              x         x         x         x         x         .         .
         migrants.read             x         x         x         x         x         x         x
         migrants.write            x         x         x         x         x         .         .
         migrants.see-rh           .         .         .         x         .         x         .

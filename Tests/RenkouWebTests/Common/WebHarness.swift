@@ -43,6 +43,12 @@ struct Web {
         return Browser(web: self, cookies: "renkou_csrf=\(csrf); renkou_session=\(session)", csrf: csrf)
     }
 
+    /// A browser without an account (the public pages), holding only the CSRF cookie.
+    func anonymous() -> Browser {
+        let csrf = "csrf-token-for-tests"
+        return Browser(web: self, cookies: "renkou_csrf=\(csrf)", csrf: csrf)
+    }
+
     static func cookie(_ name: String, in response: TestResponse) -> String? {
         for value in response.headers[values: .setCookie] where value.hasPrefix(name + "=") {
             return String(value.dropFirst(name.count + 1).prefix { $0 != ";" })

@@ -1,0 +1,12 @@
+/// The births' rates, each defined once: registrations decided within their time limit, births
+/// within the policy of their day (target from seed 003: ≥ 98 %), and the sex ratio at birth.
+public enum BirthIndicator {
+    public static let onTime = Indicator(code: "B01-registration-on-time", module: "births", name: Text("生育登记按时办结率", "Birth registrations decided in time"),
+        numerator: Text("在办理时限内办结的", "Decided within the time limit"), denominator: Text("期内办结的生育登记", "Registrations decided in the period"),
+        target: 1.0, period: .year)
+    public static let policyCompliant = Indicator(code: "B02-policy-compliant-births", module: "births", name: Text("政策生育率", "Policy-compliant birth rate"),
+        numerator: Text("孩次在出生当日生育政策之内的出生", "Births whose order the policy of their day allowed"),
+        denominator: Text("期内出生（孩次已知）", "Births of the period (order known)"), target: 0.98, period: .year)
+    public static let sexRatio = Indicator(code: "B03-sex-ratio-at-birth", module: "births", name: Text("出生人口性别比", "Sex ratio at birth"),
+        numerator: Text("出生男婴", "Boys born"), denominator: Text("出生女婴", "Girls born"), unit: .per100, target: nil, period: .year)
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Birth registration: the office's list and form, a registration's page with its decisions and
+/// voucher, the public application and status pages, the API.
+struct BirthsWebModule: WebModule {
+    let name = "births"
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { BirthPages.register(router, deps); PublicBirthPages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps) }
+    var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 88)] }
+    var strings: [String: Text] { BirthStrings.all }
+    var contributions: [Contribution] {
+        [ExtensionPoint.taskKinds(TaskKindView(.birthRegistration, Text("生育登记", "Birth registration"), link: { BirthPages.path($0.id) },
+                                               action: { t in (BirthPages.path(t.id), Text("办理", "Handle")) })),
+         ExtensionPoint.personSections(AnySection(BirthsPersonSection())),
+         ExtensionPoint.indicatorPages(IndicatorPage(module: "births")),
+         ExtensionPoint.recordLinks(RecordLink(kind: "registration", href: BirthPages.path))]
+    }
+}
+
+/// The registrations a person is named in, as mother or father.
+struct BirthsPersonSection: PageSection {
+    func render(_ p: Person, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
+        let lang = context.lang
+        let mine = try await deps.stores.births.of(person: p, in: context.scope)
+        let canWrite = account.role.can(.births(.write))
+        guard !mine.isEmpty || (canWrite && p.sex != "0") else { return nil }
+        let model = BirthSectionView(rows: mine.map { BirthPages.row($0, today: Day(deps.stores.env.now()), lang: lang) }, hasRows: !mine.isEmpty,
+                                     newHref: canWrite ? SitePath.query("/births/new", [("person", p.id.text)]) : nil)
+        return deps.renderer.fragment("births/person_section", model: model, context: context)
+    }
+}
+
+/// The registrations on a person's page.
+struct BirthSectionView { let rows: [BirthPages.Row]; let hasRows: Bool; let newHref: String? }
