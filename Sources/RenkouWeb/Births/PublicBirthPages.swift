@@ -68,7 +68,14 @@ enum PublicBirthPages {
 }
 
 /// The public application form, or what was submitted (masked) with its tracking number.
-struct PublicApplyView { let fields: [FormField]; let message: String?; let pledged: Bool; let pledgeError: String?; let done: [PersonPages.Detail]? }
+struct PublicApplyView {
+    let fields: [FormField]; let message: String?; let pledged: Bool; let pledgeError: String?
+    /// After submitting: what was submitted, masked (stored flags: templates iterate arrays).
+    let applied: Bool; let facts: [PersonPages.Detail]
+    init(fields: [FormField], message: String?, pledged: Bool, pledgeError: String?, done: [PersonPages.Detail]?) {
+        self.fields = fields; self.message = message; self.pledged = pledged; self.pledgeError = pledgeError; applied = done != nil; facts = done ?? []
+    }
+}
 /// The public status lookup and its answer.
 struct PublicStatusView {
     let number: String; let asked: Bool; let rows: [PersonPages.Detail]

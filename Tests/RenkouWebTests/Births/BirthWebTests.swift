@@ -25,7 +25,7 @@ import Testing
             #expect(try await web.stores.births.list(unitCode: nil, state: nil, in: .everything, by: .cli()).total == 0)
             values["pledge"] = "1"
             let applied = try await anonymous.post("/public/births/apply", values)
-            #expect(applied.status == .created)
+            #expect(applied.status == .created && applied.text.components(separatedBy: #"id="applied""#).count == 2)
             let number = try #require(applied.text.firstMatch(of: /SY-\d{4}-[A-Z0-9]{8}/).map { String($0.output) })
             // nothing unmasked on the answer, nor on the status page
             for page in [applied.text, try await anonymous.get("/public/births/status?number=\(number)&id4=\(father.suffix(4))").text] {
