@@ -119,6 +119,7 @@ public struct BirthRegistrationInput: Sendable, Codable {
             expected = Day(t)
             if expected == nil { errors.add("/expectedOn", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") }
             else if expected! < today.adding(days: -365) { errors.add("/expectedOn", "expected-past", "预产期已过一年以上，请填写孩子的出生信息。", "The expected day is over a year ago: give the child's birth instead.") }
+            else if today.adding(days: 730) < expected! { errors.add("/expectedOn", "expected-far", "预产期不能晚于两年以后。", "The expected day is at most two years ahead.") }
         }
         let born = Day.checked(childBornOn, "/childBornOn", today: today, required: false, &errors)
         if (expected == nil) == (born == nil), (childBornOn ?? "").trimmed.isEmpty, (expectedOn ?? "").trimmed.isEmpty {
@@ -133,7 +134,7 @@ public struct BirthRegistrationInput: Sendable, Codable {
         if online, pledge != true { errors.add("/pledge", "pledge-required", "网上申请须勾选个人承诺。", "An online application needs the pledge ticked.") }
         let received = online ? nil : Day.checked(receivedOn, "/receivedOn", today: today, required: false, &errors)
         if let received, received < today.adding(days: -30) { errors.add("/receivedOn", "received-too-early", "收件日期不能早于 30 天前。", "The application came in at most 30 days ago.") }
-        if let p = phone?.trimmed, !p.isEmpty, !(p.count == 11 && p.allSatisfy(\.isNumber) && p.hasPrefix("1")) {
+        if let p = phone?.trimmed, !p.isEmpty, !(p.count == 11 && p.allSatisfy { $0.isASCII && $0.isNumber } && p.hasPrefix("1")) {
             errors.add("/phone", "phone", "手机号码应为 11 位数字。", "The mobile number has 11 digits.")
         }
         try errors.throwIfAny()

@@ -7,13 +7,17 @@ public struct BirthsCoreModule: CoreModule {
     public var grants: [Grant] {
         [Grant(.births(.read), Set(Role.allCases)),
          // Community and street offices handle registrations; a grid worker may submit one as a proxy.
-         Grant(.births(.write), Role.registering)]
+         Grant(.births(.write), Role.registering),
+         // 审批: the district approves a benefit run it cannot edit.
+         Grant(.births(.approve), [.admin, .district])]
     }
     public var policy: [PolicyDeclaration] {
         [PolicyRule.registrationLimit.declare([
             (Day(year: 2016, month: 1, day: 1)!, 7, "生育登记办理时限：多数地方为受理后 7 个工作日（广东 2020：法定及承诺 7 个工作日；湖南 2016：10 个工作日；DOMAIN-RULES §4.3，无全国统一时限）；各地以政策文件调整"),
          ]),
          PolicyRule.birthPolicy.declare([
+            (Day(year: 1949, month: 10, day: 1)!, BirthPolicy(childrenAllowed: 99, approvalForMore: false, document: .serviceCertificate),
+             "1980 年公开信之前无全国性的子女数限制（1970 年代提倡“晚、稀、少”），各地规定不一；此前出生不判政策外"),
             (Day(year: 1980, month: 9, day: 25)!, BirthPolicy(childrenAllowed: 1, approvalForMore: true, document: .serviceCertificate),
              "《中共中央关于控制我国人口增长问题致全体共产党员、共青团员的公开信》(1980-09-25)；再生育须审批（各省条例），一孩领取生育服务证"),
             (Day(year: 2016, month: 1, day: 1)!, BirthPolicy(childrenAllowed: 2, approvalForMore: true, document: .registration),
@@ -22,6 +26,21 @@ public struct BirthsCoreModule: CoreModule {
              "三孩生育政策（中央政治局会议 2021-05-31；DOMAIN-RULES §0）"),
             (Day(year: 2021, month: 8, day: 20)!, BirthPolicy(childrenAllowed: 3, approvalForMore: false, document: .registration),
              "《人口与计划生育法》2021 年修正（2021-08-20 施行）：一对夫妻可以生育三个子女，取消社会抚养费；国卫办人口发〔2021〕21号 生育登记不作审批 (DOMAIN-RULES §4.1)"),
+         ]),
+         PolicyRule.benefitAmounts.declare([
+            (Day(year: 2012, month: 1, day: 1)!, BenefitAmounts(childcarePerMonth: 0, rewardPerYear: 960, specialDeathPerMonth: 135, complicationPerMonth: [0, 0, 0]),
+             "奖扶 960 元/年（2012，DOMAIN-RULES §5.1）；特扶独生子女死亡 135 元/月（2012，§5.2）"),
+            (Day(year: 2014, month: 1, day: 1)!, BenefitAmounts(childcarePerMonth: 0, rewardPerYear: 960, specialDeathPerMonth: 340, complicationPerMonth: [400, 300, 200]),
+             "特扶 2014-01-01 城镇 340 元/月（§5.2；城乡 2016 年前后统一，本系统按城镇标准）；并发症扶助 400/300/200（2022 年调整前标准）"),
+            (Day(year: 2016, month: 1, day: 1)!, BenefitAmounts(childcarePerMonth: 0, rewardPerYear: 960, specialDeathPerMonth: 450, complicationPerMonth: [400, 300, 200]),
+             "特扶独生子女死亡 450 元/月（2022 年通知所称原标准，生效日期未查到，按 2016 年计，§5.2）"),
+            (Day(year: 2022, month: 7, day: 1)!, BenefitAmounts(childcarePerMonth: 0, rewardPerYear: 960, specialDeathPerMonth: 590, complicationPerMonth: [520, 390, 260]),
+             "财政部、国家卫健委 2022 年通知：特扶 590 元/月，并发症一、二、三级 520/390/260 元/月（2022-07-01，§5.2）"),
+            (Day(year: 2025, month: 1, day: 1)!, BenefitAmounts(childcarePerMonth: 300, rewardPerYear: 960, specialDeathPerMonth: 590, complicationPerMonth: [520, 390, 260]),
+             "中办、国办《育儿补贴制度实施方案》（2025-07-28 公布，2025-01-01 起）：每孩每年 3600 元，按月 300 元（§5.4）"),
+         ]),
+         PolicyRule.postingDays.declare([
+            (Day(year: 2004, month: 1, day: 1)!, 7, "公示 7 天（相关地方办法，奖扶/特扶未查到统一天数，DOMAIN-RULES §5.5）；各地以政策文件调整"),
          ]),
          PolicyRule.childCount.declare([
             (Day(year: 2016, month: 1, day: 1)!, ChildCountRules(countDeceased: false, countAdopted: false, countFromEarlierMarriages: false),

@@ -25,22 +25,25 @@ public struct BirthRegistrationStore: Sendable {
         let today = Day(env.now())
         let v = try input.checked(today: today, online: channel == .online)
         let code = input.unit?.trimmed ?? ""
-        guard !code.isEmpty, let unit = try await OrgStore(db: db, env: env).unit(code: code, in: scope), [.community, .street].contains(unit.level) else {
+        // A grid worker registers for the couple at the community or street office above the grid.
+        let found = code.isEmpty ? nil : try await OrgStore(db: db, env: env).unit(code: code, in: .everything)
+        guard let unit = found, unit.path.hasPrefix(scope.path) || scope.path.hasPrefix(unit.path), [.community, .street].contains(unit.level) else {
             throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("请选择办理的社区或街道。", "Choose the community or street office."))])
         }
         let env = self.env, engine = db.engine, id = env.newID(), number = Self.newNumber(year: today.year)
         try await db.transaction { db in
-            let mother = try await Self.person(idNumber: v.mother.idNumber, db), father = try await Self.person(idNumber: v.father.idNumber, db)
+            let mother = try await Self.person(idNumber: v.mother.idNumber, name: v.mother.name, db), father = try await Self.person(idNumber: v.father.idNumber, name: v.father.name, db)
             let day = v.born ?? v.expected ?? today
             let before = try await Self.childrenBefore(mother: mother, father: father, born: v.born, env: env, db)
             let policy = env.policy(.birthPolicy, on: day)
-            let complete = channel == .online ? nil : v.received
+            // With the pledge the application is complete when it comes in, online too: the limit runs from that day.
+            let complete: Day? = v.received
             let due = complete.map { env.policy.calendar.adding(workingDays: env.policy(.registrationLimit, on: $0), to: $0) }
             try await db.raw("""
                 INSERT INTO birth_registrations (id, number, state, channel, basis, mother_name, mother_id_number, mother_id, father_name, father_id_number, father_id,
                     phone, expected_on, child_name, child_sex, child_born_on, children_before, compliant, document, pledge, submitted_on, complete_on, due_on, note,
                     unit_id, path, entered_by, entered_at)
-                VALUES (\(bind: id.text), \(bind: number), \(bind: (complete == nil ? RegistrationState.submitted : .accepted).rawValue), \(bind: channel.rawValue),
+                VALUES (\(bind: id.text), \(bind: number), \(bind: (channel == .online ? RegistrationState.submitted : .accepted).rawValue), \(bind: channel.rawValue),
                     \(bind: v.basis.rawValue), \(bind: v.mother.name), \(bind: v.mother.idNumber), \(bind: mother?.text), \(bind: v.father.name), \(bind: v.father.idNumber),
                     \(bind: father?.text), \(bind: input.phone?.trimmed.nilIfBlank), \(bind: v.expected?.description), \(bind: v.childName), \(bind: v.childSex),
                     \(bind: v.born?.description), \(bind: before), \(bind: policy.isCompliant(order: before + 1, approved: false) ? 1 : 0), \(bind: v.document),
@@ -54,22 +57,25 @@ public struct BirthRegistrationStore: Sendable {
         return try await db.read { try await Self.find(id, in: .everything, engine: engine, $0) }
     }
 
-    /// A person of the registry by ID number (the couple may live anywhere: the registration names them).
-    static func person(idNumber: String, _ db: any SQLDatabase) async throws -> UUID? {
-        try await db.raw("SELECT id FROM persons WHERE id_number = \(bind: idNumber)").first()?.decode(column: "id", as: String.self).uuid
+    /// A person of the registry by ID number and name together (the couple may live anywhere; an online
+    /// application that gives a resident's number with another name is not linked to her).
+    static func person(idNumber: String, name: String, _ db: any SQLDatabase) async throws -> UUID? {
+        try await db.raw("SELECT id FROM persons WHERE id_number = \(bind: idNumber) AND name = \(bind: name)").first()?.decode(column: "id", as: String.self).uuid
     }
 
     /// The couple's children born before (or, before the birth, all of them), counted by the rules of the day.
     static func childrenBefore(mother: UUID?, father: UUID?, born: Day?, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> Int {
         guard mother != nil || father != nil else { return 0 }
         let rules = env.policy(.childCount, on: born ?? Day(env.now()))
-        var parent: [String] = []
-        if let m = mother, let f = father {
-            parent.append(rules.countFromEarlierMarriages ? "(c.mother_id = '\(m.text)' OR c.father_id = '\(f.text)')" : "(c.mother_id = '\(m.text)' AND (c.father_id = '\(f.text)' OR c.father_id IS NULL))")
-        } else if let m = mother { parent.append("c.mother_id = '\(m.text)'") } else if let f = father { parent.append("c.father_id = '\(f.text)'") }
-        if !rules.countDeceased { parent.append("c.status <> 'deceased'") }
-        if let born { parent.append("(c.birth_date IS NULL OR c.birth_date < '\(born.description)')") }
-        return try await db.raw("SELECT COUNT(*) AS n FROM persons c WHERE \(unsafeRaw: parent.joined(separator: " AND "))").first()!.decode(column: "n", as: Int.self)
+        let m = mother?.text ?? "", f = father?.text ?? ""
+        var sql: SQLQueryString
+        if mother != nil, father != nil {
+            sql = rules.countFromEarlierMarriages ? "SELECT COUNT(*) AS n FROM persons c WHERE (c.mother_id = \(bind: m) OR c.father_id = \(bind: f))"
+                : "SELECT COUNT(*) AS n FROM persons c WHERE c.mother_id = \(bind: m) AND (c.father_id = \(bind: f) OR c.father_id IS NULL)"
+        } else if mother != nil { sql = "SELECT COUNT(*) AS n FROM persons c WHERE c.mother_id = \(bind: m)" } else { sql = "SELECT COUNT(*) AS n FROM persons c WHERE c.father_id = \(bind: f)" }
+        if !rules.countDeceased { sql = sql + " AND c.status <> 'deceased'" }
+        if let born { sql = sql + " AND c.birth_date < \(bind: born.description)" }
+        return try await db.raw(sql).first()!.decode(column: "n", as: Int.self)
     }
 
     // MARK: Decisions
@@ -103,24 +109,33 @@ public struct BirthRegistrationStore: Sendable {
             }
             switch decision {
             case .accept:
-                let due = env.policy.calendar.adding(workingDays: env.policy(.registrationLimit, on: today), to: today)
-                try await db.raw("UPDATE birth_registrations SET state = 'accepted', complete_on = \(bind: today.description), due_on = \(bind: due.description) WHERE id = \(bind: id.text)").run()
+                // Information supplied (补正): the limit starts again from today; a plain acceptance keeps it.
+                let due = r.state == .needsInformation || r.dueOn == nil
+                    ? env.policy.calendar.adding(workingDays: env.policy(.registrationLimit, on: today), to: today).description : r.dueOn!
+                try await db.raw("""
+                    UPDATE birth_registrations SET state = 'accepted', complete_on = COALESCE(complete_on, \(bind: today.description)), due_on = \(bind: due)
+                    WHERE id = \(bind: id.text) AND state IN ('submitted', 'needs-information')
+                    """).run()
             case .needsInformation:
-                try await db.raw("UPDATE birth_registrations SET state = 'needs-information', decision_note = \(bind: note), due_on = NULL WHERE id = \(bind: id.text)").run()
+                try await db.raw("UPDATE birth_registrations SET state = 'needs-information', decision_note = \(bind: note) WHERE id = \(bind: id.text) AND state IN ('submitted', 'accepted')").run()
             case .register:
                 // An online application registered at once is complete today.
                 let due = r.dueOn ?? env.policy.calendar.adding(workingDays: env.policy(.registrationLimit, on: today), to: today).description
                 try await db.raw("""
                     UPDATE birth_registrations SET state = 'registered', decided_on = \(bind: today.description), decision_note = \(bind: note),
                         complete_on = COALESCE(complete_on, \(bind: today.description)), due_on = \(bind: due), voucher_token = \(bind: CertificateStore.newToken())
-                    WHERE id = \(bind: id.text)
+                    WHERE id = \(bind: id.text) AND state IN ('submitted', 'accepted')
                     """).run()
             case .refuse:
                 try await db.raw("""
                     UPDATE birth_registrations SET state = 'refused', decided_on = \(bind: today.description), decision_note = \(bind: note),
-                        due_on = COALESCE(due_on, \(bind: today.description)) WHERE id = \(bind: id.text)
+                        due_on = COALESCE(due_on, \(bind: today.description)) WHERE id = \(bind: id.text) AND state IN ('submitted', 'accepted', 'needs-information')
                     """).run()
             }
+            // Two decisions at once: the second finds the state changed under it.
+            let target: [Decision: RegistrationState] = [.accept: .accepted, .needsInformation: .needsInformation, .register: .registered, .refuse: .refused]
+            let now = try await db.raw("SELECT state FROM birth_registrations WHERE id = \(bind: id.text)").first()!.decode(column: "state", as: String.self)
+            guard now == target[decision]!.rawValue else { throw RenkouError(.conflict, "state", Text("该登记刚被他人办理。", "Someone else has just handled this registration.")) }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "birth_registration", entityID: id.text,
                                      path: try await db.raw("SELECT path FROM birth_registrations WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["decision": decision.rawValue, "note": note ?? ""]))
@@ -164,7 +179,8 @@ public struct BirthRegistrationStore: Sendable {
         let engine = db.engine, env = self.env
         return try await db.read { db in
             let r = try await Self.find(id, in: scope, engine: engine, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "birth_registration", entityID: id.text, path: scope.path)
+            let path = try await db.raw("SELECT path FROM birth_registrations WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "birth_registration", entityID: id.text, path: path)
             return r
         }
     }
@@ -185,7 +201,7 @@ public struct BirthRegistrationStore: Sendable {
             let total = try await db.raw("SELECT COUNT(*) AS n FROM birth_registrations b WHERE \(engine.startsWith("b.path", p)) \(stateFilter)").first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) WHERE \(engine.startsWith("b.path", p)) \(stateFilter)
-                ORDER BY CASE WHEN b.state IN ('submitted', 'accepted') THEN 0 ELSE 1 END, b.due_on, b.submitted_on DESC, b.id
+                ORDER BY CASE WHEN b.state IN ('submitted', 'accepted') THEN 0 ELSE 1 END, COALESCE(b.due_on, b.submitted_on), b.submitted_on DESC, b.id
                 LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decode)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "birth_registrations", entityID: state?.rawValue ?? "all", path: p,
@@ -195,14 +211,18 @@ public struct BirthRegistrationStore: Sendable {
     }
 
     /// The registrations naming a person of the scope as mother, father or child (by record or ID number), newest first.
-    public func of(person: Person, in scope: Scope) async throws -> [BirthRegistration] {
-        let engine = db.engine
+    public func of(person: Person, in scope: Scope, by actor: Actor) async throws -> [BirthRegistration] {
+        let engine = db.engine, env = self.env
         return try await db.read { db in
             _ = try await PersonStore.require(person.id, in: scope, engine: engine, db)
-            return try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) WHERE b.mother_id = \(bind: person.id.text) OR b.father_id = \(bind: person.id.text) OR b.child_id = \(bind: person.id.text)
-                OR b.mother_id_number = \(bind: person.idNumber) OR b.father_id_number = \(bind: person.idNumber) ORDER BY b.submitted_on DESC
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) WHERE \(engine.startsWith("b.path", scope.path)) AND (b.mother_id = \(bind: person.id.text) OR b.father_id = \(bind: person.id.text)
+                OR b.child_id = \(bind: person.id.text) OR b.mother_id_number = \(bind: person.idNumber) OR b.father_id_number = \(bind: person.idNumber)) ORDER BY b.submitted_on DESC
                 """).all().map(Self.decode)
+            if !rows.isEmpty {
+                try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "birth_registrations", entityID: person.id.text, path: scope.path)
+            }
+            return rows
         }
     }
 
@@ -267,12 +287,13 @@ public struct BirthRegistrationStore: Sendable {
     // MARK: Following the registry
 
     /// A birth recorded in the registry: the mother's registration made before it (expected within
-    /// ten weeks of the day, no child yet) gets the child.
+    /// ten weeks of the day, no child yet) gets the child, judged again by the policy of the real day.
     static func born(child: UUID, mother: UUID?, on day: Day, _ ctx: EventContext) async throws {
         guard let mother else { return }
         let p = try await PersonStore.require(child, in: .everything, engine: ctx.engine, ctx.db)
         try await ctx.db.raw("""
-            UPDATE birth_registrations SET child_id = \(bind: child.text), child_name = \(bind: p.name), child_sex = \(bind: p.sex), child_born_on = \(bind: day.description)
+            UPDATE birth_registrations SET child_id = \(bind: child.text), child_name = \(bind: p.name), child_sex = \(bind: p.sex), child_born_on = \(bind: day.description),
+                compliant = CASE WHEN children_before + 1 <= \(bind: ctx.env.policy(.birthPolicy, on: day).childrenAllowed) THEN 1 ELSE 0 END
             WHERE mother_id = \(bind: mother.text) AND child_id IS NULL AND child_born_on IS NULL AND expected_on >= \(bind: day.adding(days: -70).description)
               AND expected_on <= \(bind: day.adding(days: 70).description) AND state <> 'refused'
             """).run()

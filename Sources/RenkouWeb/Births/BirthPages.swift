@@ -64,7 +64,9 @@ enum BirthPages {
 
         @Sendable func newForm(_ form: [String: String], error: RenkouError?, account: Account, request: Request, context: AppContext) async throws -> Response {
             let lang = context.lang
-            let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
+            // A grid worker registers at the offices above the grid.
+            let area = account.role == .grid ? Scope(path: context.scope.path.split(separator: "/").dropLast().map { "/" + $0 }.joined() + "/") : context.scope
+            let units = try await deps.stores.orgs.list(levels: [.street, .community], in: area)
             var values = form
             if values["unit"] == nil { values["unit"] = units.first { $0.code == account.unitCode }?.code ?? units.first?.code }
             let model = SimpleFormView(heading: Text("新建生育登记", "New birth registration")(lang), back: "/births", backLabel: Text("生育登记", "Birth registration")(lang),
@@ -81,7 +83,8 @@ enum BirthPages {
             // From a person's page: the couple filled in from the registry.
             if let id = request.query("person").flatMap(UUID.init(uuidString:)) {
                 let p = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
-                let spouse = try await p.spouseID.asyncMap { try await deps.stores.persons.read($0, in: .everything, by: context.actor) }
+                // The spouse only when in the worker's area; else the worker types them from the ID card.
+                let spouse = try await p.spouseID.asyncMap { try? await deps.stores.persons.read($0, in: context.scope, by: context.actor) } ?? nil
                 let (mother, father) = p.sex == "2" ? (p, spouse) : (spouse, p)
                 form = ["motherName": mother?.name ?? "", "motherIDNumber": mother?.idNumber ?? "", "fatherName": father?.name ?? "", "fatherIDNumber": father?.idNumber ?? "",
                         "unit": p.unitCode.count > 12 ? String(p.unitCode.prefix(12)) : p.unitCode]
@@ -93,7 +96,8 @@ enum BirthPages {
             let form = try await RenkouWeb.Form.read(request, context: context)
             do {
                 let r = try await deps.stores.births.submit(input(form), channel: account.role == .grid ? .proxy : .counter, in: context.scope, by: context.actor)
-                return Redirect.to(path(r.id), notice: Text("已受理，编号 \(r.number)，办理期限 \(r.dueOn ?? "")。", "Accepted as \(r.number); to be decided by \(r.dueOn ?? "")."))
+                // A grid worker's registration belongs to the office above: they keep its number.
+                return Redirect.to(account.role == .grid ? "/tasks" : path(r.id), notice: Text("已受理，编号 \(r.number)，办理期限 \(r.dueOn ?? "")。", "Accepted as \(r.number); to be decided by \(r.dueOn ?? "")."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await newForm(form.values, error: error, account: account, request: request, context: context)
             }
@@ -120,7 +124,9 @@ enum BirthPages {
             let model = BirthDetailView(
                 number: r.number, facts: facts.map { BirthDetailView.Fact(label: $0.0(lang), value: $0.1, href: $0.2) }, overdue: r.isOverdue(on: today),
                 action: canWrite && ![.registered, .refused].contains(r.state) ? "/births/\(id.text)/decide" : nil,
-                decisions: decisions.map { BirthDetailView.Option(value: $0.0.rawValue, label: $0.1(lang)) },
+                decisions: decisions.filter { d in
+                    switch d.0 { case .accept: [.submitted, .needsInformation].contains(r.state); case .needsInformation: r.state.isOpen; case .register: r.state.isOpen; case .refuse: true }
+                }.map { BirthDetailView.Option(value: $0.0.rawValue, label: $0.1(lang)) },
                 voucherHref: r.state == .registered ? "/births/\(id.text)/voucher" : nil, message: error?.message(lang),
                 noteError: error?.fields.first { $0.field == "note" }?.message(lang))
             return deps.renderer.html("births/detail", title: Text("生育登记", "Birth registration"), model: model, context: context, request: request,

@@ -24,7 +24,7 @@ struct BirthsWebModule: WebModule {
 struct BirthsPersonSection: PageSection {
     func render(_ p: Person, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
         let lang = context.lang
-        let mine = try await deps.stores.births.of(person: p, in: context.scope)
+        let mine = try await deps.stores.births.of(person: p, in: context.scope, by: context.actor)
         let canWrite = account.role.can(.births(.write))
         guard !mine.isEmpty || (canWrite && p.sex != "0") else { return nil }
         let model = BirthSectionView(rows: mine.map { BirthPages.row($0, today: Day(deps.stores.env.now()), lang: lang) }, hasRows: !mine.isEmpty,

@@ -30,7 +30,7 @@ struct BirthsCommand: AsyncParsableCommand {
         }
     }
 
-    /// Accept, ask for information, register or refuse a registration by its id or number.
+    /// Accept, ask for information, register or refuse a registration by its id.
     struct Decide: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Decide a registration: accept, needs-information, register or refuse.")
         @OptionGroup var db: DatabaseOptions

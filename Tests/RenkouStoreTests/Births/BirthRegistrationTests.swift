@@ -51,9 +51,9 @@ import Testing
             var nowhere = Self.input(expected: today.adding(days: 100)); nowhere.unit = Fixture.gridA1
             await #expect { try await stores.births.apply(nowhere) } throws: { isRenkouError($0, field: "/unit", code: "unknown-unit") }
             #expect(try await stores.births.list(unitCode: nil, state: nil, in: .everything, by: .cli()).total == 0)
-            // online: submitted, no time limit until a worker accepts it; the public sees it masked
+            // online: submitted, complete with the pledge, so its time limit runs from today; the public sees it masked
             let view = try await stores.births.apply(Self.input(expected: today.adding(days: 100)))
-            #expect(view.state == .submitted && view.dueOn == nil && view.motherName == "林*" && view.motherIDNumber.hasPrefix("3101") && view.motherIDNumber.contains("****"))
+            #expect(view.state == .submitted && view.dueOn == Policy.shipped.calendar.adding(workingDays: 7, to: today).description && view.motherName == "林*" && view.motherIDNumber.hasPrefix("3101") && view.motherIDNumber.contains("****"))
             #expect(try await stores.births.publicStatus(number: view.number, idLast4: "0000") == nil)
             #expect(try await stores.births.publicStatus(number: view.number.lowercased(), idLast4: String(Self.id("19910210", "013").suffix(4))) == view)
             let r = try #require(try await stores.births.list(unitCode: Fixture.communityA1, state: .submitted, in: .everything, by: .cli()).items.first)
@@ -61,7 +61,8 @@ import Testing
             #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).contains { $0.kind == .birthRegistration && $0.id == r.id })
             await #expect { try await stores.births.decide(r.id, .needsInformation, note: " ", in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/note", code: "required") }
             let back = try await stores.births.decide(r.id, .needsInformation, note: "请补充男方户口簿", in: .everything, by: .cli())
-            #expect(back.state == .needsInformation && back.dueOn == nil)
+            // sent back, it keeps its day (an overdue one stays overdue); supplied, the limit starts again
+            #expect(back.state == .needsInformation && back.dueOn == view.dueOn)
             #expect(try await stores.births.publicStatus(number: view.number, idLast4: String(Self.id("19930415", "002").suffix(4)))?.note == "请补充男方户口簿")
             await #expect { try await stores.births.decide(r.id, .register, note: nil, in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "state") }
             let accepted = try await stores.births.decide(r.id, .accept, note: nil, in: .everything, by: .cli())

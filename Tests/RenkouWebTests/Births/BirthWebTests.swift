@@ -54,6 +54,14 @@ import Testing
             #expect(try await web.call(.get, "/api/v1/births", token: viewer).status == .ok)
             #expect(try await web.call(.post, "/api/v1/births/\(reg.id.text)/decision", token: viewer, json: #"{"decision":"refuse","note":"x"}"#).status == .forbidden)
             #expect(try await web.call(.post, "/api/v1/births", token: viewer, json: "{}").status == .forbidden)
+            // a grid worker registers for a couple at the community above the grid
+            try await Fixture.account(web.stores, "grid-b", .grid, Fixture.gridA1)
+            let grid = try await web.signIn("grid-b")
+            #expect(try await grid.get("/births/new").text.contains("白银路社区"))
+            let proxy = try await grid.post("/births/new", ["unit": Fixture.communityA1, "motherName": "韩雪", "motherIDNumber": Self.id("19950101", "002"), "fatherName": "罗成",
+                                                             "fatherIDNumber": Self.id("19930101", "011"), "expectedOn": today.adding(days: 200).description, "document": "id-card"])
+            #expect(proxy.status == .seeOther && proxy.headers[.location] == "/tasks")
+            #expect(try await web.stores.births.list(unitCode: nil, state: .accepted, in: .everything, by: .cli()).items.contains { $0.channel == .proxy && $0.motherName == "韩雪" })
             // at the counter through the API: bad input is reported field by field
             let bad = try await web.call(.post, "/api/v1/births", token: try await web.token("community-b"), json: #"{"unit":"\#(Fixture.communityA1)","motherName":"林静","motherIDNumber":"123"}"#)
             #expect(bad.status == .unprocessableContent && bad.text.contains("/motherIDNumber") && bad.text.contains("/fatherName"))
