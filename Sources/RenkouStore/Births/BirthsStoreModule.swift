@@ -7,12 +7,13 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration] }
-    public var pathTables: [String] { ["birth_registrations"] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration] }
+    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
             try await DemoBirths.fill(stores, seed: context.seed, communities: context.communities)
+            try await DemoBenefits.fill(stores, communities: context.communities)
         }
     }
     /// A birth in the registry completes the mother's registration made before it; the couple's

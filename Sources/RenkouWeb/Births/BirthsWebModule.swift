@@ -7,9 +7,9 @@ import RenkouStore
 /// voucher, the public application and status pages, the API.
 struct BirthsWebModule: WebModule {
     let name = "births"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { BirthPages.register(router, deps); PublicBirthPages.register(router, deps) }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps) }
-    var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 88)] }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { BirthPages.register(router, deps); PublicBirthPages.register(router, deps); BenefitPages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps); BenefitAPI.register(api, deps) }
+    var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 88), NavEntry("/benefits", Text("奖扶补贴", "Benefits"), order: 89)] }
     var strings: [String: Text] { BirthStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.birthRegistration, Text("生育登记", "Birth registration"), link: { BirthPages.path($0.id) },

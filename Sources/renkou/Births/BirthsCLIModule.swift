@@ -5,7 +5,7 @@ import RenkouStore
 
 /// `renkou births list|decide`: birth registrations of a unit, and a decision on one.
 struct BirthsCLIModule: CLIModule {
-    var commands: [any ParsableCommand.Type] { [BirthsCommand.self] }
+    var commands: [any ParsableCommand.Type] { [BirthsCommand.self, BenefitsCommand.self] }
 }
 
 struct BirthsCommand: AsyncParsableCommand {
@@ -43,6 +43,76 @@ struct BirthsCommand: AsyncParsableCommand {
                 guard let d = BirthRegistrationStore.Decision(rawValue: decision) else { throw ValidationError("unknown decision \(decision)") }
                 let r = try await stores.births.decide(uuid, d, note: note, in: .everything, by: .cli("births"))
                 print(String(decoding: try JSONEncoder.sorted.encode(r), as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// `renkou benefits run|post|approve|pay|reconcile`: a programme's yearly list through its cycle.
+struct BenefitsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "benefits", abstract: "Benefit programmes: draw, post, approve, pay, reconcile.",
+                                                    subcommands: [Run.self, Post.self, Approve.self, Pay.self, Reconcile.self])
+
+    /// Draws a list and prints it (one JSON line) with its time.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Draw a programme's list for a year and a unit.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "childcare-subsidy, reward-assistance, special-assistance or complication-assistance.") var programme: String
+        @Option(help: "The year.") var year: Int
+        @Option(help: "Unit code (district, street or community).") var unit: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                guard let p = BenefitProgramme(rawValue: programme) else { throw ValidationError("unknown programme \(programme)") }
+                let start = Date()
+                let r = try await stores.benefits.draw(p, year: year, unitCode: unit, in: .everything, by: .cli("benefits"))
+                print(String(decoding: try JSONEncoder.sorted.encode(r), as: UTF8.self))
+                FileHandle.standardError.write(Data(String(format: "drawn in %.2f s\n", Date().timeIntervalSince(start)).utf8))
+            }
+        }
+    }
+    struct Post: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Post a list on the public board.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The list's id.") var id: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                guard let u = UUID(uuidString: id) else { throw ValidationError("not an id: \(id)") }
+                print(String(decoding: try JSONEncoder.sorted.encode(try await stores.benefits.post(u, in: .everything, by: .cli("benefits"))), as: UTF8.self))
+            }
+        }
+    }
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a posted list after its posting period.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The list's id.") var id: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                guard let u = UUID(uuidString: id) else { throw ValidationError("not an id: \(id)") }
+                print(String(decoding: try JSONEncoder.sorted.encode(try await stores.benefits.approve(u, in: .everything, by: .cli("benefits"))), as: UTF8.self))
+            }
+        }
+    }
+    struct Pay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the bank file of an approved list (CSV with its control row) to standard output.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The list's id.") var id: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                guard let u = UUID(uuidString: id) else { throw ValidationError("not an id: \(id)") }
+                FileHandle.standardOutput.write(Data(try await stores.benefits.paymentFile(u, in: .everything, by: .cli("benefits")).csv.utf8))
+            }
+        }
+    }
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reconcile a list with the bank's return file (CSV).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The list's id.") var id: String
+        @Argument(help: "The return file.") var file: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                guard let u = UUID(uuidString: id) else { throw ValidationError("not an id: \(id)") }
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                print(String(decoding: try JSONEncoder.sorted.encode(try await stores.benefits.reconcile(u, returnFile: text, in: .everything, by: .cli("benefits"))), as: UTF8.self))
             }
         }
     }

@@ -11,6 +11,7 @@ import Testing
         admin.audit               x         x         .         .         .         .         .
         births.read               x         x         x         x         x         x         x
         births.write              x         x         x         x         x         .         .
+        births.approve            x         x         .         .         .         .         .
         migrants.read             x         x         x         x         x         x         x
         migrants.write            x         x         x         x         x         .         .
         migrants.see-rh           .         .         .         x         .         x         .

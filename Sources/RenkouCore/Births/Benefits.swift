@@ -1,0 +1,140 @@
+import Foundation
+
+/// 奖励扶助等项目: the benefit programmes a street runs each year (the childcare subsidy by quarter
+/// or year), each an eligibility rule over registry facts and a dated amount rule.
+public enum BenefitProgramme: String, Sendable, Codable, CaseIterable {
+    /// 育儿补贴: 3,600 yuan a year per child under three, from 2025-01-01 (300 a month).
+    case childcareSubsidy = "childcare-subsidy"
+    /// 农村部分计划生育家庭奖励扶助: rural parents of one child or two daughters, from 60.
+    case rewardAssistance = "reward-assistance"
+    /// 计划生育家庭特别扶助: parents of an only child who died (the mother 49 or older).
+    case specialAssistance = "special-assistance"
+    /// 计划生育手术并发症扶助: by the complication's grade.
+    case complicationAssistance = "complication-assistance"
+
+    public var label: Text {
+        switch self {
+        case .childcareSubsidy: Text("育儿补贴", "Childcare subsidy")
+        case .rewardAssistance: Text("农村部分计划生育家庭奖励扶助", "Rural family reward assistance")
+        case .specialAssistance: Text("计划生育家庭特别扶助", "Special assistance (only child died)")
+        case .complicationAssistance: Text("计划生育手术并发症扶助", "Complication assistance")
+        }
+    }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// 扶助标准 on a day, in yuan (dated: DOMAIN-RULES §5).
+public struct BenefitAmounts: Sendable, Codable, Equatable {
+    /// 育儿补贴 per child per month (3,600 a year).
+    public var childcarePerMonth: Int
+    /// 奖扶 per person per year.
+    public var rewardPerYear: Int
+    /// 特扶 per person per month when the only child died.
+    public var specialDeathPerMonth: Int
+    /// 并发症扶助 per person per month by grade 1, 2, 3.
+    public var complicationPerMonth: [Int]
+    public init(childcarePerMonth: Int, rewardPerYear: Int, specialDeathPerMonth: Int, complicationPerMonth: [Int]) {
+        self.childcarePerMonth = childcarePerMonth; self.rewardPerYear = rewardPerYear; self.specialDeathPerMonth = specialDeathPerMonth
+        self.complicationPerMonth = complicationPerMonth
+    }
+}
+
+/// 育儿补贴的月数: the months of `year` a child born on `born` is subsidised: from the month after its
+/// birth (not before January 2025, when the subsidy began) to the month of its third birthday.
+/// Born December 2023: 12 months in 2025 and 12 in 2026, 24 in all (the NHC's example: 7,200 yuan).
+public func childcareMonths(born: Day, year: Int, from start: Day = Day(year: 2025, month: 1, day: 1)!) -> Int {
+    let birth = born.year * 12 + (born.month - 1)
+    let first = max(birth + 1, start.year * 12 + (start.month - 1), year * 12)
+    let last = min(birth + 36, year * 12 + 11)
+    return max(0, last - first + 1)
+}
+
+/// A line's state of payment.
+public enum PaymentState: String, Sendable, Codable, CaseIterable {
+    case pending, sent, paid, returned
+    public var label: Text {
+        switch self {
+        case .pending: Text("待发放", "To pay")
+        case .sent: Text("已送银行", "Sent to the bank")
+        case .paid: Text("已到账", "Paid")
+        case .returned: Text("被退回", "Returned")
+        }
+    }
+}
+
+/// A benefit year's (or quarter's) run: drafted from the registry, reviewed by the communities,
+/// posted publicly, approved by the district, paid through the bank and reconciled.
+public enum RunState: String, Sendable, Codable, CaseIterable {
+    case draft, posted, approved, paid, reconciled
+    public var label: Text {
+        switch self {
+        case .draft: Text("评议中", "Under review")
+        case .posted: Text("公示中", "Posted")
+        case .approved: Text("已审批", "Approved")
+        case .paid: Text("已送银行", "Sent to the bank")
+        case .reconciled: Text("已对账", "Reconciled")
+        }
+    }
+}
+
+/// One run with its counts and money (yuan).
+public struct BenefitRun: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var programme: BenefitProgramme
+    public var year: Int
+    public var unitCode: String
+    public var unitName: String
+    public var state: RunState
+    public var postedOn: String?
+    public var postingUntil: String?
+    public var approvedBy: String?
+    public var approvedOn: String?
+    public var eligible: Int
+    public var excluded: Int
+    public var held: Int
+    public var amount: Int
+    public init(id: UUID, programme: BenefitProgramme, year: Int, unitCode: String, unitName: String, state: RunState, postedOn: String?, postingUntil: String?,
+                approvedBy: String?, approvedOn: String?, eligible: Int, excluded: Int, held: Int, amount: Int) {
+        self.id = id; self.programme = programme; self.year = year; self.unitCode = unitCode; self.unitName = unitName; self.state = state
+        self.postedOn = postedOn; self.postingUntil = postingUntil; self.approvedBy = approvedBy; self.approvedOn = approvedOn
+        self.eligible = eligible; self.excluded = excluded; self.held = held; self.amount = amount
+    }
+}
+
+/// One person of a run: eligible with the facts that made them so and the amount, or excluded with
+/// the rule that excluded them; removed at review, held by an objection, and paid or returned.
+public struct BenefitLine: Sendable, Codable, Equatable {
+    public var id: UUID
+    /// 行号: the line's number in its run, printed on the bank file and the public board.
+    public var number: Int
+    public var personID: UUID
+    public var name: String
+    public var idNumber: String
+    public var unitName: String
+    public var eligible: Bool
+    /// Why, in words (age, hukou, children, the child's birth month, the months counted).
+    public var facts: String
+    public var amount: Int
+    public var removedReason: String?
+    public var held: Bool
+    public var payment: PaymentState
+    public var returnReason: String?
+    public init(id: UUID, number: Int, personID: UUID, name: String, idNumber: String, unitName: String, eligible: Bool, facts: String, amount: Int,
+                removedReason: String?, held: Bool, payment: PaymentState, returnReason: String?) {
+        self.id = id; self.number = number; self.personID = personID; self.name = name; self.idNumber = idNumber; self.unitName = unitName
+        self.eligible = eligible; self.facts = facts; self.amount = amount; self.removedReason = removedReason; self.held = held
+        self.payment = payment; self.returnReason = returnReason
+    }
+    /// Paid out in this run: eligible, not removed, not held.
+    public var payable: Bool { eligible && removedReason == nil && !held }
+}
+
+extension PolicyRule where Value == BenefitAmounts {
+    /// 扶助标准: the amounts of the programmes on a day.
+    public static let benefitAmounts = PolicyRule("births.benefit-amounts", Text("扶助与补贴标准", "Benefit amounts"))
+}
+
+extension PolicyRule where Value == Int {
+    /// 公示期: days a run's list stays on the public board before it can be approved.
+    public static let postingDays = PolicyRule("births.posting-days", Text("公示天数", "Days of public posting"))
+}

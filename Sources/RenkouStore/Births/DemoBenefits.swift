@@ -1,0 +1,35 @@
+import Foundation
+import RenkouCore
+
+/// The demo's benefits, for each street: this year's childcare subsidy posted on the public board
+/// with one objection holding its line; last year's rural reward assistance approved, paid and
+/// reconciled with a return file holding a returned and an unmatched row; this year's special
+/// assistance under review. The posting of last year is dated back, as if it had run then.
+enum DemoBenefits {
+    static func fill(_ stores: Stores, communities: [String]) async throws {
+        let actor = Actor.cli("demo-benefits"), year = Day(stores.env.now()).year
+        for street in Set(communities.map { String($0.prefix(9)) }).sorted() {
+            let childcare = try await stores.benefits.draw(.childcareSubsidy, year: year, unitCode: street, in: .everything, by: actor)
+            _ = try await stores.benefits.post(childcare.id, in: .everything, by: actor)
+            if let line = try await stores.benefits.lines(childcare.id, in: .everything, by: actor).first(where: \.payable) {
+                try await stores.benefits.publicObjection(run: childcare.id, number: line.number, text: "该户已迁往外区，孩子户口不在本地")
+            }
+            let reward = try await stores.benefits.draw(.rewardAssistance, year: year - 1, unitCode: street, in: .everything, by: actor)
+            _ = try await stores.benefits.post(reward.id, in: .everything, by: actor)
+            let posted = Day(year: year - 1, month: 3, day: 1)!
+            try await stores.db.transaction { db in
+                try await db.raw("UPDATE benefit_runs SET posted_on = \(bind: posted.description), posting_until = \(bind: posted.adding(days: 7).description) WHERE id = \(bind: reward.id.text)").run()
+            }
+            _ = try await stores.benefits.approve(reward.id, in: .everything, by: Actor.cli("demo-district"))
+            let file = try await stores.benefits.paymentFile(reward.id, in: .everything, by: actor)
+            var back = "行号,公民身份号码,金额,结果,原因\n"
+            for (i, row) in file.csv.split(separator: "\n").dropFirst().dropLast().enumerated() {
+                let f = CSV.fields(row)
+                back += "\(f[0]),\(f[2]),\(f[3]),\(i == 0 ? "退回,账户已销户" : "成功,")\n"
+            }
+            back += "999,110101190001011234,960,成功,\n"   // a row the bank sent that matches nothing
+            _ = try await stores.benefits.reconcile(reward.id, returnFile: back, in: .everything, by: actor)
+            _ = try await stores.benefits.draw(.specialAssistance, year: year, unitCode: street, in: .everything, by: actor)
+        }
+    }
+}

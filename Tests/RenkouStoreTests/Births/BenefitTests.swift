@@ -1,0 +1,101 @@
+import Foundation
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import Testing
+
+/// The benefit cycle: drawn with facts and exclusions, reviewed, posted, objected to line by line,
+/// approved after the posting period, paid with control totals and reconciled with the bank.
+@Suite struct BenefitTests {
+    @Test func childcareMonthsFollowTheNationalExample() {
+        // born December 2023: 24 months, 12 in 2025 and 12 in 2026 (7,200 yuan)
+        #expect([2024, 2025, 2026, 2027].map { childcareMonths(born: Day("2023-12-05")!, year: $0) } == [0, 12, 12, 0])
+        // born March 2025: April 2025 to March 2028, 36 months
+        #expect([2025, 2026, 2027, 2028].map { childcareMonths(born: Day("2025-03-10")!, year: $0) } == [9, 12, 12, 3])
+        // born January 2022: its third birthday month, January 2025, is the one month left
+        #expect(childcareMonths(born: Day("2022-01-15")!, year: 2025) == 1)
+        #expect(childcareMonths(born: Day("2021-12-31")!, year: 2025) == 0)
+    }
+
+    static func id(_ birth: String, _ seq: String) -> String { let f = "310114" + birth + seq; return f + String(CitizenID.checkCharacter(f)!) }
+
+    @Test(arguments: TestEngine.all) func aChildcareYearGoesFromTheRegistryToTheBank(engine: TestEngine) async throws {
+        // 10 March 2026, noon in Beijing
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_115_200))
+        try await withTestStores(engine, clock: clock) { stores in
+            try await Fixture.tree(stores)
+            #expect(Day(stores.env.now()).description == "2026-03-10")
+            var m = PersonInput(name: "林静", idNumber: Self.id("19930415", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"; m.hukouRegion = "310114"
+            let mother = try await stores.persons.create(m, in: .everything, by: .cli())
+            var kids: [UUID] = []
+            for (born, seq, hukou) in [("2023-12-05", "551", "310114"), ("2024-06-01", "562", "310114"), ("2025-02-01", "573", "420117")] {
+                var child = PersonInput(name: "许\(seq)", idNumber: Self.id(born.replacingOccurrences(of: "-", with: ""), seq)); child.hukouRegion = hukou
+                kids.append(try await stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: born, child: child), in: .everything, by: .cli()).personID)
+            }
+            // the registry's children are drawn without anyone typing them in; the one with a hukou elsewhere is excluded with the reason
+            let run = try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            #expect(run.eligible == 2 && run.excluded == 1 && run.amount == 3600 + 3600)
+            await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "run-exists") }
+            let lines = try await stores.benefits.lines(run.id, in: .everything, by: .cli())
+            let december = try #require(lines.first { $0.personID == kids[0] })
+            #expect(december.facts.contains("出生 2023-12-05") && december.facts.contains("12 个月") && december.amount == 3600)
+            #expect(lines.first { $0.personID == kids[2] }?.facts.contains("户籍不在本地") == true)
+            // posted: nothing is edited any more, and the public board masks names and numbers
+            _ = try await stores.benefits.post(run.id, in: .everything, by: .cli())
+            await #expect { try await stores.benefits.review(december.id, remove: "重复", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "run-state") }
+            let board = try #require(try await stores.benefits.board().first)
+            #expect(board.lines.count == 2 && board.lines.allSatisfy { !$0.name.hasPrefix("许5") && $0.idNumber.contains("****") })
+            // an objection from the board holds exactly that line
+            try await stores.benefits.publicObjection(run: run.id, number: december.number, text: "孩子已随父母迁往外省")
+            #expect(try await stores.benefits.lines(run.id, in: .everything, by: .cli()).filter(\.held).map(\.id) == [december.id])
+            // approval waits for the end of the posting period
+            await #expect { try await stores.benefits.approve(run.id, in: .everything, by: .cli("district")) } throws: { isRenkouError($0, code: "posting-period") }
+            clock.advance(8 * 86_400)
+            _ = try await stores.benefits.approve(run.id, in: .everything, by: .cli("district"))
+            // the bank file leaves the held line out; its control row adds up
+            let file = try await stores.benefits.paymentFile(run.id, in: .everything, by: .cli())
+            #expect(file.lines == 1 && file.people == 1 && file.amount == 3600 && file.csv.hasSuffix("合计,1,1,3600\n") && !file.csv.contains(december.idNumber))
+            // the objection dismissed: the line is released and goes in the next file
+            let objection = try #require(try await stores.benefits.objections(run.id, in: .everything).first)
+            _ = try await stores.benefits.resolve(objection.id, upheld: false, resolution: "核实：户口仍在本地", in: .everything, by: .cli())
+            let second = try await stores.benefits.paymentFile(run.id, in: .everything, by: .cli())
+            #expect(second.lines == 1 && second.csv.contains(december.idNumber))
+            // the return file: one paid, one returned, one row that matches nothing
+            let other = try #require(lines.first { $0.personID == kids[1] })
+            let back = "行号,公民身份号码,金额,结果,原因\n\(december.number),\(december.idNumber),3600,成功,\n\(other.number),\(other.idNumber),3600,退回,账户已销户\n77,110101190001011234,3600,成功,\n"
+            let r = try await stores.benefits.reconcile(run.id, returnFile: back, in: .everything, by: .cli())
+            #expect(r.paid == 1 && r.returned == 1 && r.unmatched == [4] && r.waiting == 0)
+            #expect(try await stores.benefits.run(run.id, in: .everything).state == .reconciled)
+            // the returned line comes back in the next year's run
+            let next = try await stores.benefits.draw(.childcareSubsidy, year: 2026, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            let again = try await stores.benefits.lines(next.id, in: .everything, by: .cli())
+            #expect(again.contains { $0.personID == kids[1] && $0.facts.hasPrefix("补发 2025 年") && $0.amount == 3600 })
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func theRuralRewardAndSpecialAssistanceReadTheFamily(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let year = Day(stores.env.now()).year
+            // a rural mother of one daughter born 1990, aged 62; another of a son and a daughter
+            func parent(_ name: String, _ born: String, _ seq: String, children: [(String, String)], diedChild: Bool = false) async throws -> Person {
+                var p = PersonInput(name: name, idNumber: Self.id(born, seq), unit: Fixture.communityA1); p.sex = "2"; p.maritalStatus = "20"; p.hukouType = "agricultural"
+                let person = try await stores.persons.create(p, in: .everything, by: .cli())
+                for (day, s) in children {
+                    let e = try await stores.events.record(LifeEventInput(type: "birth", person: person.id.text, day: day, child: PersonInput(name: name + "子", idNumber: Self.id(day.replacingOccurrences(of: "-", with: ""), s))), in: .everything, by: .cli())
+                    if diedChild { try await stores.events.record(LifeEventInput(type: "death", person: e.personID.text, day: "2020-01-01"), in: .everything, by: .cli()) }
+                }
+                return person
+            }
+            let one = try await parent("甲妈", "19640101", "002", children: [("1990-05-01", "002")])
+            let two = try await parent("乙妈", "19620101", "004", children: [("1988-05-01", "011"), ("1991-05-01", "002")])
+            let lost = try await parent("丙妈", "19700101", "006", children: [("1995-05-01", "013")], diedChild: true)
+            let reward = try await stores.benefits.lines(try await stores.benefits.draw(.rewardAssistance, year: year, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(reward.first { $0.personID == one.id }.map { $0.eligible && $0.amount == 960 } == true)
+            #expect(reward.first { $0.personID == two.id }?.facts.contains("非独生子女或两女家庭") == true)
+            let special = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(special.first { $0.personID == lost.id }.map { $0.eligible && $0.amount == 590 * 12 } == true)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import Testing
+
+/// Benefits through pages and API: the street draws and posts a list, the public board shows it
+/// masked and takes an objection, only the district approves, and the bank files go through the API.
+@Suite struct BenefitWebTests {
+    static func id(_ birth: String, _ seq: String) -> String { let f = "310114" + birth + seq; return f + String(CitizenID.checkCharacter(f)!) }
+
+    @Test(arguments: TestEngine.all) func aStreetPostsItsListAndOnlyTheDistrictApproves(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let year = Day(web.stores.env.now()).year
+            var m = PersonInput(name: "林静", idNumber: Self.id("19930415", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"
+            let mother = try await web.stores.persons.create(m, in: .everything, by: .cli())
+            let born = Day(year: year - 1, month: 6, day: 1)!
+            var child = PersonInput(name: "许安", idNumber: Self.id(born.description.replacingOccurrences(of: "-", with: ""), "551")); child.hukouRegion = "310114"
+            _ = try await web.stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: born.description, child: child), in: .everything, by: .cli())
+            try await Fixture.account(web.stores, "street-c", .street, Fixture.streetA)
+            try await Fixture.account(web.stores, "district-c", .district, Fixture.district)
+            let street = try await web.signIn("street-c")
+            let bad = try await street.post("/benefits", ["programme": "", "year": String(year), "unit": Fixture.streetA])
+            #expect(bad.status == .unprocessableContent && bad.text.contains(#"id="e-programme""#))
+            let drawn = try await street.post("/benefits", ["programme": "childcare-subsidy", "year": String(year), "unit": Fixture.streetA])
+            #expect(drawn.status == .seeOther)
+            let run = try #require(try await web.stores.benefits.runs(in: .everything).first)
+            let page = try await street.get("/benefits/\(run.id.text)")
+            #expect(page.text.contains("许安") && page.text.contains("3,600 元") && page.text.contains(#"id="post-run""#) && !page.text.contains(#"id="approve-run""#))
+            #expect(try await street.post("/benefits/\(run.id.text)/post", [:]).status == .seeOther)
+            // the public board: masked, and it takes an objection
+            let anonymous = web.anonymous()
+            let board = try await anonymous.get("/public/benefits")
+            #expect(board.status == .ok && board.text.contains("许*") && !board.text.contains("许安") && !board.text.contains(child.idNumber!))
+            let objected = try await anonymous.post("/public/benefits/\(run.id.text)/object", ["number": "1", "text": "不符合条件"])
+            #expect(objected.status == .seeOther)
+            #expect(try await web.stores.benefits.lines(run.id, in: .everything, by: .cli()).first?.held == true)
+            // the street cannot approve; the district can, once the posting period is over
+            #expect(try await street.post("/benefits/\(run.id.text)/approve", [:]).status == .forbidden)
+            let district = try await web.signIn("district-c")
+            let early = try await district.post("/benefits/\(run.id.text)/approve", [:])
+            #expect(early.status == .conflict && early.text.contains("公示期至"))
+            // the API gives the list with its lines; the bank file waits for approval
+            let token = try await web.token("street-c")
+            let api = try await web.call(.get, "/api/v1/benefits/runs/\(run.id.text)", token: token)
+            #expect(api.status == .ok && api.text.contains("\"held\":true") && api.text.contains("\"source\":\"public\""))
+            #expect(try await web.call(.get, "/api/v1/benefits/runs/\(run.id.text)/payment-file", token: token).status == .conflict)
+            #expect(try await web.call(.get, "/api/v1/public/benefits").text.contains("许*"))
+        }
+    }
+}
