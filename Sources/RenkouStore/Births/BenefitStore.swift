@@ -526,4 +526,17 @@ extension BenefitStore {
             throw RenkouError.notFound(Text("扶助名单", "benefit run"))
         }
     }
+
+    /// Discards a list still under review (drawn by mistake, or a benchmark's). Throws `not-found`, `conflict` (`run-state`).
+    public func discard(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
+        let engine = db.engine, env = self.env
+        try await db.transaction { db in
+            let run = try await Self.findRun(id, in: scope, engine: engine, db)
+            guard run.state == .draft else { throw RenkouError(.conflict, "run-state", Text("只能撤销评议中的名单。", "Only a list under review can be discarded.")) }
+            try await db.raw("DELETE FROM benefit_objections WHERE line_id IN (SELECT id FROM benefit_lines WHERE run_id = \(bind: id.text))").run()
+            try await db.raw("DELETE FROM benefit_lines WHERE run_id = \(bind: id.text)").run()
+            try await db.raw("DELETE FROM benefit_runs WHERE id = \(bind: id.text)").run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "benefit_run", entityID: id.text, path: scope.path)
+        }
+    }
 }

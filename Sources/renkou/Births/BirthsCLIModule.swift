@@ -6,6 +6,7 @@ import RenkouStore
 /// `renkou births list|decide`: birth registrations of a unit, and a decision on one.
 struct BirthsCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [BirthsCommand.self, BenefitsCommand.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Benefits.self] }
 }
 
 struct BirthsCommand: AsyncParsableCommand {
