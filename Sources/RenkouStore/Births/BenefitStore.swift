@@ -13,7 +13,8 @@ public struct BenefitStore: Sendable {
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
     /// A candidate of a run before it is written.
-    struct Candidate { let person: UUID; let name: String; let idNumber: String; let unitID: String; let path: String; let eligible: Bool; let facts: String; let amount: Int }
+    struct Candidate { let person: UUID; let name: String; let idNumber: String; let unitID: String; let path: String; let eligible: Bool; let facts: String; let amount: Int
+                       var reissueOf: String? = nil }
 
     // MARK: Drawing a run
 
@@ -32,17 +33,25 @@ public struct BenefitStore: Sendable {
             if try await db.raw("SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year) AND unit_id = \(bind: unit.id.text)").first() != nil {
                 throw RenkouError(.conflict, "run-exists", Text("\(unit.name) \(year) 年的\(programme.label.zh)已经生成。", "\(unit.name)'s \(programme.label.en) of \(year) is drawn already."))
             }
+            // A unit above or below with its own list of the year would pay the same people twice.
+            if try await db.raw("""
+                SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year)
+                AND (\(engine.startsWith("path", unit.path)) OR \(bind: unit.path) LIKE path || '%')
+                """).first() != nil {
+                throw RenkouError(.conflict, "run-overlap", Text("上级或下级单位已生成 \(year) 年的\(programme.label.zh)名单。", "A unit above or below already has its \(programme.label.en) list of \(year)."))
+            }
             var candidates = try await Self.candidates(programme, year: year, path: unit.path, district: String(district.prefix(6)), env: env, engine: engine, db)
             // returned by the bank before: paid again in this run
             for r in try await db.raw("""
-                SELECT l.person_id, l.name, l.id_number, l.unit_id, l.path, l.amount, l.return_reason, r.year FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+                SELECT l.id, l.person_id, l.name, l.id_number, l.unit_id, l.path, l.amount, l.return_reason, r.year FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
                 WHERE r.programme = \(bind: programme.rawValue) AND r.unit_id = \(bind: unit.id.text) AND r.year < \(bind: year) AND l.payment = 'returned'
+                  AND NOT EXISTS (SELECT 1 FROM benefit_lines x WHERE x.reissue_of = l.id)
                 """).all() {
                 candidates.append(Candidate(person: try r.decode(column: "person_id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
                                             idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
                                             path: try r.decode(column: "path", as: String.self), eligible: true,
                                             facts: "补发 \(try r.decode(column: "year", as: Int.self)) 年被退回的款项（\(try r.decode(column: "return_reason", as: String?.self) ?? "")）",
-                                            amount: try r.decode(column: "amount", as: Int.self)))
+                                            amount: try r.decode(column: "amount", as: Int.self), reissueOf: try r.decode(column: "id", as: String.self)))
             }
             try await db.raw("""
                 INSERT INTO benefit_runs (id, programme, year, state, unit_id, path, created_by, created_at)
@@ -51,9 +60,9 @@ public struct BenefitStore: Sendable {
             let sorted = candidates.sorted { ($0.eligible ? 0 : 1, $0.path, $0.idNumber) < ($1.eligible ? 0 : 1, $1.path, $1.idNumber) }
             for (i, c) in sorted.enumerated() {
                 try await db.raw("""
-                    INSERT INTO benefit_lines (id, run_id, number, person_id, name, id_number, eligible, facts, amount, unit_id, path)
+                    INSERT INTO benefit_lines (id, run_id, number, person_id, name, id_number, eligible, facts, amount, unit_id, path, reissue_of)
                     VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: i + 1), \(bind: c.person.text), \(bind: c.name), \(bind: c.idNumber), \(bind: c.eligible ? 1 : 0),
-                            \(bind: c.facts), \(bind: c.amount), \(bind: c.unitID), \(bind: c.path))
+                            \(bind: c.facts), \(bind: c.amount), \(bind: c.unitID), \(bind: c.path), \(bind: c.reissueOf))
                     """).run()
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "benefit_run", entityID: id.text, path: unit.path,
@@ -104,16 +113,16 @@ public struct BenefitStore: Sendable {
         case .rewardAssistance:
             let rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.hukou_type,
-                    (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
-                    (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.sex = '2') AS daughters,
-                    (SELECT MAX(c.birth_date) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS youngest
+                    (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS children,
+                    (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased' AND c.sex = '2') AS daughters,
+                    (SELECT MAX(c.birth_date) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS youngest
                 FROM persons p WHERE \(inPath) AND p.status = 'active' AND p.birth_date <= \(bind: "\(year - 60)-12-31") AND p.birth_date >= '1933-01-01'
                   AND p.hukou_type = 'agricultural'
                 """).all()
             for r in rows {
                 let children = try r.decode(column: "children", as: Int.self), daughters = try r.decode(column: "daughters", as: Int.self)
                 let youngest = try text(r, "youngest") ?? ""
-                var facts = "出生 \(try text(r, "birth_date") ?? "")；农业户口；子女 \(children) 人（女 \(daughters) 人）" + (youngest.isEmpty ? "" : "；最小子女生于 \(youngest)")
+                var facts = "出生 \(try text(r, "birth_date") ?? "")；农业户口；现有子女 \(children) 人（女 \(daughters) 人）" + (youngest.isEmpty ? "" : "；最小子女生于 \(youngest)")
                 var eligible = false
                 if children == 0 { facts += "；不符合：无子女记录" }
                 else if !(children == 1 || (children == 2 && daughters == 2)) { facts += "；不符合：非独生子女或两女家庭" }
@@ -128,10 +137,12 @@ public struct BenefitStore: Sendable {
         case .specialAssistance:
             // Parents one of whose children died, the mother 49 or older in the year: only-child families.
             let rows = try await db.raw("""
-                SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.sex, m.birth_date AS mother_born,
+                SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.sex,
+                    (SELECT m.birth_date FROM persons c JOIN persons m ON m.id = c.mother_id WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased'
+                     ORDER BY m.birth_date LIMIT 1) AS mother_born,
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
-                FROM persons p LEFT JOIN persons m ON m.id = CASE WHEN p.sex = '2' THEN p.id ELSE p.spouse_id END
+                FROM persons p
                 WHERE \(inPath) AND p.status = 'active' AND p.birth_date >= '1933-01-01'
                   AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
                 """).all()
@@ -209,6 +220,19 @@ extension BenefitStore {
     public func run(_ id: UUID, in scope: Scope) async throws -> BenefitRun {
         let engine = db.engine
         return try await db.read { db in try await Self.findRun(id, in: scope, engine: engine, db) }
+    }
+
+    /// The run for a step that changes it (post, approve, pay, reconcile, discard): the actor's area must
+    /// hold the whole run (a community reads its street's list, it does not act on it); the row is
+    /// locked on PostgreSQL so that two steps on one run follow each other. Returns the run and its path.
+    static func ownRun(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> (BenefitRun, String) {
+        let run = try await findRun(id, in: scope, engine: engine, db)
+        guard let path = try await db.raw("SELECT path FROM benefit_runs WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self), path.hasPrefix(scope.path) else {
+            throw RenkouError.forbidden
+        }
+        if db.dialect.name == "postgresql" { _ = try await db.raw("SELECT id FROM benefit_runs WHERE id = \(bind: id.text) FOR UPDATE").all() }
+        _ = run
+        return (try await findRun(id, in: scope, engine: engine, db), path)   // read again once locked
     }
 
     static func findRun(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> BenefitRun {
@@ -310,11 +334,11 @@ extension BenefitStore {
     public func post(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> BenefitRun {
         let engine = db.engine, env = self.env, today = Day(env.now())
         try await db.transaction { db in
-            let run = try await Self.findRun(id, in: scope, engine: engine, db)
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
             guard run.state == .draft else { throw RenkouError(.conflict, "run-state", Text("只能公示评议中的名单。", "Only a list under review can be posted.")) }
             let until = today.adding(days: env.policy(.postingDays, on: today))
             try await db.raw("UPDATE benefit_runs SET state = 'posted', posted_on = \(bind: today.description), posting_until = \(bind: until.description) WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: scope.path, after: AuditLog.json(["posted": until.description]))
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: path, after: AuditLog.json(["posted": until.description]))
         }
         return try await run(id, in: scope)
     }
@@ -386,13 +410,15 @@ extension BenefitStore {
     public func approve(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> BenefitRun {
         let engine = db.engine, env = self.env, today = Day(env.now())
         try await db.transaction { db in
-            let run = try await Self.findRun(id, in: scope, engine: engine, db)
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
             guard run.state == .posted else { throw RenkouError(.conflict, "run-state", Text("只能审批公示过的名单。", "Only a posted list can be approved.")) }
+            let drawnBy = try await db.raw("SELECT created_by FROM benefit_runs WHERE id = \(bind: id.text)").first()!.decode(column: "created_by", as: String.self)
+            if drawnBy == actor.username { throw RenkouError(.conflict, "four-eyes", Text("生成名单的人不能审批同一名单。", "Whoever drew a list does not approve it.")) }
             if let until = run.postingUntil, today.description <= until {
                 throw RenkouError(.conflict, "posting-period", Text("公示期至 \(until)，期满后才能审批。", "The list is posted until \(until); it is approved after that."))
             }
             try await db.raw("UPDATE benefit_runs SET state = 'approved', approved_by = \(bind: actor.username), approved_on = \(bind: today.description) WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: scope.path, after: AuditLog.json(["approved": today.description]))
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: path, after: AuditLog.json(["approved": today.description]))
         }
         return try await run(id, in: scope)
     }
@@ -402,34 +428,52 @@ extension BenefitStore {
         /// CSV, UTF-8: a header row, one row per payment (行号, 姓名, 公民身份号码, 金额, 项目, 年度), and a
         /// control row `合计,<people>,<lines>,<amount>`.
         public let csv: String
+        public let batch: Int
         public let people: Int
         public let lines: Int
         public let amount: Int
     }
 
-    /// 发放文件: every payable line not yet sent (held ones wait), marked as sent. Asking again gives the
-    /// lines sent since (a held line released later). Throws `not-found`, `conflict` (`run-state`: not approved).
+    /// 发放文件: a new batch of every payable line not yet sent (held ones wait), the lines marked as sent
+    /// with the batch's number; a line released later goes in the next batch. Throws `not-found`,
+    /// `forbidden` (the run is not all in the actor's area), `conflict` (`run-state`: not approved;
+    /// `nothing-to-pay`).
     public func paymentFile(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> PaymentFile {
         let engine = db.engine, env = self.env, today = Day(env.now())
-        return try await db.transaction { db in
-            let run = try await Self.findRun(id, in: scope, engine: engine, db)
-            guard [.approved, .paid].contains(run.state) else { throw RenkouError(.conflict, "run-state", Text("名单审批后才能生成发放文件。", "The list is approved before it is paid.")) }
-            let rows = try await db.raw("""
-                SELECT id, number, name, id_number, amount FROM benefit_lines WHERE run_id = \(bind: id.text) AND eligible = 1 AND removed_reason IS NULL AND held = 0 AND payment = 'pending'
-                ORDER BY number
-                """).all()
+        let batch = try await db.transaction { db -> Int in
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
+            guard [.approved, .paid, .reconciled].contains(run.state) else { throw RenkouError(.conflict, "run-state", Text("名单审批后才能生成发放文件。", "The list is approved before it is paid.")) }
+            let batch = (try await db.raw("SELECT MAX(batch) AS b FROM benefit_lines WHERE run_id = \(bind: id.text)").first()?.decode(column: "b", as: Int?.self) ?? 0) + 1
+            try await db.raw("""
+                UPDATE benefit_lines SET payment = 'sent', batch = \(bind: batch)
+                WHERE run_id = \(bind: id.text) AND eligible = 1 AND removed_reason IS NULL AND held = 0 AND payment = 'pending'
+                """).run()
+            let n = try await db.raw("SELECT COUNT(*) AS n FROM benefit_lines WHERE run_id = \(bind: id.text) AND batch = \(bind: batch)").first()!.decode(column: "n", as: Int.self)
+            guard n > 0 else { throw RenkouError(.conflict, "nothing-to-pay", Text("没有待发放的款项。", "Nothing is waiting to be paid.")) }
+            try await db.raw("UPDATE benefit_runs SET state = 'paid', paid_on = \(bind: today.description) WHERE id = \(bind: id.text)").run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "benefit_payment_file", entityID: id.text, path: path,
+                                     after: AuditLog.json(["batch": String(batch), "lines": String(n)]))
+            return batch
+        }
+        return try await paymentFile(id, batch: batch, in: scope, by: actor)
+    }
+
+    /// A batch's bank file again (nothing changes). Throws `not-found`, `forbidden`.
+    public func paymentFile(_ id: UUID, batch: Int, in scope: Scope, by actor: Actor) async throws -> PaymentFile {
+        let engine = db.engine, env = self.env
+        return try await db.read { db in
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
+            let rows = try await db.raw("SELECT number, name, id_number, amount FROM benefit_lines WHERE run_id = \(bind: id.text) AND batch = \(bind: batch) ORDER BY number").all()
+            guard !rows.isEmpty else { throw RenkouError.notFound(Text("发放批次", "payment batch")) }
             var csv = "行号,姓名,公民身份号码,金额,项目,年度\n", amount = 0, people = Set<String>()
             for r in rows {
                 let a = try r.decode(column: "amount", as: Int.self), n = try r.decode(column: "id_number", as: String.self)
                 amount += a; people.insert(n)
                 csv += [String(try r.decode(column: "number", as: Int.self)), CSV.escape(try r.decode(column: "name", as: String.self)), n, String(a), run.programme.rawValue, String(run.year)].joined(separator: ",") + "\n"
-                try await db.raw("UPDATE benefit_lines SET payment = 'sent' WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
             }
             csv += "合计,\(people.count),\(rows.count),\(amount)\n"
-            try await db.raw("UPDATE benefit_runs SET state = 'paid', paid_on = \(bind: today.description) WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "benefit_payment_file", entityID: id.text, path: scope.path,
-                                     after: AuditLog.json(["lines": String(rows.count), "amount": String(amount)]))
-            return PaymentFile(csv: csv, people: people.count, lines: rows.count, amount: amount)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "benefit_payment_file", entityID: id.text, path: path, after: AuditLog.json(["batch": String(batch)]))
+            return PaymentFile(csv: csv, batch: batch, people: people.count, lines: rows.count, amount: amount)
         }
     }
 
@@ -450,7 +494,7 @@ extension BenefitStore {
     public func reconcile(_ id: UUID, returnFile: String, in scope: Scope, by actor: Actor) async throws -> Reconciliation {
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
-            let run = try await Self.findRun(id, in: scope, engine: engine, db)
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
             guard [.paid, .reconciled].contains(run.state) else { throw RenkouError(.conflict, "run-state", Text("还没有送银行的发放文件。", "Nothing has been sent to the bank yet.")) }
             var result = Reconciliation(paid: 0, returned: 0, unmatched: [], waiting: 0)
             for (i, line) in returnFile.split(whereSeparator: \.isNewline).enumerated() {
@@ -459,7 +503,11 @@ extension BenefitStore {
                 guard let r = try await db.raw("""
                     SELECT id, amount FROM benefit_lines WHERE run_id = \(bind: id.text) AND number = \(bind: number) AND id_number = \(bind: f[1].uppercased()) AND payment = 'sent'
                     """).first(), try r.decode(column: "amount", as: Int.self) == Int(f[2]) else { result.unmatched.append(i + 1); continue }
-                let ok = ["成功", "paid", "ok", "已到账"].contains(f[3].lowercased())
+                // The bank's word for the result: paid or returned; anything else is not guessed at.
+                let word = f[3].lowercased()
+                guard let ok: Bool = ["成功", "已到账", "paid", "ok", "success"].contains(word) ? true : ["退回", "失败", "returned", "failed", "fail"].contains(word) ? false : nil else {
+                    result.unmatched.append(i + 1); continue
+                }
                 try await db.raw("""
                     UPDATE benefit_lines SET payment = \(bind: ok ? "paid" : "returned"), return_reason = \(bind: ok ? nil : (f.count > 4 ? f[4] : f[3]))
                     WHERE id = \(bind: try r.decode(column: "id", as: String.self))
@@ -467,8 +515,10 @@ extension BenefitStore {
                 if ok { result.paid += 1 } else { result.returned += 1 }
             }
             result.waiting = try await db.raw("SELECT COUNT(*) AS n FROM benefit_lines WHERE run_id = \(bind: id.text) AND payment = 'sent'").first()!.decode(column: "n", as: Int.self)
-            if result.waiting == 0 { try await db.raw("UPDATE benefit_runs SET state = 'reconciled' WHERE id = \(bind: id.text)").run() }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: scope.path,
+            // Reconciled once nothing is at the bank and nothing payable waits (a held line released later reopens it).
+            let pending = try await db.raw("SELECT COUNT(*) AS n FROM benefit_lines WHERE run_id = \(bind: id.text) AND payment = 'pending' AND eligible = 1 AND removed_reason IS NULL").first()!.decode(column: "n", as: Int.self)
+            if result.waiting == 0 && pending == 0 { try await db.raw("UPDATE benefit_runs SET state = 'reconciled' WHERE id = \(bind: id.text)").run() }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: path,
                                      after: AuditLog.json(["paid": String(result.paid), "returned": String(result.returned), "unmatched": String(result.unmatched.count)]))
             return result
         }
@@ -502,13 +552,17 @@ extension BenefitStore {
         }
     }
 
-    /// An objection from the public board to line `number` of a posted run. Throws `not-found` (no such posted line), and `object`'s errors.
+    /// An objection from the public board to line `number` of a run still posted. Throws `invalid`
+    /// (`/number` `no-such-line`: no payable line of that number on the board), and `object`'s errors.
     public func publicObjection(run: UUID, number: Int, text: String) async throws {
+        let today = Day(env.now()).description
         let line = try await db.read { db in
-            try await db.raw("SELECT l.id FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id WHERE r.id = \(bind: run.text) AND r.state = 'posted' AND l.number = \(bind: number)").first()?
-                .decode(column: "id", as: String.self).uuid
+            try await db.raw("""
+                SELECT l.id FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id WHERE r.id = \(bind: run.text) AND r.state = 'posted' AND r.posting_until >= \(bind: today)
+                AND l.number = \(bind: number) AND l.eligible = 1 AND l.removed_reason IS NULL
+                """).first()?.decode(column: "id", as: String.self).uuid
         }
-        guard let line else { throw RenkouError.notFound(Text("公示名单中的这一行", "that line of a posted list")) }
+        guard let line else { throw RenkouError.invalid([FieldError("/number", "no-such-line", Text("公示中的名单没有这一行。", "The posted list has no such line."))]) }
         try await object(to: line, text: text, source: "public", in: .everything, by: Actor(userID: nil, username: "public", client: "public"))
     }
 
@@ -531,12 +585,18 @@ extension BenefitStore {
     public func discard(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
         let engine = db.engine, env = self.env
         try await db.transaction { db in
-            let run = try await Self.findRun(id, in: scope, engine: engine, db)
+            let (run, path) = try await Self.ownRun(id, in: scope, engine: engine, db)
             guard run.state == .draft else { throw RenkouError(.conflict, "run-state", Text("只能撤销评议中的名单。", "Only a list under review can be discarded.")) }
             try await db.raw("DELETE FROM benefit_objections WHERE line_id IN (SELECT id FROM benefit_lines WHERE run_id = \(bind: id.text))").run()
             try await db.raw("DELETE FROM benefit_lines WHERE run_id = \(bind: id.text)").run()
             try await db.raw("DELETE FROM benefit_runs WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "benefit_run", entityID: id.text, path: scope.path)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .delete, entity: "benefit_run", entityID: id.text, path: path)
         }
+    }
+
+    /// How many bank batches a run has had.
+    public func batches(_ id: UUID, in scope: Scope) async throws -> Int {
+        _ = try await run(id, in: scope)
+        return try await db.read { db in try await db.raw("SELECT MAX(batch) AS b FROM benefit_lines WHERE run_id = \(bind: id.text)").first()?.decode(column: "b", as: Int?.self) ?? 0 }
     }
 }

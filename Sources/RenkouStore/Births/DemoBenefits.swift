@@ -21,6 +21,8 @@ enum DemoBenefits {
                 try await db.raw("UPDATE benefit_runs SET posted_on = \(bind: posted.description), posting_until = \(bind: posted.adding(days: 7).description) WHERE id = \(bind: reward.id.text)").run()
             }
             _ = try await stores.benefits.approve(reward.id, in: .everything, by: Actor.cli("demo-district"))
+            // A small demo street may have no one eligible: nothing to pay then.
+            guard reward.eligible > 0 else { continue }
             let file = try await stores.benefits.paymentFile(reward.id, in: .everything, by: actor)
             var back = "行号,公民身份号码,金额,结果,原因\n"
             for (i, row) in file.csv.split(separator: "\n").dropFirst().dropLast().enumerated() {
@@ -29,6 +31,8 @@ enum DemoBenefits {
             }
             back += "999,110101190001011234,960,成功,\n"   // a row the bank sent that matches nothing
             _ = try await stores.benefits.reconcile(reward.id, returnFile: back, in: .everything, by: actor)
+        }
+        for street in Set(communities.map { String($0.prefix(9)) }).sorted() {
             _ = try await stores.benefits.draw(.specialAssistance, year: year, unitCode: street, in: .everything, by: actor)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RenkouCore
 import RenkouStore
@@ -41,9 +42,15 @@ enum BenefitAPI {
             _ = try context.require(.births(.approve))
             return try JSON.response(try await deps.stores.benefits.approve(try context.uuid("id", Text("扶助名单", "benefit run")), in: context.scope, by: context.actor))
         }
-        api.on(.get, "/api/v1/benefits/runs/{id}/payment-file") { _, context in
+        api.on(.post, "/api/v1/benefits/runs/{id}/payment-file") { _, context in
             _ = try context.require(.births(.write))
             let file = try await deps.stores.benefits.paymentFile(try context.uuid("id", Text("扶助名单", "benefit run")), in: context.scope, by: context.actor)
+            return Response(status: .created, headers: [.contentType: "text/csv; charset=utf-8", HTTPField.Name("X-Batch")!: String(file.batch)], body: .init(byteBuffer: ByteBuffer(string: file.csv)))
+        }
+        api.on(.get, "/api/v1/benefits/runs/{id}/payment-file") { request, context in
+            _ = try context.require(.births(.write))
+            let file = try await deps.stores.benefits.paymentFile(try context.uuid("id", Text("扶助名单", "benefit run")), batch: request.query("batch").flatMap(Int.init) ?? 1,
+                                                                  in: context.scope, by: context.actor)
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: file.csv)))
         }
         api.on(.post, "/api/v1/benefits/runs/{id}/return-file") { request, context in

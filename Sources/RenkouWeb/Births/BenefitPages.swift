@@ -76,7 +76,10 @@ enum BenefitPages {
                 hasObjections: !objections.isEmpty,
                 postAction: canWrite && run.state == .draft ? "/benefits/\(id.text)/post" : nil,
                 approveAction: account.role.can(.births(.approve)) && run.state == .posted ? "/benefits/\(id.text)/approve" : nil,
-                payHref: canWrite && [.approved, .paid].contains(run.state) ? "/benefits/\(id.text)/payment.csv" : nil,
+                payAction: canWrite && [.approved, .paid, .reconciled].contains(run.state) ? "/benefits/\(id.text)/payment" : nil,
+                batches: (1...max(1, try await deps.stores.benefits.batches(id, in: context.scope))).compactMap { b in
+                    [.paid, .reconciled].contains(run.state) ? BenefitRunView.Batch(label: Text("第 \(b) 批", "batch \(b)")(lang), href: "/benefits/\(id.text)/payment.csv?batch=\(b)") : nil
+                },
                 reconcileAction: canWrite && [.paid, .reconciled].contains(run.state) ? "/benefits/\(id.text)/reconcile" : nil,
                 message: error?.message(lang), notice: notice)
             return deps.renderer.html("births/benefit_run", title: Text("扶助名单", "Benefit run"), model: model, context: context, request: request,
@@ -128,11 +131,22 @@ enum BenefitPages {
                 return (try await deps.stores.benefits.runOf(any: o.lineID, in: context.scope), Text("异议已处理。", "The objection is resolved."))
             }
         }
-        router.get("/benefits/{id}/payment.csv") { _, context -> Response in
+        @Sendable func csv(_ file: BenefitStore.PaymentFile) -> Response {
+            Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"payment-\(file.batch).csv\"", .cacheControl: "no-store"],
+                     body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + file.csv)))
+        }
+        // A new batch is a POST (it marks the lines as sent); an earlier batch downloads again by its number.
+        router.post("/benefits/{id}/payment") { request, context -> Response in
+            let account = try context.require(.births(.write))
+            _ = try await RenkouWeb.Form.read(request, context: context)
+            let id = try context.uuid("id", Text("扶助名单", "benefit run"))
+            do { return csv(try await deps.stores.benefits.paymentFile(id, in: context.scope, by: context.actor)) }
+            catch let error as RenkouError where error.kind == .conflict { return try await detail(id, error: error, account: account, request: request, context: context) }
+        }
+        router.get("/benefits/{id}/payment.csv") { request, context -> Response in
             _ = try context.require(.births(.write))
-            let file = try await deps.stores.benefits.paymentFile(try context.uuid("id", Text("扶助名单", "benefit run")), in: context.scope, by: context.actor)
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"payment.csv\"", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + file.csv)))
+            let batch = request.query("batch").flatMap(Int.init) ?? 1
+            return csv(try await deps.stores.benefits.paymentFile(try context.uuid("id", Text("扶助名单", "benefit run")), batch: batch, in: context.scope, by: context.actor))
         }
         router.post("/benefits/{id}/reconcile") { request, context -> Response in
             let account = try context.require(.births(.write))
@@ -153,21 +167,29 @@ enum BenefitPages {
         }
 
         // 公示栏: no login.
-        router.get("/public/benefits") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+        @Sendable func board(_ request: Request, _ context: AppContext, error: RenkouError?) async throws -> Response {
             let lang = context.lang
             let runs = try await deps.stores.benefits.board()
             let model = PublicBoardView(runs: runs.map { r in
                 PublicBoardView.Run(id: r.id.text, title: "\(r.unit) \(r.year) 年\(r.programme.label(lang))", until: r.postingUntil,
                                     lines: r.lines.map { PublicBoardView.Line(number: $0.number, name: $0.name, idNumber: $0.idNumber, unit: $0.unit, amount: yuan($0.amount)) })
-            }, hasRuns: !runs.isEmpty, message: nil)
-            return deps.renderer.html("births/public_board", title: Text("公示栏", "Public board"), model: model, context: context, request: request)
+            }, hasRuns: !runs.isEmpty, message: error.map { e in ([e.message] + e.fields.map(\.message)).map { $0(lang) }.joined(separator: " ") })
+            return deps.renderer.html("births/public_board", title: Text("公示栏", "Public board"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+        router.get("/public/benefits") { request, context -> Response in
+            try deps.publicLimiter.check(context.client)
+            return try await board(request, context, error: nil)
         }
         router.post("/public/benefits/{id}/object") { request, context -> Response in
             try deps.publicLimiter.check(context.client)
             let form = try await RenkouWeb.Form.read(request, context: context)
-            try await deps.stores.benefits.publicObjection(run: try context.uuid("id", Text("公示名单", "posted list")), number: Int(form["number"] ?? "") ?? 0, text: form["text"] ?? "")
-            return Redirect.to("/public/benefits", notice: Text("已收到您的异议，核实期间该笔发放暂停。", "Your objection is received; that payment is held while it is checked."))
+            do {
+                try await deps.stores.benefits.publicObjection(run: try context.uuid("id", Text("公示名单", "posted list")), number: Int(form["number"] ?? "") ?? 0, text: form["text"] ?? "")
+                return Redirect.to("/public/benefits", notice: Text("已收到您的异议，核实期间该笔发放暂停。", "Your objection is received; that payment is held while it is checked."))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await board(request, context, error: error)
+            }
         }
     }
 }
@@ -183,7 +205,10 @@ struct BenefitRunView {
     let lines: [Line]
     let objections: [ObjectionRow]
     let hasObjections: Bool
-    let postAction: String?, approveAction: String?, payHref: String?, reconcileAction: String?
+    struct Batch { let label: String; let href: String }
+    let postAction: String?, approveAction: String?, payAction: String?
+    let batches: [Batch]
+    let reconcileAction: String?
     let message: String?, notice: String?
 }
 /// The public board.

@@ -48,7 +48,7 @@ enum BirthStrings {
         "draw_run": Text("生成名单", "Draw a list"),
         "post_run": Text("公示", "Post"),
         "approve_run": Text("审批", "Approve"),
-        "payment_file": Text("下载银行发放文件", "Download the bank file"),
+        "payment_file": Text("生成银行发放文件", "Make the bank file"),
         "return_file": Text("银行回盘文件（CSV）", "The bank's return file (CSV)"),
         "reconcile": Text("对账", "Reconcile"),
         "objections": Text("异议", "Objections"),

@@ -37,6 +37,9 @@ import Testing
             #expect(run.eligible == 2 && run.excluded == 1 && run.amount == 3600 + 3600)
             await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
                 throws: { isRenkouError($0, code: "run-exists") }
+            // a community of the street cannot have its own list of the year: the same children would be paid twice
+            await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.communityA1, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "run-overlap") }
             let lines = try await stores.benefits.lines(run.id, in: .everything, by: .cli())
             let december = try #require(lines.first { $0.personID == kids[0] })
             #expect(december.facts.contains("出生 2023-12-05") && december.facts.contains("12 个月") && december.amount == 3600)
@@ -52,6 +55,8 @@ import Testing
             // approval waits for the end of the posting period
             await #expect { try await stores.benefits.approve(run.id, in: .everything, by: .cli("district")) } throws: { isRenkouError($0, code: "posting-period") }
             clock.advance(8 * 86_400)
+            // whoever drew the list does not approve it
+            await #expect { try await stores.benefits.approve(run.id, in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "four-eyes") }
             _ = try await stores.benefits.approve(run.id, in: .everything, by: .cli("district"))
             // the bank file leaves the held line out; its control row adds up
             let file = try await stores.benefits.paymentFile(run.id, in: .everything, by: .cli())
@@ -63,14 +68,22 @@ import Testing
             #expect(second.lines == 1 && second.csv.contains(december.idNumber))
             // the return file: one paid, one returned, one row that matches nothing
             let other = try #require(lines.first { $0.personID == kids[1] })
+            // a word the bank's file uses that is neither paid nor returned is not guessed at
+            let unsure = try await stores.benefits.reconcile(run.id, returnFile: "\(december.number),\(december.idNumber),3600,处理中,\n", in: .everything, by: .cli())
+            #expect(unsure.paid == 0 && unsure.unmatched == [1] && unsure.waiting == 2)
             let back = "行号,公民身份号码,金额,结果,原因\n\(december.number),\(december.idNumber),3600,成功,\n\(other.number),\(other.idNumber),3600,退回,账户已销户\n77,110101190001011234,3600,成功,\n"
             let r = try await stores.benefits.reconcile(run.id, returnFile: back, in: .everything, by: .cli())
             #expect(r.paid == 1 && r.returned == 1 && r.unmatched == [4] && r.waiting == 0)
+            // the first batch downloads again, unchanged
+            #expect(try await stores.benefits.paymentFile(run.id, batch: 1, in: .everything, by: .cli()).csv == file.csv)
             #expect(try await stores.benefits.run(run.id, in: .everything).state == .reconciled)
             // the returned line comes back in the next year's run
             let next = try await stores.benefits.draw(.childcareSubsidy, year: 2026, unitCode: Fixture.streetA, in: .everything, by: .cli())
             let again = try await stores.benefits.lines(next.id, in: .everything, by: .cli())
             #expect(again.contains { $0.personID == kids[1] && $0.facts.hasPrefix("补发 2025 年") && $0.amount == 3600 })
+            // and only once: the year after does not pay it again
+            let later = try await stores.benefits.draw(.childcareSubsidy, year: 2027, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            #expect(!(try await stores.benefits.lines(later.id, in: .everything, by: .cli()).contains { $0.facts.hasPrefix("补发") }))
         }
     }
 

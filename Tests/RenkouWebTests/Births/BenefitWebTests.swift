@@ -45,7 +45,14 @@ import Testing
             let token = try await web.token("street-c")
             let api = try await web.call(.get, "/api/v1/benefits/runs/\(run.id.text)", token: token)
             #expect(api.status == .ok && api.text.contains("\"held\":true") && api.text.contains("\"source\":\"public\""))
-            #expect(try await web.call(.get, "/api/v1/benefits/runs/\(run.id.text)/payment-file", token: token).status == .conflict)
+            #expect(try await web.call(.post, "/api/v1/benefits/runs/\(run.id.text)/payment-file", token: token).status == .conflict)
+            // the board refuses an objection to a line it does not show, and says why
+            let wrong = try await anonymous.post("/public/benefits/\(run.id.text)/object", ["number": "99", "text": "x"])
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains(#"id="board-error""#))
+            // a community reads its street's list but does not act on it
+            try await Fixture.account(web.stores, "community-c", .community, Fixture.communityA1)
+            #expect(try await web.call(.get, "/api/v1/benefits/runs/\(run.id.text)", token: try await web.token("community-c")).status == .ok)
+            #expect(try await web.call(.post, "/api/v1/benefits/runs/\(run.id.text)/post", token: try await web.token("community-c")).status == .forbidden)
             #expect(try await web.call(.get, "/api/v1/public/benefits").text.contains("许*"))
         }
     }

@@ -10,7 +10,8 @@ enum Migration023Benefits {
         """
         CREATE TABLE benefit_lines (id TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES benefit_runs(id), number INTEGER NOT NULL, person_id TEXT NOT NULL,
             name TEXT NOT NULL, id_number TEXT NOT NULL, eligible INTEGER NOT NULL, facts TEXT NOT NULL, amount INTEGER NOT NULL, removed_reason TEXT,
-            held INTEGER NOT NULL DEFAULT 0, payment TEXT NOT NULL DEFAULT 'pending', return_reason TEXT, unit_id TEXT NOT NULL REFERENCES org_units(id), path TEXT NOT NULL)
+            held INTEGER NOT NULL DEFAULT 0, payment TEXT NOT NULL DEFAULT 'pending', return_reason TEXT, batch INTEGER, reissue_of TEXT UNIQUE,
+            unit_id TEXT NOT NULL REFERENCES org_units(id), path TEXT NOT NULL)
         """,
         "CREATE UNIQUE INDEX benefit_lines_number ON benefit_lines (run_id, number)",
         "CREATE INDEX benefit_lines_person ON benefit_lines (person_id)",
