@@ -8,7 +8,7 @@ import RenkouStore
 /// approve, fetch the bank file and send back the bank's return file; the public board.
 enum BenefitAPI {
     struct Draw: Decodable { let programme: String?; let year: Int?; let unit: String? }
-    struct Review: Decodable { let remove: String? }
+    struct LineReview: Decodable { let remove: String? }
     struct Objection: Decodable { let text: String? }
     struct Resolve: Decodable { let upheld: Bool?; let resolution: String? }
     struct RunDTO: Encodable { let run: BenefitRun; let lines: [BenefitLine]; let objections: [BenefitStore.Objection] }
@@ -61,7 +61,7 @@ enum BenefitAPI {
         }
         api.on(.post, "/api/v1/benefits/lines/{id}/review") { request, context in
             _ = try context.require(.births(.write))
-            let b = try await Body.json(Review.self, request, context: context)
+            let b = try await Body.json(LineReview.self, request, context: context)
             return try JSON.response(try await deps.stores.benefits.review(try context.uuid("id", Text("名单行", "line")), remove: b.remove, in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/benefits/lines/{id}/objections") { request, context in

@@ -54,8 +54,8 @@ enum BirthPages {
             let page = try await deps.stores.births.list(unitCode: nil, state: state, offset: offset, in: context.scope, by: context.actor)
             func href(_ s: String?, _ o: Int? = nil) -> String { SitePath.query("/births", [("state", s), ("offset", o.map(String.init))]) }
             let model = BirthListView(
-                filters: [BirthListView.Filter(label: Text("全部", "All")(lang), href: href(nil), active: state == nil)]
-                    + RegistrationState.allCases.map { BirthListView.Filter(label: $0.label(lang), href: href($0.rawValue), active: $0 == state) },
+                filters: [BirthListView.StateFilter(label: Text("全部", "All")(lang), href: href(nil), active: state == nil)]
+                    + RegistrationState.allCases.map { BirthListView.StateFilter(label: $0.label(lang), href: href($0.rawValue), active: $0 == state) },
                 rows: page.items.map { row($0, today: today, lang: lang) }, hasRows: !page.items.isEmpty,
                 summary: Text("共 \(page.total) 件", "\(page.total) registrations")(lang), canWrite: account.role.can(.births(.write)),
                 nextHref: page.total > offset + page.limit ? href(state?.rawValue, offset + page.limit) : nil)
@@ -168,8 +168,8 @@ enum BirthPages {
 
 /// The list of registrations.
 struct BirthListView {
-    struct Filter { let label: String; let href: String; let active: Bool }
-    let filters: [Filter]
+    struct StateFilter { let label: String; let href: String; let active: Bool }
+    let filters: [StateFilter]
     let rows: [BirthPages.Row]
     let hasRows: Bool
     let summary: String
