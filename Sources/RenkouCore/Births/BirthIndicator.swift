@@ -7,6 +7,9 @@ public enum BirthIndicator {
     public static let policyCompliant = Indicator(code: "B02-policy-compliant-births", module: "births", name: Text("政策生育率", "Policy-compliant birth rate"),
         numerator: Text("孩次在出生当日生育政策之内的出生", "Births whose order the policy of their day allowed"),
         denominator: Text("期内出生（孩次已知）", "Births of the period (order known)"), target: 0.98, period: .year)
+    public static let childcareCoverage = Indicator(code: "B06-childcare-subsidy-paid", module: "births", name: Text("育儿补贴发放到位率", "Childcare subsidy paid"),
+        numerator: Text("已到账的", "Paid into the account"), denominator: Text("期内名单中符合条件且未剔除的孩子", "Eligible children on the period's lists, not removed"),
+        target: 1.0, period: .year)
     public static let sexRatio = Indicator(code: "B03-sex-ratio-at-birth", module: "births", name: Text("出生人口性别比", "Sex ratio at birth"),
         numerator: Text("出生男婴", "Boys born"), denominator: Text("出生女婴", "Girls born"), unit: .per100, target: nil, period: .year)
 }

@@ -599,4 +599,21 @@ extension BenefitStore {
         _ = try await run(id, in: scope)
         return try await db.read { db in try await db.raw("SELECT MAX(batch) AS b FROM benefit_lines WHERE run_id = \(bind: id.text)").first()?.decode(column: "b", as: Int?.self) ?? 0 }
     }
+
+    /// A death or a move out recorded in the registry: the person's payments not yet sent are held by an
+    /// objection from the registry (source `registry`) that a worker resolves. Run inside the event's transaction.
+    static func holdFromRegistry(person: UUID, reason: String, _ ctx: EventContext) async throws {
+        let today = Day(ctx.env.now()).description
+        for r in try await ctx.db.raw("""
+            SELECT l.id, l.path FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+            WHERE l.person_id = \(bind: person.text) AND l.payment = 'pending' AND l.eligible = 1 AND l.removed_reason IS NULL AND r.state <> 'reconciled'
+            """).all() {
+            let line = try r.decode(column: "id", as: String.self)
+            try await ctx.db.raw("""
+                INSERT INTO benefit_objections (id, line_id, text, source, filed_on, path)
+                VALUES (\(bind: ctx.env.newID().text), \(bind: line), \(bind: reason), 'registry', \(bind: today), \(bind: try r.decode(column: "path", as: String.self)))
+                """).run()
+            try await ctx.db.raw("UPDATE benefit_lines SET held = 1 WHERE id = \(bind: line)").run()
+        }
+    }
 }

@@ -23,6 +23,9 @@ public struct BirthsStoreModule: StoreModule {
             switch event {
             case .recorded(let e) where e.type == .birth:
                 try await BirthRegistrationStore.born(child: e.personID, mother: e.otherID, on: Day(e.day) ?? Day(ctx.env.now()), ctx)
+            case .recorded(let e) where e.type == .death || e.type == .moveOut:
+                // A death or a move out stops what was not yet paid: the line is held, as by an objection, until a worker checks it.
+                try await BenefitStore.holdFromRegistry(person: e.personID, reason: e.type == .death ? "登记为死亡（\(e.day)），待核实" : "登记为迁出（\(e.day)），待核实", ctx)
             case .merged(let kept, let merged):
                 for column in ["mother_id", "father_id", "child_id"] {
                     try await ctx.db.raw("UPDATE birth_registrations SET \(unsafeRaw: column) = \(bind: kept.text) WHERE \(unsafeRaw: column) = \(bind: merged.text)").run()
@@ -108,6 +111,13 @@ enum BirthRates {
                                 numerator: { _, policy in
                                     "(x.birth_order <= \(allowed(policy, column: "x.birth_date")) OR EXISTS (SELECT 1 FROM birth_registrations b WHERE b.child_id = x.id AND b.compliant = 1))"
                                 }, key: "x.id", record: births),
+            // 育儿补贴发放到位率: the eligible children of the year's childcare lists whose money arrived.
+            IndicatorDefinition(BirthIndicator.childcareCoverage, from: "benefit_lines x",
+                                base: { p, _ in
+                                    "x.eligible = 1 AND x.removed_reason IS NULL AND x.reissue_of IS NULL AND EXISTS (SELECT 1 FROM benefit_runs r WHERE r.id = x.run_id AND r.programme = 'childcare-subsidy' AND r.year = \(p.end.year) AND r.state <> 'draft')"
+                                },
+                                numerator: { _, _ in "(x.payment = 'paid' OR EXISTS (SELECT 1 FROM benefit_lines y WHERE y.reissue_of = x.id AND y.payment = 'paid'))" }, key: "x.id",
+                                record: "x.person_id AS id, x.name AS name, x.id_number AS id_number, x.payment AS detail, 'person' AS link"),
             // 出生人口性别比: boys born per 100 girls.
             IndicatorDefinition(BirthIndicator.sexRatio, from: "persons x",
                                 base: { p, _ in "x.birth_date >= '\(p.start.description)' AND x.birth_date <= '\(p.end.description)'" },

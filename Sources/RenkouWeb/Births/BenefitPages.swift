@@ -69,7 +69,7 @@ enum BenefitPages {
                                         removed: l.removedReason != nil, objectAction: canWrite && [.posted, .approved].contains(run.state) && l.payable ? "/benefits/lines/\(l.id.text)/object" : nil)
                 },
                 objections: objections.map { o in
-                    BenefitRunView.ObjectionRow(number: o.lineNumber, text: o.text, source: o.source == "public" ? Text("公示栏", "public board")(lang) : Text("工作人员", "worker")(lang),
+                    BenefitRunView.ObjectionRow(number: o.lineNumber, text: o.text, source: (o.source == "public" ? Text("公示栏", "public board") : o.source == "registry" ? Text("人口登记", "the registry") : Text("工作人员", "worker"))(lang),
                                                 filedOn: o.filedOn, result: o.resolvedOn.map { d in "\(d) · \((o.upheld == true ? Text("成立", "upheld") : Text("不成立", "dismissed"))(lang)) · \(o.resolution ?? "")" } ?? "",
                                                 resolveAction: canWrite && o.resolvedOn == nil ? "/benefits/objections/\(o.id.text)/resolve" : nil)
                 },

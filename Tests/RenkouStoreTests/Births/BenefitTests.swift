@@ -81,6 +81,15 @@ import Testing
             let next = try await stores.benefits.draw(.childcareSubsidy, year: 2026, unitCode: Fixture.streetA, in: .everything, by: .cli())
             let again = try await stores.benefits.lines(next.id, in: .everything, by: .cli())
             #expect(again.contains { $0.personID == kids[1] && $0.facts.hasPrefix("补发 2025 年") && $0.amount == 3600 })
+            // the year's childcare coverage: one of the two eligible children paid (the other was returned, and reissued in 2026)
+            let coverage = try await stores.indicators.summary(["B06-childcare-subsidy-paid"], unitCode: Fixture.streetA, on: Day("2025-12-31")!, in: .everything).unit.figures[0]
+            #expect(coverage.numerator == 1 && coverage.denominator == 2)
+            // a death recorded before the 2026 list is paid holds that child's line, as an objection from the registry would
+            _ = try await stores.benefits.post(next.id, in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "death", person: kids[0].text, day: Day(stores.env.now()).description), in: .everything, by: .cli())
+            let held = try await stores.benefits.lines(next.id, in: .everything, by: .cli()).filter(\.held)
+            #expect(held.map(\.personID) == [kids[0]])
+            #expect(try await stores.benefits.objections(next.id, in: .everything).contains { $0.source == "registry" && $0.text.hasPrefix("登记为死亡") })
             // and only once: the year after does not pay it again
             let later = try await stores.benefits.draw(.childcareSubsidy, year: 2027, unitCode: Fixture.streetA, in: .everything, by: .cli())
             #expect(!(try await stores.benefits.lines(later.id, in: .everything, by: .cli()).contains { $0.facts.hasPrefix("补发") }))
