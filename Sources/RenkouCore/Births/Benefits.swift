@@ -138,3 +138,66 @@ extension PolicyRule where Value == Int {
     /// 公示期: days a run's list stays on the public board before it can be approved.
     public static let postingDays = PolicyRule("births.posting-days", Text("公示天数", "Days of public posting"))
 }
+
+/// 计划生育特殊家庭: a family that lost its only child or cares for one disabled. It has two named
+/// contacts (双岗联系人: one of the community, one of the association), visits at the policy's rhythm
+/// (on the task list), and a record of the help given.
+public struct SpecialFamily: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var personID: UUID
+    public var name: String
+    public var idNumber: String
+    public var unitCode: String
+    public var unitName: String
+    public var situation: FamilySituation
+    /// The community's contact (an account) and the association's (a name and a phone).
+    public var communityContact: String
+    public var associationContact: String
+    public var associationPhone: String?
+    public var since: String
+    public var lastContact: String?
+    public var nextVisit: String
+    public init(id: UUID, personID: UUID, name: String, idNumber: String, unitCode: String, unitName: String, situation: FamilySituation, communityContact: String,
+                associationContact: String, associationPhone: String?, since: String, lastContact: String?, nextVisit: String) {
+        self.id = id; self.personID = personID; self.name = name; self.idNumber = idNumber; self.unitCode = unitCode; self.unitName = unitName
+        self.situation = situation; self.communityContact = communityContact; self.associationContact = associationContact; self.associationPhone = associationPhone
+        self.since = since; self.lastContact = lastContact; self.nextVisit = nextVisit
+    }
+}
+
+/// Why a family is a special family.
+public enum FamilySituation: String, Sendable, Codable, CaseIterable {
+    case childDied = "child-died", childDisabled = "child-disabled"
+    public var label: Text { self == .childDied ? Text("独生子女死亡", "Only child died") : Text("独生子女伤残", "Only child disabled") }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// 帮扶: what was done for a special family.
+public enum HelpKind: String, Sendable, Codable, CaseIterable {
+    case visit, medicalChannel = "medical-channel", hardshipRelief = "hardship-relief", festivalVisit = "festival-visit", care = "care-activity"
+    public var label: Text {
+        switch self {
+        case .visit: Text("走访慰问", "Home visit")
+        case .medicalChannel: Text("就医绿色通道", "Medical green channel")
+        case .hardshipRelief: Text("困难救助", "Hardship relief")
+        case .festivalVisit: Text("节日慰问", "Festival visit")
+        case .care: Text("生育关怀活动", "Family-care activity")
+        }
+    }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// One help given.
+public struct FamilyHelp: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var day: String
+    public var kind: HelpKind
+    public var note: String?
+    public var by: String
+    public init(id: UUID, day: String, kind: HelpKind, note: String?, by: String) { self.id = id; self.day = day; self.kind = kind; self.note = note; self.by = by }
+}
+
+extension FieldTask.Kind {
+    /// 特殊家庭走访: a special family's visit is due.
+    public static let familyVisit = Self("family-visit")
+}

@@ -42,6 +42,9 @@ public struct BirthsCoreModule: CoreModule {
          PolicyRule.postingDays.declare([
             (Day(year: 2004, month: 1, day: 1)!, 7, "公示 7 天（相关地方办法，奖扶/特扶未查到统一天数，DOMAIN-RULES §5.5）；各地以政策文件调整"),
          ]),
+         PolicyRule.familyVisitDays.declare([
+            (Day(year: 2016, month: 1, day: 1)!, 30, "计划生育特殊家庭“双岗联系人”制度：联系人定期走访（各地多为每月一次；种子文件 003 生育关怀）；各地以政策文件调整"),
+         ]),
          PolicyRule.childCount.declare([
             (Day(year: 2016, month: 1, day: 1)!, ChildCountRules(countDeceased: false, countAdopted: false, countFromEarlierMarriages: false),
              "子女数计算：再婚前子女、收养子女、死亡子女不计入（湖南 湘卫人口家庭发〔2022〕1号 等，DOMAIN-RULES §4.2）；各地以政策文件调整"),
@@ -57,6 +60,11 @@ extension Permission {
 extension PolicyRule where Value == Int {
     /// 生育登记办理时限: working days from a complete application to the decision.
     public static let registrationLimit = PolicyRule("births.registration-limit", Text("生育登记办理时限（工作日）", "Birth registration time limit (working days)"))
+}
+
+extension PolicyRule where Value == Int {
+    /// 特殊家庭走访周期: days between visits to a special family.
+    public static let familyVisitDays = PolicyRule("births.family-visit-days", Text("特殊家庭走访周期（天）", "Days between visits to a special family"))
 }
 
 extension PolicyRule where Value == BirthPolicy {

@@ -7,8 +7,8 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration] }
-    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections"] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration] }
+    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
@@ -27,10 +27,15 @@ public struct BirthsStoreModule: StoreModule {
                 // A death or a move out stops what was not yet paid: the line is held, as by an objection, until a worker checks it.
                 try await BenefitStore.holdFromRegistry(person: e.personID, reason: e.type == .death ? "登记为死亡（\(e.day)），待核实" : "登记为迁出（\(e.day)），待核实", ctx)
             case .merged(let kept, let merged):
+                if try await ctx.db.raw("SELECT id FROM special_families WHERE person_id = \(bind: kept.text)").first() == nil {
+                    try await ctx.db.raw("UPDATE special_families SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
+                }
                 for column in ["mother_id", "father_id", "child_id"] {
                     try await ctx.db.raw("UPDATE birth_registrations SET \(unsafeRaw: column) = \(bind: kept.text) WHERE \(unsafeRaw: column) = \(bind: merged.text)").run()
                 }
             case .deleted(let person):
+                try await ctx.db.raw("DELETE FROM family_help WHERE family_id IN (SELECT id FROM special_families WHERE person_id = \(bind: person.text))").run()
+                try await ctx.db.raw("DELETE FROM special_families WHERE person_id = \(bind: person.text)").run()
                 for column in ["mother_id", "father_id", "child_id"] {
                     try await ctx.db.raw("UPDATE birth_registrations SET \(unsafeRaw: column) = NULL WHERE \(unsafeRaw: column) = \(bind: person.text)").run()
                 }
@@ -39,7 +44,7 @@ public struct BirthsStoreModule: StoreModule {
         }]
     }
     public var contributions: [Contribution] {
-        [ExtensionPoint.taskSources(RegistrationTaskSource()), ExtensionPoint.workSummary(BirthWorkSummary())]
+        [ExtensionPoint.taskSources(RegistrationTaskSource()), ExtensionPoint.taskSources(FamilyVisitSource()), ExtensionPoint.workSummary(BirthWorkSummary())]
             + BirthRates.definitions.map { ExtensionPoint.indicators($0) }
     }
 }

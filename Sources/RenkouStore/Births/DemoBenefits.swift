@@ -35,5 +35,15 @@ enum DemoBenefits {
         for street in Set(communities.map { String($0.prefix(9)) }).sorted() {
             _ = try await stores.benefits.draw(.specialAssistance, year: year, unitCode: street, in: .everything, by: actor)
         }
+        // A special family in the first community, with the demo's community worker and an association
+        // volunteer as its contacts, visited six weeks ago: its next visit is due.
+        if let community = communities.first, try await stores.db.read({ try await $0.raw("SELECT id FROM users WHERE username = 'community'").first() }) != nil {
+            var q = PersonQuery(); q.unit = community; q.status = "active"; q.ageMin = 55; q.ageMax = 70; q.limit = 5
+            if let elder = try await stores.persons.search(q, in: .everything, by: actor).items.first(where: { $0.sex == "2" }) {
+                let f = try await stores.families.add(person: elder.id, situation: FamilySituation.childDied.rawValue, communityContact: "community", associationContact: "计生协会志愿者 陈阿姨",
+                                                      associationPhone: "13800000000", in: .everything, by: actor)
+                try await stores.families.recordHelp(f.id, kind: HelpKind.festivalVisit.rawValue, day: Day(stores.env.now()).adding(days: -42).description, note: "中秋慰问", in: .everything, by: actor)
+            }
+        }
     }
 }

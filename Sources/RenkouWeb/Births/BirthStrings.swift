@@ -71,5 +71,18 @@ enum BirthStrings {
                                    "During the posting period anyone may object to a line, giving its number and why; that payment is held while it is checked. Names and ID numbers are partly hidden."),
         "nothing_posted": Text("目前没有公示中的名单。", "Nothing is posted now."),
         "posted_until": Text("公示至", "Posted until"),
+        "special_families": Text("计划生育特殊家庭", "Special families"),
+        "special_families_intro": Text("失独、独生子女伤残家庭：社区和计生协会各一名联系人（双岗联系人），按期走访，记录每次帮扶。",
+                                       "Families who lost or care for their only child: one contact from the community and one from the association, visits at a set rhythm, every help recorded."),
+        "no_families": Text("还没有列入的特殊家庭。", "No families listed."),
+        "family_situation": Text("家庭情况", "Situation"),
+        "contacts": Text("双岗联系人", "Contacts"),
+        "last_contact": Text("上次帮扶", "Last help"),
+        "next_visit": Text("下次走访", "Next visit"),
+        "add_family": Text("列入特殊家庭", "List a family"),
+        "help_given": Text("帮扶记录", "Help given"),
+        "no_help": Text("还没有帮扶记录。", "No help recorded yet."),
+        "help_kind": Text("帮扶内容", "What was done"),
+        "by": Text("记录人", "By"),
     ]
 }

@@ -7,13 +7,18 @@ import RenkouStore
 /// voucher, the public application and status pages, the API.
 struct BirthsWebModule: WebModule {
     let name = "births"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { BirthPages.register(router, deps); PublicBirthPages.register(router, deps); BenefitPages.register(router, deps) }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps); BenefitAPI.register(api, deps) }
-    var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 88), NavEntry("/benefits", Text("奖扶补贴", "Benefits"), order: 89)] }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
+        BirthPages.register(router, deps); PublicBirthPages.register(router, deps); BenefitPages.register(router, deps); FamilyPages.register(router, deps)
+    }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps); BenefitAPI.register(api, deps); FamilyPages.api(api, deps) }
+    var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 87), NavEntry("/benefits", Text("奖扶补贴", "Benefits"), order: 88),
+                                  NavEntry("/families", Text("特殊家庭", "Special families"), order: 89)] }
     var strings: [String: Text] { BirthStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.birthRegistration, Text("生育登记", "Birth registration"), link: { BirthPages.path($0.id) },
                                                action: { t in (BirthPages.path(t.id), Text("办理", "Handle")) })),
+         ExtensionPoint.taskKinds(TaskKindView(.familyVisit, Text("特殊家庭走访", "Special family visit"), link: { FamilyPages.path($0.id) },
+                                               action: { t in (FamilyPages.path(t.id), Text("记录走访", "Record the visit")) })),
          ExtensionPoint.personSections(AnySection(BirthsPersonSection())),
          ExtensionPoint.indicatorPages(IndicatorPage(module: "births")),
          ExtensionPoint.recordLinks(RecordLink(kind: "registration", href: BirthPages.path))]
@@ -28,10 +33,11 @@ struct BirthsPersonSection: PageSection {
         let canWrite = account.role.can(.births(.write))
         guard !mine.isEmpty || (canWrite && p.sex != "0") else { return nil }
         let model = BirthSectionView(rows: mine.map { BirthPages.row($0, today: Day(deps.stores.env.now()), lang: lang) }, hasRows: !mine.isEmpty,
-                                     newHref: canWrite ? SitePath.query("/births/new", [("person", p.id.text)]) : nil)
+                                     newHref: canWrite ? SitePath.query("/births/new", [("person", p.id.text)]) : nil,
+                                     familyHref: canWrite ? SitePath.query("/families", [("person", p.id.text)]) : nil)
         return deps.renderer.fragment("births/person_section", model: model, context: context)
     }
 }
 
 /// The registrations on a person's page.
-struct BirthSectionView { let rows: [BirthPages.Row]; let hasRows: Bool; let newHref: String? }
+struct BirthSectionView { let rows: [BirthPages.Row]; let hasRows: Bool; let newHref: String?; let familyHref: String? }

@@ -13,8 +13,8 @@ struct ServicesWebModule: WebModule {
     }
     func api(_ api: APIRoutes, _ deps: AppDeps) { ServiceAPI.register(api, deps); CheckUpPages.api(api, deps); PregnancyPages.api(api, deps) }
     var navigation: [NavEntry] {
-        [NavEntry("/followups", Text("随访", "Follow-ups"), order: 85), NavEntry("/checkups", Text("双查", "Check-ups"), order: 86),
-         NavEntry("/prepregnancy", Text("孕前优生", "Pre-pregnancy"), order: 87)]
+        [NavEntry("/followups", Text("随访", "Follow-ups"), order: 84), NavEntry("/checkups", Text("双查", "Check-ups"), order: 85),
+         NavEntry("/prepregnancy", Text("孕前优生", "Pre-pregnancy"), order: 86)]
     }
     var strings: [String: Text] { ServiceStrings.all }
     var contributions: [Contribution] {

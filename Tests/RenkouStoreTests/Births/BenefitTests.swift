@@ -120,4 +120,31 @@ import Testing
             #expect(special.first { $0.personID == lost.id }.map { $0.eligible && $0.amount == 590 * 12 } == true)
         }
     }
+
+    @Test(arguments: TestEngine.all) func aSpecialFamilyHasTwoContactsAndVisitsOnTheTaskList(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let today = Day(stores.env.now())
+            try await Fixture.account(stores, "contact-a", .community, Fixture.communityA1)
+            try await Fixture.account(stores, "contact-b", .community, Fixture.communityA2)
+            var m = PersonInput(name: "钱母", idNumber: Self.id("19650101", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"
+            let mother = try await stores.persons.create(m, in: .everything, by: .cli())
+            await #expect { try await stores.families.add(person: mother.id, situation: "lost", communityContact: "contact-b", associationContact: " ", associationPhone: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/situation", code: "code-unknown") && isRenkouError($0, field: "/communityContact", code: "unknown-account")
+                          && isRenkouError($0, field: "/associationContact", code: "required") }
+            let family = try await stores.families.add(person: mother.id, situation: "child-died", communityContact: "contact-a", associationContact: "王阿姨（五老）",
+                                                       associationPhone: "13900000000", in: .everything, by: .cli())
+            await #expect { try await stores.families.add(person: mother.id, situation: "child-died", communityContact: "contact-a", associationContact: "x", associationPhone: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "listed") }
+            // the first visit is due the day the family is listed, on the community's task list
+            #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).contains { $0.kind == .familyVisit && $0.id == family.id && $0.due == today.description })
+            try await stores.families.recordHelp(family.id, kind: "visit", day: today.description, note: "身体尚好", in: .everything, by: .cli("contact-a"))
+            // the next one a month on (the policy's 30 days), off the list until the horizon reaches it
+            #expect(try await stores.families.family(family.id, in: .everything, by: .cli()).nextVisit == today.adding(days: 30).description)
+            #expect(!(try await stores.tasks.list(on: today, in: .everything, by: .cli()).contains { $0.id == family.id && $0.due == today.description }))
+            await #expect { try await stores.families.recordHelp(family.id, kind: "gift", day: today.adding(days: 1).description, note: nil, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/kind", code: "code-unknown") && isRenkouError($0, field: "/date", code: "future-date") }
+            #expect(try await stores.families.help(family.id, in: .everything).map(\.kind) == [.visit])
+        }
+    }
 }
