@@ -7,6 +7,9 @@ public enum BirthIndicator {
     public static let policyCompliant = Indicator(code: "B02-policy-compliant-births", module: "births", name: Text("政策生育率", "Policy-compliant birth rate"),
         numerator: Text("孩次在出生当日生育政策之内的出生", "Births whose order the policy of their day allowed"),
         denominator: Text("期内出生（孩次已知）", "Births of the period (order known)"), target: 0.98, period: .year)
+    public static let benefitAccuracy = Indicator(code: "B04-benefit-accuracy", module: "births", name: Text("扶助名单准确率", "Benefit lists right at approval"),
+        numerator: Text("审批后未作更正的", "Needing no correction after approval"), denominator: Text("期内审批的名单中符合条件的行", "Eligible lines of the lists approved for the year"),
+        target: 1.0, period: .year)
     public static let childcareCoverage = Indicator(code: "B06-childcare-subsidy-paid", module: "births", name: Text("育儿补贴发放到位率", "Childcare subsidy paid"),
         numerator: Text("已到账的", "Paid into the account"), denominator: Text("期内名单中符合条件且未剔除的孩子", "Eligible children on the period's lists, not removed"),
         target: 1.0, period: .year)

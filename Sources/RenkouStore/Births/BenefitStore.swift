@@ -616,4 +616,39 @@ extension BenefitStore {
             try await ctx.db.raw("UPDATE benefit_lines SET held = 1 WHERE id = \(bind: line)").run()
         }
     }
+
+    /// 更正: after approval a line's amount is changed, or the line taken off (amount 0), by an entry with
+    /// its reason, never by an edit; only while its money has not gone to the bank. Throws `not-found`,
+    /// `conflict` (`run-state`: not approved yet, edit it in review; `sent`: already at the bank),
+    /// `invalid` (`/amount` `range`, `/reason` `required`).
+    public func correct(_ lineID: UUID, amount: Int, reason: String, in scope: Scope, by actor: Actor) async throws -> BenefitLine {
+        let reason = reason.trimmed
+        var errors = FieldErrors()
+        if !(0...1_000_000).contains(amount) { errors.add("/amount", "range", "金额应为 0–1000000 元（0 即不再发放）。", "The amount is 0 to 1,000,000 yuan (0 takes the line off).") }
+        if reason.isEmpty { errors.add("/reason", "required", "请写明更正理由。", "Give the reason for the correction.") }
+        try errors.throwIfAny()
+        let engine = db.engine, env = self.env, today = Day(env.now())
+        return try await db.transaction { db in
+            let (line, _, state, path) = try await Self.line(lineID, in: scope, engine: engine, db)
+            guard [.approved, .paid, .reconciled].contains(state) else {
+                throw RenkouError(.conflict, "run-state", Text("名单尚未审批：请在评议中修改。", "The list is not approved yet: change it in review."))
+            }
+            guard line.payment == .pending, line.eligible, line.removedReason == nil else {
+                throw RenkouError(.conflict, "sent", Text("该笔已送银行或已不在名单中，差额请在下一期名单中处理。", "This line is at the bank or off the list: settle the difference in the next list."))
+            }
+            try await db.raw("""
+                INSERT INTO benefit_corrections (id, line_id, amount_before, amount_after, reason, by_user, day, path)
+                VALUES (\(bind: env.newID().text), \(bind: lineID.text), \(bind: line.amount), \(bind: amount), \(bind: reason), \(bind: actor.username), \(bind: today.description), \(bind: path))
+                """).run()
+            if amount == 0 {
+                try await db.raw("UPDATE benefit_lines SET removed_reason = \(bind: "审批后更正：" + reason) WHERE id = \(bind: lineID.text)").run()
+            } else {
+                try await db.raw("UPDATE benefit_lines SET amount = \(bind: amount) WHERE id = \(bind: lineID.text)").run()
+            }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_line", entityID: lineID.text, path: path,
+                                     after: AuditLog.json(["correction": "\(line.amount)→\(amount)", "reason": reason]))
+            var l = line; if amount == 0 { l.removedReason = "审批后更正：" + reason } else { l.amount = amount }
+            return l
+        }
+    }
 }

@@ -7,8 +7,8 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration] }
-    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help"] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration] }
+    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help", "benefit_corrections"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
@@ -116,6 +116,13 @@ enum BirthRates {
                                 numerator: { _, policy in
                                     "(x.birth_order <= \(allowed(policy, column: "x.birth_date")) OR EXISTS (SELECT 1 FROM birth_registrations b WHERE b.child_id = x.id AND b.compliant = 1))"
                                 }, key: "x.id", record: births),
+            // 名单准确率: the lines of the approved lists of the year that needed no correction after approval.
+            IndicatorDefinition(BirthIndicator.benefitAccuracy, from: "benefit_lines x",
+                                base: { p, _ in
+                                    "x.eligible = 1 AND (x.removed_reason IS NULL OR EXISTS (SELECT 1 FROM benefit_corrections c WHERE c.line_id = x.id)) AND EXISTS (SELECT 1 FROM benefit_runs r WHERE r.id = x.run_id AND r.year = \(p.end.year) AND r.approved_on IS NOT NULL)"
+                                },
+                                numerator: { _, _ in "NOT EXISTS (SELECT 1 FROM benefit_corrections c WHERE c.line_id = x.id)" }, key: "x.id",
+                                record: "x.person_id AS id, x.name AS name, x.id_number AS id_number, x.facts AS detail, 'person' AS link"),
             // 育儿补贴发放到位率: the eligible children of the year's childcare lists whose money arrived.
             IndicatorDefinition(BirthIndicator.childcareCoverage, from: "benefit_lines x",
                                 base: { p, _ in

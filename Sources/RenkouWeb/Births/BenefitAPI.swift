@@ -11,6 +11,7 @@ enum BenefitAPI {
     struct LineReview: Decodable { let remove: String? }
     struct Objection: Decodable { let text: String? }
     struct Resolve: Decodable { let upheld: Bool?; let resolution: String? }
+    struct Correction: Decodable { let amount: Int?; let reason: String? }
     struct RunDTO: Encodable { let run: BenefitRun; let lines: [BenefitLine]; let objections: [BenefitStore.Objection] }
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
@@ -69,6 +70,12 @@ enum BenefitAPI {
             let b = try await Body.json(Objection.self, request, context: context)
             return try JSON.response(try await deps.stores.benefits.object(to: try context.uuid("id", Text("名单行", "line")), text: b.text ?? "", source: "worker", in: context.scope, by: context.actor),
                                      status: .created)
+        }
+        api.on(.post, "/api/v1/benefits/lines/{id}/corrections") { request, context in
+            _ = try context.require(.births(.write))
+            let b = try await Body.json(Correction.self, request, context: context)
+            return try JSON.response(try await deps.stores.benefits.correct(try context.uuid("id", Text("名单行", "line")), amount: b.amount ?? -1, reason: b.reason ?? "",
+                                                                            in: context.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/benefits/objections/{id}/resolve") { request, context in
             _ = try context.require(.births(.write))

@@ -66,7 +66,8 @@ enum BenefitPages {
                                         status: l.removedReason.map { Text("已剔除：\($0)", "removed: \($0)")(lang) } ?? (!l.eligible ? Text("不符合", "excluded")(lang)
                                                  : l.held ? Text("异议暂停", "held by an objection")(lang) : l.payment.label(lang) + (l.returnReason.map { "：\($0)" } ?? "")),
                                         excluded: !l.payable, reviewAction: canWrite && run.state == .draft && l.eligible ? "/benefits/lines/\(l.id.text)/review" : nil,
-                                        removed: l.removedReason != nil, objectAction: canWrite && [.posted, .approved].contains(run.state) && l.payable ? "/benefits/lines/\(l.id.text)/object" : nil)
+                                        removed: l.removedReason != nil, objectAction: canWrite && [.posted, .approved].contains(run.state) && l.payable ? "/benefits/lines/\(l.id.text)/object" : nil,
+                                        correctAction: canWrite && [.approved, .paid, .reconciled].contains(run.state) && l.payable && l.payment == .pending ? "/benefits/lines/\(l.id.text)/correct" : nil)
                 },
                 objections: objections.map { o in
                     BenefitRunView.ObjectionRow(number: o.lineNumber, text: o.text, source: (o.source == "public" ? Text("公示栏", "public board") : o.source == "registry" ? Text("人口登记", "the registry") : Text("工作人员", "worker"))(lang),
@@ -123,6 +124,12 @@ enum BenefitPages {
             try await step(request, context, permission: .births(.write)) { id, form in
                 let o = try await deps.stores.benefits.object(to: id, text: form["text"] ?? "", source: "worker", in: context.scope, by: context.actor)
                 return (try await deps.stores.benefits.runOf(any: id, in: context.scope), Text("已登记异议，第 \(o.lineNumber) 行暂停发放。", "Objection filed; line \(o.lineNumber) is held."))
+            }
+        }
+        router.post("/benefits/lines/{id}/correct") { request, context -> Response in
+            try await step(request, context, permission: .births(.write)) { id, form in
+                let l = try await deps.stores.benefits.correct(id, amount: Int(form["amount"] ?? "") ?? -1, reason: form["reason"] ?? "", in: context.scope, by: context.actor)
+                return (try await deps.stores.benefits.runOf(any: id, in: context.scope), Text("已更正第 \(l.number) 行。", "Line \(l.number) is corrected."))
             }
         }
         router.post("/benefits/objections/{id}/resolve") { request, context -> Response in
@@ -199,7 +206,7 @@ struct BenefitRunsView { let rows: [BenefitPages.RunRow]; let hasRows: Bool; let
 /// One run.
 struct BenefitRunView {
     struct Line { let id: String; let number: Int; let name: String, idNumber: String, personHref: String, unit: String, facts: String, amount: String, status: String
-                  let excluded: Bool; let reviewAction: String?; let removed: Bool; let objectAction: String? }
+                  let excluded: Bool; let reviewAction: String?; let removed: Bool; let objectAction: String?; let correctAction: String? }
     struct ObjectionRow { let number: Int; let text: String, source: String, filedOn: String, result: String; let resolveAction: String? }
     let title: String, state: String, summary: String, posting: String, approved: String
     let lines: [Line]

@@ -71,6 +71,8 @@ enum BirthStrings {
                                    "During the posting period anyone may object to a line, giving its number and why; that payment is held while it is checked. Names and ID numbers are partly hidden."),
         "nothing_posted": Text("目前没有公示中的名单。", "Nothing is posted now."),
         "posted_until": Text("公示至", "Posted until"),
+        "correction_reason": Text("更正理由", "Why corrected"),
+        "correct_line": Text("更正", "Correct"),
         "special_families": Text("计划生育特殊家庭", "Special families"),
         "special_families_intro": Text("失独、独生子女伤残家庭：社区和计生协会各一名联系人（双岗联系人），按期走访，记录每次帮扶。",
                                        "Families who lost or care for their only child: one contact from the community and one from the association, visits at a set rhythm, every help recorded."),

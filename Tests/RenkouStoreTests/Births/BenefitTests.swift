@@ -58,6 +58,12 @@ import Testing
             // whoever drew the list does not approve it
             await #expect { try await stores.benefits.approve(run.id, in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "four-eyes") }
             _ = try await stores.benefits.approve(run.id, in: .everything, by: .cli("district"))
+            // after approval a change is a correction entry with its reason, never an edit
+            let other0 = try #require(lines.first { $0.personID == kids[1] })
+            await #expect { try await stores.benefits.correct(other0.id, amount: 3300, reason: " ", in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/reason", code: "required") }
+            #expect(try await stores.benefits.correct(other0.id, amount: 3600, reason: "核对出生日期后确认", in: .everything, by: .cli()).amount == 3600)
+            let accuracy = try await stores.indicators.summary(["B04-benefit-accuracy"], unitCode: Fixture.streetA, on: Day("2025-12-31")!, in: .everything).unit.figures[0]
+            #expect(accuracy.numerator == 1 && accuracy.denominator == 2)
             // the bank file leaves the held line out; its control row adds up
             let file = try await stores.benefits.paymentFile(run.id, in: .everything, by: .cli())
             #expect(file.lines == 1 && file.people == 1 && file.amount == 3600 && file.csv.hasSuffix("合计,1,1,3600\n") && !file.csv.contains(december.idNumber))
@@ -66,6 +72,7 @@ import Testing
             _ = try await stores.benefits.resolve(objection.id, upheld: false, resolution: "核实：户口仍在本地", in: .everything, by: .cli())
             let second = try await stores.benefits.paymentFile(run.id, in: .everything, by: .cli())
             #expect(second.lines == 1 && second.csv.contains(december.idNumber))
+            await #expect { try await stores.benefits.correct(december.id, amount: 0, reason: "x", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "sent") }
             // the return file: one paid, one returned, one row that matches nothing
             let other = try #require(lines.first { $0.personID == kids[1] })
             // a word the bank's file uses that is neither paid nor returned is not guessed at
