@@ -39,14 +39,30 @@ public struct BenefitAmounts: Sendable, Codable, Equatable {
     }
 }
 
-/// 育儿补贴的月数: the months of `year` a child born on `born` is subsidised: from the month after its
-/// birth (not before January 2025, when the subsidy began) to the month of its third birthday.
-/// Born December 2023: 12 months in 2025 and 12 in 2026, 24 in all (the NHC's example: 7,200 yuan).
-public func childcareMonths(born: Day, year: Int, from start: Day = Day(year: 2025, month: 1, day: 1)!) -> Int {
+/// 育儿补贴的月份: the months (1–12) of `year` a child born on `born` is subsidised: from the month after
+/// its birth to the month of its third birthday, those in which the policy pays the subsidy (it began
+/// in January 2025: `BenefitAmounts.childcarePerMonth`). Born December 2023: 12 months in 2025 and 12
+/// in 2026, 24 in all (the NHC's example: 7,200 yuan).
+public func childcareMonths(born: Day, year: Int, policy: Policy) -> [Int] {
     let birth = born.year * 12 + (born.month - 1)
-    let first = max(birth + 1, start.year * 12 + (start.month - 1), year * 12)
-    let last = min(birth + 36, year * 12 + 11)
-    return max(0, last - first + 1)
+    return (1...12).filter { m in
+        let ym = year * 12 + (m - 1)
+        return ym > birth && ym <= birth + 36 && policy(.benefitAmounts, on: Day(year: year, month: m, day: 1)!).childcarePerMonth > 0
+    }
+}
+
+/// 扶助对象条件 on a day (DOMAIN-RULES §5.1–5.2): the rural reward's age, birth years and youngest
+/// child's years; special assistance's age of the mother.
+public struct BenefitEligibility: Sendable, Codable, Equatable {
+    public var rewardMinAge: Int
+    public var bornFrom: String
+    public var rewardYoungestFrom: String
+    public var rewardYoungestTo: String
+    public var specialMotherMinAge: Int
+    public init(rewardMinAge: Int, bornFrom: String, rewardYoungestFrom: String, rewardYoungestTo: String, specialMotherMinAge: Int) {
+        self.rewardMinAge = rewardMinAge; self.bornFrom = bornFrom; self.rewardYoungestFrom = rewardYoungestFrom
+        self.rewardYoungestTo = rewardYoungestTo; self.specialMotherMinAge = specialMotherMinAge
+    }
 }
 
 /// A line's state of payment.
@@ -132,6 +148,11 @@ public struct BenefitLine: Sendable, Codable, Equatable {
 extension PolicyRule where Value == BenefitAmounts {
     /// 扶助标准: the amounts of the programmes on a day.
     public static let benefitAmounts = PolicyRule("births.benefit-amounts", Text("扶助与补贴标准", "Benefit amounts"))
+}
+
+extension PolicyRule where Value == BenefitEligibility {
+    /// 扶助对象条件: who the reward and special assistance are for.
+    public static let benefitEligibility = PolicyRule("births.benefit-eligibility", Text("扶助对象条件", "Who the assistance is for"))
 }
 
 extension PolicyRule where Value == Int {

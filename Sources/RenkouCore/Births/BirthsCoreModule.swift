@@ -39,6 +39,11 @@ public struct BirthsCoreModule: CoreModule {
             (Day(year: 2025, month: 1, day: 1)!, BenefitAmounts(childcarePerMonth: 300, rewardPerYear: 960, specialDeathPerMonth: 590, complicationPerMonth: [520, 390, 260]),
              "中办、国办《育儿补贴制度实施方案》（2025-07-28 公布，2025-01-01 起）：每孩每年 3600 元，按月 300 元（§5.4）"),
          ]),
+         PolicyRule.benefitEligibility.declare([
+            (Day(year: 2004, month: 1, day: 1)!, BenefitEligibility(rewardMinAge: 60, bornFrom: "1933-01-01", rewardYoungestFrom: "1980-01-01", rewardYoungestTo: "2015-12-31",
+                                                                    specialMotherMinAge: 49),
+             "奖扶：年满 60 周岁、1933-01-01 以后出生、农业户口、现有一孩或两女、最小子女 1980–2015 年出生（湖北、平阳，DOMAIN-RULES §5.1）；特扶：女方年满 49 周岁（§5.2）"),
+         ]),
          PolicyRule.postingDays.declare([
             (Day(year: 2004, month: 1, day: 1)!, 7, "公示 7 天（相关地方办法，奖扶/特扶未查到统一天数，DOMAIN-RULES §5.5）；各地以政策文件调整"),
          ]),

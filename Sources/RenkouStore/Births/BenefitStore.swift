@@ -81,6 +81,7 @@ public struct BenefitStore: Sendable {
     static func candidates(_ programme: BenefitProgramme, year: Int, path: String, district: String, env: RenkouCore.Environment, engine: Engine,
                            _ db: any SQLDatabase) async throws -> [Candidate] {
         let inPath = engine.startsWith("p.path", path), end = "\(year)-12-31"
+        let rule = env.policy(.benefitEligibility, on: Day(year: year, month: 1, day: 1)!)
         func text(_ r: any SQLRow, _ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
         var out: [Candidate] = []
         switch programme {
@@ -92,19 +93,17 @@ public struct BenefitStore: Sendable {
                 """).all()
             for r in rows {
                 guard let born = try text(r, "birth_date").flatMap(Day.init) else { continue }
-                let months = childcareMonths(born: born, year: year)
+                let months = childcareMonths(born: born, year: year, policy: env.policy)
                 let hukou = try text(r, "hukou_region") ?? ""
                 var facts = "出生 \(born)；户籍地 \(hukou.isEmpty ? "未登记" : hukou)" + ((try text(r, "mother")).map { "；母亲 \($0)" } ?? "")
                 var eligible = false, amount = 0
                 if try text(r, "status") != "active" { facts += "；不符合：\(try text(r, "status") == "deceased" ? "已死亡" : "已不在本地")" }
                 else if !hukou.hasPrefix(district) { facts += "；不符合：户籍不在本地（育儿补贴在孩子户籍地申领）" }
-                else if months == 0 { facts += "；不符合：\(year) 年不在 3 周岁以下的补贴月份内" }
+                else if months.isEmpty { facts += "；不符合：\(year) 年不在 3 周岁以下的补贴月份内" }
                 else {
-                    let birth = born.year * 12 + (born.month - 1)
-                    let paidMonths = (1...12).filter { m in let ym = year * 12 + (m - 1); return ym > birth && ym <= birth + 36 && ym >= 2025 * 12 }
-                    amount = paidMonths.reduce(0) { $0 + env.policy(.benefitAmounts, on: Day(year: year, month: $1, day: 1)!).childcarePerMonth }
-                    eligible = amount > 0
-                    facts += "；\(year) 年补贴 \(months) 个月，共 \(amount) 元"
+                    amount = months.reduce(0) { $0 + env.policy(.benefitAmounts, on: Day(year: year, month: $1, day: 1)!).childcarePerMonth }
+                    eligible = true
+                    facts += "；\(year) 年补贴 \(months.count) 个月，共 \(amount) 元"
                 }
                 out.append(Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
                                      idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
@@ -116,7 +115,7 @@ public struct BenefitStore: Sendable {
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased' AND c.sex = '2') AS daughters,
                     (SELECT MAX(c.birth_date) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS youngest
-                FROM persons p WHERE \(inPath) AND p.status = 'active' AND p.birth_date <= \(bind: "\(year - 60)-12-31") AND p.birth_date >= '1933-01-01'
+                FROM persons p WHERE \(inPath) AND p.status = 'active' AND p.birth_date <= \(bind: "\(year - rule.rewardMinAge)-12-31") AND p.birth_date >= \(bind: rule.bornFrom)
                   AND p.hukou_type = 'agricultural'
                 """).all()
             for r in rows {
@@ -126,7 +125,9 @@ public struct BenefitStore: Sendable {
                 var eligible = false
                 if children == 0 { facts += "；不符合：无子女记录" }
                 else if !(children == 1 || (children == 2 && daughters == 2)) { facts += "；不符合：非独生子女或两女家庭" }
-                else if !(youngest >= "1980-01-01" && youngest <= "2015-12-31") { facts += "；不符合：最小子女不在 1980–2015 年出生" }
+                else if !(youngest >= rule.rewardYoungestFrom && youngest <= rule.rewardYoungestTo) {
+                    facts += "；不符合：最小子女不在 \(rule.rewardYoungestFrom.prefix(4))–\(rule.rewardYoungestTo.prefix(4)) 年出生"
+                }
                 else { eligible = true }
                 let amount = eligible ? env.policy(.benefitAmounts, on: Day(year: year, month: 1, day: 1)!).rewardPerYear : 0
                 if eligible { facts += "；\(amount) 元/年" }
@@ -143,7 +144,7 @@ public struct BenefitStore: Sendable {
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
                 FROM persons p
-                WHERE \(inPath) AND p.status = 'active' AND p.birth_date >= '1933-01-01'
+                WHERE \(inPath) AND p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom)
                   AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
                 """).all()
             for r in rows {
@@ -152,7 +153,7 @@ public struct BenefitStore: Sendable {
                 var facts = "子女 \(children) 人，已死亡 \(died) 人" + (motherBorn.isEmpty ? "" : "；女方生于 \(motherBorn)")
                 var eligible = false, amount = 0
                 if children != 1 { facts += "；不符合：非独生子女家庭" }
-                else if motherBorn.isEmpty || motherBorn > "\(year - 49)-12-31" { facts += "；不符合：女方 \(year) 年未满 49 周岁" }
+                else if motherBorn.isEmpty || motherBorn > "\(year - rule.specialMotherMinAge)-12-31" { facts += "；不符合：女方 \(year) 年未满 \(rule.specialMotherMinAge) 周岁" }
                 else {
                     eligible = true
                     amount = yearly(year, env: env) { $0.specialDeathPerMonth }

@@ -9,12 +9,13 @@ import Testing
 @Suite struct BenefitTests {
     @Test func childcareMonthsFollowTheNationalExample() {
         // born December 2023: 24 months, 12 in 2025 and 12 in 2026 (7,200 yuan)
-        #expect([2024, 2025, 2026, 2027].map { childcareMonths(born: Day("2023-12-05")!, year: $0) } == [0, 12, 12, 0])
+        func months(_ born: String, _ year: Int) -> Int { childcareMonths(born: Day(born)!, year: year, policy: .shipped).count }
+        #expect([2024, 2025, 2026, 2027].map { months("2023-12-05", $0) } == [0, 12, 12, 0])
         // born March 2025: April 2025 to March 2028, 36 months
-        #expect([2025, 2026, 2027, 2028].map { childcareMonths(born: Day("2025-03-10")!, year: $0) } == [9, 12, 12, 3])
+        #expect([2025, 2026, 2027, 2028].map { months("2025-03-10", $0) } == [9, 12, 12, 3])
         // born January 2022: its third birthday month, January 2025, is the one month left
-        #expect(childcareMonths(born: Day("2022-01-15")!, year: 2025) == 1)
-        #expect(childcareMonths(born: Day("2021-12-31")!, year: 2025) == 0)
+        #expect(months("2022-01-15", 2025) == 1)
+        #expect(months("2021-12-31", 2025) == 0)
     }
 
     static func id(_ birth: String, _ seq: String) -> String { let f = "310114" + birth + seq; return f + String(CitizenID.checkCharacter(f)!) }
