@@ -227,13 +227,13 @@ extension BenefitStore {
     /// hold the whole run (a community reads its street's list, it does not act on it); the row is
     /// locked on PostgreSQL so that two steps on one run follow each other. Returns the run and its path.
     static func ownRun(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> (BenefitRun, String) {
-        let run = try await findRun(id, in: scope, engine: engine, db)
+        // Not found outside the reader's area; readable but not the actor's to change: forbidden.
+        _ = try await findRun(id, in: scope, engine: engine, db)
         guard let path = try await db.raw("SELECT path FROM benefit_runs WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self), path.hasPrefix(scope.path) else {
             throw RenkouError.forbidden
         }
         if db.dialect.name == "postgresql" { _ = try await db.raw("SELECT id FROM benefit_runs WHERE id = \(bind: id.text) FOR UPDATE").all() }
-        _ = run
-        return (try await findRun(id, in: scope, engine: engine, db), path)   // read again once locked
+        return (try await findRun(id, in: scope, engine: engine, db), path)   // read once locked
     }
 
     static func findRun(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> BenefitRun {

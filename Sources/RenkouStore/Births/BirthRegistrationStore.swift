@@ -52,7 +52,6 @@ public struct BirthRegistrationStore: Sendable {
                 """).run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "birth_registration", entityID: id.text, path: unit.path,
                                      after: AuditLog.json(["number": number, "channel": channel.rawValue]))
-            _ = engine
         }
         return try await db.read { try await Self.find(id, in: .everything, engine: engine, $0) }
     }
@@ -261,12 +260,10 @@ public struct BirthRegistrationStore: Sendable {
     public func publicStatus(number: String, idLast4: String) async throws -> PublicView? {
         let number = number.trimmed.uppercased(), last4 = idLast4.trimmed.uppercased()
         guard number.count <= 20, last4.count == 4 else { return nil }
-        let engine = db.engine
         return try await db.read { db in
             guard let r = try await db.raw("SELECT \(unsafeRaw: Self.columns) WHERE b.number = \(bind: number)").first() else { return nil }
             let reg = try Self.decode(r)
             guard reg.motherIDNumber.hasSuffix(last4) || reg.fatherIDNumber.hasSuffix(last4) else { return nil }
-            _ = engine
             return Self.publicView(reg)
         }
     }

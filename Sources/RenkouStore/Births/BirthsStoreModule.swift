@@ -77,12 +77,11 @@ struct RegistrationTaskSource: TaskSource {
 struct BirthWorkSummary: WorkSummarySource {
     func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine] {
         let a = from.description, b = to.description, inScope = engine.startsWith("path", scope.path)
-        func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
         let section = Text("生育登记", "Birth registration")
         return [
-            WorkLine(section, Text("收到申请", "Applications received"), try await count("SELECT COUNT(*) AS n FROM birth_registrations WHERE \(inScope) AND submitted_on >= \(bind: a) AND submitted_on <= \(bind: b)")),
-            WorkLine(section, Text("办结", "Decided"), try await count("SELECT COUNT(*) AS n FROM birth_registrations WHERE \(inScope) AND decided_on >= \(bind: a) AND decided_on <= \(bind: b)")),
-            WorkLine(section, Text("期末超时未办结", "Past the time limit at the end"), try await count("""
+            WorkLine(section, Text("收到申请", "Applications received"), try await db.count("SELECT COUNT(*) AS n FROM birth_registrations WHERE \(inScope) AND submitted_on >= \(bind: a) AND submitted_on <= \(bind: b)")),
+            WorkLine(section, Text("办结", "Decided"), try await db.count("SELECT COUNT(*) AS n FROM birth_registrations WHERE \(inScope) AND decided_on >= \(bind: a) AND decided_on <= \(bind: b)")),
+            WorkLine(section, Text("期末超时未办结", "Past the time limit at the end"), try await db.count("""
                 SELECT COUNT(*) AS n FROM birth_registrations WHERE \(inScope) AND due_on < \(bind: b) AND submitted_on <= \(bind: b) AND (decided_on IS NULL OR decided_on > \(bind: b))
                 """), outstanding: true),
         ]

@@ -56,16 +56,15 @@ struct AgreementExpirySource: TaskSource {
 struct MigrantWorkSummary: WorkSummarySource {
     func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine] {
         let a = from.description, b = to.description
-        func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
         let section = Text("流动人口", "Migrants")
         return [
             WorkLine(section, Text("流入登记", "Inflow registered"),
-                     try await count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND kind = 'inflow' AND since >= \(bind: a) AND since <= \(bind: b)")),
+                     try await db.count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND kind = 'inflow' AND since >= \(bind: a) AND since <= \(bind: b)")),
             WorkLine(section, Text("离开注销", "Departures"),
-                     try await count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND until >= \(bind: a) AND until <= \(bind: b)")),
+                     try await db.count("SELECT COUNT(*) AS n FROM stays WHERE \(engine.startsWith("path", scope.path)) AND until >= \(bind: a) AND until <= \(bind: b)")),
             WorkLine(section, Text("签订管理协议", "Agreements signed"),
-                     try await count("SELECT COUNT(*) AS n FROM agreements WHERE \(engine.startsWith("path", scope.path)) AND signed_on >= \(bind: a) AND signed_on <= \(bind: b)")),
-            WorkLine(section, Text("出租户、单位未签或协议过期", "Landlords and employers without a current agreement"), try await count("""
+                     try await db.count("SELECT COUNT(*) AS n FROM agreements WHERE \(engine.startsWith("path", scope.path)) AND signed_on >= \(bind: a) AND signed_on <= \(bind: b)")),
+            WorkLine(section, Text("出租户、单位未签或协议过期", "Landlords and employers without a current agreement"), try await db.count("""
                 SELECT COUNT(*) AS n FROM hosts h WHERE \(engine.startsWith("h.path", scope.path))
                 AND NOT EXISTS (SELECT 1 FROM agreements g WHERE g.host_id = h.id AND g.terminated_on IS NULL AND g.signed_on <= \(bind: b) AND g.expires_on >= \(bind: b))
                 """), outstanding: true),

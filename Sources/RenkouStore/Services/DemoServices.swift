@@ -75,11 +75,10 @@ enum DemoServices {
             check.date = today.adding(days: -ago).description
             check.items = Dictionary(uniqueKeysWithValues: PrePregnancyItem.allCases.map { ($0.rawValue, ItemResult.normal.rawValue) })
             if ago == 130 { check.items?[PrePregnancyItem.rubella.rawValue] = ItemResult.abnormal.rawValue; check.risk = RiskGroup.high.rawValue; check.counselling = "风疹抗体阴性，建议接种疫苗三个月后再怀孕" }
-            let recorded = try await stores.prePregnancy.record(check, in: .everything, by: actor)
+            _ = try await stores.prePregnancy.record(check, in: .everything, by: actor)
             if ago == 200, let early = try await stores.services.followUps(personID: w.id, on: today, in: .everything).first(where: { $0.schedule == FollowUpSchedules.prePregnancyEarly }) {
                 try await stores.services.recordVisit(early.id, on: today.adding(days: -rng.int(5...20)), findings: PrePregnancyFinding.pregnant.rawValue, nextAction: nil, in: .everything, by: actor)
             }
-            _ = recorded
         }
         let round = try await stores.checkUps.openRound(CheckUpRoundInput(unit: community, name: "\(today.year) 年双查", startsOn: today.adding(days: -20).description,
                                                                           endsOn: today.adding(days: 10).description), in: .everything, by: actor)

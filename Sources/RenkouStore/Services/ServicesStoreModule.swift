@@ -152,19 +152,18 @@ enum ServiceRates {
 struct ServiceWorkSummary: WorkSummarySource {
     func lines(from: Day, to: Day, scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> [WorkLine] {
         let a = from.description, b = to.description
-        func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
         let section = Text("计划生育服务", "Family-planning services"), inScope = engine.startsWith("path", scope.path)
         return [
-            WorkLine(section, Text("完成随访", "Visits made"), try await count("SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on >= \(bind: a) AND done_on <= \(bind: b)")),
-            WorkLine(section, Text("失访", "Visits missed"), try await count("""
+            WorkLine(section, Text("完成随访", "Visits made"), try await db.count("SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on >= \(bind: a) AND done_on <= \(bind: b)")),
+            WorkLine(section, Text("失访", "Visits missed"), try await db.count("""
                 SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND done_on IS NULL AND closed_reason IS NULL AND expires > \(bind: a) AND expires <= \(bind: b)
                 """)),
-            WorkLine(section, Text("服务记录（四术等）", "Services recorded"), try await count("SELECT COUNT(*) AS n FROM services WHERE \(inScope) AND day >= \(bind: a) AND day <= \(bind: b)")),
-            WorkLine(section, Text("孕前优生检查", "Pre-pregnancy checks"), try await count("SELECT COUNT(*) AS n FROM prepregnancy_checks WHERE \(inScope) AND checked_on >= \(bind: a) AND checked_on <= \(bind: b)")),
-            WorkLine(section, Text("期末逾期未随访", "Visits overdue at the end"), try await count("""
+            WorkLine(section, Text("服务记录（四术等）", "Services recorded"), try await db.count("SELECT COUNT(*) AS n FROM services WHERE \(inScope) AND day >= \(bind: a) AND day <= \(bind: b)")),
+            WorkLine(section, Text("孕前优生检查", "Pre-pregnancy checks"), try await db.count("SELECT COUNT(*) AS n FROM prepregnancy_checks WHERE \(inScope) AND checked_on >= \(bind: a) AND checked_on <= \(bind: b)")),
+            WorkLine(section, Text("期末逾期未随访", "Visits overdue at the end"), try await db.count("""
                 SELECT COUNT(*) AS n FROM follow_ups WHERE \(inScope) AND (done_on IS NULL OR done_on > \(bind: b)) AND closed_reason IS NULL AND overdue_on <= \(bind: b) AND expires > \(bind: b)
                 """), outstanding: true),
-            WorkLine(section, Text("双查未查对象", "Women not yet checked in the rounds open at the end"), try await count("""
+            WorkLine(section, Text("双查未查对象", "Women not yet checked in the rounds open at the end"), try await db.count("""
                 SELECT COUNT(*) AS n FROM checkups c JOIN checkup_rounds r ON r.id = c.round_id
                 WHERE \(engine.startsWith("c.path", scope.path)) AND c.exempt = 0 AND (c.complete = 0 OR c.checked_on > \(bind: b)) AND r.starts_on <= \(bind: b) AND r.ends_on >= \(bind: b)
                 """), outstanding: true),

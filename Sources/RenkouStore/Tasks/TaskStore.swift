@@ -224,25 +224,24 @@ public struct TaskStore: Sendable {
         let engine = db.engine, summaries = self.summaries
         return try await db.read { db in
             let a = from.description, b = to.description + "~"   // timestamps of `to` sort before "YYYY-MM-DD~"
-            func count(_ sql: SQLQueryString) async throws -> Int { try await db.raw(sql).first()!.decode(column: "n", as: Int.self) }
             let section = Text("任务", "Tasks"), registry = Text("人口登记", "Registry")
             var lines = [
                 WorkLine(section, Text("新增任务", "Tasks added"),
-                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND created_at >= \(bind: a) AND created_at < \(bind: b)")),
+                         try await db.count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND created_at >= \(bind: a) AND created_at < \(bind: b)")),
                 WorkLine(section, Text("办结任务", "Tasks closed"),
-                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND open = 0 AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
+                         try await db.count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND open = 0 AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
                 WorkLine(section, Text("其中查无此人", "of which: person not found"),
-                         try await count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND outcome = 'not-found' AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
+                         try await db.count("SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND outcome = 'not-found' AND closed_at >= \(bind: a) AND closed_at < \(bind: b)")),
                 WorkLine(section, Text("期末逾期未办", "Overdue at the end"),
                          // as the period ended: made by then, not closed by then, due before its last day
-                         try await count("""
+                         try await db.count("""
                              SELECT COUNT(*) AS n FROM tasks WHERE \(engine.startsWith("path", scope.path)) AND created_at < \(bind: b) AND due < \(bind: to.description)
                              AND (open = 1 OR closed_at >= \(bind: b))
                              """), outstanding: true),
             ]
             for (type, label) in [("birth", Text("出生登记", "Births recorded")), ("death", Text("死亡登记", "Deaths recorded")),
                                   ("marriage", Text("结婚登记", "Marriages recorded")), ("move-in", Text("迁入", "Moves in"))] {
-                lines.append(WorkLine(registry, label, try await count("""
+                lines.append(WorkLine(registry, label, try await db.count("""
                     SELECT COUNT(*) AS n FROM life_events WHERE \(engine.startsWith("path", scope.path)) AND type = \(bind: type) AND revoked_at IS NULL AND day >= \(bind: a) AND day <= \(bind: to.description)
                     """)))
             }

@@ -5,7 +5,7 @@ import RenkouStore
 
 /// 流动人口: the overview of rates per unit with click-through, and the stays of a person.
 enum MigrantPages {
-    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func percent(_ v: Double?) -> String { Format.percent(v) }
 
     static func ratesPath(_ code: String, unit: String?, day: Day) -> String {
         "/migrants/rates/\(code)?unit=\(unit ?? "")&on=\(day.description)"

@@ -13,7 +13,7 @@ enum CheckUpPages {
     static func results(_ c: CheckUp, lang: Lang) -> String {
         c.due.compactMap { k in c.results[k.rawValue].map { "\(k.label(lang))：\($0.label(lang))" } }.joined(separator: "；")
     }
-    static func coverage(_ r: CheckUpRound) -> String { MigrantPages.percent(r.coverage) }
+    static func coverage(_ r: CheckUpRound) -> String { Format.percent(r.coverage) }
 
     struct RoundRow { let name: String, href: String, unit: String, days: String, due: Int, checked: Int, coverage: String; let below: Bool }
     static func roundRow(_ r: CheckUpRound) -> RoundRow {

@@ -143,7 +143,7 @@ enum PregnancyPages {
                 year: year, years: (thisYear - 2...thisYear + 1).map { y in PrePregnancyView.YearLink(label: String(y), href: "/prepregnancy?year=\(y)", active: y == year) },
                 quotas: quotas.map { q in
                     let rate = q.couples == 0 ? nil : Double(q.checked) / Double(q.couples)
-                    return PrePregnancyView.QuotaRow(unit: q.unitName, couples: q.couples, checked: q.checked, coverage: MigrantPages.percent(rate), below: (rate ?? 1) < target)
+                    return PrePregnancyView.QuotaRow(unit: q.unitName, couples: q.couples, checked: q.checked, coverage: Format.percent(rate), below: (rate ?? 1) < target)
                 },
                 hasQuotas: !quotas.isEmpty, canSetQuota: account.role.can(.services(.plan)),
                 fields: FormField.attach(error?.fields ?? [], to: [
