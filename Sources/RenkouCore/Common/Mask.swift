@@ -10,7 +10,9 @@ public enum Mask {
         }
     }
 
-    public static func idNumber(_ id: String) -> String {
+    /// A missing number (a newborn before its hukou registration) masks to the empty string.
+    public static func idNumber(_ id: String?) -> String {
+        guard let id else { return "" }
         let chars = Array(id)
         guard chars.count > 8 else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(4)) + String(repeating: "*", count: chars.count - 8) + String(chars.suffix(4))

@@ -41,11 +41,12 @@ public struct Household: Sendable, Codable, Equatable, Identifiable {
 public struct HouseholdMember: Sendable, Codable, Equatable {
     public var personID: UUID
     public var name: String
-    public var idNumber: String
+    /// nil for a child before its hukou registration.
+    public var idNumber: String?
     public var relation: String
     public var joinedOn: String
     public var leftOn: String?
-    public init(personID: UUID, name: String, idNumber: String, relation: String, joinedOn: String, leftOn: String?) {
+    public init(personID: UUID, name: String, idNumber: String?, relation: String, joinedOn: String, leftOn: String?) {
         self.personID = personID; self.name = name; self.idNumber = idNumber; self.relation = relation; self.joinedOn = joinedOn; self.leftOn = leftOn
     }
     public var isCurrent: Bool { leftOn == nil }

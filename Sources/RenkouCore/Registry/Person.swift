@@ -4,7 +4,9 @@ import Foundation
 public struct Person: Sendable, Codable, Equatable, Identifiable {
     public var id: UUID
     public var name: String
-    public var idNumber: String
+    /// 公民身份号码; nil for a child registered before its hukou registration gave one (added later and
+    /// then checked like any other).
+    public var idNumber: String?
     /// The residence unit (community or grid) that owns the record.
     public var unitID: UUID
     public var unitCode: String
@@ -46,11 +48,17 @@ public struct Person: Sendable, Codable, Equatable, Identifiable {
     /// 孩次: the child's place among its mother's children.
     public var birthOrder: Int?
 
-    public init(id: UUID, name: String, idNumber: String, unitID: UUID, unitCode: String, unitName: String,
+    public init(id: UUID, name: String, idNumber: String?, unitID: UUID, unitCode: String, unitName: String,
                 path: String, createdAt: String, updatedAt: String) {
         self.id = id; self.name = name; self.idNumber = idNumber; self.unitID = unitID; self.unitCode = unitCode
         self.unitName = unitName; self.path = path; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
+
+    /// What a page shows for a missing ID number.
+    public static let pendingIDNumber = Text("尚无（待户口登记）", "none yet (hukou registration pending)")
+
+    /// The ID number as a page shows it: the number, or that it is still to come.
+    public func idNumberShown(_ lang: Lang) -> String { idNumber ?? Self.pendingIDNumber(lang) }
 
     /// Age in whole years on a day; nil without a birth date.
     public func age(on day: Day) -> Int? {

@@ -15,7 +15,7 @@ public enum PersonCSV {
     public static func fields(_ p: Person, masked: Bool) -> [String] {
         [
             masked ? Mask.name(p.name) : p.name,
-            masked ? Mask.idNumber(p.idNumber) : p.idNumber,
+            masked ? Mask.idNumber(p.idNumber) : p.idNumber ?? "",
             Codes.label(Codes.sex, p.sex)?.zh ?? "",
             p.birthDate ?? "",
             Codes.label(Codes.ethnicGroup, p.ethnicGroup)?.zh ?? "",

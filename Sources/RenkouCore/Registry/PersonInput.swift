@@ -34,8 +34,21 @@ public struct PersonInput: Sendable, Codable, Equatable {
         (\.address, "address", 200), (\.building, "building", 30), (\.room, "room", 30), (\.phone, "phone", 30),
     ]
 
-    /// Checks the values a user typed. `creating` makes name, ID number and unit required; birth date
-    /// and sex are filled from a valid ID number when left empty. Returns the cleaned input and the
+    /// 16: the age from which a resident must hold an ID card (居民身份证法 2003, art. 2). Below it a
+    /// child may be in the registry before its hukou registration gives it a citizen number.
+    public static let idCardAge = 16
+
+    enum PendingNumber { case allowed, noBirthDate, tooOld }
+    static func pendingNumber(birthDate: String?, today: Day) -> PendingNumber {
+        guard let birth = birthDate.flatMap(Day.init) else { return .noBirthDate }
+        var age = today.year - birth.year
+        if (today.month, today.day) < (birth.month, birth.day) { age -= 1 }
+        return age < idCardAge ? .allowed : .tooOld
+    }
+
+    /// Checks the values a user typed. `creating` makes name, ID number and unit required (a child
+    /// under 16 may come without a number, with birth date and sex); birth date and sex are filled
+    /// from a valid ID number when left empty. A number once given cannot be cleared. Returns the cleaned input and the
     /// data-quality flags the record gets.
     public func validated(creating: Bool, today: Day) throws -> (input: PersonInput, flags: [String]) {
         var errors = FieldErrors()
@@ -47,7 +60,20 @@ public struct PersonInput: Sendable, Codable, Equatable {
             out.name = clean(name)
             if (out.name ?? "").count > 50 { errors.add("/name", "name-long", "姓名不能超过 50 个字。", "A name has at most 50 characters.") }
         }
-        if creating || idNumber != nil {
+        if creating && (clean(idNumber) ?? "").isEmpty {
+            // A child registered before its hukou registration has no number yet: allowed under the
+            // age an ID card is due, with the birth date and sex given, since nothing can derive them.
+            switch Self.pendingNumber(birthDate: clean(birthDate), today: today) {
+            case .allowed:
+                errors.required("/birthDate", birthDate)
+                if !["1", "2"].contains(clean(sex) ?? "") { errors.add("/sex", "required", "无身份号码时须填性别。", "Without an ID number, give the sex.") }
+                out.idNumber = nil
+            case .noBirthDate:
+                errors.add("/idNumber", "required", "请填写身份号码；未满 16 岁尚未落户的儿童可只填出生日期和性别。", "Give the ID number; a child under 16 without one yet may be registered with birth date and sex.")
+            case .tooOld:
+                errors.add("/idNumber", "id-required-adult", "年满 16 周岁者须填身份号码。", "A person aged 16 or over must have an ID number.")
+            }
+        } else if creating || idNumber != nil {
             errors.required("/idNumber", idNumber)
             if let raw = clean(idNumber), !raw.isEmpty {
                 let check = CitizenID.check(raw, today: today)

@@ -4,7 +4,7 @@ import Foundation
 /// moves to another unit or is merged into another.
 public enum RegistryEvent: DomainEvent {
     /// A person was registered by hand (the form or the API; not a birth, not a bulk import).
-    case registered(person: UUID, idNumber: String)
+    case registered(person: UUID, idNumber: String?)
     /// A life event was recorded (birth, death, marriage, divorce, moves, hukou transfer).
     case recorded(LifeEvent)
     /// A life event entered by mistake was revoked.

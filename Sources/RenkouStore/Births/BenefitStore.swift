@@ -83,6 +83,11 @@ public struct BenefitStore: Sendable {
         let inPath = engine.startsWith("p.path", path), end = "\(year)-12-31"
         let rule = env.policy(.benefitEligibility, on: Day(year: year, month: 1, day: 1)!)
         func text(_ r: any SQLRow, _ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        func candidate(_ r: any SQLRow, eligible: Bool, facts: String, amount: Int) throws -> Candidate {
+            Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
+                      idNumber: try text(r, "id_number") ?? "", unitID: try r.decode(column: "unit_id", as: String.self),
+                      path: try r.decode(column: "path", as: String.self), eligible: eligible, facts: facts, amount: amount)
+        }
         var out: [Candidate] = []
         switch programme {
         case .childcareSubsidy:
@@ -98,6 +103,7 @@ public struct BenefitStore: Sendable {
                 var facts = "出生 \(born)；户籍地 \(hukou.isEmpty ? "未登记" : hukou)" + ((try text(r, "mother")).map { "；母亲 \($0)" } ?? "")
                 var eligible = false, amount = 0
                 if try text(r, "status") != "active" { facts += "；不符合：\(try text(r, "status") == "deceased" ? "已死亡" : "已不在本地")" }
+                else if try text(r, "id_number") == nil { facts += "；不符合：尚无公民身份号码（办理户口登记后申领）" }
                 else if !hukou.hasPrefix(district) { facts += "；不符合：户籍不在本地（育儿补贴在孩子户籍地申领）" }
                 else if months.isEmpty { facts += "；不符合：\(year) 年不在 3 周岁以下的补贴月份内" }
                 else {
@@ -105,9 +111,7 @@ public struct BenefitStore: Sendable {
                     eligible = true
                     facts += "；\(year) 年补贴 \(months.count) 个月，共 \(amount) 元"
                 }
-                out.append(Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                     idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
-                                     path: try r.decode(column: "path", as: String.self), eligible: eligible, facts: facts, amount: amount))
+                out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .rewardAssistance:
             let rows = try await db.raw("""
@@ -131,9 +135,7 @@ public struct BenefitStore: Sendable {
                 else { eligible = true }
                 let amount = eligible ? env.policy(.benefitAmounts, on: Day(year: year, month: 1, day: 1)!).rewardPerYear : 0
                 if eligible { facts += "；\(amount) 元/年" }
-                out.append(Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                     idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
-                                     path: try r.decode(column: "path", as: String.self), eligible: eligible, facts: facts, amount: amount))
+                out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .specialAssistance:
             // Parents one of whose children died, the mother 49 or older in the year: only-child families.
@@ -159,9 +161,7 @@ public struct BenefitStore: Sendable {
                     amount = yearly(year, env: env) { $0.specialDeathPerMonth }
                     facts += "；独生子女死亡，\(year) 年 \(amount) 元"
                 }
-                out.append(Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                     idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
-                                     path: try r.decode(column: "path", as: String.self), eligible: eligible, facts: facts, amount: amount))
+                out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .complicationAssistance:
             let rows = try await db.raw("""
@@ -179,9 +179,7 @@ public struct BenefitStore: Sendable {
                     amount = yearly(year, env: env) { $0.complicationPerMonth[grade - 1] }
                     facts += "；\(year) 年 \(amount) 元"
                 }
-                out.append(Candidate(person: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                     idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
-                                     path: try r.decode(column: "path", as: String.self), eligible: eligible && amount > 0, facts: facts, amount: amount))
+                out.append(try candidate(r, eligible: eligible && amount > 0, facts: facts, amount: amount))
             }
         }
         return out

@@ -51,7 +51,7 @@ public struct SpecialFamilyStore: Sendable {
         let last = try r.decode(column: "last_contact", as: String?.self), since = try r.decode(column: "since", as: String.self)
         let next = try r.decode(column: "next_visit", as: String.self)
         return SpecialFamily(id: try r.decode(column: "id", as: String.self).uuid, personID: try r.decode(column: "person_id", as: String.self).uuid,
-                             name: try r.decode(column: "name", as: String.self), idNumber: try r.decode(column: "id_number", as: String.self),
+                             name: try r.decode(column: "name", as: String.self), idNumber: try r.decode(column: "id_number", as: String?.self) ?? "",
                              unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                              situation: FamilySituation(rawValue: try r.decode(column: "situation", as: String.self)) ?? .childDied,
                              communityContact: try r.decode(column: "community_contact", as: String.self), associationContact: try r.decode(column: "association_contact", as: String.self),
@@ -137,7 +137,7 @@ struct FamilyVisitSource: TaskSource {
             var t = FieldTask(id: try r.decode(column: "id", as: String.self).uuid, kind: .familyVisit, subject: try r.decode(column: "name", as: String.self),
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                               due: try r.decode(column: "next_visit", as: String.self), source: "births", createdAt: try r.decode(column: "created_at", as: String.self), isStored: false)
-            t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
+            t.idNumber = try r.decode(column: "id_number", as: String?.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
             t.object = FieldTask.Object("family", t.id); t.note = "联系人 " + (try r.decode(column: "community_contact", as: String.self))
             return t
         }

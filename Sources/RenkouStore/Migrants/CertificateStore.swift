@@ -119,6 +119,9 @@ public struct CertificateStore: Sendable {
 
     static func insert(person: Person, unit: OrgUnit, side: Certificate.Side, number: String, version: Int, office: String, issued: Day, until: Day,
                        children: Int?, contraception: String?, photo: Data?, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> UUID {
+        guard person.idNumber != nil else {
+            throw RenkouError.invalid([FieldError("/person", "id-number-pending", Text("该人员尚无身份号码（待户口登记），不能发证。", "This person has no ID number yet (hukou registration pending); no certificate can be issued."))])
+        }
         var childCount = children ?? 0
         if children == nil { childCount = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE mother_id = \(bind: person.id.text)").first()!.decode(column: "n", as: Int.self) }
         var spouse: String?

@@ -122,10 +122,12 @@ public struct DepartmentFileStore: Sendable {
     static func hospital(motherName: String, motherID: String, babyName: String?, babyID: String?, babySex: String?, day: Day, scope: Scope, _ db: any SQLDatabase) async throws -> Outcome {
         guard let m = try await person(motherID, scope: scope, db) else { return .visit(motherName, motherID, "医院分娩 \(day)，本系统无此产妇") }
         if try await db.raw("SELECT id FROM persons WHERE mother_id = \(bind: m.id.text) AND birth_date = \(bind: day.description)").first() != nil { return .matched }
-        // A birth is recorded with the child's ID number; without one the family is visited.
-        guard let babyID else { return .visit(motherName, motherID, "医院分娩 \(day)，婴儿未登记（无身份号码）") }
-        var child = PersonInput(name: babyName?.nilIfBlank ?? "\(motherName)之子女", idNumber: babyID)
-        child.sex = babySex.map { ["男", "1", "m", "male"].contains($0.lowercased()) ? "1" : ["女", "2", "f", "female"].contains($0.lowercased()) ? "2" : "0" }
+        // A baby without an ID number yet is proposed with its sex (its number is added after the hukou
+        // registration); with neither, the family is visited.
+        let sex = babySex.map { ["男", "1", "m", "male"].contains($0.lowercased()) ? "1" : ["女", "2", "f", "female"].contains($0.lowercased()) ? "2" : "0" }
+        if babyID?.nilIfBlank == nil && !["1", "2"].contains(sex ?? "") { return .visit(motherName, motherID, "医院分娩 \(day)，婴儿无身份号码也无性别") }
+        var child = PersonInput(name: babyName?.nilIfBlank ?? "\(motherName)之子女", idNumber: babyID?.nilIfBlank)
+        child.sex = sex
         let input = LifeEventInput(type: "birth", person: m.id.text, day: day.description, source: "hospital", child: child)
         return .proposal(.birth, m, "医院分娩 \(day)：\(child.name ?? "")", AuditLog.json(input) ?? "{}")
     }

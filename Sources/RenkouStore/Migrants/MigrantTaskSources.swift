@@ -20,7 +20,7 @@ struct CertificateExpirySource: TaskSource {
                               unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                               due: try r.decode(column: "valid_until", as: String.self), source: "certificate", createdAt: try r.decode(column: "created_at", as: String.self),
                               isStored: false)
-            t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
+            t.idNumber = try r.decode(column: "id_number", as: String?.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
             t.object = FieldTask.Object("certificate", t.id); t.note = try r.decode(column: "number", as: String.self)
             return t
         }

@@ -16,7 +16,7 @@ public struct MigrantsStoreModule: StoreModule {
     /// person registered from a landlord's roster gets the roster line, the stay and the task settled.
     public var subscribers: [Subscription] {
         [Subscription.on(RegistryEvent.self, "migrants.registered") { event, ctx in
-            guard case .registered(let person, let idNumber) = event else { return }
+            guard case .registered(let person, let idNumber?) = event else { return }
             try await StayStore.registered(person, idNumber: idNumber, ctx)
          },
          // A record deleted as a mistake takes its stays and proposals; its roster lines stay, unlinked;

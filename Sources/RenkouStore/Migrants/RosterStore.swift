@@ -24,15 +24,18 @@ public struct RosterStore: Sendable {
     /// Puts a registered person on a host's roster (or links the unmatched entry with their ID number),
     /// and settles an open registration task about them.
     static func enlist(hostID: UUID, hostPath: String, person: Person, room: String?, since: Day, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws {
-        if let r = try await db.raw("SELECT id FROM roster_entries WHERE host_id = \(bind: hostID.text) AND id_number = \(bind: person.idNumber) AND until IS NULL").first() {
+        guard let idNumber = person.idNumber else {
+            throw RenkouError.invalid([FieldError("/person", "id-number-pending", Text("该人员尚无身份号码（待户口登记），不能列入租住登记。", "This person has no ID number yet (hukou registration pending) and cannot be put on a roster."))])
+        }
+        if let r = try await db.raw("SELECT id FROM roster_entries WHERE host_id = \(bind: hostID.text) AND id_number = \(bind: idNumber) AND until IS NULL").first() {
             try await db.raw("UPDATE roster_entries SET person_id = \(bind: person.id.text), name = \(bind: person.name) WHERE id = \(bind: try r.decode(column: "id", as: String.self))").run()
         } else {
             try await db.raw("""
                 INSERT INTO roster_entries (id, host_id, person_id, name, id_number, room, since, path)
-                VALUES (\(bind: env.newID().text), \(bind: hostID.text), \(bind: person.id.text), \(bind: person.name), \(bind: person.idNumber), \(bind: room), \(bind: since.description), \(bind: hostPath))
+                VALUES (\(bind: env.newID().text), \(bind: hostID.text), \(bind: person.id.text), \(bind: person.name), \(bind: idNumber), \(bind: room), \(bind: since.description), \(bind: hostPath))
                 """).run()
         }
-        try await TaskStore.settle(.register, idNumber: person.idNumber, outcome: "done", env: env, actor: actor, db)
+        try await TaskStore.settle(.register, idNumber: idNumber, outcome: "done", env: env, actor: actor, db)
     }
 
     /// The current roster of a host of the scope (with former entries when asked). It names people,

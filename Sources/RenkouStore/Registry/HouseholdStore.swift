@@ -64,7 +64,7 @@ public struct HouseholdStore: Sendable {
                 WHERE m.household_id = \(bind: id.text) ORDER BY CASE WHEN m.left_on IS NULL THEN 0 ELSE 1 END, m.relation, m.joined_on, m.id
                 """).all().map { r in
                 HouseholdMember(personID: UUID(uuidString: try r.decode(column: "person_id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
-                                idNumber: try r.decode(column: "id_number", as: String.self), relation: try r.decode(column: "relation", as: String.self),
+                                idNumber: try r.decode(column: "id_number", as: String?.self), relation: try r.decode(column: "relation", as: String.self),
                                 joinedOn: try r.decode(column: "joined_on", as: String.self), leftOn: try r.decode(column: "left_on", as: String?.self))
             }
             return HouseholdDetail(household: h, members: members)

@@ -179,7 +179,7 @@ public struct PersonImporter: Sendable {
             SELECT \(unsafeRaw: PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id_number IN (\(binds: ids))
             """).all() {
             let p = try PersonStore.decode(r)
-            existing[p.idNumber] = p
+            if let number = p.idNumber { existing[number] = p }
         }
         var households: [String: HouseholdRef] = [:]
         var heads: [String: String] = [:]

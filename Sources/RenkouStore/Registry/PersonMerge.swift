@@ -82,7 +82,7 @@ extension PersonStore {
             try await Self.update(after, was: keep, db)
             try await db.raw("""
                 INSERT INTO person_merges (merged_id, kept_id, merged_id_number, merged_name, at, by_user)
-                VALUES (\(bind: x), \(bind: k), \(bind: drop.idNumber), \(bind: drop.name), \(bind: after.updatedAt), \(bind: actor.username))
+                VALUES (\(bind: x), \(bind: k), \(bind: drop.idNumber ?? ""), \(bind: drop.name), \(bind: after.updatedAt), \(bind: actor.username))
                 """).run()
             struct Before: Encodable { let kept: Person; let merged: Person }
             try await AuditLog.write(db, at: now, actor: actor, action: .merge, entity: "person", entityID: k, path: after.path,

@@ -22,7 +22,7 @@ public struct PersonStore: Sendable {
 
     static func decode(_ r: any SQLRow) throws -> Person {
         var p = Person(id: UUID(uuidString: try r.decode(column: "id", as: String.self))!, name: try r.decode(column: "name", as: String.self),
-                       idNumber: try r.decode(column: "id_number", as: String.self), unitID: UUID(uuidString: try r.decode(column: "unit_id", as: String.self))!,
+                       idNumber: try r.decode(column: "id_number", as: String?.self), unitID: UUID(uuidString: try r.decode(column: "unit_id", as: String.self))!,
                        unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                        path: try r.decode(column: "path", as: String.self), createdAt: try r.decode(column: "created_at", as: String.self),
                        updatedAt: try r.decode(column: "updated_at", as: String.self))
@@ -44,7 +44,7 @@ public struct PersonStore: Sendable {
 
     /// The values of `fieldColumns`: one list for INSERT, UPDATE and bulk writes.
     static func fields(_ p: Person) -> [BulkValue] {
-        [.text(p.name), .text(p.idNumber), .text(p.unitID.text), .text(p.path), .text(p.updatedAt), .text(p.sex), .text(p.status), .text(p.category),
+        [.text(p.name), BulkValue(p.idNumber), .text(p.unitID.text), .text(p.path), .text(p.updatedAt), .text(p.sex), .text(p.status), .text(p.category),
          .text(p.flags.joined(separator: ",")), BulkValue(p.motherID?.text), BulkValue(p.fatherID?.text), BulkValue(p.spouseID?.text), BulkValue(p.birthOrder)]
             + details.map { BulkValue(p[keyPath: $0.key]) }
     }
@@ -103,9 +103,9 @@ public struct PersonStore: Sendable {
                           links: (inout Person) -> Void = { _ in }) async throws -> Person {
         let (input, flags) = try raw.validated(creating: true, today: Day(env.now()))
         let unit = try await requireUnit(input.unit!, scope: scope, engine: engine, db)
-        try await checkUnique(input.idNumber!, except: nil, scope: scope, engine: engine, db)
+        if let number = input.idNumber { try await checkUnique(number, except: nil, scope: scope, engine: engine, db) }
         let now = Timestamp.string(env.now())
-        var person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber!, unitID: unit.id, unitCode: unit.code,
+        var person = Person(id: env.newID(), name: input.name!, idNumber: input.idNumber, unitID: unit.id, unitCode: unit.code,
                             unitName: unit.name, path: unit.path, createdAt: now, updatedAt: now).applying(input)
         person.flags = flags
         links(&person)
@@ -275,11 +275,15 @@ public struct PersonStore: Sendable {
 
     /// Corrects a record of the scope. The old values stay in the audit row's before column.
     @discardableResult
+    /// A record without an ID number (a child before its hukou registration) keeps none while the
+    /// field is left empty; a number, once given, cannot be cleared.
     public func update(_ id: UUID, _ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
-        let (input, flags) = try raw.validated(creating: false, today: Day(env.now()))
         let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
             guard let before = try await Self.find(id, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("人员", "person")) }
+            var raw = raw
+            if before.idNumber == nil, (raw.idNumber ?? "").trimmed.isEmpty { raw.idNumber = nil }
+            let (input, flags) = try raw.validated(creating: false, today: Day(env.now()))
             var after = before.applying(input)
             if let idNumber = input.idNumber, idNumber != before.idNumber {
                 try await Self.checkUnique(idNumber, except: id, scope: scope, engine: engine, db)

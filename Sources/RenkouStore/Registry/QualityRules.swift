@@ -73,7 +73,7 @@ public struct QualityRules: Sendable {
         QualityCheck(code: "K02-name", message: Text("缺姓名", "No name"), failing: "p.name = ''", fields: ["name"]),
         QualityCheck(code: "K03-sex", message: Text("缺性别", "No sex"), failing: "p.sex NOT IN ('1', '2')", fields: ["sex"]),
         QualityCheck(code: "K04-birth-date", message: Text("缺出生日期", "No birth date"), failing: "p.birth_date IS NULL", fields: ["birthDate"]),
-        QualityCheck(code: "K05-id-number", message: Text("缺身份号码", "No ID number"), failing: "p.id_number = ''", fields: ["idNumber"]),
+        QualityCheck(code: "K05-id-number", message: Text("缺身份号码（新生儿待户口登记后补录）", "No ID number (a newborn's is added after its hukou registration)"), failing: "p.id_number IS NULL OR p.id_number = ''", fields: ["idNumber"]),
         QualityCheck(code: "K06-ethnic-group", message: Text("缺民族", "No ethnic group"), failing: "p.ethnic_group IS NULL", fields: ["ethnicGroup"]),
         QualityCheck(code: "K07-hukou-type", message: Text("缺户口性质", "No hukou type"), failing: "p.hukou_type IS NULL", fields: ["hukouType"]),
         QualityCheck(code: "K08-marital-status", message: Text("缺婚姻状况（已到法定婚龄）", "No marital status (of marriageable age)"),

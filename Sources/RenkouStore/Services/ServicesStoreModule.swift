@@ -73,7 +73,7 @@ struct FollowUpTaskSource: TaskSource {
                               due: try r.decode(column: "due", as: String.self), source: "services", createdAt: try r.decode(column: "due", as: String.self),
                               isStored: false)
             t.overdueOn = try r.decode(column: "overdue_on", as: String.self)
-            t.idNumber = try r.decode(column: "id_number", as: String.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
+            t.idNumber = try r.decode(column: "id_number", as: String?.self); t.personID = try r.decode(column: "person_id", as: String.self).uuid
             t.object = FieldTask.Object("follow-up", t.id)
             if FollowUpSchedules.healthOnly(try r.decode(column: "schedule", as: String.self)) { t.requires = .services(.seeReproductiveHealth) }
             t.note = try r.decode(column: "handed_over_from", as: String?.self).map { Text("由\($0)移交", "handed over from \($0)").zh }

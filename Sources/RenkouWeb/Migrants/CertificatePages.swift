@@ -80,7 +80,7 @@ enum CertificatePages {
                                         fields: FormField.attach(error?.fields ?? [], to: fields, lang: lang), message: error?.message(lang), multipart: true)
             if side == .issued {
                 let today = Day(deps.stores.env.now())
-                model.facts = [PersonPages.Detail(label: Text("公民身份号码", "ID number")(lang), value: person.idNumber)]
+                model.facts = [PersonPages.Detail(label: Text("公民身份号码", "ID number")(lang), value: person.idNumberShown(lang))]
                     + PersonPages.details(person, hukouRegionName: try await person.hukouRegion.asyncMap { try await deps.stores.orgs.regionName($0) }.flatMap { $0 },
                                           today: today, policy: deps.stores.env.policy, lang: lang)
                         .filter { [Text("年龄", "Age")(lang), Text("婚姻状况", "Marital status")(lang), Text("户籍地", "Hukou")(lang),

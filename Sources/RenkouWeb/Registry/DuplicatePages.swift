@@ -11,7 +11,7 @@ enum DuplicatePages {
     static func pair(_ c: DuplicateCandidate, lang: Lang) -> Pair {
         func label(_ table: [Codes.Entry], _ code: String?) -> String { Codes.label(table, code)?(lang) ?? code ?? "" }
         let rows: [(Text, (Person) -> String)] = [
-            (Text("姓名", "Name"), \.name), (Text("身份号码", "ID number"), \.idNumber),
+            (Text("姓名", "Name"), \.name), (Text("身份号码", "ID number"), { $0.idNumberShown(lang) }),
             (Text("性别", "Sex"), { label(Codes.sex, $0.sex) }), (Text("出生日期", "Birth date"), { $0.birthDate ?? "" }),
             (Text("民族", "Ethnic group"), { label(Codes.ethnicGroup, $0.ethnicGroup) }), (Text("婚姻状况", "Marital status"), { label(Codes.maritalStatus, $0.maritalStatus) }),
             (Text("现居住地址", "Address"), { $0.address ?? "" }), (Text("联系电话", "Phone"), { $0.phone ?? "" }),

@@ -25,7 +25,7 @@ enum HouseholdPages {
         let d = try await deps.stores.households.detail(id, in: context.scope, by: context.actor)
         let canEdit = account.role.can(.registry(.write))
         let rows = d.members.map { m in
-            MemberRow(name: m.name, idNumber: m.idNumber, relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,
+            MemberRow(name: m.name, idNumber: m.idNumber ?? Person.pendingIDNumber(lang), relation: Codes.label(Household.relations, m.relation)?(lang) ?? m.relation,
                       joinedOn: m.joinedOn, leftOn: m.leftOn, href: SitePath.person(m.personID),
                       leaveAction: canEdit && m.isCurrent ? path(id) + "/members/\(m.personID.text)/leave" : nil)
         }

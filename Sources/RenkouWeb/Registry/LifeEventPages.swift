@@ -42,8 +42,11 @@ enum LifeEventPages {
         switch type {
         case .birth:
             fields += [text("childName", Text("新生儿姓名", "Newborn's name"), required: true),
-                       text("childIdNumber", Text("新生儿身份号码", "Newborn's ID number"), required: true,
-                            hint: Text("民族、户口和住址随母亲，可在孩子的页面修改。", "Ethnic group, hukou and address follow the mother; change them on the child's page.")),
+                       text("childIdNumber", Text("新生儿身份号码", "Newborn's ID number"),
+                            hint: Text("尚未落户可不填，落户后在孩子的页面补录。民族、户口和住址随母亲，可在孩子的页面修改。",
+                                       "Leave empty before the hukou registration and add it on the child's page later. Ethnic group, hukou and address follow the mother.")),
+                       PersonPages.select("childSex", Text("新生儿性别", "Newborn's sex"), Codes.sex.filter { ["1", "2"].contains($0.code) }, form,
+                                          empty: Text("按身份号码", "From the ID number"), lang: lang),
                        text("otherIdNumber", Text("父亲的身份号码", "Father's ID number"), hint: Text("可不填。", "Optional."))]
         case .marriage, .divorce:
             fields.append(text("otherIdNumber", Text("配偶的身份号码", "Spouse's ID number"), required: true))
@@ -75,13 +78,14 @@ enum LifeEventPages {
         }
         if input.type == LifeEventType.birth.rawValue {
             input.child = PersonInput(name: form["childName"], idNumber: form["childIdNumber"], unit: nil)
+            input.child?.sex = form["childSex"]
         }
         return input
     }
 
     /// Store pointers (/other, /child/name …) mapped onto the form's field names.
     static func formErrors(_ error: RenkouError) -> [FieldError] {
-        let map = ["/other": "/otherIdNumber", "/child/name": "/childName", "/child/idNumber": "/childIdNumber", "/child": "/childName"]
+        let map = ["/other": "/otherIdNumber", "/child/name": "/childName", "/child/idNumber": "/childIdNumber", "/child/sex": "/childSex", "/child/birthDate": "/day", "/child": "/childName"]
         return error.fields.map { FieldError(map[$0.pointer] ?? $0.pointer, $0.code, $0.message) }
     }
 

@@ -55,7 +55,7 @@ enum PersonListPage {
             let model = PersonsView(
                 canCreate: account.role.can(.registry(.write)), quick: quick, fields: more,
                 moreOpen: more.contains { !$0.value.isEmpty || $0.error != nil }, message: error?.message(lang),
-                persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
+                persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumberShown(lang), sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
                                               age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 summary: Text("共 \(page.total) 人", "\(page.total) people")(lang),
                 pageInfo: page.total > page.items.count ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,

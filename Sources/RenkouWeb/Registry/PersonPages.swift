@@ -22,8 +22,9 @@ enum PersonPages {
         }
         var fields = [
             FormField(name: "name", label: Text("姓名", "Name")(lang), value: form["name"] ?? "", required: true),
-            FormField(name: "idNumber", label: Text("公民身份号码", "Citizen ID number")(lang), value: form["idNumber"] ?? "", required: true,
-                      hint: Text("18 位；15 位旧号码自动升级；出生日期和性别按号码填写。", "18 characters; old 15-digit numbers are upgraded; birth date and sex follow the number.")(lang)),
+            FormField(name: "idNumber", label: Text("公民身份号码", "Citizen ID number")(lang), value: form["idNumber"] ?? "",
+                      hint: Text("18 位；15 位旧号码自动升级；出生日期和性别按号码填写。未满 16 岁尚未落户的儿童可先不填，须填出生日期和性别。",
+                                 "18 characters; old 15-digit numbers are upgraded; birth date and sex follow the number. A child under 16 without one yet may be registered with birth date and sex.")(lang)),
             text("idConfirmReason", Text("校验位确认理由", "Reason to keep a wrong check character"),
                  hint: Text("仅当号码校验位错误但与证件原件一致时填写。", "Only when the check character is wrong but the number matches the card.")),
             select("sex", Text("性别", "Sex"), Codes.sex, form, empty: Text("按身份号码", "From the ID number"), lang: lang),
@@ -67,7 +68,7 @@ enum PersonPages {
 
     /// The form values of an existing record, for the correction form.
     static func formValues(_ p: Person) -> [String: String] {
-        var values: [String: String] = ["name": p.name, "idNumber": p.idNumber, "unit": p.unitCode, "sex": p.sex, "status": p.status, "category": p.category]
+        var values: [String: String] = ["name": p.name, "idNumber": p.idNumber ?? "", "unit": p.unitCode, "sex": p.sex, "status": p.status, "category": p.category]
         let optional: [(String, String?)] = [("birthDate", p.birthDate), ("ethnicGroup", p.ethnicGroup), ("education", p.education),
             ("occupation", p.occupation), ("hukouType", p.hukouType), ("hukouRegion", p.hukouRegion), ("hukouAddress", p.hukouAddress),
             ("address", p.address), ("building", p.building), ("room", p.room), ("phone", p.phone), ("maritalStatus", p.maritalStatus),
@@ -146,7 +147,7 @@ enum PersonPages {
         let timeline = try await deps.stores.events.timeline(of: p.id, in: context.scope)
         let canRegister = account.role.can(.registry(.write))
         var view = PersonView(
-            name: p.name, idNumber: p.idNumber, unitName: p.unitName, unitCode: p.unitCode, unitHref: SitePath.unit(p.unitCode),
+            name: p.name, idNumber: p.idNumberShown(lang), unitName: p.unitName, unitCode: p.unitCode, unitHref: SitePath.unit(p.unitCode),
             createdAt: p.createdAt, updatedAt: p.updatedAt, canEdit: account.role.can(.registry(.correct)), canDelete: account.role.can(.registry(.administer)),
             editHref: SitePath.person(p.id) + "/edit", deleteAction: SitePath.person(p.id) + "/delete",
             details: details(p, hukouRegionName: try await p.hukouRegion.asyncMap { try await deps.stores.orgs.regionName($0) }.flatMap { $0.map { "\($0)（\(p.hukouRegion!)）" } },

@@ -39,7 +39,7 @@ enum QualityPages {
             let check = deps.stores.quality.rules.check(code)
             let model = QualityRecordsView(
                 heading: check?.message(context.lang) ?? code, unit: request.query("unit") ?? "",
-                persons: page.items.map { PersonListPage.Row(name: $0.name, idNumber: $0.idNumber, sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",
+                persons: page.items.map { PersonListPage.Row(name: $0.name, idNumber: $0.idNumberShown(context.lang), sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",
                                                             age: $0.age(on: Day(deps.stores.env.now())).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 summary: Text("共 \(page.total) 人", "\(page.total) people")(context.lang),
                 nextHref: offset + page.items.count < page.total ? "/quality/records?unit=\(request.query("unit") ?? "")&check=\(code)&offset=\(offset + page.limit)" : nil)

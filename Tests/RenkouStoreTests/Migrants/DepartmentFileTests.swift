@@ -21,11 +21,11 @@ import Testing
             let stranger = Fixture.idNumber(6, birth: "19970101")
             let url = try file("""
                 类型,姓名,公民身份号码,暂住地址,日期,户籍地址
-                登记,甲,\(settled.idNumber),白银路 1 号,2026-01-02,四川
-                登记,乙,\(newcomer.idNumber),白银路 2 号,2026/10/8,河南
+                登记,甲,\(settled.idNumber!),白银路 1 号,2026-01-02,四川
+                登记,乙,\(newcomer.idNumber!),白银路 2 号,2026/10/8,河南
                 登记,丙,\(stranger),白银路 3 号,20261009,安徽
                 迁走,丁,\(Fixture.idNumber(8, birth: "19980101")),,2026-10-09,
-                注销,甲,\(settled.idNumber),,2099-01-01,
+                注销,甲,\(settled.idNumber!),,2099-01-01,
 
                 """)
             defer { try? FileManager.default.removeItem(at: url) }
@@ -51,7 +51,7 @@ import Testing
             await #expect { try await stores.departmentFiles.reject(proposals[0].id, note: nil, in: .everything, by: .cli()) }
                 throws: { isRenkouError($0, code: "decided") }
             // a file without its required columns is refused whole
-            let bad = try file("姓名,公民身份号码\n甲,\(settled.idNumber)\n")
+            let bad = try file("姓名,公民身份号码\n甲,\(settled.idNumber!)\n")
             defer { try? FileManager.default.removeItem(at: bad) }
             await #expect { try await stores.departmentFiles.reconcile(file: bad, kind: .police, unitCode: Fixture.communityA1, in: .everything, by: .cli()) }
                 throws: { isRenkouError($0, field: "/header", code: "column-missing") }
@@ -64,7 +64,7 @@ import Testing
             var her = PersonInput(name: "李秀英", idNumber: Fixture.idNumber(12, birth: "19920202"), unit: Fixture.communityA1); her.sex = "2"
             let mother = try await stores.persons.create(her, in: .everything, by: .cli())
             let father = try await stores.persons.create(PersonInput(name: "王建国", idNumber: Fixture.idNumber(11, birth: "19900101"), unit: Fixture.communityA1), in: .everything, by: .cli())
-            let civil = try file("类型,男方姓名,男方身份号码,女方姓名,女方身份号码,登记日期\n结婚,王建国,\(father.idNumber),李秀英,\(mother.idNumber),2025-05-01\n结婚,赵某,\(Fixture.idNumber(13, birth: "19900303")),李秀英,\(mother.idNumber),2025-05-01\n")
+            let civil = try file("类型,男方姓名,男方身份号码,女方姓名,女方身份号码,登记日期\n结婚,王建国,\(father.idNumber!),李秀英,\(mother.idNumber!),2025-05-01\n结婚,赵某,\(Fixture.idNumber(13, birth: "19900303")),李秀英,\(mother.idNumber!),2025-05-01\n")
             let r1 = try await stores.departmentFiles.reconcile(file: civil, kind: .civilAffairs, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r1.read, r1.proposed, r1.tasks) == (2, 1, 1))
             let marriage = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .marriage })
@@ -74,7 +74,7 @@ import Testing
             let again = try await stores.departmentFiles.reconcile(file: civil, kind: .civilAffairs, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect(again.matched == 1)
             // a delivery with the baby's ID number is a birth proposal; without one, a visit
-            let hospital = try file("母亲姓名,母亲身份号码,分娩日期,婴儿姓名,婴儿身份号码,婴儿性别\n李秀英,\(mother.idNumber),2026-03-10,王小明,\(Fixture.idNumber(21, birth: "20260310")),男\n李秀英,\(mother.idNumber),2026-06-01,,,\n")
+            let hospital = try file("母亲姓名,母亲身份号码,分娩日期,婴儿姓名,婴儿身份号码,婴儿性别\n李秀英,\(mother.idNumber!),2026-03-10,王小明,\(Fixture.idNumber(21, birth: "20260310")),男\n李秀英,\(mother.idNumber!),2026-06-01,,,\n")
             let r2 = try await stores.departmentFiles.reconcile(file: hospital, kind: .hospital, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r2.read, r2.proposed, r2.tasks, r2.rejected) == (2, 1, 1, 0))
             let birth = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .birth })

@@ -90,7 +90,7 @@ import Testing
             #expect(notWRA?.fields.first?.code == "not-wra")
             // the public lookup: masked name and ID number, counted
             let view = try #require(try await stores.certificates.publicLookup(token: c.token))
-            #expect(view.maskedName == "张*明" && view.maskedIDNumber == Mask.idNumber(p.idNumber) && !view.maskedIDNumber.contains(p.idNumber.dropFirst(4).prefix(10)))
+            #expect(view.maskedName == "张*明" && view.maskedIDNumber == Mask.idNumber(p.idNumber!) && !view.maskedIDNumber.contains(p.idNumber!.dropFirst(4).prefix(10)))
             #expect(view.state == .valid)
             #expect(try await stores.certificates.publicLookup(token: "not-a-real-token") == nil)
             #expect(try await stores.certificates.certificate(c.id, in: .everything, by: .cli()).lookups == 1)
@@ -129,7 +129,7 @@ import Testing
             let unknownID = Fixture.idNumber(10, birth: "19980101")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).csv")
             defer { try? FileManager.default.removeItem(at: file) }
-            try "姓名,身份证号,部门,入职日期\n赵敏,\(known.idNumber),车间,2026-01-05\n孙新,\(unknownID),仓库,2026/2/1\n周错,31011419900101,仓库,\n孙新,\(unknownID),仓库,\n".write(to: file, atomically: true, encoding: .utf8)
+            try "姓名,身份证号,部门,入职日期\n赵敏,\(known.idNumber!),车间,2026-01-05\n孙新,\(unknownID),仓库,2026/2/1\n周错,31011419900101,仓库,\n孙新,\(unknownID),仓库,\n".write(to: file, atomically: true, encoding: .utf8)
             let first = try await stores.rosters.importRoster(file: file, host: host.id, in: .everything, by: .cli("worker"))
             #expect(first.read == 4 && first.added == 1 && first.unregistered == 1 && first.rejected == 2 && first.kept == 0)
             #expect(first.read == first.kept + first.added + first.unregistered + first.rejected)

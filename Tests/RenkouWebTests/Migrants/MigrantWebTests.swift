@@ -57,11 +57,11 @@ import Testing
                 let p = try #require(holder, "\(state): no masked name on the page")
                 #expect(page.text.contains(Mask.idNumber(p.idNumber)))
                 for q in people {
-                    #expect(!page.text.contains(q.name) && !page.text.contains(q.idNumber) && !page.text.contains(String(q.idNumber.dropFirst(6).prefix(8))), "\(state) leaks \(q.name)")
+                    #expect(!page.text.contains(q.name) && !page.text.contains(q.idNumber!) && !page.text.contains(String(q.idNumber!.dropFirst(6).prefix(8))), "\(state) leaks \(q.name)")
                 }
                 #expect(!page.text.contains("上环") && !page.text.contains("避孕"), "\(state) shows contraception")
                 let json = try await web.call(.get, "/api/v1/public/certificates/\(token)")
-                #expect(json.status == .ok && !json.text.contains(p.name) && !json.text.contains(p.idNumber) && json.text.contains("\"state\":\"\(state.rawValue)\""))
+                #expect(json.status == .ok && !json.text.contains(p.name) && !json.text.contains(p.idNumber!) && json.text.contains("\"state\":\"\(state.rawValue)\""))
             }
             // an unknown token: 404, nothing more; every lookup was counted
             let unknown = try await web.call(.get, "/public/verify/AAAAAAAAAAAAAAAAAAAAAA")
@@ -119,7 +119,7 @@ import Testing
             // print views
             #expect(try await browser.get(certPath + "/print?format=card").text.contains("card-size"))
             // roster upload with one unknown tenant and one bad row
-            let csv = "姓名,公民身份号码,房号\n张晓明,\(p.idNumber),302\n陈新来,\(Fixture.idNumber(40, birth: "19990101")),303\n坏行,123,304\n"
+            let csv = "姓名,公民身份号码,房号\n张晓明,\(p.idNumber!),302\n陈新来,\(Fixture.idNumber(40, birth: "19990101")),303\n坏行,123,304\n"
             let upload = try await Self.multipart(browser, hostPath + "/roster/upload", fields: [:], file: ("file", "花名册.csv", Data(csv.utf8)))
             #expect(upload.status == .ok)
             #expect(upload.text.contains("id=\"r-read\">3<") && upload.text.contains("id=\"r-kept\">1<") && upload.text.contains("id=\"r-unregistered\">1<") && upload.text.contains("id=\"r-rejected\">1<"))
@@ -192,7 +192,7 @@ import Testing
             #expect(MigrantHost.Kind.employer == .employer && (detail["host"] as? [String: Any])?["staffCount"] as? Int == 150)
             // the roster file through the API
             let roster = try await web.client.execute(uri: "/api/v1/hosts/\(hostID)/roster/import", method: .post, headers: [.authorization: "Bearer \(token)"],
-                                                      body: ByteBuffer(string: "姓名,身份证号\n赵敏,\(p.idNumber)\n"))
+                                                      body: ByteBuffer(string: "姓名,身份证号\n赵敏,\(p.idNumber!)\n"))
             let r = try roster.jsonObject()
             #expect((r["read"] as? Int, r["kept"] as? Int, r["departures"] as? Int) == (1, 1, 0))
         }
@@ -206,7 +206,7 @@ import Testing
             try await Fixture.account(stores, "worker-a1", .community, Fixture.communityA1)
             let browser = try await web.signIn("worker-a1")
             let p = try await stores.persons.create(PersonInput(name: "新来者", idNumber: Fixture.idNumber(2, birth: "19950101"), unit: Fixture.communityA1), in: .everything, by: .cli())
-            let csv = "类型,姓名,公民身份号码,暂住地址,日期\n登记,新来者,\(p.idNumber),白银路 5 号,2026-10-01\n登记,陌生人,\(Fixture.idNumber(4, birth: "19960101")),白银路 6 号,2026-10-02\n登记,坏行,1,,2026-10-02\n"
+            let csv = "类型,姓名,公民身份号码,暂住地址,日期\n登记,新来者,\(p.idNumber!),白银路 5 号,2026-10-01\n登记,陌生人,\(Fixture.idNumber(4, birth: "19960101")),白银路 6 号,2026-10-02\n登记,坏行,1,,2026-10-02\n"
             let page = try await MigrantWebTests.multipart(browser, "/migrants/files", fields: ["kind": "police", "unit": Fixture.communityA1], file: ("file", "暂住.csv", Data(csv.utf8)))
             #expect(page.status == .ok)
             for (id, n) in [("d-read", 3), ("d-matched", 0), ("d-proposed", 1), ("d-tasks", 1), ("d-rejected", 1)] {

@@ -42,6 +42,13 @@ import Testing
             let moved = try await browser.post("/persons/\(mother.id.text)/events", ["type": "move-within", "day": "2024-05-01", "unit": Fixture.gridA1])
             #expect(moved.status == .seeOther)
             #expect(try await browser.get("/persons/\(mother.id.text)").text.contains("白银路社区 → 白银路第一网格"))
+            // a newborn before its hukou registration: no number, the sex from the form; without the sex, the error beside it
+            let noSex = try await browser.post("/persons/\(mother.id.text)/events", ["type": "birth", "day": "2026-10-01", "childName": "陈小溪"])
+            #expect(noSex.status == .unprocessableContent && noSex.text.contains(#"id="e-childSex""#))
+            let pending = try await browser.post("/persons/\(mother.id.text)/events", ["type": "birth", "day": "2026-10-01", "childName": "陈小溪", "childSex": "2"])
+            #expect(pending.status == .seeOther)
+            let page = try await browser.get(try #require(pending.headers[.location]))
+            #expect(page.text.contains("陈小溪") && page.text.contains("尚无（待户口登记）") && page.text.contains("缺身份号码"))
         }
     }
 
