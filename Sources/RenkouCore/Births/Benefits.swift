@@ -109,11 +109,22 @@ public struct BenefitRun: Sendable, Codable, Equatable {
     public var excluded: Int
     public var held: Int
     public var amount: Int
+    /// 0 for the year's main list; 1–4 for a quarter's supplementary list (季度增补) of the childcare
+    /// subsidy: the children who became eligible since the year's earlier lists.
+    public var quarter: Int = 0
+    /// 按时兑现期限: the day the money should have arrived, fixed at approval (`births.payment-days`
+    /// working days later).
+    public var payBy: String?
     public init(id: UUID, programme: BenefitProgramme, year: Int, unitCode: String, unitName: String, state: RunState, postedOn: String?, postingUntil: String?,
                 approvedBy: String?, approvedOn: String?, eligible: Int, excluded: Int, held: Int, amount: Int) {
         self.id = id; self.programme = programme; self.year = year; self.unitCode = unitCode; self.unitName = unitName; self.state = state
         self.postedOn = postedOn; self.postingUntil = postingUntil; self.approvedBy = approvedBy; self.approvedOn = approvedOn
         self.eligible = eligible; self.excluded = excluded; self.held = held; self.amount = amount
+    }
+
+    /// The list's name: the year, and the quarter of a supplementary list.
+    public var title: Text {
+        quarter == 0 ? Text("\(year) 年", "\(year)") : Text("\(year) 年第 \(quarter) 季度增补", "\(year) Q\(quarter) supplement")
     }
 }
 
@@ -135,6 +146,8 @@ public struct BenefitLine: Sendable, Codable, Equatable {
     public var held: Bool
     public var payment: PaymentState
     public var returnReason: String?
+    /// The day the bank paid it (from the return file, or the day the file was read).
+    public var paidOn: String?
     public init(id: UUID, number: Int, personID: UUID, name: String, idNumber: String, unitName: String, eligible: Bool, facts: String, amount: Int,
                 removedReason: String?, held: Bool, payment: PaymentState, returnReason: String?) {
         self.id = id; self.number = number; self.personID = personID; self.name = name; self.idNumber = idNumber; self.unitName = unitName
@@ -156,6 +169,9 @@ extension PolicyRule where Value == BenefitEligibility {
 }
 
 extension PolicyRule where Value == Int {
+    /// 按时兑现: working days from a list's approval by which its money should be in the accounts.
+    public static let paymentDays = PolicyRule("births.payment-days", Text("兑现时限（工作日）", "Working days from approval to payment"))
+
     /// 公示期: days a run's list stays on the public board before it can be approved.
     public static let postingDays = PolicyRule("births.posting-days", Text("公示天数", "Days of public posting"))
 }

@@ -10,6 +10,9 @@ public enum BirthIndicator {
     public static let benefitAccuracy = Indicator(code: "B04-benefit-accuracy", module: "births", name: Text("扶助名单准确率", "Benefit lists right at approval"),
         numerator: Text("审批后未作更正的", "Needing no correction after approval"), denominator: Text("期内审批的名单中符合条件的行", "Eligible lines of the lists approved for the year"),
         target: 1.0, period: .year)
+    public static let onTimePayment = Indicator(code: "B05-payment-on-time", module: "births", name: Text("扶助资金按时兑现率", "Benefits paid on time"),
+        numerator: Text("在兑现期限内到账的", "Paid by the deadline"), denominator: Text("期内审批、期限已到或已到账的应发行", "Payable lines of the year's approved lists, due or paid"),
+        target: 1.0, period: .year)
     public static let childcareCoverage = Indicator(code: "B06-childcare-subsidy-paid", module: "births", name: Text("育儿补贴发放到位率", "Childcare subsidy paid"),
         numerator: Text("已到账的", "Paid into the account"), denominator: Text("期内名单中符合条件且未剔除的孩子", "Eligible children on the period's lists, not removed"),
         target: 1.0, period: .year)

@@ -47,6 +47,10 @@ public struct BirthsCoreModule: CoreModule {
          PolicyRule.postingDays.declare([
             (Day(year: 2004, month: 1, day: 1)!, 7, "公示 7 天（相关地方办法，奖扶/特扶未查到统一天数，DOMAIN-RULES §5.5）；各地以政策文件调整"),
          ]),
+         PolicyRule.paymentDays.declare([
+            (Day(year: 2004, month: 1, day: 1)!, 30,
+             "审批后 30 个工作日内到账：参照《育儿补贴制度管理规范（试行）》(2025-09) 初审确认 30 个工作日、每季度至少集中发放一次；奖扶/特扶无全国统一兑现时限（DOMAIN-RULES §5.4–5.5），各地以政策文件调整"),
+         ]),
          PolicyRule.familyVisitDays.declare([
             (Day(year: 2016, month: 1, day: 1)!, 30, "计划生育特殊家庭“双岗联系人”制度：联系人定期走访（各地多为每月一次；种子文件 003 生育关怀）；各地以政策文件调整"),
          ]),

@@ -122,7 +122,11 @@ extension BenefitStore {
             if let until = run.postingUntil, today.description <= until {
                 throw RenkouError(.conflict, "posting-period", Text("公示期至 \(until)，期满后才能审批。", "The list is posted until \(until); it is approved after that."))
             }
-            try await db.raw("UPDATE benefit_runs SET state = 'approved', approved_by = \(bind: actor.username), approved_on = \(bind: today.description) WHERE id = \(bind: id.text)").run()
+            let payBy = env.policy.calendar.adding(workingDays: env.policy(.paymentDays, on: today), to: today)
+            try await db.raw("""
+                UPDATE benefit_runs SET state = 'approved', approved_by = \(bind: actor.username), approved_on = \(bind: today.description), pay_by = \(bind: payBy.description)
+                WHERE id = \(bind: id.text)
+                """).run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "benefit_run", entityID: id.text, path: path, after: AuditLog.json(["approved": today.description]))
         }
         return try await run(id, in: scope)
@@ -192,9 +196,10 @@ extension BenefitStore {
         public var waiting: Int
     }
 
-    /// 对账: reads the bank's return file (CSV: 行号, 公民身份号码, 金额, 结果 成功|退回, 原因; a header row
-    /// and the control row are skipped): each sent line becomes paid or returned (its reason kept;
-    /// returned lines come back in the next run); rows that match nothing are reported, never guessed.
+    /// 对账: reads the bank's return file (CSV: 行号, 公民身份号码, 金额, 结果 成功|退回, 原因, and an
+    /// optional 到账日期 YYYY-MM-DD; a header row and the control row are skipped): each sent line becomes
+    /// paid (on the bank's date, or today without one) or returned (its reason kept; returned lines come
+    /// back in the next run); rows that match nothing are reported, never guessed.
     /// Throws `not-found`, `conflict` (`run-state`: nothing was sent).
     public func reconcile(_ id: UUID, returnFile: String, in scope: Scope, by actor: Actor) async throws -> Reconciliation {
         let engine = db.engine, env = self.env
@@ -213,8 +218,12 @@ extension BenefitStore {
                 guard let ok: Bool = ["成功", "已到账", "paid", "ok", "success"].contains(word) ? true : ["退回", "失败", "returned", "failed", "fail"].contains(word) ? false : nil else {
                     result.unmatched.append(i + 1); continue
                 }
+                // The bank's date when it gives a real one no later than today; otherwise the day the file is read.
+                let today = Day(env.now())
+                let paidOn = ok ? (f.count > 5 ? Day(f[5]).flatMap { $0 <= today ? $0 : nil } : nil) ?? today : nil
                 try await db.raw("""
-                    UPDATE benefit_lines SET payment = \(bind: ok ? "paid" : "returned"), return_reason = \(bind: ok ? nil : (f.count > 4 ? f[4] : f[3]))
+                    UPDATE benefit_lines SET payment = \(bind: ok ? "paid" : "returned"), return_reason = \(bind: ok ? nil : (f.count > 4 ? f[4] : f[3])),
+                        paid_on = \(bind: paidOn?.description)
                     WHERE id = \(bind: try r.decode(column: "id", as: String.self))
                     """).run()
                 if ok { result.paid += 1 } else { result.returned += 1 }

@@ -20,12 +20,14 @@ extension BenefitStore {
 
     static func decodeRun(_ r: any SQLRow) throws -> BenefitRun {
         func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
-        return BenefitRun(id: try r.decode(column: "id", as: String.self).uuid, programme: BenefitProgramme(rawValue: try r.decode(column: "programme", as: String.self)) ?? .childcareSubsidy,
+        var run = BenefitRun(id: try r.decode(column: "id", as: String.self).uuid, programme: BenefitProgramme(rawValue: try r.decode(column: "programme", as: String.self)) ?? .childcareSubsidy,
                           year: try r.decode(column: "year", as: Int.self), unitCode: try r.decode(column: "unit_code", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                           state: RunState(rawValue: try r.decode(column: "state", as: String.self)) ?? .draft, postedOn: try text("posted_on"), postingUntil: try text("posting_until"),
                           approvedBy: try text("approved_by"), approvedOn: try text("approved_on"), eligible: try r.decode(column: "eligible_count", as: Int.self),
                           excluded: try r.decode(column: "excluded_count", as: Int.self), held: try r.decode(column: "held_count", as: Int.self),
                           amount: try r.decode(column: "amount_sum", as: Int.self))
+        run.quarter = try r.decode(column: "quarter", as: Int.self); run.payBy = try text("pay_by")
+        return run
     }
 
     /// A run whose lines reach into the scope (a street's run read by a community counts that community's lines). Throws `not-found`.
@@ -58,7 +60,7 @@ extension BenefitStore {
     public func runs(in scope: Scope) async throws -> [BenefitRun] {
         let engine = db.engine
         return try await db.read { db in
-            try await db.raw("SELECT \(Self.runColumns(scope, engine)) WHERE \(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%' ORDER BY r.year DESC, r.created_at DESC")
+            try await db.raw("SELECT \(Self.runColumns(scope, engine)) WHERE \(engine.startsWith("r.path", scope.path)) OR \(bind: scope.path) LIKE r.path || '%' ORDER BY r.year DESC, r.quarter DESC, r.created_at DESC")
                 .all().map(Self.decodeRun)
         }
     }
@@ -66,13 +68,15 @@ extension BenefitStore {
     static let lineColumns = "l.*, u.name AS unit_name FROM benefit_lines l JOIN org_units u ON u.id = l.unit_id"
 
     static func decodeLine(_ r: any SQLRow) throws -> BenefitLine {
-        BenefitLine(id: try r.decode(column: "id", as: String.self).uuid, number: try r.decode(column: "number", as: Int.self),
+        var line = BenefitLine(id: try r.decode(column: "id", as: String.self).uuid, number: try r.decode(column: "number", as: Int.self),
                     personID: try r.decode(column: "person_id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
                     idNumber: try r.decode(column: "id_number", as: String.self), unitName: try r.decode(column: "unit_name", as: String.self),
                     eligible: try r.decode(column: "eligible", as: Int.self) == 1, facts: try r.decode(column: "facts", as: String.self),
                     amount: try r.decode(column: "amount", as: Int.self), removedReason: try r.decode(column: "removed_reason", as: String?.self),
                     held: try r.decode(column: "held", as: Int.self) == 1, payment: PaymentState(rawValue: try r.decode(column: "payment", as: String.self)) ?? .pending,
                     returnReason: try r.decode(column: "return_reason", as: String?.self))
+        line.paidOn = try r.decode(column: "paid_on", as: String?.self)
+        return line
     }
 
     /// A run's lines inside the scope, in their order. They name people: the read is audited.

@@ -20,56 +20,84 @@ public struct BenefitStore: Sendable {
 
     /// Draws the run of a programme for a year over a street or community of the scope: everyone the
     /// rule looks at, eligible with the facts and the amount, or excluded with the reason; lines
-    /// returned by the bank in earlier runs of the unit come back. Throws `invalid` (`/unit`
-    /// `unknown-unit`, `/year` `range`), `conflict` (`run-exists`).
-    public func draw(_ programme: BenefitProgramme, year: Int, unitCode: String, in scope: Scope, by actor: Actor) async throws -> BenefitRun {
+    /// returned by the bank in earlier runs of the unit come back. `quarter` 1–4 draws a childcare
+    /// subsidy's supplementary list (季度增补): only children not already eligible on a list of the
+    /// year. The registry is read a page at a time and each page written at once, so memory does not
+    /// grow with the registry; lines are numbered at the end (eligible first, then by unit and ID
+    /// number). Throws `invalid` (`/unit` `unknown-unit`, `/year` `range`, `/quarter` `range` or
+    /// `quarter-programme`), `conflict` (`run-exists`, `run-overlap`).
+    public func draw(_ programme: BenefitProgramme, year: Int, quarter: Int = 0, unitCode: String, in scope: Scope, by actor: Actor) async throws -> BenefitRun {
         guard (2004...2100).contains(year) else { throw RenkouError.invalid([FieldError("/year", "range", Text("年度应在 2004–2100 之间。", "The year is between 2004 and 2100."))]) }
+        guard (0...4).contains(quarter) else { throw RenkouError.invalid([FieldError("/quarter", "range", Text("季度为 1–4（0 或不填为全年名单）。", "The quarter is 1–4 (0 or none for the year's main list)."))]) }
+        if quarter > 0 && programme != .childcareSubsidy {
+            throw RenkouError.invalid([FieldError("/quarter", "quarter-programme", Text("只有育儿补贴有季度增补名单。", "Only the childcare subsidy has quarterly supplementary lists."))])
+        }
         guard let unit = try await OrgStore(db: db, env: env).unit(code: unitCode, in: scope), [.street, .community, .district].contains(unit.level) else {
             throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("请选择本辖区的区、街道或社区。", "Choose a district, street or community of your area."))])
         }
         let engine = db.engine, env = self.env, id = env.newID()
         let district = unit.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        let title = quarter == 0 ? Text("\(year) 年", "\(year)") : Text("\(year) 年第 \(quarter) 季度增补", "\(year) Q\(quarter) supplementary")
         try await db.transaction { db in
-            if try await db.raw("SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year) AND unit_id = \(bind: unit.id.text)").first() != nil {
-                throw RenkouError(.conflict, "run-exists", Text("\(unit.name) \(year) 年的\(programme.label.zh)已经生成。", "\(unit.name)'s \(programme.label.en) of \(year) is drawn already."))
+            if try await db.raw("SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year) AND quarter = \(bind: quarter) AND unit_id = \(bind: unit.id.text)").first() != nil {
+                throw RenkouError(.conflict, "run-exists", Text("\(unit.name) \(title.zh)的\(programme.label.zh)名单已经生成。", "\(unit.name)'s \(programme.label.en) list of \(title.en) is drawn already."))
             }
-            // A unit above or below with its own list of the year would pay the same people twice.
+            // A unit above or below with its own list of the same period would pay the same people twice.
             if try await db.raw("""
-                SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year)
+                SELECT id FROM benefit_runs WHERE programme = \(bind: programme.rawValue) AND year = \(bind: year) AND quarter = \(bind: quarter)
                 AND (\(engine.startsWith("path", unit.path)) OR \(bind: unit.path) LIKE path || '%')
                 """).first() != nil {
-                throw RenkouError(.conflict, "run-overlap", Text("上级或下级单位已生成 \(year) 年的\(programme.label.zh)名单。", "A unit above or below already has its \(programme.label.en) list of \(year)."))
+                throw RenkouError(.conflict, "run-overlap", Text("上级或下级单位已生成\(title.zh)的\(programme.label.zh)名单。", "A unit above or below already has its \(programme.label.en) list of \(title.en)."))
             }
-            var candidates = try await Self.candidates(programme, year: year, path: unit.path, district: String(district.prefix(6)), env: env, engine: engine, db)
+            try await db.raw("""
+                INSERT INTO benefit_runs (id, programme, year, quarter, state, unit_id, path, created_by, created_at)
+                VALUES (\(bind: id.text), \(bind: programme.rawValue), \(bind: year), \(bind: quarter), 'draft', \(bind: unit.id.text), \(bind: unit.path), \(bind: actor.username), \(bind: Timestamp.string(env.now())))
+                """).run()
+            var written = 0
+            func write(_ candidates: [Candidate]) async throws {
+                try await BulkInsert("benefit_lines", ["id", "run_id", "number", "person_id", "name", "id_number", "eligible", "facts", "amount", "unit_id", "path", "reissue_of"])
+                    .run(candidates.map { c in
+                        written += 1
+                        // numbered for now below zero, renumbered in order once every line is in
+                        return [.text(env.newID().text), .text(id.text), .int(-written), .text(c.person.text), .text(c.name), .text(c.idNumber), .int(c.eligible ? 1 : 0),
+                                .text(c.facts), .int(c.amount), .text(c.unitID), .text(c.path), BulkValue(c.reissueOf)]
+                    }, db)
+            }
+            var after = ""
+            while true {
+                let page = try await Self.candidates(programme, year: year, path: unit.path, district: String(district.prefix(6)), after: after, limit: Self.pageSize,
+                                                     env: env, engine: engine, db)
+                try await write(page.candidates)
+                guard let last = page.last else { break }
+                after = last
+            }
             // returned by the bank before: paid again in this run
+            var reissues: [Candidate] = []
             for r in try await db.raw("""
                 SELECT l.id, l.person_id, l.name, l.id_number, l.unit_id, l.path, l.amount, l.return_reason, r.year FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
                 WHERE r.programme = \(bind: programme.rawValue) AND r.unit_id = \(bind: unit.id.text) AND r.year < \(bind: year) AND l.payment = 'returned'
                   AND NOT EXISTS (SELECT 1 FROM benefit_lines x WHERE x.reissue_of = l.id)
                 """).all() {
-                candidates.append(Candidate(person: try r.decode(column: "person_id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                            idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
-                                            path: try r.decode(column: "path", as: String.self), eligible: true,
-                                            facts: "补发 \(try r.decode(column: "year", as: Int.self)) 年被退回的款项（\(try r.decode(column: "return_reason", as: String?.self) ?? "")）",
-                                            amount: try r.decode(column: "amount", as: Int.self), reissueOf: try r.decode(column: "id", as: String.self)))
+                reissues.append(Candidate(person: try r.decode(column: "person_id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
+                                          idNumber: try r.decode(column: "id_number", as: String.self), unitID: try r.decode(column: "unit_id", as: String.self),
+                                          path: try r.decode(column: "path", as: String.self), eligible: true,
+                                          facts: "补发 \(try r.decode(column: "year", as: Int.self)) 年被退回的款项（\(try r.decode(column: "return_reason", as: String?.self) ?? "")）",
+                                          amount: try r.decode(column: "amount", as: Int.self), reissueOf: try r.decode(column: "id", as: String.self)))
             }
+            try await write(reissues)
             try await db.raw("""
-                INSERT INTO benefit_runs (id, programme, year, state, unit_id, path, created_by, created_at)
-                VALUES (\(bind: id.text), \(bind: programme.rawValue), \(bind: year), 'draft', \(bind: unit.id.text), \(bind: unit.path), \(bind: actor.username), \(bind: Timestamp.string(env.now())))
+                UPDATE benefit_lines SET number = t.n FROM (
+                    SELECT id, ROW_NUMBER() OVER (ORDER BY eligible DESC, path, id_number, id) AS n FROM benefit_lines WHERE run_id = \(bind: id.text)) AS t
+                WHERE benefit_lines.id = t.id
                 """).run()
-            let sorted = candidates.sorted { ($0.eligible ? 0 : 1, $0.path, $0.idNumber) < ($1.eligible ? 0 : 1, $1.path, $1.idNumber) }
-            for (i, c) in sorted.enumerated() {
-                try await db.raw("""
-                    INSERT INTO benefit_lines (id, run_id, number, person_id, name, id_number, eligible, facts, amount, unit_id, path, reissue_of)
-                    VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: i + 1), \(bind: c.person.text), \(bind: c.name), \(bind: c.idNumber), \(bind: c.eligible ? 1 : 0),
-                            \(bind: c.facts), \(bind: c.amount), \(bind: c.unitID), \(bind: c.path), \(bind: c.reissueOf))
-                    """).run()
-            }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "benefit_run", entityID: id.text, path: unit.path,
-                                     after: AuditLog.json(["programme": programme.rawValue, "year": String(year), "lines": String(sorted.count)]))
+                                     after: AuditLog.json(["programme": programme.rawValue, "year": String(year), "quarter": String(quarter), "lines": String(written)]))
         }
         return try await run(id, in: scope)
     }
+
+    /// Registry rows read per page while drawing a run.
+    static let pageSize = 5_000
 
     /// The sum over the months of a year of a monthly amount from the policy of each month (a rate
     /// that changes on 1 July counts half a year at each).
@@ -78,9 +106,17 @@ public struct BenefitStore: Sendable {
     }
 
     /// Everyone the programme's rule looks at under `path`, with the facts and the verdict.
-    static func candidates(_ programme: BenefitProgramme, year: Int, path: String, district: String, env: RenkouCore.Environment, engine: Engine,
-                           _ db: any SQLDatabase) async throws -> [Candidate] {
-        let inPath = engine.startsWith("p.path", path), end = "\(year)-12-31"
+    /// One page of them: persons with an id after `after`, in id order; `last` is the last id read
+    /// (nil when the page was the last). People already eligible on another list of the programme's
+    /// year are left out (a quarter's supplementary list pays no one twice).
+    static func candidates(_ programme: BenefitProgramme, year: Int, path: String, district: String, after: String, limit: Int, env: RenkouCore.Environment, engine: Engine,
+                           _ db: any SQLDatabase) async throws -> (candidates: [Candidate], last: String?) {
+        let end = "\(year)-12-31"
+        let inPath: SQLQueryString = """
+            \(engine.startsWith("p.path", path)) AND p.id > \(bind: after) AND NOT EXISTS (SELECT 1 FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+                WHERE l.person_id = p.id AND r.programme = \(bind: programme.rawValue) AND r.year = \(bind: year) AND l.eligible = 1 AND l.removed_reason IS NULL AND l.reissue_of IS NULL)
+            """
+        let page: SQLQueryString = "ORDER BY p.id LIMIT \(unsafeRaw: String(limit))"
         let rule = env.policy(.benefitEligibility, on: Day(year: year, month: 1, day: 1)!)
         func text(_ r: any SQLRow, _ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
         func candidate(_ r: any SQLRow, eligible: Bool, facts: String, amount: Int) throws -> Candidate {
@@ -88,13 +124,13 @@ public struct BenefitStore: Sendable {
                       idNumber: try text(r, "id_number") ?? "", unitID: try r.decode(column: "unit_id", as: String.self),
                       path: try r.decode(column: "path", as: String.self), eligible: eligible, facts: facts, amount: amount)
         }
-        var out: [Candidate] = []
+        var out: [Candidate] = [], rows: [any SQLRow] = []
         switch programme {
         case .childcareSubsidy:
             // 3 years and a month back: a child turning three in January still has that month.
-            let rows = try await db.raw("""
+            rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.status, p.hukou_region, m.name AS mother FROM persons p LEFT JOIN persons m ON m.id = p.mother_id
-                WHERE \(inPath) AND p.birth_date > \(bind: "\(year - 4)-11-30") AND p.birth_date <= \(bind: end)
+                WHERE \(inPath) AND p.birth_date > \(bind: "\(year - 4)-11-30") AND p.birth_date <= \(bind: end) \(page)
                 """).all()
             for r in rows {
                 guard let born = try text(r, "birth_date").flatMap(Day.init) else { continue }
@@ -114,13 +150,13 @@ public struct BenefitStore: Sendable {
                 out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .rewardAssistance:
-            let rows = try await db.raw("""
+            rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.hukou_type,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased' AND c.sex = '2') AS daughters,
                     (SELECT MAX(c.birth_date) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS youngest
                 FROM persons p WHERE \(inPath) AND p.status = 'active' AND p.birth_date <= \(bind: "\(year - rule.rewardMinAge)-12-31") AND p.birth_date >= \(bind: rule.bornFrom)
-                  AND p.hukou_type = 'agricultural'
+                  AND p.hukou_type = 'agricultural' \(page)
                 """).all()
             for r in rows {
                 let children = try r.decode(column: "children", as: Int.self), daughters = try r.decode(column: "daughters", as: Int.self)
@@ -139,7 +175,7 @@ public struct BenefitStore: Sendable {
             }
         case .specialAssistance:
             // Parents one of whose children died, the mother 49 or older in the year: only-child families.
-            let rows = try await db.raw("""
+            rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.sex,
                     (SELECT m.birth_date FROM persons c JOIN persons m ON m.id = c.mother_id WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased'
                      ORDER BY m.birth_date LIMIT 1) AS mother_born,
@@ -147,7 +183,7 @@ public struct BenefitStore: Sendable {
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
                 FROM persons p
                 WHERE \(inPath) AND p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom)
-                  AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
+                  AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') \(page)
                 """).all()
             for r in rows {
                 let children = try r.decode(column: "children", as: Int.self), died = try r.decode(column: "died", as: Int.self)
@@ -164,11 +200,11 @@ public struct BenefitStore: Sendable {
                 out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .complicationAssistance:
-            let rows = try await db.raw("""
+            rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.status, MIN(s.complication_grade) AS grade, MIN(s.day) AS day
                 FROM persons p JOIN services s ON s.person_id = p.id
                 WHERE \(inPath) AND s.complication_grade IS NOT NULL AND s.day <= \(bind: end)
-                GROUP BY p.id, p.name, p.id_number, p.unit_id, p.path, p.status
+                GROUP BY p.id, p.name, p.id_number, p.unit_id, p.path, p.status \(page)
                 """).all()
             for r in rows {
                 let grade = try r.decode(column: "grade", as: Int.self)
@@ -182,7 +218,7 @@ public struct BenefitStore: Sendable {
                 out.append(try candidate(r, eligible: eligible && amount > 0, facts: facts, amount: amount))
             }
         }
-        return out
+        return (out, rows.count < limit ? nil : try rows.last?.decode(column: "id", as: String.self))
     }
 }
 

@@ -7,7 +7,7 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration, Migration027BenefitQuartersPayment.migration] }
     public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help", "benefit_corrections"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
@@ -122,6 +122,17 @@ enum BirthRates {
                                 },
                                 numerator: { _, _ in "NOT EXISTS (SELECT 1 FROM benefit_corrections c WHERE c.line_id = x.id)" }, key: "x.id",
                                 record: "x.person_id AS id, x.name AS name, x.id_number AS id_number, x.facts AS detail, 'person' AS link"),
+            // 按时兑现率: payable lines of the year's approved lists whose deadline has come (or that were
+            // paid already), and of them those paid by the deadline fixed at approval.
+            IndicatorDefinition(BirthIndicator.onTimePayment, from: "benefit_lines x",
+                                base: { p, _ in
+                                    """
+                                    x.eligible = 1 AND x.removed_reason IS NULL AND EXISTS (SELECT 1 FROM benefit_runs r WHERE r.id = x.run_id AND r.year = \(p.end.year) AND r.pay_by IS NOT NULL
+                                      AND (r.pay_by < '\(p.end.description)' OR x.payment = 'paid'))
+                                    """
+                                },
+                                numerator: { _, _ in "x.payment = 'paid' AND x.paid_on <= (SELECT r.pay_by FROM benefit_runs r WHERE r.id = x.run_id)" }, key: "x.id",
+                                record: "x.person_id AS id, x.name AS name, x.id_number AS id_number, COALESCE(x.paid_on, x.payment) AS detail, 'person' AS link"),
             // 育儿补贴发放到位率: the eligible children of the year's childcare lists whose money arrived.
             IndicatorDefinition(BirthIndicator.childcareCoverage, from: "benefit_lines x",
                                 base: { p, _ in

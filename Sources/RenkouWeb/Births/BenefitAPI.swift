@@ -7,7 +7,7 @@ import RenkouStore
 /// `/api/v1/benefits`: draw a run, read it with its lines, review a line, post, object, resolve,
 /// approve, fetch the bank file and send back the bank's return file; the public board.
 enum BenefitAPI {
-    struct Draw: Decodable { let programme: String?; let year: Int?; let unit: String? }
+    struct Draw: Decodable { let programme: String?; let year: Int?; let quarter: Int?; let unit: String? }
     struct LineReview: Decodable { let remove: String? }
     struct Objection: Decodable { let text: String? }
     struct Resolve: Decodable { let upheld: Bool?; let resolution: String? }
@@ -22,7 +22,7 @@ enum BenefitAPI {
                 throw RenkouError.invalid([FieldError("/programme", "code-unknown", Text("项目应为 childcare-subsidy、reward-assistance、special-assistance 或 complication-assistance。",
                                                                                       "The programme is childcare-subsidy, reward-assistance, special-assistance or complication-assistance."))])
             }
-            return try JSON.response(try await deps.stores.benefits.draw(p, year: b.year ?? 0, unitCode: b.unit ?? "", in: context.scope, by: context.actor), status: .created)
+            return try JSON.response(try await deps.stores.benefits.draw(p, year: b.year ?? 0, quarter: b.quarter ?? 0, unitCode: b.unit ?? "", in: context.scope, by: context.actor), status: .created)
         }
         api.on(.get, "/api/v1/benefits/runs") { _, context in
             _ = try context.require(.births(.read))

@@ -9,9 +9,9 @@ import RenkouStore
 enum BenefitPages {
     static func path(_ id: UUID) -> String { "/benefits/\(id.text)" }
 
-    struct RunRow { let href: String, programme: String, year: Int, unit: String, state: String, eligible: Int, excluded: Int, held: Int, amount: String }
+    struct RunRow { let href: String, programme: String, year: String, unit: String, state: String, eligible: Int, excluded: Int, held: Int, amount: String }
     static func runRow(_ r: BenefitRun, lang: Lang) -> RunRow {
-        RunRow(href: path(r.id), programme: r.programme.label(lang), year: r.year, unit: r.unitName, state: r.state.label(lang), eligible: r.eligible,
+        RunRow(href: path(r.id), programme: r.programme.label(lang), year: r.title(lang), unit: r.unitName, state: r.state.label(lang), eligible: r.eligible,
                excluded: r.excluded, held: r.held, amount: yuan(r.amount))
     }
     static func yuan(_ n: Int) -> String { n.formatted(.number.grouping(.automatic)) + " 元" }
@@ -23,6 +23,10 @@ enum BenefitPages {
             let fields = FormField.attach(error?.fields ?? [], to: [
                 PersonPages.select("programme", Text("项目", "Programme"), BenefitProgramme.entries, form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "year", label: Text("年度", "Year")(lang), value: form["year"] ?? String(year), type: "number", required: true),
+                FormField(name: "quarter", label: Text("季度增补（仅育儿补贴）", "Quarterly supplement (childcare subsidy only)")(lang), value: form["quarter"] ?? "0",
+                          hint: Text("年内新出生或新符合条件的孩子，每季度生成一次增补名单。", "Children newly born or newly eligible during the year: one supplementary list a quarter.")(lang),
+                          options: (0...4).map { q in FormField.Option(value: String(q), label: q == 0 ? Text("全年名单", "The year's main list")(lang) : Text("第 \(q) 季度增补", "Q\(q) supplement")(lang),
+                                                                        selected: String(q) == (form["quarter"] ?? "0")) }),
                 FormField(name: "unit", label: Text("单位代码", "Unit code")(lang), value: form["unit"] ?? account.unitCode, required: true),
             ], lang: lang)
             let model = BenefitRunsView(rows: runs.map { runRow($0, lang: lang) }, hasRows: !runs.isEmpty, canDraw: account.role.can(.births(.write)), fields: fields,
@@ -41,7 +45,7 @@ enum BenefitPages {
                 guard let programme = form["programme"].flatMap(BenefitProgramme.init(rawValue:)) else {
                     throw RenkouError.invalid([FieldError("/programme", "code-unknown", Text("请选择项目。", "Choose the programme."))])
                 }
-                let run = try await deps.stores.benefits.draw(programme, year: Int(form["year"] ?? "") ?? 0, unitCode: form["unit"] ?? "", in: context.scope, by: context.actor)
+                let run = try await deps.stores.benefits.draw(programme, year: Int(form["year"] ?? "") ?? 0, quarter: Int(form["quarter"] ?? "") ?? 0, unitCode: form["unit"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to(path(run.id), notice: Text("已生成名单：符合 \(run.eligible) 人，不符合 \(run.excluded) 人。", "Drawn: \(run.eligible) eligible, \(run.excluded) excluded."))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await list(form.values, error: error, account: account, request: request, context: context)
@@ -55,7 +59,7 @@ enum BenefitPages {
             let objections = try await deps.stores.benefits.objections(id, in: context.scope)
             let canWrite = account.role.can(.births(.write))
             let model = BenefitRunView(
-                title: "\(run.unitName) \(run.year) 年\(run.programme.label(lang))", state: run.state.label(lang),
+                title: "\(run.unitName) \(run.title(lang)) \(run.programme.label(lang))", state: run.state.label(lang),
                 summary: Text("符合 \(run.eligible) 人，不符合或已剔除 \(run.excluded) 人，异议暂停 \(run.held) 人，金额 \(yuan(run.amount))",
                               "\(run.eligible) eligible, \(run.excluded) excluded or removed, \(run.held) held by objections, \(yuan(run.amount))")(lang),
                 posting: run.postingUntil.map { Text("公示 \(run.postedOn ?? "") 至 \($0)", "posted \(run.postedOn ?? "") until \($0)")(lang) } ?? "",

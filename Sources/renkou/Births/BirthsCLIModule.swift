@@ -60,12 +60,13 @@ struct BenefitsCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "childcare-subsidy, reward-assistance, special-assistance or complication-assistance.") var programme: String
         @Option(help: "The year.") var year: Int
+        @Option(help: "1–4: the childcare subsidy's supplementary list of that quarter (default: the year's main list).") var quarter: Int = 0
         @Option(help: "Unit code (district, street or community).") var unit: String
         func run() async throws {
             try await withStores(db) { stores in
                 guard let p = BenefitProgramme(rawValue: programme) else { throw ValidationError("unknown programme \(programme)") }
                 let start = Date()
-                let r = try await stores.benefits.draw(p, year: year, unitCode: unit, in: .everything, by: .cli("benefits"))
+                let r = try await stores.benefits.draw(p, year: year, quarter: quarter, unitCode: unit, in: .everything, by: .cli("benefits"))
                 print(String(decoding: try JSONEncoder.sorted.encode(r), as: UTF8.self))
                 FileHandle.standardError.write(Data(String(format: "drawn in %.2f s\n", Date().timeIntervalSince(start)).utf8))
             }

@@ -104,6 +104,57 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all) func aChildBornInTheYearIsInNextQuartersListAndPaymentsAreTimed(engine: TestEngine) async throws {
+        // 10 March 2026
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_115_200))
+        try await withTestStores(engine, clock: clock) { stores in
+            try await Fixture.tree(stores)
+            var m = PersonInput(name: "林静", idNumber: Self.id("19930415", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"; m.hukouRegion = "310114"
+            let mother = try await stores.persons.create(m, in: .everything, by: .cli())
+            func birth(_ day: String, _ seq: String) async throws -> UUID {
+                var child = PersonInput(name: "许\(seq)", idNumber: Self.id(day.replacingOccurrences(of: "-", with: ""), seq)); child.hukouRegion = "310114"
+                return try await stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: day, child: child), in: .everything, by: .cli()).personID
+            }
+            let first = try await birth("2024-02-01", "551"), second = try await birth("2025-06-01", "562")
+            let main = try await stores.benefits.draw(.childcareSubsidy, year: 2026, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            #expect(main.quarter == 0 && main.eligible == 2)
+            // lines are numbered from 1, in order
+            #expect(try await stores.benefits.lines(main.id, in: .everything, by: .cli()).map(\.number) == [1, 2])
+            // a child born in May shows up in the third quarter's supplementary list, alone: nobody is listed twice
+            clock.advance(120 * 86_400)
+            let third = try await birth("2026-05-10", "573")
+            let supplement = try await stores.benefits.draw(.childcareSubsidy, year: 2026, quarter: 3, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            let added = try await stores.benefits.lines(supplement.id, in: .everything, by: .cli())
+            #expect(supplement.quarter == 3 && added.map(\.personID) == [third] && added[0].eligible && added[0].amount == 7 * 300)
+            #expect(supplement.title.zh == "2026 年第 3 季度增补")
+            await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2026, quarter: 3, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "run-exists") }
+            await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2026, quarter: 3, unitCode: Fixture.communityA1, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "run-overlap") }
+            await #expect { try await stores.benefits.draw(.rewardAssistance, year: 2026, quarter: 2, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/quarter", code: "quarter-programme") }
+            await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2026, quarter: 5, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/quarter", code: "range") }
+            // the main list approved: its money is due 30 working days later; one line paid in time, one late
+            _ = try await stores.benefits.post(main.id, in: .everything, by: .cli())
+            clock.advance(8 * 86_400)
+            let approved = try await stores.benefits.approve(main.id, in: .everything, by: .cli("district"))
+            let approvedOn = try #require(approved.approvedOn.flatMap(Day.init)), payBy = try #require(approved.payBy.flatMap(Day.init))
+            #expect(payBy == stores.env.policy.calendar.adding(workingDays: 30, to: approvedOn))
+            let file = try await stores.benefits.paymentFile(main.id, in: .everything, by: .cli())
+            #expect(file.lines == 2)
+            clock.advance(90 * 86_400)
+            let lines = try await stores.benefits.lines(main.id, in: .everything, by: .cli())
+            let onTime = try #require(lines.first { $0.personID == first }), late = try #require(lines.first { $0.personID == second })
+            let back = "行号,公民身份号码,金额,结果,原因,到账日期\n\(onTime.number),\(onTime.idNumber),\(onTime.amount),成功,,\(approvedOn.adding(days: 5))\n\(late.number),\(late.idNumber),\(late.amount),成功,,\(payBy.adding(days: 10))\n"
+            #expect(try await stores.benefits.reconcile(main.id, returnFile: back, in: .everything, by: .cli()).paid == 2)
+            let paid = try await stores.benefits.lines(main.id, in: .everything, by: .cli())
+            #expect(paid.first { $0.personID == first }?.paidOn == approvedOn.adding(days: 5).description)
+            let b05 = try await stores.indicators.summary(["B05-payment-on-time"], unitCode: Fixture.streetA, on: Day("2026-12-31")!, in: .everything).unit.figures[0]
+            #expect(b05.numerator == 1 && b05.denominator == 2)
+        }
+    }
+
     @Test(arguments: TestEngine.all) func theRuralRewardAndSpecialAssistanceReadTheFamily(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             try await Fixture.tree(stores)
