@@ -54,6 +54,15 @@ public struct BirthsCoreModule: CoreModule {
          PolicyRule.familyVisitDays.declare([
             (Day(year: 2016, month: 1, day: 1)!, 30, "计划生育特殊家庭“双岗联系人”制度：联系人定期走访（各地多为每月一次；种子文件 003 生育关怀）；各地以政策文件调整"),
          ]),
+         PolicyRule.maintenanceFee.declare([
+            (Day(year: 2002, month: 9, day: 1)!, MaintenanceFeeRule(collectable: true),
+             "《人口与计划生育法》(2001) 第四十一条；国务院《社会抚养费征收管理办法》(2002-09-01 施行) (DOMAIN-RULES §6)"),
+            (Day(year: 2021, month: 8, day: 20)!, MaintenanceFeeRule(collectable: false),
+             "《人口与计划生育法》2021 年修正（2021-08-20 施行）删去原第四十一、四十二条，取消社会抚养费；已征收的不予退还，未征收的不再征收（国家卫健委答记者问，DOMAIN-RULES §6）"),
+         ]),
+         PolicyRule.feeLedger.declare([
+            (Day(year: 2002, month: 9, day: 1)!, false, "默认关闭：需要保留历史社会抚养费案件的部署在政策文件中开启（births.fee-ledger = true）"),
+         ]),
          PolicyRule.childCount.declare([
             (Day(year: 2016, month: 1, day: 1)!, ChildCountRules(countDeceased: false, countAdopted: false, countFromEarlierMarriages: false),
              "子女数计算：再婚前子女、收养子女、死亡子女不计入（湖南 湘卫人口家庭发〔2022〕1号 等，DOMAIN-RULES §4.2）；各地以政策文件调整"),

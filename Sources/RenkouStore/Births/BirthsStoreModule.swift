@@ -7,8 +7,9 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration, Migration027BenefitQuartersPayment.migration] }
-    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help", "benefit_corrections"] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration, Migration027BenefitQuartersPayment.migration, Migration028FeeLedger.migration] }
+    public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help", "benefit_corrections",
+                                       "fee_cases", "fee_collections", "fee_negotiations"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
@@ -33,7 +34,12 @@ public struct BirthsStoreModule: StoreModule {
                 for column in ["mother_id", "father_id", "child_id"] {
                     try await ctx.db.raw("UPDATE birth_registrations SET \(unsafeRaw: column) = \(bind: kept.text) WHERE \(unsafeRaw: column) = \(bind: merged.text)").run()
                 }
+                try await ctx.db.raw("UPDATE fee_cases SET person_id = \(bind: kept.text) WHERE person_id = \(bind: merged.text)").run()
             case .deleted(let person):
+                // A fee case is a legal record: the person it names is merged into the right record, not deleted.
+                if try await ctx.db.raw("SELECT id FROM fee_cases WHERE person_id = \(bind: person.text)").first() != nil {
+                    throw RenkouError(.conflict, "fee-case", Text("该人员有社会抚养费历史案件，不能删除；如为重复记录请合并。", "This person has a maintenance fee case and cannot be deleted; merge a duplicate instead."))
+                }
                 try await ctx.db.raw("DELETE FROM family_help WHERE family_id IN (SELECT id FROM special_families WHERE person_id = \(bind: person.text))").run()
                 try await ctx.db.raw("DELETE FROM special_families WHERE person_id = \(bind: person.text)").run()
                 for column in ["mother_id", "father_id", "child_id"] {
@@ -45,7 +51,7 @@ public struct BirthsStoreModule: StoreModule {
     }
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(RegistrationTaskSource()), ExtensionPoint.taskSources(FamilyVisitSource()), ExtensionPoint.workSummary(BirthWorkSummary())]
-            + BirthRates.definitions.map { ExtensionPoint.indicators($0) }
+            + (BirthRates.definitions + [FeeLedgerStore.definition]).map { ExtensionPoint.indicators($0) }
     }
 }
 

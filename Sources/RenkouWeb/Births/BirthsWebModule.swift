@@ -8,11 +8,12 @@ import RenkouStore
 struct BirthsWebModule: WebModule {
     let name = "births"
     func pages(_ router: Router<AppContext>, _ deps: AppDeps) {
-        BirthPages.register(router, deps); PublicBirthPages.register(router, deps); BenefitPages.register(router, deps); FamilyPages.register(router, deps)
+        BirthPages.register(router, deps); PublicBirthPages.register(router, deps); BenefitPages.register(router, deps); FamilyPages.register(router, deps); FeePages.register(router, deps)
     }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps); BenefitAPI.register(api, deps); FamilyPages.api(api, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { BirthAPI.register(api, deps); BenefitAPI.register(api, deps); FamilyPages.api(api, deps); FeePages.api(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/births", Text("生育登记", "Birth registration"), order: 87), NavEntry("/benefits", Text("奖扶补贴", "Benefits"), order: 88),
-                                  NavEntry("/families", Text("特殊家庭", "Special families"), order: 89)] }
+                                  NavEntry("/families", Text("特殊家庭", "Special families"), order: 89),
+                                  NavEntry("/fees", Text("社会抚养费台账", "Fee ledger"), order: 89, permission: .births(.write), enabled: { policy, today in policy(.feeLedger, on: today) })] }
     var strings: [String: Text] { BirthStrings.all }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.birthRegistration, Text("生育登记", "Birth registration"), link: { BirthPages.path($0.id) },

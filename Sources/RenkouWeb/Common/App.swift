@@ -22,7 +22,9 @@ struct AppDeps: Sendable {
 /// The router with every route of every module (`webModules`). A plain function: tests build the
 /// same router on a throw-away database and call it through HummingbirdTesting.
 public func buildRouter(stores: Stores, config: AppConfig, prometheus: PrometheusCollectorRegistry? = nil) async throws -> (Router<AppContext>, APIRoutes) {
-    let deps = AppDeps(stores: stores, renderer: try await Renderer.load(), config: config, prometheus: prometheus,
+    var renderer = try await Renderer.load()
+    renderer.environment = stores.env
+    let deps = AppDeps(stores: stores, renderer: renderer, config: config, prometheus: prometheus,
                        openAPI: try OpenAPIDocument.load(), assets: try Assets.load())
     // HEAD answers what GET would, without the body (RFC 9110 §9.3.2): `HEAD /` redirects like `GET /`.
     let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)

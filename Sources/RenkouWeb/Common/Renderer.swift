@@ -26,6 +26,8 @@ public struct Renderer: Sendable {
     let library: MustacheLibrary
     /// The top-level `m.` keys each template prints, to hold every view model to its template.
     let keys: [String: Set<String>]
+    /// The deployment's policy and clock, for the navigation entries a policy turns on.
+    var environment: RenkouCore.Environment?
 
     public static func load() async throws -> Renderer {
         let dir = ResourceFiles.url("Templates")
@@ -38,7 +40,7 @@ public struct Renderer: Sendable {
             keys[String(file.dropLast(".mustache".count))] = Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
                 .map { String(text[Range($0.range(at: 1), in: text)!]) })
         }
-        return Renderer(library: library, keys: keys)
+        return Renderer(library: library, keys: keys, environment: nil)
     }
 
     /// The keys `template` prints that `model` (a view struct) does not have: a view model that lacks
@@ -59,7 +61,7 @@ public struct Renderer: Sendable {
               status: HTTPResponse.Status = .ok) -> Response {
         let lang = context.lang
         let page = Layout(
-            title: title(lang), lang: lang.rawValue, csrf: context.csrf, nav: Self.nav(for: context.account, path: request.uri.path, lang: lang),
+            title: title(lang), lang: lang.rawValue, csrf: context.csrf, nav: Self.nav(for: context.account, path: request.uri.path, lang: lang, environment: environment),
             user: context.account.map { .init(name: $0.displayName, role: $0.role.label(lang), unit: $0.unitName, isAdmin: $0.role.can(.admin(.administer))) },
             switchHref: SitePath.lang(lang == .zh ? .en : .zh, back: request.uri.description),
             switchLabel: lang == .zh ? "English" : "中文", notice: context.notice?(lang))
@@ -101,10 +103,12 @@ public struct Renderer: Sendable {
     }
 
     /// The header's entries: every module's navigation the account's role may see, in order.
-    static func nav(for account: Account?, path: String, lang: Lang) -> [NavItem] {
+    static func nav(for account: Account?, path: String, lang: Lang, environment: RenkouCore.Environment? = nil) -> [NavItem] {
         guard let account else { return [] }
+        let today = environment.map { Day($0.now()) }
         return webModules.flatMap(\.navigation)
             .filter { $0.permission.map(account.role.can) ?? true }
+            .filter { entry in entry.enabled.map { shown in environment.map { shown($0.policy, today!) } ?? false } ?? true }
             .sorted { $0.order < $1.order }
             .map { NavItem(href: $0.path, label: $0.label(lang), active: $0.path == "/" ? path == "/" : path.hasPrefix($0.path)) }
     }

@@ -39,8 +39,10 @@ struct NavEntry: Sendable {
     let order: Int
     /// Shown only to the roles holding this permission; nil for every signed-in account.
     let permission: Permission?
-    init(_ path: String, _ label: Text, order: Int, permission: Permission? = nil) {
-        self.path = path; self.label = label; self.order = order; self.permission = permission
+    /// Shown only while the deployment's policy turns the page on (a legacy ledger); nil: always.
+    let enabled: (@Sendable (Policy, Day) -> Bool)?
+    init(_ path: String, _ label: Text, order: Int, permission: Permission? = nil, enabled: (@Sendable (Policy, Day) -> Bool)? = nil) {
+        self.path = path; self.label = label; self.order = order; self.permission = permission; self.enabled = enabled
     }
 }
 

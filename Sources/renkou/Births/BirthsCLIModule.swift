@@ -5,7 +5,7 @@ import RenkouStore
 
 /// `renkou births list|decide`: birth registrations of a unit, and a decision on one.
 struct BirthsCLIModule: CLIModule {
-    var commands: [any ParsableCommand.Type] { [BirthsCommand.self, BenefitsCommand.self] }
+    var commands: [any ParsableCommand.Type] { [BirthsCommand.self, BenefitsCommand.self, FeesCommand.self] }
     var benchCommands: [any ParsableCommand.Type] { [Bench.Benefits.self] }
 }
 
@@ -115,6 +115,36 @@ struct BenefitsCommand: AsyncParsableCommand {
                 guard let u = UUID(uuidString: id) else { throw ValidationError("not an id: \(id)") }
                 let text = try String(contentsOfFile: file, encoding: .utf8)
                 print(String(decoding: try JSONEncoder.sorted.encode(try await stores.benefits.reconcile(u, returnFile: text, in: .everything, by: .cli("benefits"))), as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// `renkou fees list|close-all`: the legacy maintenance fee ledger (only where the policy switches it on).
+struct FeesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fees", abstract: "The legacy social maintenance fee ledger (社会抚养费台账, off by default).",
+                                                    subcommands: [List.self, CloseAll.self])
+
+    /// One JSON line per case, open ones first.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the cases (JSON lines).")
+        @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Only the open cases.") var open = false
+        func run() async throws {
+            try await withStores(db) { stores in
+                for c in try await stores.fees.cases(openOnly: open, in: .everything, by: .cli("fees")) { print(String(decoding: try JSONEncoder.sorted.encode(c), as: UTF8.self)) }
+            }
+        }
+    }
+
+    /// Closes every open case under the 2021 rules and prints how many ended each way.
+    struct CloseAll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "close-all", abstract: "Close every open case under the 2021 rules (nothing refunded, the rest no longer collected).")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await withStores(db) { stores in
+                let done = try await stores.fees.closeAll(in: .everything, by: .cli("fees"))
+                for closure in FeeClosure.allCases { print("\(closure.rawValue)\t\(done[closure] ?? 0)") }
             }
         }
     }
