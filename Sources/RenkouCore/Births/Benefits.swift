@@ -11,6 +11,9 @@ public enum BenefitProgramme: String, Sendable, Codable, CaseIterable {
     case specialAssistance = "special-assistance"
     /// 计划生育手术并发症扶助: by the complication's grade.
     case complicationAssistance = "complication-assistance"
+    /// 独生子女父母奖励: parents of one child of the one-child years, in the form and amount the region
+    /// sets (`births.only-child-reward`).
+    case onlyChildParents = "only-child-parents"
 
     public var label: Text {
         switch self {
@@ -18,6 +21,7 @@ public enum BenefitProgramme: String, Sendable, Codable, CaseIterable {
         case .rewardAssistance: Text("农村部分计划生育家庭奖励扶助", "Rural family reward assistance")
         case .specialAssistance: Text("计划生育家庭特别扶助", "Special assistance (only child died)")
         case .complicationAssistance: Text("计划生育手术并发症扶助", "Complication assistance")
+        case .onlyChildParents: Text("独生子女父母奖励", "One-child parents' reward")
         }
     }
     public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
@@ -156,6 +160,30 @@ public struct BenefitLine: Sendable, Codable, Equatable {
     }
     /// Paid out in this run: eligible, not removed, not held.
     public var payable: Bool { eligible && removedReason == nil && !held }
+}
+
+/// 独生子女父母奖励 as a region pays it (local and highly variable, DOMAIN-RULES §5.3): yearly from an
+/// age, or once; for parents of exactly one child born in the one-child years; urban parents only
+/// where rural ones get the reward assistance instead.
+public struct OnlyChildReward: Sendable, Codable, Equatable {
+    public enum Form: String, Sendable, Codable { case yearly, once }
+    public var form: Form
+    /// Yuan: a year's amount, or the one payment.
+    public var amount: Int
+    public var fromAge: Int
+    /// The only child born in these years (the one-child policy's).
+    public var childBornFrom: String
+    public var childBornTo: String
+    /// Whether parents with an agricultural hukou are left to the rural reward assistance.
+    public var urbanOnly: Bool
+    public init(form: Form, amount: Int, fromAge: Int, childBornFrom: String, childBornTo: String, urbanOnly: Bool) {
+        self.form = form; self.amount = amount; self.fromAge = fromAge; self.childBornFrom = childBornFrom; self.childBornTo = childBornTo; self.urbanOnly = urbanOnly
+    }
+}
+
+extension PolicyRule where Value == OnlyChildReward {
+    /// 独生子女父母奖励: the region's form and amount.
+    public static let onlyChildReward = PolicyRule("births.only-child-reward", Text("独生子女父母奖励", "One-child parents' reward"))
 }
 
 extension PolicyRule where Value == BenefitAmounts {

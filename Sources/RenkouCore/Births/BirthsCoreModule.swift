@@ -44,6 +44,10 @@ public struct BirthsCoreModule: CoreModule {
                                                                     specialMotherMinAge: 49),
              "奖扶：年满 60 周岁、1933-01-01 以后出生、农业户口、现有一孩或两女、最小子女 1980–2015 年出生（湖北、平阳，DOMAIN-RULES §5.1）；特扶：女方年满 49 周岁（§5.2）"),
          ]),
+         PolicyRule.onlyChildReward.declare([
+            (Day(year: 2015, month: 1, day: 1)!, OnlyChildReward(form: .yearly, amount: 960, fromAge: 60, childBornFrom: "1980-09-25", childBornTo: "2015-12-31", urbanOnly: true),
+             "城镇独生子女父母年满 60 周岁每月不低于 80 元、按年发放（河南 2015-01-01 起，cnfl.com.cn 2015-06-10，DOMAIN-RULES §5.3）；各地形式与标准不一（按月随养老金、一次性 3,600 元等），以本地政策文件调整"),
+         ]),
          PolicyRule.postingDays.declare([
             (Day(year: 2004, month: 1, day: 1)!, 7, "公示 7 天（相关地方办法，奖扶/特扶未查到统一天数，DOMAIN-RULES §5.5）；各地以政策文件调整"),
          ]),

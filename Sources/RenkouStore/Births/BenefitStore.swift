@@ -22,8 +22,8 @@ public struct BenefitStore: Sendable {
     /// rule looks at, eligible with the facts and the amount, or excluded with the reason; lines
     /// returned by the bank in earlier runs of the unit come back. `quarter` 1–4 draws a childcare
     /// subsidy's supplementary list (季度增补): only children not already eligible on a list of the
-    /// year. The registry is read a page at a time and each page written at once, so memory does not
-    /// grow with the registry; lines are numbered at the end (eligible first, then by unit and ID
+    /// year. The persons the rule looks at are found in one query; their family facts are read a page
+    /// at a time and each page written at once, so memory holds one page (and the ids); lines are numbered at the end (eligible first, then by unit and ID
     /// number). Throws `invalid` (`/unit` `unknown-unit`, `/year` `range`, `/quarter` `range` or
     /// `quarter-programme`), `conflict` (`run-exists`, `run-overlap`).
     public func draw(_ programme: BenefitProgramme, year: Int, quarter: Int = 0, unitCode: String, in scope: Scope, by actor: Actor) async throws -> BenefitRun {
@@ -63,13 +63,10 @@ public struct BenefitStore: Sendable {
                                 .text(c.facts), .int(c.amount), .text(c.unitID), .text(c.path), BulkValue(c.reissueOf)]
                     }, db)
             }
-            var after = ""
-            while true {
-                let page = try await Self.candidates(programme, year: year, path: unit.path, district: String(district.prefix(6)), after: after, limit: Self.pageSize,
-                                                     env: env, engine: engine, db)
-                try await write(page.candidates)
-                guard let last = page.last else { break }
-                after = last
+            let ids = try await Self.candidateIDs(programme, year: year, path: unit.path, env: env, engine: engine, db)
+            for start in stride(from: 0, to: ids.count, by: Self.pageSize) {
+                try await write(try await Self.candidates(programme, year: year, page: Array(ids[start..<min(start + Self.pageSize, ids.count)]),
+                                                          district: String(district.prefix(6)), env: env, db))
             }
             // returned by the bank before: paid again in this run
             var reissues: [Candidate] = []
@@ -85,19 +82,24 @@ public struct BenefitStore: Sendable {
                                           amount: try r.decode(column: "amount", as: Int.self), reissueOf: try r.decode(column: "id", as: String.self)))
             }
             try await write(reissues)
+            // The final numbers through a keyed scratch table: a join on a derived table (UPDATE … FROM)
+            // has no index on SQLite and goes quadratic with the lines.
+            let order = engine.scratchTable("benefit_line_order", columns: "id TEXT PRIMARY KEY, n INTEGER NOT NULL")
+            try await db.raw(SQLQueryString(order.create)).run()
             try await db.raw("""
-                UPDATE benefit_lines SET number = t.n FROM (
-                    SELECT id, ROW_NUMBER() OVER (ORDER BY eligible DESC, path, id_number, id) AS n FROM benefit_lines WHERE run_id = \(bind: id.text)) AS t
-                WHERE benefit_lines.id = t.id
+                INSERT INTO benefit_line_order (id, n)
+                SELECT id, ROW_NUMBER() OVER (ORDER BY eligible DESC, path, id_number, id) FROM benefit_lines WHERE run_id = \(bind: id.text)
                 """).run()
+            try await db.raw("UPDATE benefit_lines SET number = (SELECT o.n FROM benefit_line_order o WHERE o.id = benefit_lines.id) WHERE run_id = \(bind: id.text)").run()
+            for statement in order.beforeCommit { try await db.raw(SQLQueryString(statement)).run() }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "benefit_run", entityID: id.text, path: unit.path,
                                      after: AuditLog.json(["programme": programme.rawValue, "year": String(year), "quarter": String(quarter), "lines": String(written)]))
         }
         return try await run(id, in: scope)
     }
 
-    /// Registry rows read per page while drawing a run.
-    static let pageSize = 5_000
+    /// Registry rows read per page while drawing a run (a test sets a small one to walk many pages).
+    @TaskLocal public static var pageSize = 10_000
 
     /// The sum over the months of a year of a monthly amount from the policy of each month (a rate
     /// that changes on 1 July counts half a year at each).
@@ -105,18 +107,51 @@ public struct BenefitStore: Sendable {
         months.reduce(0) { $0 + amount(env.policy(.benefitAmounts, on: Day(year: year, month: $1, day: 1)!)) }
     }
 
-    /// Everyone the programme's rule looks at under `path`, with the facts and the verdict.
-    /// One page of them: persons with an id after `after`, in id order; `last` is the last id read
-    /// (nil when the page was the last). People already eligible on another list of the programme's
-    /// year are left out (a quarter's supplementary list pays no one twice).
-    static func candidates(_ programme: BenefitProgramme, year: Int, path: String, district: String, after: String, limit: Int, env: RenkouCore.Environment, engine: Engine,
-                           _ db: any SQLDatabase) async throws -> (candidates: [Candidate], last: String?) {
-        let end = "\(year)-12-31"
-        let inPath: SQLQueryString = """
-            \(engine.startsWith("p.path", path)) AND p.id > \(bind: after) AND NOT EXISTS (SELECT 1 FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
-                WHERE l.person_id = p.id AND r.programme = \(bind: programme.rawValue) AND r.year = \(bind: year) AND l.eligible = 1 AND l.removed_reason IS NULL AND l.reissue_of IS NULL)
-            """
-        let page: SQLQueryString = "ORDER BY p.id LIMIT \(unsafeRaw: String(limit))"
+    /// The plain filters of a programme's rule (no family facts): what selects the persons it looks at.
+    static func filter(_ programme: BenefitProgramme, year: Int, env: RenkouCore.Environment) -> (from: SQLQueryString, condition: SQLQueryString) {
+        let end = "\(year)-12-31", rule = env.policy(.benefitEligibility, on: Day(year: year, month: 1, day: 1)!)
+        switch programme {
+        case .childcareSubsidy:
+            // 3 years and a month back: a child turning three in January still has that month.
+            return ("persons p", "p.birth_date > \(bind: "\(year - 4)-11-30") AND p.birth_date <= \(bind: end)")
+        case .rewardAssistance:
+            return ("persons p", """
+                p.status = 'active' AND p.birth_date <= \(bind: "\(year - rule.rewardMinAge)-12-31") AND p.birth_date >= \(bind: rule.bornFrom) AND p.hukou_type = 'agricultural'
+                """)
+        case .specialAssistance:
+            return ("persons p", """
+                p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom) AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
+                """)
+        case .complicationAssistance:
+            return ("persons p JOIN services s ON s.person_id = p.id", "s.complication_grade IS NOT NULL AND s.day <= \(bind: end)")
+        case .onlyChildParents:
+            let reward = env.policy(.onlyChildReward, on: Day(year: year, month: 1, day: 1)!)
+            return ("persons p", """
+                p.status = 'active' AND p.birth_date <= \(bind: "\(year - reward.fromAge)-12-31") \(unsafeRaw: reward.urbanOnly ? "AND COALESCE(p.hukou_type, '') <> 'agricultural'" : "")
+                AND EXISTS (SELECT 1 FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id)
+                """)
+        }
+    }
+
+    /// The ids of everyone the programme's rule looks at under `path`, in one set-based query (36
+    /// bytes an id: the only thing a draw holds for the whole registry). People already eligible on
+    /// another list of the programme's year are left out (a quarter's supplementary list pays no one
+    /// twice): one uncorrelated set, read before this run has lines of its own.
+    static func candidateIDs(_ programme: BenefitProgramme, year: Int, path: String, env: RenkouCore.Environment, engine: Engine, _ db: any SQLDatabase) async throws -> [String] {
+        let f = filter(programme, year: year, env: env)
+        return try await db.raw("""
+            SELECT DISTINCT p.id FROM \(f.from) WHERE \(engine.startsWith("p.path", path)) AND \(f.condition)
+              AND p.id NOT IN (SELECT l.person_id FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+                               WHERE r.programme = \(bind: programme.rawValue) AND r.year = \(bind: year) AND l.eligible = 1 AND l.removed_reason IS NULL AND l.reissue_of IS NULL)
+            ORDER BY p.id
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+    }
+
+    /// The candidates among `page` (ids from `candidateIDs`), with the facts and the verdict.
+    static func candidates(_ programme: BenefitProgramme, year: Int, page: [String], district: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> [Candidate] {
+        guard !page.isEmpty else { return [] }
+        let graded = filter(.complicationAssistance, year: year, env: env).condition
+        func inPage(_ ids: [String]) -> SQLQueryString { "p.id IN (\(binds: ids))" }
         let rule = env.policy(.benefitEligibility, on: Day(year: year, month: 1, day: 1)!)
         func text(_ r: any SQLRow, _ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
         func candidate(_ r: any SQLRow, eligible: Bool, facts: String, amount: Int) throws -> Candidate {
@@ -127,10 +162,9 @@ public struct BenefitStore: Sendable {
         var out: [Candidate] = [], rows: [any SQLRow] = []
         switch programme {
         case .childcareSubsidy:
-            // 3 years and a month back: a child turning three in January still has that month.
             rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.status, p.hukou_region, m.name AS mother FROM persons p LEFT JOIN persons m ON m.id = p.mother_id
-                WHERE \(inPath) AND p.birth_date > \(bind: "\(year - 4)-11-30") AND p.birth_date <= \(bind: end) \(page)
+                WHERE \(inPage(page)) ORDER BY p.id
                 """).all()
             for r in rows {
                 guard let born = try text(r, "birth_date").flatMap(Day.init) else { continue }
@@ -155,8 +189,7 @@ public struct BenefitStore: Sendable {
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased' AND c.sex = '2') AS daughters,
                     (SELECT MAX(c.birth_date) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status <> 'deceased') AS youngest
-                FROM persons p WHERE \(inPath) AND p.status = 'active' AND p.birth_date <= \(bind: "\(year - rule.rewardMinAge)-12-31") AND p.birth_date >= \(bind: rule.bornFrom)
-                  AND p.hukou_type = 'agricultural' \(page)
+                FROM persons p WHERE \(inPage(page)) ORDER BY p.id
                 """).all()
             for r in rows {
                 let children = try r.decode(column: "children", as: Int.self), daughters = try r.decode(column: "daughters", as: Int.self)
@@ -181,9 +214,7 @@ public struct BenefitStore: Sendable {
                      ORDER BY m.birth_date LIMIT 1) AS mother_born,
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
-                FROM persons p
-                WHERE \(inPath) AND p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom)
-                  AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') \(page)
+                FROM persons p WHERE \(inPage(page)) ORDER BY p.id
                 """).all()
             for r in rows {
                 let children = try r.decode(column: "children", as: Int.self), died = try r.decode(column: "died", as: Int.self)
@@ -203,8 +234,8 @@ public struct BenefitStore: Sendable {
             rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.status, MIN(s.complication_grade) AS grade, MIN(s.day) AS day
                 FROM persons p JOIN services s ON s.person_id = p.id
-                WHERE \(inPath) AND s.complication_grade IS NOT NULL AND s.day <= \(bind: end)
-                GROUP BY p.id, p.name, p.id_number, p.unit_id, p.path, p.status \(page)
+                WHERE \(inPage(page)) AND \(graded)
+                GROUP BY p.id, p.name, p.id_number, p.unit_id, p.path, p.status ORDER BY p.id
                 """).all()
             for r in rows {
                 let grade = try r.decode(column: "grade", as: Int.self)
@@ -217,8 +248,28 @@ public struct BenefitStore: Sendable {
                 }
                 out.append(try candidate(r, eligible: eligible && amount > 0, facts: facts, amount: amount))
             }
+        case .onlyChildParents:
+            let reward = env.policy(.onlyChildReward, on: Day(year: year, month: 1, day: 1)!)
+            rows = try await db.raw("""
+                SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.hukou_type,
+                    (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
+                    (SELECT MIN(c.birth_date) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS child_born,
+                    (SELECT MIN(r.year) FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+                     WHERE l.person_id = p.id AND r.programme = \(bind: programme.rawValue) AND r.year < \(bind: year) AND l.payment = 'paid') AS paid_in
+                FROM persons p WHERE \(inPage(page)) ORDER BY p.id
+                """).all()
+            for r in rows {
+                let children = try r.decode(column: "children", as: Int.self), born = try text(r, "child_born") ?? ""
+                var facts = "出生 \(try text(r, "birth_date") ?? "")；\(reward.fromAge) 周岁起；子女 \(children) 人" + (born.isEmpty ? "" : "（最早生于 \(born)）")
+                var eligible = false
+                if children != 1 { facts += "；不符合：非独生子女父母" }
+                else if !(born >= reward.childBornFrom && born <= reward.childBornTo) { facts += "；不符合：子女不在 \(reward.childBornFrom)–\(reward.childBornTo) 出生" }
+                else if reward.form == .once, let paid = try r.decode(column: "paid_in", as: Int?.self) { facts += "；不符合：已于 \(paid) 年一次性领取" }
+                else { eligible = true; facts += reward.form == .once ? "；一次性奖励 \(reward.amount) 元" : "；\(reward.amount) 元/年" }
+                out.append(try candidate(r, eligible: eligible && reward.amount > 0, facts: facts, amount: eligible ? reward.amount : 0))
+            }
         }
-        return (out, rows.count < limit ? nil : try rows.last?.decode(column: "id", as: String.self))
+        return out
     }
 }
 

@@ -35,6 +35,22 @@ enum DemoBenefits {
         for street in Set(communities.map { String($0.prefix(9)) }).sorted() {
             _ = try await stores.benefits.draw(.specialAssistance, year: year, unitCode: street, in: .everything, by: actor)
         }
+        // Where the deployment keeps the legacy fee ledger: two old cases of the first community, one
+        // partly paid and talked over with the hukou region, one never collected, both still to close.
+        if stores.fees.isEnabled, let community = communities.first {
+            var q = PersonQuery(); q.unit = community; q.status = "active"; q.ageMin = 35; q.ageMax = 50; q.limit = 10
+            let men = try await stores.persons.search(q, in: .everything, by: actor).items.filter { $0.sex == "1" }.prefix(2)
+            for (i, man) in men.enumerated() {
+                let c = try await stores.fees.open(FeeCaseInput(person: man.id.text, childBirthDate: i == 0 ? "2014-05-02" : "2017-09-18",
+                                                                decisionNumber: "征字〔\(i == 0 ? 2014 : 2018)〕\(17 + i)号", decidedOn: i == 0 ? "2014-11-20" : "2018-03-05",
+                                                                amount: i == 0 ? 36_000 : 24_000, instalments: i == 0 ? 3 : 1, hukouRegion: i == 0 ? "420117" : nil),
+                                                   in: .everything, by: actor)
+                if i == 0 {
+                    _ = try await stores.fees.collect(c.id, day: "2015-01-10", amount: 12_000, receipt: "0012345", in: .everything, by: actor)
+                    _ = try await stores.fees.negotiate(c.id, day: "2016-04-01", region: nil, text: "函请户籍地协助征收第二期，对方回复当事人已离开户籍地", in: .everything, by: actor)
+                }
+            }
+        }
         // A special family in the first community, with the demo's community worker and an association
         // volunteer as its contacts, visited six weeks ago: its next visit is due.
         if let community = communities.first, try await stores.db.read({ try await $0.raw("SELECT id FROM users WHERE username = 'community'").first() }) != nil {

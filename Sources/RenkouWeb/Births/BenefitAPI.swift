@@ -19,8 +19,8 @@ enum BenefitAPI {
             _ = try context.require(.births(.write))
             let b = try await Body.json(Draw.self, request, context: context)
             guard let p = b.programme.flatMap(BenefitProgramme.init(rawValue:)) else {
-                throw RenkouError.invalid([FieldError("/programme", "code-unknown", Text("项目应为 childcare-subsidy、reward-assistance、special-assistance 或 complication-assistance。",
-                                                                                      "The programme is childcare-subsidy, reward-assistance, special-assistance or complication-assistance."))])
+                throw RenkouError.invalid([FieldError("/programme", "code-unknown", Text("项目应为 childcare-subsidy、reward-assistance、special-assistance、complication-assistance 或 only-child-parents。",
+                                                                                      "The programme is childcare-subsidy, reward-assistance, special-assistance, complication-assistance or only-child-parents."))])
             }
             return try JSON.response(try await deps.stores.benefits.draw(p, year: b.year ?? 0, quarter: b.quarter ?? 0, unitCode: b.unit ?? "", in: context.scope, by: context.actor), status: .created)
         }

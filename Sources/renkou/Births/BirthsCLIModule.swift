@@ -58,7 +58,7 @@ struct BenefitsCommand: AsyncParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Draw a programme's list for a year and a unit.")
         @OptionGroup var db: DatabaseOptions
-        @Option(help: "childcare-subsidy, reward-assistance, special-assistance or complication-assistance.") var programme: String
+        @Option(help: "childcare-subsidy, reward-assistance, special-assistance, complication-assistance or only-child-parents.") var programme: String
         @Option(help: "The year.") var year: Int
         @Option(help: "1–4: the childcare subsidy's supplementary list of that quarter (default: the year's main list).") var quarter: Int = 0
         @Option(help: "Unit code (district, street or community).") var unit: String

@@ -34,7 +34,10 @@ import Testing
                 kids.append(try await stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: born, child: child), in: .everything, by: .cli()).personID)
             }
             // the registry's children are drawn without anyone typing them in; the one with a hukou elsewhere is excluded with the reason
-            let run = try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            // read a person at a time, the pages add up to the same list
+            let run = try await BenefitStore.$pageSize.withValue(1) {
+                try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            }
             #expect(run.eligible == 2 && run.excluded == 1 && run.amount == 3600 + 3600)
             await #expect { try await stores.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli()) }
                 throws: { isRenkouError($0, code: "run-exists") }
@@ -177,6 +180,42 @@ import Testing
             #expect(reward.first { $0.personID == two.id }?.facts.contains("非独生子女或两女家庭") == true)
             let special = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
             #expect(special.first { $0.personID == lost.id }.map { $0.eligible && $0.amount == 590 * 12 } == true)
+            // one-child parents' reward: an urban parent of one child of the one-child years, by the region's rule (960 a year by default)
+            var urban = PersonInput(name: "丁爸", idNumber: Self.id("19600303", "011"), unit: Fixture.communityA1); urban.hukouType = "non-agricultural"
+            let dad = try await stores.persons.create(urban, in: .everything, by: .cli())
+            var wife = PersonInput(name: "丁妈", idNumber: Self.id("19620404", "002"), unit: Fixture.communityA1); wife.sex = "2"; wife.hukouType = "non-agricultural"
+            let mum = try await stores.persons.create(wife, in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "marriage", person: dad.id.text, other: mum.id.text, day: "1984-01-01"), in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "birth", person: mum.id.text, other: dad.id.text, day: "1986-02-02",
+                                                          child: PersonInput(name: "丁一", idNumber: Self.id("19860202", "013"))), in: .everything, by: .cli())
+            let onlyChild = try await stores.benefits.lines(try await stores.benefits.draw(.onlyChildParents, year: year, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(onlyChild.first { $0.personID == dad.id }.map { $0.eligible && $0.amount == 960 } == true)
+            #expect(onlyChild.first { $0.personID == mum.id }.map { $0.eligible && $0.amount == 960 } == true)
+            // the rural mother of two is left to the reward assistance, not listed here
+            #expect(!onlyChild.contains { $0.personID == two.id })
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func aOneOffOnlyChildRewardIsPaidOnce(engine: TestEngine) async throws {
+        let once = try Policy.shipped.overriding(with: Data(#"{"rules": [{"key": "births.only-child-reward", "from": "2015-01-01", "value": {"form": "once", "amount": 3600, "fromAge": 60, "childBornFrom": "1980-09-25", "childBornTo": "2015-12-31", "urbanOnly": true}, "source": "test"}]}"#.utf8), file: "once.json")
+        try await withTestStores(engine, policy: once) { stores in
+            try await Fixture.tree(stores)
+            let year = Day(stores.env.now()).year
+            var p = PersonInput(name: "戊妈", idNumber: Self.id("19580505", "002"), unit: Fixture.communityA1); p.sex = "2"; p.hukouType = "non-agricultural"
+            let mum = try await stores.persons.create(p, in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "birth", person: mum.id.text, day: "1988-08-08", child: PersonInput(name: "戊一", idNumber: Self.id("19880808", "013"))), in: .everything, by: .cli())
+            let first = try await stores.benefits.draw(.onlyChildParents, year: year - 1, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            #expect(first.eligible == 1 && first.amount == 3600)
+            _ = try await stores.benefits.post(first.id, in: .everything, by: .cli())
+            try await stores.db.transaction { try await $0.raw("UPDATE benefit_runs SET posting_until = '2000-01-01' WHERE id = \(bind: first.id.text)").run() }
+            _ = try await stores.benefits.approve(first.id, in: .everything, by: .cli("district"))
+            let file = try await stores.benefits.paymentFile(first.id, in: .everything, by: .cli())
+            let line = try #require(try await stores.benefits.lines(first.id, in: .everything, by: .cli()).first)
+            #expect(file.amount == 3600)
+            _ = try await stores.benefits.reconcile(first.id, returnFile: "\(line.number),\(line.idNumber),3600,成功,\n", in: .everything, by: .cli())
+            // the year after: paid once already, excluded with the year it was paid
+            let next = try await stores.benefits.lines(try await stores.benefits.draw(.onlyChildParents, year: year, unitCode: Fixture.streetA, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(next.first { $0.personID == mum.id }.map { !$0.eligible && $0.facts.contains("已于 \(year - 1) 年一次性领取") } == true)
         }
     }
 
