@@ -90,6 +90,10 @@ public struct BirthRegistrationInput: Sendable, Codable {
     public var note: String?
     /// At the counter: the day the paper application came in, when it is entered later (at most 30 days back).
     public var receivedOn: String?
+    /// 再生育审批 of an older birth entered now: the approval's reference and day (only where the birth
+    /// policy of the child's date required one for its order; the approvals ended on 2021-08-20).
+    public var approvalNumber: String?
+    public var approvedOn: String?
     public init() {}
 
     /// The input checked: every problem at once. Errors: `required`, `id-number` (with the check's
@@ -134,12 +138,18 @@ public struct BirthRegistrationInput: Sendable, Codable {
         if online, pledge != true { errors.add("/pledge", "pledge-required", "网上申请须勾选个人承诺。", "An online application needs the pledge ticked.") }
         let received = online ? nil : Day.checked(receivedOn, "/receivedOn", today: today, required: false, &errors)
         if let received, received < today.adding(days: -30) { errors.add("/receivedOn", "received-too-early", "收件日期不能早于 30 天前。", "The application came in at most 30 days ago.") }
+        var approval: (number: String, on: Day)?
+        if let n = approvalNumber?.trimmed, !n.isEmpty {
+            if online { errors.add("/approvalNumber", "counter-only", "再生育审批只能在窗口补录。", "An approval is entered at the counter.") }
+            if let on = Day.checked(approvedOn, "/approvedOn", today: today, required: true, &errors) { approval = (n, on) }
+        }
         if let p = phone?.trimmed, !p.isEmpty, !(p.count == 11 && p.allSatisfy { $0.isASCII && $0.isNumber } && p.hasPrefix("1")) {
             errors.add("/phone", "phone", "手机号码应为 11 位数字。", "The mobile number has 11 digits.")
         }
         try errors.throwIfAny()
         return CheckedRegistration(mother: mother!, father: father!, basis: basis!, expected: born == nil ? expected : nil, born: born,
-                                   childName: childName?.trimmed.nilIfEmpty, childSex: born == nil ? nil : childSex, document: document, received: received ?? today)
+                                   childName: childName?.trimmed.nilIfEmpty, childSex: born == nil ? nil : childSex, document: document, received: received ?? today,
+                                   approval: approval)
     }
 }
 
@@ -155,6 +165,8 @@ public struct CheckedRegistration: Sendable {
     public let document: String
     /// The day the application came in (the time limit counts from it).
     public let received: Day
+    /// 再生育审批: the reference and day of an older birth's approval.
+    public let approval: (number: String, on: Day)?
 }
 
 /// 生育登记: one couple's registration of a coming or a born child.
@@ -195,6 +207,9 @@ public struct BirthRegistration: Sendable, Codable, Equatable {
     public var note: String?
     public var enteredBy: String
     public var enteredAt: String
+    /// 再生育审批 of an older birth: its reference and day.
+    public var approvalNumber: String?
+    public var approvedOn: String?
 
     public init(id: UUID, number: String, state: RegistrationState, channel: RegistrationChannel, basis: RegistrationBasis, unitCode: String, unitName: String, motherName: String, motherIDNumber: String, motherID: UUID?, fatherName: String, fatherIDNumber: String, fatherID: UUID?, phone: String?, expectedOn: String?, childName: String?, childSex: String?, childBornOn: String?, childID: UUID?, childrenBefore: Int, compliant: Bool, document: String, pledge: Bool, submittedOn: String, dueOn: String?, decidedOn: String?, decisionNote: String?, voucherToken: String?, note: String?, enteredBy: String, enteredAt: String) {
         self.id = id; self.number = number; self.state = state; self.channel = channel; self.basis = basis; self.unitCode = unitCode; self.unitName = unitName; self.motherName = motherName; self.motherIDNumber = motherIDNumber; self.motherID = motherID; self.fatherName = fatherName; self.fatherIDNumber = fatherIDNumber; self.fatherID = fatherID; self.phone = phone; self.expectedOn = expectedOn; self.childName = childName; self.childSex = childSex; self.childBornOn = childBornOn; self.childID = childID; self.childrenBefore = childrenBefore; self.compliant = compliant; self.document = document; self.pledge = pledge; self.submittedOn = submittedOn; self.dueOn = dueOn; self.decidedOn = decidedOn; self.decisionNote = decisionNote; self.voucherToken = voucherToken; self.note = note; self.enteredBy = enteredBy; self.enteredAt = enteredAt

@@ -36,6 +36,18 @@ public struct BirthRegistrationStore: Sendable {
             let day = v.born ?? v.expected ?? today
             let before = try await Self.childrenBefore(mother: mother, father: father, born: v.born, env: env, db)
             let policy = env.policy(.birthPolicy, on: day)
+            // An older birth's approval counts only where its date's policy asked for one for this order,
+            // and only from the days approvals were given.
+            if let approval = v.approval {
+                var errors = FieldErrors()
+                if !policy.approvalForMore || before + 1 <= policy.childrenAllowed {
+                    errors.add("/approvalNumber", "approval-not-needed", "该孩次按出生当日的政策无需再生育审批。", "The policy of the child's date needed no approval for this order.")
+                }
+                if !env.policy(.birthPolicy, on: approval.on).approvalForMore {
+                    errors.add("/approvedOn", "approval-abolished", "\(approval.on) 已不办理再生育审批（2021-08-20 取消）。", "No approvals were given on \(approval.on) (abolished 2021-08-20).")
+                }
+                try errors.throwIfAny()
+            }
             // With the pledge the application is complete when it comes in, online too: the limit runs from that day.
             let complete: Day? = v.received
             let due = complete.map { env.policy.calendar.adding(workingDays: env.policy(.registrationLimit, on: $0), to: $0) }
@@ -46,10 +58,20 @@ public struct BirthRegistrationStore: Sendable {
                 VALUES (\(bind: id.text), \(bind: number), \(bind: (channel == .online ? RegistrationState.submitted : .accepted).rawValue), \(bind: channel.rawValue),
                     \(bind: v.basis.rawValue), \(bind: v.mother.name), \(bind: v.mother.idNumber), \(bind: mother?.text), \(bind: v.father.name), \(bind: v.father.idNumber),
                     \(bind: father?.text), \(bind: input.phone?.trimmed.nilIfBlank), \(bind: v.expected?.description), \(bind: v.childName), \(bind: v.childSex),
-                    \(bind: v.born?.description), \(bind: before), \(bind: policy.isCompliant(order: before + 1, approved: false) ? 1 : 0), \(bind: v.document),
+                    \(bind: v.born?.description), \(bind: before), \(bind: policy.isCompliant(order: before + 1, approved: v.approval != nil) ? 1 : 0), \(bind: v.document),
                     \(bind: input.pledge == true ? 1 : 0), \(bind: v.received.description), \(bind: complete?.description), \(bind: due?.description),
                     \(bind: input.note?.trimmed.nilIfBlank), \(bind: unit.id.text), \(bind: unit.path), \(bind: actor.username), \(bind: Timestamp.string(env.now())))
                 """).run()
+            // A birth entered after the day is linked to the child the registry already has.
+            if let born = v.born, let mother {
+                try await db.raw("""
+                    UPDATE birth_registrations SET child_id = (SELECT MIN(c.id) FROM persons c WHERE c.mother_id = \(bind: mother.text) AND c.birth_date = \(bind: born.description))
+                    WHERE id = \(bind: id.text)
+                    """).run()
+            }
+            if let approval = v.approval {
+                try await db.raw("UPDATE birth_registrations SET approval_number = \(bind: approval.number), approved_on = \(bind: approval.on.description) WHERE id = \(bind: id.text)").run()
+            }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "birth_registration", entityID: id.text, path: unit.path,
                                      after: AuditLog.json(["number": number, "channel": channel.rawValue]))
         }
@@ -148,7 +170,7 @@ public struct BirthRegistrationStore: Sendable {
 
     static func decode(_ r: any SQLRow) throws -> BirthRegistration {
         func text(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
-        return BirthRegistration(
+        var b = BirthRegistration(
             id: try r.decode(column: "id", as: String.self).uuid, number: try r.decode(column: "number", as: String.self),
             state: RegistrationState(rawValue: try r.decode(column: "state", as: String.self)) ?? .submitted,
             channel: RegistrationChannel(rawValue: try r.decode(column: "channel", as: String.self)) ?? .counter,
@@ -164,6 +186,8 @@ public struct BirthRegistrationStore: Sendable {
             submittedOn: try r.decode(column: "submitted_on", as: String.self), dueOn: try text("due_on"), decidedOn: try text("decided_on"),
             decisionNote: try text("decision_note"), voucherToken: try text("voucher_token"), note: try text("note"),
             enteredBy: try r.decode(column: "entered_by", as: String.self), enteredAt: try r.decode(column: "entered_at", as: String.self))
+        b.approvalNumber = try text("approval_number"); b.approvedOn = try text("approved_on")
+        return b
     }
 
     static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> BirthRegistration {

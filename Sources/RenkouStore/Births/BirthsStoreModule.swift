@@ -7,7 +7,7 @@ import SQLKit
 public struct BirthsStoreModule: StoreModule {
     public init() {}
     public let name = "births"
-    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration, Migration027BenefitQuartersPayment.migration, Migration028FeeLedger.migration] }
+    public var migrations: [Migration] { [Migration022BirthRegistrations.migration, Migration023Benefits.migration, Migration024SpecialFamilies.migration, Migration025BenefitCorrections.migration, Migration027BenefitQuartersPayment.migration, Migration028FeeLedger.migration, Migration029LegacyApprovals.migration] }
     public var pathTables: [String] { ["birth_registrations", "benefit_runs", "benefit_lines", "benefit_objections", "special_families", "family_help", "benefit_corrections",
                                        "fee_cases", "fee_collections", "fee_negotiations"] }
     public var demo: DemoStep? {

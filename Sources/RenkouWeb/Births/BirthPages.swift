@@ -32,6 +32,9 @@ enum BirthPages {
             PersonPages.select("document", Text("证件", "Document"), [Codes.Entry(code: "id-card", label: Text("居民身份证", "ID card")), Codes.Entry(code: "household-booklet", label: Text("户口簿", "Household booklet"))],
                                form.merging(["document": form["document"] ?? "id-card"]) { a, _ in a }, empty: Text("—", "—"), lang: lang),
             text("receivedOn", Text("收件日期（补录时）", "Received on (when entered later)"), type: "date", hint: Text("默认今天；办理期限从这天起算。", "Today unless said; the time limit counts from it.")),
+            text("approvalNumber", Text("再生育审批文号（2021-08-20 前的补录）", "Additional-child approval reference (births before 2021-08-20)"),
+                 hint: Text("补录当年须审批的孩次时填写，出生当日的政策据此判为政策内。", "For an older birth whose order needed an approval then: it counts as within policy.")),
+            text("approvedOn", Text("审批日期", "Approved on"), type: "date"),
             text("note", Text("备注", "Note")),
         ], lang: lang)
     }
@@ -42,6 +45,7 @@ enum BirthPages {
         i.fatherName = form["fatherName"]; i.fatherIDNumber = form["fatherIDNumber"]; i.phone = form["phone"]; i.expectedOn = form["expectedOn"]
         i.childName = form["childName"]; i.childSex = form["childSex"]; i.childBornOn = form["childBornOn"]; i.document = form["document"]
         i.pledge = form["pledge"] != nil; i.note = form["note"]; i.receivedOn = form["receivedOn"]
+        i.approvalNumber = form["approvalNumber"]; i.approvedOn = form["approvedOn"]
         return i
     }
 
@@ -113,7 +117,8 @@ enum BirthPages {
                 (Text("女方", "Mother"), "\(r.motherName) \(r.motherIDNumber)", person(r.motherID)), (Text("男方", "Father"), "\(r.fatherName) \(r.fatherIDNumber)", person(r.fatherID)),
                 (Text("联系电话", "Mobile"), r.phone ?? "—", nil),
                 (Text("孩子", "Child"), r.childBornOn.map { "\(r.childName ?? "") · \(r.childSex == "1" ? "男" : "女") · \($0)" } ?? Text("预产期 \(r.expectedOn ?? "")", "expected \(r.expectedOn ?? "")")(lang), person(r.childID)),
-                (Text("孩次", "Child's order"), "\(r.childOrder) · \((r.compliant ? Text("政策内", "within policy") : Text("政策外", "outside policy"))(lang))", nil),
+                (Text("孩次", "Child's order"), "\(r.childOrder) · \((r.compliant ? Text("政策内", "within policy") : Text("政策外", "outside policy"))(lang))"
+                    + (r.approvalNumber.map { Text("（再生育审批 \($0)，\(r.approvedOn ?? "")）", " (approval \($0), \(r.approvedOn ?? ""))")(lang) } ?? ""), nil),
                 (Text("证件", "Document"), (r.document == "id-card" ? Text("居民身份证", "ID card") : Text("户口簿", "Household booklet"))(lang) + (r.pledge ? Text("；个人承诺", "; pledge")(lang) : ""), nil),
                 (Text("收件日期", "Received on"), r.submittedOn, nil), (Text("办理期限", "Time limit"), r.dueOn ?? Text("受理后起算", "counted once accepted")(lang), nil),
                 (Text("办结", "Decided"), [r.decidedOn, r.decisionNote].compactMap { $0 }.joined(separator: " · "), nil),

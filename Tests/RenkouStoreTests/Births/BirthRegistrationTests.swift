@@ -105,6 +105,21 @@ import Testing
             }
             let y2015 = try await stores.indicators.summary(["B02-policy-compliant-births"], unitCode: Fixture.communityA1, on: Day("2015-12-31")!, in: .everything).unit.figures[0]
             #expect(y2015.denominator == 1 && y2015.numerator == 0)
+            // that second child had its approval (再生育审批) then: entered now, the birth counts as within policy
+            var legacy = Self.input(mother: Self.id("19850101", "022"), born: Day("2015-06-01")!)
+            legacy.motherName = "周芳"; legacy.approvalNumber = "某计生审〔2014〕8号"; legacy.approvedOn = "2014-10-01"
+            let approved = try await stores.births.submit(legacy, channel: .counter, in: .everything, by: .cli())
+            #expect(approved.childOrder == 2 && approved.compliant && approved.approvalNumber == "某计生审〔2014〕8号" && approved.childID != nil)
+            let y2015Approved = try await stores.indicators.summary(["B02-policy-compliant-births"], unitCode: Fixture.communityA1, on: Day("2015-12-31")!, in: .everything).unit.figures[0]
+            #expect(y2015Approved.denominator == 1 && y2015Approved.numerator == 1)
+            // an approval where none was needed, or dated after approvals ended, is refused
+            var needless = Self.input(mother: Self.id("19850101", "022"), born: Day("2012-05-01")!)
+            needless.approvalNumber = "X"; needless.approvedOn = "2012-01-01"
+            await #expect { try await stores.births.submit(needless, channel: .counter, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/approvalNumber", code: "approval-not-needed") }
+            legacy.approvedOn = "2022-01-01"
+            await #expect { try await stores.births.submit(legacy, channel: .counter, in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/approvedOn", code: "approval-abolished") }
             // the sex ratio at birth: boys per hundred girls
             let ratio = try await stores.indicators.summary(["B03-sex-ratio-at-birth"], unitCode: Fixture.communityA1, on: Day("2017-12-31")!, in: .everything).unit.figures[0]
             #expect(ratio.numerator + ratio.denominator == 1)
