@@ -35,10 +35,14 @@ public struct BenefitAmounts: Sendable, Codable, Equatable {
     public var rewardPerYear: Int
     /// 特扶 per person per month when the only child died.
     public var specialDeathPerMonth: Int
+    /// 特扶 per person per month when the only child is disabled (grade 3 or worse); nil in a
+    /// deployment file written before it was asked (read as 0).
+    public var specialDisabledPerMonth: Int?
     /// 并发症扶助 per person per month by grade 1, 2, 3.
     public var complicationPerMonth: [Int]
-    public init(childcarePerMonth: Int, rewardPerYear: Int, specialDeathPerMonth: Int, complicationPerMonth: [Int]) {
+    public init(childcarePerMonth: Int, rewardPerYear: Int, specialDeathPerMonth: Int, specialDisabledPerMonth: Int? = nil, complicationPerMonth: [Int]) {
         self.childcarePerMonth = childcarePerMonth; self.rewardPerYear = rewardPerYear; self.specialDeathPerMonth = specialDeathPerMonth
+        self.specialDisabledPerMonth = specialDisabledPerMonth
         self.complicationPerMonth = complicationPerMonth
     }
 }

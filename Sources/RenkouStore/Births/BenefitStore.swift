@@ -119,8 +119,10 @@ public struct BenefitStore: Sendable {
                 p.status = 'active' AND p.birth_date <= \(bind: "\(year - rule.rewardMinAge)-12-31") AND p.birth_date >= \(bind: rule.bornFrom) AND p.hukou_type = 'agricultural'
                 """)
         case .specialAssistance:
+            // a child who died, or a family listed as caring for its disabled only child (the certified disability is that listing's fact)
             return ("persons p", """
-                p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom) AND EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
+                p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom) AND (EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
+                  OR EXISTS (SELECT 1 FROM special_families f WHERE f.person_id = p.id AND f.situation = 'child-disabled'))
                 """)
         case .complicationAssistance:
             return ("persons p JOIN services s ON s.person_id = p.id", "s.complication_grade IS NOT NULL AND s.day <= \(bind: end)")
@@ -207,11 +209,12 @@ public struct BenefitStore: Sendable {
                 out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .specialAssistance:
-            // Parents one of whose children died, the mother 49 or older in the year: only-child families.
+            // Parents whose only child died or is disabled, the mother 49 or older in the year.
             rows = try await db.raw("""
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.sex,
-                    (SELECT m.birth_date FROM persons c JOIN persons m ON m.id = c.mother_id WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased'
+                    (SELECT m.birth_date FROM persons c JOIN persons m ON m.id = c.mother_id WHERE c.mother_id = p.id OR c.father_id = p.id
                      ORDER BY m.birth_date LIMIT 1) AS mother_born,
+                    (SELECT COUNT(*) FROM special_families f WHERE f.person_id = p.id AND f.situation = 'child-disabled') AS disabled,
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
                 FROM persons p WHERE \(inPage(page)) ORDER BY p.id
@@ -223,11 +226,15 @@ public struct BenefitStore: Sendable {
                 var eligible = false, amount = 0
                 if children != 1 { facts += "；不符合：非独生子女家庭" }
                 else if motherBorn.isEmpty || motherBorn > "\(year - rule.specialMotherMinAge)-12-31" { facts += "；不符合：女方 \(year) 年未满 \(rule.specialMotherMinAge) 周岁" }
-                else {
+                else if died == 1 {
                     eligible = true
                     amount = yearly(year, env: env) { $0.specialDeathPerMonth }
                     facts += "；独生子女死亡，\(year) 年 \(amount) 元"
-                }
+                } else if try r.decode(column: "disabled", as: Int.self) > 0 {
+                    amount = yearly(year, env: env) { $0.specialDisabledPerMonth ?? 0 }
+                    eligible = amount > 0
+                    facts += "；独生子女伤残（特殊家庭登记），\(year) 年 \(amount) 元"
+                } else { facts += "；不符合：独生子女健在且未登记伤残" }
                 out.append(try candidate(r, eligible: eligible, facts: facts, amount: amount))
             }
         case .complicationAssistance:

@@ -58,6 +58,8 @@ enum BenefitPages {
             let lines = try await deps.stores.benefits.lines(id, in: context.scope, by: context.actor)
             let objections = try await deps.stores.benefits.objections(id, in: context.scope)
             let canWrite = account.role.can(.births(.write))
+            // Special assistance's eligible parents not yet listed as a special family: one click lists them (双岗联系人, visits).
+            let listed = canWrite && run.programme == .specialAssistance ? Set(try await deps.stores.families.families(in: context.scope, by: context.actor).map(\.personID)) : []
             let model = BenefitRunView(
                 title: "\(run.unitName) \(run.title(lang)) \(run.programme.label(lang))", state: run.state.label(lang),
                 summary: Text("符合 \(run.eligible) 人，不符合或已剔除 \(run.excluded) 人，异议暂停 \(run.held) 人，金额 \(yuan(run.amount))",
@@ -71,7 +73,9 @@ enum BenefitPages {
                                                  : l.held ? Text("异议暂停", "held by an objection")(lang) : l.payment.label(lang) + (l.returnReason.map { "：\($0)" } ?? "")),
                                         excluded: !l.payable, reviewAction: canWrite && run.state == .draft && l.eligible ? "/benefits/lines/\(l.id.text)/review" : nil,
                                         removed: l.removedReason != nil, objectAction: canWrite && [.posted, .approved].contains(run.state) && l.payable ? "/benefits/lines/\(l.id.text)/object" : nil,
-                                        correctAction: canWrite && [.approved, .paid, .reconciled].contains(run.state) && l.payable && l.payment == .pending ? "/benefits/lines/\(l.id.text)/correct" : nil)
+                                        correctAction: canWrite && [.approved, .paid, .reconciled].contains(run.state) && l.payable && l.payment == .pending ? "/benefits/lines/\(l.id.text)/correct" : nil,
+                                        familyHref: canWrite && run.programme == .specialAssistance && l.eligible && !listed.contains(l.personID)
+                                            ? SitePath.query("/families", [("person", l.personID.text)]) : nil)
                 },
                 objections: objections.map { o in
                     BenefitRunView.ObjectionRow(number: o.lineNumber, text: o.text, source: (o.source == "public" ? Text("公示栏", "public board") : o.source == "registry" ? Text("人口登记", "the registry") : Text("工作人员", "worker"))(lang),
@@ -210,7 +214,9 @@ struct BenefitRunsView { let rows: [BenefitPages.RunRow]; let hasRows: Bool; let
 /// One run.
 struct BenefitRunView {
     struct Line { let id: String; let number: Int; let name: String, idNumber: String, personHref: String, unit: String, facts: String, amount: String, status: String
-                  let excluded: Bool; let reviewAction: String?; let removed: Bool; let objectAction: String?; let correctAction: String? }
+                  let excluded: Bool; let reviewAction: String?; let removed: Bool; let objectAction: String?; let correctAction: String?
+                  /// Special assistance: the parent is not yet a special family; this lists them.
+                  let familyHref: String? }
     struct ObjectionRow { let number: Int; let text: String, source: String, filedOn: String, result: String; let resolveAction: String? }
     let title: String, state: String, summary: String, posting: String, approved: String
     let lines: [Line]

@@ -180,6 +180,12 @@ import Testing
             #expect(reward.first { $0.personID == two.id }?.facts.contains("非独生子女或两女家庭") == true)
             let special = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
             #expect(special.first { $0.personID == lost.id }.map { $0.eligible && $0.amount == 590 * 12 } == true)
+            // a family listed as caring for its disabled only child: the disabled rate (460 a month since 2022-07)
+            try await Fixture.account(stores, "cworker", .community, Fixture.communityA1)
+            _ = try await stores.families.add(person: one.id, situation: "child-disabled", communityContact: "cworker", associationContact: "协会 张", associationPhone: nil,
+                                              in: .everything, by: .cli())
+            let special2 = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year - 1, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(special2.first { $0.personID == one.id }.map { $0.eligible && $0.amount == 460 * 12 && $0.facts.contains("伤残") } == true)
             // one-child parents' reward: an urban parent of one child of the one-child years, by the region's rule (960 a year by default)
             var urban = PersonInput(name: "丁爸", idNumber: Self.id("19600303", "011"), unit: Fixture.communityA1); urban.hukouType = "non-agricultural"
             let dad = try await stores.persons.create(urban, in: .everything, by: .cli())

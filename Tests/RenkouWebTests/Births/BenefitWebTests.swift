@@ -56,4 +56,24 @@ import Testing
             #expect(try await web.call(.get, "/api/v1/public/benefits").text.contains("许*"))
         }
     }
+
+    @Test(arguments: TestEngine.all) func specialAssistanceSuggestsListingTheFamily(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let year = Day(web.stores.env.now()).year
+            var m = PersonInput(name: "丙妈", idNumber: Self.id("19700101", "006"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"
+            let mother = try await web.stores.persons.create(m, in: .everything, by: .cli())
+            let child = try await web.stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: "1995-05-01",
+                                                                         child: PersonInput(name: "丙子", idNumber: Self.id("19950501", "013"))), in: .everything, by: .cli()).personID
+            try await web.stores.events.record(LifeEventInput(type: "death", person: child.text, day: "2020-01-01"), in: .everything, by: .cli())
+            let run = try await web.stores.benefits.draw(.specialAssistance, year: year, unitCode: Fixture.streetA, in: .everything, by: .cli())
+            try await Fixture.account(web.stores, "street-s", .street, Fixture.streetA)
+            let street = try await web.signIn("street-s")
+            let href = "/families?person="
+            let page = try await street.get("/benefits/\(run.id.text)").text
+            #expect(page.contains(href))
+            _ = try await web.stores.families.add(person: mother.id, situation: "child-died", communityContact: "street-s", associationContact: "协会 王", associationPhone: nil,
+                                                  in: .everything, by: .cli())
+            #expect(!(try await street.get("/benefits/\(run.id.text)").text.contains(href)))
+        }
+    }
 }
