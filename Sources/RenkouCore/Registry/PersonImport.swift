@@ -180,6 +180,11 @@ public struct PersonImportRow: Sendable {
             do {
                 let checked = try input.validated(creating: true, today: today)
                 input = checked.input; flags = checked.flags
+                // A file's rows are matched by ID number (a second import updates, never duplicates): a
+                // child without one yet is registered by hand or from the hospital's file instead.
+                if input.idNumber == nil {
+                    problem(.idNumber, "", Text("导入须有身份号码；尚未落户的儿童请在人员页面登记。", "An imported row needs an ID number; register a child without one on the persons page."))
+                }
                 // A birth date or sex that disagrees with the ID number is kept (real records contain them) and
                 // warned about; the data-quality rules list the record until someone corrects it.
                 // The number has passed the full check in `validated`; here only its fields are read.

@@ -218,9 +218,14 @@ extension BenefitStore {
                 guard let ok: Bool = ["成功", "已到账", "paid", "ok", "success"].contains(word) ? true : ["退回", "失败", "returned", "failed", "fail"].contains(word) ? false : nil else {
                     result.unmatched.append(i + 1); continue
                 }
-                // The bank's date when it gives a real one no later than today; otherwise the day the file is read.
+                // The bank's 到账日期 when the file gives one: a real day between the approval and today, or the row is
+                // reported, not guessed at; without the column, the day the file is read.
                 let today = Day(env.now())
-                let paidOn = ok ? (f.count > 5 ? Day(f[5]).flatMap { $0 <= today ? $0 : nil } : nil) ?? today : nil
+                var paidOn: Day? = ok ? today : nil
+                if ok, f.count > 5, !f[5].isEmpty {
+                    guard let d = Day(f[5]), d <= today, d.description >= (run.approvedOn ?? "") else { result.unmatched.append(i + 1); continue }
+                    paidOn = d
+                }
                 try await db.raw("""
                     UPDATE benefit_lines SET payment = \(bind: ok ? "paid" : "returned"), return_reason = \(bind: ok ? nil : (f.count > 4 ? f[4] : f[3])),
                         paid_on = \(bind: paidOn?.description)

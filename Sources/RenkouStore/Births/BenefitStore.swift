@@ -122,7 +122,7 @@ public struct BenefitStore: Sendable {
             // a child who died, or a family listed as caring for its disabled only child (the certified disability is that listing's fact)
             return ("persons p", """
                 p.status = 'active' AND p.birth_date >= \(bind: rule.bornFrom) AND (EXISTS (SELECT 1 FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased')
-                  OR EXISTS (SELECT 1 FROM special_families f WHERE f.person_id = p.id AND f.situation = 'child-disabled'))
+                  OR EXISTS (SELECT 1 FROM special_families f JOIN persons s ON s.id = f.person_id WHERE f.situation = 'child-disabled' AND (f.person_id = p.id OR s.spouse_id = p.id)))
                 """)
         case .complicationAssistance:
             return ("persons p JOIN services s ON s.person_id = p.id", "s.complication_grade IS NOT NULL AND s.day <= \(bind: end)")
@@ -214,7 +214,7 @@ public struct BenefitStore: Sendable {
                 SELECT p.id, p.name, p.id_number, p.unit_id, p.path, p.birth_date, p.sex,
                     (SELECT m.birth_date FROM persons c JOIN persons m ON m.id = c.mother_id WHERE c.mother_id = p.id OR c.father_id = p.id
                      ORDER BY m.birth_date LIMIT 1) AS mother_born,
-                    (SELECT COUNT(*) FROM special_families f WHERE f.person_id = p.id AND f.situation = 'child-disabled') AS disabled,
+                    (SELECT COUNT(*) FROM special_families f JOIN persons s ON s.id = f.person_id WHERE f.situation = 'child-disabled' AND (f.person_id = p.id OR s.spouse_id = p.id)) AS disabled,
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT COUNT(*) FROM persons c WHERE (c.mother_id = p.id OR c.father_id = p.id) AND c.status = 'deceased') AS died
                 FROM persons p WHERE \(inPage(page)) ORDER BY p.id
@@ -262,7 +262,7 @@ public struct BenefitStore: Sendable {
                     (SELECT COUNT(*) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS children,
                     (SELECT MIN(c.birth_date) FROM persons c WHERE c.mother_id = p.id OR c.father_id = p.id) AS child_born,
                     (SELECT MIN(r.year) FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
-                     WHERE l.person_id = p.id AND r.programme = \(bind: programme.rawValue) AND r.year < \(bind: year) AND l.payment = 'paid') AS paid_in
+                     WHERE l.person_id = p.id AND r.programme = \(bind: programme.rawValue) AND r.year < \(bind: year) AND l.eligible = 1 AND l.removed_reason IS NULL) AS paid_in
                 FROM persons p WHERE \(inPage(page)) ORDER BY p.id
                 """).all()
             for r in rows {
@@ -271,7 +271,7 @@ public struct BenefitStore: Sendable {
                 var eligible = false
                 if children != 1 { facts += "；不符合：非独生子女父母" }
                 else if !(born >= reward.childBornFrom && born <= reward.childBornTo) { facts += "；不符合：子女不在 \(reward.childBornFrom)–\(reward.childBornTo) 出生" }
-                else if reward.form == .once, let paid = try r.decode(column: "paid_in", as: Int?.self) { facts += "；不符合：已于 \(paid) 年一次性领取" }
+                else if reward.form == .once, let paid = try r.decode(column: "paid_in", as: Int?.self) { facts += "；不符合：已列入 \(paid) 年一次性奖励名单" }
                 else { eligible = true; facts += reward.form == .once ? "；一次性奖励 \(reward.amount) 元" : "；\(reward.amount) 元/年" }
                 out.append(try candidate(r, eligible: eligible && reward.amount > 0, facts: facts, amount: eligible ? reward.amount : 0))
             }

@@ -43,6 +43,9 @@ public struct BirthRegistrationStore: Sendable {
                 if !policy.approvalForMore || before + 1 <= policy.childrenAllowed {
                     errors.add("/approvalNumber", "approval-not-needed", "该孩次按出生当日的政策无需再生育审批。", "The policy of the child's date needed no approval for this order.")
                 }
+                if let born = v.born, born < approval.on {
+                    errors.add("/approvedOn", "approval-after-birth", "审批日期不能晚于孩子出生。", "The approval cannot be dated after the birth.")
+                }
                 if !env.policy(.birthPolicy, on: approval.on).approvalForMore {
                     errors.add("/approvedOn", "approval-abolished", "\(approval.on) 已不办理再生育审批（2021-08-20 取消）。", "No approvals were given on \(approval.on) (abolished 2021-08-20).")
                 }

@@ -133,7 +133,7 @@ enum BirthRates {
             IndicatorDefinition(BirthIndicator.onTimePayment, from: "benefit_lines x",
                                 base: { p, _ in
                                     """
-                                    x.eligible = 1 AND x.removed_reason IS NULL AND EXISTS (SELECT 1 FROM benefit_runs r WHERE r.id = x.run_id AND r.year = \(p.end.year) AND r.pay_by IS NOT NULL
+                                    x.eligible = 1 AND x.removed_reason IS NULL AND x.held = 0 AND EXISTS (SELECT 1 FROM benefit_runs r WHERE r.id = x.run_id AND r.year = \(p.end.year) AND r.pay_by IS NOT NULL
                                       AND (r.pay_by < '\(p.end.description)' OR x.payment = 'paid'))
                                     """
                                 },

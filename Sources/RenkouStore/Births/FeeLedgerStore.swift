@@ -105,7 +105,7 @@ public struct FeeLedgerStore: Sendable {
                 FeeNegotiation(day: try $0.decode(column: "day", as: String.self), region: try $0.decode(column: "region", as: String.self),
                                text: try $0.decode(column: "text", as: String.self), by: try $0.decode(column: "by_user", as: String.self))
             }
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "fee_case", entityID: id.text, path: scope.path)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "fee_case", entityID: id.text, path: try await c.unitPath(db))
             return c
         }
     }
@@ -150,7 +150,7 @@ public struct FeeLedgerStore: Sendable {
                 INSERT INTO fee_collections (id, case_id, day, amount, receipt, by_user, path)
                 VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: d!.description), \(bind: a), \(bind: r), \(bind: actor.username), \(bind: c.unitPath(db)))
                 """).run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "fee_case", entityID: id.text, path: scope.path,
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "fee_case", entityID: id.text, path: try await c.unitPath(db),
                                      after: AuditLog.json(["collected": String(a), "day": d!.description, "receipt": r]))
         }
         return try await feeCase(id, in: scope, by: actor)
@@ -174,7 +174,7 @@ public struct FeeLedgerStore: Sendable {
                 INSERT INTO fee_negotiations (id, case_id, day, region, text, by_user, path)
                 VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: d!.description), \(bind: code), \(bind: t), \(bind: actor.username), \(bind: c.unitPath(db)))
                 """).run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "fee_case", entityID: id.text, path: scope.path, after: AuditLog.json(["negotiation": t]))
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "fee_case", entityID: id.text, path: try await c.unitPath(db), after: AuditLog.json(["negotiation": t]))
         }
         return try await feeCase(id, in: scope, by: actor)
     }

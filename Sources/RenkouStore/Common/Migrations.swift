@@ -31,9 +31,17 @@ extension Migration {
             guard engine == .sqlite else { return }
             let version = try await db.raw("PRAGMA schema_version").first()!.decode(column: "schema_version", as: Int.self)
             try await db.raw("PRAGMA writable_schema = ON").run()
-            try await db.raw("UPDATE sqlite_schema SET sql = replace(sql, \(bind: definition), \(bind: relaxed)) WHERE type = 'table' AND name = \(bind: table)").run()
-            try await db.raw(SQLQueryString("PRAGMA schema_version = " + String(version + 1))).run()
+            do {
+                try await db.raw("UPDATE sqlite_schema SET sql = replace(sql, \(bind: definition), \(bind: relaxed)) WHERE type = 'table' AND name = \(bind: table)").run()
+                try await db.raw(SQLQueryString("PRAGMA schema_version = " + String(version + 1))).run()
+            } catch {
+                // the setting belongs to the pooled connection: never leave it on
+                try? await db.raw("PRAGMA writable_schema = OFF").run()
+                throw error
+            }
             try await db.raw("PRAGMA writable_schema = OFF").run()
+            let check = try await db.raw("PRAGMA quick_check").first()?.decode(column: "quick_check", as: String.self)
+            guard check == "ok" else { throw RenkouError(.unavailable, "migration", Text("数据库检查未通过：\(check ?? "")", "The database check failed: \(check ?? "")")) }
             let sql = try await db.raw("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = \(bind: table)").first()!.decode(column: "sql", as: String.self)
             guard sql.contains(relaxed) else { throw RenkouError(.unavailable, "migration", Text("未能修改表 \(table) 的定义。", "Could not change the definition of table \(table).")) }
         })

@@ -58,6 +58,8 @@ extension PersonStore {
             var after = keep
             for d in Self.details where after[keyPath: d.key] == nil { after[keyPath: d.key] = drop[keyPath: d.key] }
             if after.sex == "0" || after.sex == "9" { after.sex = drop.sex }
+            // A child kept without a number takes the other record's (the dropped row is gone before the update).
+            if after.idNumber == nil { after.idNumber = drop.idNumber }
             after.flags = Array(Set(keep.flags + drop.flags)).sorted()
             after.motherID = keep.motherID ?? drop.motherID
             after.fatherID = keep.fatherID ?? drop.fatherID

@@ -209,7 +209,7 @@ public struct PersonStore: Sendable {
         case .newest: return "p.id DESC"
         case .name: return "p.name \(dir), p.id"
         case .birthDate: return "p.birth_date \(dir), p.id"
-        case .idNumber: return "p.id_number \(dir)"
+        case .idNumber: return "p.id_number \(dir) NULLS LAST, p.id"
         case .updated: return "p.updated_at \(dir), p.id"
         }
     }

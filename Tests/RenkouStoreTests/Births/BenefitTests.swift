@@ -221,7 +221,7 @@ import Testing
             _ = try await stores.benefits.reconcile(first.id, returnFile: "\(line.number),\(line.idNumber),3600,成功,\n", in: .everything, by: .cli())
             // the year after: paid once already, excluded with the year it was paid
             let next = try await stores.benefits.lines(try await stores.benefits.draw(.onlyChildParents, year: year, unitCode: Fixture.streetA, in: .everything, by: .cli()).id, in: .everything, by: .cli())
-            #expect(next.first { $0.personID == mum.id }.map { !$0.eligible && $0.facts.contains("已于 \(year - 1) 年一次性领取") } == true)
+            #expect(next.first { $0.personID == mum.id }.map { !$0.eligible && $0.facts.contains("已列入 \(year - 1) 年一次性奖励名单") } == true)
         }
     }
 

@@ -33,6 +33,7 @@ import Testing
                 "坏行,310114198503120010,男,1985-03-12,汉族,,,,,,,",      // wrong check character
                 "重复,\(wife),女,1972-02-02,汉族,,,,,,,",                  // the same ID number as row 3
                 "无名,\(Fixture.idNumber(5)),火星,1985-03-12,,,,,,,,",     // unknown sex
+                "小宝,,女,2026-01-02,汉族,,,,,,,",                        // no ID number yet: registered by hand, not by file
             ], encoding: .gb18030)
             defer { try? FileManager.default.removeItem(at: url) }
             let count = { try await stores.persons.count(in: .everything) }
@@ -42,20 +43,21 @@ import Testing
             let dry = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .dryRun, in: .everything, by: .cli(),
                                                     problem: problems.add)
             #expect(dry.encoding == "GB18030")
-            #expect((dry.read, dry.imported, dry.updated, dry.unchanged, dry.rejected, dry.committed) == (6, 3, 0, 0, 3, false))
-            #expect(problems.all.filter(\.isError).map(\.row) == [5, 6, 7])
+            #expect((dry.read, dry.imported, dry.updated, dry.unchanged, dry.rejected, dry.committed) == (7, 3, 0, 0, 4, false))
+            #expect(problems.all.filter(\.isError).map(\.row) == [5, 6, 7, 8])
+            #expect(problems.all.first { $0.row == 8 }?.column == "公民身份号码")
             #expect(problems.all.first { $0.row == 6 }?.reason.en == "The same ID number as row 3.")
             #expect(problems.all.first { $0.row == 7 }?.column == "性别")
             #expect(try await count() == 0)
 
             // All or nothing with rejected rows keeps everything out.
             let refused = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .allOrNothing, in: .everything, by: .cli())
-            #expect(!refused.committed && refused.rejected == 3)
+            #expect(!refused.committed && refused.rejected == 4)
             #expect(try await count() == 0)
 
             // Valid rows only: three people, one household with its head, spouse and son.
             let first = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
-            #expect((first.read, first.imported, first.updated, first.unchanged, first.rejected, first.committed) == (6, 3, 0, 0, 3, true))
+            #expect((first.read, first.imported, first.updated, first.unchanged, first.rejected, first.committed) == (7, 3, 0, 0, 4, true))
             #expect(try await count() == 3)
             let found = try await stores.persons.search({ var q = PersonQuery(); q.idNumber = son; return q }(), in: .everything, by: .cli()).items[0]
             #expect(found.birthDate == "2000-03-03" && found.hukouType == "resident" && found.maritalStatus == "10" && found.unitCode == Fixture.communityA1)
@@ -67,7 +69,7 @@ import Testing
 
             // The same file again changes nothing.
             let again = try await stores.importer.run(file: url, fileName: "a.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
-            #expect((again.read, again.imported, again.updated, again.unchanged, again.rejected) == (6, 0, 0, 3, 3))
+            #expect((again.read, again.imported, again.updated, again.unchanged, again.rejected) == (7, 0, 0, 3, 4))
             #expect(try await count() == 3)
             #expect(try await stores.households.detail(household.id, in: .everything, by: .cli()).members.count == 3)
 
