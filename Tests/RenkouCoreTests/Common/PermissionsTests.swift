@@ -12,6 +12,9 @@ import Testing
         births.read               x         x         x         x         x         x         x
         births.write              x         x         x         x         x         .         .
         births.approve            x         x         .         .         .         .         .
+        exchange.read             x         x         x         x         .         .         .
+        exchange.write            x         x         x         x         .         .         .
+        exchange.administer       x         .         .         .         .         .         .
         migrants.read             x         x         x         x         x         x         x
         migrants.write            x         x         x         x         x         .         .
         migrants.see-rh           .         .         .         x         .         x         .

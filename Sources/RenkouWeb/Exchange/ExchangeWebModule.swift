@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RenkouCore
+import RenkouStore
+
+/// The exchange between deployments: `POST /api/v1/exchange/inbox` for peers (a signature, not a
+/// user token), the identity, peers and received messages for users, and the page that shows them.
+struct ExchangeWebModule: WebModule {
+    let name = "exchange"
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { ExchangePages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { ExchangeAPI.register(api, deps) }
+    var navigation: [NavEntry] { [NavEntry("/exchange", Text("信息交换", "Exchange"), order: 90, permission: .exchange(.read))] }
+    var strings: [String: Text] { ExchangePages.strings }
+}
+
+enum ExchangeAPI {
+    struct PeerBody: Decodable { let code: String?; let url: String?; let key: String?; let areas: [String]?; let isDefault: Bool? }
+
+    static func register(_ api: APIRoutes, _ deps: AppDeps) {
+        // A peer's delivery: the body's exact bytes are what the signature covers.
+        api.on(.post, "/api/v1/exchange/inbox") { request, context in
+            let body = try await Body.collect(request, context: context)
+            let ack = try await deps.stores.exchange.receive(body: Data(buffer: body), sender: request.headers[HTTPField.Name("Renkou-Sender")!],
+                                                             signature: request.headers[HTTPField.Name("Renkou-Signature")!], client: context.client)
+            return try JSON.response(ack, status: ack.status == "accepted" ? .accepted : .ok)
+        }
+        api.on(.get, "/api/v1/exchange/identity") { _, context in
+            _ = try context.require(.exchange(.read))
+            return try JSON.response(try await deps.stores.exchange.identity(by: context.actor))
+        }
+        api.on(.get, "/api/v1/exchange/peers") { _, context in
+            _ = try context.require(.exchange(.administer))
+            return try JSON.response(try await deps.stores.exchange.peers())
+        }
+        api.on(.post, "/api/v1/exchange/peers") { request, context in
+            _ = try context.require(.exchange(.administer))
+            let b = try await Body.json(PeerBody.self, request, context: context)
+            return try JSON.response(try await deps.stores.exchange.addPeer(code: b.code ?? "", url: b.url ?? "", key: b.key ?? "", areas: b.areas ?? [],
+                                                                             isDefault: b.isDefault ?? false, by: context.actor), status: .created)
+        }
+        api.on(.get, "/api/v1/exchange/messages") { request, context in
+            _ = try context.require(.exchange(.read))
+            guard (request.query("direction") ?? "in") == "in" else {
+                throw RenkouError.invalid([FieldError("/direction", "code-unknown", Text("目前只有收到的报文（direction=in）。", "Only received messages (direction=in) so far."))])
+            }
+            return try JSON.response(try await deps.stores.exchange.inbox())
+        }
+    }
+}
+
+/// `/exchange`: this node, its peers (administrators), the messages received and the ones refused.
+enum ExchangePages {
+    static let strings: [String: Text] = [
+        "exchange": Text("信息交换", "Exchange"),
+        "exchange_intro": Text("本节点与其他地区部署之间的通报、协查和反馈。报文以本节点密钥签名；对方节点、公钥和服务区域由管理员配置。",
+                               "Notices, verification requests and replies between this deployment and others. Messages are signed with this node's key; peers, their keys and the areas they serve are set by an administrator."),
+        "node_code": Text("节点代码", "Node code"),
+        "node_url": Text("访问地址", "URL"),
+        "public_key": Text("公钥", "Public key"),
+        "peers": Text("对方节点", "Peers"),
+        "no_peers": Text("尚未配置对方节点。", "No peers yet."),
+        "peer_areas": Text("服务区域", "Areas served"),
+        "default_route": Text("默认路由（枢纽）", "Default route (hub)"),
+        "inbox": Text("收到的报文", "Received"),
+        "no_messages": Text("没有报文。", "No messages."),
+        "message_kind": Text("类型", "Kind"),
+        "sender": Text("发送方", "Sender"),
+        "business_key": Text("业务编号", "Business key"),
+        "received_at": Text("收到时间", "Received"),
+        "rejections": Text("拒收的报文", "Refused"),
+    ]
+
+    struct PeerRow { let code: String, url: String, areas: String, key: String, state: String }
+    struct MessageRow { let kind: String, sender: String, subject: String, key: String, at: String }
+    struct RejectionRow { let sender: String, reason: String, at: String }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        router.get("/exchange") { request, context -> Response in
+            let account = try context.require(.exchange(.read))
+            let lang = context.lang
+            let me = try await deps.stores.exchange.identity(by: context.actor)
+            let admin = account.role.can(.exchange(.administer))
+            let peers = admin ? try await deps.stores.exchange.peers() : []
+            let received = try await deps.stores.exchange.inbox(limit: 100)
+            let refused = try await deps.stores.exchange.rejections(limit: 50)
+            let model = ExchangeView(
+                code: me.code, url: me.url, publicKey: me.publicKey, isAdmin: admin,
+                peers: peers.map { PeerRow(code: $0.code, url: $0.url, areas: $0.areas.joined(separator: ", ") + ($0.isDefault ? " · " + Text("默认路由", "default route")(lang) : ""),
+                                           key: String($0.publicKey.prefix(12)) + "…", state: ($0.enabled ? Text("启用", "enabled") : Text("停用", "disabled"))(lang)) },
+                hasPeers: !peers.isEmpty,
+                messages: received.map { r in
+                    // Another region's data shows only as far as the message carries it: the name masked on the list.
+                    MessageRow(kind: r.message.kind.label(lang), sender: r.message.sender, subject: "\(Mask.name(r.message.subject.name)) \(Mask.idNumber(r.message.subject.idNumber))",
+                               key: r.message.businessKey, at: r.receivedAt)
+                },
+                hasMessages: !received.isEmpty,
+                rejections: refused.map { RejectionRow(sender: $0.sender ?? "—", reason: $0.reason, at: $0.receivedAt) }, hasRejections: !refused.isEmpty)
+            return deps.renderer.html("exchange/exchange", title: Text("信息交换", "Exchange"), model: model, context: context, request: request)
+        }
+    }
+}
+
+/// The exchange page.
+struct ExchangeView {
+    let code: String, url: String, publicKey: String
+    let isAdmin: Bool
+    let peers: [ExchangePages.PeerRow]; let hasPeers: Bool
+    let messages: [ExchangePages.MessageRow]; let hasMessages: Bool
+    let rejections: [ExchangePages.RejectionRow]; let hasRejections: Bool
+}
