@@ -43,6 +43,19 @@ struct Serve: AsyncParsableCommand {
             }
         }
         defer { jobs.cancel() }
+        // The exchange's sender: every two seconds, the outbox's due messages to their peers.
+        let sender = Task {
+            while !Task.isCancelled {
+                do {
+                    let d = try await stores.exchange.deliverDue()
+                    if d.delivered + d.refused + d.failed > 0 {
+                        logger.info("exchange", metadata: ["delivered": "\(d.delivered)", "retrying": "\(d.retrying)", "refused": "\(d.refused)", "failed": "\(d.failed)"])
+                    }
+                } catch { logger.error("exchange sender failed", metadata: ["error": "\(String(reflecting: error))"]) }
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+        defer { sender.cancel() }
         do {
             let app = try await buildApplication(config: config, stores: stores, logger: logger, prometheus: registry)
             try await app.runService()

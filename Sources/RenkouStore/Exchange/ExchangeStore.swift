@@ -166,10 +166,16 @@ public struct ExchangeStore: Sendable {
         let ack = Acknowledgement(messageId: message.id, status: "accepted", receivedAt: Timestamp.string(env.now()), receiver: me.code)
         do {
             try await db.transaction { db in
+                // stored and applied in one transaction: a message is matched and tasked exactly once
                 try await db.raw("""
                     INSERT INTO exchange_inbox (id, sender, kind, business_key, sent_at, body, state, ack, received_at)
                     VALUES (\(bind: message.id.text), \(bind: sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
                             \(bind: String(decoding: body, as: UTF8.self)), 'received', \(bind: String(decoding: try JSONEncoder.sorted.encode(ack), as: UTF8.self)), \(bind: ack.receivedAt))
+                    """).run()
+                let applied = try await Self.apply(message, env: env, db)
+                try await db.raw("""
+                    UPDATE exchange_inbox SET state = \(bind: applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person), task_id = \(bind: applied.task)
+                    WHERE id = \(bind: message.id.text)
                     """).run()
             }
         } catch {

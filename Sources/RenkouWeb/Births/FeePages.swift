@@ -133,7 +133,7 @@ enum FeePages {
 
     struct Collect: Decodable { let day: String?; let amount: Int?; let receipt: String? }
     struct Negotiate: Decodable { let day: String?; let region: String?; let text: String? }
-    struct Close: Decodable { let enforcementWithdrawn: Bool?; let note: String? }
+    struct CloseBody: Decodable { let enforcementWithdrawn: Bool?; let note: String? }
 
     static func api(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/fees") { _, context in
@@ -163,7 +163,7 @@ enum FeePages {
         }
         api.on(.post, "/api/v1/fees/{id}/close") { request, context in
             _ = try context.require(.births(.write))
-            let b = try await Body.json(Close.self, request, context: context)
+            let b = try await Body.json(CloseBody.self, request, context: context)
             return try JSON.response(try await deps.stores.fees.close(try context.uuid("id", Text("案件", "case")), enforcementWithdrawn: b.enforcementWithdrawn ?? false,
                                                                       note: b.note, in: context.scope, by: context.actor))
         }

@@ -42,10 +42,11 @@ enum ExchangeAPI {
         }
         api.on(.get, "/api/v1/exchange/messages") { request, context in
             _ = try context.require(.exchange(.read))
-            guard (request.query("direction") ?? "in") == "in" else {
-                throw RenkouError.invalid([FieldError("/direction", "code-unknown", Text("目前只有收到的报文（direction=in）。", "Only received messages (direction=in) so far."))])
+            switch request.query("direction") ?? "in" {
+            case "in": return try JSON.response(try await deps.stores.exchange.inbox())
+            case "out": return try JSON.response(try await deps.stores.exchange.outbox(state: request.query("state")))
+            default: throw RenkouError.invalid([FieldError("/direction", "code-unknown", Text("direction 应为 in 或 out。", "direction is in or out."))])
             }
-            return try JSON.response(try await deps.stores.exchange.inbox())
         }
     }
 }
@@ -70,11 +71,16 @@ enum ExchangePages {
         "business_key": Text("业务编号", "Business key"),
         "received_at": Text("收到时间", "Received"),
         "rejections": Text("拒收的报文", "Refused"),
+        "outbox": Text("发出的报文", "Sent"),
+        "attempts": Text("次数", "Attempts"),
+        "last_error": Text("最近错误", "Last error"),
+        "retry_now": Text("重新发送", "Send again"),
     ]
 
     struct PeerRow { let code: String, url: String, areas: String, key: String, state: String }
     struct MessageRow { let kind: String, sender: String, subject: String, key: String, at: String }
     struct RejectionRow { let sender: String, reason: String, at: String }
+    struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String? }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/exchange") { request, context -> Response in
@@ -85,6 +91,7 @@ enum ExchangePages {
             let peers = admin ? try await deps.stores.exchange.peers() : []
             let received = try await deps.stores.exchange.inbox(limit: 100)
             let refused = try await deps.stores.exchange.rejections(limit: 50)
+            let sent = try await deps.stores.exchange.outbox(limit: 100)
             let model = ExchangeView(
                 code: me.code, url: me.url, publicKey: me.publicKey, isAdmin: admin,
                 peers: peers.map { PeerRow(code: $0.code, url: $0.url, areas: $0.areas.joined(separator: ", ") + ($0.isDefault ? " · " + Text("默认路由", "default route")(lang) : ""),
@@ -96,8 +103,19 @@ enum ExchangePages {
                                key: r.message.businessKey, at: r.receivedAt)
                 },
                 hasMessages: !received.isEmpty,
-                rejections: refused.map { RejectionRow(sender: $0.sender ?? "—", reason: $0.reason, at: $0.receivedAt) }, hasRejections: !refused.isEmpty)
+                rejections: refused.map { RejectionRow(sender: $0.sender ?? "—", reason: $0.reason, at: $0.receivedAt) }, hasRejections: !refused.isEmpty,
+                outbox: sent.map { o in
+                    OutRow(kind: o.message.kind.label(lang), peer: o.peer, subject: "\(Mask.name(o.message.subject.name)) \(Mask.idNumber(o.message.subject.idNumber))",
+                           state: o.state, attempts: o.attempts, error: o.lastError ?? "",
+                           retryAction: admin && ["refused", "failed"].contains(o.state) ? "/exchange/outbox/\(o.message.id.text)/retry" : nil)
+                }, hasOutbox: !sent.isEmpty)
             return deps.renderer.html("exchange/exchange", title: Text("信息交换", "Exchange"), model: model, context: context, request: request)
+        }
+        router.post("/exchange/outbox/{id}/retry") { request, context -> Response in
+            _ = try context.require(.exchange(.administer))
+            _ = try await RenkouWeb.Form.read(request, context: context)
+            try await deps.stores.exchange.retryNow(try context.uuid("id", Text("报文", "message")), by: context.actor)
+            return Redirect.to("/exchange", notice: Text("已安排重新发送。", "It will be sent again now."))
         }
     }
 }
@@ -109,4 +127,5 @@ struct ExchangeView {
     let peers: [ExchangePages.PeerRow]; let hasPeers: Bool
     let messages: [ExchangePages.MessageRow]; let hasMessages: Bool
     let rejections: [ExchangePages.RejectionRow]; let hasRejections: Bool
+    let outbox: [ExchangePages.OutRow]; let hasOutbox: Bool
 }

@@ -10,7 +10,29 @@ struct ExchangeCLIModule: CLIModule {
 
 struct ExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "exchange", abstract: "The exchange between deployments (信息交换): this node and its peers.",
-                                                    subcommands: [Identity.self, Peer.self])
+                                                    subcommands: [Identity.self, Peer.self, Send.self, Status.self])
+
+    /// One pass of the sender (what `renkou serve` does every two seconds).
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send the outbox's due messages now; prints what happened (JSON).")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await withStores(db) { stores in print(String(decoding: try JSONEncoder.sorted.encode(try await stores.exchange.deliverDue()), as: UTF8.self)) }
+        }
+    }
+
+    /// The outbox by state, and the inbox's size.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count the outbox by state and the messages received.")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await withStores(db) { stores in
+                let out = try await stores.exchange.outbox(limit: 1000)
+                for state in ["pending", "delivered", "refused", "failed"] { print("out.\(state)\t\(out.filter { $0.state == state }.count)") }
+                print("in\t\(try await stores.exchange.inbox(limit: 1000).count)")
+            }
+        }
+    }
 
     /// Prints this node's code, URL and public key (JSON); sets the code or URL when given. The key
     /// pair is made on first use.

@@ -1,7 +1,10 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import RenkouCore
 import RenkouStore
+import RenkouWeb
 import RenkouTestSupport
 import Testing
 
@@ -34,6 +37,54 @@ import Testing
                 let page = try await web.signIn("street-x").get("/exchange")
                 #expect(page.status == .ok && page.text.contains("李*英") && !page.text.contains("李秀英") && !page.text.contains("420117199001010026"))
                 #expect(page.text.contains("bad-signature") && !page.text.contains(#"id="peers""#))
+            }
+        }
+    }
+
+    /// A real HTTP server for the receiving node: a stay opened at A puts a notice in A's outbox in the
+    /// same transaction; while B is down it waits; once B is up it goes, once; B matches the woman and
+    /// puts a home visit on her community's task list.
+    @Test(arguments: TestEngine.all) func aNoticeWaitsForADownPeerAndArrivesOnce(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(.sqlite, clock: clock) { a in
+            try await withTestStores(engine, clock: clock) { b in
+                try await Fixture.tree(a); try await Fixture.tree(b)
+                let idNumber = "420117199001010027"
+                // B, the hukou side, has her; A, the inflow side, registers her stay
+                var hers = PersonInput(name: "李秀英", idNumber: idNumber, unit: Fixture.communityA1); hers.sex = "2"; hers.hukouRegion = "420117"
+                let atB = try await b.persons.create(hers, in: .everything, by: .cli())
+                var inflow = hers; inflow.category = "inflow"
+                let atA = try await a.persons.create(inflow, in: .everything, by: .cli())
+                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:1", by: .cli())
+                // B listens on a port the system gives; until it is up, A has the address of nothing
+                let (router, _) = try await buildRouter(stores: b, config: AppConfig())
+                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                try await app.test(.live) { client in
+                    let port = try #require(client.port)
+                    let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:\(port)", by: .cli())
+                    try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["3101"], by: .cli())
+                    // first A knows B at a closed port: the link is down
+                    try await a.exchange.addPeer(code: nodeB.code, url: "http://127.0.0.1:9", key: nodeB.publicKey, areas: ["42"], by: .cli())
+                    var stay = StayInput(); stay.person = atA.id.text; stay.kind = "inflow"; stay.since = "2026-11-01"; stay.region = "420117"
+                    _ = try await a.stays.open(stay, in: .everything, by: .cli())
+                    #expect(try await a.exchange.outbox().map(\.state) == ["pending"])
+                    let down = try await a.exchange.deliverDue(timeout: 2)
+                    #expect(down.retrying == 1 && down.delivered == 0)
+                    // not due again before its backoff
+                    #expect(try await a.exchange.deliverDue(timeout: 2) == ExchangeStore.Delivery())
+                    // the link comes back: the message goes, once
+                    try await a.exchange.addPeer(code: nodeB.code, url: nodeB.url, key: nodeB.publicKey, areas: ["42"], by: .cli())
+                    clock.advance(15)
+                    let up = try await a.exchange.deliverDue(timeout: 5)
+                    #expect(up.delivered == 1)
+                    #expect(try await a.exchange.outbox().map(\.state) == ["delivered"])
+                    #expect(try await a.exchange.deliverDue(timeout: 5) == ExchangeStore.Delivery())
+                    let received = try await b.exchange.inbox()
+                    #expect(received.count == 1 && received[0].state == "matched" && received[0].message.payload["event"] == "stay-opened")
+                    // B's community sees a home visit for her, due by the ordinary deadline
+                    let tasks = try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli())
+                    #expect(tasks.contains { $0.kind == .homeVisit && $0.personID == atB.id && ($0.note ?? "").contains("信息交换") })
+                }
             }
         }
     }
