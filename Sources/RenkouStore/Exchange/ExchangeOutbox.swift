@@ -54,14 +54,22 @@ extension ExchangeStore {
                               try $0.decode(column: "envelope", as: String.self), try $0.decode(column: "attempts", as: Int.self)) }
         }
         var result = Delivery()
-        let peers = try await self.peers(), me = try await identity(by: .cli("exchange")).code
+        guard let me = try await currentIdentity()?.code else { return result }
+        let peers = try await self.peers()
+        var unreachable: Set<String> = []
         for (id, receiver, text, attempts) in due {
-            let message = try JSONDecoder().decode(MessageEnvelope.self, from: Data(text.utf8))
-            guard let peer = peers.first(where: { $0.code == receiver && $0.enabled }) ?? ExchangeRouting.route(message.receiver, peers: peers) else {
+            // A peer that failed once in this pass is not tried again in it: the others do not wait behind it.
+            if unreachable.contains(receiver) { continue }
+            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: Data(text.utf8)) else {
+                try await mark(id, state: "failed", error: "unreadable envelope"); result.failed += 1; continue
+            }
+            // The addressed peer only (a hub that cannot forward yet would refuse it); a disabled one waits.
+            guard let peer = peers.first(where: { $0.code == receiver && $0.enabled }),
+                  let url = URL(string: peer.url)?.appendingPathComponent("api/v1/exchange/inbox") else {
                 try await retry(id, attempts: attempts, error: "no route to \(receiver)"); result.retrying += 1; continue
             }
             let (body, signature) = try await signed(message)
-            var request = URLRequest(url: URL(string: peer.url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/exchange/inbox")!, timeoutInterval: timeout)
+            var request = URLRequest(url: url, timeoutInterval: timeout)
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue(me, forHTTPHeaderField: "Renkou-Sender")
@@ -77,9 +85,11 @@ extension ExchangeStore {
                     // the peer refused this message: an operator looks at it (a key or clock to fix), no blind retry
                     try await mark(id, state: "refused", error: "\(status) " + String(decoding: data.prefix(300), as: UTF8.self)); result.refused += 1
                 default:
+                    unreachable.insert(receiver)
                     if try await retry(id, attempts: attempts, error: "HTTP \(status)") { result.retrying += 1 } else { result.failed += 1 }
                 }
             } catch {
+                unreachable.insert(receiver)
                 if try await retry(id, attempts: attempts, error: String(describing: error).prefix(300).description) { result.retrying += 1 } else { result.failed += 1 }
             }
         }
@@ -119,9 +129,12 @@ extension ExchangeStore {
         public let deliveredAt: String?
     }
 
-    /// The outbox, newest first; `state` filters (pending, delivered, refused, failed, closed).
-    public func outbox(state: String? = nil, limit: Int = 200) async throws -> [Outgoing] {
-        try await db.read { db in
+    /// The outbox, newest first; `state` filters (pending, delivered, refused, failed, closed). The
+    /// messages name people: `actor`'s read is audited.
+    public func outbox(state: String? = nil, limit: Int = 200, by actor: Actor? = nil) async throws -> [Outgoing] {
+        let env = self.env
+        if let actor { try await db.transaction { try await AuditLog.write($0, at: env.now(), actor: actor, action: .read, entity: "exchange_messages", entityID: "out", path: "/") } }
+        return try await db.read { db in
             try await db.raw("""
                 SELECT * FROM exchange_outbox \(unsafeRaw: state == nil ? "" : "WHERE state = ")\(state.map { "\(bind: $0)" as SQLQueryString } ?? "")
                 ORDER BY created_at DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
@@ -153,19 +166,21 @@ extension ExchangeStore {
     /// is recorded as not found. Runs in the receiving transaction, once per message.
     static func apply(_ m: MessageEnvelope, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> (person: String?, task: String?) {
         guard m.kind == .notice || m.kind == .request else { return (nil, nil) }
-        var row = try await db.raw("SELECT id, name, unit_id, path FROM persons WHERE id_number = \(bind: CitizenID.normalize(m.subject.idNumber))").first()
+        var row = try await db.raw("SELECT id, name, id_number, unit_id, path FROM persons WHERE id_number = \(bind: CitizenID.normalize(m.subject.idNumber)) AND status = 'active'").first()
         if row == nil, let born = m.subject.birthDate {
-            row = try await db.raw("SELECT id, name, unit_id, path FROM persons WHERE name = \(bind: m.subject.name) AND birth_date = \(bind: born)").first()
+            // by name and birth date only when exactly one living person fits: a visit never goes to a namesake
+            let fits = try await db.raw("SELECT id, name, id_number, unit_id, path FROM persons WHERE name = \(bind: m.subject.name) AND birth_date = \(bind: born) AND status = 'active' LIMIT 2").all()
+            if fits.count == 1 { row = fits[0] }
         }
         guard let row else { return (nil, nil) }
         let person = try row.decode(column: "id", as: String.self)
         let deadlines = env.policy(.exchangeDeadlines, on: Day(env.now()))
         let due = m.deadline.flatMap(Day.init) ?? Day(env.now()).adding(days: m.deadlineClass == .urgent ? deadlines.urgentDays : deadlines.ordinaryDays)
         let what = m.payload["event"] == "stay-opened" ? "在\(m.sender)登记流入（\(m.payload["since"] ?? "")）" : m.kind.label.zh
-        let task = try await TaskStore.add(TaskStore.New(kind: .homeVisit, subject: try row.decode(column: "name", as: String.self), idNumber: CitizenID.normalize(m.subject.idNumber),
+        let task = try await TaskStore.add(TaskStore.New(kind: .homeVisit, subject: try row.decode(column: "name", as: String.self), idNumber: try row.decode(column: "id_number", as: String?.self),
                                                          personID: person.uuid, object: nil, note: "信息交换：\(what)，请入户核实",
                                                          unitID: try row.decode(column: "unit_id", as: String.self).uuid, path: try row.decode(column: "path", as: String.self),
-                                                         due: due, source: "exchange"), env: env, actor: .cli("exchange"), db)
+                                                         due: due, source: "exchange"), env: env, actor: Actor(userID: nil, username: "exchange:\(m.sender)", client: "exchange"), db)
         return (person, task.text)
     }
 }

@@ -24,7 +24,7 @@ public struct ExchangeStore: Sendable {
     public func identity(code: String? = nil, url: String? = nil, by actor: Actor) async throws -> NodeIdentity {
         var errors = FieldErrors()
         if let code, !(2...12).contains(code.count) || !code.allSatisfy(\.isASCIIDigit) { errors.add("/code", "code-format", "节点代码应为 2–12 位数字（行政区划代码）。", "A node code is 2–12 digits (its area code).") }
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) { errors.add("/url", "url-format", "地址应以 http:// 或 https:// 开头。", "The URL starts with http:// or https://.") }
+        if let url, !Self.isValidURL(url) { errors.add("/url", "url-format", "地址应为 http:// 或 https:// 开头的完整地址（不带查询参数）。", "The URL is a full http:// or https:// address without a query.") }
         try errors.throwIfAny()
         let env = self.env
         return try await db.transaction { db in
@@ -49,6 +49,22 @@ public struct ExchangeStore: Sendable {
         }
     }
 
+    /// This node as set up, or nil before anyone ran `renkou exchange identity` (nothing is made here).
+    public func currentIdentity() async throws -> NodeIdentity? {
+        try await db.read { db in
+            try await db.raw("SELECT code, url, public_key FROM exchange_identity WHERE id = 1").first().map {
+                NodeIdentity(code: try $0.decode(column: "code", as: String.self), url: try $0.decode(column: "url", as: String.self),
+                             publicKey: try $0.decode(column: "public_key", as: String.self))
+            }
+        }
+    }
+
+    /// Whether `url` is an absolute http(s) address a peer can be reached at.
+    static func isValidURL(_ url: String) -> Bool {
+        guard let c = URLComponents(string: url), let scheme = c.scheme, ["http", "https"].contains(scheme), let host = c.host, !host.isEmpty, c.query == nil else { return false }
+        return true
+    }
+
     /// Signs `body` with this node's private key: base64 of the 64-byte Ed25519 signature.
     public func sign(_ body: Data) async throws -> String {
         _ = try await identity(by: .cli("exchange"))
@@ -67,7 +83,7 @@ public struct ExchangeStore: Sendable {
         var errors = FieldErrors()
         let code = code.trimmed, url = url.trimmed, key = key.trimmed, areas = areas.map(\.trimmed).filter { !$0.isEmpty }
         if !(2...12).contains(code.count) || !code.allSatisfy(\.isASCIIDigit) { errors.add("/code", "code-format", "节点代码应为 2–12 位数字。", "A node code is 2–12 digits.") }
-        if !(url.hasPrefix("http://") || url.hasPrefix("https://")) { errors.add("/url", "url-format", "地址应以 http:// 或 https:// 开头。", "The URL starts with http:// or https://.") }
+        if !Self.isValidURL(url) { errors.add("/url", "url-format", "地址应为 http:// 或 https:// 开头的完整地址（不带查询参数）。", "The URL is a full http:// or https:// address without a query.") }
         if (try? Curve25519.Signing.PublicKey(rawRepresentation: Data(base64Encoded: key) ?? Data())) == nil {
             errors.add("/key", "key-format", "公钥应为 32 字节 Ed25519 公钥的 base64。", "The key is the base64 of a 32-byte Ed25519 public key.")
         }
@@ -144,7 +160,9 @@ public struct ExchangeStore: Sendable {
             }
             throw error
         }
-        let me = try await identity(by: .cli("exchange"))
+        guard let me = try await currentIdentity() else {
+            try await refuse(RenkouError(.unauthorized, "not-configured", Text("本节点尚未启用信息交换。", "This node does not take part in the exchange yet.")))
+        }
         guard let sender, let peer = try await peers().first(where: { $0.code == sender && $0.enabled }) else {
             try await refuse(RenkouError(.unauthorized, "unknown-sender", Text("未知或已停用的交换节点。", "Unknown or disabled sender.")))
         }
@@ -159,7 +177,7 @@ public struct ExchangeStore: Sendable {
             try await refuse(RenkouError(.invalid, "wrong-receiver", Text("报文的接收方不是本节点。", "The message is for another node.")), messageID: message.id.text)
         }
         // A duplicate is answered before the time check: a retry of a message already taken is not an attack.
-        if let ack = try await acknowledgement(of: message.id) { var again = ack; again.status = "duplicate"; return again }
+        if let ack = try await acknowledgement(of: message.id, from: sender) { var again = ack; again.status = "duplicate"; return again }
         guard let sent = Timestamp.date(message.sentAt), abs(sent.timeIntervalSince(env.now())) <= Self.replayWindow else {
             try await refuse(RenkouError(.invalid, "replay-window", Text("报文时间超出允许范围（±5 分钟）。", "The message's time is outside the replay window (±5 minutes).")), messageID: message.id.text)
         }
@@ -180,15 +198,15 @@ public struct ExchangeStore: Sendable {
             }
         } catch {
             // Two deliveries of one message at once: the second finds the first's row.
-            if let first = try await acknowledgement(of: message.id) { var again = first; again.status = "duplicate"; return again }
+            if let first = try await acknowledgement(of: message.id, from: sender) { var again = first; again.status = "duplicate"; return again }
             throw error
         }
         return ack
     }
 
-    func acknowledgement(of id: UUID) async throws -> Acknowledgement? {
+    func acknowledgement(of id: UUID, from sender: String) async throws -> Acknowledgement? {
         try await db.read { db in
-            try await db.raw("SELECT ack FROM exchange_inbox WHERE id = \(bind: id.text)").first().map {
+            try await db.raw("SELECT ack FROM exchange_inbox WHERE id = \(bind: id.text) AND sender = \(bind: sender)").first().map {
                 try JSONDecoder().decode(Acknowledgement.self, from: Data(try $0.decode(column: "ack", as: String.self).utf8))
             }
         }
@@ -201,9 +219,11 @@ public struct ExchangeStore: Sendable {
         public let receivedAt: String
     }
 
-    /// The messages received, newest first.
-    public func inbox(limit: Int = 200) async throws -> [Received] {
-        try await db.read { db in
+    /// The messages received, newest first. They name people of other regions: `actor`'s read is audited.
+    public func inbox(limit: Int = 200, by actor: Actor? = nil) async throws -> [Received] {
+        let env = self.env
+        if let actor { try await db.transaction { try await AuditLog.write($0, at: env.now(), actor: actor, action: .read, entity: "exchange_messages", entityID: "in", path: "/") } }
+        return try await db.read { db in
             try await db.raw("SELECT body, state, received_at FROM exchange_inbox ORDER BY received_at DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))").all().map {
                 Received(message: try JSONDecoder().decode(MessageEnvelope.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)),
                          state: try $0.decode(column: "state", as: String.self), receivedAt: try $0.decode(column: "received_at", as: String.self))

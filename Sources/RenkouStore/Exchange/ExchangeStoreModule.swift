@@ -13,7 +13,7 @@ public struct ExchangeStoreModule: StoreModule {
         [Subscription.on(MigrantEvent.self, "exchange.notify-hukou-region") { event, ctx in
             guard case .stayOpened(let stay) = event, stay.kind == .inflow else { return }
             let p = try await PersonStore.require(stay.personID, in: .everything, engine: ctx.engine, ctx.db)
-            guard let number = p.idNumber, let area = stay.region ?? p.hukouRegion else { return }
+            guard let number = p.idNumber, let area = p.hukouRegion ?? stay.region else { return }
             let message = MessageEnvelope(id: ctx.env.newID(), kind: .notice, subject: MessageSubject(idNumber: number, name: p.name, birthDate: p.birthDate),
                                           businessKey: "stay:\(stay.id.text)", sender: "", receiver: "", sentAt: "",
                                           payload: ["event": "stay-opened", "since": stay.since, "unit": stay.unitName, "reason": stay.reason])

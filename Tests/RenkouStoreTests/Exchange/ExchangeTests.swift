@@ -57,6 +57,20 @@ import Testing
                 // every refusal is on record; only the good message is in the inbox
                 #expect(try await b.exchange.rejections().map(\.reason).sorted() == ["bad-signature", "bad-signature", "replay-window", "unknown-sender", "unknown-sender", "wrong-receiver"])
                 #expect(try await b.exchange.inbox().count == 1)
+                // matching by name and birth date only when exactly one living person fits
+                try await b.exchange.setPeer(nodeA.code, enabled: true, by: .cli())
+                try await Fixture.tree(b)
+                for (name, n) in [("王芳", 41), ("王芳", 43), ("赵丽", 45)] {
+                    var p = PersonInput(name: name, idNumber: Fixture.idNumber(n, birth: "19900101"), unit: Fixture.communityA1); p.sex = "2"
+                    _ = try await b.persons.create(p, in: .everything, by: .cli())
+                }
+                for name in ["王芳", "赵丽"] {
+                    var m = Self.message(to: nodeB.code); m.subject = MessageSubject(idNumber: "110101199001019999", name: name, birthDate: "1990-01-01")
+                    let (body, signature) = try await a.exchange.signed(m)
+                    _ = try await b.exchange.receive(body: body, sender: nodeA.code, signature: signature, client: nil)
+                }
+                let states = Dictionary(uniqueKeysWithValues: try await b.exchange.inbox().map { ($0.message.subject.name, $0.state) })
+                #expect(states["王芳"] == "not-found" && states["赵丽"] == "matched")
             }
         }
     }

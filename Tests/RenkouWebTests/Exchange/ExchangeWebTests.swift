@@ -32,11 +32,16 @@ import Testing
                 let refused = try await web.call(.post, "/api/v1/exchange/inbox", json: json, headers: bad)
                 let refusedCode = try refused.jsonObject()["code"] as? String
                 #expect(refused.status == .unauthorized && refusedCode == "bad-signature")
-                // the office's page: the message, masked; the refusal on record
-                try await Fixture.account(web.stores, "street-x", .street, Fixture.streetA)
-                let page = try await web.signIn("street-x").get("/exchange")
+                // the administrator's page: the message, masked; the refusal on record; the read audited
+                try await Fixture.account(web.stores, "admin-x", .admin, Fixture.district)
+                let page = try await web.signIn("admin-x").get("/exchange")
                 #expect(page.status == .ok && page.text.contains("李*英") && !page.text.contains("李秀英") && !page.text.contains("420117199001010026"))
-                #expect(page.text.contains("bad-signature") && !page.text.contains(#"id="peers""#))
+                #expect(page.text.contains("bad-signature") && page.text.contains(#"id="peers""#))
+                #expect(try await web.stores.audit.search(AuditQuery(entity: "exchange_messages", action: "read"), in: .everything).total >= 1)
+                // an office sees this node, not other regions' people: they reach it as tasks
+                try await Fixture.account(web.stores, "street-x", .street, Fixture.streetA)
+                let office = try await web.signIn("street-x").get("/exchange")
+                #expect(office.status == .ok && !office.text.contains("李*英") && !office.text.contains(#"id="inbox""#))
             }
         }
     }
