@@ -40,6 +40,11 @@ extension PolicyRule where Value == ExchangeDeadlines {
     public static let exchangeDeadlines = PolicyRule("exchange.deadlines", Text("协查反馈时限", "Exchange reply deadlines"))
 }
 
+extension FieldTask.Kind {
+    /// 信息交换核实: a home visit asked for by another region's notice or request; its result is the reply.
+    public static let exchangeVisit = Self("exchange-visit")
+}
+
 /// What a message is.
 public enum MessageKind: String, Sendable, Codable, CaseIterable {
     /// 通报: something happened (a stay opened or closed, a birth registered).

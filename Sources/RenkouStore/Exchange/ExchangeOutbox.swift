@@ -176,9 +176,10 @@ extension ExchangeStore {
         let person = try row.decode(column: "id", as: String.self)
         let deadlines = env.policy(.exchangeDeadlines, on: Day(env.now()))
         let due = m.deadline.flatMap(Day.init) ?? Day(env.now()).adding(days: m.deadlineClass == .urgent ? deadlines.urgentDays : deadlines.ordinaryDays)
-        let what = m.payload["event"] == "stay-opened" ? "在\(m.sender)登记流入（\(m.payload["since"] ?? "")）" : m.kind.label.zh
-        let task = try await TaskStore.add(TaskStore.New(kind: .homeVisit, subject: try row.decode(column: "name", as: String.self), idNumber: try row.decode(column: "id_number", as: String?.self),
-                                                         personID: person.uuid, object: nil, note: "信息交换：\(what)，请入户核实",
+        let what = m.payload["event"] == "stay-opened" ? "在\(m.sender)登记流入（\(m.payload["since"] ?? "")）"
+            : m.kind == .request ? "\(m.sender)协查\(ExchangeStore.questions[m.payload["question"] ?? ""]?.zh ?? "")" : m.kind.label.zh
+        let task = try await TaskStore.add(TaskStore.New(kind: .exchangeVisit, subject: try row.decode(column: "name", as: String.self), idNumber: try row.decode(column: "id_number", as: String?.self),
+                                                         personID: person.uuid, object: FieldTask.Object("exchange-message", m.id), note: "信息交换：\(what)，请入户核实",
                                                          unitID: try row.decode(column: "unit_id", as: String.self).uuid, path: try row.decode(column: "path", as: String.self),
                                                          due: due, source: "exchange"), env: env, actor: Actor(userID: nil, username: "exchange:\(m.sender)", client: "exchange"), db)
         return (person, task.text)

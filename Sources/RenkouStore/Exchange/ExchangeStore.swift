@@ -190,11 +190,20 @@ public struct ExchangeStore: Sendable {
                     VALUES (\(bind: message.id.text), \(bind: sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
                             \(bind: String(decoding: body, as: UTF8.self)), 'received', \(bind: String(decoding: try JSONEncoder.sorted.encode(ack), as: UTF8.self)), \(bind: ack.receivedAt))
                     """).run()
+                if message.kind == .reply {
+                    try await Self.applyReply(message, env: env, db)
+                    try await db.raw("UPDATE exchange_inbox SET state = 'applied' WHERE id = \(bind: message.id.text)").run()
+                    return
+                }
                 let applied = try await Self.apply(message, env: env, db)
                 try await db.raw("""
                     UPDATE exchange_inbox SET state = \(bind: applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person), task_id = \(bind: applied.task)
                     WHERE id = \(bind: message.id.text)
                     """).run()
+                // 查无此人: a request about nobody here is answered at once
+                if applied.person == nil && message.kind == .request {
+                    try await Self.enqueueReply(to: message, found: false, result: "查无此人", env: env, db)
+                }
             }
         } catch {
             // Two deliveries of one message at once: the second finds the first's row.

@@ -5,7 +5,7 @@ import RenkouCore
 public struct ExchangeStoreModule: StoreModule {
     public init() {}
     public let name = "exchange"
-    public var migrations: [Migration] { [Migration030Exchange.migration, Migration031ExchangeOutbox.migration] }
+    public var migrations: [Migration] { [Migration030Exchange.migration, Migration031ExchangeOutbox.migration, Migration032ExchangeReplies.migration] }
     public var pathTables: [String] { ["exchange_outbox"] }
     /// 通报: an inflow stay opened for a person whose hukou is in another region served by a peer (or
     /// the hub) puts a notice in the outbox, in the same transaction as the stay.

@@ -13,10 +13,16 @@ struct ExchangeWebModule: WebModule {
     func api(_ api: APIRoutes, _ deps: AppDeps) { ExchangeAPI.register(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/exchange", Text("信息交换", "Exchange"), order: 90, permission: .exchange(.read))] }
     var strings: [String: Text] { ExchangePages.strings }
+    var contributions: [Contribution] {
+        [ExtensionPoint.taskKinds(TaskKindView(.exchangeVisit, Text("协查核实", "Exchange visit"), link: { $0.object.map { ExchangePages.messagePath($0.id) } },
+                                               action: { t in t.object.map { (ExchangePages.messagePath($0.id), Text("反馈", "Reply")) } }))]
+    }
 }
 
 enum ExchangeAPI {
     struct PeerBody: Decodable { let code: String?; let url: String?; let key: String?; let areas: [String]?; let isDefault: Bool? }
+    struct RequestBody: Decodable { let person: String?; let question: String?; let urgent: Bool? }
+    struct ReplyBody: Decodable { let found: Bool?; let result: String? }
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         // A peer's delivery: the body's exact bytes are what the signature covers.
@@ -40,6 +46,25 @@ enum ExchangeAPI {
             let b = try await Body.json(PeerBody.self, request, context: context)
             return try JSON.response(try await deps.stores.exchange.addPeer(code: b.code ?? "", url: b.url ?? "", key: b.key ?? "", areas: b.areas ?? [],
                                                                              isDefault: b.isDefault ?? false, by: context.actor), status: .created)
+        }
+        api.on(.post, "/api/v1/exchange/requests") { request, context in
+            _ = try context.require(.exchange(.write))
+            let b = try await Body.json(RequestBody.self, request, context: context)
+            guard let person = b.person.flatMap(UUID.init(uuidString:)) else {
+                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("请给出人员编号。", "Give the person's id."))])
+            }
+            return try JSON.response(try await deps.stores.exchange.request(person: person, question: b.question ?? "", urgent: b.urgent ?? false, in: context.scope, by: context.actor),
+                                     status: .created)
+        }
+        api.on(.get, "/api/v1/exchange/requests") { _, context in
+            _ = try context.require(.exchange(.read))
+            return try JSON.response(try await deps.stores.exchange.requests(in: context.scope, by: context.actor))
+        }
+        api.on(.post, "/api/v1/exchange/messages/{id}/reply") { request, context in
+            _ = try context.require(.exchange(.write))
+            let b = try await Body.json(ReplyBody.self, request, context: context)
+            try await deps.stores.exchange.reply(to: try context.uuid("id", Text("报文", "message")), found: b.found ?? true, result: b.result ?? "", in: context.scope, by: context.actor)
+            return Response(status: .noContent)
         }
         // Whole envelopes name people of other regions: the deployment's administrators only, each read audited.
         api.on(.get, "/api/v1/exchange/messages") { request, context in
@@ -77,11 +102,23 @@ enum ExchangePages {
         "attempts": Text("次数", "Attempts"),
         "last_error": Text("最近错误", "Last error"),
         "retry_now": Text("重新发送", "Send again"),
+        "requests_sent": Text("发出的协查", "Verification requests sent"),
+        "new_request": Text("发起协查", "Ask for a verification"),
+        "question": Text("协查事项", "Question"),
+        "deadline": Text("反馈期限", "Reply due"),
+        "urgent": Text("紧急（现孕对象，15 日）", "Urgent (a pregnant woman: 15 days)"),
+        "send": Text("发送", "Send"),
+        "reply": Text("反馈", "Reply"),
+        "found_yes": Text("已核实", "Found and checked"),
+        "found_no": Text("查无此人", "Not found"),
+        "visit_result": Text("核实结果", "What the visit found"),
     ]
 
     struct PeerRow { let code: String, url: String, areas: String, key: String, state: String }
     struct MessageRow { let kind: String, sender: String, subject: String, key: String, at: String }
     struct RejectionRow { let sender: String, reason: String, at: String }
+    static func messagePath(_ id: UUID) -> String { "/exchange/messages/\(id.text)" }
+    struct RequestRow { let subject: String, question: String, deadline: String, state: String; let overdue: Bool }
     struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String? }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
@@ -95,6 +132,8 @@ enum ExchangePages {
             let received = admin ? try await deps.stores.exchange.inbox(limit: 100, by: context.actor) : []
             let refused = admin ? try await deps.stores.exchange.rejections(limit: 50) : []
             let sent = admin ? try await deps.stores.exchange.outbox(limit: 100, by: context.actor) : []
+            let canWrite = account.role.can(.exchange(.write)), today = Day(deps.stores.env.now()).description
+            let asked = try await deps.stores.exchange.requests(in: context.scope, by: context.actor)
             let model = ExchangeView(
                 code: me.code, url: me.url, publicKey: me.publicKey, isAdmin: admin,
                 peers: peers.map { PeerRow(code: $0.code, url: $0.url, areas: $0.areas.joined(separator: ", ") + ($0.isDefault ? " · " + Text("默认路由", "default route")(lang) : ""),
@@ -111,8 +150,50 @@ enum ExchangePages {
                     OutRow(kind: o.message.kind.label(lang), peer: o.peer, subject: "\(Mask.name(o.message.subject.name)) \(Mask.idNumber(o.message.subject.idNumber))",
                            state: o.state, attempts: o.attempts, error: o.lastError ?? "",
                            retryAction: admin && ["refused", "failed"].contains(o.state) ? "/exchange/outbox/\(o.message.id.text)/retry" : nil)
-                }, hasOutbox: !sent.isEmpty)
+                }, hasOutbox: !sent.isEmpty,
+                requests: asked.map { r in
+                    RequestRow(subject: "\(r.message.subject.name) \(r.message.subject.idNumber)", question: ExchangeStore.questions[r.message.payload["question"] ?? ""]?(lang) ?? "",
+                               deadline: r.deadline ?? "", state: r.repliedAt.map { d in "\(d.prefix(10)) · " + ((r.found ?? false) ? "" : Text("查无此人 · ", "not found · ")(lang)) + (r.result ?? "") } ?? r.state,
+                               overdue: r.repliedAt == nil && (r.deadline ?? "9999") < today)
+                }, hasRequests: !asked.isEmpty, canRequest: canWrite,
+                requestFields: [FormField(name: "person", label: Text("人员编号", "Person's id")(lang), value: request.query("person") ?? "", required: true),
+                                PersonPages.select("question", Text("协查事项", "Question"), ExchangeStore.questions.sorted { $0.key < $1.key }.map { Codes.Entry(code: $0.key, label: $0.value) },
+                                                   ["question": "pregnancy"], empty: Text("请选择", "Choose"), lang: lang)])
             return deps.renderer.html("exchange/exchange", title: Text("信息交换", "Exchange"), model: model, context: context, request: request)
+        }
+        router.post("/exchange/requests") { request, context -> Response in
+            _ = try context.require(.exchange(.write))
+            let form = try await RenkouWeb.Form.read(request, context: context)
+            guard let person = form["person"].flatMap(UUID.init(uuidString:)) else {
+                throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("请给出人员编号。", "Give the person's id."))])
+            }
+            let m = try await deps.stores.exchange.request(person: person, question: form["question"] ?? "", urgent: form["urgent"] != nil, in: context.scope, by: context.actor)
+            return Redirect.to("/exchange", notice: Text("协查已发出，反馈期限 \(m.deadline ?? "")。", "Request sent; reply due \(m.deadline ?? "")."))
+        }
+        @Sendable func message(_ id: UUID, error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
+            let lang = context.lang
+            let r = try await deps.stores.exchange.received(id, in: context.scope, by: context.actor)
+            let m = r.message
+            let model = ExchangeMessageView(
+                kind: m.kind.label(lang), sender: m.sender, personHref: r.personID.map(SitePath.person) ?? "", name: m.subject.name,
+                question: m.kind == .request ? ExchangeStore.questions[m.payload["question"] ?? ""]?(lang) ?? "" : (m.payload["event"] ?? ""),
+                deadline: m.deadline ?? "", replied: r.repliedAt ?? "", canReply: r.repliedAt == nil, action: messagePath(id) + "/reply", message: error?.message(lang))
+            return deps.renderer.html("exchange/message", title: Text("协查核实", "Exchange visit"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+        router.get("/exchange/messages/{id}") { request, context -> Response in
+            _ = try context.require(.exchange(.write))
+            return try await message(try context.uuid("id", Text("报文", "message")), error: nil, request: request, context: context)
+        }
+        router.post("/exchange/messages/{id}/reply") { request, context -> Response in
+            _ = try context.require(.exchange(.write))
+            let id = try context.uuid("id", Text("报文", "message")), form = try await RenkouWeb.Form.read(request, context: context)
+            do {
+                try await deps.stores.exchange.reply(to: id, found: form["found"] != "no", result: form["result"] ?? "", in: context.scope, by: context.actor)
+                return Redirect.to("/tasks", notice: Text("已反馈，核实任务已办结。", "Replied; the visit task is closed."))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await message(id, error: error, request: request, context: context)
+            }
         }
         router.post("/exchange/outbox/{id}/retry") { request, context -> Response in
             _ = try context.require(.exchange(.administer))
@@ -131,4 +212,14 @@ struct ExchangeView {
     let messages: [ExchangePages.MessageRow]; let hasMessages: Bool
     let rejections: [ExchangePages.RejectionRow]; let hasRejections: Bool
     let outbox: [ExchangePages.OutRow]; let hasOutbox: Bool
+    let requests: [ExchangePages.RequestRow]; let hasRequests: Bool; let canRequest: Bool
+    let requestFields: [FormField]
+}
+
+/// A received message about one of the office's people, with the reply form.
+struct ExchangeMessageView {
+    let kind: String, sender: String, personHref: String, name: String, question: String, deadline: String, replied: String
+    let canReply: Bool
+    let action: String
+    let message: String?
 }

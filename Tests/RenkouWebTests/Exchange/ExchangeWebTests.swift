@@ -88,7 +88,58 @@ import Testing
                     #expect(received.count == 1 && received[0].state == "matched" && received[0].message.payload["event"] == "stay-opened")
                     // B's community sees a home visit for her, due by the ordinary deadline
                     let tasks = try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli())
-                    #expect(tasks.contains { $0.kind == .homeVisit && $0.personID == atB.id && ($0.note ?? "").contains("信息交换") })
+                    #expect(tasks.contains { $0.kind == .exchangeVisit && $0.personID == atB.id && ($0.note ?? "").contains("信息交换") })
+                }
+            }
+        }
+    }
+
+    /// Two real servers: A asks B to verify two women; B answers one from its visit (the task closes)
+    /// and the other, whom it does not have, at once; A keeps both answers with its requests.
+    @Test(arguments: TestEngine.all) func aRequestIsAnsweredFromTheVisitAndNotFoundAtOnce(engine: TestEngine) async throws {
+        try await withTestStores(.sqlite) { a in
+            try await withTestStores(engine) { b in
+                try await Fixture.tree(a); try await Fixture.tree(b)
+                func woman(_ name: String, _ number: String) -> PersonInput {
+                    var p = PersonInput(name: name, idNumber: number, unit: Fixture.communityA1); p.sex = "2"; p.hukouRegion = "420117"; p.category = "inflow"; return p
+                }
+                let known = "420117199001010027", unknown = "42011719920202004" + String(CitizenID.checkCharacter("42011719920202004")!)
+                _ = try await b.persons.create(woman("李秀英", known), in: .everything, by: .cli())
+                let p1 = try await a.persons.create(woman("李秀英", known), in: .everything, by: .cli())
+                let p2 = try await a.persons.create(woman("陈红", unknown), in: .everything, by: .cli())
+                let (routerA, _) = try await buildRouter(stores: a, config: AppConfig()), (routerB, apiB) = try await buildRouter(stores: b, config: AppConfig())
+                let appA = Application(router: routerA, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                let appB = Application(router: routerB, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                try await appA.test(.live) { clientA in
+                    try await appB.test(.live) { clientB in
+                        let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:\(try #require(clientA.port))", by: .cli())
+                        let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:\(try #require(clientB.port))", by: .cli())
+                        try await a.exchange.addPeer(code: nodeB.code, url: nodeB.url, key: nodeB.publicKey, areas: ["42"], by: .cli())
+                        try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["31"], by: .cli())
+                        let urgent = try await a.exchange.request(person: p1.id, question: "pregnancy", urgent: true, in: .everything, by: .cli())
+                        #expect(urgent.deadlineClass == .urgent && urgent.deadline == Day(a.env.now()).adding(days: 15).description)
+                        _ = try await a.exchange.request(person: p2.id, question: "contraception", urgent: false, in: .everything, by: .cli())
+                        #expect(try await a.exchange.deliverDue().delivered == 2)
+                        // B: the unknown woman is answered at once; the known one is a visit on the task list
+                        #expect(try await b.exchange.deliverDue().delivered == 1)
+                        let visit = try #require(try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).first { $0.kind == .exchangeVisit })
+                        #expect(visit.due == Day(b.env.now()).adding(days: 15).description)
+                        // the office opens the visit from its task list and answers
+                        try await Fixture.account(b, "community-b", .community, Fixture.communityA1)
+                        let web = Web(client: clientB, stores: b, api: apiB)
+                        let office = try await web.signIn("community-b")
+                        let page = try await office.get(try #require(visit.object.map { "/exchange/messages/\($0.id.text)" }))
+                        #expect(page.status == .ok && page.text.contains("是否怀孕") && page.text.contains(#"id="reply-form""#))
+                        let empty = try await office.post("/exchange/messages/\(visit.object!.id.text)/reply", ["found": "yes", "result": " "])
+                        #expect(empty.status == .unprocessableContent)
+                        #expect(try await office.post("/exchange/messages/\(visit.object!.id.text)/reply", ["found": "yes", "result": "已入户核实，未孕"]).status == .seeOther)
+                        #expect(try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).allSatisfy { $0.kind != .exchangeVisit })
+                        #expect(try await b.exchange.deliverDue().delivered == 1)
+                        // A keeps both answers with its requests
+                        let answered = try await a.exchange.requests(in: .everything, by: .cli())
+                        #expect(answered.first { $0.message.subject.idNumber == known }.map { $0.found == true && $0.result == "已入户核实，未孕" } == true)
+                        #expect(answered.first { $0.message.subject.idNumber == unknown }.map { $0.found == false && $0.result == "查无此人" } == true)
+                    }
                 }
             }
         }
