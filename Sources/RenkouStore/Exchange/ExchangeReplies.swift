@@ -41,7 +41,7 @@ extension ExchangeStore {
             guard try await Self.enqueue(m, area: area, path: p.path, env: env, db) else {
                 throw RenkouError(.conflict, "no-route", Text("没有节点服务户籍地 \(area)（或本节点尚未启用信息交换）。", "No node serves the hukou region \(area) (or this node is not set up)."))
             }
-            try await db.raw("UPDATE exchange_outbox SET deadline = \(bind: deadline.description) WHERE id = \(bind: m.id.text)").run()
+            try await db.raw("UPDATE exchange_outbox SET deadline = \(bind: deadline.description), person_id = \(bind: p.id.text) WHERE id = \(bind: m.id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "exchange_request", entityID: m.id.text, path: p.path,
                                      after: AuditLog.json(["person": p.id.text, "question": question, "deadline": deadline.description]))
             return m

@@ -196,8 +196,13 @@ public struct ExchangeStore: Sendable {
                     return
                 }
                 let applied = try await Self.apply(message, env: env, db)
+                // filed under the matched person's unit, or this node's own unit (its code) when nobody matched
+                let path = try await db.raw("""
+                    SELECT COALESCE((SELECT path FROM persons WHERE id = \(bind: applied.person)), (SELECT path FROM org_units WHERE code = \(bind: me.code)), '/') AS path
+                    """).first()!.decode(column: "path", as: String.self)
                 try await db.raw("""
-                    UPDATE exchange_inbox SET state = \(bind: applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person), task_id = \(bind: applied.task)
+                    UPDATE exchange_inbox SET state = \(bind: applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person), task_id = \(bind: applied.task),
+                        path = \(bind: path)
                     WHERE id = \(bind: message.id.text)
                     """).run()
                 // 查无此人: a request about nobody here is answered at once

@@ -5,8 +5,9 @@ import RenkouCore
 public struct ExchangeStoreModule: StoreModule {
     public init() {}
     public let name = "exchange"
-    public var migrations: [Migration] { [Migration030Exchange.migration, Migration031ExchangeOutbox.migration, Migration032ExchangeReplies.migration] }
-    public var pathTables: [String] { ["exchange_outbox"] }
+    public var migrations: [Migration] { [Migration030Exchange.migration, Migration031ExchangeOutbox.migration, Migration032ExchangeReplies.migration, Migration033ExchangeRates.migration] }
+    public var contributions: [Contribution] { ExchangeRates.definitions.map { ExtensionPoint.indicators($0) } }
+    public var pathTables: [String] { ["exchange_outbox", "exchange_inbox"] }
     /// 通报: an inflow stay opened for a person whose hukou is in another region served by a peer (or
     /// the hub) puts a notice in the outbox, in the same transaction as the stay.
     public var subscribers: [Subscription] {
@@ -19,5 +20,24 @@ public struct ExchangeStoreModule: StoreModule {
                                           payload: ["event": "stay-opened", "since": stay.since, "unit": stay.unitName, "reason": stay.reason])
             try await ExchangeStore.enqueue(message, area: area, path: p.path, env: ctx.env, ctx.db)
         }]
+    }
+}
+
+/// The exchange's rates (`ExchangeIndicator`), each defined once over the outbox or the inbox.
+enum ExchangeRates {
+    static func month(_ column: String, _ p: Period) -> String { "SUBSTR(\(column), 1, 10) >= '\(p.start.description)' AND SUBSTR(\(column), 1, 10) <= '\(p.end.description)'" }
+    static let sentRecord = "x.person_id AS id, (SELECT name FROM persons p WHERE p.id = x.person_id) AS name, (SELECT id_number FROM persons p WHERE p.id = x.person_id) AS id_number, x.deadline AS detail, 'person' AS link"
+    static var definitions: [IndicatorDefinition] {
+        [IndicatorDefinition(ExchangeIndicator.requestsAnswered, from: "exchange_inbox x",
+                             base: { p, _ in "x.kind = 'request' AND " + month("x.received_at", p) }, numerator: { _, _ in "x.replied_at IS NOT NULL" }, key: "x.id",
+                             record: "COALESCE(x.person_id, x.id) AS id, (SELECT name FROM persons p WHERE p.id = x.person_id) AS name, (SELECT id_number FROM persons p WHERE p.id = x.person_id) AS id_number, x.state AS detail, 'person' AS link"),
+         IndicatorDefinition(ExchangeIndicator.replyRate, from: "exchange_outbox x",
+                             base: { p, _ in "x.kind = 'request' AND " + month("x.created_at", p) }, numerator: { _, _ in "x.replied_at IS NOT NULL" }, key: "x.id", record: sentRecord),
+         IndicatorDefinition(ExchangeIndicator.onTime, from: "exchange_outbox x",
+                             base: { p, _ in "x.kind = 'request' AND x.replied_at IS NOT NULL AND " + month("x.created_at", p) },
+                             numerator: { _, _ in "SUBSTR(x.replied_at, 1, 10) <= x.deadline" }, key: "x.id", record: sentRecord),
+         IndicatorDefinition(ExchangeIndicator.notFound, from: "exchange_outbox x",
+                             base: { p, _ in "x.kind = 'request' AND x.replied_at IS NOT NULL AND " + month("x.created_at", p) },
+                             numerator: { _, _ in "x.reply_found = 0" }, key: "x.id", record: sentRecord)]
     }
 }

@@ -15,7 +15,8 @@ struct ExchangeWebModule: WebModule {
     var strings: [String: Text] { ExchangePages.strings }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.exchangeVisit, Text("协查核实", "Exchange visit"), link: { $0.object.map { ExchangePages.messagePath($0.id) } },
-                                               action: { t in t.object.map { (ExchangePages.messagePath($0.id), Text("反馈", "Reply")) } }))]
+                                               action: { t in t.object.map { (ExchangePages.messagePath($0.id), Text("反馈", "Reply")) } })),
+         ExtensionPoint.indicatorPages(IndicatorPage(module: "exchange"))]
     }
 }
 

@@ -139,6 +139,12 @@ import Testing
                         let answered = try await a.exchange.requests(in: .everything, by: .cli())
                         #expect(answered.first { $0.message.subject.idNumber == known }.map { $0.found == true && $0.result == "已入户核实，未孕" } == true)
                         #expect(answered.first { $0.message.subject.idNumber == unknown }.map { $0.found == false && $0.result == "查无此人" } == true)
+                        // the rates of the month, on both sides
+                        let today = RenkouCore.Day(a.env.now())
+                        let sent = try await a.indicators.summary(["X02-reply-rate", "X03-replies-on-time", "X04-not-found"], unitCode: Fixture.communityA1, on: today, in: .everything).unit.figures
+                        #expect(sent.map(\.numerator) == [2, 2, 1] && sent.map(\.denominator) == [2, 2, 2])
+                        let received = try await b.indicators.summary(["X01-requests-answered"], unitCode: Fixture.communityA1, on: today, in: .everything).unit.figures[0]
+                        #expect(received.numerator == 1 && received.denominator == 1)
                     }
                 }
             }
