@@ -26,13 +26,18 @@ extension ExchangeStore {
         guard let peer = ExchangeRouting.route(area, peers: peers) else { return false }
         var m = message
         m.sender = me; m.receiver = peer.code
+        try await insertOutgoing(m, peer: peer.code, path: path, env: env, db)
+        return true
+    }
+
+    /// The one outbox row of a message, due now.
+    static func insertOutgoing(_ m: MessageEnvelope, peer: String, path: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
         let now = Timestamp.string(env.now())
         try await db.raw("""
             INSERT INTO exchange_outbox (id, receiver, kind, business_key, envelope, state, attempts, next_attempt_at, created_at, path)
-            VALUES (\(bind: m.id.text), \(bind: peer.code), \(bind: m.kind.rawValue), \(bind: m.businessKey), \(bind: String(decoding: try JSONEncoder.sorted.encode(m), as: UTF8.self)),
+            VALUES (\(bind: m.id.text), \(bind: peer), \(bind: m.kind.rawValue), \(bind: m.businessKey), \(bind: String(decoding: try JSONEncoder.sorted.encode(m), as: UTF8.self)),
                     'pending', 0, \(bind: now), \(bind: now), \(bind: path))
             """).run()
-        return true
     }
 
     /// What one pass of the sender did.

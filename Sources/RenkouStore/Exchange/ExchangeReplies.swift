@@ -53,18 +53,13 @@ extension ExchangeStore {
         guard let me = try await nodeCode(db) else { return }
         let reply = MessageEnvelope(id: env.newID(), kind: .reply, subject: m.subject, businessKey: m.businessKey, sender: me, receiver: m.sender, inReplyTo: m.id,
                                     sentAt: "", payload: ["found": found ? "yes" : "no", "result": result])
-        let now = Timestamp.string(env.now())
-        try await db.raw("""
-            INSERT INTO exchange_outbox (id, receiver, kind, business_key, envelope, state, attempts, next_attempt_at, created_at, path)
-            VALUES (\(bind: reply.id.text), \(bind: m.sender), 'reply', \(bind: reply.businessKey), \(bind: String(decoding: try JSONEncoder.sorted.encode(reply), as: UTF8.self)),
-                    'pending', 0, \(bind: now), \(bind: now), '/')
-            """).run()
-        try await db.raw("UPDATE exchange_inbox SET replied_at = \(bind: now) WHERE id = \(bind: m.id.text) AND sender = \(bind: m.sender)").run()
+        try await insertOutgoing(reply, peer: m.sender, path: "/", env: env, db)
+        try await db.raw("UPDATE exchange_inbox SET replied_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: m.id.text) AND sender = \(bind: m.sender)").run()
     }
 
     /// A received message as its office sees it: about one of its own people (so nothing beyond what
     /// the message carries about the other region), with the question and the deadline.
-    public struct Received1: Sendable, Codable, Equatable {
+    public struct ReceivedForOffice: Sendable, Codable, Equatable {
         public let message: MessageEnvelope
         public let state: String
         public let personID: UUID?
@@ -72,7 +67,7 @@ extension ExchangeStore {
     }
 
     /// A received message about a person of the scope (matched there). Throws `not-found`.
-    public func received(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> Received1 {
+    public func received(_ id: UUID, in scope: Scope, by actor: Actor) async throws -> ReceivedForOffice {
         let engine = db.engine, env = self.env
         return try await db.transaction { db in
             guard let r = try await db.raw("""
@@ -80,7 +75,7 @@ extension ExchangeStore {
                 WHERE x.id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path))
                 """).first() else { throw RenkouError.notFound(Text("报文", "message")) }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "exchange_message", entityID: id.text, path: try r.decode(column: "path", as: String.self))
-            return Received1(message: try JSONDecoder().decode(MessageEnvelope.self, from: Data(try r.decode(column: "body", as: String.self).utf8)),
+            return ReceivedForOffice(message: try JSONDecoder().decode(MessageEnvelope.self, from: Data(try r.decode(column: "body", as: String.self).utf8)),
                              state: try r.decode(column: "state", as: String.self), personID: try r.decode(column: "person_id", as: String?.self).flatMap(UUID.init(uuidString:)),
                              repliedAt: try r.decode(column: "replied_at", as: String?.self))
         }
@@ -101,10 +96,8 @@ extension ExchangeStore {
             if try r.decode(column: "replied_at", as: String?.self) != nil { throw RenkouError(.conflict, "replied", Text("已经反馈过。", "It has been answered already.")) }
             let m = try JSONDecoder().decode(MessageEnvelope.self, from: Data(try r.decode(column: "body", as: String.self).utf8))
             try await Self.enqueueReply(to: m, found: found, result: text, env: env, db)
-            if let task = try r.decode(column: "task_id", as: String?.self) {
-                try await db.raw("""
-                    UPDATE tasks SET open = 0, outcome = 'done', closed_by = \(bind: actor.username), closed_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: task) AND open = 1
-                    """).run()
+            if let task = try r.decode(column: "task_id", as: String?.self).flatMap(UUID.init(uuidString:)) {
+                try await TaskStore.settle(id: task, outcome: "done", env: env, actor: actor, db)
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "exchange_message", entityID: id.text, path: try r.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["found": found ? "yes" : "no", "result": text]))

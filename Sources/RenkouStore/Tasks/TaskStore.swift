@@ -74,6 +74,15 @@ public struct TaskStore: Sendable {
     }
 
     /// Closes the open tasks of a kind about an ID number (a registration done through another door).
+    /// Closes one open stored task inside the caller's transaction (another module's record that
+    /// finished it: an exchange reply); a task closed already stays as it was.
+    static func settle(id: UUID, outcome: String, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE tasks SET open = 0, outcome = \(bind: outcome), closed_by = \(bind: actor.username), closed_at = \(bind: Timestamp.string(env.now()))
+            WHERE id = \(bind: id.text) AND open = 1
+            """).run()
+    }
+
     static func settle(_ kind: FieldTask.Kind, idNumber: String, outcome: String, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE tasks SET open = 0, outcome = \(bind: outcome), closed_by = \(bind: actor.username), closed_at = \(bind: Timestamp.string(env.now()))
