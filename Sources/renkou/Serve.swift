@@ -46,13 +46,16 @@ struct Serve: AsyncParsableCommand {
         // The exchange's sender: every two seconds, the outbox's due messages to their peers.
         let sender = Task {
             while !Task.isCancelled {
+                var busy = false
                 do {
                     let d = try await stores.exchange.deliverDue()
                     if d.delivered + d.refused + d.failed > 0 {
                         logger.info("exchange", metadata: ["delivered": "\(d.delivered)", "retrying": "\(d.retrying)", "refused": "\(d.refused)", "failed": "\(d.failed)"])
                     }
+                    // a pass that delivered something may have left more due: the next pass goes at once
+                    busy = d.delivered > 0
                 } catch { logger.error("exchange sender failed", metadata: ["error": "\(String(reflecting: error))"]) }
-                try? await Task.sleep(for: .seconds(2))
+                if !busy { try? await Task.sleep(for: .seconds(2)) }
             }
         }
         defer { sender.cancel() }

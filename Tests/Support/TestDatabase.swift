@@ -22,6 +22,8 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible 
 public final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
+    /// The clock's own UUIDv7 sequence: ids made on it sort in the order made, whatever other tests do.
+    public let ids = V7Sequence()
     public init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) { current = start }
     public var now: Date { lock.lock(); defer { lock.unlock() }; return current }
     public func advance(_ seconds: TimeInterval) { lock.lock(); current += seconds; lock.unlock() }
@@ -31,7 +33,7 @@ public final class TestClock: @unchecked Sendable {
 /// `subscribers` run after the modules' own on every domain event (to watch or fail a transaction).
 public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock(), policy: Policy = .shipped, subscribers: [Subscription] = [],
                               _ body: (Stores) async throws -> R) async throws -> R {
-    let env = RenkouCore.Environment(now: { clock.now }, newID: { UUID.v7(at: clock.now) }, policy: policy)
+    let env = RenkouCore.Environment(now: { clock.now }, newID: { UUID.v7(at: clock.now, sequence: clock.ids) }, policy: policy)
     switch engine {
     case .sqlite:
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-test-\(UUID().uuidString)")

@@ -15,18 +15,20 @@ public struct Environment: Sendable {
 }
 
 extension UUID {
-    /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then random bits,
-    /// so that new rows land at the end of an index and ids stay unique across deployments.
-    public static func v7(at date: Date = Date()) -> UUID {
-        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
-        // Two draws of 64 bits, not one per byte: each draw is a system call.
+    /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, a 12-bit counter,
+    /// then random bits, so that new rows land at the end of an index, ids stay unique across
+    /// deployments, and ids made one after another in this process sort in the order they were made
+    /// even within one millisecond (RFC 9562 §6.2, method 1: the counter starts at a random value
+    /// below 2048 in each new millisecond and counts up; at 4096 it borrows the next millisecond).
+    public static func v7(at date: Date = Date(), sequence: V7Sequence = .shared) -> UUID {
         var rng = SystemRandomNumberGenerator()
         let a = rng.next(), b = rng.next()
-        for i in 6..<14 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i - 6))) }
-        for i in 14..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i - 14))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        let (ms, counter) = sequence.next(UInt64(max(0, date.timeIntervalSince1970 * 1000)), seed: UInt16(truncatingIfNeeded: b >> 16) & 0x7FF)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
+        bytes[6] = 0x70 | UInt8(counter >> 8); bytes[7] = UInt8(truncatingIfNeeded: counter)
+        // Two draws of 64 bits, not one per byte: each draw is a system call.
+        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i - 8))) }
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
@@ -34,6 +36,27 @@ extension UUID {
 
     /// Lower-case canonical text, the form stored in the database and shown in URLs.
     public var text: String { uuidString.lowercased() }
+}
+
+/// The last millisecond and counter `UUID.v7` used: one per process (`shared`), or one per clock
+/// (a test's). A clock set back starts a new random counter: order is kept within the time given.
+public final class V7Sequence: @unchecked Sendable {
+    public static let shared = V7Sequence()
+    public init() {}
+    private let lock = NSLock()
+    private var lastMs: UInt64 = 0
+    private var counter: UInt16 = 0
+    func next(_ ms: UInt64, seed: UInt16) -> (UInt64, UInt16) {
+        lock.lock(); defer { lock.unlock() }
+        // the same millisecond, or one before a borrowed one (within ten seconds): count on
+        if ms <= lastMs && lastMs - ms < 10_000 {
+            counter += 1
+            if counter > 0xFFF { lastMs += 1; counter = seed }
+        } else {
+            lastMs = ms; counter = seed
+        }
+        return (lastMs, counter)
+    }
 }
 
 /// Timestamps are stored as ISO 8601 UTC text with milliseconds: sortable and identical on both engines.

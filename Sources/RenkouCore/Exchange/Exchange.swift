@@ -43,6 +43,8 @@ extension PolicyRule where Value == ExchangeDeadlines {
 extension FieldTask.Kind {
     /// 信息交换核实: a home visit asked for by another region's notice or request; its result is the reply.
     public static let exchangeVisit = Self("exchange-visit")
+    /// 报文待处理: a message that failed its last delivery attempt, for the node's operator.
+    public static let exchangeStuck = Self("exchange-stuck")
 }
 
 /// What a message is.
@@ -105,11 +107,14 @@ public struct MessageEnvelope: Sendable, Codable, Equatable {
     /// The kind's content: `event` (stay-opened, stay-closed, birth), `since`, `place`, `question`,
     /// `found`, `result` … as text.
     public var payload: [String: String]
+    /// The hubs the message passed through, in order (absent when sent directly). Each hop signs the
+    /// message again with its own key; the last entry is the node that delivered it.
+    public var via: [String]?
     public init(id: UUID, kind: MessageKind, subject: MessageSubject, businessKey: String, sender: String, receiver: String, inReplyTo: UUID? = nil,
-                sentAt: String, deadlineClass: DeadlineClass = .none, deadline: String? = nil, payloadVersion: Int = 1, payload: [String: String] = [:]) {
+                sentAt: String, deadlineClass: DeadlineClass = .none, deadline: String? = nil, payloadVersion: Int = 1, payload: [String: String] = [:], via: [String]? = nil) {
         self.id = id; self.kind = kind; self.subject = subject; self.businessKey = businessKey; self.sender = sender; self.receiver = receiver
         self.inReplyTo = inReplyTo; self.sentAt = sentAt; self.deadlineClass = deadlineClass; self.deadline = deadline
-        self.payloadVersion = payloadVersion; self.payload = payload
+        self.payloadVersion = payloadVersion; self.payload = payload; self.via = via
     }
 }
 
@@ -134,15 +139,46 @@ public struct NodeIdentity: Sendable, Codable, Equatable {
     public var code: String
     public var url: String
     public var publicKey: String
-    public init(code: String, url: String, publicKey: String) { self.code = code; self.url = url; self.publicKey = publicKey }
+    /// 枢纽: whether the node forwards messages addressed to other nodes it has a route for.
+    public var isHub: Bool
+    public init(code: String, url: String, publicKey: String, isHub: Bool = false) { self.code = code; self.url = url; self.publicKey = publicKey; self.isHub = isHub }
 }
 
 /// 路由: the peer a message about an area code goes to: the enabled peer with the longest matching
 /// prefix, else the default route (the hub), else none.
 public enum ExchangeRouting {
     public static func route(_ area: String, peers: [ExchangePeer]) -> ExchangePeer? {
+        specific(area, peers: peers) ?? peers.first { $0.enabled && $0.isDefault }
+    }
+
+    /// The enabled peer whose prefix matches `area` longest (a peer's own code counts as a prefix it
+    /// serves), without the default route.
+    public static func specific(_ area: String, peers: [ExchangePeer]) -> ExchangePeer? {
         let enabled = peers.filter(\.enabled)
-        let best = enabled.flatMap { p in p.areas.filter { !$0.isEmpty && area.hasPrefix($0) }.map { (p, $0.count) } }.max { $0.1 < $1.1 }
-        return best?.0 ?? enabled.first(where: \.isDefault)
+        let best = enabled.flatMap { p in (p.areas + [p.code]).filter { !$0.isEmpty && area.hasPrefix($0) }.map { (p, $0.count) } }.max { $0.1 < $1.1 }
+        return best?.0
+    }
+
+    /// What a node does with a message addressed to `receiver` (a node code or an area code).
+    public enum Destination: Equatable, Sendable {
+        /// This node takes it.
+        case here
+        /// A hub passes it on to this peer.
+        case forward(String)
+        /// Neither: the message is refused as `wrong-receiver`.
+        case elsewhere
+    }
+
+    /// Where a message for `receiver` goes at node `me`: here when it is addressed to `me` or to an
+    /// area under `me` that no peer serves more closely; to the peer that serves it when `me` is a hub
+    /// (never back to a node it already passed through); else it is not for this node.
+    public static func destination(_ receiver: String, me: NodeIdentity, peers: [ExchangePeer], via: [String]) -> Destination {
+        let closer = specific(receiver, peers: peers)
+        if receiver == me.code { return .here }
+        if receiver.hasPrefix(me.code), closer.map({ p in (p.areas + [p.code]).filter { receiver.hasPrefix($0) }.map(\.count).max() ?? 0 <= me.code.count }) ?? true {
+            return .here
+        }
+        guard me.isHub, let next = closer ?? route(receiver, peers: peers), !via.contains(next.code), !via.contains(me.code), via.count < 8 else { return .elsewhere }
+        return .forward(next.code)
     }
 }

@@ -25,18 +25,32 @@ extension ExchangeStore {
         let peers = try await db.raw("SELECT * FROM exchange_peers").all().map(decodePeer)
         guard let peer = ExchangeRouting.route(area, peers: peers) else { return false }
         var m = message
-        m.sender = me; m.receiver = peer.code
+        // a peer that serves the area is the receiver; through the hub, the area is the address
+        m.sender = me; m.receiver = ExchangeRouting.specific(area, peers: peers)?.code ?? area
         try await insertOutgoing(m, peer: peer.code, path: path, env: env, db)
         return true
     }
 
-    /// The one outbox row of a message, due now.
-    static func insertOutgoing(_ m: MessageEnvelope, peer: String, path: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+    /// 更正/撤销: a later message about a business key this node has sent before (an update or a void),
+    /// in the caller's transaction, to the same receiver by the same hop. Nothing when nothing was sent.
+    static func follow(_ businessKey: String, kind: MessageKind, payload: [String: String], _ ctx: EventContext) async throws {
+        guard let last = try await ctx.db.raw("""
+            SELECT receiver, envelope, path FROM exchange_outbox WHERE business_key = \(bind: businessKey) AND forwarded = 0 ORDER BY id DESC LIMIT 1
+            """).first() else { return }
+        let earlier = try JSONDecoder().decode(MessageEnvelope.self, from: Data(try last.decode(column: "envelope", as: String.self).utf8))
+        let m = MessageEnvelope(id: ctx.env.newID(), kind: kind, subject: earlier.subject, businessKey: businessKey, sender: earlier.sender, receiver: earlier.receiver,
+                                sentAt: "", payload: payload)
+        try await insertOutgoing(m, peer: try last.decode(column: "receiver", as: String.self), path: try last.decode(column: "path", as: String.self), env: ctx.env, ctx.db)
+    }
+
+    /// The one outbox row of a message, due now; `peer` is the next hop (the receiver itself, or a
+    /// hub). A hub's `forwarded` rows are not its own requests: the rates leave them out.
+    static func insertOutgoing(_ m: MessageEnvelope, peer: String, path: String, forwarded: Bool = false, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
         let now = Timestamp.string(env.now())
         try await db.raw("""
-            INSERT INTO exchange_outbox (id, receiver, kind, business_key, envelope, state, attempts, next_attempt_at, created_at, path)
+            INSERT INTO exchange_outbox (id, receiver, kind, business_key, envelope, state, attempts, next_attempt_at, created_at, path, forwarded)
             VALUES (\(bind: m.id.text), \(bind: peer), \(bind: m.kind.rawValue), \(bind: m.businessKey), \(bind: String(decoding: try JSONEncoder.sorted.encode(m), as: UTF8.self)),
-                    'pending', 0, \(bind: now), \(bind: now), \(bind: path))
+                    'pending', 0, \(bind: now), \(bind: now), \(bind: path), \(bind: forwarded ? 1 : 0))
             """).run()
     }
 
@@ -49,56 +63,116 @@ extension ExchangeStore {
         public init() {}
     }
 
-    /// Sends the messages that are due, each to its peer (through the hub when it has no direct route):
-    /// signed again with a fresh `sentAt`, posted, and marked delivered on the peer's acknowledgement.
-    public func deliverDue(limit: Int = 200, timeout: TimeInterval = 10) async throws -> Delivery {
+    /// What one attempt at one message came to.
+    enum Attempt: Sendable {
+        case delivered
+        /// The peer refused it (4xx other than 408 and 429): an operator looks, no blind retry.
+        case refused(String)
+        /// The link or the peer failed: tried again later.
+        case failed(String)
+    }
+
+    /// Sends the messages that are due, each to its next hop (the receiver, or the hub): signed again
+    /// with a fresh `sentAt`, posted, and marked delivered on the peer's acknowledgement. Each peer's
+    /// messages go `concurrency` at a time, peers side by side; a peer that fails once in a pass gets
+    /// no more attempts in it (its other messages wait, their attempts not counted), so one dead link
+    /// does not hold the others. After `maxAttempts` a message is `failed` and becomes a task for an
+    /// operator (the node's own unit).
+    public func deliverDue(limit: Int = 1000, timeout: TimeInterval = 10, concurrency: Int = 16) async throws -> Delivery {
         let now = Timestamp.string(env.now())
         let due = try await db.read { db in
-            try await db.raw("SELECT id, receiver, envelope, attempts FROM exchange_outbox WHERE state = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY created_at LIMIT \(unsafeRaw: String(limit))")
-                .all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "receiver", as: String.self),
-                              try $0.decode(column: "envelope", as: String.self), try $0.decode(column: "attempts", as: Int.self)) }
+            try await db.raw("SELECT id, receiver, envelope, attempts FROM exchange_outbox WHERE state = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY created_at, id LIMIT \(unsafeRaw: String(limit))")
+                .all().map { (id: try $0.decode(column: "id", as: String.self), receiver: try $0.decode(column: "receiver", as: String.self),
+                              text: try $0.decode(column: "envelope", as: String.self), attempts: try $0.decode(column: "attempts", as: Int.self)) }
         }
-        var result = Delivery()
-        guard let me = try await currentIdentity()?.code else { return result }
+        guard !due.isEmpty, try await currentIdentity() != nil else { return Delivery() }
+        let signer = try await signer()
         let peers = try await self.peers()
-        var unreachable: Set<String> = []
-        for (id, receiver, text, attempts) in due {
-            // A peer that failed once in this pass is not tried again in it: the others do not wait behind it.
-            if unreachable.contains(receiver) { continue }
-            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: Data(text.utf8)) else {
-                try await mark(id, state: "failed", error: "unreadable envelope"); result.failed += 1; continue
-            }
-            // The addressed peer only (a hub that cannot forward yet would refuse it); a disabled one waits.
-            guard let peer = peers.first(where: { $0.code == receiver && $0.enabled }),
-                  let url = URL(string: peer.url)?.appendingPathComponent("api/v1/exchange/inbox") else {
-                try await retry(id, attempts: attempts, error: "no route to \(receiver)"); result.retrying += 1; continue
-            }
-            let (body, signature) = try await signed(message)
-            var request = URLRequest(url: url, timeoutInterval: timeout)
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(me, forHTTPHeaderField: "Renkou-Sender")
-            request.setValue(signature, forHTTPHeaderField: "Renkou-Signature")
-            request.httpBody = body
-            do {
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                switch status {
-                case 200, 202:
-                    try await mark(id, state: "delivered", error: nil); result.delivered += 1
-                case 400..<500 where status != 408 && status != 429:
-                    // the peer refused this message: an operator looks at it (a key or clock to fix), no blind retry
-                    try await mark(id, state: "refused", error: "\(status) " + String(decoding: data.prefix(300), as: UTF8.self)); result.refused += 1
-                default:
-                    unreachable.insert(receiver)
-                    if try await retry(id, attempts: attempts, error: "HTTP \(status)") { result.retrying += 1 } else { result.failed += 1 }
+        let receivers = due.map(\.receiver).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return try await withThrowingTaskGroup(of: Delivery.self) { group in
+            for receiver in receivers {
+                let mine = due.filter { $0.receiver == receiver }
+                group.addTask {
+                    var result = Delivery()
+                    // the addressed peer only; a disabled or removed one waits
+                    guard let peer = peers.first(where: { $0.code == receiver && $0.enabled }),
+                          let url = URL(string: peer.url)?.appendingPathComponent("api/v1/exchange/inbox") else {
+                        for m in mine { if try await retry(m.id, attempts: m.attempts, error: "no route to \(receiver)") { result.retrying += 1 } else { result.failed += 1 } }
+                        return result
+                    }
+                    var start = 0
+                    while start < mine.count {
+                        let chunk = Array(mine[start..<min(start + concurrency, mine.count)])
+                        start += chunk.count
+                        let outcomes = try await withThrowingTaskGroup(of: (Int, Attempt).self) { posts in
+                            for (i, m) in chunk.enumerated() {
+                                posts.addTask { (i, await Self.post(m.text, signer: signer, to: url, at: env.now(), timeout: timeout)) }
+                            }
+                            var all = [Attempt?](repeating: nil, count: chunk.count)
+                            for try await (i, a) in posts { all[i] = a }
+                            return all.compactMap { $0 }
+                        }
+                        let stop = try await record(zip(chunk.map { ($0.id, $0.attempts) }, outcomes).map { ($0.0, $0.1, $1) }, into: &result)
+                        if stop { break }
+                    }
+                    return result
                 }
-            } catch {
-                unreachable.insert(receiver)
-                if try await retry(id, attempts: attempts, error: String(describing: error).prefix(300).description) { result.retrying += 1 } else { result.failed += 1 }
+            }
+            var total = Delivery()
+            for try await r in group { total.delivered += r.delivered; total.retrying += r.retrying; total.refused += r.refused; total.failed += r.failed }
+            return total
+        }
+    }
+
+    /// One POST of a stored envelope, sealed now.
+    static func post(_ text: String, signer: Signer, to url: URL, at now: Date, timeout: TimeInterval) async -> Attempt {
+        guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: Data(text.utf8)), let (body, signature) = try? signer.seal(message, at: now) else {
+            return .refused("unreadable envelope")
+        }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(signer.code, forHTTPHeaderField: "Renkou-Sender")
+        request.setValue(signature, forHTTPHeaderField: "Renkou-Signature")
+        request.httpBody = body
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            switch status {
+            case 200, 202: return .delivered
+            case 400..<500 where status != 408 && status != 429: return .refused("\(status) " + String(decoding: data.prefix(300), as: UTF8.self))
+            default: return .failed("HTTP \(status)")
+            }
+        } catch {
+            return .failed(String(describing: error).prefix(300).description)
+        }
+    }
+
+    /// Writes a chunk's outcomes: the delivered in one transaction, a refusal or a failure each with
+    /// its next step. Returns whether the peer failed (no more attempts at it in this pass).
+    func record(_ outcomes: [(id: String, attempts: Int, attempt: Attempt)], into result: inout Delivery) async throws -> Bool {
+        let delivered = outcomes.filter { if case .delivered = $0.attempt { true } else { false } }.map(\.id)
+        if !delivered.isEmpty {
+            let now = Timestamp.string(env.now())
+            try await db.transaction { db in
+                try await db.raw("""
+                    UPDATE exchange_outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, delivered_at = \(bind: now)
+                    WHERE id IN (\(SQLList(delivered.map { SQLBind($0) })))
+                    """).run()
+            }
+            result.delivered += delivered.count
+        }
+        var stop = false
+        for o in outcomes {
+            switch o.attempt {
+            case .delivered: break
+            case .refused(let why): try await mark(o.id, state: "refused", error: why); result.refused += 1
+            case .failed(let why):
+                stop = true
+                if try await retry(o.id, attempts: o.attempts, error: why) { result.retrying += 1 } else { result.failed += 1 }
             }
         }
-        return result
+        return stop
     }
 
     func mark(_ id: String, state: String, error: String?) async throws {
@@ -116,12 +190,49 @@ extension ExchangeStore {
     @discardableResult
     func retry(_ id: String, attempts: Int, error: String) async throws -> Bool {
         let n = attempts + 1
-        if n >= Self.maxAttempts { try await mark(id, state: "failed", error: error); return false }
+        if n >= Self.maxAttempts { try await fail(id, error: error); return false }
         let next = Timestamp.string(env.now().addingTimeInterval(min(3600, 10 * pow(2, Double(n - 1)))))
         try await db.transaction { db in
             try await db.raw("UPDATE exchange_outbox SET attempts = \(bind: n), last_error = \(bind: error), next_attempt_at = \(bind: next) WHERE id = \(bind: id)").run()
         }
         return true
+    }
+
+    /// The last attempt failed: the message is `failed` and an operator's task (报文待处理) lands on
+    /// the list of the node's own unit (the unit whose code is the node's, else the top of the tree).
+    func fail(_ id: String, error: String) async throws {
+        let env = self.env
+        try await db.transaction { db in
+            try await db.raw("UPDATE exchange_outbox SET state = 'failed', attempts = attempts + 1, last_error = \(bind: error) WHERE id = \(bind: id)").run()
+            guard let row = try await db.raw("SELECT kind, receiver FROM exchange_outbox WHERE id = \(bind: id)").first(),
+                  let unit = try await db.raw("""
+                    SELECT id, path FROM org_units WHERE code = (SELECT code FROM exchange_identity WHERE id = 1)
+                    UNION ALL SELECT id, path FROM (SELECT id, path FROM org_units ORDER BY LENGTH(path), path LIMIT 1) top
+                    """).first() else { return }
+            let kind = MessageKind(rawValue: try row.decode(column: "kind", as: String.self))?.label.zh ?? ""
+            let task = try await TaskStore.add(TaskStore.New(kind: .exchangeStuck, subject: "\(kind)报文发往 \(try row.decode(column: "receiver", as: String.self)) 失败",
+                                                             idNumber: nil, personID: nil, object: FieldTask.Object("exchange-outbox", id.uuid),
+                                                             note: "已重试 \(Self.maxAttempts) 次：\(error.prefix(120))。请检查对方地址、密钥或时钟后重发，或手工关闭。",
+                                                             unitID: try unit.decode(column: "id", as: String.self).uuid, path: try unit.decode(column: "path", as: String.self),
+                                                             due: Day(env.now()), source: "exchange"), env: env, actor: Actor(userID: nil, username: "exchange", client: "exchange"), db)
+            try await db.raw("UPDATE exchange_outbox SET task_id = \(bind: task.text) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// 手工关闭: an operator gives up on a refused or failed message, with the reason (audited); its
+    /// operator task closes. Throws `not-found`, `invalid` (`/reason` `required`).
+    public func close(_ id: UUID, reason: String, by actor: Actor) async throws {
+        let why = reason.trimmed
+        guard !why.isEmpty else { throw RenkouError.invalid([FieldError("/reason", "required", Text("请填写关闭原因。", "Give the reason for closing it."))]) }
+        let env = self.env
+        try await db.transaction { db in
+            guard let row = try await db.raw("SELECT task_id FROM exchange_outbox WHERE id = \(bind: id.text) AND state IN ('refused', 'failed')").first() else {
+                throw RenkouError.notFound(Text("待处理的报文", "stuck message"))
+            }
+            try await db.raw("UPDATE exchange_outbox SET state = 'closed', closed_reason = \(bind: why) WHERE id = \(bind: id.text)").run()
+            if let task = try row.decode(column: "task_id", as: String?.self) { try await TaskStore.settle(id: task.uuid, outcome: "done", env: env, actor: actor, db) }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "exchange_message", entityID: id.text, path: "/", after: AuditLog.json(["closed": why]))
+        }
     }
 
     /// A message waiting or sent, as the outbox holds it.
@@ -152,6 +263,18 @@ extension ExchangeStore {
         }
     }
 
+    /// The outbox and the inbox counted by state (no person is read).
+    public func counts() async throws -> (outbox: [String: Int], inbox: [String: Int]) {
+        try await db.read { db in
+            func count(_ table: String) async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await db.raw("SELECT state, COUNT(*) AS n FROM \(unsafeRaw: table) GROUP BY state").all().map {
+                    (try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self))
+                })
+            }
+            return (try await count("exchange_outbox"), try await count("exchange_inbox"))
+        }
+    }
+
     /// An operator sends a refused or failed message again now (audited).
     public func retryNow(_ id: UUID, by actor: Actor) async throws {
         let env = self.env
@@ -160,17 +283,51 @@ extension ExchangeStore {
                 throw RenkouError.notFound(Text("待处理的报文", "stuck message"))
             }
             try await db.raw("UPDATE exchange_outbox SET state = 'pending', attempts = 0, next_attempt_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: id.text)").run()
+            if let task = try await db.raw("SELECT task_id FROM exchange_outbox WHERE id = \(bind: id.text)").first()?.decode(column: "task_id", as: String?.self) {
+                try await TaskStore.settle(id: task.uuid, outcome: "done", env: env, actor: actor, db)
+            }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "exchange_message", entityID: id.text, path: "/", after: AuditLog.json(["retry": "now"]))
         }
     }
 
     // MARK: The receiving workflow
 
-    /// 配对: what a notice about a stay becomes on the receiving side: the person found by ID number
-    /// (else by name and birth date) gets a home-visit task (核实) due by the ordinary deadline; no match
-    /// is recorded as not found. Runs in the receiving transaction, once per message.
-    static func apply(_ m: MessageEnvelope, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> (person: String?, task: String?) {
-        guard m.kind == .notice || m.kind == .request else { return (nil, nil) }
+    /// What a message for this node does, in the receiving transaction, once: a reply is kept with its
+    /// request; a notice, update or void counts only when it is the newest about its business key
+    /// (UUIDv7 order; an older one is recorded as `superseded`); a newer one closes the visits the
+    /// earlier ones opened; a notice, a request or an update that is not a departure is matched (配对)
+    /// and becomes a home visit, and a request about nobody here is answered at once (查无此人).
+    static func apply(_ m: MessageEnvelope, me: NodeIdentity, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        func set(_ state: String) async throws { try await db.raw("UPDATE exchange_inbox SET state = \(bind: state) WHERE id = \(bind: m.id.text)").run() }
+        if m.kind == .reply { try await applyReply(m, env: env, db); try await set("applied"); return }
+        let actor = Actor(userID: nil, username: "exchange:\(m.sender)", client: "exchange")
+        if [.notice, .update, .void].contains(m.kind), !m.businessKey.isEmpty {
+            let same = "x.sender = \(bind: m.sender) AND x.business_key = \(bind: m.businessKey) AND x.id <> \(bind: m.id.text) AND x.kind IN ('notice', 'update', 'void')" as SQLQueryString
+            if try await db.raw("SELECT x.id FROM exchange_inbox x WHERE \(same) AND x.id > \(bind: m.id.text) LIMIT 1").first() != nil { try await set("superseded"); return }
+            for row in try await db.raw("SELECT t.id FROM exchange_inbox x JOIN tasks t ON t.id = x.task_id WHERE \(same) AND t.open = 1").all() {
+                try await TaskStore.settle(id: try row.decode(column: "id", as: String.self).uuid, outcome: "superseded", env: env, actor: actor, db)
+            }
+        }
+        let ends = m.kind == .void || m.payload["event"] == "stay-closed"
+        let applied = try await match(m, visit: !ends, env: env, actor: actor, db)
+        // filed under the matched person's unit, or this node's own unit (its code) when nobody matched
+        let path = try await db.raw("""
+            SELECT COALESCE((SELECT path FROM persons WHERE id = \(bind: applied.person)), (SELECT path FROM org_units WHERE code = \(bind: me.code)), '/') AS path
+            """).first()!.decode(column: "path", as: String.self)
+        try await db.raw("""
+            UPDATE exchange_inbox SET state = \(bind: m.kind == .void ? "voided" : applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person),
+                task_id = \(bind: applied.task), path = \(bind: path)
+            WHERE id = \(bind: m.id.text)
+            """).run()
+        if applied.person == nil && m.kind == .request {
+            try await enqueueReply(to: m, found: false, result: "查无此人", env: env, db)
+        }
+    }
+
+    /// 配对: the living person a message is about, by ID number, else by name and birth date when
+    /// exactly one fits; with `visit`, a home-visit task (核实) on her community's list, due by the
+    /// message's deadline (else the ordinary one).
+    static func match(_ m: MessageEnvelope, visit: Bool, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> (person: String?, task: String?) {
         var row = try await db.raw("SELECT id, name, id_number, unit_id, path FROM persons WHERE id_number = \(bind: CitizenID.normalize(m.subject.idNumber)) AND status = 'active'").first()
         if row == nil, let born = m.subject.birthDate {
             // by name and birth date only when exactly one living person fits: a visit never goes to a namesake
@@ -179,14 +336,19 @@ extension ExchangeStore {
         }
         guard let row else { return (nil, nil) }
         let person = try row.decode(column: "id", as: String.self)
+        guard visit else { return (person, nil) }
         let deadlines = env.policy(.exchangeDeadlines, on: Day(env.now()))
         let due = m.deadline.flatMap(Day.init) ?? Day(env.now()).adding(days: m.deadlineClass == .urgent ? deadlines.urgentDays : deadlines.ordinaryDays)
-        let what = m.payload["event"] == "stay-opened" ? "在\(m.sender)登记流入（\(m.payload["since"] ?? "")）"
-            : m.kind == .request ? "\(m.sender)协查\(ExchangeStore.questions[m.payload["question"] ?? ""]?.zh ?? "")" : m.kind.label.zh
+        let what = switch (m.kind, m.payload["event"]) {
+        case (.request, _): "\(m.sender)协查\(ExchangeStore.questions[m.payload["question"] ?? ""]?.zh ?? "")"
+        case (_, "stay-opened"): "在\(m.sender)登记流入（\(m.payload["since"] ?? "")）"
+        case (_, "birth"): "在\(m.sender)生育（\(m.payload["born"] ?? "")，\(m.payload["sex"] == "1" ? "男" : m.payload["sex"] == "2" ? "女" : "")孩）"
+        default: "\(m.sender)\(m.kind.label.zh)"
+        }
         let task = try await TaskStore.add(TaskStore.New(kind: .exchangeVisit, subject: try row.decode(column: "name", as: String.self), idNumber: try row.decode(column: "id_number", as: String?.self),
                                                          personID: person.uuid, object: FieldTask.Object("exchange-message", m.id), note: "信息交换：\(what)，请入户核实",
                                                          unitID: try row.decode(column: "unit_id", as: String.self).uuid, path: try row.decode(column: "path", as: String.self),
-                                                         due: due, source: "exchange"), env: env, actor: Actor(userID: nil, username: "exchange:\(m.sender)", client: "exchange"), db)
+                                                         due: due, source: "exchange"), env: env, actor: actor, db)
         return (person, task.text)
     }
 }

@@ -48,12 +48,15 @@ extension ExchangeStore {
         }
     }
 
-    /// Puts a reply to a received message in the outbox, addressed to the node that sent it.
+    /// Puts a reply to a received message in the outbox, addressed to the node that sent it: straight
+    /// to it when it is a peer, else the way routing goes (the hub it came through).
     static func enqueueReply(to m: MessageEnvelope, found: Bool, result: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
         guard let me = try await nodeCode(db) else { return }
+        let peers = try await db.raw("SELECT * FROM exchange_peers").all().map(decodePeer)
+        let hop = ExchangeRouting.route(m.sender, peers: peers)?.code ?? m.via?.last ?? m.sender
         let reply = MessageEnvelope(id: env.newID(), kind: .reply, subject: m.subject, businessKey: m.businessKey, sender: me, receiver: m.sender, inReplyTo: m.id,
                                     sentAt: "", payload: ["found": found ? "yes" : "no", "result": result])
-        try await insertOutgoing(reply, peer: m.sender, path: "/", env: env, db)
+        try await insertOutgoing(reply, peer: hop, path: "/", env: env, db)
         try await db.raw("UPDATE exchange_inbox SET replied_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: m.id.text) AND sender = \(bind: m.sender)").run()
     }
 

@@ -19,44 +19,53 @@ public struct ExchangeStore: Sendable {
     // MARK: Identity
 
     /// This node's code, URL and public key; the key pair is made the first time it is asked for.
-    /// `code` and `url` set (or change) what the node calls itself. Throws `invalid` (`/code`
+    /// `code` and `url` set (or change) what the node calls itself; `hub` turns forwarding on or off;
+    /// `rotateKey` makes a new key pair (peers then need the new public key; until they have it, they
+    /// refuse this node's messages, which wait in the outbox). Throws `invalid` (`/code`
     /// `code-format`: 2–12 digits; `/url` `url-format`).
-    public func identity(code: String? = nil, url: String? = nil, by actor: Actor) async throws -> NodeIdentity {
+    public func identity(code: String? = nil, url: String? = nil, hub: Bool? = nil, rotateKey: Bool = false, by actor: Actor) async throws -> NodeIdentity {
         var errors = FieldErrors()
         if let code, !(2...12).contains(code.count) || !code.allSatisfy(\.isASCIIDigit) { errors.add("/code", "code-format", "节点代码应为 2–12 位数字（行政区划代码）。", "A node code is 2–12 digits (its area code).") }
         if let url, !Self.isValidURL(url) { errors.add("/url", "url-format", "地址应为 http:// 或 https:// 开头的完整地址（不带查询参数）。", "The URL is a full http:// or https:// address without a query.") }
         try errors.throwIfAny()
         let env = self.env
         return try await db.transaction { db in
-            if let r = try await db.raw("SELECT code, url, public_key FROM exchange_identity WHERE id = 1").first() {
-                var node = NodeIdentity(code: try r.decode(column: "code", as: String.self), url: try r.decode(column: "url", as: String.self),
-                                        publicKey: try r.decode(column: "public_key", as: String.self))
-                if code != nil || url != nil {
-                    node.code = code ?? node.code; node.url = url ?? node.url
-                    try await db.raw("UPDATE exchange_identity SET code = \(bind: node.code), url = \(bind: node.url) WHERE id = 1").run()
-                    try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "exchange_identity", entityID: node.code, path: "/", after: AuditLog.json(node))
+            if var node = try await Self.identityRow(db) {
+                if code != nil || url != nil || hub != nil || rotateKey {
+                    node.code = code ?? node.code; node.url = url ?? node.url; node.isHub = hub ?? node.isHub
+                    if rotateKey {
+                        let key = Curve25519.Signing.PrivateKey()
+                        node.publicKey = key.publicKey.rawRepresentation.base64EncodedString()
+                        try await db.raw("UPDATE exchange_identity SET private_key = \(bind: key.rawRepresentation.base64EncodedString()), public_key = \(bind: node.publicKey) WHERE id = 1").run()
+                    }
+                    try await db.raw("UPDATE exchange_identity SET code = \(bind: node.code), url = \(bind: node.url), is_hub = \(bind: node.isHub ? 1 : 0) WHERE id = 1").run()
+                    try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "exchange_identity", entityID: node.code, path: "/",
+                                             after: AuditLog.json(["code": node.code, "url": node.url, "hub": String(node.isHub), "publicKey": node.publicKey]))
                 }
                 return node
             }
             let key = Curve25519.Signing.PrivateKey()
-            let node = NodeIdentity(code: code ?? "000000", url: url ?? "http://127.0.0.1:8080", publicKey: key.publicKey.rawRepresentation.base64EncodedString())
+            let node = NodeIdentity(code: code ?? "000000", url: url ?? "http://127.0.0.1:8080", publicKey: key.publicKey.rawRepresentation.base64EncodedString(), isHub: hub ?? false)
             try await db.raw("""
-                INSERT INTO exchange_identity (id, code, url, private_key, public_key, created_at)
-                VALUES (1, \(bind: node.code), \(bind: node.url), \(bind: key.rawRepresentation.base64EncodedString()), \(bind: node.publicKey), \(bind: Timestamp.string(env.now())))
+                INSERT INTO exchange_identity (id, code, url, private_key, public_key, created_at, is_hub)
+                VALUES (1, \(bind: node.code), \(bind: node.url), \(bind: key.rawRepresentation.base64EncodedString()), \(bind: node.publicKey), \(bind: Timestamp.string(env.now())),
+                        \(bind: node.isHub ? 1 : 0))
                 """).run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "exchange_identity", entityID: node.code, path: "/", after: AuditLog.json(node))
             return node
         }
     }
 
+    static func identityRow(_ db: any SQLDatabase) async throws -> NodeIdentity? {
+        try await db.raw("SELECT code, url, public_key, is_hub FROM exchange_identity WHERE id = 1").first().map {
+            NodeIdentity(code: try $0.decode(column: "code", as: String.self), url: try $0.decode(column: "url", as: String.self),
+                         publicKey: try $0.decode(column: "public_key", as: String.self), isHub: try $0.decode(column: "is_hub", as: Int.self) == 1)
+        }
+    }
+
     /// This node as set up, or nil before anyone ran `renkou exchange identity` (nothing is made here).
     public func currentIdentity() async throws -> NodeIdentity? {
-        try await db.read { db in
-            try await db.raw("SELECT code, url, public_key FROM exchange_identity WHERE id = 1").first().map {
-                NodeIdentity(code: try $0.decode(column: "code", as: String.self), url: try $0.decode(column: "url", as: String.self),
-                             publicKey: try $0.decode(column: "public_key", as: String.self))
-            }
-        }
+        try await db.read { try await Self.identityRow($0) }
     }
 
     /// Whether `url` is an absolute http(s) address a peer can be reached at.
@@ -65,12 +74,36 @@ public struct ExchangeStore: Sendable {
         return true
     }
 
+    /// This node's code and signing key, read once for a pass of the sender. Throws `unavailable`
+    /// (`key`) when the stored key is damaged.
+    func signer() async throws -> Signer {
+        _ = try await identity(by: .cli("exchange"))
+        let r = try await db.read { try await $0.raw("SELECT code, private_key FROM exchange_identity WHERE id = 1").first()! }
+        guard let bytes = Data(base64Encoded: try r.decode(column: "private_key", as: String.self)),
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
+            throw RenkouError(.unavailable, "key", Text("本节点密钥损坏。", "This node's key is damaged."))
+        }
+        return Signer(code: try r.decode(column: "code", as: String.self), keyBytes: key.rawRepresentation)
+    }
+
+    /// Seals messages as this node: `sentAt` now, the sender filled in when empty (a forwarded
+    /// message keeps its origin), the exact body bytes and the base64 Ed25519 signature over them.
+    struct Signer: Sendable {
+        let code: String
+        let keyBytes: Data
+        var key: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes) }
+        func seal(_ message: MessageEnvelope, at now: Date) throws -> (body: Data, signature: String) {
+            var m = message
+            if m.sender.isEmpty { m.sender = code }
+            m.sentAt = Timestamp.string(now)
+            let body = try JSONEncoder.sorted.encode(m)
+            return (body, try key.signature(for: body).base64EncodedString())
+        }
+    }
+
     /// Signs `body` with this node's private key: base64 of the 64-byte Ed25519 signature.
     public func sign(_ body: Data) async throws -> String {
-        _ = try await identity(by: .cli("exchange"))
-        let raw = try await db.read { try await $0.raw("SELECT private_key FROM exchange_identity WHERE id = 1").first()!.decode(column: "private_key", as: String.self) }
-        guard let bytes = Data(base64Encoded: raw) else { throw RenkouError(.unavailable, "key", Text("本节点密钥损坏。", "This node's key is damaged.")) }
-        return try Curve25519.Signing.PrivateKey(rawRepresentation: bytes).signature(for: body).base64EncodedString()
+        try await signer().key.signature(for: body).base64EncodedString()
     }
 
     // MARK: Peers
@@ -145,10 +178,17 @@ public struct ExchangeStore: Sendable {
         public var receiver: String
     }
 
-    /// Takes a message from a peer: `sender` and `signature` from the headers, `body` the exact bytes.
-    /// Throws `unauthorized` (`unknown-sender`, `bad-signature`), `invalid` (`bad-message`,
-    /// `wrong-receiver`, `replay-window`); every refusal is recorded. A message seen before is answered
-    /// with the first acknowledgement, its status `duplicate`; nothing is applied twice.
+    /// How long after a peer's key is replaced its previous key is still accepted (seconds): the
+    /// peer may still be signing with it while the rotation reaches both sides.
+    public static let keyGrace: TimeInterval = 7 * 86_400
+
+    /// Takes a message from a peer: `sender` (the node that delivers it: the origin, or the last hub in
+    /// `via`) and `signature` from the headers, `body` the exact bytes. A message for this node is
+    /// stored and applied; a hub stores a message for another node it has a route for and puts it in
+    /// its outbox, in one transaction (`forwarded`), so it goes on with the same guarantees.
+    /// Throws `unauthorized` (`not-configured`, `unknown-sender`, `bad-signature`), `invalid`
+    /// (`bad-message`, `wrong-receiver`, `replay-window`); every refusal is recorded. A message seen
+    /// before is answered with the first acknowledgement, its status `duplicate`; nothing is applied twice.
     public func receive(body: Data, sender: String?, signature: String?, client: String?) async throws -> Acknowledgement {
         let env = self.env
         func refuse(_ error: RenkouError, messageID: String? = nil) async throws -> Never {
@@ -163,21 +203,24 @@ public struct ExchangeStore: Sendable {
         guard let me = try await currentIdentity() else {
             try await refuse(RenkouError(.unauthorized, "not-configured", Text("本节点尚未启用信息交换。", "This node does not take part in the exchange yet.")))
         }
-        guard let sender, let peer = try await peers().first(where: { $0.code == sender && $0.enabled }) else {
+        let peers = try await peers()
+        guard let sender, let peer = peers.first(where: { $0.code == sender && $0.enabled }) else {
             try await refuse(RenkouError(.unauthorized, "unknown-sender", Text("未知或已停用的交换节点。", "Unknown or disabled sender.")))
         }
-        guard let signature, let sig = Data(base64Encoded: signature), let keyBytes = Data(base64Encoded: peer.publicKey),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), key.isValidSignature(sig, for: body) else {
+        guard let signature, let sig = Data(base64Encoded: signature), try await keys(of: peer).contains(where: { $0.isValidSignature(sig, for: body) }) else {
             try await refuse(RenkouError(.unauthorized, "bad-signature", Text("签名与报文不符。", "The signature does not match the message.")))
         }
-        guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: body), message.sender == sender else {
+        // delivered by its sender, or by the last hub it passed through
+        guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: body), message.sender == sender || message.via?.last == sender else {
             try await refuse(RenkouError(.invalid, "bad-message", Text("报文格式错误。", "The message is not well formed.")))
         }
-        guard message.receiver == me.code else {
-            try await refuse(RenkouError(.invalid, "wrong-receiver", Text("报文的接收方不是本节点。", "The message is for another node.")), messageID: message.id.text)
+        let destination = ExchangeRouting.destination(message.receiver, me: me, peers: peers, via: [message.sender] + (message.via ?? []))
+        guard destination != .elsewhere else {
+            try await refuse(RenkouError(.invalid, "wrong-receiver", Text("报文的接收方不是本节点，本节点也不转发。", "The message is for another node, and this node does not forward it.")),
+                             messageID: message.id.text)
         }
         // A duplicate is answered before the time check: a retry of a message already taken is not an attack.
-        if let ack = try await acknowledgement(of: message.id, from: sender) { var again = ack; again.status = "duplicate"; return again }
+        if let ack = try await acknowledgement(of: message.id, from: message.sender) { var again = ack; again.status = "duplicate"; return again }
         guard let sent = Timestamp.date(message.sentAt), abs(sent.timeIntervalSince(env.now())) <= Self.replayWindow else {
             try await refuse(RenkouError(.invalid, "replay-window", Text("报文时间超出允许范围（±5 分钟）。", "The message's time is outside the replay window (±5 minutes).")), messageID: message.id.text)
         }
@@ -187,35 +230,34 @@ public struct ExchangeStore: Sendable {
                 // stored and applied in one transaction: a message is matched and tasked exactly once
                 try await db.raw("""
                     INSERT INTO exchange_inbox (id, sender, kind, business_key, sent_at, body, state, ack, received_at)
-                    VALUES (\(bind: message.id.text), \(bind: sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
+                    VALUES (\(bind: message.id.text), \(bind: message.sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
                             \(bind: String(decoding: body, as: UTF8.self)), 'received', \(bind: String(decoding: try JSONEncoder.sorted.encode(ack), as: UTF8.self)), \(bind: ack.receivedAt))
                     """).run()
-                if message.kind == .reply {
-                    try await Self.applyReply(message, env: env, db)
-                    try await db.raw("UPDATE exchange_inbox SET state = 'applied' WHERE id = \(bind: message.id.text)").run()
+                if case .forward(let next) = destination {
+                    var onward = message
+                    onward.via = (message.via ?? []) + [me.code]
+                    try await Self.insertOutgoing(onward, peer: next, path: "/", forwarded: true, env: env, db)
+                    try await db.raw("UPDATE exchange_inbox SET state = 'forwarded' WHERE id = \(bind: message.id.text)").run()
                     return
                 }
-                let applied = try await Self.apply(message, env: env, db)
-                // filed under the matched person's unit, or this node's own unit (its code) when nobody matched
-                let path = try await db.raw("""
-                    SELECT COALESCE((SELECT path FROM persons WHERE id = \(bind: applied.person)), (SELECT path FROM org_units WHERE code = \(bind: me.code)), '/') AS path
-                    """).first()!.decode(column: "path", as: String.self)
-                try await db.raw("""
-                    UPDATE exchange_inbox SET state = \(bind: applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person), task_id = \(bind: applied.task),
-                        path = \(bind: path)
-                    WHERE id = \(bind: message.id.text)
-                    """).run()
-                // 查无此人: a request about nobody here is answered at once
-                if applied.person == nil && message.kind == .request {
-                    try await Self.enqueueReply(to: message, found: false, result: "查无此人", env: env, db)
-                }
+                try await Self.apply(message, me: me, env: env, db)
             }
         } catch {
             // Two deliveries of one message at once: the second finds the first's row.
-            if let first = try await acknowledgement(of: message.id, from: sender) { var again = first; again.status = "duplicate"; return again }
+            if let first = try await acknowledgement(of: message.id, from: message.sender) { var again = first; again.status = "duplicate"; return again }
             throw error
         }
         return ack
+    }
+
+    /// The keys a peer's signature is checked against: its key, and its previous key for
+    /// `keyGrace` after a rotation.
+    func keys(of peer: ExchangePeer) async throws -> [Curve25519.Signing.PublicKey] {
+        let previous = try await db.read { try await $0.raw("SELECT previous_key FROM exchange_peers WHERE code = \(bind: peer.code)").first()?.decode(column: "previous_key", as: String?.self) }
+        let inGrace = Timestamp.date(peer.addedAt).map { env.now().timeIntervalSince($0) <= Self.keyGrace } ?? false
+        return ([peer.publicKey] + (inGrace ? [previous].compactMap { $0 } : [])).compactMap {
+            Data(base64Encoded: $0).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+        }
     }
 
     func acknowledgement(of id: UUID, from sender: String) async throws -> Acknowledgement? {
@@ -268,11 +310,7 @@ public struct ExchangeStore: Sendable {
     /// A message made ready to send from this node: `sentAt` now, the body's exact bytes and their
     /// signature (what goes in the `Renkou-Signature` header).
     public func signed(_ message: MessageEnvelope) async throws -> (body: Data, signature: String) {
-        var m = message
-        m.sender = try await identity(by: .cli("exchange")).code
-        m.sentAt = Timestamp.string(env.now())
-        let body = try JSONEncoder.sorted.encode(m)
-        return (body, try await sign(body))
+        try await signer().seal(message, at: env.now())
     }
 }
 

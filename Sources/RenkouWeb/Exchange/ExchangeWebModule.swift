@@ -16,6 +16,8 @@ struct ExchangeWebModule: WebModule {
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.exchangeVisit, Text("协查核实", "Exchange visit"), link: { $0.object.map { ExchangePages.messagePath($0.id) } },
                                                action: { t in t.object.map { (ExchangePages.messagePath($0.id), Text("反馈", "Reply")) } })),
+         ExtensionPoint.taskKinds(TaskKindView(.exchangeStuck, Text("报文待处理", "Stuck message"), link: { _ in "/exchange?out=failed#outbox" },
+                                               action: { _ in ("/exchange?out=failed#outbox", Text("处理", "Handle")) })),
          ExtensionPoint.indicatorPages(IndicatorPage(module: "exchange"))]
     }
 }
@@ -67,6 +69,19 @@ enum ExchangeAPI {
             try await deps.stores.exchange.reply(to: try context.uuid("id", Text("报文", "message")), found: b.found ?? true, result: b.result ?? "", in: context.scope, by: context.actor)
             return Response(status: .noContent)
         }
+        // An operator's hand on a stuck message (refused or failed): send again now, or close with the reason.
+        api.on(.post, "/api/v1/exchange/messages/{id}/retry") { _, context in
+            _ = try context.require(.exchange(.administer))
+            try await deps.stores.exchange.retryNow(try context.uuid("id", Text("报文", "message")), by: context.actor)
+            return Response(status: .noContent)
+        }
+        struct CloseBody: Decodable { let reason: String? }
+        api.on(.post, "/api/v1/exchange/messages/{id}/close") { request, context in
+            _ = try context.require(.exchange(.administer))
+            let b = try await Body.json(CloseBody.self, request, context: context)
+            try await deps.stores.exchange.close(try context.uuid("id", Text("报文", "message")), reason: b.reason ?? "", by: context.actor)
+            return Response(status: .noContent)
+        }
         // Whole envelopes name people of other regions: the deployment's administrators only, each read audited.
         api.on(.get, "/api/v1/exchange/messages") { request, context in
             _ = try context.require(.exchange(.administer))
@@ -103,6 +118,11 @@ enum ExchangePages {
         "attempts": Text("次数", "Attempts"),
         "last_error": Text("最近错误", "Last error"),
         "retry_now": Text("重新发送", "Send again"),
+        "close_by_hand": Text("手工关闭", "Close by hand"),
+        "close_reason": Text("关闭原因", "Why it is closed"),
+        "hub": Text("枢纽", "Hub"),
+        "hub_yes": Text("本节点转发发往其他节点的报文", "This node forwards messages for other nodes"),
+        "filter": Text("筛选", "Filter"),
         "requests_sent": Text("发出的协查", "Verification requests sent"),
         "new_request": Text("发起协查", "Ask for a verification"),
         "question": Text("协查事项", "Question"),
@@ -116,11 +136,18 @@ enum ExchangePages {
     ]
 
     struct PeerRow { let code: String, url: String, areas: String, key: String, state: String }
-    struct MessageRow { let kind: String, sender: String, subject: String, key: String, at: String }
+    struct MessageRow { let kind: String, sender: String, subject: String, key: String, state: String, at: String }
+    struct StateOption { let code: String, label: String; let selected: Bool }
+    /// The outbox's states, as the filter offers them.
+    static let outStates: [Codes.Entry] = [
+        Codes.Entry(code: "", label: Text("全部", "All")), Codes.Entry(code: "pending", label: Text("待发送", "Waiting")),
+        Codes.Entry(code: "delivered", label: Text("已送达", "Delivered")), Codes.Entry(code: "refused", label: Text("被拒收", "Refused")),
+        Codes.Entry(code: "failed", label: Text("发送失败", "Failed")), Codes.Entry(code: "closed", label: Text("已手工关闭", "Closed by hand")),
+    ]
     struct RejectionRow { let sender: String, reason: String, at: String }
     static func messagePath(_ id: UUID) -> String { "/exchange/messages/\(id.text)" }
     struct RequestRow { let subject: String, question: String, deadline: String, state: String; let overdue: Bool }
-    struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String? }
+    struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String?; let closeAction: String }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/exchange") { request, context -> Response in
@@ -132,25 +159,28 @@ enum ExchangePages {
             let peers = admin ? try await deps.stores.exchange.peers() : []
             let received = admin ? try await deps.stores.exchange.inbox(limit: 100, by: context.actor) : []
             let refused = admin ? try await deps.stores.exchange.rejections(limit: 50) : []
-            let sent = admin ? try await deps.stores.exchange.outbox(limit: 100, by: context.actor) : []
+            let outState = request.query("out").flatMap { $0.isEmpty ? nil : $0 }
+            let sent = admin ? try await deps.stores.exchange.outbox(state: outState, limit: 100, by: context.actor) : []
             let canWrite = account.role.can(.exchange(.write)), today = Day(deps.stores.env.now()).description
             let asked = try await deps.stores.exchange.requests(in: context.scope, by: context.actor)
             let model = ExchangeView(
-                code: me.code, url: me.url, publicKey: me.publicKey, isAdmin: admin,
+                code: me.code, url: me.url, publicKey: me.publicKey, isHub: me.isHub, isAdmin: admin,
+                outStates: outStates.map { StateOption(code: $0.code, label: $0.label(lang), selected: $0.code == (outState ?? "")) },
                 peers: peers.map { PeerRow(code: $0.code, url: $0.url, areas: $0.areas.joined(separator: ", ") + ($0.isDefault ? " · " + Text("默认路由", "default route")(lang) : ""),
                                            key: String($0.publicKey.prefix(12)) + "…", state: ($0.enabled ? Text("启用", "enabled") : Text("停用", "disabled"))(lang)) },
                 hasPeers: !peers.isEmpty,
                 messages: received.map { r in
                     // Another region's data shows only as far as the message carries it: the name masked on the list.
                     MessageRow(kind: r.message.kind.label(lang), sender: r.message.sender, subject: "\(Mask.name(r.message.subject.name)) \(Mask.idNumber(r.message.subject.idNumber))",
-                               key: r.message.businessKey, at: r.receivedAt)
+                               key: r.message.businessKey, state: r.state, at: r.receivedAt)
                 },
                 hasMessages: !received.isEmpty,
                 rejections: refused.map { RejectionRow(sender: $0.sender ?? "—", reason: $0.reason, at: $0.receivedAt) }, hasRejections: !refused.isEmpty,
                 outbox: sent.map { o in
                     OutRow(kind: o.message.kind.label(lang), peer: o.peer, subject: "\(Mask.name(o.message.subject.name)) \(Mask.idNumber(o.message.subject.idNumber))",
                            state: o.state, attempts: o.attempts, error: o.lastError ?? "",
-                           retryAction: admin && ["refused", "failed"].contains(o.state) ? "/exchange/outbox/\(o.message.id.text)/retry" : nil)
+                           retryAction: admin && ["refused", "failed"].contains(o.state) ? "/exchange/outbox/\(o.message.id.text)/retry" : nil,
+                           closeAction: "/exchange/outbox/\(o.message.id.text)/close")
                 }, hasOutbox: !sent.isEmpty,
                 requests: asked.map { r in
                     RequestRow(subject: "\(r.message.subject.name) \(r.message.subject.idNumber)", question: ExchangeStore.questions[r.message.payload["question"] ?? ""]?(lang) ?? "",
@@ -202,13 +232,21 @@ enum ExchangePages {
             try await deps.stores.exchange.retryNow(try context.uuid("id", Text("报文", "message")), by: context.actor)
             return Redirect.to("/exchange", notice: Text("已安排重新发送。", "It will be sent again now."))
         }
+        router.post("/exchange/outbox/{id}/close") { request, context -> Response in
+            _ = try context.require(.exchange(.administer))
+            let form = try await RenkouWeb.Form.read(request, context: context)
+            try await deps.stores.exchange.close(try context.uuid("id", Text("报文", "message")), reason: form["reason"] ?? "", by: context.actor)
+            return Redirect.to("/exchange", notice: Text("报文已手工关闭。", "The message is closed."))
+        }
     }
 }
 
 /// The exchange page.
 struct ExchangeView {
     let code: String, url: String, publicKey: String
+    let isHub: Bool
     let isAdmin: Bool
+    let outStates: [ExchangePages.StateOption]
     let peers: [ExchangePages.PeerRow]; let hasPeers: Bool
     let messages: [ExchangePages.MessageRow]; let hasMessages: Bool
     let rejections: [ExchangePages.RejectionRow]; let hasRejections: Bool

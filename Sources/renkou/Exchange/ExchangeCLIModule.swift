@@ -10,7 +10,30 @@ struct ExchangeCLIModule: CLIModule {
 
 struct ExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "exchange", abstract: "The exchange between deployments (信息交换): this node and its peers.",
-                                                    subcommands: [Identity.self, Peer.self, Send.self, Status.self])
+                                                    subcommands: [Identity.self, Peer.self, Send.self, Status.self, Retry.self, Close.self])
+
+    /// An operator sends a refused or failed message again now.
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a refused or failed message again now (audited).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The message id.") var id: String
+        func run() async throws {
+            guard let uuid = UUID(uuidString: id) else { throw ValidationError("not a message id: \(id)") }
+            try await withStores(db) { try await $0.exchange.retryNow(uuid, by: .cli("exchange")) }
+        }
+    }
+
+    /// An operator gives up on a refused or failed message.
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a refused or failed message by hand, with the reason (audited).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The message id.") var id: String
+        @Option(help: "Why it is closed.") var reason: String
+        func run() async throws {
+            guard let uuid = UUID(uuidString: id) else { throw ValidationError("not a message id: \(id)") }
+            try await withStores(db) { try await $0.exchange.close(uuid, reason: reason, by: .cli("exchange")) }
+        }
+    }
 
     /// One pass of the sender (what `renkou serve` does every two seconds).
     struct Send: AsyncParsableCommand {
@@ -27,9 +50,10 @@ struct ExchangeCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
             try await withStores(db) { stores in
-                let out = try await stores.exchange.outbox(limit: 1000)
-                for state in ["pending", "delivered", "refused", "failed"] { print("out.\(state)\t\(out.filter { $0.state == state }.count)") }
-                print("in\t\(try await stores.exchange.inbox(limit: 1000).count)")
+                let counts = try await stores.exchange.counts()
+                for state in ["pending", "delivered", "refused", "failed", "closed"] { print("out.\(state)\t\(counts.outbox[state] ?? 0)") }
+                for (state, n) in counts.inbox.sorted(by: { $0.key < $1.key }) { print("in.\(state)\t\(n)") }
+                print("in\t\(counts.inbox.values.reduce(0, +))")
             }
         }
     }
@@ -41,9 +65,12 @@ struct ExchangeCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "This node's code (its area code).") var code: String?
         @Option(help: "The URL peers reach this node at.") var url: String?
+        @Flag(inversion: .prefixedNo, help: "Forward messages for other nodes this node has a route for (a hub).") var hub: Bool?
+        @Flag(help: "Make a new key pair (give peers the new public key).") var rotateKey = false
         func run() async throws {
             try await withStores(db) { stores in
-                print(String(decoding: try JSONEncoder.sorted.encode(try await stores.exchange.identity(code: code, url: url, by: .cli("exchange"))), as: UTF8.self))
+                let node = try await stores.exchange.identity(code: code, url: url, hub: hub, rotateKey: rotateKey, by: .cli("exchange"))
+                print(String(decoding: try JSONEncoder.sorted.encode(node), as: UTF8.self))
             }
         }
     }

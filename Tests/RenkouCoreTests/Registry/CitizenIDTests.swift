@@ -101,5 +101,12 @@ import Testing
         let a = UUID.v7(at: Date(timeIntervalSince1970: 1000)), b = UUID.v7(at: Date(timeIntervalSince1970: 2000))
         #expect(a.text < b.text)
         #expect(a.text.dropFirst(14).first == "7")
+        // made one after another in the same millisecond, they still sort in the order made (a notice
+        // and its update, ordered by id on the receiving side), the variant bits intact
+        let at = Date(timeIntervalSince1970: 1_795_000_000)
+        let sequence = V7Sequence()
+        let ids = (0..<10_000).map { _ in UUID.v7(at: at, sequence: sequence) }
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.text < $1.text })
+        #expect(Set(ids).count == ids.count && ids.allSatisfy { "89ab".contains($0.text.dropFirst(19).first!) })
     }
 }

@@ -66,12 +66,123 @@ import Testing
                 }
                 for name in ["王芳", "赵丽"] {
                     var m = Self.message(to: nodeB.code); m.subject = MessageSubject(idNumber: "110101199001019999", name: name, birthDate: "1990-01-01")
+                    m.businessKey = "stay:\(name)"
                     let (body, signature) = try await a.exchange.signed(m)
                     _ = try await b.exchange.receive(body: body, sender: nodeA.code, signature: signature, client: nil)
                 }
                 let states = Dictionary(uniqueKeysWithValues: try await b.exchange.inbox().map { ($0.message.subject.name, $0.state) })
                 #expect(states["王芳"] == "not-found" && states["赵丽"] == "matched")
             }
+        }
+    }
+
+    /// 更正与撤销: only the newest message about a business key counts. An update closes the visit the
+    /// notice opened; an update that arrives after a newer one is recorded and ignored; a void closes
+    /// what is open and opens nothing.
+    @Test(arguments: TestEngine.all) func anOlderUpdateIsRecordedAndIgnored(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(.sqlite, clock: clock) { a in
+            try await withTestStores(engine, clock: clock) { b in
+                try await Fixture.tree(b)
+                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:18301", by: .cli())
+                let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:18302", by: .cli())
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["3101"], by: .cli())
+                var hers = PersonInput(name: "李秀英", idNumber: "420117199001010027", unit: Fixture.communityA1); hers.sex = "2"
+                _ = try await b.persons.create(hers, in: .everything, by: .cli())
+                func deliver(_ m: MessageEnvelope) async throws {
+                    let (body, signature) = try await a.exchange.signed(m)
+                    _ = try await b.exchange.receive(body: body, sender: nodeA.code, signature: signature, client: nil)
+                }
+                func visits() async throws -> [FieldTask] { try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).filter { $0.kind == .exchangeVisit } }
+                // ids in the order the sender made them (UUIDv7): notice, then two updates
+                let notice = Self.message(to: nodeB.code, id: UUID.v7(at: clock.now.addingTimeInterval(-30)))
+                var moved = notice; moved.id = UUID.v7(at: clock.now.addingTimeInterval(-20)); moved.kind = .update; moved.payload = ["event": "stay-opened", "since": "2026-11-05"]
+                var left = notice; left.id = UUID.v7(at: clock.now.addingTimeInterval(-10)); left.kind = .update; left.payload = ["event": "stay-closed", "until": "2026-11-20"]
+                try await deliver(notice)
+                #expect(try await visits().count == 1)
+                // the newest arrives before the middle one (a retry overtaken): she has left, the visit closes
+                try await deliver(left)
+                #expect(try await visits().isEmpty)
+                try await deliver(moved)
+                #expect(try await visits().isEmpty)
+                let states = Dictionary(uniqueKeysWithValues: try await b.exchange.inbox().map { ($0.message.id, $0.state) })
+                #expect(states[notice.id] == "matched" && states[left.id] == "matched" && states[moved.id] == "superseded")
+                // a void withdraws a notice about another key: its open visit closes, nothing new opens
+                var other = Self.message(to: nodeB.code, id: UUID.v7(at: clock.now.addingTimeInterval(-5))); other.businessKey = "birth:7"
+                other.payload = ["event": "birth", "born": "2026-11-02", "sex": "2"]
+                try await deliver(other)
+                let birthVisit = try #require(try await visits().first)
+                #expect((birthVisit.note ?? "").contains("生育") && (birthVisit.note ?? "").contains("女孩"))
+                var void = other; void.id = UUID.v7(at: clock.now); void.kind = .void
+                try await deliver(void)
+                #expect(try await visits().isEmpty)
+                #expect(try await b.exchange.inbox().first { $0.message.id == void.id }?.state == "voided")
+            }
+        }
+    }
+
+    /// A peer that rotated its key is still believed with the previous one for the grace period, and
+    /// not after it.
+    @Test(arguments: TestEngine.all) func aRotatedKeyHasAGracePeriod(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(.sqlite, clock: clock) { a in
+            try await withTestStores(engine, clock: clock) { b in
+                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:18301", by: .cli())
+                let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:18302", by: .cli())
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["3101"], by: .cli())
+                // B learns A's next key before A starts using it
+                let newKey = Curve25519.Signing.PrivateKey()
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: newKey.publicKey.rawRepresentation.base64EncodedString(), areas: ["3101"], by: .cli())
+                let (body, signature) = try await a.exchange.signed(Self.message(to: nodeB.code))
+                #expect(try await b.exchange.receive(body: body, sender: nodeA.code, signature: signature, client: nil).status == "accepted")
+                clock.advance(ExchangeStore.keyGrace + 60)
+                let (late, lateSignature) = try await a.exchange.signed(Self.message(to: nodeB.code))
+                await #expect { try await b.exchange.receive(body: late, sender: nodeA.code, signature: lateSignature, client: nil) } throws: { isRenkouError($0, code: "bad-signature") }
+                // A rotates its own key: the new public key is what B needs
+                let rotated = try await a.exchange.identity(rotateKey: true, by: .cli())
+                #expect(rotated.publicKey != nodeA.publicKey && rotated.code == nodeA.code)
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: rotated.publicKey, areas: ["3101"], by: .cli())
+                let (now, nowSignature) = try await a.exchange.signed(Self.message(to: nodeB.code))
+                #expect(try await b.exchange.receive(body: now, sender: nodeA.code, signature: nowSignature, client: nil).status == "accepted")
+            }
+        }
+    }
+
+    /// A message that no attempt delivers becomes an operator's task after the last one; the operator
+    /// sends it again, or closes it by hand with the reason (audited), and the task closes.
+    @Test(arguments: TestEngine.all) func aMessageThatNeverGoesBecomesAnOperatorsTask(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(engine, clock: clock) { a in
+            try await Fixture.tree(a)
+            _ = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:18301", by: .cli())
+            let key = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()
+            // a peer at a closed port: every attempt fails
+            try await a.exchange.addPeer(code: "420117", url: "http://127.0.0.1:9", key: key, areas: ["42"], by: .cli())
+            var p = PersonInput(name: "李秀英", idNumber: "420117199001010027", unit: Fixture.communityA1); p.sex = "2"; p.hukouRegion = "420117"; p.category = "inflow"
+            let her = try await a.persons.create(p, in: .everything, by: .cli())
+            let sent = try await a.exchange.request(person: her.id, question: "pregnancy", urgent: true, in: .everything, by: .cli())
+            for _ in 0..<ExchangeStore.maxAttempts {
+                _ = try await a.exchange.deliverDue(timeout: 1)
+                clock.advance(3700)
+            }
+            #expect(try await a.exchange.outbox().map(\.state) == ["failed"])
+            let stuck = try await a.tasks.list(on: RenkouCore.Day(a.env.now()), in: .everything, by: .cli()).filter { $0.kind == .exchangeStuck }
+            #expect(stuck.count == 1 && stuck[0].subject.contains("420117"))
+            // no more attempts by itself
+            #expect(try await a.exchange.deliverDue(timeout: 1) == ExchangeStore.Delivery())
+            // retried by hand: pending again, the task closed
+            try await a.exchange.retryNow(sent.id, by: .cli("operator"))
+            #expect(try await a.exchange.outbox().map(\.state) == ["pending"])
+            #expect(try await a.tasks.list(on: RenkouCore.Day(a.env.now()), in: .everything, by: .cli()).allSatisfy { $0.kind != .exchangeStuck })
+            // closing needs a reason, and only a stuck message can be closed
+            await #expect { try await a.exchange.close(sent.id, reason: "  ", by: .cli("operator")) } throws: { isRenkouError($0, field: "/reason", code: "required") }
+            await #expect { try await a.exchange.close(sent.id, reason: "对方已撤销", by: .cli("operator")) } throws: { isRenkouError($0, code: "not-found") }
+            for _ in 0..<ExchangeStore.maxAttempts { _ = try await a.exchange.deliverDue(timeout: 1); clock.advance(3700) }
+            try await a.exchange.close(sent.id, reason: "对方节点已撤销，改为电话协查", by: .cli("operator"))
+            #expect(try await a.exchange.outbox().map(\.state) == ["closed"])
+            #expect(try await a.tasks.list(on: RenkouCore.Day(a.env.now()), in: .everything, by: .cli()).allSatisfy { $0.kind != .exchangeStuck })
+            #expect(try await a.audit.search(AuditQuery(entity: "exchange_message", action: "update"), in: .everything).total == 2)
+            #expect(try await a.exchange.counts().outbox == ["closed": 1])
         }
     }
 
@@ -84,6 +195,16 @@ import Testing
             #expect(try await stores.exchange.route("420117").map(\.code) == "420117")
             #expect(try await stores.exchange.route("420102").map(\.code) == "420000")
             #expect(try await stores.exchange.route("510104").map(\.code) == "100000")
+            // what a node does with a message for a receiver: a hub forwards, a district takes its own
+            let peers = try await stores.exchange.peers()
+            let hub = NodeIdentity(code: "42", url: "https://hub.example", publicKey: "", isHub: true)
+            #expect(ExchangeRouting.destination("420117", me: hub, peers: peers, via: ["310114"]) == .forward("420117"))
+            #expect(ExchangeRouting.destination("42", me: hub, peers: peers, via: ["310114"]) == .here)
+            #expect(ExchangeRouting.destination("420117", me: hub, peers: peers, via: ["420117"]) == .elsewhere)
+            var district = hub; district.code = "420117"; district.isHub = false
+            #expect(ExchangeRouting.destination("420117", me: district, peers: peers, via: ["310114"]) == .here)
+            #expect(ExchangeRouting.destination("420117003", me: district, peers: peers, via: ["310114"]) == .here)
+            #expect(ExchangeRouting.destination("510104", me: district, peers: peers, via: ["310114"]) == .elsewhere)
             try await stores.exchange.setPeer("420117", enabled: false, by: .cli())
             #expect(try await stores.exchange.route("420117").map(\.code) == "420000")
             // bad input: every field named, nothing stored

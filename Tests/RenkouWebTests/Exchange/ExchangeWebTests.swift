@@ -150,4 +150,79 @@ import Testing
             }
         }
     }
+
+    /// Three real servers, A → hub → B: the districts know only the province's hub. A's notice and
+    /// urgent request reach B through it, B's reply comes back the same way, and the hub keeps none of
+    /// it as its own (its rates count nothing; its inbox shows the messages as forwarded).
+    @Test(arguments: TestEngine.all) func messagesTravelThroughAHubBothWays(engine: TestEngine) async throws {
+        try await withTestStores(.sqlite) { a in
+            try await withTestStores(.sqlite) { hub in
+                try await withTestStores(engine) { b in
+                    try await Fixture.tree(a); try await Fixture.tree(hub); try await Fixture.tree(b)
+                    let number = "420117199001010027"
+                    var hers = PersonInput(name: "李秀英", idNumber: number, unit: Fixture.communityA1); hers.sex = "2"; hers.hukouRegion = "420117"
+                    let atB = try await b.persons.create(hers, in: .everything, by: .cli())
+                    var inflow = hers; inflow.category = "inflow"
+                    let atA = try await a.persons.create(inflow, in: .everything, by: .cli())
+                    let (routerA, _) = try await buildRouter(stores: a, config: AppConfig()), (routerH, _) = try await buildRouter(stores: hub, config: AppConfig())
+                    let (routerB, _) = try await buildRouter(stores: b, config: AppConfig())
+                    let appA = Application(router: routerA, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                    let appH = Application(router: routerH, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                    let appB = Application(router: routerB, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                    try await appA.test(.live) { clientA in
+                        try await appH.test(.live) { clientHub in
+                            try await appB.test(.live) { clientB in
+                                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:\(try #require(clientA.port))", by: .cli())
+                                let nodeH = try await hub.exchange.identity(code: "10", url: "http://127.0.0.1:\(try #require(clientHub.port))", hub: true, by: .cli())
+                                let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:\(try #require(clientB.port))", by: .cli())
+                                try await a.exchange.addPeer(code: nodeH.code, url: nodeH.url, key: nodeH.publicKey, areas: [], isDefault: true, by: .cli())
+                                try await b.exchange.addPeer(code: nodeH.code, url: nodeH.url, key: nodeH.publicKey, areas: [], isDefault: true, by: .cli())
+                                try await hub.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["31"], by: .cli())
+                                try await hub.exchange.addPeer(code: nodeB.code, url: nodeB.url, key: nodeB.publicKey, areas: ["42"], by: .cli())
+                                // the stay's notice, addressed to her hukou region, goes to the hub
+                                var stay = StayInput(); stay.person = atA.id.text; stay.kind = "inflow"; stay.since = "2026-11-01"; stay.region = "420117"
+                                let opened = try await a.stays.open(stay, in: .everything, by: .cli())
+                                let request = try await a.exchange.request(person: atA.id, question: "pregnancy", urgent: true, in: .everything, by: .cli())
+                                #expect(try await a.exchange.outbox().allSatisfy { $0.peer == "10" && $0.message.receiver == "420117" })
+                                #expect(try await a.exchange.deliverDue().delivered == 2)
+                                #expect(try await hub.exchange.deliverDue().delivered == 2)
+                                // B has both, from A (the hub named as the way they came); two visits on the list
+                                let atBInbox = try await b.exchange.inbox()
+                                #expect(atBInbox.count == 2 && atBInbox.allSatisfy { $0.message.sender == "310114" && $0.message.via == ["10"] && $0.state == "matched" })
+                                let visits = try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).filter { $0.kind == .exchangeVisit && $0.personID == atB.id }
+                                #expect(visits.count == 2)
+                                // B answers the request; the reply goes back through the hub
+                                try await b.exchange.reply(to: request.id, found: true, result: "已入户核实，孕 8 周", in: .everything, by: .cli())
+                                #expect(try await b.exchange.outbox().map(\.peer) == ["10"])
+                                #expect(try await b.exchange.deliverDue().delivered == 1)
+                                #expect(try await hub.exchange.deliverDue().delivered == 1)
+                                let answered = try #require(try await a.exchange.requests(in: .everything, by: .cli()).first)
+                                #expect(answered.found == true && answered.result == "已入户核实，孕 8 周")
+                                // the hub: three messages passed through, none its own
+                                #expect(try await hub.exchange.counts().inbox == ["forwarded": 3])
+                                #expect(try await hub.exchange.counts().outbox == ["delivered": 3])
+                                let hubRates = try await hub.indicators.summary(["X01-requests-answered", "X02-reply-rate"], unitCode: nil, on: RenkouCore.Day(hub.env.now()), in: .everything).unit.figures
+                                #expect(hubRates.allSatisfy { $0.denominator == 0 })
+                                // she gives birth at A, then leaves: a birth notice, then the stay's update, both through the hub
+                                var child = PersonInput(name: "王小宝", idNumber: nil, unit: Fixture.communityA1); child.sex = "1"; child.birthDate = "2026-11-10"
+                                _ = try await a.events.record(LifeEventInput(type: "birth", person: atA.id.text, day: "2026-11-10", child: child), in: .everything, by: .cli())
+                                _ = try await a.stays.close(opened.id, on: RenkouCore.Day(a.env.now()), endPlace: "武汉", in: .everything, by: .cli())
+                                #expect(try await a.exchange.deliverDue().delivered == 2)
+                                #expect(try await hub.exchange.deliverDue().delivered == 2)
+                                let open = try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).filter { $0.kind == .exchangeVisit }
+                                // the stay's visit closed by the update; the birth's visit open
+                                #expect(open.count == 1 && (open[0].note ?? "").contains("生育") && (open[0].note ?? "").contains("男孩"))
+                                #expect(try await b.exchange.inbox().first { $0.message.kind == .update }?.message.payload["event"] == "stay-closed")
+                                // a district that is not a hub refuses a message for another node
+                                var stray = request; stray.id = UUID.v7(); stray.receiver = "440305"; stray.sender = ""
+                                let (body, signature) = try await ExchangeStore(db: hub.db, env: b.env).signed(stray)
+                                await #expect { try await b.exchange.receive(body: body, sender: nodeH.code, signature: signature, client: nil) }
+                                    throws: { isRenkouError($0, code: "wrong-receiver") }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
