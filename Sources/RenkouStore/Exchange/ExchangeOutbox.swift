@@ -18,17 +18,18 @@ extension ExchangeStore {
     }
 
     /// Puts a message in the outbox inside the caller's transaction, addressed by routing `area` (the
-    /// person's hukou region). Returns false when no peer serves the area or the exchange is not set up.
+    /// person's hukou region). Returns the message as addressed, or nil when no peer serves the area
+    /// or the exchange is not set up.
     @discardableResult
-    static func enqueue(_ message: MessageEnvelope, area: String, path: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> Bool {
-        guard let me = try await nodeCode(db), !area.hasPrefix(me) else { return false }
+    static func enqueue(_ message: MessageEnvelope, area: String, path: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> MessageEnvelope? {
+        guard let me = try await nodeCode(db), !area.hasPrefix(me) else { return nil }
         let peers = try await db.raw("SELECT * FROM exchange_peers").all().map(decodePeer)
-        guard let peer = ExchangeRouting.route(area, peers: peers) else { return false }
+        guard let peer = ExchangeRouting.route(area, peers: peers) else { return nil }
         var m = message
         // a peer that serves the area is the receiver; through the hub, the area is the address
         m.sender = me; m.receiver = ExchangeRouting.specific(area, peers: peers)?.code ?? area
         try await insertOutgoing(m, peer: peer.code, path: path, env: env, db)
-        return true
+        return m
     }
 
     /// 更正/撤销: a later message about a business key this node has sent before (an update or a void),
@@ -263,15 +264,32 @@ extension ExchangeStore {
         }
     }
 
-    /// The outbox and the inbox counted by state (no person is read).
-    public func counts() async throws -> (outbox: [String: Int], inbox: [String: Int]) {
+    /// The exchange counted, no person read: the outbox and the inbox by state, the refusals by
+    /// reason, the open exchange visits and how many distinct messages they come from (equal when
+    /// every message was applied once).
+    public struct Counts: Sendable, Equatable {
+        public var outbox: [String: Int]
+        public var inbox: [String: Int]
+        public var rejected: [String: Int]
+        public var visits: Int
+        public var visitedMessages: Int
+    }
+
+    /// The exchange counted (`Counts`).
+    public func counts() async throws -> Counts {
         try await db.read { db in
-            func count(_ table: String) async throws -> [String: Int] {
-                Dictionary(uniqueKeysWithValues: try await db.raw("SELECT state, COUNT(*) AS n FROM \(unsafeRaw: table) GROUP BY state").all().map {
-                    (try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self))
+            func count(_ sql: String) async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await db.raw("\(unsafeRaw: sql)").all().map {
+                    (try $0.decode(column: "k", as: String.self), try $0.decode(column: "n", as: Int.self))
                 })
             }
-            return (try await count("exchange_outbox"), try await count("exchange_inbox"))
+            let visits = try await db.raw("""
+                SELECT COUNT(*) AS n, COUNT(DISTINCT object_id) AS m FROM tasks WHERE kind = 'exchange-visit' AND open = 1
+                """).first()!
+            return Counts(outbox: try await count("SELECT state AS k, COUNT(*) AS n FROM exchange_outbox GROUP BY state"),
+                          inbox: try await count("SELECT state AS k, COUNT(*) AS n FROM exchange_inbox GROUP BY state"),
+                          rejected: try await count("SELECT reason AS k, COUNT(*) AS n FROM exchange_rejections GROUP BY reason"),
+                          visits: try visits.decode(column: "n", as: Int.self), visitedMessages: try visits.decode(column: "m", as: Int.self))
         }
     }
 
@@ -307,6 +325,11 @@ extension ExchangeStore {
             for row in try await db.raw("SELECT t.id FROM exchange_inbox x JOIN tasks t ON t.id = x.task_id WHERE \(same) AND t.open = 1").all() {
                 try await TaskStore.settle(id: try row.decode(column: "id", as: String.self).uuid, outcome: "superseded", env: env, actor: actor, db)
             }
+        }
+        if m.kind == .request && m.payload["question"] == "childcare-claim" {
+            let person = try await answerClaimCheck(m, env: env, db)
+            try await db.raw("UPDATE exchange_inbox SET state = 'answered', person_id = \(bind: person) WHERE id = \(bind: m.id.text)").run()
+            return
         }
         let ends = m.kind == .void || m.payload["event"] == "stay-closed"
         let applied = try await match(m, visit: !ends, env: env, actor: actor, db)

@@ -13,7 +13,23 @@ extension ExchangeStore {
         "contraception": Text("避孕节育情况", "Contraception"),
         "marital-status": Text("婚姻状况", "Marital status"),
         "residence": Text("是否在户籍地居住", "Whether she lives at the hukou place"),
+        "childcare-claim": Text("育儿补贴是否已在当地申领", "Whether the childcare subsidy is claimed there"),
     ]
+
+    /// 育儿补贴申领核查: a request about a child's childcare subsidy is answered at once from the
+    /// receiver's benefit lists, no visit: `found` says whether the child is known there (in the
+    /// registry or on a list), `claimed` whether an eligible line lists it, with the years in `result`.
+    static func answerClaimCheck(_ m: MessageEnvelope, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> String? {
+        let number = CitizenID.normalize(m.subject.idNumber)
+        let years = try await db.raw("""
+            SELECT DISTINCT r.year FROM benefit_lines l JOIN benefit_runs r ON r.id = l.run_id
+            WHERE r.programme = 'childcare-subsidy' AND l.id_number = \(bind: number) AND l.eligible = 1 AND l.removed_reason IS NULL ORDER BY r.year
+            """).all().map { try $0.decode(column: "year", as: Int.self) }
+        let person = try await db.raw("SELECT id FROM persons WHERE id_number = \(bind: number)").first()?.decode(column: "id", as: String.self)
+        let result = years.isEmpty ? "本地未申领育儿补贴" : "本地已列入育儿补贴名单（\(years.map(String.init).joined(separator: "、"))年）"
+        try await enqueueReply(to: m, found: person != nil || !years.isEmpty, result: result, extra: ["claimed": years.isEmpty ? "no" : "yes"], env: env, db)
+        return person
+    }
 
     /// Sends a verification request about a person of the scope to the node that serves her hukou
     /// region. Throws `invalid` (`/question` `code-unknown`; `/person` `unknown-person` or
@@ -21,7 +37,7 @@ extension ExchangeStore {
     /// the exchange is not set up).
     public func request(person: UUID, question: String, urgent: Bool, in scope: Scope, by actor: Actor) async throws -> MessageEnvelope {
         guard Self.questions[question] != nil else {
-            throw RenkouError.invalid([FieldError("/question", "code-unknown", Text("协查事项应为 pregnancy、contraception、marital-status 或 residence。", "The question is pregnancy, contraception, marital-status or residence."))])
+            throw RenkouError.invalid([FieldError("/question", "code-unknown", Text("协查事项应为 pregnancy、contraception、marital-status、residence 或 childcare-claim。", "The question is pregnancy, contraception, marital-status, residence or childcare-claim."))])
         }
         let engine = db.engine, env = self.env, today = Day(env.now())
         let days = env.policy(.exchangeDeadlines, on: today)
@@ -38,24 +54,24 @@ extension ExchangeStore {
                                     businessKey: "", sender: "", receiver: "", sentAt: "", deadlineClass: urgent ? .urgent : .ordinary, deadline: deadline.description,
                                     payload: ["question": question])
             m.businessKey = "request:\(m.id.text)"
-            guard try await Self.enqueue(m, area: area, path: p.path, env: env, db) else {
+            guard let addressed = try await Self.enqueue(m, area: area, path: p.path, env: env, db) else {
                 throw RenkouError(.conflict, "no-route", Text("没有节点服务户籍地 \(area)（或本节点尚未启用信息交换）。", "No node serves the hukou region \(area) (or this node is not set up)."))
             }
             try await db.raw("UPDATE exchange_outbox SET deadline = \(bind: deadline.description), person_id = \(bind: p.id.text) WHERE id = \(bind: m.id.text)").run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "exchange_request", entityID: m.id.text, path: p.path,
                                      after: AuditLog.json(["person": p.id.text, "question": question, "deadline": deadline.description]))
-            return m
+            return addressed
         }
     }
 
     /// Puts a reply to a received message in the outbox, addressed to the node that sent it: straight
     /// to it when it is a peer, else the way routing goes (the hub it came through).
-    static func enqueueReply(to m: MessageEnvelope, found: Bool, result: String, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+    static func enqueueReply(to m: MessageEnvelope, found: Bool, result: String, extra: [String: String] = [:], env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
         guard let me = try await nodeCode(db) else { return }
         let peers = try await db.raw("SELECT * FROM exchange_peers").all().map(decodePeer)
         let hop = ExchangeRouting.route(m.sender, peers: peers)?.code ?? m.via?.last ?? m.sender
         let reply = MessageEnvelope(id: env.newID(), kind: .reply, subject: m.subject, businessKey: m.businessKey, sender: me, receiver: m.sender, inReplyTo: m.id,
-                                    sentAt: "", payload: ["found": found ? "yes" : "no", "result": result])
+                                    sentAt: "", payload: extra.merging(["found": found ? "yes" : "no", "result": result]) { $1 })
         try await insertOutgoing(reply, peer: hop, path: "/", env: env, db)
         try await db.raw("UPDATE exchange_inbox SET replied_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: m.id.text) AND sender = \(bind: m.sender)").run()
     }

@@ -8,6 +8,12 @@ public struct ExchangeStoreModule: StoreModule {
     public var migrations: [Migration] { [Migration030Exchange.migration, Migration031ExchangeOutbox.migration, Migration032ExchangeReplies.migration, Migration033ExchangeRates.migration, Migration034ExchangeHubs.migration] }
     public var contributions: [Contribution] { ExchangeRates.definitions.map { ExtensionPoint.indicators($0) } }
     public var pathTables: [String] { ["exchange_outbox", "exchange_inbox"] }
+    public var demo: DemoStep? {
+        DemoStep { stores, context in
+            guard !context.stopped else { return }
+            try await DemoExchange.fill(stores, districtCode: context.districtCode, communities: context.communities)
+        }
+    }
     /// 通报: an inflow stay opened for a person whose hukou is in another region served by a peer (or
     /// the hub) puts a notice in the outbox, in the same transaction as the stay; the stay closed sends
     /// an update under the same business key. A birth recorded for a mother whose hukou is elsewhere

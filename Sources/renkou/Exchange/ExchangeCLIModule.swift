@@ -6,11 +6,42 @@ import RenkouStore
 /// `renkou exchange identity|peer`: this node and the nodes it talks to.
 struct ExchangeCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [ExchangeCommand.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Exchange.self] }
 }
 
 struct ExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "exchange", abstract: "The exchange between deployments (信息交换): this node and its peers.",
-                                                    subcommands: [Identity.self, Peer.self, Send.self, Status.self, Retry.self, Close.self])
+                                                    subcommands: [Identity.self, Peer.self, Request.self, Send.self, Status.self, Retry.self, Close.self])
+
+    /// 协查: verification requests about people of the registry, by ID number (one, several, or a file
+    /// of them, one per line: the month's batch), each to the node of her hukou region.
+    struct Request: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ask the hukou regions to verify people (协查): one message per ID number; prints one JSON line each.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(name: .customLong("id-number"), help: "An ID number (repeatable).") var idNumbers: [String] = []
+        @Option(help: "A file of ID numbers, one per line.") var file: String?
+        @Option(help: "pregnancy, contraception, marital-status, residence or childcare-claim (about a child: answered at once from the lists there).") var question: String = "pregnancy"
+        @Flag(help: "Urgent (15 days instead of 30).") var urgent = false
+        func run() async throws {
+            var numbers = idNumbers
+            if let file { numbers += try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            guard !numbers.isEmpty else { throw ValidationError("give --id-number or --file") }
+            try await withStores(db) { stores in
+                for number in numbers {
+                    var q = PersonQuery(); q.idNumber = number
+                    guard let person = try await stores.persons.search(q, in: .everything, by: .cli("exchange")).items.first else {
+                        print(#"{"idNumber":"\#(number)","error":"unknown-person"}"#); continue
+                    }
+                    do {
+                        let m = try await stores.exchange.request(person: person.id, question: question, urgent: urgent, in: .everything, by: .cli("exchange"))
+                        print(#"{"idNumber":"\#(number)","message":"\#(m.id.text)","receiver":"\#(m.receiver)","deadline":"\#(m.deadline ?? "")"}"#)
+                    } catch let error as RenkouError {
+                        print(#"{"idNumber":"\#(number)","error":"\#(error.fields.first?.code ?? error.code)"}"#)
+                    }
+                }
+            }
+        }
+    }
 
     /// An operator sends a refused or failed message again now.
     struct Retry: AsyncParsableCommand {
@@ -54,6 +85,8 @@ struct ExchangeCommand: AsyncParsableCommand {
                 for state in ["pending", "delivered", "refused", "failed", "closed"] { print("out.\(state)\t\(counts.outbox[state] ?? 0)") }
                 for (state, n) in counts.inbox.sorted(by: { $0.key < $1.key }) { print("in.\(state)\t\(n)") }
                 print("in\t\(counts.inbox.values.reduce(0, +))")
+                for (reason, n) in counts.rejected.sorted(by: { $0.key < $1.key }) { print("rejected.\(reason)\t\(n)") }
+                print("visits.open\t\(counts.visits)\nvisits.messages\t\(counts.visitedMessages)")
             }
         }
     }

@@ -186,6 +186,48 @@ import Testing
         }
     }
 
+    /// 育儿补贴申领核查: the residence side asks the child's hukou node whether the subsidy is claimed
+    /// there; the answer comes at once from that node's lists, no visit.
+    @Test(arguments: TestEngine.all) func aChildcareClaimIsCheckedAgainstTheOtherNodesLists(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_773_115_200))  // 2026-03-10
+        try await withTestStores(.sqlite, clock: clock) { a in
+            try await withTestStores(engine, clock: clock) { b in
+                try await Fixture.tree(a); try await Fixture.tree(b)
+                func id(_ birth: String, _ seq: String) -> String { let f = "310114" + birth + seq; return f + String(CitizenID.checkCharacter(f)!) }
+                // B (the hukou side, 310114) lists the child for 2025
+                var m = PersonInput(name: "林静", idNumber: id("19930415", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"; m.hukouRegion = "310114"
+                let mother = try await b.persons.create(m, in: .everything, by: .cli())
+                var child = PersonInput(name: "许小宝", idNumber: id("20240601", "562")); child.hukouRegion = "310114"
+                _ = try await b.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: "2024-06-01", child: child), in: .everything, by: .cli())
+                #expect(try await b.benefits.draw(.childcareSubsidy, year: 2025, unitCode: Fixture.streetA, in: .everything, by: .cli()).eligible == 1)
+                // A (where the family lives, 420117) has the child and another one B never heard of
+                var here = child; here.unit = Fixture.communityA1; here.sex = "1"; here.birthDate = "2024-06-01"
+                let atA = try await a.persons.create(here, in: .everything, by: .cli())
+                var stranger = PersonInput(name: "许二宝", idNumber: id("20250101", "571"), unit: Fixture.communityA1); stranger.sex = "1"; stranger.hukouRegion = "310114"
+                let other = try await a.persons.create(stranger, in: .everything, by: .cli())
+                let nodeA = try await a.exchange.identity(code: "420117", url: "http://127.0.0.1:18301", by: .cli())
+                let nodeB = try await b.exchange.identity(code: "310114", url: "http://127.0.0.1:18302", by: .cli())
+                try await a.exchange.addPeer(code: nodeB.code, url: nodeB.url, key: nodeB.publicKey, areas: ["3101"], by: .cli())
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["4201"], by: .cli())
+                for person in [atA.id, other.id] { _ = try await a.exchange.request(person: person, question: "childcare-claim", urgent: false, in: .everything, by: .cli()) }
+                // carried by hand both ways (signed as the sender would)
+                for out in try await a.exchange.outbox() {
+                    let (body, signature) = try await a.exchange.signed(out.message)
+                    _ = try await b.exchange.receive(body: body, sender: nodeA.code, signature: signature, client: nil)
+                }
+                #expect(try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).allSatisfy { $0.kind != .exchangeVisit })
+                #expect(try await b.exchange.counts().inbox == ["answered": 2])
+                for out in try await b.exchange.outbox() {
+                    let (body, signature) = try await b.exchange.signed(out.message)
+                    _ = try await a.exchange.receive(body: body, sender: nodeB.code, signature: signature, client: nil)
+                }
+                let answers = Dictionary(uniqueKeysWithValues: try await a.exchange.requests(in: .everything, by: .cli()).map { ($0.message.subject.name, ($0.found, $0.result)) })
+                #expect(answers["许小宝"]?.0 == true && answers["许小宝"]?.1 == "本地已列入育儿补贴名单（2025年）")
+                #expect(answers["许二宝"]?.0 == false && answers["许二宝"]?.1 == "本地未申领育儿补贴")
+            }
+        }
+    }
+
     @Test(arguments: TestEngine.all) func peersAreRoutedByTheLongestPrefixElseTheHub(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             let key = { Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString() }
