@@ -11,6 +11,8 @@ import SQLKit
 extension ExchangeStore {
     /// Attempts before a message is left for an operator.
     public static let maxAttempts = 12
+    /// The most messages one batch delivery may carry.
+    public static let maxBatch = 500
 
     /// This node's code, or nil when the deployment has not set up the exchange (then nothing is sent).
     static func nodeCode(_ db: any SQLDatabase) async throws -> String? {
@@ -65,7 +67,7 @@ extension ExchangeStore {
     }
 
     /// What one attempt at one message came to.
-    enum Attempt: Sendable {
+    enum Attempt: Sendable, Equatable {
         case delivered
         /// The peer refused it (4xx other than 408 and 429): an operator looks, no blind retry.
         case refused(String)
@@ -79,7 +81,7 @@ extension ExchangeStore {
     /// no more attempts in it (its other messages wait, their attempts not counted), so one dead link
     /// does not hold the others. After `maxAttempts` a message is `failed` and becomes a task for an
     /// operator (the node's own unit).
-    public func deliverDue(limit: Int = 1000, timeout: TimeInterval = 10, concurrency: Int = 16) async throws -> Delivery {
+    public func deliverDue(limit: Int = 1000, timeout: TimeInterval = 10, concurrency: Int = 4, batchSize: Int = 100) async throws -> Delivery {
         let now = Timestamp.string(env.now())
         let due = try await db.read { db in
             try await db.raw("SELECT id, receiver, envelope, attempts FROM exchange_outbox WHERE state = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY created_at, id LIMIT \(unsafeRaw: String(limit))")
@@ -97,22 +99,32 @@ extension ExchangeStore {
                     var result = Delivery()
                     // the addressed peer only; a disabled or removed one waits
                     guard let peer = peers.first(where: { $0.code == receiver && $0.enabled }),
-                          let url = URL(string: peer.url)?.appendingPathComponent("api/v1/exchange/inbox") else {
+                          let url = URL(string: peer.url)?.appendingPathComponent("api/v1/exchange") else {
                         for m in mine { if try await retry(m.id, attempts: m.attempts, error: "no route to \(receiver)") { result.retrying += 1 } else { result.failed += 1 } }
                         return result
                     }
-                    var start = 0
+                    // batches of `batchSize`, `concurrency` requests in flight; one message a request to a peer without batches
+                    var start = 0, batches = true
                     while start < mine.count {
-                        let chunk = Array(mine[start..<min(start + concurrency, mine.count)])
-                        start += chunk.count
-                        let outcomes = try await withThrowingTaskGroup(of: (Int, Attempt).self) { posts in
-                            for (i, m) in chunk.enumerated() {
-                                posts.addTask { (i, await Self.post(m.text, signer: signer, to: url, at: env.now(), timeout: timeout)) }
+                        let per = batches ? batchSize : 1
+                        let chunk = Array(mine[start..<min(start + per * concurrency, mine.count)])
+                        let groups = stride(from: 0, to: chunk.count, by: per).map { chunk[$0..<min($0 + per, chunk.count)].map(\.text) }
+                        let inBatches = batches, now = env.now()
+                        let answers = try await withThrowingTaskGroup(of: (Int, [Attempt]?).self) { posts in
+                            for (g, texts) in groups.enumerated() {
+                                posts.addTask {
+                                    inBatches ? (g, await Self.post(batch: texts, signer: signer, to: url, at: now, timeout: timeout))
+                                              : (g, [await Self.post(texts[0], signer: signer, to: url.appendingPathComponent("inbox"), at: now, timeout: timeout)])
+                                }
                             }
-                            var all = [Attempt?](repeating: nil, count: chunk.count)
-                            for try await (i, a) in posts { all[i] = a }
-                            return all.compactMap { $0 }
+                            var all = [[Attempt]??](repeating: nil, count: groups.count)
+                            for try await (g, a) in posts { all[g] = .some(a) }
+                            return all.map { $0! }
                         }
+                        // the peer has no batch endpoint (404, 405): the same messages again, one at a time
+                        if batches && answers.contains(where: { $0 == nil }) { batches = false; continue }
+                        start += chunk.count
+                        let outcomes = answers.flatMap { $0! }
                         let stop = try await record(zip(chunk.map { ($0.id, $0.attempts) }, outcomes).map { ($0.0, $0.1, $1) }, into: &result)
                         if stop { break }
                     }
@@ -124,6 +136,66 @@ extension ExchangeStore {
             return total
         }
     }
+
+    /// One POST of several stored envelopes to `{url}/inbox/batch`, each sealed now: one attempt per
+    /// message, in order; nil when the peer has no batch endpoint (404, 405).
+    static func post(batch texts: [String], signer: Signer, to url: URL, at now: Date, timeout: TimeInterval) async -> [Attempt]? {
+        var items: [BatchItem] = [], unreadable: Set<Int> = []
+        for (i, text) in texts.enumerated() {
+            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: Data(text.utf8)), let (body, signature) = try? signer.seal(message, at: now) else {
+                unreadable.insert(i); continue
+            }
+            items.append(BatchItem(body: String(decoding: body, as: UTF8.self), signature: signature))
+        }
+        var attempts: [Attempt] = []
+        if !items.isEmpty {
+            var request = URLRequest(url: url.appendingPathComponent("inbox/batch"), timeoutInterval: timeout)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(signer.code, forHTTPHeaderField: "Renkou-Sender")
+            request.httpBody = try? JSONEncoder.sorted.encode(BatchRequest(messages: items))
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                switch status {
+                case 200:
+                    guard let answer = try? JSONDecoder().decode(BatchAnswer.self, from: data), answer.results.count == items.count else {
+                        attempts = Array(repeating: .failed("an unreadable batch answer"), count: items.count); break
+                    }
+                    attempts = answer.results.map { $0.status == "refused" ? .refused("\($0.code ?? "refused")") : .delivered }
+                case 404, 405: return nil
+                case 400..<500 where status != 408 && status != 429:
+                    attempts = Array(repeating: .refused("\(status) " + String(decoding: data.prefix(300), as: UTF8.self)), count: items.count)
+                default: attempts = Array(repeating: .failed("HTTP \(status)"), count: items.count)
+                }
+            } catch {
+                attempts = Array(repeating: .failed(String(describing: error).prefix(300).description), count: items.count)
+            }
+        }
+        var it = attempts.makeIterator()
+        return texts.indices.map { unreadable.contains($0) ? .refused("unreadable envelope") : it.next()! }
+    }
+
+    /// The batch delivery's wire shapes (docs/EXCHANGE.md): the exact body text of each message with
+    /// its signature; the answers in the same order.
+    public struct BatchItem: Codable, Sendable { public let body: String; public let signature: String }
+    public struct BatchRequest: Codable, Sendable { public let messages: [BatchItem] }
+    public struct BatchResult: Codable, Sendable {
+        public var messageId: UUID?
+        /// `accepted`, `duplicate` or `refused`
+        public var status: String
+        public var receivedAt: String?
+        public var receiver: String?
+        /// Why it was refused (the single delivery's problem code).
+        public var code: String?
+        public init(_ r: Result<Acknowledgement, RenkouError>) {
+            switch r {
+            case .success(let ack): messageId = ack.messageId; status = ack.status; receivedAt = ack.receivedAt; receiver = ack.receiver
+            case .failure(let e): status = "refused"; code = e.code
+            }
+        }
+    }
+    public struct BatchAnswer: Codable, Sendable { public let results: [BatchResult]; public init(results: [BatchResult]) { self.results = results } }
 
     /// One POST of a stored envelope, sealed now.
     static func post(_ text: String, signer: Signer, to url: URL, at now: Date, timeout: TimeInterval) async -> Attempt {
@@ -334,9 +406,10 @@ extension ExchangeStore {
         let ends = m.kind == .void || m.payload["event"] == "stay-closed"
         let applied = try await match(m, visit: !ends, env: env, actor: actor, db)
         // filed under the matched person's unit, or this node's own unit (its code) when nobody matched
-        let path = try await db.raw("""
-            SELECT COALESCE((SELECT path FROM persons WHERE id = \(bind: applied.person)), (SELECT path FROM org_units WHERE code = \(bind: me.code)), '/') AS path
-            """).first()!.decode(column: "path", as: String.self)
+        var path = applied.path ?? "/"
+        if applied.path == nil {
+            path = try await db.raw("SELECT COALESCE((SELECT path FROM org_units WHERE code = \(bind: me.code)), '/') AS path").first()!.decode(column: "path", as: String.self)
+        }
         try await db.raw("""
             UPDATE exchange_inbox SET state = \(bind: m.kind == .void ? "voided" : applied.person == nil ? "not-found" : "matched"), person_id = \(bind: applied.person),
                 task_id = \(bind: applied.task), path = \(bind: path)
@@ -350,16 +423,16 @@ extension ExchangeStore {
     /// 配对: the living person a message is about, by ID number, else by name and birth date when
     /// exactly one fits; with `visit`, a home-visit task (核实) on her community's list, due by the
     /// message's deadline (else the ordinary one).
-    static func match(_ m: MessageEnvelope, visit: Bool, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> (person: String?, task: String?) {
+    static func match(_ m: MessageEnvelope, visit: Bool, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws -> (person: String?, task: String?, path: String?) {
         var row = try await db.raw("SELECT id, name, id_number, unit_id, path FROM persons WHERE id_number = \(bind: CitizenID.normalize(m.subject.idNumber)) AND status = 'active'").first()
         if row == nil, let born = m.subject.birthDate {
             // by name and birth date only when exactly one living person fits: a visit never goes to a namesake
             let fits = try await db.raw("SELECT id, name, id_number, unit_id, path FROM persons WHERE name = \(bind: m.subject.name) AND birth_date = \(bind: born) AND status = 'active' LIMIT 2").all()
             if fits.count == 1 { row = fits[0] }
         }
-        guard let row else { return (nil, nil) }
-        let person = try row.decode(column: "id", as: String.self)
-        guard visit else { return (person, nil) }
+        guard let row else { return (nil, nil, nil) }
+        let person = try row.decode(column: "id", as: String.self), path = try row.decode(column: "path", as: String.self)
+        guard visit else { return (person, nil, path) }
         let deadlines = env.policy(.exchangeDeadlines, on: Day(env.now()))
         let due = m.deadline.flatMap(Day.init) ?? Day(env.now()).adding(days: m.deadlineClass == .urgent ? deadlines.urgentDays : deadlines.ordinaryDays)
         let what = switch (m.kind, m.payload["event"]) {
@@ -372,6 +445,6 @@ extension ExchangeStore {
                                                          personID: person.uuid, object: FieldTask.Object("exchange-message", m.id), note: "信息交换：\(what)，请入户核实",
                                                          unitID: try row.decode(column: "unit_id", as: String.self).uuid, path: try row.decode(column: "path", as: String.self),
                                                          due: due, source: "exchange"), env: env, actor: actor, db)
-        return (person, task.text)
+        return (person, task.text, path)
     }
 }

@@ -190,64 +190,133 @@ public struct ExchangeStore: Sendable {
     /// (`bad-message`, `wrong-receiver`, `replay-window`); every refusal is recorded. A message seen
     /// before is answered with the first acknowledgement, its status `duplicate`; nothing is applied twice.
     public func receive(body: Data, sender: String?, signature: String?, client: String?) async throws -> Acknowledgement {
-        let env = self.env
-        func refuse(_ error: RenkouError, messageID: String? = nil) async throws -> Never {
-            try await db.transaction { db in
-                try await db.raw("""
-                    INSERT INTO exchange_rejections (id, sender, message_id, reason, received_at, client)
-                    VALUES (\(bind: env.newID().text), \(bind: sender), \(bind: messageID), \(bind: error.code), \(bind: Timestamp.string(env.now())), \(bind: client))
-                    """).run()
-            }
-            throw error
+        let results = try await receive(batch: [(body, signature)], sender: sender, client: client)
+        switch results[0] {
+        case .success(let ack): return ack
+        case .failure(let error): throw error
         }
-        guard let me = try await currentIdentity() else {
-            try await refuse(RenkouError(.unauthorized, "not-configured", Text("本节点尚未启用信息交换。", "This node does not take part in the exchange yet.")))
-        }
+    }
+
+    /// Takes several messages delivered by one peer in one request (`POST /api/v1/exchange/inbox/batch`):
+    /// each checked like a single one, the new ones stored and applied in one transaction (or, should
+    /// that fail, each in its own), the refusals recorded together. Returns one result per message, in
+    /// order: its acknowledgement (`accepted` or `duplicate`) or why it was refused.
+    public func receive(batch: [(body: Data, signature: String?)], sender: String?, client: String?) async throws -> [Result<Acknowledgement, RenkouError>] {
+        let env = self.env, now = env.now()
+        var results = [Result<Acknowledgement, RenkouError>?](repeating: nil, count: batch.count)
+        var refusals: [(RenkouError, String?)] = []
+        func refuse(_ i: Int, _ error: RenkouError, _ messageID: String? = nil) { results[i] = .failure(error); refusals.append((error, messageID)) }
+        // who delivers: this node set up, a known and enabled peer, its keys
+        var checked: [(index: Int, message: MessageEnvelope, body: Data, destination: ExchangeRouting.Destination)] = []
+        let me = try await currentIdentity()
         let peers = try await peers()
-        guard let sender, let peer = peers.first(where: { $0.code == sender && $0.enabled }) else {
-            try await refuse(RenkouError(.unauthorized, "unknown-sender", Text("未知或已停用的交换节点。", "Unknown or disabled sender.")))
-        }
-        guard let signature, let sig = Data(base64Encoded: signature), try await keys(of: peer).contains(where: { $0.isValidSignature(sig, for: body) }) else {
-            try await refuse(RenkouError(.unauthorized, "bad-signature", Text("签名与报文不符。", "The signature does not match the message.")))
-        }
-        // delivered by its sender, or by the last hub it passed through
-        guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: body), message.sender == sender || message.via?.last == sender else {
-            try await refuse(RenkouError(.invalid, "bad-message", Text("报文格式错误。", "The message is not well formed.")))
-        }
-        let destination = ExchangeRouting.destination(message.receiver, me: me, peers: peers, via: [message.sender] + (message.via ?? []))
-        guard destination != .elsewhere else {
-            try await refuse(RenkouError(.invalid, "wrong-receiver", Text("报文的接收方不是本节点，本节点也不转发。", "The message is for another node, and this node does not forward it.")),
-                             messageID: message.id.text)
+        let peer = peers.first { $0.code == sender && $0.enabled }
+        var keys: [Curve25519.Signing.PublicKey] = []
+        if let peer { keys = try await self.keys(of: peer) }
+        for (i, item) in batch.enumerated() {
+            guard let me else { refuse(i, RenkouError(.unauthorized, "not-configured", Text("本节点尚未启用信息交换。", "This node does not take part in the exchange yet."))); continue }
+            guard let sender, peer != nil else { refuse(i, RenkouError(.unauthorized, "unknown-sender", Text("未知或已停用的交换节点。", "Unknown or disabled sender."))); continue }
+            guard let signature = item.signature, let sig = Data(base64Encoded: signature), keys.contains(where: { $0.isValidSignature(sig, for: item.body) }) else {
+                refuse(i, RenkouError(.unauthorized, "bad-signature", Text("签名与报文不符。", "The signature does not match the message."))); continue
+            }
+            // delivered by its sender, or by the last hub it passed through
+            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: item.body), message.sender == sender || message.via?.last == sender else {
+                refuse(i, RenkouError(.invalid, "bad-message", Text("报文格式错误。", "The message is not well formed."))); continue
+            }
+            let destination = ExchangeRouting.destination(message.receiver, me: me, peers: peers, via: [message.sender] + (message.via ?? []))
+            guard destination != .elsewhere else {
+                refuse(i, RenkouError(.invalid, "wrong-receiver", Text("报文的接收方不是本节点，本节点也不转发。", "The message is for another node, and this node does not forward it.")), message.id.text)
+                continue
+            }
+            checked.append((i, message, item.body, destination))
         }
         // A duplicate is answered before the time check: a retry of a message already taken is not an attack.
-        if let ack = try await acknowledgement(of: message.id, from: message.sender) { var again = ack; again.status = "duplicate"; return again }
-        guard let sent = Timestamp.date(message.sentAt), abs(sent.timeIntervalSince(env.now())) <= Self.replayWindow else {
-            try await refuse(RenkouError(.invalid, "replay-window", Text("报文时间超出允许范围（±5 分钟）。", "The message's time is outside the replay window (±5 minutes).")), messageID: message.id.text)
-        }
-        let ack = Acknowledgement(messageId: message.id, status: "accepted", receivedAt: Timestamp.string(env.now()), receiver: me.code)
-        do {
-            try await db.transaction { db in
-                // stored and applied in one transaction: a message is matched and tasked exactly once
-                try await db.raw("""
-                    INSERT INTO exchange_inbox (id, sender, kind, business_key, sent_at, body, state, ack, received_at)
-                    VALUES (\(bind: message.id.text), \(bind: message.sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
-                            \(bind: String(decoding: body, as: UTF8.self)), 'received', \(bind: String(decoding: try JSONEncoder.sorted.encode(ack), as: UTF8.self)), \(bind: ack.receivedAt))
-                    """).run()
-                if case .forward(let next) = destination {
-                    var onward = message
-                    onward.via = (message.via ?? []) + [me.code]
-                    try await Self.insertOutgoing(onward, peer: next, path: "/", forwarded: true, env: env, db)
-                    try await db.raw("UPDATE exchange_inbox SET state = 'forwarded' WHERE id = \(bind: message.id.text)").run()
-                    return
-                }
-                try await Self.apply(message, me: me, env: env, db)
+        var fresh: [(index: Int, message: MessageEnvelope, body: Data, destination: ExchangeRouting.Destination)] = []
+        let seen = try await acknowledgements(of: checked.map(\.message))
+        for c in checked {
+            if var ack = seen[c.message.id] { ack.status = "duplicate"; results[c.index] = .success(ack); continue }
+            guard let sent = Timestamp.date(c.message.sentAt), abs(sent.timeIntervalSince(now)) <= Self.replayWindow else {
+                refuse(c.index, RenkouError(.invalid, "replay-window", Text("报文时间超出允许范围（±5 分钟）。", "The message's time is outside the replay window (±5 minutes).")), c.message.id.text)
+                continue
             }
-        } catch {
-            // Two deliveries of one message at once: the second finds the first's row.
-            if let first = try await acknowledgement(of: message.id, from: message.sender) { var again = first; again.status = "duplicate"; return again }
-            throw error
+            // the same message twice in one batch: the second is a duplicate of the first
+            if fresh.contains(where: { $0.message.id == c.message.id && $0.message.sender == c.message.sender }) { continue }
+            fresh.append(c)
         }
-        return ack
+        if !refusals.isEmpty {
+            let rows = refusals
+            try await db.transaction { db in
+                for (error, messageID) in rows {
+                    try await db.raw("""
+                        INSERT INTO exchange_rejections (id, sender, message_id, reason, received_at, client)
+                        VALUES (\(bind: env.newID().text), \(bind: sender), \(bind: messageID), \(bind: error.code), \(bind: Timestamp.string(now)), \(bind: client))
+                        """).run()
+                }
+            }
+        }
+        if let me, !fresh.isEmpty {
+            let fresh = fresh
+            let ack = { @Sendable (m: MessageEnvelope) in Acknowledgement(messageId: m.id, status: "accepted", receivedAt: Timestamp.string(now), receiver: me.code) }
+            do {
+                // stored and applied in one transaction: each message is matched and tasked exactly once
+                try await db.transaction { db in
+                    for f in fresh { try await Self.take(f.message, body: f.body, destination: f.destination, ack: ack(f.message), me: me, env: env, db) }
+                }
+                for f in fresh { results[f.index] = .success(ack(f.message)) }
+            } catch {
+                // one of them failed (or another delivery of one came in at once): each on its own
+                for f in fresh {
+                    do {
+                        try await db.transaction { db in try await Self.take(f.message, body: f.body, destination: f.destination, ack: ack(f.message), me: me, env: env, db) }
+                        results[f.index] = .success(ack(f.message))
+                    } catch {
+                        if var first = try await acknowledgements(of: [f.message])[f.message.id] { first.status = "duplicate"; results[f.index] = .success(first) }
+                        else { throw error }
+                    }
+                }
+            }
+        }
+        // a message repeated inside the batch gets the acknowledgement of its first copy
+        for (i, r) in results.enumerated() where r == nil {
+            let m = checked.first { $0.index == i }!.message
+            let first = checked.first { $0.message.id == m.id && results[$0.index] != nil }.flatMap { results[$0.index] }
+            if case .success(var ack)? = first { ack.status = "duplicate"; results[i] = .success(ack) }
+        }
+        return results.map { $0! }
+    }
+
+    /// Stores one checked message and applies it (or queues it onward, at a hub), in the caller's transaction.
+    static func take(_ message: MessageEnvelope, body: Data, destination: ExchangeRouting.Destination, ack: Acknowledgement, me: NodeIdentity,
+                     env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO exchange_inbox (id, sender, kind, business_key, sent_at, body, state, ack, received_at)
+            VALUES (\(bind: message.id.text), \(bind: message.sender), \(bind: message.kind.rawValue), \(bind: message.businessKey), \(bind: message.sentAt),
+                    \(bind: String(decoding: body, as: UTF8.self)), 'received', \(bind: String(decoding: try JSONEncoder.sorted.encode(ack), as: UTF8.self)), \(bind: ack.receivedAt))
+            """).run()
+        if case .forward(let next) = destination {
+            var onward = message
+            onward.via = (message.via ?? []) + [me.code]
+            try await insertOutgoing(onward, peer: next, path: "/", forwarded: true, env: env, db)
+            try await db.raw("UPDATE exchange_inbox SET state = 'forwarded' WHERE id = \(bind: message.id.text)").run()
+            return
+        }
+        try await apply(message, me: me, env: env, db)
+    }
+
+    /// The first acknowledgements of the messages already taken, by id (one query).
+    func acknowledgements(of messages: [MessageEnvelope]) async throws -> [UUID: Acknowledgement] {
+        guard !messages.isEmpty else { return [:] }
+        return try await db.read { db in
+            var found: [UUID: Acknowledgement] = [:]
+            for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
+                for r in try await db.raw("SELECT id, sender, ack FROM exchange_inbox WHERE id IN (\(SQLList(chunk.map { SQLBind($0.id.text) })))").all() {
+                    let id = try r.decode(column: "id", as: String.self), sender = try r.decode(column: "sender", as: String.self)
+                    guard let m = chunk.first(where: { $0.id.text == id && $0.sender == sender }) else { continue }
+                    found[m.id] = try JSONDecoder().decode(Acknowledgement.self, from: Data(try r.decode(column: "ack", as: String.self).utf8))
+                }
+            }
+            return found
+        }
     }
 
     /// The keys a peer's signature is checked against: its key, and its previous key for
@@ -257,14 +326,6 @@ public struct ExchangeStore: Sendable {
         let inGrace = Timestamp.date(peer.addedAt).map { env.now().timeIntervalSince($0) <= Self.keyGrace } ?? false
         return ([peer.publicKey] + (inGrace ? [previous].compactMap { $0 } : [])).compactMap {
             Data(base64Encoded: $0).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
-        }
-    }
-
-    func acknowledgement(of id: UUID, from sender: String) async throws -> Acknowledgement? {
-        try await db.read { db in
-            try await db.raw("SELECT ack FROM exchange_inbox WHERE id = \(bind: id.text) AND sender = \(bind: sender)").first().map {
-                try JSONDecoder().decode(Acknowledgement.self, from: Data(try $0.decode(column: "ack", as: String.self).utf8))
-            }
         }
     }
 

@@ -35,6 +35,16 @@ enum ExchangeAPI {
                                                              signature: request.headers[HTTPField.Name("Renkou-Signature")!], client: context.client)
             return try JSON.response(ack, status: ack.status == "accepted" ? .accepted : .ok)
         }
+        // Several messages from one peer in one request: each with its own signature, one answer each, in order.
+        api.on(.post, "/api/v1/exchange/inbox/batch") { request, context in
+            let batch = try await Body.json(ExchangeStore.BatchRequest.self, request, context: context)
+            guard (1...ExchangeStore.maxBatch).contains(batch.messages.count) else {
+                throw RenkouError.invalid([FieldError("/messages", "batch-size", Text("一次应发送 1–\(ExchangeStore.maxBatch) 条报文。", "Send 1 to \(ExchangeStore.maxBatch) messages at a time."))])
+            }
+            let results = try await deps.stores.exchange.receive(batch: batch.messages.map { (Data($0.body.utf8), $0.signature) },
+                                                                 sender: request.headers[HTTPField.Name("Renkou-Sender")!], client: context.client)
+            return try JSON.response(ExchangeStore.BatchAnswer(results: results.map(ExchangeStore.BatchResult.init)))
+        }
         api.on(.get, "/api/v1/exchange/identity") { _, context in
             _ = try context.require(.exchange(.read))
             guard let me = try await deps.stores.exchange.currentIdentity() else { throw RenkouError.notFound(Text("本节点身份（请先运行 renkou exchange identity）", "this node's identity (run renkou exchange identity first)")) }

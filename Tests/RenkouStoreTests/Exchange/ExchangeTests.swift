@@ -76,6 +76,35 @@ import Testing
         }
     }
 
+    /// A batch from one peer: each message checked on its own, one answer each in order; the good
+    /// ones stored in one transaction, a copy inside the batch and a message taken before answered as
+    /// duplicates, the bad ones refused and recorded.
+    @Test(arguments: TestEngine.all) func aBatchAnswersEachMessageInOrder(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(.sqlite, clock: clock) { a in
+            try await withTestStores(engine, clock: clock) { b in
+                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:18301", by: .cli())
+                let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:18302", by: .cli())
+                try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["3101"], by: .cli())
+                func sealed(_ key: String) async throws -> (body: Data, signature: String?) {
+                    var m = Self.message(to: nodeB.code, id: UUID.v7(at: clock.now)); m.businessKey = key
+                    let (body, signature) = try await a.exchange.signed(m); return (body, signature)
+                }
+                let before = try await sealed("stay:0")
+                _ = try await b.exchange.receive(body: before.body, sender: nodeA.code, signature: before.signature, client: nil)
+                let one = try await sealed("stay:1"), two = try await sealed("stay:2"), forged = try await sealed("stay:3")
+                let results = try await b.exchange.receive(batch: [one, before, (forged.body, String(forged.signature!.reversed())), two, one], sender: nodeA.code, client: nil)
+                let statuses = results.map { r -> String in switch r { case .success(let ack): ack.status; case .failure(let e): e.code } }
+                #expect(statuses == ["accepted", "duplicate", "bad-signature", "accepted", "duplicate"])
+                #expect(try await b.exchange.counts().inbox.values.reduce(0, +) == 3)
+                #expect(try await b.exchange.rejections().map(\.reason) == ["bad-signature"])
+                // an unknown sender's batch: every message refused
+                let stranger = try await b.exchange.receive(batch: [one, two], sender: "990000", client: nil)
+                #expect(stranger.allSatisfy { if case .failure(let e) = $0 { e.code == "unknown-sender" } else { false } })
+            }
+        }
+    }
+
     /// 更正与撤销: only the newest message about a business key counts. An update closes the visit the
     /// notice opened; an update that arrives after a newer one is recorded and ignored; a void closes
     /// what is open and opens nothing.
