@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 BIN = os.environ.get("RENKOU_BIN", ".build/debug/renkou")
 PG = os.environ.get("RENKOU_NODES_POSTGRES_URL")
-BURST = int(os.environ.get("RENKOU_NODES_BURST", "1000"))
+BURST = int(os.environ.get("RENKOU_NODES_BURST", "1500"))
 PSQL = os.environ.get("RENKOU_PSQL", "/usr/lib/postgresql/15/bin/psql")
 
 

@@ -13,6 +13,9 @@ extension ExchangeStore {
     public static let maxAttempts = 12
     /// The most messages one batch delivery may carry.
     public static let maxBatch = 500
+    /// The most bytes of message bodies the sender puts in one batch (the receiver takes JSON bodies
+    /// up to 64 KiB; each item adds its signature and quoting).
+    static let batchBytes = 40 * 1024
 
     /// This node's code, or nil when the deployment has not set up the exchange (then nothing is sent).
     static func nodeCode(_ db: any SQLDatabase) async throws -> String? {
@@ -28,8 +31,8 @@ extension ExchangeStore {
         let peers = try await db.raw("SELECT * FROM exchange_peers").all().map(decodePeer)
         guard let peer = ExchangeRouting.route(area, peers: peers) else { return nil }
         var m = message
-        // a peer that serves the area is the receiver; through the hub, the area is the address
-        m.sender = me; m.receiver = ExchangeRouting.specific(area, peers: peers)?.code ?? area
+        // the area is the address: the node that serves it (directly, or behind a hub) takes it
+        m.sender = me; m.receiver = area
         try await insertOutgoing(m, peer: peer.code, path: path, env: env, db)
         return m
     }
@@ -103,12 +106,19 @@ extension ExchangeStore {
                         for m in mine { if try await retry(m.id, attempts: m.attempts, error: "no route to \(receiver)") { result.retrying += 1 } else { result.failed += 1 } }
                         return result
                     }
-                    // batches of `batchSize`, `concurrency` requests in flight; one message a request to a peer without batches
+                    // batches of at most `batchSize` messages and `batchBytes` bytes, `concurrency` requests in flight;
+                    // one message a request to a peer without batches
                     var start = 0, batches = true
                     while start < mine.count {
-                        let per = batches ? batchSize : 1
-                        let chunk = Array(mine[start..<min(start + per * concurrency, mine.count)])
-                        let groups = stride(from: 0, to: chunk.count, by: per).map { chunk[$0..<min($0 + per, chunk.count)].map(\.text) }
+                        var groups: [[String]] = [], end = start
+                        while end < mine.count && groups.count < concurrency {
+                            var group: [String] = [], bytes = 0
+                            while end < mine.count && group.count < (batches ? batchSize : 1) && (group.isEmpty || bytes + mine[end].text.utf8.count + 200 <= Self.batchBytes) {
+                                group.append(mine[end].text); bytes += mine[end].text.utf8.count + 200; end += 1
+                            }
+                            groups.append(group)
+                        }
+                        let chunk = Array(mine[start..<end])
                         let inBatches = batches, now = env.now()
                         let answers = try await withThrowingTaskGroup(of: (Int, [Attempt]?).self) { posts in
                             for (g, texts) in groups.enumerated() {
@@ -137,6 +147,13 @@ extension ExchangeStore {
         }
     }
 
+    /// The `code` of a problem response.
+    struct ProblemCode: Decodable { let code: String? }
+
+    /// Refusals that a peer's operator can fix (a key not yet exchanged or rotated, a clock, a node not
+    /// set up): tried again with the backoff, not stopped at once.
+    static let transient: Set<String> = ["not-configured", "unknown-sender", "bad-signature", "replay-window"]
+
     /// One POST of several stored envelopes to `{url}/inbox/batch`, each sealed now: one attempt per
     /// message, in order; nil when the peer has no batch endpoint (404, 405).
     static func post(batch texts: [String], signer: Signer, to url: URL, at now: Date, timeout: TimeInterval) async -> [Attempt]? {
@@ -162,8 +179,16 @@ extension ExchangeStore {
                     guard let answer = try? JSONDecoder().decode(BatchAnswer.self, from: data), answer.results.count == items.count else {
                         attempts = Array(repeating: .failed("an unreadable batch answer"), count: items.count); break
                     }
-                    attempts = answer.results.map { $0.status == "refused" ? .refused("\($0.code ?? "refused")") : .delivered }
-                case 404, 405: return nil
+                    attempts = answer.results.map { r in
+                        switch r.status {
+                        case "accepted", "duplicate": .delivered
+                        case "refused" where Self.transient.contains(r.code ?? ""): .failed("refused: \(r.code ?? "")")
+                        case "refused": .refused("\(r.code ?? "refused")")
+                        default: .failed("\(r.status) \(r.code ?? "")")
+                        }
+                    }
+                // no batch endpoint, or a body larger than the peer takes: one at a time
+                case 404, 405, 413: return nil
                 case 400..<500 where status != 408 && status != 429:
                     attempts = Array(repeating: .refused("\(status) " + String(decoding: data.prefix(300), as: UTF8.self)), count: items.count)
                 default: attempts = Array(repeating: .failed("HTTP \(status)"), count: items.count)
@@ -182,7 +207,7 @@ extension ExchangeStore {
     public struct BatchRequest: Codable, Sendable { public let messages: [BatchItem] }
     public struct BatchResult: Codable, Sendable {
         public var messageId: UUID?
-        /// `accepted`, `duplicate` or `refused`
+        /// `accepted`, `duplicate`, `refused` or `failed` (not applied now: send it again later)
         public var status: String
         public var receivedAt: String?
         public var receiver: String?
@@ -191,7 +216,8 @@ extension ExchangeStore {
         public init(_ r: Result<Acknowledgement, RenkouError>) {
             switch r {
             case .success(let ack): messageId = ack.messageId; status = ack.status; receivedAt = ack.receivedAt; receiver = ack.receiver
-            case .failure(let e): status = "refused"; code = e.code
+            // a message not applied now is `failed` (the sender tries it again); any other reason is a refusal
+            case .failure(let e): status = e.kind == .unavailable ? "failed" : "refused"; code = e.code
             }
         }
     }
@@ -213,7 +239,11 @@ extension ExchangeStore {
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             switch status {
             case 200, 202: return .delivered
-            case 400..<500 where status != 408 && status != 429: return .refused("\(status) " + String(decoding: data.prefix(300), as: UTF8.self))
+            case 400..<500 where status != 408 && status != 429:
+                let text = String(decoding: data.prefix(300), as: UTF8.self)
+                // a key or a clock to fix on one side, or the peer not set up yet: tried again later
+                let code = (try? JSONDecoder().decode(ProblemCode.self, from: data))?.code ?? ""
+                return Self.transient.contains(code) || status == 401 ? .failed("\(status) " + text) : .refused("\(status) " + text)
             default: return .failed("HTTP \(status)")
             }
         } catch {
@@ -239,7 +269,7 @@ extension ExchangeStore {
         for o in outcomes {
             switch o.attempt {
             case .delivered: break
-            case .refused(let why): try await mark(o.id, state: "refused", error: why); result.refused += 1
+            case .refused(let why): try await fail(o.id, error: why, state: "refused"); result.refused += 1
             case .failed(let why):
                 stop = true
                 if try await retry(o.id, attempts: o.attempts, error: why) { result.retrying += 1 } else { result.failed += 1 }
@@ -273,19 +303,21 @@ extension ExchangeStore {
 
     /// The last attempt failed: the message is `failed` and an operator's task (报文待处理) lands on
     /// the list of the node's own unit (the unit whose code is the node's, else the top of the tree).
-    func fail(_ id: String, error: String) async throws {
+    func fail(_ id: String, error: String, state: String = "failed") async throws {
         let env = self.env
         try await db.transaction { db in
-            try await db.raw("UPDATE exchange_outbox SET state = 'failed', attempts = attempts + 1, last_error = \(bind: error) WHERE id = \(bind: id)").run()
+            try await db.raw("UPDATE exchange_outbox SET state = \(bind: state), attempts = attempts + 1, last_error = \(bind: error) WHERE id = \(bind: id)").run()
+            // a node without units (a bare hub) has no task list: its operator sees the message on /exchange
             guard let row = try await db.raw("SELECT kind, receiver FROM exchange_outbox WHERE id = \(bind: id)").first(),
                   let unit = try await db.raw("""
-                    SELECT id, path FROM org_units WHERE code = (SELECT code FROM exchange_identity WHERE id = 1)
-                    UNION ALL SELECT id, path FROM (SELECT id, path FROM org_units ORDER BY LENGTH(path), path LIMIT 1) top
+                    SELECT id, path FROM (SELECT id, path, 0 AS r FROM org_units WHERE code = (SELECT code FROM exchange_identity WHERE id = 1)
+                                          UNION ALL SELECT id, path, 1 AS r FROM (SELECT id, path FROM org_units ORDER BY LENGTH(path), path LIMIT 1) top) u
+                    ORDER BY r LIMIT 1
                     """).first() else { return }
             let kind = MessageKind(rawValue: try row.decode(column: "kind", as: String.self))?.label.zh ?? ""
-            let task = try await TaskStore.add(TaskStore.New(kind: .exchangeStuck, subject: "\(kind)报文发往 \(try row.decode(column: "receiver", as: String.self)) 失败",
+            let task = try await TaskStore.add(TaskStore.New(kind: .exchangeStuck, subject: "\(kind)报文发往 \(try row.decode(column: "receiver", as: String.self)) \(state == "refused" ? "被拒收" : "失败")",
                                                              idNumber: nil, personID: nil, object: FieldTask.Object("exchange-outbox", id.uuid),
-                                                             note: "已重试 \(Self.maxAttempts) 次：\(error.prefix(120))。请检查对方地址、密钥或时钟后重发，或手工关闭。",
+                                                             note: (state == "refused" ? "对方拒收：" : "已重试 \(Self.maxAttempts) 次：") + "\(error.prefix(120))。请检查对方地址、密钥或时钟后重发，或手工关闭。",
                                                              unitID: try unit.decode(column: "id", as: String.self).uuid, path: try unit.decode(column: "path", as: String.self),
                                                              due: Day(env.now()), source: "exchange"), env: env, actor: Actor(userID: nil, username: "exchange", client: "exchange"), db)
             try await db.raw("UPDATE exchange_outbox SET task_id = \(bind: task.text) WHERE id = \(bind: id)").run()
@@ -311,11 +343,37 @@ extension ExchangeStore {
     /// A message waiting or sent, as the outbox holds it.
     public struct Outgoing: Sendable, Codable, Equatable {
         public let message: MessageEnvelope
+        /// The next hop: the receiver itself, or a hub.
         public let peer: String
+        /// pending, delivered, refused, failed, closed
         public let state: String
         public let attempts: Int
         public let lastError: String?
         public let deliveredAt: String?
+        public var createdAt: String?
+        /// When the next attempt is due (pending).
+        public var nextAttemptAt: String?
+        /// A request's reply day, and its answer when it came.
+        public var deadline: String?
+        public var repliedAt: String?
+        public var replyFound: Bool?
+        public var replyResult: String?
+        /// Why an operator closed it by hand.
+        public var closedReason: String?
+        /// Passed on by this node as a hub.
+        public var forwarded: Bool?
+    }
+
+    static func decodeOutgoing(_ r: any SQLRow) throws -> Outgoing {
+        var o = Outgoing(message: try JSONDecoder().decode(MessageEnvelope.self, from: Data(try r.decode(column: "envelope", as: String.self).utf8)),
+                         peer: try r.decode(column: "receiver", as: String.self), state: try r.decode(column: "state", as: String.self),
+                         attempts: try r.decode(column: "attempts", as: Int.self), lastError: try r.decode(column: "last_error", as: String?.self),
+                         deliveredAt: try r.decode(column: "delivered_at", as: String?.self))
+        o.createdAt = try r.decode(column: "created_at", as: String.self); o.nextAttemptAt = try r.decode(column: "next_attempt_at", as: String.self)
+        o.deadline = try r.decode(column: "deadline", as: String?.self); o.repliedAt = try r.decode(column: "replied_at", as: String?.self)
+        o.replyFound = try r.decode(column: "reply_found", as: Int?.self).map { $0 == 1 }; o.replyResult = try r.decode(column: "reply_result", as: String?.self)
+        o.closedReason = try r.decode(column: "closed_reason", as: String?.self); o.forwarded = try r.decode(column: "forwarded", as: Int.self) == 1
+        return o
     }
 
     /// The outbox, newest first; `state` filters (pending, delivered, refused, failed, closed). The
@@ -327,12 +385,18 @@ extension ExchangeStore {
             try await db.raw("""
                 SELECT * FROM exchange_outbox \(unsafeRaw: state == nil ? "" : "WHERE state = ")\(state.map { "\(bind: $0)" as SQLQueryString } ?? "")
                 ORDER BY created_at DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
-                """).all().map {
-                Outgoing(message: try JSONDecoder().decode(MessageEnvelope.self, from: Data(try $0.decode(column: "envelope", as: String.self).utf8)),
-                         peer: try $0.decode(column: "receiver", as: String.self), state: try $0.decode(column: "state", as: String.self),
-                         attempts: try $0.decode(column: "attempts", as: Int.self), lastError: try $0.decode(column: "last_error", as: String?.self),
-                         deliveredAt: try $0.decode(column: "delivered_at", as: String?.self))
-            }
+                """).all().map(Self.decodeOutgoing)
+        }
+    }
+
+    /// One sent message with its history: made, attempts and the last error, the next attempt,
+    /// delivered (acknowledged), the reply, or closed by hand and why. Audited. Throws `not-found`.
+    public func outgoing(_ id: UUID, by actor: Actor) async throws -> Outgoing {
+        let env = self.env
+        return try await db.transaction { db in
+            guard let r = try await db.raw("SELECT * FROM exchange_outbox WHERE id = \(bind: id.text)").first() else { throw RenkouError.notFound(Text("报文", "message")) }
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "exchange_message", entityID: id.text, path: try r.decode(column: "path", as: String.self))
+            return try Self.decodeOutgoing(r)
         }
     }
 
@@ -392,6 +456,10 @@ extension ExchangeStore {
         if m.kind == .reply { try await applyReply(m, env: env, db); try await set("applied"); return }
         let actor = Actor(userID: nil, username: "exchange:\(m.sender)", client: "exchange")
         if [.notice, .update, .void].contains(m.kind), !m.businessKey.isEmpty {
+            // PostgreSQL takes batches side by side: messages about one key wait for each other (SQLite has one writer)
+            if db.dialect.name == "postgresql" {
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: m.sender + "|" + m.businessKey)))").run()
+            }
             let same = "x.sender = \(bind: m.sender) AND x.business_key = \(bind: m.businessKey) AND x.id <> \(bind: m.id.text) AND x.kind IN ('notice', 'update', 'void')" as SQLQueryString
             if try await db.raw("SELECT x.id FROM exchange_inbox x WHERE \(same) AND x.id > \(bind: m.id.text) LIMIT 1").first() != nil { try await set("superseded"); return }
             for row in try await db.raw("SELECT t.id FROM exchange_inbox x JOIN tasks t ON t.id = x.task_id WHERE \(same) AND t.open = 1").all() {
@@ -400,7 +468,11 @@ extension ExchangeStore {
         }
         if m.kind == .request && m.payload["question"] == "childcare-claim" {
             let person = try await answerClaimCheck(m, env: env, db)
-            try await db.raw("UPDATE exchange_inbox SET state = 'answered', person_id = \(bind: person) WHERE id = \(bind: m.id.text)").run()
+            try await db.raw("""
+                UPDATE exchange_inbox SET state = 'answered', person_id = \(bind: person),
+                    path = COALESCE((SELECT path FROM persons WHERE id = \(bind: person)), (SELECT path FROM org_units WHERE code = \(bind: me.code)), '/')
+                WHERE id = \(bind: m.id.text)
+                """).run()
             return
         }
         let ends = m.kind == .void || m.payload["event"] == "stay-closed"

@@ -77,7 +77,7 @@ public struct ExchangeStore: Sendable {
     /// This node's code and signing key, read once for a pass of the sender. Throws `unavailable`
     /// (`key`) when the stored key is damaged.
     func signer() async throws -> Signer {
-        _ = try await identity(by: .cli("exchange"))
+        if try await currentIdentity() == nil { _ = try await identity(by: .cli("exchange")) }
         let r = try await db.read { try await $0.raw("SELECT code, private_key FROM exchange_identity WHERE id = 1").first()! }
         guard let bytes = Data(base64Encoded: try r.decode(column: "private_key", as: String.self)),
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
@@ -220,7 +220,9 @@ public struct ExchangeStore: Sendable {
                 refuse(i, RenkouError(.unauthorized, "bad-signature", Text("签名与报文不符。", "The signature does not match the message."))); continue
             }
             // delivered by its sender, or by the last hub it passed through
-            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: item.body), message.sender == sender || message.via?.last == sender else {
+            // a relayed message only from the hub this node would route the origin through (no peer speaks for another)
+            guard let message = try? JSONDecoder().decode(MessageEnvelope.self, from: item.body),
+                  message.sender == sender || (message.via?.last == sender && ExchangeRouting.route(message.sender, peers: peers)?.code == sender) else {
                 refuse(i, RenkouError(.invalid, "bad-message", Text("报文格式错误。", "The message is not well formed."))); continue
             }
             let destination = ExchangeRouting.destination(message.receiver, me: me, peers: peers, via: [message.sender] + (message.via ?? []))
@@ -243,6 +245,7 @@ public struct ExchangeStore: Sendable {
             if fresh.contains(where: { $0.message.id == c.message.id && $0.message.sender == c.message.sender }) { continue }
             fresh.append(c)
         }
+        let recorded = refusals.count
         if !refusals.isEmpty {
             let rows = refusals
             try await db.transaction { db in
@@ -264,23 +267,43 @@ public struct ExchangeStore: Sendable {
                 }
                 for f in fresh { results[f.index] = .success(ack(f.message)) }
             } catch {
-                // one of them failed (or another delivery of one came in at once): each on its own
+                // one of them failed (or another delivery of one came in at once): each on its own, the others unharmed
                 for f in fresh {
                     do {
                         try await db.transaction { db in try await Self.take(f.message, body: f.body, destination: f.destination, ack: ack(f.message), me: me, env: env, db) }
                         results[f.index] = .success(ack(f.message))
                     } catch {
                         if var first = try await acknowledgements(of: [f.message])[f.message.id] { first.status = "duplicate"; results[f.index] = .success(first) }
-                        else { throw error }
+                        else if try await db.read({ try await $0.raw("SELECT id FROM exchange_inbox WHERE id = \(bind: f.message.id.text)").first() }) != nil {
+                            // the id is another node's message: this one cannot be taken under it
+                            refuse(f.index, RenkouError(.invalid, "id-taken", Text("报文编号已被其他节点的报文使用。", "Another node's message has this id.")), f.message.id.text)
+                        } else {
+                            // not taken: the sender tries it again later
+                            results[f.index] = .failure(RenkouError(.unavailable, "not-applied", Text("报文暂未能处理，请稍后重发。", "The message could not be applied now; send it again later.")))
+                        }
                     }
                 }
             }
         }
-        // a message repeated inside the batch gets the acknowledgement of its first copy
+        // a message repeated inside the batch gets its first taken copy's acknowledgement, or the same answer
         for (i, r) in results.enumerated() where r == nil {
             let m = checked.first { $0.index == i }!.message
-            let first = checked.first { $0.message.id == m.id && results[$0.index] != nil }.flatMap { results[$0.index] }
-            if case .success(var ack)? = first { ack.status = "duplicate"; results[i] = .success(ack) }
+            switch fresh.first(where: { $0.message.id == m.id }).flatMap({ results[$0.index] }) {
+            case .success(var ack)?: ack.status = "duplicate"; results[i] = .success(ack)
+            case .failure(let e)?: results[i] = .failure(e)
+            case nil: results[i] = .failure(RenkouError(.unavailable, "not-applied", Text("报文暂未能处理，请稍后重发。", "The message could not be applied now; send it again later.")))
+            }
+        }
+        if refusals.count > recorded {
+            let rows = Array(refusals[recorded...])
+            try await db.transaction { db in
+                for (error, messageID) in rows {
+                    try await db.raw("""
+                        INSERT INTO exchange_rejections (id, sender, message_id, reason, received_at, client)
+                        VALUES (\(bind: env.newID().text), \(bind: sender), \(bind: messageID), \(bind: error.code), \(bind: Timestamp.string(now)), \(bind: client))
+                        """).run()
+                }
+            }
         }
         return results.map { $0! }
     }

@@ -157,7 +157,7 @@ enum ExchangePages {
     struct RejectionRow { let sender: String, reason: String, at: String }
     static func messagePath(_ id: UUID) -> String { "/exchange/messages/\(id.text)" }
     struct RequestRow { let subject: String, question: String, deadline: String, state: String; let overdue: Bool }
-    struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String?; let closeAction: String }
+    struct OutRow { let kind: String, peer: String, subject: String, state: String, attempts: Int, error: String; let retryAction: String?; let closeAction: String; let href: String }
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/exchange") { request, context -> Response in
@@ -188,9 +188,9 @@ enum ExchangePages {
                 rejections: refused.map { RejectionRow(sender: $0.sender ?? "—", reason: $0.reason, at: $0.receivedAt) }, hasRejections: !refused.isEmpty,
                 outbox: sent.map { o in
                     OutRow(kind: o.message.kind.label(lang), peer: o.peer, subject: "\(Mask.name(o.message.subject.name)) \(Mask.idNumber(o.message.subject.idNumber))",
-                           state: o.state, attempts: o.attempts, error: o.lastError ?? "",
+                           state: outStates.first { $0.code == o.state }?.label(lang) ?? o.state, attempts: o.attempts, error: o.lastError ?? "",
                            retryAction: admin && ["refused", "failed"].contains(o.state) ? "/exchange/outbox/\(o.message.id.text)/retry" : nil,
-                           closeAction: "/exchange/outbox/\(o.message.id.text)/close")
+                           closeAction: "/exchange/outbox/\(o.message.id.text)/close", href: "/exchange/outbox/\(o.message.id.text)")
                 }, hasOutbox: !sent.isEmpty,
                 requests: asked.map { r in
                     RequestRow(subject: "\(r.message.subject.name) \(r.message.subject.idNumber)", question: ExchangeStore.questions[r.message.payload["question"] ?? ""]?(lang) ?? "",
@@ -242,6 +242,30 @@ enum ExchangePages {
             try await deps.stores.exchange.retryNow(try context.uuid("id", Text("报文", "message")), by: context.actor)
             return Redirect.to("/exchange", notice: Text("已安排重新发送。", "It will be sent again now."))
         }
+        // A sent message's history, for the operator: made, attempts, the last error, the next try, delivered, the reply.
+        router.get("/exchange/outbox/{id}") { request, context -> Response in
+            _ = try context.require(.exchange(.administer))
+            let lang = context.lang
+            let o = try await deps.stores.exchange.outgoing(try context.uuid("id", Text("报文", "message")), by: context.actor)
+            let m = o.message
+            func row(_ label: Text, _ value: String?) -> OutgoingView.Fact? { value.flatMap { $0.isEmpty ? nil : OutgoingView.Fact(label: label(lang), value: $0) } }
+            let facts: [OutgoingView.Fact?] = [
+                row(Text("类型", "Kind"), m.kind.label(lang)), row(Text("人员", "Person"), "\(Mask.name(m.subject.name)) \(Mask.idNumber(m.subject.idNumber))"),
+                row(Text("业务编号", "Business key"), m.businessKey), row(Text("发送方", "Sender"), m.sender), row(Text("接收方", "Receiver"), m.receiver),
+                row(Text("下一跳", "Next hop"), o.peer), row(Text("经由", "Via"), m.via?.joined(separator: " → ")),
+                row(Text("转发", "Forwarded"), o.forwarded == true ? Text("本节点作为枢纽转发", "passed on by this node as a hub")(lang) : nil),
+                row(Text("内容", "Payload"), m.payload.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.key == "child" ? Mask.name($0.value) : $0.value)" }.joined(separator: "；")),
+                row(Text("生成时间", "Made"), o.createdAt), row(Text("状态", "State"), outStates.first { $0.code == o.state }?.label(lang) ?? o.state),
+                row(Text("发送次数", "Attempts"), String(o.attempts)), row(Text("最近错误", "Last error"), o.lastError),
+                row(Text("下次发送", "Next attempt"), o.state == "pending" ? o.nextAttemptAt : nil), row(Text("送达（对方确认）", "Delivered (acknowledged)"), o.deliveredAt),
+                row(Text("反馈期限", "Reply due"), o.deadline),
+                row(Text("反馈", "Reply"), o.repliedAt.map { "\($0) · " + ((o.replyFound ?? false) ? "" : Text("查无此人 · ", "not found · ")(lang)) + (o.replyResult ?? "") }),
+                row(Text("手工关闭原因", "Closed by hand because"), o.closedReason),
+            ]
+            let stuck = ["refused", "failed"].contains(o.state)
+            let model = OutgoingView(facts: facts.compactMap { $0 }, retryAction: stuck ? "/exchange/outbox/\(m.id.text)/retry" : nil, closeAction: "/exchange/outbox/\(m.id.text)/close")
+            return deps.renderer.html("exchange/outgoing", title: Text("发出的报文", "Sent message"), model: model, context: context, request: request)
+        }
         router.post("/exchange/outbox/{id}/close") { request, context -> Response in
             _ = try context.require(.exchange(.administer))
             let form = try await RenkouWeb.Form.read(request, context: context)
@@ -263,6 +287,14 @@ struct ExchangeView {
     let outbox: [ExchangePages.OutRow]; let hasOutbox: Bool
     let requests: [ExchangePages.RequestRow]; let hasRequests: Bool; let canRequest: Bool
     let requestFields: [FormField]
+}
+
+/// A sent message's history.
+struct OutgoingView {
+    struct Fact { let label: String, value: String }
+    let facts: [Fact]
+    let retryAction: String?
+    let closeAction: String
 }
 
 /// A received message about one of the office's people, with the reply form.

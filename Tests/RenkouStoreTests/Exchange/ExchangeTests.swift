@@ -105,6 +105,30 @@ import Testing
         }
     }
 
+    /// A relayed message is believed only from the hub this node routes its origin through: another
+    /// peer cannot speak for a node (and send updates or voids under its business keys).
+    @Test(arguments: TestEngine.all) func noPeerSpeaksForAnother(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(.sqlite, clock: clock) { x in
+            try await withTestStores(.sqlite, clock: clock) { hub in
+                try await withTestStores(engine, clock: clock) { b in
+                    let nodeX = try await x.exchange.identity(code: "440305", url: "http://127.0.0.1:18303", by: .cli())
+                    let nodeH = try await hub.exchange.identity(code: "10", url: "http://127.0.0.1:18304", hub: true, by: .cli())
+                    let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:18302", by: .cli())
+                    try await b.exchange.addPeer(code: nodeX.code, url: nodeX.url, key: nodeX.publicKey, areas: ["44"], by: .cli())
+                    try await b.exchange.addPeer(code: nodeH.code, url: nodeH.url, key: nodeH.publicKey, areas: [], isDefault: true, by: .cli())
+                    var forged = Self.message(to: nodeB.code); forged.sender = "310114"; forged.via = [nodeX.code]; forged.kind = .void
+                    let (body, signature) = try await x.exchange.signed(forged)
+                    await #expect { try await b.exchange.receive(body: body, sender: nodeX.code, signature: signature, client: nil) } throws: { isRenkouError($0, code: "bad-message") }
+                    // the same relayed by the hub B routes 310114 through: taken
+                    var relayed = forged; relayed.id = UUID.v7(); relayed.via = [nodeH.code]; relayed.kind = .notice
+                    let (good, goodSignature) = try await hub.exchange.signed(relayed)
+                    #expect(try await b.exchange.receive(body: good, sender: nodeH.code, signature: goodSignature, client: nil).status == "accepted")
+                }
+            }
+        }
+    }
+
     /// 更正与撤销: only the newest message about a business key counts. An update closes the visit the
     /// notice opened; an update that arrives after a newer one is recorded and ignored; a void closes
     /// what is open and opens nothing.

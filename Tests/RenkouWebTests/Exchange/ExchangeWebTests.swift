@@ -151,7 +151,8 @@ import Testing
         }
     }
 
-    /// Three real servers, A → hub → B: the districts know only the province's hub. A's notice and
+    /// Three real servers, A → hub → B: the districts know only the province's hub (its code, 42, a
+    /// prefix of B's: the hub still passes B's messages on instead of keeping them). A's notice and
     /// urgent request reach B through it, B's reply comes back the same way, and the hub keeps none of
     /// it as its own (its rates count nothing; its inbox shows the messages as forwarded).
     @Test(arguments: TestEngine.all) func messagesTravelThroughAHubBothWays(engine: TestEngine) async throws {
@@ -173,7 +174,7 @@ import Testing
                         try await appH.test(.live) { clientHub in
                             try await appB.test(.live) { clientB in
                                 let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:\(try #require(clientA.port))", by: .cli())
-                                let nodeH = try await hub.exchange.identity(code: "10", url: "http://127.0.0.1:\(try #require(clientHub.port))", hub: true, by: .cli())
+                                let nodeH = try await hub.exchange.identity(code: "42", url: "http://127.0.0.1:\(try #require(clientHub.port))", hub: true, by: .cli())
                                 let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:\(try #require(clientB.port))", by: .cli())
                                 try await a.exchange.addPeer(code: nodeH.code, url: nodeH.url, key: nodeH.publicKey, areas: [], isDefault: true, by: .cli())
                                 try await b.exchange.addPeer(code: nodeH.code, url: nodeH.url, key: nodeH.publicKey, areas: [], isDefault: true, by: .cli())
@@ -183,17 +184,17 @@ import Testing
                                 var stay = StayInput(); stay.person = atA.id.text; stay.kind = "inflow"; stay.since = "2026-11-01"; stay.region = "420117"
                                 let opened = try await a.stays.open(stay, in: .everything, by: .cli())
                                 let request = try await a.exchange.request(person: atA.id, question: "pregnancy", urgent: true, in: .everything, by: .cli())
-                                #expect(try await a.exchange.outbox().allSatisfy { $0.peer == "10" && $0.message.receiver == "420117" })
+                                #expect(try await a.exchange.outbox().allSatisfy { $0.peer == "42" && $0.message.receiver == "420117" })
                                 #expect(try await a.exchange.deliverDue().delivered == 2)
                                 #expect(try await hub.exchange.deliverDue().delivered == 2)
                                 // B has both, from A (the hub named as the way they came); two visits on the list
                                 let atBInbox = try await b.exchange.inbox()
-                                #expect(atBInbox.count == 2 && atBInbox.allSatisfy { $0.message.sender == "310114" && $0.message.via == ["10"] && $0.state == "matched" })
+                                #expect(atBInbox.count == 2 && atBInbox.allSatisfy { $0.message.sender == "310114" && $0.message.via == ["42"] && $0.state == "matched" })
                                 let visits = try await b.tasks.list(on: RenkouCore.Day(b.env.now()), in: .everything, by: .cli()).filter { $0.kind == .exchangeVisit && $0.personID == atB.id }
                                 #expect(visits.count == 2)
                                 // B answers the request; the reply goes back through the hub
                                 try await b.exchange.reply(to: request.id, found: true, result: "已入户核实，孕 8 周", in: .everything, by: .cli())
-                                #expect(try await b.exchange.outbox().map(\.peer) == ["10"])
+                                #expect(try await b.exchange.outbox().map(\.peer) == ["42"])
                                 #expect(try await b.exchange.deliverDue().delivered == 1)
                                 #expect(try await hub.exchange.deliverDue().delivered == 1)
                                 let answered = try #require(try await a.exchange.requests(in: .everything, by: .cli()).first)
@@ -221,6 +222,67 @@ import Testing
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// The operator's view of a sent message: the outbox filtered by state, and one message's history
+    /// (attempts, the last error, the next try), the person masked, the read audited; only the
+    /// deployment's administrators see it.
+    @Test(arguments: TestEngine.all) func theOperatorSeesASentMessagesHistory(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            _ = try await web.stores.exchange.identity(code: "310114", url: "http://127.0.0.1:18301", by: .cli())
+            // a peer's key (another node's identity) at a port nothing listens on
+            let key = try await withTestStores(.sqlite) { try await $0.exchange.identity(code: "420117", by: .cli()).publicKey }
+            try await web.stores.exchange.addPeer(code: "420117", url: "http://127.0.0.1:9", key: key, areas: ["42"], by: .cli())
+            var p = PersonInput(name: "李秀英", idNumber: "420117199001010027", unit: Fixture.communityA1); p.sex = "2"; p.hukouRegion = "420117"; p.category = "inflow"
+            let her = try await web.stores.persons.create(p, in: .everything, by: .cli())
+            let sent = try await web.stores.exchange.request(person: her.id, question: "pregnancy", urgent: true, in: .everything, by: .cli())
+            #expect(try await web.stores.exchange.deliverDue(timeout: 1).retrying == 1)
+            try await Fixture.account(web.stores, "admin-x", .admin, Fixture.district)
+            let admin = try await web.signIn("admin-x")
+            let waiting = try await admin.get("/exchange?out=pending")
+            #expect(waiting.status == .ok && waiting.text.contains("/exchange/outbox/\(sent.id.text)"))
+            let delivered = try await admin.get("/exchange?out=delivered")
+            #expect(delivered.status == .ok && !delivered.text.contains("/exchange/outbox/\(sent.id.text)"))
+            let page = try await admin.get("/exchange/outbox/\(sent.id.text)")
+            #expect(page.status == .ok && page.text.contains("李*英") && !page.text.contains("李秀英") && page.text.contains("下次发送") && page.text.contains("最近错误"))
+            #expect(page.text.contains(sent.deadline!))
+            #expect(try await web.stores.audit.search(AuditQuery(entity: "exchange_message", action: "read"), in: .everything).total == 1)
+            try await Fixture.account(web.stores, "community-x", .community, Fixture.communityA1)
+            #expect(try await web.signIn("community-x").get("/exchange/outbox/\(sent.id.text)").status == .forbidden)
+        }
+    }
+
+    /// More notices than one request body may carry (the receiver takes 64 KiB): they go in several
+    /// batches, all in one pass, none refused (a batch over the limit was once refused whole).
+    @Test(arguments: TestEngine.all) func manyNoticesGoInBatchesThatFit(engine: TestEngine) async throws {
+        try await withTestStores(.sqlite) { a in
+            try await withTestStores(engine) { b in
+                try await Fixture.tree(a); try await Fixture.tree(b)
+                let nodeA = try await a.exchange.identity(code: "310114", url: "http://127.0.0.1:1", by: .cli())
+                let (router, _) = try await buildRouter(stores: b, config: AppConfig())
+                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                try await app.test(.live) { client in
+                    let nodeB = try await b.exchange.identity(code: "420117", url: "http://127.0.0.1:\(try #require(client.port))", by: .cli())
+                    try await a.exchange.addPeer(code: nodeB.code, url: nodeB.url, key: nodeB.publicKey, areas: ["42"], by: .cli())
+                    try await b.exchange.addPeer(code: nodeA.code, url: nodeA.url, key: nodeA.publicKey, areas: ["31"], by: .cli())
+                    for k in 0..<200 {
+                        let first17 = "420117" + "1990" + String(format: "%02d", 1 + k / 28) + String(format: "%02d", 1 + k % 28) + "102"  // 200 women, months 1-8
+                        var p = PersonInput(name: "测试\(k)", idNumber: first17 + String(CitizenID.checkCharacter(first17)!), unit: Fixture.communityA1)
+                        p.sex = "2"; p.hukouRegion = "420117"; p.category = "inflow"
+                        let her = try await a.persons.create(p, in: .everything, by: .cli())
+                        var stay = StayInput(); stay.person = her.id.text; stay.kind = "inflow"; stay.since = "2026-11-01"; stay.region = "420117"; stay.reason = "work"
+                        _ = try await a.stays.open(stay, in: .everything, by: .cli())
+                    }
+                    let bytes = try await a.exchange.outbox(limit: 1000).map { try JSONEncoder().encode($0.message).count }.reduce(0, +)
+                    #expect(bytes > 64 * 1024)
+                    // even asked for batches of 500, the sender keeps each request under the receiver's limit
+                    let pass = try await a.exchange.deliverDue(batchSize: 500)
+                    #expect(pass.delivered == 200 && pass.refused == 0 && pass.retrying == 0)
+                    #expect(try await b.exchange.counts().inbox.values.reduce(0, +) == 200)
+                    #expect(try await b.exchange.rejections().isEmpty)
                 }
             }
         }
