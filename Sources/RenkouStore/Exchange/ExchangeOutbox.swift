@@ -15,7 +15,7 @@ extension ExchangeStore {
     public static let maxBatch = 500
     /// The most bytes of message bodies the sender puts in one batch (the receiver takes JSON bodies
     /// up to 64 KiB; each item adds its signature and quoting).
-    static let batchBytes = 40 * 1024
+    static let batchBytes = 56 * 1024
 
     /// This node's code, or nil when the deployment has not set up the exchange (then nothing is sent).
     static func nodeCode(_ db: any SQLDatabase) async throws -> String? {
