@@ -64,10 +64,10 @@ public struct Permissions: Sendable {
 
     /// The whole matrix as text: one line per permission, one column per role (`x` allowed, `.` not).
     public func matrix() -> String {
-        let header = "permission".padding(toLength: 26, withPad: " ", startingAt: 0) + Role.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
+        let header = "permission".padding(toLength: 26, withPad: " ", startingAt: 0) + Role.allCases.map { $0.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
         let lines = permissions.map { p in
             p.description.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + Role.allCases.map { (allows($0, p) ? "x" : ".").padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
+                + Role.allCases.map { (allows($0, p) ? "x" : ".").padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
         }
         return ([header] + lines).map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
     }

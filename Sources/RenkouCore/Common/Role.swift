@@ -1,6 +1,6 @@
 /// What an account may do. Every account is bound to one unit; its scope is that unit's subtree.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case admin, district, street, community, grid, provider, viewer
+    case admin, district, street, community, grid, provider, storekeeper, viewer
 
     public var label: Text {
         switch self {
@@ -10,6 +10,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .community: Text("社区计生专干", "Community worker")
         case .grid: Text("网格员", "Grid worker")
         case .provider: Text("服务站医生", "Service provider")
+        case .storekeeper: Text("药具管理员", "Storekeeper")
         case .viewer: Text("领导（只读）", "Leader (read only)")
         }
     }
@@ -22,6 +23,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .street: [.street]
         case .community: [.community]
         case .grid: [.grid]
+        // the district's store, a street's station, a community's point
+        case .storekeeper: [.province, .city, .district, .street, .community]
         }
     }
 }

@@ -59,7 +59,7 @@ public enum Demo {
     static func accounts(district: String) -> [(String, Role, String)] {
         [("admin", .admin, district), ("district", .district, district), ("street", .street, "310114001"),
          ("community", .community, "310114001001"), ("grid", .grid, "310114001001-01"), ("provider", .provider, "310114001"),
-         ("viewer", .viewer, district)]
+         ("storekeeper", .storekeeper, district), ("viewer", .viewer, district)]
     }
 
     /// New passwords for the demo's accounts that still exist with their demo role and unit (the logins

@@ -5,31 +5,34 @@ import Testing
     /// The whole table, role by role: a change to any grant shows here.
     @Test func theMatrixIsWhatTheOfficesExpect() {
         let expected = """
-        permission                admin     district  street    community grid      provider  viewer
-        admin.read                x         x         x         x         x         x         x
-        admin.administer          x         .         .         .         .         .         .
-        admin.audit               x         x         .         .         .         .         .
-        births.read               x         x         x         x         x         x         x
-        births.write              x         x         x         x         x         .         .
-        births.approve            x         x         .         .         .         .         .
-        exchange.read             x         x         x         x         .         .         .
-        exchange.write            x         x         x         x         .         .         .
-        exchange.administer       x         .         .         .         .         .         .
-        migrants.read             x         x         x         x         x         x         x
-        migrants.write            x         x         x         x         x         .         .
-        migrants.see-rh           .         .         .         x         .         x         .
-        registry.read             x         x         x         x         x         x         x
-        registry.write            x         x         x         x         x         .         .
-        registry.correct          x         x         x         x         x         .         .
-        registry.export           x         x         x         x         x         x         x
-        registry.export-unmasked  x         x         x         .         .         .         .
-        registry.administer       x         .         .         .         .         .         .
-        services.read             x         x         x         x         x         x         x
-        services.write            x         x         x         x         x         x         .
-        services.plan             x         x         x         .         .         .         .
-        services.see-rh           .         .         .         x         .         x         .
-        tasks.read                x         x         x         x         x         x         x
-        tasks.write               x         x         x         x         x         .         .
+        permission                admin       district    street      community   grid        provider    storekeeper viewer
+        admin.read                x           x           x           x           x           x           x           x
+        admin.administer          x           .           .           .           .           .           .           .
+        admin.audit               x           x           .           .           .           .           .           .
+        births.read               x           x           x           x           x           x           x           x
+        births.write              x           x           x           x           x           .           .           .
+        births.approve            x           x           .           .           .           .           .           .
+        exchange.read             x           x           x           x           .           .           .           .
+        exchange.write            x           x           x           x           .           .           .           .
+        exchange.administer       x           .           .           .           .           .           .           .
+        migrants.read             x           x           x           x           x           x           x           x
+        migrants.write            x           x           x           x           x           .           .           .
+        migrants.see-rh           .           .           .           x           .           x           .           .
+        registry.read             x           x           x           x           x           x           x           x
+        registry.write            x           x           x           x           x           .           .           .
+        registry.correct          x           x           x           x           x           .           .           .
+        registry.export           x           x           x           x           x           x           x           x
+        registry.export-unmasked  x           x           x           .           .           .           .           .
+        registry.administer       x           .           .           .           .           .           .           .
+        services.read             x           x           x           x           x           x           x           x
+        services.write            x           x           x           x           x           x           .           .
+        services.plan             x           x           x           .           .           .           .           .
+        services.see-rh           .           .           .           x           .           x           .           .
+        supplies.read             x           x           x           x           x           x           x           x
+        supplies.write            x           x           x           x           .           x           x           .
+        supplies.administer       x           x           .           .           .           .           x           .
+        tasks.read                x           x           x           x           x           x           x           x
+        tasks.write               x           x           x           x           x           .           .           .
         """
         let matrix = Permissions.all.matrix()
         print(matrix)

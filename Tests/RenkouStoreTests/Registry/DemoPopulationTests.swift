@@ -31,7 +31,7 @@ import Testing
         let clock = TestClock()
         let first = try await withTestStores(engine, clock: clock) { stores in
             let result = try await Demo.fill(stores, seed: 42, persons: 1500)
-            #expect(result.logins.count == 7)
+            #expect(result.logins.count == 8)
             #expect(result.persons >= 1500 && result.persons < 1510)
             // a second fill does not touch a database that has people
             #expect(try await Demo.fill(stores, seed: 42, persons: 1500).persons == 0)

@@ -1,0 +1,16 @@
+import Foundation
+import RenkouCore
+
+/// Contraceptive supplies: the catalogue, lots, stock locations and the stock events with their cards.
+public struct SuppliesStoreModule: StoreModule {
+    public init() {}
+    public let name = "supplies"
+    public var migrations: [Migration] { [Migration036Supplies.migration] }
+    public var pathTables: [String] { ["stock_locations", "stock_events", "stock_lines", "stock_cards"] }
+    public var demo: DemoStep? {
+        DemoStep { stores, context in
+            guard !context.stopped else { return }
+            try await DemoSupplies.fill(stores, districtCode: context.districtCode, communities: context.communities)
+        }
+    }
+}

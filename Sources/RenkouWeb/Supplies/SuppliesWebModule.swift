@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import RenkouCore
+import RenkouStore
+
+/// Contraceptive supplies: stock on hand with its expiry flags, the stock card of a location's lot,
+/// and the form that records a receipt, transfer, hand-out, vend, adjustment or count.
+struct SuppliesWebModule: WebModule {
+    let name = "supplies"
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { SuppliesPages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { SuppliesAPI.register(api, deps) }
+    var navigation: [NavEntry] { [NavEntry("/supplies", Text("避孕药具", "Supplies"), order: 89, permission: .supplies(.read))] }
+    var strings: [String: Text] { SuppliesPages.strings }
+}
+
+enum SuppliesAPI {
+    struct LocationBody: Decodable { let name: String?; let kind: String?; let unit: String?; let slots: Int?; let capacity: Int? }
+    struct ReverseBody: Decodable { let reason: String? }
+
+    static func register(_ api: APIRoutes, _ deps: AppDeps) {
+        api.on(.get, "/api/v1/supplies/products") { _, context in
+            _ = try context.require(.supplies(.read))
+            return try JSON.response(try await deps.stores.supplies.products())
+        }
+        api.on(.post, "/api/v1/supplies/products") { request, context in
+            _ = try context.require(.supplies(.administer))
+            let p = try await Body.json(Product.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.saveProduct(p, by: context.actor), status: .created)
+        }
+        api.on(.get, "/api/v1/supplies/locations") { _, context in
+            _ = try context.require(.supplies(.read))
+            return try JSON.response(try await deps.stores.supplies.locations(in: context.scope))
+        }
+        api.on(.post, "/api/v1/supplies/locations") { request, context in
+            _ = try context.require(.supplies(.administer))
+            let b = try await Body.json(LocationBody.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.addLocation(name: b.name ?? "", kind: b.kind ?? "", unitCode: b.unit ?? "", slots: b.slots, capacity: b.capacity,
+                                                                                in: context.scope, by: context.actor), status: .created)
+        }
+        api.on(.get, "/api/v1/supplies/stock") { request, context in
+            _ = try context.require(.supplies(.read))
+            return try JSON.response(try await deps.stores.supplies.stock(location: request.query("location").flatMap(UUID.init(uuidString:)), in: context.scope))
+        }
+        // a location's stock card for one lot (?lot=), in date order with the balance after each line
+        api.on(.get, "/api/v1/supplies/locations/{id}/card") { request, context in
+            _ = try context.require(.supplies(.read))
+            let location = try context.uuid("id", Text("存放点", "location"))
+            guard try await deps.stores.supplies.locations(in: context.scope).contains(where: { $0.id == location }) else { throw RenkouError.notFound(Text("存放点", "location")) }
+            guard let lot = request.query("lot").flatMap(UUID.init(uuidString:)) else {
+                throw RenkouError.invalid([FieldError("/lot", "unknown-lot", Text("请给出批号（lot）。", "Give the lot."))])
+            }
+            return try JSON.response(try await deps.stores.supplies.card(location: location, lot: lot, in: context.scope))
+        }
+        api.on(.post, "/api/v1/supplies/events") { request, context in
+            _ = try context.require(.supplies(.write))
+            let input = try await Body.json(StockEventInput.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.record(input, in: context.scope, by: context.actor), status: .created)
+        }
+        api.on(.post, "/api/v1/supplies/events/{id}/reverse") { request, context in
+            _ = try context.require(.supplies(.write))
+            let b = try await Body.json(ReverseBody.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.reverse(try context.uuid("id", Text("出入库事件", "stock event")), reason: b.reason ?? "", in: context.scope, by: context.actor),
+                                     status: .created)
+        }
+    }
+}
+
+enum SuppliesPages {
+    static let strings: [String: Text] = [
+        "supplies": Text("避孕药具", "Contraceptive supplies"),
+        "supplies_intro": Text("药具按批号和有效期入库、调拨、发放、盘点；每个存放点每个批号一张库存卡，余额随事件即时更新。近效期先出，过期药具不能发出。",
+                               "Supplies are received, moved, handed out and counted by lot and expiry; each location's lot has a stock card whose balance follows every event. First to expire goes first; expired stock cannot be issued."),
+        "stock_on_hand": Text("库存", "Stock on hand"),
+        "location": Text("存放点", "Location"),
+        "product": Text("品种", "Product"),
+        "lot": Text("批号", "Lot"),
+        "expires": Text("有效期至", "Expires"),
+        "balance": Text("结存", "Balance"),
+        "near_expiry": Text("近效期", "Near expiry"),
+        "expired": Text("已过期", "Expired"),
+        "no_stock": Text("没有库存。", "No stock."),
+        "record_stock_event": Text("登记出入库", "Record a stock event"),
+        "record": Text("登记", "Record"),
+        "card": Text("库存卡", "Stock card"),
+        "occurred_on": Text("日期", "Day"),
+        "change": Text("变动", "Change"),
+        "reversed": Text("已冲销", "Reversed"),
+        "reverse": Text("冲销", "Reverse"),
+        "reverse_reason": Text("冲销原因", "Why it is reversed"),
+        "locations": Text("存放点", "Locations"),
+    ]
+
+    struct Row { let location: String, product: String, lot: String, expires: String, balance: Int; let expired: Bool; let nearExpiry: Bool; let href: String }
+    struct LocationRow { let name: String, kind: String, unit: String }
+
+    static func eventKinds(_ lang: Lang) -> [Codes.Entry] {
+        [StockEventKind.receive, .transfer, .dispense, .vend, .adjust, .count].map { Codes.Entry(code: $0.rawValue, label: $0.label) }
+    }
+
+    static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        @Sendable func page(_ error: RenkouError?, form: [String: String], request: Request, context: AppContext) async throws -> Response {
+            let account = try context.require(.supplies(.read))
+            let lang = context.lang, supplies = deps.stores.supplies
+            let stock = try await supplies.stock(in: context.scope)
+            let locations = try await supplies.locations(in: context.scope)
+            let products = try await supplies.products()
+            let canWrite = account.role.can(.supplies(.write))
+            var fields = [
+                PersonPages.select("kind", Text("类型", "Kind"), eventKinds(lang), form.isEmpty ? ["kind": "dispense"] : form, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("location", Text("存放点", "Location"), locations.map { Codes.Entry(code: $0.id.text, label: Text("\($0.unitName) · \($0.name)", "\($0.unitName) · \($0.name)")) }, form, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("destination", Text("调入存放点（调拨）", "To (a transfer)"), locations.map { Codes.Entry(code: $0.id.text, label: Text("\($0.unitName) · \($0.name)", "\($0.unitName) · \($0.name)")) }, form, empty: Text("—", "—"), lang: lang),
+                PersonPages.select("product", Text("品种", "Product"), products.map { Codes.Entry(code: $0.code, label: Text($0.name, $0.name)) }, form, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("lot", Text("批号（不选则近效期先出）", "Lot (none: first to expire)"),
+                                   Dictionary(grouping: stock, by: \.lotID).compactMap { $0.value.first }.sorted { $0.expiresOn < $1.expiresOn }
+                                    .map { Codes.Entry(code: $0.lotID.text, label: Text("\($0.productName) \($0.lotCode)（\($0.expiresOn)）", "\($0.productName) \($0.lotCode) (\($0.expiresOn))")) }, form, empty: Text("—", "—"), lang: lang),
+                FormField(name: "quantity", label: Text("数量", "Quantity")(lang), value: form["quantity"] ?? "", type: "number", required: true),
+                FormField(name: "occurredOn", label: Text("日期", "Day")(lang), value: form["occurredOn"] ?? Day(deps.stores.env.now()).description, type: "date"),
+                FormField(name: "lotCode", label: Text("新批号（入库）", "New lot number (a receipt)")(lang), value: form["lotCode"] ?? ""),
+                FormField(name: "expiresOn", label: Text("有效期至（入库）", "Expires (a receipt)")(lang), value: form["expiresOn"] ?? "", type: "date"),
+                FormField(name: "document", label: Text("单据号", "Document number")(lang), value: form["document"] ?? ""),
+                PersonPages.select("reason", Text("调整原因", "Adjustment reason"), AdjustmentReason.entries, form, empty: Text("—", "—"), lang: lang),
+            ]
+            if let error { fields = FormField.attach(error.fields, to: fields, lang: lang) }
+            let model = SuppliesView(
+                rows: stock.map { Row(location: $0.locationName, product: $0.productName, lot: $0.lotCode, expires: $0.expiresOn, balance: $0.balance, expired: $0.expired,
+                                      nearExpiry: $0.nearExpiry, href: "/supplies/cards/\($0.locationID.text)?lot=\($0.lotID.text)") },
+                hasRows: !stock.isEmpty,
+                locations: locations.map { LocationRow(name: $0.name, kind: $0.kind.label(lang), unit: $0.unitName) },
+                canWrite: canWrite, fields: fields, message: error.map { $0.fields.isEmpty ? $0.message(lang) : Text("请按提示修改。", "See the fields.")(lang) })
+            return deps.renderer.html("supplies/supplies", title: Text("避孕药具", "Supplies"), model: model, context: context, request: request,
+                                      status: error.map { $0.kind.status } ?? .ok)
+        }
+        router.get("/supplies") { request, context -> Response in try await page(nil, form: [:], request: request, context: context) }
+        router.post("/supplies/events") { request, context -> Response in
+            _ = try context.require(.supplies(.write))
+            let form = try await RenkouWeb.Form.read(request, context: context)
+            let input = StockEventInput(kind: form["kind"], location: form["location"], destination: form["destination"], product: form["product"], lot: form["lot"],
+                                        lotCode: form["lotCode"], expiresOn: form["expiresOn"], quantity: form["quantity"].flatMap { Int($0) } ?? (form["quantity"] == nil ? nil : -1),
+                                        occurredOn: form["occurredOn"], reason: form["reason"], document: form["document"])
+            do {
+                let posted = try await deps.stores.supplies.record(input, in: context.scope, by: context.actor)
+                return Redirect.to("/supplies", notice: Text("已登记（\(posted.lines.count) 行）。", "Recorded (\(posted.lines.count) lines)."))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await page(error, form: form.values, request: request, context: context)
+            }
+        }
+        router.get("/supplies/cards/{id}") { request, context -> Response in
+            _ = try context.require(.supplies(.read))
+            let lang = context.lang, location = try context.uuid("id", Text("存放点", "location"))
+            guard let lot = request.query("lot").flatMap(UUID.init(uuidString:)),
+                  let onHand = try await deps.stores.supplies.stock(location: location, includeEmpty: true, in: context.scope).first(where: { $0.lotID == lot }) else {
+                throw RenkouError.notFound(Text("库存卡", "stock card"))
+            }
+            let lines = try await deps.stores.supplies.card(location: location, lot: lot, in: context.scope)
+            let canWrite = try context.require(.supplies(.read)).role.can(.supplies(.write))
+            let model = CardView(title: "\(onHand.locationName) · \(onHand.productName) · \(onHand.lotCode)", expires: onHand.expiresOn, balance: onHand.balance,
+                                 lines: lines.map { l in
+                                     CardView.Line(day: l.occurredOn, kind: l.kind.label(lang), change: l.delta > 0 ? "+\(l.delta)" : String(l.delta), balance: l.balance,
+                                                   note: [l.reason.flatMap { AdjustmentReason(rawValue: $0)?.label(lang) }, l.document].compactMap { $0 }.joined(separator: " · "),
+                                                   reversed: l.reversed,
+                                                   reverseAction: canWrite && !l.reversed && ![.count, .reversal].contains(l.kind) ? "/supplies/events/\(l.eventID.text)/reverse?back=\(location.text)&lot=\(lot.text)" : nil)
+                                 })
+            return deps.renderer.html("supplies/card", title: Text("库存卡", "Stock card"), model: model, context: context, request: request)
+        }
+        router.post("/supplies/events/{id}/reverse") { request, context -> Response in
+            _ = try context.require(.supplies(.write))
+            let form = try await RenkouWeb.Form.read(request, context: context)
+            _ = try await deps.stores.supplies.reverse(try context.uuid("id", Text("出入库事件", "stock event")), reason: form["reason"] ?? "", in: context.scope, by: context.actor)
+            let back = request.query("back").flatMap { l in request.query("lot").map { "/supplies/cards/\(l)?lot=\($0)" } } ?? "/supplies"
+            return Redirect.to(back, notice: Text("已冲销。", "Reversed."))
+        }
+    }
+}
+
+/// The supplies page.
+struct SuppliesView {
+    let rows: [SuppliesPages.Row]; let hasRows: Bool
+    let locations: [SuppliesPages.LocationRow]
+    let canWrite: Bool
+    let fields: [FormField]
+    let message: String?
+}
+
+/// A stock card.
+struct CardView {
+    struct Line { let day: String, kind: String, change: String; let balance: Int; let note: String; let reversed: Bool; let reverseAction: String? }
+    let title: String, expires: String
+    let balance: Int
+    let lines: [Line]
+}

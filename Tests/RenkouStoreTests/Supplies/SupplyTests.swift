@@ -1,0 +1,102 @@
+import Foundation
+import RenkouCore
+import RenkouStore
+import RenkouTestSupport
+import Testing
+
+/// Stock moves only by events; each card's balance follows them, a back-dated line moves the later
+/// balances, a count is the balance from its day, a reversal undoes, expired stock never leaves, and
+/// nothing goes below zero.
+@Suite struct SupplyTests {
+    static func setUp(_ stores: Stores) async throws -> (store: StockLocation, point: StockLocation, machine: StockLocation) {
+        try await Fixture.tree(stores)
+        for p in [Product(code: "BYT-01", name: "避孕套", category: .condom, unit: "只", packSize: 10), Product(code: "KF-01", name: "复方左炔诺孕酮片", category: .oralPill, unit: "板", packSize: 1)] {
+            try await stores.supplies.saveProduct(p, by: .cli())
+        }
+        let store = try await stores.supplies.addLocation(name: "区药具库", kind: "warehouse", unitCode: Fixture.district, in: .everything, by: .cli())
+        let point = try await stores.supplies.addLocation(name: "白银路发放点", kind: "service-point", unitCode: Fixture.communityA1, in: .everything, by: .cli())
+        let machine = try await stores.supplies.addLocation(name: "自助机", kind: "machine", unitCode: Fixture.communityA1, slots: 4, capacity: 200, in: .everything, by: .cli())
+        return (store, point, machine)
+    }
+
+    @Test(arguments: TestEngine.all) func eventsMoveStockAndBackDatedOnesMoveLaterBalances(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))  // 2026-11-18
+        try await withTestStores(engine, clock: clock) { stores in
+            let (store, point, _) = try await Self.setUp(stores)
+            let s = stores.supplies
+            func day(_ d: Int) -> String { RenkouCore.Day(stores.env.now()).adding(days: d).description }
+            // two lots: the one that expires first goes out first
+            try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "BYT-01", lotCode: "A1", expiresOn: day(100), quantity: 300, occurredOn: day(-30), document: "RK-1"), in: .everything, by: .cli())
+            try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "BYT-01", lotCode: "B2", expiresOn: day(700), quantity: 500, occurredOn: day(-30), document: "RK-2"), in: .everything, by: .cli())
+            let moved = try await s.record(StockEventInput(kind: "transfer", location: store.id.text, destination: point.id.text, product: "BYT-01", quantity: 400, occurredOn: day(-20)), in: .everything, by: .cli())
+            #expect(moved.lines.map(\.lotCode) == ["A1", "A1", "B2", "B2"] && moved.lines.map(\.delta) == [-300, 300, -100, 100])
+            let handOut = try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", quantity: 50, occurredOn: day(-5)), in: .everything, by: .cli())
+            func balances(_ at: StockLocation) async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await s.stock(location: at.id, in: .everything).map { ($0.lotCode, $0.balance) })
+            }
+            #expect(try await balances(point) == ["A1": 250, "B2": 100])
+            #expect(try await balances(store) == ["B2": 400])
+            // the near-expiry lot is flagged (100 days < 6 months)
+            #expect(try await s.stock(location: point.id, in: .everything).first { $0.lotCode == "A1" }?.nearExpiry == true)
+            // a count ten days ago found 280 of A1 (the books said 300): from that day on the balance is 280, the later hand-out follows
+            let a1 = try #require(try await s.stock(location: point.id, in: .everything).first { $0.lotCode == "A1" }).lotID
+            try await s.record(StockEventInput(kind: "count", location: point.id.text, product: "BYT-01", lot: a1.text, quantity: 280, occurredOn: day(-10)), in: .everything, by: .cli())
+            #expect(try await balances(point)["A1"] == 230)
+            let card = try await s.card(location: point.id, lot: a1, in: .everything)
+            #expect(card.map(\.kind) == [.transfer, .count, .dispense] && card.map(\.balance) == [300, 280, 230] && card.map(\.delta) == [300, -20, -50])
+            // an adjustment dated before the count changes nothing after it: the count is what was on the shelf
+            try await s.record(StockEventInput(kind: "adjust", location: point.id.text, product: "BYT-01", lot: a1.text, quantity: 5, occurredOn: day(-15), reason: "damaged"), in: .everything, by: .cli())
+            #expect(try await balances(point)["A1"] == 230)
+            #expect(try await s.card(location: point.id, lot: a1, in: .everything).map(\.balance) == [300, 295, 280, 230])
+            // a reversal undoes the hand-out; a second one is refused
+            try await s.reverse(handOut.eventID, reason: "登记错误", in: .everything, by: .cli())
+            #expect(try await balances(point)["A1"] == 280)
+            await #expect { try await s.reverse(handOut.eventID, reason: "again", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "already-reversed") }
+            #expect(try await s.card(location: point.id, lot: a1, in: .everything).first { $0.kind == .dispense }?.reversed == true)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func expiredStockNeverLeavesAndNothingGoesBelowZero(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        try await withTestStores(engine, clock: clock) { stores in
+            let (store, point, machine) = try await Self.setUp(stores)
+            let s = stores.supplies
+            func day(_ d: Int) -> String { RenkouCore.Day(stores.env.now()).adding(days: d).description }
+            // a lot received long ago that has expired since
+            try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "KF-01", lotCode: "OLD", expiresOn: day(-10), quantity: 40, occurredOn: day(-200), document: "RK-9"), in: .everything, by: .cli())
+            let old = try #require(try await s.stock(location: store.id, in: .everything).first).lotID
+            #expect(try await s.stock(location: store.id, in: .everything).first?.expired == true)
+            await #expect { try await s.record(StockEventInput(kind: "dispense", location: store.id.text, product: "KF-01", lot: old.text, quantity: 1), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/lot", code: "lot-expired") }
+            // without a lot, only unexpired lots are taken: there are none
+            await #expect { try await s.record(StockEventInput(kind: "transfer", location: store.id.text, destination: point.id.text, product: "KF-01", quantity: 1), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "insufficient-stock") }
+            // receiving an expired lot, or without the delivery note, is refused with every field named
+            await #expect { try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "KF-01", lotCode: "X", expiresOn: day(-1), quantity: 5), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/document", code: "required") }
+            await #expect { try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "KF-01", lotCode: "X", expiresOn: day(-1), quantity: 5, document: "RK-10"), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/expiresOn", code: "lot-expired") }
+            // the expired lot is written off
+            try await s.record(StockEventInput(kind: "adjust", location: store.id.text, product: "KF-01", lot: old.text, quantity: 40, reason: "expired"), in: .everything, by: .cli())
+            #expect(try await s.stock(location: store.id, in: .everything).isEmpty)
+            // a hand-out back-dated before the stock came would take a balance below zero: refused, nothing written
+            try await s.record(StockEventInput(kind: "receive", location: point.id.text, product: "BYT-01", lotCode: "N1", expiresOn: day(400), quantity: 20, occurredOn: day(-3), document: "RK-11"), in: .everything, by: .cli())
+            let n1 = try #require(try await s.stock(location: point.id, in: .everything).first).lotID
+            await #expect { try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", lot: n1.text, quantity: 5, occurredOn: day(-4)), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "insufficient-stock") }
+            await #expect { try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", quantity: 21), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, code: "insufficient-stock") }
+            #expect(try await s.card(location: point.id, lot: n1, in: .everything).count == 1)
+            // a vend is a machine's; a count cannot be reversed
+            await #expect { try await s.record(StockEventInput(kind: "vend", location: point.id.text, product: "BYT-01", quantity: 1), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/location", code: "not-a-machine") }
+            let count = try await s.record(StockEventInput(kind: "count", location: point.id.text, product: "BYT-01", lot: n1.text, quantity: 20), in: .everything, by: .cli())
+            await #expect { try await s.reverse(count.eventID, reason: "x", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "count-not-reversible") }
+            // a street's worker sees only her street's locations and stock; another street's location is unknown to her
+            #expect(try await s.locations(in: Scope(path: "/310000/310114/\(Fixture.streetB)/")).isEmpty)
+            await #expect { try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", quantity: 1), in: Scope(path: "/310000/310114/\(Fixture.streetB)/"), by: .cli()) }
+                throws: { isRenkouError($0, field: "/location", code: "unknown-location") }
+            _ = machine
+        }
+    }
+}
