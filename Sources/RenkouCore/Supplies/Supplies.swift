@@ -15,6 +15,10 @@ public struct SuppliesCoreModule: CoreModule {
     public var policy: [PolicyDeclaration] {
         [PolicyRule.nearExpiryMonths.declare([
             (Day(year: 2010, month: 1, day: 1)!, 6, "近效期药具提示：效期不足 6 个月（OpenLMIS OLMIS-3186 的 6 个月提醒；近效期先出 DOMAIN-RULES §8）"),
+         ]),
+         PolicyRule.machineLimit.declare([
+            (Day(year: 2011, month: 1, day: 1)!, MachineLimit(intervalDays: 30, minAge: 18, maxAge: 60),
+             "自助发放机：凭二代身份证每人每月限领 1 盒（长沙 2011、南昌），年龄 18–60 岁（福清 2016）；各地可改（DOMAIN-RULES §8）"),
          ])]
     }
 }
@@ -214,4 +218,37 @@ public struct StockOnHand: Sendable, Codable, Equatable {
         self.locationID = locationID; self.locationName = locationName; self.product = product; self.productName = productName; self.lotID = lotID
         self.lotCode = lotCode; self.expiresOn = expiresOn; self.balance = balance; self.expired = expired; self.nearExpiry = nearExpiry
     }
+}
+
+/// 自助发放机限领: one box per person every `intervalDays`, adults from `minAge` to `maxAge` (the
+/// pilots: Changsha 2011 a month, Chongqing 2012 two weeks, Fuqing 2016 22 days and 18–60;
+/// DOMAIN-RULES §8). Policy data: a region sets its own.
+public struct MachineLimit: Sendable, Codable, Equatable {
+    public var intervalDays: Int
+    public var minAge: Int
+    public var maxAge: Int
+    public init(intervalDays: Int, minAge: Int, maxAge: Int) { self.intervalDays = intervalDays; self.minAge = minAge; self.maxAge = maxAge }
+}
+
+extension PolicyRule where Value == MachineLimit {
+    /// 自助发放机限领规则.
+    public static let machineLimit = PolicyRule("supplies.machine-limit", Text("自助发放机限领规则", "Dispensing machine limits"))
+}
+
+extension FieldTask.Kind {
+    /// 发放机故障或缺货: a machine reported a fault or ran empty; the worker of its unit goes.
+    public static let machineAlert = Self("supply-machine")
+}
+
+/// What a machine is told before it vends: allowed or not, why, and until when a refusal holds.
+/// Nothing in it, nor in what is kept of it, names the person: only a keyed hash of the number.
+public struct MachineDecision: Sendable, Codable, Equatable {
+    public var allow: Bool
+    /// `ok`, `within-limit`, `age`, `invalid-id`
+    public var reason: String
+    /// The check to name when the vend is reported (allowed ones).
+    public var checkID: UUID?
+    /// The first day another box may be taken (`within-limit`).
+    public var nextOn: String?
+    public init(allow: Bool, reason: String, checkID: UUID?, nextOn: String?) { self.allow = allow; self.reason = reason; self.checkID = checkID; self.nextOn = nextOn }
 }

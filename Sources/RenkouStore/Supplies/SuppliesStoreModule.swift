@@ -5,8 +5,8 @@ import RenkouCore
 public struct SuppliesStoreModule: StoreModule {
     public init() {}
     public let name = "supplies"
-    public var migrations: [Migration] { [Migration036Supplies.migration] }
-    public var pathTables: [String] { ["stock_locations", "stock_events", "stock_lines", "stock_cards"] }
+    public var migrations: [Migration] { [Migration036Supplies.migration, Migration037Machines.migration] }
+    public var pathTables: [String] { ["stock_locations", "stock_events", "stock_lines", "stock_cards", "machine_checks"] }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }

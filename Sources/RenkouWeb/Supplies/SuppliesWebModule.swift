@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RenkouCore
 import RenkouStore
@@ -11,6 +12,9 @@ struct SuppliesWebModule: WebModule {
     func api(_ api: APIRoutes, _ deps: AppDeps) { SuppliesAPI.register(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/supplies", Text("避孕药具", "Supplies"), order: 89, permission: .supplies(.read))] }
     var strings: [String: Text] { SuppliesPages.strings }
+    var contributions: [Contribution] {
+        [ExtensionPoint.taskKinds(TaskKindView(.machineAlert, Text("发放机故障或缺货", "Machine fault or empty"), link: { _ in "/supplies" }, action: { _ in ("/supplies", Text("查看", "Open")) }))]
+    }
 }
 
 enum SuppliesAPI {
@@ -55,6 +59,25 @@ enum SuppliesAPI {
             _ = try context.require(.supplies(.write))
             let input = try await Body.json(StockEventInput.self, request, context: context)
             return try JSON.response(try await deps.stores.supplies.record(input, in: context.scope, by: context.actor), status: .created)
+        }
+        api.on(.post, "/api/v1/supplies/locations/{id}/machine-token") { _, context in
+            _ = try context.require(.supplies(.administer))
+            let token = try await deps.stores.supplies.issueMachineToken(try context.uuid("id", Text("存放点", "location")), in: context.scope, by: context.actor)
+            return try JSON.response(["token": token], status: .created)
+        }
+        // A machine speaks with its own token (header Renkou-Machine-Token), not a user's.
+        struct CheckBody: Decodable { let idNumber: String?; let product: String? }
+        api.on(.post, "/api/v1/supplies/machines/{id}/check") { request, context in
+            let b = try await Body.json(CheckBody.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.check(machine: try context.uuid("id", Text("发放机", "machine")), token: request.headers[HTTPField.Name("Renkou-Machine-Token")!],
+                                                                          idNumber: b.idNumber ?? "", product: b.product ?? ""))
+        }
+        struct MachineEventBody: Decodable { let kind: String?; let product: String?; let check: String? }
+        api.on(.post, "/api/v1/supplies/machines/{id}/events") { request, context in
+            let b = try await Body.json(MachineEventBody.self, request, context: context)
+            try await deps.stores.supplies.report(machine: try context.uuid("id", Text("发放机", "machine")), token: request.headers[HTTPField.Name("Renkou-Machine-Token")!],
+                                                  kind: b.kind ?? "", product: b.product, check: b.check.flatMap(UUID.init(uuidString:)))
+            return Response(status: .noContent)
         }
         api.on(.post, "/api/v1/supplies/events/{id}/reverse") { request, context in
             _ = try context.require(.supplies(.write))

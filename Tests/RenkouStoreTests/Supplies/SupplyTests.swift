@@ -100,3 +100,53 @@ import Testing
         }
     }
 }
+
+/// A dispensing machine with its own token: a second box within the interval is refused, ages
+/// outside the policy too; its vends move its stock; a fault is a task; and nothing kept names the
+/// person or holds her number.
+@Suite struct MachineTests {
+    @Test(arguments: TestEngine.all) func aMachineRefusesASecondBoxWithinTheLimitAndKeepsNoNumber(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        try await withTestStores(engine, clock: clock) { stores in
+            let (_, _, machine) = try await SupplyTests.setUp(stores)
+            let s = stores.supplies
+            try await s.record(StockEventInput(kind: "receive", location: machine.id.text, product: "BYT-01", lotCode: "M1", expiresOn: RenkouCore.Day(stores.env.now()).adding(days: 400).description,
+                                               quantity: 10, document: "RK-M"), in: .everything, by: .cli())
+            let token = try await s.issueMachineToken(machine.id, in: .everything, by: .cli())
+            let adult = "420117199001010027", minor = { () -> String in let f = "42011720120101002"; return f + String(CitizenID.checkCharacter(f)!) }()
+            await #expect { try await s.check(machine: machine.id, token: "wrong", idNumber: adult, product: "BYT-01") } throws: { isRenkouError($0, code: "machine-token") }
+            let first = try await s.check(machine: machine.id, token: token, idNumber: adult, product: "BYT-01")
+            #expect(first.allow && first.checkID != nil)
+            try await s.report(machine: machine.id, token: token, kind: "vend", product: "BYT-01", check: first.checkID)
+            #expect(try await s.stock(location: machine.id, in: .everything).first?.balance == 9)
+            // a check is spent once
+            await #expect { try await s.report(machine: machine.id, token: token, kind: "vend", product: "BYT-01", check: first.checkID) } throws: { isRenkouError($0, field: "/check", code: "unknown-check") }
+            // ten days later: refused until the interval has passed (30 days, policy)
+            clock.advance(10 * 86_400)
+            let again = try await s.check(machine: machine.id, token: token, idNumber: adult.lowercased(), product: "BYT-01")
+            #expect(!again.allow && again.reason == "within-limit" && again.nextOn == RenkouCore.Day(Date(timeIntervalSince1970: 1_795_000_000)).adding(days: 30).description)
+            clock.advance(21 * 86_400)
+            #expect(try await s.check(machine: machine.id, token: token, idNumber: adult, product: "BYT-01").allow)
+            #expect(try await s.check(machine: machine.id, token: token, idNumber: minor, product: "BYT-01").reason == "age")
+            #expect(try await s.check(machine: machine.id, token: token, idNumber: "420117199001010028", product: "BYT-01").reason == "invalid-id")
+            // a fault is a task for the machine's community
+            try await s.report(machine: machine.id, token: token, kind: "fault", product: nil, check: nil)
+            #expect(try await stores.tasks.list(on: RenkouCore.Day(stores.env.now()), in: .everything, by: .cli()).contains { $0.kind == .machineAlert })
+            // what is kept: hashes, no number, no name, anywhere in the machine's rows
+            let rows = try await stores.db.read { db in try await db.raw("SELECT * FROM machine_checks").all() }
+            #expect(rows.count == 4)
+            for r in rows {
+                let hash = try r.decode(column: "person_hash", as: String.self)
+                #expect(hash.count == 64 && !hash.contains("19900101"))
+            }
+            let dump = try await stores.db.read { db in
+                try await db.raw("SELECT id, location_id, person_hash, product, reason, decided_at, COALESCE(vended_at, '') AS v FROM machine_checks").all().map {
+                    [try $0.decode(column: "id", as: String.self), try $0.decode(column: "person_hash", as: String.self), try $0.decode(column: "reason", as: String.self)].joined(separator: " ")
+                }.joined(separator: "\n")
+            }
+            #expect(!dump.contains(adult) && !dump.contains("0101002"))
+            let notes = try await stores.db.read { db in try await db.raw("SELECT COALESCE(note, '') AS n FROM stock_events").all().map { try $0.decode(column: "n", as: String.self) } }
+            #expect(notes.allSatisfy { !$0.contains(adult) })
+        }
+    }
+}
