@@ -252,3 +252,39 @@ public struct MachineDecision: Sendable, Codable, Equatable {
     public var nextOn: String?
     public init(allow: Bool, reason: String, checkID: UUID?, nextOn: String?) { self.allow = allow; self.reason = reason; self.checkID = checkID; self.nextOn = nextOn }
 }
+
+/// 盘点表: a location's count on a day: each lot's book balance and what was found on the shelf.
+/// Drafted, counted, then signed with a document number, which books the differences as counts.
+public struct CountSheet: Sendable, Codable, Equatable {
+    public struct Line: Sendable, Codable, Equatable {
+        public var lotID: UUID
+        public var lotCode: String
+        public var product: String
+        public var productName: String
+        public var book: Int
+        public var counted: Int?
+        public var difference: Int? { counted.map { $0 - book } }
+        public init(lotID: UUID, lotCode: String, product: String, productName: String, book: Int, counted: Int?) {
+            self.lotID = lotID; self.lotCode = lotCode; self.product = product; self.productName = productName; self.book = book; self.counted = counted
+        }
+    }
+    public var id: UUID
+    public var locationID: UUID
+    public var locationName: String
+    public var countedOn: String
+    /// `draft`, `counted`, `signed`
+    public var state: String
+    public var document: String?
+    public var lines: [Line]
+    public init(id: UUID, locationID: UUID, locationName: String, countedOn: String, state: String, document: String?, lines: [Line]) {
+        self.id = id; self.locationID = locationID; self.locationName = locationName; self.countedOn = countedOn; self.state = state; self.document = document; self.lines = lines
+    }
+}
+
+/// The supplies' rates.
+public enum SuppliesIndicator {
+    /// 帐物相符率: lines of signed count sheets whose count matched the books (seeds 003/004: 帐物相符).
+    public static let booksMatch = Indicator(code: "S01-books-match", module: "supplies", name: Text("帐物相符率", "Books match the shelves"),
+        numerator: Text("盘点数与账面数相符的批号", "Lots whose count matched the books"), denominator: Text("期内签字盘点的批号", "Lots counted on signed sheets in the period"),
+        target: 1.0, period: .month)
+}

@@ -43,9 +43,14 @@ enum DemoSupplies {
             try await event("transfer", store, "BYT-01", 50, daysAgo: month, to: machine)
             try await event("vend", machine, "BYT-01", 35, daysAgo: month - 15)
         }
-        // the first point's count found ten condoms fewer than its books on the near-expiry lot
-        let onHand = try await supplies.stock(location: points[0].id, in: .everything).first { $0.product == "BYT-01" && $0.balance > 10 }
-        if let onHand { try await event("count", points[0], "BYT-01", onHand.balance - 10, daysAgo: 3, lot: onHand.lotID.text) }
+        // the first point's month-end count, signed: ten condoms fewer than its books on one lot, the rest as booked
+        let sheet = try await supplies.openSheet(location: points[0].id, on: today.adding(days: -3).description, in: .everything, by: actor)
+        var counts: [UUID: Int] = [:]
+        for (i, line) in sheet.lines.enumerated() { counts[line.lotID] = i == 0 && line.book >= 10 ? line.book - 10 : line.book }
+        _ = try await supplies.enterCounts(sheet.id, counts: counts, in: .everything, by: actor)
+        _ = try await supplies.sign(sheet.id, document: "PD-\(today.year)-01", in: .everything, by: actor)
+        // the second point's sheet is still open
+        _ = try await supplies.openSheet(location: points[1].id, in: .everything, by: actor)
         try await event("adjust", store, "JJ-01", 5, daysAgo: 40, reason: "damaged", lot: try await supplies.stock(location: store.id, in: .everything).first { $0.product == "JJ-01" }?.lotID.text)
     }
 }

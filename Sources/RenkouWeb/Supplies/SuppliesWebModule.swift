@@ -13,7 +13,9 @@ struct SuppliesWebModule: WebModule {
     var navigation: [NavEntry] { [NavEntry("/supplies", Text("避孕药具", "Supplies"), order: 89, permission: .supplies(.read))] }
     var strings: [String: Text] { SuppliesPages.strings }
     var contributions: [Contribution] {
-        [ExtensionPoint.taskKinds(TaskKindView(.machineAlert, Text("发放机故障或缺货", "Machine fault or empty"), link: { _ in "/supplies" }, action: { _ in ("/supplies", Text("查看", "Open")) }))]
+        [ExtensionPoint.taskKinds(TaskKindView(.machineAlert, Text("发放机故障或缺货", "Machine fault or empty"), link: { _ in "/supplies" }, action: { _ in ("/supplies", Text("查看", "Open")) })),
+         ExtensionPoint.recordLinks(RecordLink(kind: "count-sheet", href: { "/supplies/counts/\($0.text)" })),
+         ExtensionPoint.indicatorPages(IndicatorPage(module: "supplies"))]
     }
 }
 
@@ -79,6 +81,36 @@ enum SuppliesAPI {
                                                   kind: b.kind ?? "", product: b.product, check: b.check.flatMap(UUID.init(uuidString:)))
             return Response(status: .noContent)
         }
+        struct SheetBody: Decodable { let location: String?; let countedOn: String? }
+        api.on(.post, "/api/v1/supplies/counts") { request, context in
+            _ = try context.require(.supplies(.write))
+            let b = try await Body.json(SheetBody.self, request, context: context)
+            guard let location = b.location.flatMap(UUID.init(uuidString:)) else {
+                throw RenkouError.invalid([FieldError("/location", "unknown-location", Text("存放点不存在或不在您的管辖范围内。", "The location does not exist or is outside your area."))])
+            }
+            return try JSON.response(try await deps.stores.supplies.openSheet(location: location, on: b.countedOn, in: context.scope, by: context.actor), status: .created)
+        }
+        api.on(.get, "/api/v1/supplies/counts/{id}") { _, context in
+            _ = try context.require(.supplies(.read))
+            return try JSON.response(try await deps.stores.supplies.sheet(try context.uuid("id", Text("盘点表", "count sheet")), in: context.scope))
+        }
+        struct CountsBody: Decodable { let counts: [String: Int]? }
+        api.on(.post, "/api/v1/supplies/counts/{id}/counts") { request, context in
+            _ = try context.require(.supplies(.write))
+            let b = try await Body.json(CountsBody.self, request, context: context)
+            var counts: [UUID: Int] = [:]
+            for (k, v) in b.counts ?? [:] {
+                guard let lot = UUID(uuidString: k) else { throw RenkouError.invalid([FieldError("/counts/\(k)", "unknown-lot", Text("该批号不在盘点表上。", "This lot is not on the sheet."))]) }
+                counts[lot] = v
+            }
+            return try JSON.response(try await deps.stores.supplies.enterCounts(try context.uuid("id", Text("盘点表", "count sheet")), counts: counts, in: context.scope, by: context.actor))
+        }
+        struct SignBody: Decodable { let document: String? }
+        api.on(.post, "/api/v1/supplies/counts/{id}/sign") { request, context in
+            _ = try context.require(.supplies(.write))
+            let b = try await Body.json(SignBody.self, request, context: context)
+            return try JSON.response(try await deps.stores.supplies.sign(try context.uuid("id", Text("盘点表", "count sheet")), document: b.document ?? "", in: context.scope, by: context.actor))
+        }
         api.on(.post, "/api/v1/supplies/events/{id}/reverse") { request, context in
             _ = try context.require(.supplies(.write))
             let b = try await Body.json(ReverseBody.self, request, context: context)
@@ -111,6 +143,14 @@ enum SuppliesPages {
         "reverse": Text("冲销", "Reverse"),
         "reverse_reason": Text("冲销原因", "Why it is reversed"),
         "locations": Text("存放点", "Locations"),
+        "count_sheet": Text("盘点表", "Count sheet"),
+        "open_count": Text("新建盘点表", "Open a count sheet"),
+        "book": Text("账面数", "Books"),
+        "counted": Text("实盘数", "Counted"),
+        "difference": Text("差异", "Difference"),
+        "save_counts": Text("保存盘点数", "Save the counts"),
+        "sign_document": Text("盘点单号", "Sheet number"),
+        "sign": Text("签字并记账", "Sign and book"),
     ]
 
     struct Row { let location: String, product: String, lot: String, expires: String, balance: Int; let expired: Bool; let nearExpiry: Bool; let href: String }
@@ -148,6 +188,7 @@ enum SuppliesPages {
                 rows: stock.map { Row(location: $0.locationName, product: $0.productName, lot: $0.lotCode, expires: $0.expiresOn, balance: $0.balance, expired: $0.expired,
                                       nearExpiry: $0.nearExpiry, href: "/supplies/cards/\($0.locationID.text)?lot=\($0.lotID.text)") },
                 hasRows: !stock.isEmpty,
+                locationOptions: locations.map { SuppliesView.Option(id: $0.id.text, label: "\($0.unitName) · \($0.name)") },
                 locations: locations.map { LocationRow(name: $0.name, kind: $0.kind.label(lang), unit: $0.unitName) },
                 canWrite: canWrite, fields: fields, message: error.map { $0.fields.isEmpty ? $0.message(lang) : Text("请按提示修改。", "See the fields.")(lang) })
             return deps.renderer.html("supplies/supplies", title: Text("避孕药具", "Supplies"), model: model, context: context, request: request,
@@ -185,6 +226,59 @@ enum SuppliesPages {
                                  })
             return deps.renderer.html("supplies/card", title: Text("库存卡", "Stock card"), model: model, context: context, request: request)
         }
+        router.post("/supplies/counts") { request, context -> Response in
+            _ = try context.require(.supplies(.write))
+            let form = try await RenkouWeb.Form.read(request, context: context)
+            guard let location = form["location"].flatMap(UUID.init(uuidString:)) else {
+                return try await page(RenkouError.invalid([FieldError("/location", "unknown-location", Text("请选择存放点。", "Choose a location."))]), form: form.values, request: request, context: context)
+            }
+            let sheet = try await deps.stores.supplies.openSheet(location: location, on: form["occurredOn"], in: context.scope, by: context.actor)
+            return Redirect.to("/supplies/counts/\(sheet.id.text)", notice: Text("盘点表已建立，请逐项填写实盘数。", "The count sheet is open: enter what you find."))
+        }
+        @Sendable func sheetPage(_ id: UUID, error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
+            let account = try context.require(.supplies(.read))
+            let lang = context.lang
+            let sheet = try await deps.stores.supplies.sheet(id, in: context.scope)
+            let open = sheet.state != "signed" && account.role.can(.supplies(.write))
+            let model = SheetView(title: "\(sheet.locationName) · \(sheet.countedOn)", state: ["draft": Text("草稿", "Draft"), "counted": Text("已盘点", "Counted"), "signed": Text("已签字", "Signed")][sheet.state]?(lang) ?? sheet.state,
+                                  document: sheet.document ?? "", open: open, action: "/supplies/counts/\(id.text)",
+                                  lines: sheet.lines.map { SheetView.Line(name: "lot-\($0.lotID.text)", product: $0.productName, lot: $0.lotCode, book: $0.book, counted: $0.counted.map(String.init) ?? "",
+                                                                          difference: $0.difference.map { $0 > 0 ? "+\($0)" : String($0) } ?? "", differs: ($0.difference ?? 0) != 0,
+                                                                          error: { (lot: UUID) in error?.fields.first { $0.pointer == "/counts/\(lot.text)" }?.message(lang) }($0.lotID)) },
+                                  message: error?.message(lang))
+            return deps.renderer.html("supplies/sheet", title: Text("盘点表", "Count sheet"), model: model, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
+        }
+        router.get("/supplies/counts/{id}") { request, context -> Response in
+            try await sheetPage(try context.uuid("id", Text("盘点表", "count sheet")), error: nil, request: request, context: context)
+        }
+        router.post("/supplies/counts/{id}/counts") { request, context -> Response in
+            _ = try context.require(.supplies(.write))
+            let id = try context.uuid("id", Text("盘点表", "count sheet")), form = try await RenkouWeb.Form.read(request, context: context)
+            var counts: [UUID: Int] = [:], bad = FieldErrors()
+            for (k, v) in form.values where k.hasPrefix("lot-") {
+                guard let lot = UUID(uuidString: String(k.dropFirst(4))) else { continue }
+                let text = v.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                if let n = Int(text) { counts[lot] = n } else { bad.add("/counts/\(lot.text)", "out-of-range", "盘点数应为整数。", "A count is a whole number.") }
+            }
+            do {
+                try bad.throwIfAny()
+                _ = try await deps.stores.supplies.enterCounts(id, counts: counts, in: context.scope, by: context.actor)
+                return Redirect.to("/supplies/counts/\(id.text)", notice: Text("已保存。", "Saved."))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await sheetPage(id, error: error, request: request, context: context)
+            }
+        }
+        router.post("/supplies/counts/{id}/sign") { request, context -> Response in
+            _ = try context.require(.supplies(.write))
+            let id = try context.uuid("id", Text("盘点表", "count sheet")), form = try await RenkouWeb.Form.read(request, context: context)
+            do {
+                _ = try await deps.stores.supplies.sign(id, document: form["document"] ?? "", in: context.scope, by: context.actor)
+                return Redirect.to("/supplies/counts/\(id.text)", notice: Text("已签字，差异已记账。", "Signed; the differences are booked."))
+            } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
+                return try await sheetPage(id, error: error, request: request, context: context)
+            }
+        }
         router.post("/supplies/events/{id}/reverse") { request, context -> Response in
             _ = try context.require(.supplies(.write))
             let form = try await RenkouWeb.Form.read(request, context: context)
@@ -197,10 +291,22 @@ enum SuppliesPages {
 
 /// The supplies page.
 struct SuppliesView {
+    struct Option { let id: String, label: String }
     let rows: [SuppliesPages.Row]; let hasRows: Bool
+    let locationOptions: [Option]
     let locations: [SuppliesPages.LocationRow]
     let canWrite: Bool
     let fields: [FormField]
+    let message: String?
+}
+
+/// A count sheet.
+struct SheetView {
+    struct Line { let name: String, product: String, lot: String; let book: Int; let counted: String, difference: String; let differs: Bool; let error: String? }
+    let title: String, state: String, document: String
+    let open: Bool
+    let action: String
+    let lines: [Line]
     let message: String?
 }
 

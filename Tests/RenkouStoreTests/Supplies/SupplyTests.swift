@@ -150,3 +150,38 @@ import Testing
         }
     }
 }
+
+/// 盘点: a sheet lists each lot's book balance on its day; the counts are entered and the sheet signed
+/// with its number: the differences are booked, later balances follow, and the books-match rate of
+/// the month counts the lines that agreed.
+@Suite struct CountSheetTests {
+    @Test(arguments: TestEngine.all) func aSignedSheetBooksItsDifferencesAndFeedsTheRate(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        try await withTestStores(engine, clock: clock) { stores in
+            let (_, point, _) = try await SupplyTests.setUp(stores)
+            let s = stores.supplies
+            func day(_ d: Int) -> String { RenkouCore.Day(stores.env.now()).adding(days: d).description }
+            for (code, n) in [("A1", 100), ("B2", 60)] {
+                try await s.record(StockEventInput(kind: "receive", location: point.id.text, product: "BYT-01", lotCode: code, expiresOn: day(500), quantity: n, occurredOn: day(-9), document: "RK-\(code)"), in: .everything, by: .cli())
+            }
+            try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", quantity: 10, occurredOn: day(-1)), in: .everything, by: .cli())
+            // counted five days ago: the books then said 100 and 60
+            let sheet = try await s.openSheet(location: point.id, on: day(-5), in: .everything, by: .cli())
+            #expect(sheet.state == "draft" && sheet.lines.map(\.book) == [100, 60])
+            let a1 = sheet.lines[0].lotID, b2 = sheet.lines[1].lotID
+            await #expect { try await s.sign(sheet.id, document: "PD-1", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "not-counted") }
+            await #expect { try await s.enterCounts(sheet.id, counts: [a1: -1], in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/counts/\(a1.text)", code: "out-of-range") }
+            let counted = try await s.enterCounts(sheet.id, counts: [a1: 97, b2: 60], in: .everything, by: .cli())
+            #expect(counted.state == "counted" && counted.lines.map(\.difference) == [-3, 0])
+            await #expect { try await s.sign(sheet.id, document: " ", in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/document", code: "required") }
+            let signed = try await s.sign(sheet.id, document: "PD-1", in: .everything, by: .cli())
+            #expect(signed.state == "signed" && signed.document == "PD-1")
+            // the later hand-out (10, first-to-expire A1) follows the count: 97 − 10
+            #expect(Dictionary(uniqueKeysWithValues: try await s.stock(location: point.id, in: .everything).map { ($0.lotCode, $0.balance) }) == ["A1": 87, "B2": 60])
+            await #expect { try await s.enterCounts(sheet.id, counts: [a1: 1], in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "signed") }
+            // 帐物相符: one of two lines matched
+            let rate = try await stores.indicators.summary(["S01-books-match"], unitCode: Fixture.communityA1, on: RenkouCore.Day(stores.env.now()), in: .everything).unit.figures[0]
+            #expect(rate.numerator == 1 && rate.denominator == 2)
+        }
+    }
+}

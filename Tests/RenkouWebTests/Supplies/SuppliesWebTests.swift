@@ -48,3 +48,31 @@ import Testing
         }
     }
 }
+
+/// The count sheet through the pages: opened from the supplies page, counts entered in the form, a
+/// bad value answered next to nothing lost, signed with its number.
+@Suite struct CountSheetWebTests {
+    @Test(arguments: TestEngine.all) func aStorekeeperCountsAndSigns(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await web.stores.supplies.saveProduct(Product(code: "BYT-01", name: "避孕套", category: .condom, unit: "只", packSize: 10), by: .cli())
+            let store = try await web.stores.supplies.addLocation(name: "区药具库", kind: "warehouse", unitCode: Fixture.district, in: .everything, by: .cli())
+            try await web.stores.supplies.record(StockEventInput(kind: "receive", location: store.id.text, product: "BYT-01", lotCode: "C1",
+                                                                 expiresOn: RenkouCore.Day(web.stores.env.now()).adding(days: 400).description, quantity: 50, document: "RK-1"), in: .everything, by: .cli())
+            try await Fixture.account(web.stores, "keeper", .storekeeper, Fixture.district)
+            let keeper = try await web.signIn("keeper")
+            let opened = try await keeper.post("/supplies/counts", ["location": store.id.text])
+            #expect(opened.status == .seeOther)
+            let sheet = try #require(opened.headers[.location])
+            let lot = try #require(try await web.stores.supplies.stock(in: .everything).first).lotID
+            let bad = try await keeper.post(sheet + "/counts", ["lot-\(lot.text)": "many"])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("盘点数应为整数"))
+            #expect(try await keeper.post(sheet + "/counts", ["lot-\(lot.text)": "48"]).status == .seeOther)
+            let page = try await keeper.get(sheet)
+            #expect(page.status == .ok && page.text.contains("-2") && page.text.contains(#"id="sign-form""#))
+            #expect(try await keeper.post(sheet + "/sign", ["document": "PD-7"]).status == .seeOther)
+            let done = try await keeper.get(sheet)
+            #expect(done.text.contains("已签字") && done.text.contains("PD-7") && !done.text.contains(#"id="sign-form""#))
+            #expect(try await web.stores.supplies.stock(in: .everything).first?.balance == 48)
+        }
+    }
+}
