@@ -16,6 +16,10 @@ public struct SuppliesCoreModule: CoreModule {
         [PolicyRule.nearExpiryMonths.declare([
             (Day(year: 2010, month: 1, day: 1)!, 6, "近效期药具提示：效期不足 6 个月（OpenLMIS OLMIS-3186 的 6 个月提醒；近效期先出 DOMAIN-RULES §8）"),
          ]),
+         PolicyRule.yearlyQuota.declare([
+            (Day(year: 2017, month: 1, day: 1)!, ["condom": 120, "oral-pill": 13, "emergency-pill": 2, "injectable": 13, "topical": 120],
+             "免费避孕药具每人每年限量：口服药 13 板、紧急避孕药 2 盒、避孕针 13 支、外用药 120 枚、避孕套 120 只（昆明；2017 年起纳入国家基本公共卫生服务，DOMAIN-RULES §8）"),
+         ]),
          PolicyRule.machineLimit.declare([
             (Day(year: 2011, month: 1, day: 1)!, MachineLimit(intervalDays: 30, minAge: 18, maxAge: 60),
              "自助发放机：凭二代身份证每人每月限领 1 盒（长沙 2011、南昌），年龄 18–60 岁（福清 2016）；各地可改（DOMAIN-RULES §8）"),
@@ -26,6 +30,12 @@ public struct SuppliesCoreModule: CoreModule {
 extension Permission {
     /// A permission of the supplies module.
     public static func supplies(_ action: Action) -> Permission { Permission("supplies", action) }
+}
+
+extension PolicyRule where Value == [String: Int] {
+    /// 每人每年限量: units of a category (the product's unit) one person is handed free in a calendar
+    /// year; a category without an entry has no limit.
+    public static let yearlyQuota = PolicyRule("supplies.yearly-quota", Text("免费药具每人每年限量", "Free supplies per person per year"))
 }
 
 extension PolicyRule where Value == Int {

@@ -21,16 +21,18 @@ extension SupplyStore {
                 VALUES (\(bind: id.text), \(bind: place.id.text), \(bind: day.description), 'draft', \(bind: path), \(bind: actor.username), \(bind: Timestamp.string(env.now())))
                 """).run()
             // each lot the location held on the day, with its book balance then
+            try await Self.lock(locations: [place.id], db)
             for r in try await db.raw("""
                 SELECT c.lot_id, c.product, (SELECT s.balance FROM stock_lines s WHERE s.location_id = c.location_id AND s.lot_id = c.lot_id AND s.occurred_on <= \(bind: day.description)
-                                             ORDER BY s.occurred_on DESC, s.seq DESC LIMIT 1) AS book
+                                             ORDER BY s.occurred_on DESC, s.seq DESC LIMIT 1) AS book,
+                       (SELECT MAX(s.seq) FROM stock_lines s WHERE s.location_id = c.location_id AND s.lot_id = c.lot_id) AS seq
                 FROM stock_cards c WHERE c.location_id = \(bind: place.id.text)
                 """).all() {
                 guard let book = try r.decode(column: "book", as: Int?.self) else { continue }
                 try await db.raw("""
-                    INSERT INTO count_sheet_lines (id, sheet_id, location_id, lot_id, product, book, path)
+                    INSERT INTO count_sheet_lines (id, sheet_id, location_id, lot_id, product, book, path, seq_at_open)
                     VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: place.id.text), \(bind: try r.decode(column: "lot_id", as: String.self)),
-                            \(bind: try r.decode(column: "product", as: String.self)), \(bind: book), \(bind: path))
+                            \(bind: try r.decode(column: "product", as: String.self)), \(bind: book), \(bind: path), \(bind: try r.decode(column: "seq", as: Int?.self) ?? 0))
                     """).run()
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "count_sheet", entityID: id.text, path: path, after: AuditLog.json(["countedOn": day.description]))
@@ -70,11 +72,16 @@ extension SupplyStore {
         var errors = FieldErrors()
         for (lot, n) in counts {
             if !current.lines.contains(where: { $0.lotID == lot }) { errors.add("/counts/\(lot.text)", "unknown-lot", "该批号不在盘点表上。", "This lot is not on the sheet.") }
-            if n < 0 { errors.add("/counts/\(lot.text)", "out-of-range", "盘点数不能为负。", "A count cannot be negative.") }
+            if n < 0 || n > 10_000_000 { errors.add("/counts/\(lot.text)", "out-of-range", "盘点数应为 0–10,000,000。", "A count is 0 to 10,000,000.") }
         }
         try errors.throwIfAny()
         let env = self.env
         try await db.transaction { db in
+            try await Self.lock(locations: [current.locationID], db)
+            // checked again under the lock: a sheet signed meanwhile stays signed
+            guard try await db.raw("SELECT state FROM count_sheets WHERE id = \(bind: id.text)").first()!.decode(column: "state", as: String.self) != "signed" else {
+                throw RenkouError(.conflict, "signed", Text("盘点表已签字，不能再改。", "The sheet is signed and cannot change."))
+            }
             for (lot, n) in counts {
                 try await db.raw("UPDATE count_sheet_lines SET counted = \(bind: n) WHERE sheet_id = \(bind: id.text) AND lot_id = \(bind: lot.text)").run()
             }
@@ -88,7 +95,8 @@ extension SupplyStore {
 
     /// 签字: books every line as a count on the sheet's day (the differences become the balances from
     /// then on) and closes the sheet. Throws `not-found`, `conflict` (`signed`, `not-counted`: a line
-    /// has no count), `invalid` (`/document` `required`).
+    /// has no count, `books-moved`: stock moved on or before the day since the sheet was opened),
+    /// `invalid` (`/document` `required`).
     public func sign(_ id: UUID, document: String, in scope: Scope, by actor: Actor) async throws -> CountSheet {
         guard !document.trimmed.isEmpty else { throw RenkouError.invalid([FieldError("/document", "required", Text("请填写盘点单号。", "Give the sheet's document number."))]) }
         let current = try await sheet(id, in: scope)
@@ -96,6 +104,18 @@ extension SupplyStore {
         guard current.lines.allSatisfy({ $0.counted != nil }) else { throw RenkouError(.conflict, "not-counted", Text("还有批号未填盘点数。", "Some lots have no count yet.")) }
         let env = self.env
         try await db.transaction { db in
+            try await Self.lock(locations: [current.locationID], db)
+            guard try await db.raw("SELECT state FROM count_sheets WHERE id = \(bind: id.text)").first()!.decode(column: "state", as: String.self) != "signed" else {
+                throw RenkouError(.conflict, "signed", Text("盘点表已签字。", "The sheet is signed already."))
+            }
+            // a movement on or before the count's day recorded since the sheet was opened would be swallowed by the count
+            let moved = try await db.raw("""
+                SELECT COUNT(*) AS n FROM count_sheet_lines x JOIN stock_lines s ON s.location_id = x.location_id AND s.lot_id = x.lot_id
+                WHERE x.sheet_id = \(bind: id.text) AND s.seq > COALESCE(x.seq_at_open, 0) AND s.occurred_on <= \(bind: current.countedOn)
+                """).first()!.decode(column: "n", as: Int.self)
+            guard moved == 0 else {
+                throw RenkouError(.conflict, "books-moved", Text("开表后该日及之前又有出入库，请重新建盘点表。", "Stock moved on or before the count's day since the sheet was opened: open a new sheet."))
+            }
             let path = try await db.raw("SELECT path FROM count_sheets WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
             for (product, lines) in Dictionary(grouping: current.lines, by: \.product) {
                 let event = env.newID()

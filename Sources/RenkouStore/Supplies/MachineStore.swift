@@ -37,12 +37,14 @@ extension SupplyStore {
     }
 
     /// The keyed hash of an ID number (HMAC-SHA256 under the deployment's key, made on first use).
+    /// The key is `RENKOU_MACHINE_KEY` from the deployment's environment when set (then a copy of the
+    /// database alone cannot test guesses of a number against the hashes); without it, a key made
+    /// on first use and kept in the database.
     func personHash(_ idNumber: String, _ db: any SQLDatabase) async throws -> String {
-        var key = try await db.raw("SELECT hmac_key FROM supply_secrets WHERE id = 1").first()?.decode(column: "hmac_key", as: String.self)
+        var key = ProcessInfo.processInfo.environment["RENKOU_MACHINE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if key == nil {
-            let fresh = Secrets.random()
-            try await db.raw("INSERT INTO supply_secrets (id, hmac_key) VALUES (1, \(bind: fresh))").run()
-            key = fresh
+            try await db.raw("INSERT INTO supply_secrets (id, hmac_key) VALUES (1, \(bind: Secrets.random())) ON CONFLICT (id) DO NOTHING").run()
+            key = try await db.raw("SELECT hmac_key FROM supply_secrets WHERE id = 1").first()!.decode(column: "hmac_key", as: String.self)
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(idNumber.utf8), using: SymmetricKey(data: Data(key!.utf8)))
         return Data(mac).map { String(format: "%02x", $0) }.joined()
@@ -81,11 +83,12 @@ extension SupplyStore {
         }
     }
 
-    /// What a machine reports: `vend` (a box out, after an allowed check: the check is spent and the
-    /// stock event recorded, the lot that expires first), `fault` or `empty` (a task for the worker of
-    /// its unit). Throws `unauthorized` (`machine-token`), `invalid` (`/kind` `code-unknown`,
-    /// `/check` `unknown-check`: not allowed, spent, or another machine's), and what a vend event
-    /// throws (`insufficient-stock`).
+    /// What a machine reports: `vend` (a box out, after an allowed check of that product: the check is
+    /// spent, the limit checked again and the stock event recorded, the lot that expires first, all in
+    /// one transaction), `fault` or `empty` (a task for the worker of its unit). Throws
+    /// `unauthorized` (`machine-token`), `invalid` (`/kind` `code-unknown`, `/check`
+    /// `unknown-check`: not allowed, spent, another machine's or another product's), `conflict`
+    /// (`within-limit`: she took a box since the check) and what a vend event throws (`insufficient-stock`).
     public func report(machine id: UUID, token: String?, kind: String, product: String?, check: UUID?) async throws {
         let (machine, path) = try await self.machine(id, token: token)
         let env = self.env, actor = Actor(userID: nil, username: "machine:\(machine.name)", client: "machine")
@@ -94,15 +97,24 @@ extension SupplyStore {
             guard let check, let product else {
                 throw RenkouError.invalid([FieldError("/check", "unknown-check", Text("自助发放须给出核验编号。", "A vend names its check."))])
             }
+            let engine = db.engine, limit = env.policy(.machineLimit, on: Day(env.now()))
+            // one transaction: the check spent, the limit checked again (two checks may have been allowed before either vended), the stock moved
             try await db.transaction { db in
-                guard try await db.raw("""
-                    SELECT id FROM machine_checks WHERE id = \(bind: check.text) AND location_id = \(bind: machine.id.text) AND allowed = 1 AND vended_at IS NULL
-                    """).first() != nil else {
-                    throw RenkouError.invalid([FieldError("/check", "unknown-check", Text("核验编号无效、未获准或已使用。", "The check is unknown, was refused, or is spent."))])
+                guard let row = try await db.raw("""
+                    SELECT person_hash FROM machine_checks WHERE id = \(bind: check.text) AND location_id = \(bind: machine.id.text) AND allowed = 1 AND vended_at IS NULL
+                    AND product = \(bind: product)
+                    """).first(), let hash = try row.decode(column: "person_hash", as: String?.self) else {
+                    throw RenkouError.invalid([FieldError("/check", "unknown-check", Text("核验编号无效、未获准、已使用或不是该品种的。", "The check is unknown, was refused, is spent, or is for another product."))])
+                }
+                if db.dialect.name == "postgresql" { try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "vend:" + hash)))").run() }
+                let since = Timestamp.string(env.now().addingTimeInterval(-Double(limit.intervalDays) * 86_400))
+                if try await db.raw("SELECT id FROM machine_checks WHERE person_hash = \(bind: hash) AND vended_at >= \(bind: since)").first() != nil {
+                    throw RenkouError(.conflict, "within-limit", Text("此人在限领期内已领取。", "This person took a box within the limit period."))
                 }
                 try await db.raw("UPDATE machine_checks SET vended_at = \(bind: Timestamp.string(env.now())) WHERE id = \(bind: check.text)").run()
+                _ = try await Self.record(StockEventInput(kind: "vend", location: machine.id.text, product: product, quantity: 1, note: "check \(check.text)"),
+                                          in: Scope(path: path), by: actor, env: env, engine: engine, db)
             }
-            _ = try await record(StockEventInput(kind: "vend", location: machine.id.text, product: product, quantity: 1, note: "check \(check.text)"), in: Scope(path: path), by: actor)
         case "fault", "empty":
             try await db.transaction { db in
                 try await TaskStore.add(TaskStore.New(kind: .machineAlert, subject: "\(machine.name)\(kind == "fault" ? "故障" : "缺货")", idNumber: nil, personID: nil,

@@ -5,7 +5,7 @@ import RenkouCore
 public struct SuppliesStoreModule: StoreModule {
     public init() {}
     public let name = "supplies"
-    public var migrations: [Migration] { [Migration036Supplies.migration, Migration037Machines.migration, Migration038CountSheets.migration] }
+    public var migrations: [Migration] { [Migration036Supplies.migration, Migration037Machines.migration, Migration038CountSheets.migration, Migration039SupplyOrder.migration] }
     public var pathTables: [String] { ["stock_locations", "stock_events", "stock_lines", "stock_cards", "machine_checks", "count_sheets", "count_sheet_lines"] }
     public var contributions: [Contribution] { SuppliesRates.definitions.map { ExtensionPoint.indicators($0) } }
     public var demo: DemoStep? {

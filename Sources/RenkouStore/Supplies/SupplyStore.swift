@@ -159,18 +159,35 @@ public struct SupplyStore: Sendable {
     /// `code-unknown`; `/location`, `/destination` `unknown-location`; `/product` `unknown-product`;
     /// `/lot` `unknown-lot`, `lot-expired` (an issue on or after the expiry day, or a receipt of an
     /// expired lot); `/quantity` `out-of-range`; `/occurredOn` `date-format`, `future-date`;
-    /// `/reason` `code-unknown`; `/document` `required` (a receipt's delivery note); `/expiresOn`
+    /// `/reason` `code-unknown`; `/quantity` `quota-exceeded` (a hand-out to a person over the yearly
+    /// quota of the product's category, policy `supplies.yearly-quota`); `/document` `required` (a receipt's delivery note); `/expiresOn`
     /// `required`, `/manufacturedOn` `after-expiry`; `/person` `unknown-person`; `/destination`
     /// `same-location`; `/location` `not-a-machine` (a vend). `conflict` `insufficient-stock` when a
     /// balance would go below zero (nothing is written).
     @discardableResult
     public func record(_ input: StockEventInput, in scope: Scope, by actor: Actor) async throws -> Posted {
-        let engine = db.engine, env = self.env, today = Day(env.now())
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in try await Self.record(input, in: scope, by: actor, env: env, engine: engine, db) }
+    }
+
+    /// 同一存放点的事件依次入账: on PostgreSQL (transactions side by side) the locations an event
+    /// touches are locked for the rest of the transaction, in one order (no deadlock); SQLite has one
+    /// writer already.
+    static func lock(locations: [UUID], _ db: any SQLDatabase) async throws {
+        guard db.dialect.name == "postgresql" else { return }
+        for id in Set(locations).map(\.text).sorted() {
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "stock:" + id)))").run()
+        }
+    }
+
+    /// `record` inside the caller's transaction.
+    static func record(_ input: StockEventInput, in scope: Scope, by actor: Actor, env: RenkouCore.Environment, engine: Engine, _ db: any SQLDatabase) async throws -> Posted {
+        let today = Day(env.now())
         var errors = FieldErrors()
         let kind = input.kind.flatMap(StockEventKind.init(rawValue:))
         if kind == nil || kind == .reversal { errors.add("/kind", "code-unknown", "事件类型应为 receive、transfer、dispense、vend、adjust 或 count。", "The kind is receive, transfer, dispense, vend, adjust or count.") }
         let quantity = input.quantity ?? -1
-        if kind == .count ? quantity < 0 : quantity < 1 || quantity > 10_000_000 {
+        if kind == .count ? quantity < 0 || quantity > 10_000_000 : quantity < 1 || quantity > 10_000_000 {
             errors.add("/quantity", "out-of-range", "数量应为正整数（盘点可为 0）。", "The quantity is a whole number above zero (a count may be zero).")
         }
         var day = today
@@ -181,7 +198,7 @@ public struct SupplyStore: Sendable {
         if kind == .receive && (input.document ?? "").trimmed.isEmpty { errors.add("/document", "required", "请填写入库单号（两查七对）。", "Give the delivery note's number.") }
         try errors.throwIfAny()
         let k = kind!, occurred = day.description, eventDay = day
-        return try await db.transaction { db in
+        do {
             var errors = FieldErrors()
             let (location, path) = try await Self.requireLocation(input.location, field: "location", in: scope, engine: engine, db)
             var destination: (StockLocation, String)?
@@ -189,6 +206,7 @@ public struct SupplyStore: Sendable {
                 destination = try await Self.requireLocation(input.destination, field: "destination", in: scope, engine: engine, db)
                 if destination?.0.id == location.id { errors.add("/destination", "same-location", "调出和调入不能是同一存放点。", "The destination is the location itself.") }
             }
+            try await Self.lock(locations: [location.id] + (destination.map { [$0.0.id] } ?? []), db)
             if k == .vend && location.kind != .machine { errors.add("/location", "not-a-machine", "只有自助发放机记录自助发放。", "Only a dispensing machine vends.") }
             guard let product = input.product?.trimmed, try await db.raw("SELECT code FROM supply_products WHERE code = \(bind: product)").first() != nil else {
                 throw RenkouError.invalid([FieldError("/product", "unknown-product", Text("药具品种不存在。", "No such product."))])
@@ -197,6 +215,20 @@ public struct SupplyStore: Sendable {
             if k == .dispense, let p = input.person?.trimmed, !p.isEmpty {
                 guard let id = UUID(uuidString: p) else { throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))]) }
                 person = try await PersonStore.require(id, in: scope, engine: engine, db)
+            }
+            // 每人每年限量: what she was handed this year in the category, reversals left out
+            if let person, let category = try await db.raw("SELECT category FROM supply_products WHERE code = \(bind: product)").first()?.decode(column: "category", as: String.self),
+               let quota = env.policy(.yearlyQuota, on: eventDay)[category] {
+                let year = String(eventDay.year)
+                let had = try await db.raw("""
+                    SELECT COALESCE(SUM(-s.delta), 0) AS n FROM stock_events e JOIN stock_lines s ON s.event_id = e.id JOIN supply_products p ON p.code = e.product
+                    WHERE e.person_id = \(bind: person.id.text) AND e.kind = 'dispense' AND p.category = \(bind: category) AND SUBSTR(e.occurred_on, 1, 4) = \(bind: year)
+                    AND NOT EXISTS (SELECT 1 FROM stock_events r WHERE r.reverses = e.id)
+                    """).first()!.decode(column: "n", as: Int.self)
+                if had + quantity > quota {
+                    throw RenkouError.invalid([FieldError("/quantity", "quota-exceeded", Text("超过每人每年限量 \(quota)：今年已领 \(had)，还可领 \(max(0, quota - had))。",
+                                                                                             "Over the yearly quota of \(quota): \(had) handed out this year, \(max(0, quota - had)) left."))])
+                }
             }
             // the lots: a receipt's (found or made), the one given, or the first to expire
             var takes: [(lot: UUID, code: String, quantity: Int)] = []
@@ -257,6 +289,10 @@ public struct SupplyStore: Sendable {
             }
             let kind = try e.decode(column: "kind", as: String.self)
             if kind == StockEventKind.count.rawValue { throw RenkouError(.conflict, "count-not-reversible", Text("盘点不能冲销，请重新盘点。", "A count is not reversed: count again.")) }
+            // every card it touched must be in the caller's area (a transfer into another area is reversed by someone over both)
+            let original = try await db.raw("SELECT s.location_id, s.lot_id, s.delta, s.path, s.product, l.lot_code FROM stock_lines s JOIN supply_lots l ON l.id = s.lot_id WHERE s.event_id = \(bind: id.text) ORDER BY s.seq").all()
+            guard try original.allSatisfy({ scope.contains(try $0.decode(column: "path", as: String.self)) }) else { throw RenkouError.notFound(Text("出入库事件", "stock event")) }
+            try await Self.lock(locations: try original.map { try $0.decode(column: "location_id", as: String.self).uuid }, db)
             let reversedAlready = try await db.raw("SELECT id FROM stock_events WHERE reverses = \(bind: id.text)").first() != nil
             if kind == StockEventKind.reversal.rawValue || reversedAlready {
                 throw RenkouError(.conflict, "already-reversed", Text("该事件已冲销（或本身是冲销）。", "This event is reversed already (or is a reversal)."))
@@ -269,7 +305,7 @@ public struct SupplyStore: Sendable {
                         \(bind: actor.username), \(bind: Timestamp.string(env.now())))
                 """).run()
             var lines: [Posted.Line] = []
-            for l in try await db.raw("SELECT s.location_id, s.lot_id, s.delta, s.path, s.product, l.lot_code FROM stock_lines s JOIN supply_lots l ON l.id = s.lot_id WHERE s.event_id = \(bind: id.text) ORDER BY s.seq").all() {
+            for l in original {
                 lines.append(try await Self.post(event: event, location: try l.decode(column: "location_id", as: String.self).uuid, path: try l.decode(column: "path", as: String.self),
                                                  lot: try l.decode(column: "lot_id", as: String.self).uuid, code: try l.decode(column: "lot_code", as: String.self),
                                                  product: try l.decode(column: "product", as: String.self), day: day, delta: -(try l.decode(column: "delta", as: Int.self)), env: env, db))
@@ -307,11 +343,18 @@ public struct SupplyStore: Sendable {
             return Lot(id: try r.decode(column: "id", as: String.self).uuid, product: product, lotCode: code, manufacturedOn: try r.decode(column: "manufactured_on", as: String?.self), expiresOn: existing)
         }
         let lot = Lot(id: env.newID(), product: product, lotCode: code, manufacturedOn: made?.description, expiresOn: expires!.description)
+        // two receipts of a new lot at once (two locations): the second finds the first's
         try await db.raw("""
             INSERT INTO supply_lots (id, product, lot_code, manufactured_on, expires_on, created_at)
             VALUES (\(bind: lot.id.text), \(bind: product), \(bind: code), \(bind: lot.manufacturedOn), \(bind: lot.expiresOn), \(bind: Timestamp.string(env.now())))
+            ON CONFLICT (product, lot_code) DO NOTHING
             """).run()
-        return lot
+        let stored = try await db.raw("SELECT id, expires_on FROM supply_lots WHERE product = \(bind: product) AND lot_code = \(bind: code)").first()!
+        guard try stored.decode(column: "expires_on", as: String.self) == lot.expiresOn else {
+            throw RenkouError.invalid([FieldError("/expiresOn", "lot-mismatch", Text("批号 \(code) 已登记的有效期与本次不符（两查七对）。", "Lot \(code) is on record with another expiry."))])
+        }
+        var taken = lot; taken.id = try stored.decode(column: "id", as: String.self).uuid
+        return taken
     }
 
     /// 近效期先出: the location's lots of a product that have not expired on `day`, first to expire

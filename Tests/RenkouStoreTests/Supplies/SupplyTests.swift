@@ -92,6 +92,10 @@ import Testing
                 throws: { isRenkouError($0, field: "/location", code: "not-a-machine") }
             let count = try await s.record(StockEventInput(kind: "count", location: point.id.text, product: "BYT-01", lot: n1.text, quantity: 20), in: .everything, by: .cli())
             await #expect { try await s.reverse(count.eventID, reason: "x", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "count-not-reversible") }
+            // a transfer from the district's store into the community: a community-scoped caller may not reverse it (it debits the store)
+            try await s.record(StockEventInput(kind: "receive", location: store.id.text, product: "BYT-01", lotCode: "S1", expiresOn: day(500), quantity: 30, document: "RK-12"), in: .everything, by: .cli())
+            let sent = try await s.record(StockEventInput(kind: "transfer", location: store.id.text, destination: point.id.text, product: "BYT-01", lot: nil, quantity: 10), in: .everything, by: .cli())
+            await #expect { try await s.reverse(sent.eventID, reason: "x", in: Scope(path: "/310000/310114/\(Fixture.streetA)/"), by: .cli()) } throws: { isRenkouError($0, code: "not-found") }
             // a street's worker sees only her street's locations and stock; another street's location is unknown to her
             #expect(try await s.locations(in: Scope(path: "/310000/310114/\(Fixture.streetB)/")).isEmpty)
             await #expect { try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "BYT-01", quantity: 1), in: Scope(path: "/310000/310114/\(Fixture.streetB)/"), by: .cli()) }
@@ -117,7 +121,12 @@ import Testing
             await #expect { try await s.check(machine: machine.id, token: "wrong", idNumber: adult, product: "BYT-01") } throws: { isRenkouError($0, code: "machine-token") }
             let first = try await s.check(machine: machine.id, token: token, idNumber: adult, product: "BYT-01")
             #expect(first.allow && first.checkID != nil)
+            // she asks twice before either box comes out: the second vend is refused and moves nothing
+            let twice = try await s.check(machine: machine.id, token: token, idNumber: adult, product: "BYT-01")
+            #expect(twice.allow)
+            await #expect { try await s.report(machine: machine.id, token: token, kind: "vend", product: "KF-01", check: first.checkID) } throws: { isRenkouError($0, field: "/check", code: "unknown-check") }
             try await s.report(machine: machine.id, token: token, kind: "vend", product: "BYT-01", check: first.checkID)
+            await #expect { try await s.report(machine: machine.id, token: token, kind: "vend", product: "BYT-01", check: twice.checkID) } throws: { isRenkouError($0, code: "within-limit") }
             #expect(try await s.stock(location: machine.id, in: .everything).first?.balance == 9)
             // a check is spent once
             await #expect { try await s.report(machine: machine.id, token: token, kind: "vend", product: "BYT-01", check: first.checkID) } throws: { isRenkouError($0, field: "/check", code: "unknown-check") }
@@ -134,7 +143,7 @@ import Testing
             #expect(try await stores.tasks.list(on: RenkouCore.Day(stores.env.now()), in: .everything, by: .cli()).contains { $0.kind == .machineAlert })
             // what is kept: hashes, no number, no name, anywhere in the machine's rows
             let rows = try await stores.db.read { db in try await db.raw("SELECT * FROM machine_checks").all() }
-            #expect(rows.count == 4)
+            #expect(rows.count == 5)
             for r in rows {
                 let hash = try r.decode(column: "person_hash", as: String.self)
                 #expect(hash.count == 64 && !hash.contains("19900101"))
@@ -171,6 +180,12 @@ import Testing
             let a1 = sheet.lines[0].lotID, b2 = sheet.lines[1].lotID
             await #expect { try await s.sign(sheet.id, document: "PD-1", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "not-counted") }
             await #expect { try await s.enterCounts(sheet.id, counts: [a1: -1], in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/counts/\(a1.text)", code: "out-of-range") }
+            // a movement on the count's day recorded after the sheet was opened would be swallowed: signing is refused
+            let other = try await s.openSheet(location: point.id, on: day(-1), in: .everything, by: .cli())
+            let late = try await s.record(StockEventInput(kind: "adjust", location: point.id.text, product: "BYT-01", lot: b2.text, quantity: 1, occurredOn: day(-1), reason: "found"), in: .everything, by: .cli())
+            _ = try await s.enterCounts(other.id, counts: Dictionary(uniqueKeysWithValues: other.lines.map { ($0.lotID, $0.book) }), in: .everything, by: .cli())
+            await #expect { try await s.sign(other.id, document: "PD-0", in: .everything, by: .cli()) } throws: { isRenkouError($0, code: "books-moved") }
+            try await s.reverse(late.eventID, reason: "盘点前误录", in: .everything, by: .cli())
             let counted = try await s.enterCounts(sheet.id, counts: [a1: 97, b2: 60], in: .everything, by: .cli())
             #expect(counted.state == "counted" && counted.lines.map(\.difference) == [-3, 0])
             await #expect { try await s.sign(sheet.id, document: " ", in: .everything, by: .cli()) } throws: { isRenkouError($0, field: "/document", code: "required") }
@@ -182,6 +197,32 @@ import Testing
             // 帐物相符: one of two lines matched
             let rate = try await stores.indicators.summary(["S01-books-match"], unitCode: Fixture.communityA1, on: RenkouCore.Day(stores.env.now()), in: .everything).unit.figures[0]
             #expect(rate.numerator == 1 && rate.denominator == 2)
+        }
+    }
+}
+
+/// 每人每年限量: a person of the registry is handed at most the yearly quota of a category (policy);
+/// a reversed hand-out does not count; anonymous hand-outs at an event count without a person.
+@Suite struct QuotaTests {
+    @Test(arguments: TestEngine.all) func aPersonIsHandedNoMoreThanTheYearlyQuota(engine: TestEngine) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        try await withTestStores(engine, clock: clock) { stores in
+            let (_, point, _) = try await SupplyTests.setUp(stores)
+            let s = stores.supplies
+            var p = PersonInput(name: "李秀英", idNumber: "420117199001010027", unit: Fixture.communityA1); p.sex = "2"
+            let her = try await stores.persons.create(p, in: .everything, by: .cli())
+            try await s.record(StockEventInput(kind: "receive", location: point.id.text, product: "KF-01", lotCode: "P1", expiresOn: RenkouCore.Day(stores.env.now()).adding(days: 600).description,
+                                               quantity: 100, occurredOn: RenkouCore.Day(stores.env.now()).adding(days: -60).description, document: "RK-P"), in: .everything, by: .cli())
+            let first = try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "KF-01", quantity: 12, occurredOn: RenkouCore.Day(stores.env.now()).adding(days: -30).description, person: her.id.text), in: .everything, by: .cli())
+            await #expect { try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "KF-01", quantity: 2, person: her.id.text), in: .everything, by: .cli()) }
+                throws: { isRenkouError($0, field: "/quantity", code: "quota-exceeded") }
+            try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "KF-01", quantity: 1, person: her.id.text), in: .everything, by: .cli())
+            // the first hand-out entered by mistake and reversed: it no longer counts
+            try await s.reverse(first.eventID, reason: "登记错误", in: .everything, by: .cli())
+            try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "KF-01", quantity: 12, person: her.id.text), in: .everything, by: .cli())
+            // without a person (an event's table): no quota
+            try await s.record(StockEventInput(kind: "dispense", location: point.id.text, product: "KF-01", quantity: 40), in: .everything, by: .cli())
+            #expect(try await s.stock(location: point.id, in: .everything).first?.balance == 100 - 1 - 12 - 40)
         }
     }
 }
