@@ -101,11 +101,6 @@ public struct ExchangeStore: Sendable {
         }
     }
 
-    /// Signs `body` with this node's private key: base64 of the 64-byte Ed25519 signature.
-    public func sign(_ body: Data) async throws -> String {
-        try await signer().key.signature(for: body).base64EncodedString()
-    }
-
     // MARK: Peers
 
     /// Adds a peer, or replaces one with the same code (its old key kept as the previous one). Throws

@@ -87,7 +87,8 @@ extension SupplyStore {
             }
             let left = try await db.raw("SELECT COUNT(*) AS n FROM count_sheet_lines WHERE sheet_id = \(bind: id.text) AND counted IS NULL").first()!.decode(column: "n", as: Int.self)
             try await db.raw("UPDATE count_sheets SET state = \(bind: left == 0 ? "counted" : "draft") WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "count_sheet", entityID: id.text, path: "/",
+            let path = try await db.raw("SELECT path FROM count_sheets WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "count_sheet", entityID: id.text, path: path,
                                      after: AuditLog.json(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.text, String($0.value)) })))
         }
         return try await sheet(id, in: scope)

@@ -209,14 +209,14 @@ enum SuppliesPages {
             }
         }
         router.get("/supplies/cards/{id}") { request, context -> Response in
-            _ = try context.require(.supplies(.read))
+            let account = try context.require(.supplies(.read))
             let lang = context.lang, location = try context.uuid("id", Text("存放点", "location"))
             guard let lot = request.query("lot").flatMap(UUID.init(uuidString:)),
                   let onHand = try await deps.stores.supplies.stock(location: location, includeEmpty: true, in: context.scope).first(where: { $0.lotID == lot }) else {
                 throw RenkouError.notFound(Text("库存卡", "stock card"))
             }
             let lines = try await deps.stores.supplies.card(location: location, lot: lot, in: context.scope)
-            let canWrite = try context.require(.supplies(.read)).role.can(.supplies(.write))
+            let canWrite = account.role.can(.supplies(.write))
             let model = CardView(title: "\(onHand.locationName) · \(onHand.productName) · \(onHand.lotCode)", expires: onHand.expiresOn, balance: onHand.balance,
                                  lines: lines.map { l in
                                      CardView.Line(day: l.occurredOn, kind: l.kind.label(lang), change: l.delta > 0 ? "+\(l.delta)" : String(l.delta), balance: l.balance,
