@@ -130,8 +130,11 @@ public enum FollowUpStatus: String, Sendable, Codable, CaseIterable {
 /// 随访结果: what a visit found.
 public enum FollowUpFinding: String, Sendable, Codable, CaseIterable {
     case normal, sideEffect = "side-effect", complication, methodFailure = "method-failure", pregnancy, referral
+    /// 已发放药具: a resupply visit made by handing out supplies (no clinical finding is implied).
+    case resupplied
     public var label: Text {
         switch self {
+        case .resupplied: Text("已发放药具", "Supplies handed out")
         case .normal: Text("正常", "Normal")
         case .sideEffect: Text("副作用", "Adverse effect")
         case .complication: Text("并发症", "Complication")

@@ -20,6 +20,16 @@ public struct SuppliesCoreModule: CoreModule {
             (Day(year: 2017, month: 1, day: 1)!, ["condom": 120, "oral-pill": 13, "emergency-pill": 2, "injectable": 13, "topical": 120],
              "免费避孕药具每人每年限量：口服药 13 板、紧急避孕药 2 盒、避孕针 13 支、外用药 120 枚、避孕套 120 只（昆明；2017 年起纳入国家基本公共卫生服务，DOMAIN-RULES §8）"),
          ]),
+         PolicyRule.resupplyDays.declare([
+            (Day(year: 2017, month: 1, day: 1)!, ["oral-pill": 28, "injectable": 84, "condom": 3, "topical": 3],
+             "药具按周期发放：口服药 1 板一个周期（28 天），避孕针 1 支 12 周（84 天），避孕套、外用药按每月 10 只（每只约 3 天；年限量 120 的十二分之一）（DOMAIN-RULES §8；随访表同此）"),
+         ]),
+         PolicyRule.maxMonthsOfStock.declare([
+            (Day(year: 2010, month: 1, day: 1)!, 3, "最高库存月数：建议订货量 = 月均消耗 × 3 − 现有库存（OpenLMIS 的 maxPeriodsOfStock；各地按季度计划）"),
+         ]),
+         PolicyRule.writeOffLimitPerMille.declare([
+            (Day(year: 2010, month: 1, day: 1)!, 5, "年报损率低于 5‰（破损、过期、丢失、报废 ÷ 年发出量；DOMAIN-RULES §8）"),
+         ]),
          PolicyRule.machineLimit.declare([
             (Day(year: 2011, month: 1, day: 1)!, MachineLimit(intervalDays: 30, minAge: 18, maxAge: 60),
              "自助发放机：凭二代身份证每人每月限领 1 盒（长沙 2011、南昌），年龄 18–60 岁（福清 2016）；各地可改（DOMAIN-RULES §8）"),
@@ -38,7 +48,17 @@ extension PolicyRule where Value == [String: Int] {
     public static let yearlyQuota = PolicyRule("supplies.yearly-quota", Text("免费药具每人每年限量", "Free supplies per person per year"))
 }
 
+extension PolicyRule where Value == [String: Int] {
+    /// 发放周期: days one unit of a category covers (a pack of pills a 28-day cycle, an injection 84
+    /// days, a condom about 3); a hand-out to a user of that method is due again after quantity × days.
+    public static let resupplyDays = PolicyRule("supplies.resupply-days", Text("每单位药具使用天数", "Days one unit covers"))
+}
+
 extension PolicyRule where Value == Int {
+    /// 最高库存月数: the suggested order fills a location up to this many months of its average use.
+    public static let maxMonthsOfStock = PolicyRule("supplies.max-months-of-stock", Text("最高库存月数", "Maximum months of stock"))
+    /// 报损率上限 (‰): written off, damaged, expired or lost against what went out in the year; above it a location's line is flagged.
+    public static let writeOffLimitPerMille = PolicyRule("supplies.write-off-limit", Text("年报损率上限（‰）", "Yearly write-off limit (per mille)"))
     /// 近效期: a lot whose expiry is within this many months is flagged and issued first.
     public static let nearExpiryMonths = PolicyRule("supplies.near-expiry-months", Text("近效期提示（月）", "Near-expiry warning (months)"))
 }
@@ -58,6 +78,16 @@ public enum ProductCategory: String, Sendable, Codable, CaseIterable {
         }
     }
     public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+    /// The method a person using this category follows (its resupply visits), if any.
+    public var method: ContraceptiveMethod? {
+        switch self {
+        case .condom: .condom
+        case .oralPill: .oralPill
+        case .injectable: .injectable
+        case .topical: .topical
+        case .emergencyPill, .iud, .implant: nil
+        }
+    }
 }
 
 /// 品种: one product of the catalogue: its code, name, category, the unit it is counted in and how
@@ -152,6 +182,8 @@ public enum StockEventKind: String, Sendable, Codable, CaseIterable {
 public enum AdjustmentReason: String, Sendable, Codable, CaseIterable {
     case damaged, expired, lost, found, writeOff = "write-off"
     /// +1 adds to stock, -1 takes away.
+    /// 报损: what counts toward the yearly write-off rate (all but `found`).
+    public var isLoss: Bool { self != .found }
     public var sign: Int { self == .found ? 1 : -1 }
     public var label: Text {
         switch self {
@@ -296,5 +328,95 @@ public enum SuppliesIndicator {
     /// 帐物相符率: lines of signed count sheets whose count matched the books (seeds 003/004: 帐物相符).
     public static let booksMatch = Indicator(code: "S01-books-match", module: "supplies", name: Text("帐物相符率", "Books match the shelves"),
         numerator: Text("盘点数与账面数相符的批号", "Lots whose count matched the books"), denominator: Text("期内签字盘点的批号", "Lots counted on signed sheets in the period"),
+        target: 1.0, period: .month)
+}
+
+/// 自助发放机对账: one machine's month for one product: opening (the books at its start, as last
+/// month's count left them) + refilled (the machine's own refill reports) − vended (its vends, booked as reported) ±
+/// adjusted (its other movements: transfers out, adjustments) − closing (the books at its end, set by
+/// the month's count) = difference. A difference, a month not
+/// counted, or refills the books' transfers into the machine (`booksIn`) do not match are flagged.
+public struct MachineReconciliation: Sendable, Codable, Equatable {
+    public var locationID: UUID
+    public var machine: String
+    public var month: String
+    public var product: String
+    public var productName: String
+    public var opening: Int
+    public var refilled: Int
+    public var booksIn: Int
+    public var vended: Int
+    /// Other movements of the machine's books in the month: transfers out, adjustments, reversals
+    /// (− taken out), which explain a difference.
+    public var adjusted: Int
+    public var closing: Int
+    public var closingCounted: Bool
+    public var faults: Int
+    /// opening + refilled − vended + adjusted − closing: what is missing (+) or over (−).
+    public var difference: Int { opening + refilled - vended + adjusted - closing }
+    public var flagged: Bool { difference != 0 || refilled != booksIn || !closingCounted }
+    public init(locationID: UUID, machine: String, month: String, product: String, productName: String, opening: Int, refilled: Int, booksIn: Int,
+                vended: Int, adjusted: Int, closing: Int, closingCounted: Bool, faults: Int) {
+        self.locationID = locationID; self.machine = machine; self.month = month; self.product = product; self.productName = productName; self.opening = opening
+        self.refilled = refilled; self.booksIn = booksIn; self.vended = vended; self.adjusted = adjusted; self.closing = closing
+        self.closingCounted = closingCounted; self.faults = faults
+    }
+}
+
+/// 药具月报: one location's month for one product, in the product's units: opening + received +
+/// transferred in − transferred out − dispensed − vended ± adjusted ± counted = closing; with the
+/// planning figures (average monthly consumption of the last three months, months of stock, the
+/// suggested order up to the maximum months of stock) and the year's write-off rate so far (‰,
+/// flagged above the limit).
+public struct StockReportLine: Sendable, Codable, Equatable {
+    public var locationID: UUID
+    public var location: String
+    public var kind: LocationKind
+    public var product: String
+    public var productName: String
+    public var unit: String
+    public var opening: Int
+    public var received: Int
+    public var transferredIn: Int
+    public var transferredOut: Int
+    public var dispensed: Int
+    public var vended: Int
+    /// Adjustments and reversals (+ found, − lost …).
+    public var adjusted: Int
+    /// What counts found against the books (− fewer on the shelf).
+    public var countDifference: Int
+    public var closing: Int
+    /// 月均消耗: dispensed + vended + transferred out over the three months ending with this one, ÷ 3.
+    public var averageMonthlyConsumption: Double
+    /// Closing ÷ average monthly consumption (nil when nothing was used).
+    public var monthsOfStock: Double?
+    /// max(0, average × maximum months − closing), rounded up.
+    public var suggestedOrder: Int
+    /// Written off this year to the month's end (‰ of what went out), nil when nothing went out.
+    public var writeOffPerMille: Double?
+    public var writeOffFlagged: Bool
+    public var nearExpiry: Int
+    public var expired: Int
+    public init(locationID: UUID, location: String, kind: LocationKind, product: String, productName: String, unit: String, opening: Int, received: Int, transferredIn: Int,
+                transferredOut: Int, dispensed: Int, vended: Int, adjusted: Int, countDifference: Int, closing: Int, averageMonthlyConsumption: Double,
+                monthsOfStock: Double?, suggestedOrder: Int, writeOffPerMille: Double?, writeOffFlagged: Bool, nearExpiry: Int, expired: Int) {
+        self.locationID = locationID; self.location = location; self.kind = kind; self.product = product; self.productName = productName; self.unit = unit
+        self.opening = opening; self.received = received; self.transferredIn = transferredIn; self.transferredOut = transferredOut; self.dispensed = dispensed
+        self.vended = vended; self.adjusted = adjusted; self.countDifference = countDifference; self.closing = closing
+        self.averageMonthlyConsumption = averageMonthlyConsumption; self.monthsOfStock = monthsOfStock; self.suggestedOrder = suggestedOrder
+        self.writeOffPerMille = writeOffPerMille; self.writeOffFlagged = writeOffFlagged; self.nearExpiry = nearExpiry; self.expired = expired
+    }
+}
+
+extension SuppliesIndicator {
+    /// 药具免费发放率: married women of reproductive age using a short-acting method at the period's
+    /// end (condom, pill, injectable, topical) who were handed supplies in the period.
+    public static let distribution = Indicator(code: "S02-supplies-distribution", module: "supplies", name: Text("药具免费发放率", "Free supplies handed to method users"),
+        numerator: Text("期内领取过药具的", "Handed free supplies in the period"), denominator: Text("期末使用短效避孕方法的已婚育龄妇女", "Married women of reproductive age using a short-acting method at the period's end"),
+        target: 1.0, period: .month)
+    /// 流入已婚育龄群众避孕药具免费发放率: the same for the women registered as inflow (seeds 003 and
+    /// 004 set it at 100%).
+    public static let inflowDistribution = Indicator(code: "S03-inflow-supplies-distribution", module: "supplies", name: Text("流入已婚育龄群众避孕药具免费发放率", "Free supplies handed to inflow method users"),
+        numerator: Text("期内领取过药具的", "Handed free supplies in the period"), denominator: Text("期末使用短效避孕方法的流入已婚育龄妇女", "Inflow married women of reproductive age using a short-acting method at the period's end"),
         target: 1.0, period: .month)
 }

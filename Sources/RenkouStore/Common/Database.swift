@@ -16,6 +16,15 @@ public final class Database: Sendable {
     let logger: Logger
     private let backend: Backend
     private let closed = ClosedFlag()
+    /// Small values read once per open database (a key kept in it): they go when it goes.
+    let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String: String] = [:]
+        func value(_ key: String) -> String? { lock.withLock { values[key] } }
+        func set(_ key: String, _ value: String) { lock.withLock { values[key] = value } }
+    }
 
     private enum Backend: @unchecked Sendable {
         case sqlite(SQLiteConnection, AsyncLock)

@@ -129,6 +129,65 @@ public struct ServiceStore: Sendable {
         return id
     }
 
+    /// 按周期发放: a method user was handed supplies covering `days` (the supplies module tells). When
+    /// she is active and uses `method` on `day`, and the method has a resupply schedule: the visit
+    /// whose window is open that day is made by the hand-out (finding `resupplied`); one not open yet
+    /// gives way; one that expired unmade stays missed. The next falls due when what she holds runs
+    /// out: `days` after the day, or after the replaced visit's due day when she came before her
+    /// supplies ran out; the schedule's own window around it. A hand-out dated before her last
+    /// recorded visit of the method (entered late) changes nothing. Returns the next visit's due day,
+    /// nil when nothing changed.
+    @discardableResult
+    static func resupplied(_ person: Person, method: ContraceptiveMethod, on day: Day, covering days: Int, note: String, env: RenkouCore.Environment, actor: Actor,
+                           _ db: any SQLDatabase) async throws -> Day? {
+        let key = method.rawValue
+        guard person.status == "active", let window = env.policy(.followUpSchedules, on: day)[key]?.then, let use = try await db.raw("""
+            SELECT service_id FROM method_uses WHERE person_id = \(bind: person.id.text) AND method = \(bind: method.rawValue) AND stopped_on IS NULL AND started_on <= \(bind: day.description)
+            """).first() else { return nil }
+        let chain = try await db.raw("""
+            SELECT MAX(step) AS step, MAX(done_on) AS done FROM follow_ups WHERE person_id = \(bind: person.id.text) AND schedule = \(bind: key)
+            """).first()
+        if let done = try chain?.decode(column: "done", as: String?.self), day.description < done { return nil }
+        let step = (try chain?.decode(column: "step", as: Int?.self)).flatMap { $0 }.map { $0 + 1 } ?? 0
+        var serviceID = try use.decode(column: "service_id", as: String?.self), replaced: [String] = [], held = day
+        let open = try await db.raw("""
+            SELECT id, service_id, opens, due, expires, next_id FROM follow_ups WHERE person_id = \(bind: person.id.text) AND schedule = \(bind: key)
+            AND done_on IS NULL AND closed_reason IS NULL ORDER BY due
+            """).all()
+        var made = false
+        for r in open {
+            let id = try r.decode(column: "id", as: String.self), d = day.description
+            serviceID = try r.decode(column: "service_id", as: String?.self) ?? serviceID
+            if let due = Day(try r.decode(column: "due", as: String.self)), held < due { held = due }
+            if try r.decode(column: "expires", as: String.self) <= d {
+                // missed: it stays so; its chain goes on from this hand-out, not from the roll
+                if try r.decode(column: "next_id", as: String?.self) == nil { replaced.append(id) }
+            } else if try r.decode(column: "opens", as: String.self) <= d, !made {
+                made = true
+                replaced.append(id)
+                try await db.raw("""
+                    UPDATE follow_ups SET done_on = \(bind: d), findings = \(bind: FollowUpFinding.resupplied.rawValue), next_action = \(bind: note), done_by = \(bind: actor.username)
+                    WHERE id = \(bind: id)
+                    """).run()
+            } else {
+                replaced.append(id)
+                try await db.raw("UPDATE follow_ups SET closed_reason = 'resupplied' WHERE id = \(bind: id)").run()
+            }
+        }
+        let next = FollowUpStep(after: Offset(days: days), opens: min(window.opens, days + day.days(until: held)), overdue: window.overdue, expires: window.expires)
+        let id = env.newID(), w = FollowUp.window(next, from: held)
+        try await db.raw("""
+            INSERT INTO follow_ups (id, person_id, service_id, schedule, step, opens, due, overdue_on, expires, unit_id, path, created_at, anchor)
+            VALUES (\(bind: id.text), \(bind: person.id.text), \(bind: serviceID), \(bind: key), \(bind: step), \(bind: w.opens.description),
+                    \(bind: w.due.description), \(bind: w.overdue.description), \(bind: w.expires.description), \(bind: person.unitID.text), \(bind: person.path),
+                    \(bind: Timestamp.string(env.now())), \(bind: day.description))
+            """).run()
+        for visit in replaced {
+            try await db.raw("UPDATE follow_ups SET next_id = \(bind: id.text) WHERE id = \(bind: visit)").run()
+        }
+        return w.due
+    }
+
     /// Schedules the visit after `visit` (made or missed), counted from `day`, when the person is still
     /// here and, for a method's schedule, still uses it; marks the chain so it is scheduled once.
     static func scheduleNext(after visit: FollowUp, serviceID: UUID?, from day: Day, env: RenkouCore.Environment, engine: Engine, _ db: any SQLDatabase) async throws {

@@ -140,12 +140,3 @@ extension SupplyStore {
     }
 }
 
-/// The supplies' rates, each defined once.
-enum SuppliesRates {
-    static var definitions: [IndicatorDefinition] {
-        [IndicatorDefinition(SuppliesIndicator.booksMatch, from: "count_sheet_lines x JOIN count_sheets s ON s.id = x.sheet_id",
-                             base: { p, _ in "s.state = 'signed' AND s.counted_on >= '\(p.start.description)' AND s.counted_on <= '\(p.end.description)'" },
-                             numerator: { _, _ in "x.counted = x.book" }, key: "x.id",
-                             record: "x.sheet_id AS id, (SELECT name FROM stock_locations l WHERE l.id = x.location_id) AS name, NULL AS id_number, s.counted_on AS detail, 'count-sheet' AS link")]
-    }
-}

@@ -3,7 +3,9 @@ import RenkouCore
 
 /// Supplies in the demo district: five products, the district's store, a service point in each
 /// community and a dispensing machine in the first; a year of receipts (one lot near its expiry),
-/// transfers to the points, hand-outs and vends, and a count that found fewer than the books.
+/// transfers to the points, hand-outs and vends, and a count that found fewer than the books; pill
+/// and condom users handed three months' supplies (their next resupply visits follow), and the
+/// machine's own log of refills and a fault, with last month's count: a month that does not add up.
 enum DemoSupplies {
     static let catalogue = [
         Product(code: "BYT-01", name: "天然胶乳橡胶避孕套（中号）", category: .condom, unit: "只", packSize: 10),
@@ -52,5 +54,38 @@ enum DemoSupplies {
         // the second point's sheet is still open
         _ = try await supplies.openSheet(location: points[1].id, in: .everything, by: actor)
         try await event("adjust", store, "JJ-01", 5, daysAgo: 40, reason: "damaged", lot: try await supplies.stock(location: store.id, in: .everything).first { $0.product == "JJ-01" }?.lotID.text)
+        // women on the pill or condoms in the points' communities, handed three months' supplies ten days ago
+        for point in points {
+            let users = try await stores.db.read { db in
+                try await db.raw("""
+                    SELECT m.person_id, m.method FROM method_uses m JOIN persons p ON p.id = m.person_id
+                    WHERE m.stopped_on IS NULL AND m.method IN ('oral-pill', 'condom') AND p.unit_id = \(bind: point.unitID.text) AND p.status = 'active'
+                    AND m.started_on <= \(bind: today.adding(days: -10).description) ORDER BY m.person_id LIMIT 3
+                    """).all().map { (try $0.decode(column: "person_id", as: String.self), try $0.decode(column: "method", as: String.self)) }
+            }
+            for (person, method) in users {
+                _ = try await supplies.record(StockEventInput(kind: "dispense", location: point.id.text, product: method == "oral-pill" ? "KF-01" : "BYT-01",
+                                                              quantity: method == "oral-pill" ? 3 : 30, occurredOn: today.adding(days: -10).description, person: person), in: .everything, by: actor)
+            }
+        }
+        // the machine's log: a refill with each transfer (last month's says 60 where the books moved 50), a fault last month
+        let monthStart = Day(year: today.year, month: today.month, day: 1)!, lastMonthEnd = monthStart.adding(days: -1)
+        var log = "time,event,product,quantity,check\n"
+        for month in stride(from: 330, through: 30, by: -60) {
+            let day = today.adding(days: -month)
+            let short = day <= lastMonthEnd && lastMonthEnd.days(until: day) > -31
+            log += "\(day.description) 09:30,refill,BYT-01,\(short ? 60 : 50),\n"
+        }
+        log += "\(today.adding(days: -50).description) 21:05,fault,,,\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-demo-machine-\(UUID().uuidString).csv")
+        try Data(log.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try await supplies.uploadLog(machine: machine.id, token: nil, file: file, in: .everything, by: actor)
+        // last month's count at the machine: two fewer than the books
+        let machineSheet = try await supplies.openSheet(location: machine.id, on: lastMonthEnd.description, in: .everything, by: actor)
+        var machineCounts: [UUID: Int] = [:]
+        for (i, line) in machineSheet.lines.enumerated() { machineCounts[line.lotID] = i == machineSheet.lines.count - 1 && line.book >= 2 ? line.book - 2 : line.book }
+        _ = try await supplies.enterCounts(machineSheet.id, counts: machineCounts, in: .everything, by: actor)
+        _ = try await supplies.sign(machineSheet.id, document: "PD-JQ-\(lastMonthEnd.description.prefix(7))", in: .everything, by: actor)
     }
 }

@@ -150,6 +150,8 @@ public struct SupplyStore: Sendable {
     public struct Posted: Sendable, Codable, Equatable {
         public var eventID: UUID
         public var lines: [Line]
+        /// A hand-out to a method user: when her next supplies fall due (her resupply visit).
+        public var resupplyDue: String? = nil
         public struct Line: Sendable, Codable, Equatable { public var location: UUID; public var lot: UUID; public var lotCode: String; public var delta: Int }
     }
 
@@ -168,6 +170,26 @@ public struct SupplyStore: Sendable {
     public func record(_ input: StockEventInput, in scope: Scope, by actor: Actor) async throws -> Posted {
         let engine = db.engine, env = self.env
         return try await db.transaction { db in try await Self.record(input, in: scope, by: actor, env: env, engine: engine, db) }
+    }
+
+    /// Records several stock events in one transaction, in the order given: all or none (the first
+    /// refused one throws, with its index as `/events/N` before each field's pointer). For an
+    /// offline point catching up, or a load. Throws what `record` throws.
+    @discardableResult
+    public func record(batch inputs: [StockEventInput], in scope: Scope, by actor: Actor) async throws -> [Posted] {
+        let engine = db.engine, env = self.env
+        return try await db.transaction { db in
+            var posted: [Posted] = []
+            posted.reserveCapacity(inputs.count)
+            for (i, input) in inputs.enumerated() {
+                do { posted.append(try await Self.record(input, in: scope, by: actor, env: env, engine: engine, db)) } catch var e as RenkouError {
+                    e.fields = e.fields.map { FieldError("/events/\(i)" + $0.pointer, $0.code, $0.message) }
+                    if e.fields.isEmpty { e.fields = [FieldError("/events/\(i)", e.code, e.message)] }
+                    throw e
+                }
+            }
+            return posted
+        }
     }
 
     /// 同一存放点的事件依次入账: on PostgreSQL (transactions side by side) the locations an event
@@ -213,8 +235,14 @@ public struct SupplyStore: Sendable {
             }
             var person: Person?
             if k == .dispense, let p = input.person?.trimmed, !p.isEmpty {
-                guard let id = UUID(uuidString: p) else { throw RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))]) }
-                person = try await PersonStore.require(id, in: scope, engine: engine, db)
+                // the registry's id, or her ID number as the worker reads it off the card
+                let unknown = RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
+                var id = UUID(uuidString: p)
+                if id == nil, let r = try await db.raw("""
+                    SELECT id FROM persons WHERE id_number = \(bind: CitizenID.normalize(p)) AND \(engine.startsWith("path", scope.path))
+                    """).first() { id = try r.decode(column: "id", as: String.self).uuid }
+                guard let id, let found = try await PersonStore.find(id, in: scope, engine: engine, db) else { throw unknown }
+                person = found
             }
             // 每人每年限量: what she was handed this year in the category, reversals left out
             if let person, let category = try await db.raw("SELECT category FROM supply_products WHERE code = \(bind: product)").first()?.decode(column: "category", as: String.self),
@@ -271,7 +299,14 @@ public struct SupplyStore: Sendable {
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "stock_event", entityID: event.text, path: path,
                                      after: AuditLog.json(["kind": k.rawValue, "product": product, "quantity": String(quantity), "occurredOn": occurred]))
-            return Posted(eventID: event, lines: lines)
+            // 按周期发放: a user of the product's method is due again when what she took runs out
+            var due: Day?
+            if let person, let category = ProductCategory(rawValue: try await db.raw("SELECT category FROM supply_products WHERE code = \(bind: product)").first()!.decode(column: "category", as: String.self)),
+               let method = category.method, let perUnit = env.policy(.resupplyDays, on: eventDay)[category.rawValue] {
+                due = try await ServiceStore.resupplied(person, method: method, on: eventDay, covering: quantity * perUnit,
+                                                        note: "发放 \(quantity)（\(product)）", env: env, actor: actor, db)
+            }
+            return Posted(eventID: event, lines: lines, resupplyDue: due?.description)
         }
     }
 
@@ -385,9 +420,12 @@ public struct SupplyStore: Sendable {
     static func post(event: UUID, location: UUID, path: String, lot: UUID, code: String, product: String, day: String, delta: Int, counted: Int? = nil,
                      env: RenkouCore.Environment, _ db: any SQLDatabase) async throws -> Posted.Line {
         let card = "location_id = \(bind: location.text) AND lot_id = \(bind: lot.text)" as SQLQueryString
-        let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM stock_lines WHERE \(card)").first()!.decode(column: "n", as: Int.self)
-        let before = try await db.raw("SELECT balance FROM stock_lines WHERE \(card) AND occurred_on <= \(bind: day) ORDER BY occurred_on DESC, seq DESC LIMIT 1").first()?
-            .decode(column: "balance", as: Int.self) ?? 0
+        // the card's next place and the balance before the line, in one statement
+        let place = try await db.raw("""
+            SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM stock_lines WHERE \(card)) AS n,
+                   (SELECT balance FROM stock_lines WHERE \(card) AND occurred_on <= \(bind: day) ORDER BY occurred_on DESC, seq DESC LIMIT 1) AS before
+            """).first()!
+        let seq = try place.decode(column: "n", as: Int.self), before = try place.decode(column: "before", as: Int?.self) ?? 0
         let change = counted.map { $0 - before } ?? delta
         var running = before + change
         guard running >= 0 else { throw insufficient(before) }
@@ -408,11 +446,10 @@ public struct SupplyStore: Sendable {
             }
         }
         let now = Timestamp.string(env.now())
-        if try await db.raw("SELECT balance FROM stock_cards WHERE \(card)").first() == nil {
-            try await db.raw("INSERT INTO stock_cards (location_id, lot_id, product, balance, path, updated_at) VALUES (\(bind: location.text), \(bind: lot.text), \(bind: product), \(bind: running), \(bind: path), \(bind: now))").run()
-        } else {
-            try await db.raw("UPDATE stock_cards SET balance = \(bind: running), updated_at = \(bind: now) WHERE \(card)").run()
-        }
+        try await db.raw("""
+            INSERT INTO stock_cards (location_id, lot_id, product, balance, path, updated_at) VALUES (\(bind: location.text), \(bind: lot.text), \(bind: product), \(bind: running), \(bind: path), \(bind: now))
+            ON CONFLICT (location_id, lot_id) DO UPDATE SET balance = excluded.balance, updated_at = excluded.updated_at
+            """).run()
         return Posted.Line(location: location, lot: lot, lotCode: code, delta: change)
     }
 }

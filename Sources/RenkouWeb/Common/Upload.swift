@@ -17,7 +17,7 @@ enum Upload {
     }
 
     /// Streams the body to a new file in the upload directory.
-    static func save(_ request: Request, to url: URL) async throws {
+    static func save(_ request: Request, to url: URL, maxBytes: Int = Upload.maxBytes) async throws {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

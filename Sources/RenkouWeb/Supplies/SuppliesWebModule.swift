@@ -8,10 +8,10 @@ import RenkouStore
 /// and the form that records a receipt, transfer, hand-out, vend, adjustment or count.
 struct SuppliesWebModule: WebModule {
     let name = "supplies"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { SuppliesPages.register(router, deps) }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { SuppliesAPI.register(api, deps) }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { SuppliesPages.register(router, deps); SupplyReportPages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { SuppliesAPI.register(api, deps); SupplyReportPages.api(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/supplies", Text("避孕药具", "Supplies"), order: 89, permission: .supplies(.read))] }
-    var strings: [String: Text] { SuppliesPages.strings }
+    var strings: [String: Text] { SuppliesPages.strings.merging(SupplyReportPages.strings) { a, _ in a } }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.machineAlert, Text("发放机故障或缺货", "Machine fault or empty"), link: { _ in "/supplies" }, action: { _ in ("/supplies", Text("查看", "Open")) })),
          ExtensionPoint.recordLinks(RecordLink(kind: "count-sheet", href: { "/supplies/counts/\($0.text)" })),
@@ -74,11 +74,11 @@ enum SuppliesAPI {
             return try JSON.response(try await deps.stores.supplies.check(machine: try context.uuid("id", Text("发放机", "machine")), token: request.headers[HTTPField.Name("Renkou-Machine-Token")!],
                                                                           idNumber: b.idNumber ?? "", product: b.product ?? ""))
         }
-        struct MachineEventBody: Decodable { let kind: String?; let product: String?; let check: String? }
+        struct MachineEventBody: Decodable { let kind: String?; let product: String?; let check: String?; let quantity: Int?; let at: String? }
         api.on(.post, "/api/v1/supplies/machines/{id}/events") { request, context in
             let b = try await Body.json(MachineEventBody.self, request, context: context)
             try await deps.stores.supplies.report(machine: try context.uuid("id", Text("发放机", "machine")), token: request.headers[HTTPField.Name("Renkou-Machine-Token")!],
-                                                  kind: b.kind ?? "", product: b.product, check: b.check.flatMap(UUID.init(uuidString:)))
+                                                  kind: b.kind ?? "", product: b.product, check: b.check.flatMap(UUID.init(uuidString:)), quantity: b.quantity, at: b.at)
             return Response(status: .noContent)
         }
         struct SheetBody: Decodable { let location: String?; let countedOn: String? }
@@ -177,6 +177,7 @@ enum SuppliesPages {
                                    Dictionary(grouping: stock, by: \.lotID).compactMap { $0.value.first }.sorted { $0.expiresOn < $1.expiresOn }
                                     .map { Codes.Entry(code: $0.lotID.text, label: Text("\($0.productName) \($0.lotCode)（\($0.expiresOn)）", "\($0.productName) \($0.lotCode) (\($0.expiresOn))")) }, form, empty: Text("—", "—"), lang: lang),
                 FormField(name: "quantity", label: Text("数量", "Quantity")(lang), value: form["quantity"] ?? "", type: "number", required: true),
+                FormField(name: "person", label: Text("领取人身份证号（发放给个人；活动发放不填）", "Recipient's ID number (a hand-out to a person; none at an event)")(lang), value: form["person"] ?? ""),
                 FormField(name: "occurredOn", label: Text("日期", "Day")(lang), value: form["occurredOn"] ?? Day(deps.stores.env.now()).description, type: "date"),
                 FormField(name: "lotCode", label: Text("新批号（入库）", "New lot number (a receipt)")(lang), value: form["lotCode"] ?? ""),
                 FormField(name: "expiresOn", label: Text("有效期至（入库）", "Expires (a receipt)")(lang), value: form["expiresOn"] ?? "", type: "date"),
@@ -200,10 +201,11 @@ enum SuppliesPages {
             let form = try await RenkouWeb.Form.read(request, context: context)
             let input = StockEventInput(kind: form["kind"], location: form["location"], destination: form["destination"], product: form["product"], lot: form["lot"],
                                         lotCode: form["lotCode"], expiresOn: form["expiresOn"], quantity: form["quantity"].flatMap { Int($0) } ?? (form["quantity"] == nil ? nil : -1),
-                                        occurredOn: form["occurredOn"], reason: form["reason"], document: form["document"])
+                                        occurredOn: form["occurredOn"], reason: form["reason"], document: form["document"], person: form["person"])
             do {
                 let posted = try await deps.stores.supplies.record(input, in: context.scope, by: context.actor)
-                return Redirect.to("/supplies", notice: Text("已登记（\(posted.lines.count) 行）。", "Recorded (\(posted.lines.count) lines)."))
+                let due = posted.resupplyDue.map { (Text("下次领取 \($0)，已列入随访。", " Next supplies due \($0), on the follow-up list.")) }
+                return Redirect.to("/supplies", notice: Text("已登记（\(posted.lines.count) 行）。\(due?.zh ?? "")", "Recorded (\(posted.lines.count) lines).\(due?.en ?? "")"))
             } catch let error as RenkouError where error.kind == .invalid || error.kind == .conflict {
                 return try await page(error, form: form.values, request: request, context: context)
             }

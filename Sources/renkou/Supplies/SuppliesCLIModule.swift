@@ -3,14 +3,15 @@ import Foundation
 import RenkouCore
 import RenkouStore
 
-/// `renkou supplies stock|products|record|reverse`: contraceptive supplies from the command line.
+/// `renkou supplies stock|products|record|reverse|report|machines|machine-log`: contraceptive supplies from the command line.
 struct SuppliesCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [SuppliesCommand.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Supplies.self] }
 }
 
 struct SuppliesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "supplies", abstract: "Contraceptive supplies (避孕药具): stock on hand, products, stock events.",
-                                                    subcommands: [Stock.self, Products.self, Record.self, Reverse.self])
+                                                    subcommands: [Stock.self, Products.self, Record.self, Reverse.self, Report.self, Machines.self, MachineLog.self])
 
     struct Stock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stock on hand of a unit and the units below it: one JSON line per location and lot.")
@@ -53,6 +54,59 @@ struct SuppliesCommand: AsyncParsableCommand {
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("not an event id: \(id)") }
             try await withStores(db) { stores in
                 print(String(decoding: try JSONEncoder.sorted.encode(try await stores.supplies.reverse(uuid, reason: reason, in: .everything, by: .cli("supplies"))), as: UTF8.self))
+            }
+        }
+    }
+
+    static func scope(_ org: String?, _ stores: Stores) async throws -> Scope {
+        guard let org else { return .everything }
+        guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw ValidationError("no unit \(org)") }
+        return Scope(path: unit.path)
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The monthly stock report (药具月报): one JSON line per location and product, with the planning figures.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The month, YYYY-MM (default: this month).") var month: String?
+        @Option(help: "The unit's code (default: the whole tree).") var org: String?
+        func run() async throws {
+            try await withStores(db) { stores in
+                let period = try SupplyStore.month(month, today: Day(stores.env.now()))
+                for l in try await stores.supplies.report(month: period, in: try await SuppliesCommand.scope(org, stores)) {
+                    print(String(decoding: try JSONEncoder.sorted.encode(l), as: UTF8.self))
+                }
+            }
+        }
+    }
+
+    struct Machines: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The machines' monthly reconciliation (发放机对账): one JSON line per machine and product; exits 1 when a month does not add up.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The month, YYYY-MM (default: this month).") var month: String?
+        @Option(help: "The unit's code (default: the whole tree).") var org: String?
+        func run() async throws {
+            var flagged = false
+            try await withStores(db) { stores in
+                let period = try SupplyStore.month(month, today: Day(stores.env.now()))
+                for l in try await stores.supplies.reconciliation(month: period, in: try await SuppliesCommand.scope(org, stores)) {
+                    flagged = flagged || l.difference != 0
+                    print(String(decoding: try JSONEncoder.sorted.encode(l), as: UTF8.self))
+                }
+            }
+            if flagged { throw ExitCode(1) }
+        }
+    }
+
+    struct MachineLog: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "machine-log", abstract: "Book a machine's log file (CSV or XLSX: time,event,product,quantity,check), all or nothing.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The machine's location id.") var machine: String
+        @Argument(help: "The log file.") var file: String
+        func run() async throws {
+            guard let id = UUID(uuidString: machine) else { throw ValidationError("not a location id: \(machine)") }
+            try await withStores(db) { stores in
+                let result = try await stores.supplies.uploadLog(machine: id, token: nil, file: URL(fileURLWithPath: file), in: .everything, by: .cli("supplies"))
+                print(String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self))
             }
         }
     }

@@ -76,3 +76,56 @@ import Testing
         }
     }
 }
+
+/// The month's pages: a hand-out to a woman typed by her ID number tells when she is due again; the
+/// monthly report as a page and a workbook; the machine's log uploaded through the page (a bad one
+/// answered line by line), its month flagged; no machine page shows a name or an ID number.
+@Suite struct SupplyReportWebTests {
+    @Test(arguments: TestEngine.all) func theMonthsReportAndTheMachinesReconciliation(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let s = web.stores.supplies, today = RenkouCore.Day(web.stores.env.now())
+            try await s.saveProduct(Product(code: "BYT-01", name: "避孕套", category: .condom, unit: "只", packSize: 10), by: .cli())
+            let point = try await s.addLocation(name: "白银路发放点", kind: "service-point", unitCode: Fixture.communityA1, in: .everything, by: .cli())
+            let machine = try await s.addLocation(name: "自助机甲", kind: "machine", unitCode: Fixture.communityA1, slots: 4, capacity: 200, in: .everything, by: .cli())
+            try await s.record(StockEventInput(kind: "receive", location: point.id.text, product: "BYT-01", lotCode: "W1", expiresOn: today.adding(days: 90).description, quantity: 300, document: "RK-W"), in: .everything, by: .cli())
+            try await s.record(StockEventInput(kind: "transfer", location: point.id.text, destination: machine.id.text, product: "BYT-01", quantity: 20), in: .everything, by: .cli())
+            var input = PersonInput(name: "郑秀梅", idNumber: Fixture.idNumber(32, birth: "19920412"), unit: Fixture.communityA1)
+            input.sex = "2"; input.maritalStatus = "20"; input.firstMarriageDate = "2016-05-01"
+            let her = try await web.stores.persons.create(input, in: .everything, by: .cli())
+            var start = ServiceInput(); start.person = her.id.text; start.kind = "method-start"; start.method = "condom"; start.date = today.adding(days: -3).description
+            start.informedChoice = InformedChoice(counselledOn: start.date, methodsExplained: ["iud", "implant", "injectable", "oral-pill", "condom", "emergency-pill"], chosen: "condom", mec: 1)
+            try await web.stores.services.record(start, in: .everything, by: .cli())
+            try await Fixture.account(web.stores, "station", .community, Fixture.communityA1)
+            let station = try await web.signIn("station")
+            // 30 condoms (three days' worth each) before her first month's supplies ran out: due 90 days after they would have
+            let held = try #require(try await web.stores.services.followUps(personID: her.id, on: today, in: .everything).first { $0.schedule == "condom" }).due
+            let handed = try await station.post("/supplies/events", ["kind": "dispense", "location": point.id.text, "product": "BYT-01", "quantity": "30", "person": her.idNumber!])
+            #expect(handed.status == .seeOther)
+            #expect(try await web.stores.services.followUps(personID: her.id, on: today, in: .everything).filter { $0.schedule == "condom" }.map(\.due) == [RenkouCore.Day(held)!.adding(days: 90).description])
+            let unknown = try await station.post("/supplies/events", ["kind": "dispense", "location": point.id.text, "product": "BYT-01", "quantity": "1", "person": "110101199003070011"])
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("该人员不存在"))
+            // the report: the point's month and its near-expiry lot; the workbook is a real XLSX
+            let report = try await station.get("/supplies/report")
+            #expect(report.status == .ok && report.text.contains(#"id="stock-report""#) && report.text.contains("白银路发放点") && report.text.contains(#"id="expiry""#) && report.text.contains("W1"))
+            let xlsx = try await station.get("/supplies/report.xlsx?month=\(today.description.prefix(7))")
+            #expect(xlsx.status == .ok && xlsx.headers[.contentType]?.contains("spreadsheetml") == true && Array(xlsx.body.readableBytesView.prefix(2)) == [0x50, 0x4B])
+            let api = try await web.call(.get, "/api/v1/supplies/report?month=\(today.description.prefix(7))&location=\(point.id.text)", token: try await web.token("station"))
+            let lines = try JSONSerialization.jsonObject(with: Data(api.text.utf8)) as? [[String: Any]] ?? []
+            #expect(lines.count == 1 && (lines.first?["closing"] as? Int) == 250 && (lines.first?["dispensed"] as? Int) == 30)
+            #expect(try await station.get("/supplies/report?month=2026-13").status == .unprocessableContent)
+            // the machine's log through the page: a bad line is named and nothing is booked
+            let bad = try await MigrantWebTests.multipart(station, "/supplies/machines/log", fields: ["machine": machine.id.text],
+                                                          file: ("file", "log.csv", Data("time,event,product,quantity,check\n\(today.description) 08:00,refill,BYT-01,lots,\n".utf8)))
+            #expect(bad.status == .unprocessableContent && bad.text.contains("第 2 行补货数量应为正整数"))
+            let good = try await MigrantWebTests.multipart(station, "/supplies/machines/log", fields: ["machine": machine.id.text],
+                                                           file: ("file", "log.csv", Data("time,event,product,quantity,check\n\(today.description) 00:01,refill,BYT-01,25,\n".utf8)))
+            #expect(good.status == .seeOther)
+            // the machine says 25 went in, the books 20, and nobody counted: flagged
+            let machines = try await station.get("/supplies/machines")
+            #expect(machines.status == .ok && machines.text.contains("自助机甲") && machines.text.contains(#"class="below""#) && machines.text.contains("+5") && machines.text.contains("未盘点"))
+            #expect(!machines.text.contains(her.idNumber!) && !machines.text.contains("郑秀梅"))
+            let rec = try await web.call(.get, "/api/v1/supplies/reconciliation", token: try await web.token("station"))
+            #expect(rec.status == .ok && rec.text.contains("\"refilled\":25") && !rec.text.contains(her.idNumber!))
+        }
+    }
+}
