@@ -4,6 +4,14 @@ import HummingbirdBcrypt
 
 /// Random secrets and their hashes: session ids, API tokens, passwords.
 public enum Secrets {
+    /// A number the public keeps to follow a case: `<prefix>-<year>-` and `letters` letters and digits
+    /// without 0/O and 1/I (hard to guess: 5 bits each; easy to read out on the phone).
+    public static func trackingCode(_ prefix: String, year: Int, letters: Int) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SystemRandomNumberGenerator()
+        return "\(prefix)-\(year)-" + String((0..<letters).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+    }
+
     /// 32 random bytes, URL-safe base64 without padding.
     public static func random(bytes: Int = 32) -> String {
         var rng = SystemRandomNumberGenerator()

@@ -10,12 +10,8 @@ public struct BirthRegistrationStore: Sendable {
     let env: RenkouCore.Environment
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
-    /// 登记编号: `SY-<year>-` and 8 letters and digits (no 0/O, 1/I): hard to guess, easy to read out.
-    static func newNumber(year: Int) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var rng = SystemRandomNumberGenerator()
-        return "SY-\(year)-" + String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
-    }
+    /// 登记编号: `SY-<year>-` and 8 letters and digits.
+    static func newNumber(year: Int) -> String { Secrets.trackingCode("SY", year: year, letters: 8) }
 
     /// Submits a registration to a unit (a community or a street office). From the counter or a
     /// worker (`channel` counter or proxy) it is complete at once: accepted, the time limit running.

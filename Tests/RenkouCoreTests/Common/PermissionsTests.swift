@@ -28,6 +28,8 @@ import Testing
         services.write            x           x           x           x           x           x           .           .
         services.plan             x           x           x           .           .           .           .           .
         services.see-rh           .           .           .           x           .           x           .           .
+        supervision.read          x           x           x           x           x           .           .           x
+        supervision.write         x           x           x           x           .           .           .           .
         supplies.read             x           x           x           x           x           x           x           x
         supplies.write            x           x           x           x           .           x           x           .
         supplies.administer       x           x           .           .           .           .           x           .

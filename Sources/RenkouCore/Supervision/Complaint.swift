@@ -1,0 +1,234 @@
+import Foundation
+
+/// 两民主 supervision: complaints, reports and petitions from the public, each with a tracking code,
+/// routed to a unit, answered within its category's deadline, reopened, escalated and rated.
+public struct SupervisionCoreModule: CoreModule {
+    public init() {}
+    public let name = "supervision"
+    public var grants: [Grant] {
+        [Grant(.supervision(.read), [.admin, .district, .street, .community, .grid, .viewer]),
+         // filing a case for a caller, answering, reassigning, closing
+         Grant(.supervision(.write), [.admin, .district, .street, .community])]
+    }
+    public var policy: [PolicyDeclaration] {
+        [PolicyRule.complaintCategories.declare([
+            (Day(year: 2022, month: 5, day: 1)!, ComplaintCategory.shipped,
+             "投诉、举报按类别限期办结（工作日，各地可改：12345 热线一般诉求 15 个工作日为常见做法，全国无统一规定）；信访事项自受理之日起 60 日内办结（《信访工作条例》2022-05-01 施行，第三十二条）；两非举报仍受理（《人口与计划生育法》2021 修正第三十九条）"),
+         ])]
+    }
+}
+
+extension Permission {
+    /// A permission of the supervision module.
+    public static func supervision(_ action: Action) -> Permission { Permission("supervision", action) }
+}
+
+/// 投诉 / 举报 / 信访.
+public enum ComplaintKind: String, Sendable, Codable, CaseIterable {
+    /// 投诉: about the service a person got.
+    case complaint
+    /// 举报: reporting a violation (两非, falsified data …).
+    case report
+    /// 信访: a petition under the 信访工作条例.
+    case petition
+    public var label: Text {
+        switch self {
+        case .complaint: Text("投诉", "Complaint")
+        case .report: Text("举报", "Report")
+        case .petition: Text("信访", "Petition")
+        }
+    }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// A category of cases: what it is about, which kind, its deadline (in working days of the policy
+/// calendar, or in calendar days), whether it is sensitive (then only `roles` see it) and whether an
+/// upheld report earns the reward (有奖举报).
+public struct ComplaintCategory: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: Text
+    public var kind: ComplaintKind
+    /// The time to answer, counted from the day it was received.
+    public var days: Int
+    /// `working` (the policy calendar's working days) or `calendar`.
+    public var unit: String
+    /// Only these roles see a sensitive category's cases (nil: every role that reads cases).
+    public var roles: [Role]?
+    public var reward: Bool
+    public init(code: String, name: Text, kind: ComplaintKind, days: Int, unit: String = "working", roles: [Role]? = nil, reward: Bool = false) {
+        self.code = code; self.name = name; self.kind = kind; self.days = days; self.unit = unit; self.roles = roles; self.reward = reward
+    }
+
+    /// The day a case received on `day` is due.
+    public func due(from day: Day, calendar: WorkingDayCalendar) -> Day {
+        unit == "calendar" ? day.adding(days: days) : calendar.adding(workingDays: days, to: day)
+    }
+
+    /// Whether `role` may see cases of this category.
+    public func visible(to role: Role) -> Bool { roles.map { $0.contains(role) } ?? true }
+
+    public static let shipped: [ComplaintCategory] = [
+        ComplaintCategory(code: "service", name: Text("服务态度与办事效率", "Service and delays"), kind: .complaint, days: 15),
+        ComplaintCategory(code: "benefits", name: Text("奖励扶助与育儿补贴", "Benefits and subsidies"), kind: .complaint, days: 15),
+        ComplaintCategory(code: "records", name: Text("个人信息有误", "Wrong personal records"), kind: .complaint, days: 10),
+        ComplaintCategory(code: "supplies", name: Text("避孕药具发放", "Contraceptive supplies"), kind: .complaint, days: 10),
+        ComplaintCategory(code: "two-non", name: Text("两非（非医学需要的胎儿性别鉴定和选择性别人工终止妊娠）", "Illegal fetal sex determination or sex-selective abortion"),
+                          kind: .report, days: 15, roles: [.admin, .district], reward: true),
+        ComplaintCategory(code: "falsified-data", name: Text("统计数据弄虚作假", "Falsified statistics"), kind: .report, days: 15, roles: [.admin, .district]),
+        ComplaintCategory(code: "petition", name: Text("信访事项", "Petition"), kind: .petition, days: 60, unit: "calendar"),
+    ]
+}
+
+extension PolicyRule where Value == [ComplaintCategory] {
+    /// 投诉举报类别及办理时限.
+    public static let complaintCategories = PolicyRule("supervision.complaint-categories", Text("投诉举报类别及办理时限", "Complaint categories and deadlines"))
+}
+
+/// 办理状态. A case goes received → assigned → in progress → answered → closed; the complainant (or
+/// a worker) may reopen an answered or closed one with a reason, and it is answered again.
+public enum ComplaintState: String, Sendable, Codable, CaseIterable {
+    case received, assigned, inProgress = "in-progress", answered, closed, reopened
+    public var label: Text {
+        switch self {
+        case .received: Text("已受理", "Received")
+        case .assigned: Text("已交办", "Assigned")
+        case .inProgress: Text("办理中", "In progress")
+        case .answered: Text("已答复", "Answered")
+        case .closed: Text("已办结", "Closed")
+        case .reopened: Text("已重新办理", "Reopened")
+        }
+    }
+    /// Still waiting for an answer.
+    public var open: Bool { [.received, .assigned, .inProgress, .reopened].contains(self) }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// 受理渠道.
+public enum ComplaintChannel: String, Sendable, Codable, CaseIterable {
+    case web, phone, counter, letter
+    public var label: Text {
+        switch self {
+        case .web: Text("网上", "Online")
+        case .phone: Text("电话", "Phone")
+        case .counter: Text("来访", "In person")
+        case .letter: Text("来信", "Letter")
+        }
+    }
+    public static var entries: [Codes.Entry] { allCases.map { Codes.Entry(code: $0.rawValue, label: $0.label) } }
+}
+
+/// What a complainant (or a worker for a caller) files. Named or anonymous: an anonymous case keeps
+/// no name, phone or address.
+public struct ComplaintInput: Sendable, Codable, Equatable {
+    public var category: String?
+    /// The community (or street) it is about: the case goes to it.
+    public var unit: String?
+    public var subject: String?
+    public var body: String?
+    public var anonymous: Bool?
+    public var name: String?
+    public var phone: String?
+    public var channel: String?
+    public init(category: String? = nil, unit: String? = nil, subject: String? = nil, body: String? = nil, anonymous: Bool? = nil, name: String? = nil, phone: String? = nil,
+                channel: String? = nil) {
+        self.category = category; self.unit = unit; self.subject = subject; self.body = body; self.anonymous = anonymous; self.name = name; self.phone = phone; self.channel = channel
+    }
+}
+
+/// One step of a case's history: who did what, when, and what they wrote; internal notes are
+/// never shown to the complainant.
+public struct ComplaintStep: Sendable, Codable, Equatable {
+    public var at: String
+    public var action: String
+    public var state: ComplaintState
+    public var note: String?
+    public var internalOnly: Bool
+    public var by: String
+    public init(at: String, action: String, state: ComplaintState, note: String?, internalOnly: Bool, by: String) {
+        self.at = at; self.action = action; self.state = state; self.note = note; self.internalOnly = internalOnly; self.by = by
+    }
+}
+
+/// A case as a worker sees it. `name` and `phone` are the complainant's, given only to the one who
+/// handles the case (and masked for everybody else); an anonymous case has neither.
+public struct Complaint: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var trackingCode: String
+    public var kind: ComplaintKind
+    public var category: String
+    public var categoryName: String
+    public var unitID: UUID
+    public var unitName: String
+    public var channel: ComplaintChannel
+    public var subject: String
+    public var body: String
+    public var anonymous: Bool
+    public var name: String?
+    public var phone: String?
+    public var state: ComplaintState
+    public var receivedOn: String
+    public var dueOn: String
+    public var answeredOn: String?
+    public var answer: String?
+    public var handler: String?
+    /// Times it went up the tree because it was overdue.
+    public var escalations: Int
+    public var rating: Int?
+    public var partlyResolved: Bool?
+    public var upheld: Bool?
+    public var rewardYuan: Int?
+    public var steps: [ComplaintStep]
+    public init(id: UUID, trackingCode: String, kind: ComplaintKind, category: String, categoryName: String, unitID: UUID, unitName: String, channel: ComplaintChannel,
+                subject: String, body: String, anonymous: Bool, name: String?, phone: String?, state: ComplaintState, receivedOn: String, dueOn: String,
+                answeredOn: String?, answer: String?, handler: String?, escalations: Int, rating: Int?, partlyResolved: Bool?, upheld: Bool?, rewardYuan: Int?,
+                steps: [ComplaintStep]) {
+        self.id = id; self.trackingCode = trackingCode; self.kind = kind; self.category = category; self.categoryName = categoryName; self.unitID = unitID
+        self.unitName = unitName; self.channel = channel; self.subject = subject; self.body = body; self.anonymous = anonymous; self.name = name; self.phone = phone
+        self.state = state; self.receivedOn = receivedOn; self.dueOn = dueOn; self.answeredOn = answeredOn; self.answer = answer; self.handler = handler
+        self.escalations = escalations; self.rating = rating; self.partlyResolved = partlyResolved; self.upheld = upheld; self.rewardYuan = rewardYuan; self.steps = steps
+    }
+    /// Open past its due day on `day`.
+    public func overdue(on day: Day) -> Bool { state.open && dueOn < day.description }
+}
+
+/// What the public tracking page shows: no name, no phone, no internal note.
+public struct PublicComplaint: Sendable, Codable, Equatable {
+    public var trackingCode: String
+    public var kind: ComplaintKind
+    public var categoryName: String
+    public var unitName: String
+    public var subject: String
+    public var state: ComplaintState
+    public var receivedOn: String
+    public var dueOn: String
+    public var answeredOn: String?
+    public var answer: String?
+    public var rating: Int?
+    public var partlyResolved: Bool?
+    /// The steps the complainant may see (no internal notes), oldest first.
+    public var steps: [ComplaintStep]
+    public init(_ c: Complaint) {
+        trackingCode = c.trackingCode; kind = c.kind; categoryName = c.categoryName; unitName = c.unitName; subject = c.subject; state = c.state
+        receivedOn = c.receivedOn; dueOn = c.dueOn; answeredOn = c.answeredOn; answer = c.answer; rating = c.rating; partlyResolved = c.partlyResolved
+        // no worker's name: not who did a step, not whom it was passed to
+        steps = c.steps.filter { !$0.internalOnly }.map { var s = $0; s.by = ""; if s.action == "assign" { s.note = nil }; return s }
+    }
+}
+
+extension FieldTask.Kind {
+    /// 投诉举报办理: a case waits for its unit's answer.
+    public static let complaint = Self("complaint")
+}
+
+/// The supervision rates.
+public enum SupervisionIndicator {
+    /// 按期办结率: cases whose due day fell in the period and was answered by it, against all whose due
+    /// day fell in it and has passed, answered or not (open overdue cases count against the rate).
+    public static let onTime = Indicator(code: "V01-complaints-on-time", module: "supervision", name: Text("投诉举报按期办结率", "Complaints answered on time"),
+        numerator: Text("在期限内答复的", "Answered by the due day"), denominator: Text("期内到期的（含逾期未办的）", "Due in the period (open overdue ones included)"),
+        target: 1.0, period: .month)
+    /// 满意率: ratings of 4 or 5 of five among the answers rated in the period.
+    public static let satisfaction = Indicator(code: "V02-complaint-satisfaction", module: "supervision", name: Text("投诉答复满意率", "Satisfied with the answer"),
+        numerator: Text("评价满意（4–5 分）的", "Rated 4 or 5 of 5"), denominator: Text("期内评价的答复", "Answers rated in the period"),
+        target: 0.9, period: .month)
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RenkouCore
+import RenkouStore
+import RenkouWeb
+import RenkouTestSupport
+import Testing
+
+/// The public's complaint pages and API never show a name or a phone, keep nothing of a robot's
+/// submission, and follow a case by its code; the office files one for a caller, answers it from
+/// the case page, and sees the complainant only as its handler.
+@Suite struct ComplaintWebTests {
+    @Test(arguments: TestEngine.all) func thePublicFilesFollowsAndRatesAndSeesNoNameOrPhone(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "station", .community, Fixture.communityA1)
+            let visitor = web.anonymous()
+            let page = try await visitor.get("/public/complaints")
+            #expect(page.status == .ok && page.text.contains(#"id="public-complaint""#) && page.text.contains(#"name="website""#))
+            // a named complaint: missing body answered by its field, nothing kept
+            let bad = try await visitor.post("/public/complaints", ["category": "benefits", "unit": Fixture.communityA1, "subject": "补贴未到", "name": "王秀兰", "phone": "13812345678"])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("请写明事由") && bad.text.contains("王秀兰"))
+            // a robot fills the hidden field: thanked, nothing kept
+            let robot = try await visitor.post("/public/complaints", ["category": "service", "unit": Fixture.communityA1, "subject": "buy", "body": "spam", "anonymous": "1", "website": "http://spam"])
+            #expect(robot.status == .created && !robot.text.contains("TS-"))
+            #expect(try await web.stores.complaints.list(in: .everything, role: .admin).isEmpty)
+            let filed = try await visitor.post("/public/complaints", ["category": "benefits", "unit": Fixture.communityA1, "subject": "补贴未到", "body": "去年的补贴没有到账。",
+                                                                      "name": "王秀兰", "phone": "13812345678"])
+            #expect(filed.status == .created)
+            let code = try #require(filed.text.range(of: #"TS-\d{4}-[A-Z0-9]{10}"#, options: .regularExpression).map { String(filed.text[$0]) })
+            func shows(_ text: String) -> Bool { text.contains("王秀兰") || text.contains("13812345678") }
+            #expect(!shows(filed.text))
+            let track = try await visitor.get("/public/complaints/track?code=\(code)")
+            #expect(track.status == .ok && track.text.contains("已受理") && !shows(track.text))
+            #expect(try await visitor.get("/public/complaints/track?code=TS-2026-NOTACODE00").status == .notFound)
+            let json = try await web.call(.get, "/api/v1/public/complaints/\(code)")
+            #expect(json.status == .ok && !shows(json.text) && !json.text.contains("\"name\"") && !json.text.contains("\"phone\""))
+            // the station answers from the case page; the name is shown to it as the handler only
+            let station = try await web.signIn("station")
+            let id = try #require(try await web.stores.complaints.list(in: .everything, role: .admin).first).id
+            #expect(try await station.get("/complaints").text.contains(code))
+            #expect(try await station.get("/complaints/\(id.text)").text.contains("王*兰"))
+            #expect(try await station.post("/complaints/\(id.text)/actions", ["action": "start"]).status == .seeOther)
+            #expect(try await station.get("/complaints/\(id.text)").text.contains("王秀兰"))
+            let empty = try await station.post("/complaints/\(id.text)/actions", ["action": "answer", "note": ""])
+            #expect(empty.status == .unprocessableContent && empty.text.contains("请填写答复内容"))
+            #expect(try await station.post("/complaints/\(id.text)/actions", ["action": "answer", "note": "已核实，本月补发。"]).status == .seeOther)
+            // she reads the answer and rates it through the tracking page
+            let answered = try await visitor.get("/public/complaints/track?code=\(code)")
+            #expect(answered.text.contains("已核实，本月补发。") && answered.text.contains(#"id="rate-form""#) && !shows(answered.text))
+            let noRating = try await visitor.post("/public/complaints/track/\(code)/rating", [:])
+            #expect(noRating.status == .unprocessableContent && noRating.text.contains("请选择 1–5 分"))
+            #expect(try await visitor.post("/public/complaints/track/\(code)/rating", ["rating": "5"]).status == .seeOther)
+            let closed = try await visitor.get("/public/complaints/track?code=\(code)&thanks=1")
+            #expect(closed.text.contains("已办结") && closed.text.contains("5 / 5") && closed.text.contains(#"id="thanks""#))
+            // the public API: an anonymous complaint with a phone typed keeps none
+            let api = try await web.call(.post, "/api/v1/public/complaints", json: """
+                {"category": "service", "unit": "\(Fixture.communityA1)", "subject": "电话没人接", "body": "打了三次。", "anonymous": true, "name": "赵六", "phone": "13900002222"}
+                """)
+            #expect(api.status == .created && !api.text.contains("赵六") && !api.text.contains("13900002222"))
+            let stored = try await web.stores.db.read { db in try await db.raw("SELECT COUNT(*) AS n FROM complaints WHERE name IS NOT NULL OR phone IS NOT NULL").first()!.decode(column: "n", as: Int.self) }
+            #expect(stored == 1)
+            // the office files one for a caller on the phone
+            let filedForCaller = try await station.post("/complaints/new", ["category": "service", "unit": Fixture.communityA1, "channel": "phone", "subject": "咨询无人答复", "body": "来电反映。"])
+            #expect(filedForCaller.status == .seeOther)
+            #expect(try await web.stores.complaints.list(in: .everything, role: .admin).count == 3)
+            // the viewer reads and does not act
+            try await Fixture.account(web.stores, "leader", .viewer, Fixture.district)
+            let leader = try await web.signIn("leader")
+            #expect(try await leader.get("/complaints").status == .ok)
+            #expect(try await leader.post("/complaints/\(id.text)/actions", ["action": "note", "note": "x"]).status == .forbidden)
+        }
+    }
+}
