@@ -64,11 +64,23 @@ public struct Period: Sendable, Codable, Equatable, CustomStringConvertible {
     public let kind: Kind
     public let start: Day
     public let end: Day
+    /// The day the figure is read on, when it is read within the period (what has fallen due by then
+    /// counts; what falls due later in the period does not yet). Nil: the period's end.
+    public var asOf: Day?
 
     public init(kind: Kind, start: Day, end: Day) { self.kind = kind; self.start = start; self.end = end }
 
-    /// The period of `kind` that contains `day`.
+    /// The last day that counts: the day it is read on, or the period's end if that comes first.
+    public var counted: Day { asOf.map { $0 < end ? $0 : end } ?? end }
+
+    /// The period of `kind` that contains `day`, read on `day`.
     public static func containing(_ day: Day, _ kind: Kind) -> Period {
+        var p = period(containing: day, kind)
+        p.asOf = day
+        return p
+    }
+
+    static func period(containing day: Day, _ kind: Kind) -> Period {
         switch kind {
         case .day:
             return Period(kind: kind, start: day, end: day)

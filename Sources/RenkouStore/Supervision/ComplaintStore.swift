@@ -58,6 +58,7 @@ public struct ComplaintStore: Sendable {
                         \(bind: subject), \(bind: body), \(bind: anonymous ? 1 : 0), \(bind: name), \(bind: phone), 'received', \(bind: today.description), \(bind: due.description), \(bind: now))
                 """).run()
             try await Self.step(id, "received", .received, note: nil, internalOnly: false, by: actor, env: env, db)
+            try await Self.round(id, 1, kind: cat.kind, path: unit.path, received: today, opened: today, due: due, env: env, db)
             try await Self.openTask(id, subject: subject, category: cat, unit: unit, due: due, env: env, actor: actor, engine: engine, db)
             // the audit row names the case, not the complainant
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "complaint", entityID: id.text, path: unit.path,
@@ -71,9 +72,7 @@ public struct ComplaintStore: Sendable {
     /// see it; the one open before it is closed.
     static func openTask(_ id: UUID, subject: String, category: ComplaintCategory, unit: OrgUnit, due: Day, env: RenkouCore.Environment, actor: Actor,
                          engine: Engine, _ db: any SQLDatabase) async throws {
-        if let old = try await db.raw("SELECT task_id FROM complaints WHERE id = \(bind: id.text)").first()?.decode(column: "task_id", as: String?.self).flatMap(UUID.init(uuidString:)) {
-            try await TaskStore.settle(id: old, outcome: "done", env: env, actor: actor, db)
-        }
+        try await settleTasks(id, env: env, actor: actor, db)
         var target = unit
         if category.roles != nil, unit.level != .district,
            let r = try await db.raw("SELECT * FROM org_units WHERE level = 'district' AND \(bind: unit.path) LIKE path || '%'").first() {
@@ -84,6 +83,25 @@ public struct ComplaintStore: Sendable {
                                                          due: due, source: "supervision"), env: env, actor: actor, db)
         try await db.raw("UPDATE complaints SET task_id = \(bind: task.text) WHERE id = \(bind: id.text)").run()
     }
+
+    /// Closes the case's open tasks (its unit's and any 督办 above it).
+    static func settleTasks(_ id: UUID, env: RenkouCore.Environment, actor: Actor, _ db: any SQLDatabase) async throws {
+        for t in try await db.raw("SELECT id FROM tasks WHERE open = 1 AND object_type = 'complaint' AND object_id = \(bind: id.text)").all() {
+            try await TaskStore.settle(id: try t.decode(column: "id", as: String.self).uuid, outcome: "done", env: env, actor: actor, db)
+        }
+    }
+
+    /// A round: the case is to be answered by `due` (filed, or reopened on `opened`).
+    static func round(_ id: UUID, _ n: Int, kind: ComplaintKind, path: String, received: Day, opened: Day, due: Day, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO complaint_rounds (id, complaint_id, path, round, opened_on, due_on, kind, received_on)
+            VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: path), \(bind: n), \(bind: opened.description), \(bind: due.description), \(bind: kind.rawValue),
+                    \(bind: received.description))
+            """).run()
+    }
+
+    /// The case's latest round.
+    static let latestRound = "round = (SELECT MAX(r.round) FROM complaint_rounds r WHERE r.complaint_id = complaint_rounds.complaint_id)"
 
     static func step(_ id: UUID, _ action: String, _ state: ComplaintState, note: String?, internalOnly: Bool, by actor: Actor, env: RenkouCore.Environment,
                      _ db: any SQLDatabase) async throws {
@@ -177,6 +195,7 @@ public struct ComplaintStore: Sendable {
     public func act(_ id: UUID, action: String, note: String? = nil, handler: String? = nil, unit: String? = nil, upheld: Bool? = nil, reward: Int? = nil,
                     in scope: Scope, role: Role, by actor: Actor) async throws -> Complaint {
         let text = note?.trimmed.nilIfBlank
+        if let text, text.count > 4000 { throw RenkouError.invalid([FieldError("/note", "too-long", Text("不超过 4000 字。", "At most 4,000 characters."))]) }
         if ["answer", "reopen", "note"].contains(action), text == nil {
             throw RenkouError.invalid([FieldError("/note", "required", Text(action == "answer" ? "请填写答复内容。" : action == "reopen" ? "请说明重新办理的理由。" : "请填写备注。",
                                                                             action == "answer" ? "Write the answer." : action == "reopen" ? "Say why it is reopened." : "Write the note."))])
@@ -200,6 +219,7 @@ public struct ComplaintStore: Sendable {
                         throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("该单位不存在或不在您的管辖范围内。", "No such unit in your area."))])
                     }
                     try await db.raw("UPDATE complaints SET unit_id = \(bind: target.id.text), path = \(bind: target.path), handler = NULL WHERE id = \(bind: id.text)").run()
+                    try await db.raw("UPDATE complaint_rounds SET path = \(bind: target.path) WHERE complaint_id = \(bind: id.text)").run()
                     try await Self.openTask(id, subject: c.subject, category: cat, unit: target, due: Day(c.dueOn)!, env: env, actor: actor, engine: engine, db)
                 }
                 if let h = handler?.trimmed.nilIfBlank {
@@ -222,9 +242,8 @@ public struct ComplaintStore: Sendable {
                 try await db.raw("""
                     UPDATE complaints SET answered_on = \(bind: today.description), answer = \(bind: text), handler = COALESCE(handler, \(bind: actor.username)) WHERE id = \(bind: id.text)
                     """).run()
-                if let task = try await db.raw("SELECT task_id FROM complaints WHERE id = \(bind: id.text)").first()?.decode(column: "task_id", as: String?.self).flatMap(UUID.init(uuidString:)) {
-                    try await TaskStore.settle(id: task, outcome: "done", env: env, actor: actor, db)
-                }
+                try await db.raw("UPDATE complaint_rounds SET answered_on = \(bind: today.description) WHERE complaint_id = \(bind: id.text) AND answered_on IS NULL AND \(unsafeRaw: Self.latestRound)").run()
+                try await Self.settleTasks(id, env: env, actor: actor, db)
             case "close":
                 guard c.state == .answered else { throw wrong() }
                 state = .closed
@@ -239,7 +258,8 @@ public struct ComplaintStore: Sendable {
                 if let reward, !(0...1_000_000).contains(reward) {
                     throw RenkouError.invalid([FieldError("/reward", "out-of-range", Text("奖励金额应为 0–1000000 元。", "The reward is 0 to 1,000,000 yuan."))])
                 }
-                try await db.raw("UPDATE complaints SET upheld = \(bind: (upheld ?? true) ? 1 : 0), reward_yuan = \(bind: cat.reward ? reward : nil) WHERE id = \(bind: id.text)").run()
+                let isUpheld = upheld ?? true
+                try await db.raw("UPDATE complaints SET upheld = \(bind: isUpheld ? 1 : 0), reward_yuan = \(bind: cat.reward && isUpheld ? reward : nil) WHERE id = \(bind: id.text)").run()
             default:
                 throw RenkouError.invalid([FieldError("/action", "code-unknown", Text("办理动作应为 assign、start、answer、close、reopen、note 或 uphold。", "The action is assign, start, answer, close, reopen, note or uphold."))])
             }
@@ -252,11 +272,15 @@ public struct ComplaintStore: Sendable {
         return try await complaint(id, in: .everything, role: .admin, by: actor, audited: false)
     }
 
-    /// A reopened case is due again by its category's deadline from today, its rating cleared, a new task on its unit.
+    /// A reopened case is due again by its category's deadline from today (a new round: the first
+    /// answer and its rating stay on record for the rates), a new task on its unit.
     static func reopen(_ c: Complaint, category: ComplaintCategory, today: Day, calendar: WorkingDayCalendar, env: RenkouCore.Environment, actor: Actor, engine: Engine,
                        _ db: any SQLDatabase) async throws {
         let due = category.due(from: today, calendar: calendar)
         try await db.raw("UPDATE complaints SET due_on = \(bind: due.description), answered_on = NULL, rating = NULL, partly_resolved = NULL, rated_on = NULL WHERE id = \(bind: c.id.text)").run()
+        let n = try await db.raw("SELECT MAX(round) AS n FROM complaint_rounds WHERE complaint_id = \(bind: c.id.text)").first()?.decode(column: "n", as: Int?.self) ?? 0
+        let path = try await db.raw("SELECT path FROM complaints WHERE id = \(bind: c.id.text)").first()!.decode(column: "path", as: String.self)
+        try await round(c.id, n + 1, kind: c.kind, path: path, received: Day(c.receivedOn) ?? today, opened: today, due: due, env: env, db)
         if let r = try await db.raw("SELECT * FROM org_units WHERE id = \(bind: c.unitID.text)").first() {
             try await openTask(c.id, subject: c.subject, category: category, unit: try OrgStore.decode(r), due: due, env: env, actor: actor, engine: engine, db)
         }
@@ -273,8 +297,8 @@ public struct ComplaintStore: Sendable {
         }
     }
 
-    /// 评价: the complainant rates an answered case (1–5, and whether it was only partly resolved):
-    /// the case is closed. Throws `not-found`, `conflict` `wrong-state` (not answered), `invalid`
+    /// 评价: the complainant rates an answered case, or one the office closed before she rated it
+    /// (1–5, and whether it was only partly resolved): the case is closed. Throws `not-found`, `conflict` `wrong-state` (not answered), `invalid`
     /// (`/rating` `out-of-range`).
     @discardableResult
     public func rate(code: String, rating: Int?, partly: Bool, by actor: Actor) async throws -> PublicComplaint {
@@ -283,11 +307,19 @@ public struct ComplaintStore: Sendable {
         }
         let env = self.env, today = Day(env.now())
         try await db.transaction { db in
-            guard let r = try await db.raw("SELECT id, state, path FROM complaints WHERE tracking_code = \(bind: code.trimmed.uppercased())").first() else { throw RenkouError.notFound(Text("投诉举报", "case")) }
-            let id = try r.decode(column: "id", as: String.self).uuid
-            guard try r.decode(column: "state", as: String.self) == ComplaintState.answered.rawValue else {
-                throw RenkouError(.conflict, "wrong-state", Text("答复后才能评价。", "A case is rated once it is answered."))
+            guard let r = try await db.raw("SELECT id, state, path, rating FROM complaints WHERE tracking_code = \(bind: code.trimmed.uppercased())").first() else { throw RenkouError.notFound(Text("投诉举报", "case")) }
+            let id = try r.decode(column: "id", as: String.self).uuid, state = try r.decode(column: "state", as: String.self)
+            let rated = try r.decode(column: "rating", as: Int?.self) != nil
+            // answered, or closed by the office before she rated it
+            guard state == ComplaintState.answered.rawValue || (state == ComplaintState.closed.rawValue && !rated) else {
+                throw RenkouError(.conflict, "wrong-state", Text("答复后才能评价，每次答复评价一次。", "A case is rated once it is answered, once for each answer."))
             }
+            try await db.raw("""
+                UPDATE complaint_rounds SET rating = \(bind: rating), partly_resolved = \(bind: partly ? 1 : 0), rated_on = \(bind: today.description)
+                WHERE complaint_id = \(bind: id.text) AND \(unsafeRaw: Self.latestRound)
+                """).run()
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "complaint", entityID: id.text, path: try r.decode(column: "path", as: String.self),
+                                     after: AuditLog.json(["action": "rate", "rating": String(rating)]))
             try await db.raw("""
                 UPDATE complaints SET rating = \(bind: rating), partly_resolved = \(bind: partly ? 1 : 0), rated_on = \(bind: today.description), state = 'closed' WHERE id = \(bind: id.text)
                 """).run()
@@ -301,6 +333,7 @@ public struct ComplaintStore: Sendable {
     @discardableResult
     public func reopen(code: String, reason: String, by actor: Actor) async throws -> PublicComplaint {
         guard let text = reason.trimmed.nilIfBlank else { throw RenkouError.invalid([FieldError("/reason", "required", Text("请说明还有什么没有解决。", "Say what is still not resolved."))]) }
+        guard text.count <= 2000 else { throw RenkouError.invalid([FieldError("/reason", "too-long", Text("不超过 2000 字。", "At most 2,000 characters."))]) }
         let engine = db.engine, env = self.env, today = Day(env.now()), calendar = env.policy.calendar, cats = categories(on: today)
         try await db.transaction { db in
             guard let r = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM complaints c JOIN org_units u ON u.id = c.unit_id WHERE c.tracking_code = \(bind: code.trimmed.uppercased())").first() else {
@@ -313,31 +346,41 @@ public struct ComplaintStore: Sendable {
             try await Self.reopen(c, category: cat, today: today, calendar: calendar, env: env, actor: actor, engine: engine, db)
             try await db.raw("UPDATE complaints SET state = 'reopened' WHERE id = \(bind: c.id.text)").run()
             try await Self.step(c.id, "reopen", .reopened, note: text, internalOnly: false, by: actor, env: env, db)
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "complaint", entityID: c.id.text, path: try r.decode(column: "path", as: String.self),
+                                     after: AuditLog.json(["action": "reopen"]))
         }
         return try await publicView(code: code)!
     }
 
     // MARK: Escalation
 
-    /// 督办: every open case past its due day on `day` that has not gone up since it fell due goes to
-    /// the unit above its own (up to the district), its task with it. Run daily; returns how many went up.
+    /// 督办: every open case past its due day on `day` that has not been escalated since it fell due
+    /// gets a supervision task on the unit above its own (the case stays with its unit, which still
+    /// answers it and whose rate it counts in); done daily. Returns how many were escalated.
     @discardableResult
     public func escalateOverdue(on day: Day) async throws -> Int {
-        let engine = db.engine, env = self.env, actor = Actor.cli("supervision.escalate"), cats = categories(on: day)
+        let env = self.env, actor = Actor.cli("supervision.escalate")
         return try await db.transaction { db in
             var moved = 0
             for r in try await db.raw("""
-                SELECT c.id, c.subject, c.category, c.state, c.due_on, c.unit_id, u.parent_id, u.level FROM complaints c JOIN org_units u ON u.id = c.unit_id
+                SELECT c.id, c.subject, c.category, c.state, c.due_on, u.parent_id, u.level FROM complaints c JOIN org_units u ON u.id = c.unit_id
                 WHERE c.state IN ('received', 'assigned', 'in-progress', 'reopened') AND c.due_on < \(bind: day.description)
                 AND NOT EXISTS (SELECT 1 FROM complaint_steps s WHERE s.complaint_id = c.id AND s.action = 'escalate' AND s.at >= c.due_on)
                 """).all() {
                 guard try r.decode(column: "level", as: String.self) != OrgLevel.district.rawValue, let parent = try r.decode(column: "parent_id", as: String?.self),
-                      let p = try await db.raw("SELECT * FROM org_units WHERE id = \(bind: parent)").first(),
-                      let cat = cats.first(where: { $0.code == (try? r.decode(column: "category", as: String.self)) }) else { continue }
+                      let p = try await db.raw("SELECT * FROM org_units WHERE id = \(bind: parent)").first() else { continue }
                 let unit = try OrgStore.decode(p), id = try r.decode(column: "id", as: String.self).uuid
-                try await db.raw("UPDATE complaints SET unit_id = \(bind: unit.id.text), path = \(bind: unit.path), escalations = escalations + 1 WHERE id = \(bind: id.text)").run()
-                try await Self.openTask(id, subject: try r.decode(column: "subject", as: String.self), category: cat, unit: unit, due: day, env: env, actor: actor, engine: engine, db)
-                try await Self.step(id, "escalate", ComplaintState(rawValue: try r.decode(column: "state", as: String.self)) ?? .received, note: "逾期未办，转\(unit.name)督办", internalOnly: true, by: actor, env: env, db)
+                let sensitive = self.categories(on: day).first { $0.code == (try? r.decode(column: "category", as: String.self)) }?.roles != nil
+                try await db.raw("UPDATE complaints SET escalated_to = \(bind: unit.id.text), escalations = escalations + 1 WHERE id = \(bind: id.text)").run()
+                // a sensitive case's task is the district's already; the unit above sees nothing of it
+                if !sensitive {
+                    try await TaskStore.add(TaskStore.New(kind: .complaint, subject: "督办：\(try r.decode(column: "subject", as: String.self))",
+                                                          idNumber: nil, personID: nil, object: FieldTask.Object("complaint", id), note: "逾期未办", unitID: unit.id, path: unit.path,
+                                                          due: day, source: "supervision"), env: env, actor: actor, db)
+                }
+                try await Self.step(id, "escalate", ComplaintState(rawValue: try r.decode(column: "state", as: String.self)) ?? .received, note: "逾期未办，报\(unit.name)督办",
+                                    internalOnly: true, by: actor, env: env, db)
+                try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "complaint", entityID: id.text, path: unit.path, after: AuditLog.json(["action": "escalate"]))
                 moved += 1
             }
             return moved

@@ -54,8 +54,9 @@ enum ComplaintPages {
             received: c.receivedOn, due: c.dueOn, overdue: c.overdue(on: today))
     }
 
-    static func categoryEntries(_ deps: AppDeps, role: Role?) -> [Codes.Entry] {
-        deps.stores.env.policy(.complaintCategories, on: Day(deps.stores.env.now())).filter { role.map($0.visible(to:)) ?? ($0.roles == nil) }
+    /// The categories one may file under: all of them (a sensitive one limits who reads, not who reports).
+    static func categoryEntries(_ deps: AppDeps) -> [Codes.Entry] {
+        deps.stores.env.policy(.complaintCategories, on: Day(deps.stores.env.now()))
             .map { Codes.Entry(code: $0.code, label: Text("\($0.kind.label.zh) · \($0.name.zh)", "\($0.kind.label.en) · \($0.name.en)")) }
     }
 
@@ -72,11 +73,11 @@ enum ComplaintPages {
             return deps.renderer.html("supervision/list", title: Text("投诉举报", "Complaints"), model: view, context: context, request: request)
         }
         @Sendable func newForm(_ form: [String: String], error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
-            let account = try context.require(.supervision(.write))
+            _ = try context.require(.supervision(.write))
             let lang = context.lang
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
             var fields = [
-                PersonPages.select("category", Text("类别", "Category"), categoryEntries(deps, role: account.role), form, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("category", Text("类别", "Category"), categoryEntries(deps), form, empty: Text("请选择", "Choose"), lang: lang),
                 PersonPages.select("unit", Text("所在社区或街道", "Community or street"), units.map { Codes.Entry(code: $0.code, label: Text($0.name, $0.name)) }, form, empty: Text("请选择", "Choose"), lang: lang),
                 PersonPages.select("channel", Text("渠道", "Channel"), ComplaintChannel.entries.filter { $0.code != "web" }, form.isEmpty ? ["channel": "phone"] : form, empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "subject", label: Text("标题", "Subject")(lang), value: form["subject"] ?? "", required: true),

@@ -34,7 +34,7 @@ enum PublicComplaintPages {
             let lang = context.lang
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: .everything)
             var fields = [
-                PersonPages.select("category", Text("类别", "Category"), ComplaintPages.categoryEntries(deps, role: nil), values, empty: Text("请选择", "Choose"), lang: lang),
+                PersonPages.select("category", Text("类别", "Category"), ComplaintPages.categoryEntries(deps), values, empty: Text("请选择", "Choose"), lang: lang),
                 PersonPages.select("unit", Text("所在社区或街道", "Your community or street"), units.map { Codes.Entry(code: $0.code, label: Text($0.name, $0.name)) }, values,
                                    empty: Text("请选择", "Choose"), lang: lang),
                 FormField(name: "subject", label: Text("标题", "Subject")(lang), value: values["subject"] ?? "", required: true),
@@ -49,19 +49,20 @@ enum PublicComplaintPages {
             return deps.renderer.html("supervision/public_new", title: Text("投诉举报", "Complaints and reports"), model: view, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? (filed != nil ? .created : .ok))
         }
-        router.get("/public/complaints") { request, context -> Response in try await form([:], error: nil, filed: nil, request: request, context: context) }
+        router.get("/public/complaints") { request, context -> Response in
+            try await form([:], error: nil, filed: request.query("received") != nil ? PublicComplaint.received : nil, request: request, context: context)
+        }
         router.post("/public/complaints") { request, context -> Response in
             try deps.publicLimiter.check(context.client)
             let values = try await RenkouWeb.Form.read(request, context: context)
             // the hidden field a person never sees: a robot filled it; thanked, nothing kept
-            if values["website"] != nil {
-                return try await form([:], error: nil, filed: PublicComplaint.received, request: request, context: context)
-            }
+            if values["website"] != nil { return Redirect.to("/public/complaints?received=1") }
             do {
                 let filed = try await deps.stores.complaints.file(ComplaintInput(category: values["category"], unit: values["unit"], subject: values["subject"], body: values["body"],
                                                                                  anonymous: values["anonymous"] != nil, name: values["name"], phone: values["phone"]),
                                                                   in: nil, by: anonymousActor)
-                return try await form([:], error: nil, filed: PublicComplaint(filed), request: request, context: context)
+                // to the tracking page (a refresh there files nothing twice), which shows the code to keep
+                return Redirect.to(SitePath.query("/public/complaints/track", [("code", filed.trackingCode), ("filed", "1")]))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await form(values.values, error: error, filed: nil, request: request, context: context)
             }
@@ -77,7 +78,7 @@ enum PublicComplaintPages {
             struct View {
                 let code: String; let asked: Bool; let found: Bool; let notFound: Bool
                 let facts: [PersonPages.Detail]; let answer: String?; let steps: [Step]
-                let canRate: Bool; let canReopen: Bool; let action: String; let message: String?; let thanks: Bool
+                let canRate: Bool; let canReopen: Bool; let action: String; let message: String?; let thanks: Bool; let filed: Bool
             }
             var facts: [PersonPages.Detail] = []
             if let v = view {
@@ -89,8 +90,9 @@ enum PublicComplaintPages {
             }
             let model = View(code: code, asked: !code.isEmpty, found: view != nil, notFound: !code.isEmpty && view == nil, facts: facts, answer: view?.answer,
                              steps: view?.steps.map { Step(at: Timestamp.local($0.at), state: $0.state.label(lang), note: $0.note ?? "") } ?? [],
-                             canRate: view?.state == .answered, canReopen: view?.state == .answered || view?.state == .closed,
-                             action: "/public/complaints/track/" + (view?.trackingCode ?? ""), message: error?.fields.first?.message(lang) ?? error?.message(lang), thanks: notice)
+                             canRate: view?.state == .answered || (view?.state == .closed && view?.rating == nil), canReopen: view?.state == .answered || view?.state == .closed,
+                             action: "/public/complaints/track/" + (view?.trackingCode ?? ""), message: error?.fields.first?.message(lang) ?? error?.message(lang), thanks: notice,
+                             filed: view != nil && request.query("filed") != nil)
             return deps.renderer.html("supervision/public_track", title: Text("投诉举报办理进度", "Follow a complaint"), model: model, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? (model.notFound ? .notFound : .ok))
         }
@@ -121,7 +123,7 @@ enum PublicComplaintPages {
 }
 
 extension PublicComplaint {
-    /// What a robot's submission is shown: a thank-you with no code (nothing was kept).
+    /// What a robot's submission is shown: the thank-you, with no code (nothing was kept).
     static let received = PublicComplaint(Complaint(id: UUID(), trackingCode: "", kind: .complaint, category: "", categoryName: "", unitID: UUID(), unitName: "", channel: .web,
                                                     subject: "", body: "", anonymous: true, name: nil, phone: nil, state: .received, receivedOn: "", dueOn: "", answeredOn: nil,
                                                     answer: nil, handler: nil, escalations: 0, rating: nil, partlyResolved: nil, upheld: nil, rewardYuan: nil, steps: []))

@@ -47,7 +47,7 @@ enum ComplaintAPI {
         api.on(.post, "/api/v1/public/complaints") { request, context in
             try deps.publicLimiter.check(context.client)
             let input = try await Body.json(ComplaintInput.self, request, context: context)
-            let filed = try await deps.stores.complaints.file(input, in: nil, by: Actor(userID: nil, username: "public", client: context.client))
+            let filed = try await deps.stores.complaints.file(input, in: nil, by: PublicComplaintPages.anonymousActor)
             return try JSON.response(PublicComplaint(filed), status: .created)
         }
         api.on(.get, "/api/v1/public/complaints/{code}") { _, context in
@@ -60,14 +60,14 @@ enum ComplaintAPI {
             try deps.publicLimiter.check(context.client)
             let b = try await Body.json(RatingBody.self, request, context: context)
             return try JSON.response(try await deps.stores.complaints.rate(code: try context.parameters.require("code"), rating: b.rating, partly: b.partlyResolved ?? false,
-                                                                           by: Actor(userID: nil, username: "public", client: context.client)))
+                                                                           by: PublicComplaintPages.anonymousActor))
         }
         struct ReopenBody: Decodable { let reason: String? }
         api.on(.post, "/api/v1/public/complaints/{code}/reopen") { request, context in
             try deps.publicLimiter.check(context.client)
             let b = try await Body.json(ReopenBody.self, request, context: context)
             return try JSON.response(try await deps.stores.complaints.reopen(code: try context.parameters.require("code"), reason: b.reason ?? "",
-                                                                             by: Actor(userID: nil, username: "public", client: context.client)))
+                                                                             by: PublicComplaintPages.anonymousActor))
         }
     }
 }

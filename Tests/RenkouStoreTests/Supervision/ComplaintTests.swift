@@ -83,24 +83,36 @@ import Testing
             #expect(try await c.complaint(report.id, in: .everything, role: .district, by: .cli("district")).rewardYuan == 2000)
             // a named complaint: the name and phone go to the handler only, and that read is audited
             let named = try await c.file(ComplaintInput(category: "benefits", unit: Fixture.communityA1, subject: "补贴未到账", body: "去年的补贴没有到。", name: "王秀兰", phone: "138-1234-5678"), in: nil, by: publicActor)
-            try await c.act(named.id, action: "assign", handler: "handler-1", in: .everything, role: .district, by: .cli("district")).name.map { #expect($0 == "王*兰") }
+            #expect(try await c.act(named.id, action: "assign", handler: "handler-1", in: .everything, role: .district, by: .cli("district")).name == "王*兰")
             #expect(try await c.complaint(named.id, in: .everything, role: .district, by: .cli("someone")).phone == "138****5678")
             let mine = try await c.complaint(named.id, in: .everything, role: .community, by: .cli("handler-1"))
             #expect(mine.name == "王秀兰" && mine.phone == "13812345678")
             let audited = try await stores.db.read { db in try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'complaint' AND action = 'read' AND username = 'handler-1'").first()!.decode(column: "n", as: Int.self) }
             #expect(audited == 1)
-            // 按期办结率 before anything is due: nothing counted; 31 days on, nothing answered: both overdue count against it
+            // 31 days on, nothing answered: both are overdue
             clock.advance(31 * 86_400)
             let today = RenkouCore.Day(stores.env.now())
             #expect(try await c.list(overdueOnly: true, in: .everything, role: .district).count == 2)
-            // escalation: both go from the community to its street (the report's task stays with the district)
+            // escalation: both stay with their community (which still answers them); the street gets a 督办 task for the named one,
+            // the report's task stays with the district alone
             let moved = try await c.escalateOverdue(on: today)
             #expect(moved == 2)
             #expect(try await c.escalateOverdue(on: today) == 0)
-            let up = try await c.complaint(named.id, in: .everything, role: .district, by: .cli("district"))
-            #expect(up.unitName == (try await stores.orgs.unit(code: Fixture.streetA, in: .everything)!.name) && up.escalations == 1)
-            let onTime = try await stores.indicators.summary(["V01-complaints-on-time"], unitCode: Fixture.district, on: RenkouCore.Day(year: 2026, month: 10, day: 31)!, in: .everything).unit.figures[0]
+            let up = try await c.complaint(named.id, in: a1, role: .community, by: .cli("handler-1"))
+            #expect(up.unitName == (try await stores.orgs.unit(code: Fixture.communityA1, in: .everything)!.name) && up.escalations == 1)
+            let open = try await stores.tasks.list(on: today, in: .everything, by: .cli()).filter { $0.kind == .complaint }
+            #expect(open.filter { $0.unitCode == Fixture.streetA }.map(\.subject) == ["督办：补贴未到账"])
+            #expect(open.filter { $0.subject.contains("举报") }.map(\.unitCode) == [Fixture.district])
+            // answered late: both its tasks close; the first answer stays late on record after a reopen
+            try await c.act(named.id, action: "answer", note: "已补发。", in: a1, role: .community, by: .cli("handler-1"))
+            #expect(try await stores.tasks.list(on: today, in: .everything, by: .cli()).filter { $0.kind == .complaint && $0.subject.contains("补贴") }.isEmpty)
+            try await c.reopen(code: named.trackingCode, reason: "只补发了一半。", by: publicActor)
+            // 按期办结率 of October, read on 29 October: both fell due in it and neither was answered by then
+            let onTime = try await stores.indicators.summary(["V01-complaints-on-time"], unitCode: Fixture.district, on: today, in: .everything).unit.figures[0]
             #expect(onTime.numerator == 0 && onTime.denominator == 2)
+            // read on the 1st of October nothing had fallen due yet
+            let early = try await stores.indicators.summary(["V01-complaints-on-time"], unitCode: Fixture.district, on: RenkouCore.Day(year: 2026, month: 10, day: 1)!, in: .everything).unit.figures[0]
+            #expect(early.denominator == 0)
         }
     }
 }
