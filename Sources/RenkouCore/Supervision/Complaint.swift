@@ -8,7 +8,9 @@ public struct SupervisionCoreModule: CoreModule {
     public var grants: [Grant] {
         [Grant(.supervision(.read), [.admin, .district, .street, .community, .grid, .viewer]),
          // filing a case for a caller, answering, reassigning, closing
-         Grant(.supervision(.write), [.admin, .district, .street, .community])]
+         Grant(.supervision(.write), [.admin, .district, .street, .community]),
+         // the service guide (办事指南), kept by the district
+         Grant(.supervision(.administer), [.admin, .district])]
     }
     public var policy: [PolicyDeclaration] {
         [PolicyRule.complaintCategories.declare([
@@ -231,4 +233,33 @@ public enum SupervisionIndicator {
     public static let satisfaction = Indicator(code: "V02-complaint-satisfaction", module: "supervision", name: Text("投诉答复满意率", "Satisfied with the answer"),
         numerator: Text("评价满意（4–5 分）的", "Rated 4 or 5 of 5"), denominator: Text("期内评价的答复", "Answers rated in the period"),
         target: 0.9, period: .month)
+}
+
+/// 办事指南: one service the offices provide, as the public reads it and as the board by the office
+/// door shows it: what it is, who may apply, the documents to bring, the steps, where, the fee (none
+/// for these services), the time limit in working days, and the legal basis.
+public struct GuideEntry: Sendable, Codable, Equatable {
+    /// A short code for links (`birth-registration`).
+    public var code: String
+    public var name: String
+    public var summary: String
+    public var eligibility: String
+    /// One document a line.
+    public var documents: [String]
+    /// One step a line, in order.
+    public var steps: [String]
+    public var place: String
+    /// 收费: "不收费" for every service shipped.
+    public var fee: String
+    /// 办理时限 in working days (0: on the spot).
+    public var timeLimitDays: Int
+    public var legalBasis: String
+    /// The order on the list.
+    public var position: Int
+    public var updatedOn: String?
+    public init(code: String, name: String, summary: String, eligibility: String, documents: [String], steps: [String], place: String, fee: String,
+                timeLimitDays: Int, legalBasis: String, position: Int, updatedOn: String? = nil) {
+        self.code = code; self.name = name; self.summary = summary; self.eligibility = eligibility; self.documents = documents; self.steps = steps
+        self.place = place; self.fee = fee; self.timeLimitDays = timeLimitDays; self.legalBasis = legalBasis; self.position = position; self.updatedOn = updatedOn
+    }
 }

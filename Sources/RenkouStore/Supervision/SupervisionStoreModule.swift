@@ -1,11 +1,11 @@
 import Foundation
 import RenkouCore
 
-/// Supervision: complaints, reports and petitions with their deadlines, escalation and ratings.
+/// Supervision: complaints, reports and petitions with their deadlines, escalation and ratings; the service guide.
 public struct SupervisionStoreModule: StoreModule {
     public init() {}
     public let name = "supervision"
-    public var migrations: [Migration] { [Migration041Complaints.migration] }
+    public var migrations: [Migration] { [Migration041Complaints.migration, Migration042ServiceGuide.migration] }
     public var pathTables: [String] { ["complaints", "complaint_rounds"] }
     public var contributions: [Contribution] {
         SupervisionRates.definitions.map { ExtensionPoint.indicators($0) }
@@ -14,6 +14,7 @@ public struct SupervisionStoreModule: StoreModule {
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }
+            try await DemoGuide.fill(stores)
             try await DemoComplaints.fill(stores, communities: context.communities)
         }
     }

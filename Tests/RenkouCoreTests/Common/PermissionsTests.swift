@@ -30,6 +30,7 @@ import Testing
         services.see-rh           .           .           .           x           .           x           .           .
         supervision.read          x           x           x           x           x           .           .           x
         supervision.write         x           x           x           x           .           .           .           .
+        supervision.administer    x           x           .           .           .           .           .           .
         supplies.read             x           x           x           x           x           x           x           x
         supplies.write            x           x           x           x           .           x           x           .
         supplies.administer       x           x           .           .           .           .           x           .

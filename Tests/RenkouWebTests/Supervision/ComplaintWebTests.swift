@@ -74,3 +74,39 @@ import Testing
         }
     }
 }
+
+/// 办事指南: the district writes an entry (a bad one answered by field, nothing kept); the public
+/// reads it and its board; a community worker cannot edit it.
+@Suite struct GuideWebTests {
+    @Test(arguments: TestEngine.all) func theDistrictKeepsTheGuideAndThePublicReadsIt(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "bureau", .district, Fixture.district)
+            let bureau = try await web.signIn("bureau")
+            #expect(try await bureau.get("/guide").status == .ok)
+            let bad = try await bureau.post("/guide/save", ["code": "Birth Reg", "name": "生育登记", "timeLimitDays": "400", "documents": "", "steps": "提交"])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("代码用小写字母") && bad.text.contains("0–365") && bad.text.contains("请列出所需材料"))
+            #expect(try await web.stores.guide.all().isEmpty)
+            let saved = try await bureau.post("/guide/save", ["code": "birth-registration", "name": "生育登记", "summary": "生育登记服务。", "eligibility": "依法登记结婚的夫妻",
+                                                             "documents": "居民身份证\r\n结婚证\r\n", "steps": "提交\n核对\n出具凭证", "place": "社区服务站", "fee": "",
+                                                             "timeLimitDays": "10", "legalBasis": "《人口与计划生育法》第十八条", "position": "1"])
+            #expect(saved.status == .seeOther && saved.headers[.location] == "/public/guide/birth-registration")
+            let visitor = web.anonymous()
+            let list = try await visitor.get("/public/guide")
+            #expect(list.status == .ok && list.text.contains("生育登记") && list.text.contains("10 个工作日") && list.text.contains("不收费"))
+            let entry = try await visitor.get("/public/guide/birth-registration")
+            #expect(entry.status == .ok && entry.text.contains("<li>结婚证</li>") && entry.text.contains("<li>出具凭证</li>") && entry.text.contains(#"id="guide-board""#))
+            let board = try await visitor.get("/public/guide/birth-registration/board")
+            #expect(board.status == .ok && board.text.contains("guide board") && board.text.contains(#"id="print-board""#))
+            #expect(try await visitor.get("/public/guide/nothing").status == .notFound)
+            let api = try await web.call(.get, "/api/v1/public/guide/birth-registration")
+            #expect(api.status == .ok && api.text.contains("\"timeLimitDays\":10") && api.text.contains("\"documents\":[\"居民身份证\",\"结婚证\"]"))
+            // a community worker reads it like anyone, and may not change it
+            try await Fixture.account(web.stores, "station", .community, Fixture.communityA1)
+            let station = try await web.signIn("station")
+            #expect(try await station.get("/guide").status == .forbidden)
+            #expect(try await station.post("/guide/save", ["code": "x-1", "name": "x"]).status == .forbidden)
+            #expect(try await bureau.post("/guide/birth-registration/remove", [:]).status == .seeOther)
+            #expect(try await visitor.get("/public/guide/birth-registration").status == .notFound)
+        }
+    }
+}
