@@ -5,8 +5,8 @@ import RenkouCore
 public struct SupervisionStoreModule: StoreModule {
     public init() {}
     public let name = "supervision"
-    public var migrations: [Migration] { [Migration041Complaints.migration, Migration042ServiceGuide.migration] }
-    public var pathTables: [String] { ["complaints", "complaint_rounds"] }
+    public var migrations: [Migration] { [Migration041Complaints.migration, Migration042ServiceGuide.migration, Migration043BoardNotices.migration] }
+    public var pathTables: [String] { ["complaints", "complaint_rounds", "board_notices"] }
     public var contributions: [Contribution] {
         SupervisionRates.definitions.map { ExtensionPoint.indicators($0) }
             + [ExtensionPoint.dailyJobs(DailyJob("supervision.escalate-overdue") { stores, day in try await stores.complaints.escalateOverdue(on: day) })]
@@ -15,6 +15,12 @@ public struct SupervisionStoreModule: StoreModule {
         DemoStep { stores, context in
             guard !context.stopped else { return }
             try await DemoGuide.fill(stores)
+            if let community = context.communities.first {
+                try await stores.board.publish(unit: String(community.prefix(9)), title: "计生服务站开放时间",
+                                               body: "周一至周五 8:30–11:30、13:30–17:00；周六上午值班。咨询电话 021-69990000。", until: nil, in: .everything, by: .cli("demo"))
+                try await stores.board.publish(unit: community, title: "2026 年育儿补贴申领提醒",
+                                               body: "三周岁以下婴幼儿的家长请于本月底前到社区服务站或网上申领育儿补贴。", until: nil, in: .everything, by: .cli("demo"))
+            }
             try await DemoComplaints.fill(stores, communities: context.communities)
         }
     }

@@ -8,11 +8,12 @@ import RenkouStore
 /// tracking page, the service guide, and their API.
 struct SupervisionWebModule: WebModule {
     let name = "supervision"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { ComplaintPages.register(router, deps); PublicComplaintPages.register(router, deps); GuidePages.register(router, deps) }
-    func api(_ api: APIRoutes, _ deps: AppDeps) { ComplaintAPI.register(api, deps); GuidePages.api(api, deps) }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { ComplaintPages.register(router, deps); PublicComplaintPages.register(router, deps); GuidePages.register(router, deps); BoardPages.register(router, deps) }
+    func api(_ api: APIRoutes, _ deps: AppDeps) { ComplaintAPI.register(api, deps); GuidePages.api(api, deps); BoardPages.api(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/complaints", Text("投诉举报", "Complaints"), order: 90, permission: .supervision(.read)),
+                                  NavEntry("/board", Text("公开栏", "Disclosure board"), order: 90, permission: .supervision(.write)),
                                   NavEntry("/guide", Text("办事指南", "Service guide"), order: 90, permission: .supervision(.administer))] }
-    var strings: [String: Text] { ComplaintPages.strings.merging(PublicComplaintPages.strings) { a, _ in a }.merging(GuidePages.strings) { a, _ in a } }
+    var strings: [String: Text] { ComplaintPages.strings.merging(PublicComplaintPages.strings) { a, _ in a }.merging(GuidePages.strings) { a, _ in a }.merging(BoardPages.strings) { a, _ in a } }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.complaint, Text("投诉举报办理", "Complaint to answer"), link: { ComplaintPages.path($0.id) },
                                                action: { t in (ComplaintPages.path(t.id), Text("办理", "Handle")) })),

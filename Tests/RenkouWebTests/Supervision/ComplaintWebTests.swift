@@ -110,3 +110,54 @@ import Testing
         }
     }
 }
+
+/// 公开栏: every kind of entry on a community's board (a notice, a posted benefit list, the birth
+/// registrations' counts, the service points) shows no name or ID number unmasked, on the page and
+/// in its JSON; a notice with a number typed into it is masked too; the office publishes and takes
+/// notices down.
+@Suite struct BoardWebTests {
+    @Test(arguments: TestEngine.all) func everyKindOfEntryOnTheBoardIsMasked(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            let year = RenkouCore.Day(web.stores.env.now()).year
+            var m = PersonInput(name: "林静", idNumber: BenefitWebTests.id("19930415", "002"), unit: Fixture.communityA1); m.sex = "2"; m.maritalStatus = "20"
+            let mother = try await web.stores.persons.create(m, in: .everything, by: .cli())
+            let born = RenkouCore.Day(year: year - 1, month: 6, day: 1)!
+            var child = PersonInput(name: "许安", idNumber: BenefitWebTests.id(born.description.replacingOccurrences(of: "-", with: ""), "551")); child.hukouRegion = "310114"
+            _ = try await web.stores.events.record(LifeEventInput(type: "birth", person: mother.id.text, day: born.description, child: child), in: .everything, by: .cli())
+            try await Fixture.account(web.stores, "street-c", .street, Fixture.streetA)
+            let street = try await web.signIn("street-c")
+            #expect(try await street.post("/benefits", ["programme": "childcare-subsidy", "year": String(year), "unit": Fixture.streetA]).status == .seeOther)
+            let run = try #require(try await web.stores.benefits.runs(in: .everything).first)
+            #expect(try await street.post("/benefits/\(run.id.text)/post", [:]).status == .seeOther)
+            try await web.stores.supplies.addLocation(name: "白银路药具发放点", kind: "service-point", unitCode: Fixture.communityA1, in: .everything, by: .cli())
+            // a registration handled this year (its couple's names must not show)
+            let father = BenefitWebTests.id("19910302", "011")
+            var application = BirthRegistrationInput()
+            application.unit = Fixture.communityA1; application.motherName = "韦秀"; application.motherIDNumber = BenefitWebTests.id("19940312", "002")
+            application.fatherName = "甘力"; application.fatherIDNumber = father; application.pledge = true
+            application.expectedOn = RenkouCore.Day(web.stores.env.now()).adding(days: 150).description
+            _ = try await web.stores.births.apply(application)
+            // the street publishes a notice with a number typed into it; an empty one is answered by field
+            let empty = try await street.post("/board/notices", ["unit": Fixture.streetA, "title": "", "body": ""])
+            #expect(empty.status == .unprocessableContent && empty.text.contains("请填写标题"))
+            #expect(try await street.post("/board/notices", ["unit": Fixture.streetA, "title": "服务站开放时间",
+                                                             "body": "周一至周五开放。联系人手机 13812345678，身份证 \(mother.idNumber!) 的居民请来领取。"]).status == .seeOther)
+            let visitor = web.anonymous()
+            let page = try await visitor.get("/public/board/\(Fixture.communityA1)")
+            let json = try await web.call(.get, "/api/v1/public/board/\(Fixture.communityA1)")
+            for text in [page.text, json.text] {
+                #expect(text.contains("服务站开放时间") && text.contains("白银路药具发放点"))
+                #expect(text.contains("138****5678") && !text.contains("13812345678"))
+                #expect(!text.contains(mother.idNumber!) && !text.contains(child.idNumber!) && !text.contains(father))
+                #expect(!text.contains("林静") && !text.contains("许安") && !text.contains("韦秀") && !text.contains("甘力"))
+            }
+            #expect(page.text.contains("许*") && page.text.contains(Mask.idNumber(child.idNumber!)) && page.text.contains("已提交：1"))
+            #expect(try await visitor.get("/public/board/\(Fixture.district)").status == .notFound)
+            // the office's list, and taking the notice down
+            let notice = try #require(try await web.stores.board.notices(in: .everything).first)
+            #expect(try await street.get("/board").text.contains("服务站开放时间"))
+            #expect(try await street.post("/board/notices/\(notice.id.text)/withdraw", [:]).status == .seeOther)
+            #expect(!(try await visitor.get("/public/board/\(Fixture.communityA1)").text.contains("服务站开放时间")))
+        }
+    }
+}
