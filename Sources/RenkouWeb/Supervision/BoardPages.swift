@@ -24,6 +24,11 @@ enum BoardPages {
     ]
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
+        // 群众办事: everything the public can do without an account, on one page
+        router.get("/public") { request, context -> Response in
+            struct View {}
+            return deps.renderer.html("supervision/public_index", title: Text("群众办事", "For residents"), model: View(), context: context, request: request)
+        }
         router.get("/public/board") { request, context -> Response in
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: .everything)
             struct U { let name: String, href: String }

@@ -153,6 +153,9 @@ import Testing
             }
             #expect(page.text.contains("许*") && page.text.contains(Mask.idNumber(child.idNumber!)) && page.text.contains("已提交：1"))
             #expect(try await visitor.get("/public/board/\(Fixture.district)").status == .notFound)
+            // the public's index links every service without an account
+            let index = try await visitor.get("/public")
+            #expect(index.status == .ok && ["/public/guide", "/public/complaints", "/public/board", "/public/births/apply", "/public/benefits"].allSatisfy { index.text.contains("href=\"\($0)\"") })
             // the office's list, and taking the notice down
             let notice = try #require(try await web.stores.board.notices(in: .everything).first)
             #expect(try await street.get("/board").text.contains("服务站开放时间"))
