@@ -190,7 +190,7 @@ public struct ComplaintStore: Sendable {
     /// `uphold` (a report: `upheld` and the reward paid in yuan). Throws `not-found`, `conflict`
     /// `wrong-state` (e.g. answering a closed case, reopening an open one), `invalid` (`/note`
     /// `required`, `/action` `code-unknown`, `/unit` `unknown-unit`, `/handler` `unknown-account`,
-    /// `/reward` `out-of-range`).
+    /// `/reward` `out-of-range`). Returns the case as the caller may see it.
     @discardableResult
     public func act(_ id: UUID, action: String, note: String? = nil, handler: String? = nil, unit: String? = nil, upheld: Bool? = nil, reward: Int? = nil,
                     in scope: Scope, role: Role, by actor: Actor) async throws -> Complaint {
@@ -269,7 +269,7 @@ public struct ComplaintStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "complaint", entityID: id.text, path: try r.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["action": action, "state": state.rawValue]))
         }
-        return try await complaint(id, in: .everything, role: .admin, by: actor, audited: false)
+        return try await complaint(id, in: scope, role: role, by: actor)
     }
 
     /// A reopened case is due again by its category's deadline from today (a new round: the first

@@ -1,4 +1,6 @@
 import ArgumentParser
+import RenkouCore
+import RenkouStore
 
 /// What a module contributes to the command line. Listed once in `cliModules` (`Modules.swift`).
 protocol CLIModule: Sendable {
@@ -14,4 +16,14 @@ extension CLIModule {
     var commands: [any ParsableCommand.Type] { [] }
     var importCommands: [any ParsableCommand.Type] { [] }
     var benchCommands: [any ParsableCommand.Type] { [] }
+}
+
+extension Stores {
+    /// The scope of a unit named on the command line by its code (`--org`); the whole tree when nil.
+    /// Throws a usage error for an unknown code.
+    func scope(org: String?) async throws -> Scope {
+        guard let org else { return .everything }
+        guard let unit = try await orgs.unit(code: org, in: .everything) else { throw ValidationError("no unit \(org)") }
+        return Scope(path: unit.path)
+    }
 }

@@ -22,9 +22,7 @@ struct ComplaintsCommand: AsyncParsableCommand {
             let wanted: ComplaintState?
             if let state { guard let s = ComplaintState(rawValue: state) else { throw ValidationError("no state \(state)") }; wanted = s } else { wanted = nil }
             try await withStores(db) { stores in
-                var scope = Scope.everything
-                if let org { guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw ValidationError("no unit \(org)") }; scope = Scope(path: unit.path) }
-                for c in try await stores.complaints.list(state: wanted, overdueOnly: overdue, limit: 100_000, in: scope, role: .admin) {
+                for c in try await stores.complaints.list(state: wanted, overdueOnly: overdue, limit: 100_000, in: try await stores.scope(org: org), role: .admin) {
                     print(String(decoding: try JSONEncoder.sorted.encode(c), as: UTF8.self))
                 }
             }

@@ -19,9 +19,7 @@ struct SuppliesCommand: AsyncParsableCommand {
         @Option(help: "The unit's code (default: the whole tree).") var org: String?
         func run() async throws {
             try await withStores(db) { stores in
-                var scope = Scope.everything
-                if let org { guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw ValidationError("no unit \(org)") }; scope = Scope(path: unit.path) }
-                for s in try await stores.supplies.stock(in: scope) { print(String(decoding: try JSONEncoder.sorted.encode(s), as: UTF8.self)) }
+                for s in try await stores.supplies.stock(in: try await stores.scope(org: org)) { print(String(decoding: try JSONEncoder.sorted.encode(s), as: UTF8.self)) }
             }
         }
     }
@@ -58,12 +56,6 @@ struct SuppliesCommand: AsyncParsableCommand {
         }
     }
 
-    static func scope(_ org: String?, _ stores: Stores) async throws -> Scope {
-        guard let org else { return .everything }
-        guard let unit = try await stores.orgs.unit(code: org, in: .everything) else { throw ValidationError("no unit \(org)") }
-        return Scope(path: unit.path)
-    }
-
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The monthly stock report (药具月报): one JSON line per location and product, with the planning figures.")
         @OptionGroup var db: DatabaseOptions
@@ -72,7 +64,7 @@ struct SuppliesCommand: AsyncParsableCommand {
         func run() async throws {
             try await withStores(db) { stores in
                 let period = try SupplyStore.month(month, today: Day(stores.env.now()))
-                for l in try await stores.supplies.report(month: period, in: try await SuppliesCommand.scope(org, stores)) {
+                for l in try await stores.supplies.report(month: period, in: try await stores.scope(org: org)) {
                     print(String(decoding: try JSONEncoder.sorted.encode(l), as: UTF8.self))
                 }
             }
@@ -88,7 +80,7 @@ struct SuppliesCommand: AsyncParsableCommand {
             var flagged = false
             try await withStores(db) { stores in
                 let period = try SupplyStore.month(month, today: Day(stores.env.now()))
-                for l in try await stores.supplies.reconciliation(month: period, in: try await SuppliesCommand.scope(org, stores)) {
+                for l in try await stores.supplies.reconciliation(month: period, in: try await stores.scope(org: org)) {
                     flagged = flagged || l.difference != 0
                     print(String(decoding: try JSONEncoder.sorted.encode(l), as: UTF8.self))
                 }
