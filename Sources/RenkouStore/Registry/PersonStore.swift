@@ -79,6 +79,19 @@ public struct PersonStore: Sendable {
         try await NameGrams.remove(p.id.text, p.name, db)
     }
 
+    /// The person of the scope a worker names by her registry id or her ID number as read off the
+    /// card (any case, spaces ignored); nil when there is none in the scope.
+    static func resolve(_ text: String, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
+        let t = text.trimmed
+        guard !t.isEmpty else { return nil }
+        var id = UUID(uuidString: t)
+        if id == nil, let r = try await db.raw("SELECT id FROM persons WHERE id_number = \(bind: CitizenID.normalize(t)) AND \(engine.startsWith("path", scope.path))").first() {
+            id = try r.decode(column: "id", as: String.self).uuid
+        }
+        guard let id else { return nil }
+        return try await find(id, in: scope, engine: engine, db)
+    }
+
     static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
         try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path))")
             .first().map(decode)

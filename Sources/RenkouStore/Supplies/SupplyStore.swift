@@ -237,11 +237,7 @@ public struct SupplyStore: Sendable {
             if k == .dispense, let p = input.person?.trimmed, !p.isEmpty {
                 // the registry's id, or her ID number as the worker reads it off the card
                 let unknown = RenkouError.invalid([FieldError("/person", "unknown-person", Text("该人员不存在或不在您的管辖范围内。", "This person does not exist or is outside your area."))])
-                var id = UUID(uuidString: p)
-                if id == nil, let r = try await db.raw("""
-                    SELECT id FROM persons WHERE id_number = \(bind: CitizenID.normalize(p)) AND \(engine.startsWith("path", scope.path))
-                    """).first() { id = try r.decode(column: "id", as: String.self).uuid }
-                guard let id, let found = try await PersonStore.find(id, in: scope, engine: engine, db) else { throw unknown }
+                guard let found = try await PersonStore.resolve(p, in: scope, engine: engine, db) else { throw unknown }
                 person = found
             }
             // 每人每年限量: what she was handed this year in the category, reversals left out

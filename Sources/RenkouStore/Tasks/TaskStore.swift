@@ -51,6 +51,8 @@ public struct TaskStore: Sendable {
         var path: String
         var due: Day
         var source: String
+        /// The permission a role needs to see the task (a volunteer's pregnancy report: `services.see-rh`).
+        var requires: Permission? = nil
     }
 
     /// Stores a task inside the caller's transaction, unless the same open task exists already
@@ -63,10 +65,10 @@ public struct TaskStore: Sendable {
             """).first() { return try existing.decode(column: "id", as: String.self).uuid }
         let id = env.newID()
         try await db.raw("""
-            INSERT INTO tasks (id, kind, subject, id_number, person_id, object_type, object_id, note, unit_id, path, due, open, source, created_by, created_at)
+            INSERT INTO tasks (id, kind, subject, id_number, person_id, object_type, object_id, note, unit_id, path, due, open, source, created_by, created_at, requires)
             VALUES (\(bind: id.text), \(bind: t.kind.rawValue), \(bind: t.subject), \(bind: t.idNumber), \(bind: t.personID?.text), \(bind: t.object?.type), \(bind: t.object?.id.text),
                     \(bind: t.note), \(bind: t.unitID.text), \(bind: t.path), \(bind: t.due.description), 1, \(bind: t.source), \(bind: actor.username),
-                    \(bind: Timestamp.string(env.now())))
+                    \(bind: Timestamp.string(env.now())), \(bind: t.requires?.description))
             """).run()
         try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "task", entityID: id.text, path: t.path,
                                  after: AuditLog.json(["kind": t.kind.rawValue, "subject": t.subject, "due": t.due.description, "source": t.source]))
@@ -112,6 +114,9 @@ public struct TaskStore: Sendable {
         if let type = try text("object_type"), let id = try text("object_id").flatMap(UUID.init(uuidString:)) { t.object = FieldTask.Object(type, id) }
         t.note = try text("note")
         t.open = try r.decode(column: "open", as: Int.self) == 1
+        if let p = try text("requires"), let dot = p.firstIndex(of: "."), let action = Action(rawValue: String(p[p.index(after: dot)...])) {
+            t.requires = Permission(String(p[..<dot]), action)
+        }
         t.outcome = try text("outcome"); t.outcomeNote = try text("outcome_note"); t.closedBy = try text("closed_by"); t.closedAt = try text("closed_at")
         return t
     }

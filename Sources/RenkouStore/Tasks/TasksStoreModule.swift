@@ -4,7 +4,7 @@ import RenkouCore
 public struct TasksStoreModule: StoreModule {
     public init() {}
     public let name = "tasks"
-    public var migrations: [Migration] { [Migration013TaskObjects.migration, Migration020TaskAssignments.migration, Migration035TaskLookups.migration] }
+    public var migrations: [Migration] { [Migration013TaskObjects.migration, Migration020TaskAssignments.migration, Migration035TaskLookups.migration, Migration044TaskRequires.migration] }
     public var pathTables: [String] { ["tasks", "task_assignments"] }
     /// A merged record's tasks follow the kept record.
     public var subscribers: [Subscription] {

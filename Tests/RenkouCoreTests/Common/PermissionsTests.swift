@@ -18,6 +18,9 @@ import Testing
         migrants.read             x           x           x           x           x           x           x           x
         migrants.write            x           x           x           x           x           .           .           .
         migrants.see-rh           .           .           .           x           .           x           .           .
+        outreach.read             x           x           x           x           x           .           .           x
+        outreach.write            x           x           x           x           x           .           .           .
+        outreach.administer       x           x           x           .           .           .           .           .
         registry.read             x           x           x           x           x           x           x           x
         registry.write            x           x           x           x           x           .           .           .
         registry.correct          x           x           x           x           x           .           .           .
