@@ -250,7 +250,8 @@ public enum SurveyKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// One question: its options, and which answer is right (a knowledge question) or which answers
-/// count as satisfied (a satisfaction question: by default the first two of 满意 / 基本满意 / 不满意).
+/// count as satisfied (a satisfaction question: by default the first two of 满意 / 基本满意 / 不满意,
+/// the first of two).
 public struct SurveyQuestion: Sendable, Codable, Equatable {
     public var text: String
     public var options: [String]
@@ -261,9 +262,10 @@ public struct SurveyQuestion: Sendable, Codable, Equatable {
     public init(text: String, options: [String], correct: Int? = nil, satisfied: [Int]? = nil) {
         self.text = text; self.options = options; self.correct = correct; self.satisfied = satisfied
     }
-    /// Whether option `answer` counts for the rate (right, or satisfied).
+    /// Whether option `answer` counts for the rate (right, or satisfied: unmarked, the first two of
+    /// three or more options, the first of two).
     public func positive(_ answer: Int, kind: SurveyKind) -> Bool {
-        kind == .knowledge ? answer == correct : (satisfied ?? [0, 1]).contains(answer)
+        kind == .knowledge ? answer == correct : (satisfied ?? (options.count >= 3 ? [0, 1] : [0])).contains(answer)
     }
 }
 
@@ -305,11 +307,14 @@ public struct SurveyResult: Sendable, Codable, Equatable {
     public var respondents: Int
     public var answers: Int
     public var positive: Int
-    /// Per question: right or satisfied answers over answers.
+    /// Per question: the answers right or satisfied.
     public var perQuestion: [Int]
+    /// Per question: the answers given (a skipped question is not one).
+    public var perQuestionAnswers: [Int]
     public var rate: Double? { answers == 0 ? nil : Double(positive) / Double(answers) }
-    public init(unitCode: String, unitName: String, respondents: Int, answers: Int, positive: Int, perQuestion: [Int]) {
+    public init(unitCode: String, unitName: String, respondents: Int, answers: Int, positive: Int, perQuestion: [Int], perQuestionAnswers: [Int]) {
         self.unitCode = unitCode; self.unitName = unitName; self.respondents = respondents; self.answers = answers; self.positive = positive; self.perQuestion = perQuestion
+        self.perQuestionAnswers = perQuestionAnswers
     }
 }
 
@@ -448,7 +453,8 @@ public enum OutreachIndicator {
     public static let satisfaction = Indicator(code: "O04-survey-satisfaction", module: "outreach", name: Text("群众满意率（测评）", "Residents satisfied (surveys)"),
         numerator: Text("满意或基本满意的答题", "Answers satisfied"), denominator: Text("本年满意度测评和双评的全部答题", "Answers in the year's satisfaction surveys"),
         target: 0.9, period: .year)
-    /// 节点宣传开展率: the key dates passed this year that each community marked with a publicity activity.
+    /// 节点宣传开展率: the key dates passed this year that each community marked with an activity within
+    /// 15 days of the date.
     public static let keyDates = Indicator(code: "O05-key-dates", module: "outreach", name: Text("节点宣传开展率", "Key dates marked"),
         numerator: Text("开展了节点宣传的", "Marked with an activity"), denominator: Text("各社区本年已到的宣传节点", "Key dates passed this year, per community"), target: 1.0, period: .year)
 }

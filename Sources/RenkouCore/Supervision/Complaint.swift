@@ -16,6 +16,9 @@ public struct SupervisionCoreModule: CoreModule {
         [PolicyRule.complaintCategories.declare([
             (Day(year: 2022, month: 5, day: 1)!, ComplaintCategory.shipped,
              "投诉、举报按类别限期办结（工作日，各地可改：12345 热线一般诉求 15 个工作日为常见做法，全国无统一规定）；信访事项自受理之日起 60 日内办结（《信访工作条例》2022-05-01 施行，第三十二条）；两非举报仍受理（《人口与计划生育法》2021 修正第三十九条）"),
+         ]),
+         PolicyRule.responseTemplates.declare([
+            (Day(year: 2022, month: 5, day: 1)!, ResponseTemplate.shipped, "答复范本：各地按本地做法修改（信访答复须载明处理意见和复查途径，《信访工作条例》第三十二、三十五条）"),
          ])]
     }
 }
@@ -262,4 +265,37 @@ public struct GuideEntry: Sendable, Codable, Equatable {
         self.code = code; self.name = name; self.summary = summary; self.eligibility = eligibility; self.documents = documents; self.steps = steps
         self.place = place; self.fee = fee; self.timeLimitDays = timeLimitDays; self.legalBasis = legalBasis; self.position = position; self.updatedOn = updatedOn
     }
+}
+
+/// 答复范本: a text a handler starts an answer from, for some categories (nil: every one). Policy data,
+/// so a deployment writes its own.
+public struct ResponseTemplate: Sendable, Codable, Equatable {
+    public var code: String
+    public var title: Text
+    /// The categories it suits (nil: all).
+    public var categories: [String]?
+    public var text: String
+    public init(code: String, title: Text, categories: [String]? = nil, text: String) { self.code = code; self.title = title; self.categories = categories; self.text = text }
+    /// Whether it suits a case of `category`.
+    public func suits(_ category: String) -> Bool { categories.map { $0.contains(category) } ?? true }
+
+    public static let shipped: [ResponseTemplate] = [
+        ResponseTemplate(code: "resolved", title: Text("已核实并整改", "Checked and put right"),
+                         text: "您反映的问题已收悉。经核实，情况属实，我们已于　月　日采取以下措施：　。如仍有问题，请凭查询码在网上重新提出，或拨打服务站电话。感谢您的监督。"),
+        ResponseTemplate(code: "not-founded", title: Text("经核实不属实", "Checked, not founded"),
+                         text: "您反映的问题已收悉。经调查核实：　。据此，反映的情况与事实不符。如对答复有异议，可凭查询码重新提出，我们将另行复核。"),
+        ResponseTemplate(code: "benefit-policy", title: Text("待遇政策解释", "The benefit rules explained"), categories: ["benefits"],
+                         text: "您咨询的待遇按照现行规定办理：申领对象为　，标准为　，申请材料为　，办理时限为　个工作日。经查，您的申请目前处于　阶段，预计　前办结。"),
+        ResponseTemplate(code: "records-corrected", title: Text("信息已更正", "Records corrected"), categories: ["records"],
+                         text: "您反映的个人信息登记问题已核实，已将　更正为　。更正记录已留存备查。"),
+        ResponseTemplate(code: "two-non-checked", title: Text("两非举报核查结果", "Result of a two-non report"), categories: ["two-non"],
+                         text: "您的举报已由区卫生健康部门会同相关部门核查：　。对查实的违法行为已依法处理。举报属实的，按有奖举报规定发放奖励，请凭查询码联系领取。"),
+        ResponseTemplate(code: "petition-reply", title: Text("信访事项处理意见", "Decision on a petition"), categories: ["petition"],
+                         text: "您的信访事项已于　受理。经调查，处理意见如下：　。如对本处理意见不服，可自收到之日起 30 日内向上一级行政机关请求复查。"),
+    ]
+}
+
+extension PolicyRule where Value == [ResponseTemplate] {
+    /// 答复范本.
+    public static let responseTemplates = PolicyRule("supervision.response-templates", Text("投诉举报答复范本", "Answer templates"))
 }

@@ -17,14 +17,18 @@ public struct IndicatorDefinition: Sendable {
     let key: String
     let record: String
     let counts: Counts?
+    /// What one record of the click-through is, when a figure counts finer rows than it lists (a
+    /// community's training places, listed by community): the records' total counts this.
+    let recordKey: String?
 
     /// Reads an indicator's two figures for the records under a path; `shared` keeps a count that
     /// several indicators need (the active records of a unit) for the rest of one request.
     public typealias Counts = @Sendable (_ path: String, Period, Engine, any SQLDatabase, _ shared: SharedCounts) async throws -> (numerator: Int, denominator: Int)
 
     public init(_ indicator: Indicator, from: String, base: @escaping @Sendable (Period, Policy) -> String, numerator: @escaping @Sendable (Period, Policy) -> String,
-                key: String, record: String, counts: Counts? = nil) {
+                key: String, record: String, counts: Counts? = nil, recordKey: String? = nil) {
         self.indicator = indicator; self.from = from; self.base = base; self.numerator = numerator; self.key = key; self.record = record; self.counts = counts
+        self.recordKey = recordKey
     }
 }
 
@@ -138,7 +142,7 @@ public struct IndicatorStore: Sendable {
                 path = u.path
             }
             let condition = "\(d.base(period, env.policy))\(gapsOnly ? " AND NOT (\(d.numerator(period, env.policy)))" : "")"
-            let total = try await db.raw("SELECT COUNT(DISTINCT \(unsafeRaw: d.key)) AS n FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)")
+            let total = try await db.raw("SELECT COUNT(DISTINCT \(unsafeRaw: d.recordKey ?? d.key)) AS n FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)")
                 .first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("""
                 SELECT DISTINCT \(unsafeRaw: d.record) FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)

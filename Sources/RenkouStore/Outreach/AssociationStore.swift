@@ -254,16 +254,17 @@ public struct AssociationStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "volunteer_report", entityID: id.text, path: target.path, after: AuditLog.json(["kind": kind!.rawValue]))
             return id
         }
-        return try await reports(in: .everything, role: nil).first { $0.id == id }!
+        return try await reports(in: .everything, role: nil, by: actor).first { $0.id == id }!
     }
 
     /// The reports of the scope, newest first, each with its check's state (`open`, or the task's
     /// outcome). A role that may not see reproductive-health details does not see pregnancy reports.
-    public func reports(in scope: Scope, role: Role?, limit: Int = 500) async throws -> [VolunteerReport] {
-        let engine = db.engine
+    /// The list names the volunteers: audited.
+    public func reports(in scope: Scope, role: Role?, limit: Int = 500, by actor: Actor) async throws -> [VolunteerReport] {
+        let engine = db.engine, env = self.env
         let hideHealth = role.map { !$0.can(.services(.seeReproductiveHealth)) } ?? false
         return try await db.read { db in
-            try await db.raw("""
+            let rows = try await db.raw("""
                 SELECT r.*, p.name AS reporter, u.code AS unit_code, u.name AS unit_name, t.open, t.outcome
                 FROM volunteer_reports r JOIN association_members m ON m.id = r.member_id JOIN persons p ON p.id = m.person_id JOIN org_units u ON u.id = r.unit_id
                 JOIN tasks t ON t.id = r.task_id
@@ -277,6 +278,12 @@ public struct AssociationStore: Sendable {
                                 taskID: try r.decode(column: "task_id", as: String.self).uuid,
                                 state: try r.decode(column: "open", as: Int.self) == 1 ? "open" : (try r.decode(column: "outcome", as: String?.self) ?? "done"))
             }
+            // the list names the volunteers: a read of them
+            if !rows.isEmpty {
+                try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "volunteer_reports", entityID: "list", path: scope.path,
+                                         after: AuditLog.json(["shown": String(rows.count)]))
+            }
+            return rows
         }
     }
 }

@@ -10,6 +10,9 @@ public struct OutreachStore: Sendable {
     let env: RenkouCore.Environment
     public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
 
+    /// Days before or after a key date that an activity may mark it.
+    public static let keyDateWindow = 15
+
     /// At most this many photos an activity, each at most `ScanFile.maxBytes`.
     public static let maxPhotos = 6
 
@@ -18,7 +21,7 @@ public struct OutreachStore: Sendable {
     /// date closes that date's reminder. Throws `invalid` with every problem at once: `/kind`
     /// `code-unknown`, `/unit` `unknown-unit`, `/day` `date-format` or `too-far` (more than a year
     /// ahead), `/topic` `required` or `too-long` (100), `/audience` `required` (a training) or
-    /// `code-unknown`, `/keyDate` `code-unknown`, `/materials/N/kind` `required`, `/materials/N/count`
+    /// `code-unknown`, `/keyDate` `code-unknown` or `out-of-window` (more than 15 days from the date), `/materials/N/kind` `required`, `/materials/N/count`
     /// `out-of-range` (1–1,000,000), `/attendees/N` `unknown-person` (not in the scope) or `duplicate`,
     /// `/headcount` `out-of-range` (0–100,000), `/minutes` `too-long` (10,000), `/association`
     /// `unknown-association`, `/photo` `scan-type` or `too-large`.
@@ -46,7 +49,15 @@ public struct OutreachStore: Sendable {
         if !(kind?.isTraining ?? false) { audience = nil }
         let keyDates = env.policy(.keyDates, on: day)
         let keyDate = input.keyDate?.trimmed.nilIfBlank
-        if let keyDate, !keyDates.contains(where: { $0.code == keyDate }) { errors.add("/keyDate", "code-unknown", "没有这个宣传节点。", "No such key date.") }
+        if let keyDate {
+            if let k = keyDates.first(where: { $0.code == keyDate }) {
+                // the day itself or the fortnight around it (a stall the weekend before counts)
+                let d = k.on(day.year)
+                if day < d.adding(days: -Self.keyDateWindow) || day > d.adding(days: Self.keyDateWindow) {
+                    errors.add("/keyDate", "out-of-window", "节点宣传应在 \(k.name.zh) 前后 \(Self.keyDateWindow) 天内。", "A key-date activity is held within \(Self.keyDateWindow) days of \(k.name.en).")
+                }
+            } else { errors.add("/keyDate", "code-unknown", "没有这个宣传节点。", "No such key date.") }
+        }
         var materials: [MaterialLine] = []
         for (i, m) in (input.materials ?? []).enumerated() {
             let k = m.kind.trimmed
@@ -86,7 +97,14 @@ public struct OutreachStore: Sendable {
                 try await db.raw("INSERT INTO outreach_attendance (activity_id, person_id) VALUES (\(bind: id.text), \(bind: p.id.text))").run()
             }
             if let photo { try await Self.insertPhoto(photo, activity: id, env: env, db) }
-            if let keyDate, on <= today { try await Self.settleReminders(object: Self.keyDateObject(unit: unitRow, code: keyDate, year: on.year), env: env, actor: actor, db) }
+            // the key date is marked for every community the activity counts for (its own, those below it, the one above)
+            if let keyDate {
+                for r in try await db.raw("""
+                    SELECT * FROM org_units WHERE level = 'community' AND (\(bind: unitRow.path) LIKE path || '%' OR \(engine.startsWith("path", unitRow.path)))
+                    """).all() {
+                    try await Self.settleReminders(object: Self.keyDateObject(unit: try OrgStore.decode(r), code: keyDate, year: on.year), env: env, actor: actor, db)
+                }
+            }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "outreach_activity", entityID: id.text, path: unitRow.path,
                                      after: AuditLog.json(["kind": kind!.rawValue, "day": on.description, "attendees": String(people.count)]))
             return id
@@ -160,8 +178,8 @@ public struct OutreachStore: Sendable {
                         photos: try r.decode(column: "photos", as: Int.self), attendees: [])
     }
 
-    /// One activity of the scope with the people who came. Their names are a read of those people:
-    /// audited. Throws `not-found`.
+    /// One activity of the scope with the people of the scope who came (the headcount counts all).
+    /// Their names are a read of those people: audited. Throws `not-found`.
     public func activity(_ id: UUID, in scope: Scope, by actor: Actor, audited: Bool = true) async throws -> Activity {
         let engine = db.engine, env = self.env
         return try await db.read { db in
@@ -170,7 +188,8 @@ public struct OutreachStore: Sendable {
                 """).first() else { throw RenkouError.notFound(Text("活动", "activity")) }
             var a = try Self.decode(r)
             a.attendees = try await db.raw("""
-                SELECT p.id, p.name, p.id_number FROM outreach_attendance t JOIN persons p ON p.id = t.person_id WHERE t.activity_id = \(bind: id.text) ORDER BY p.name, p.id
+                SELECT p.id, p.name, p.id_number FROM outreach_attendance t JOIN persons p ON p.id = t.person_id
+                WHERE t.activity_id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path)) ORDER BY p.name, p.id
                 """).all().map { Attendee(personID: try $0.decode(column: "id", as: String.self).uuid, name: try $0.decode(column: "name", as: String.self),
                                           idNumber: Mask.idNumber(try $0.decode(column: "id_number", as: String.self))) }
             if audited, !a.attendees.isEmpty {
@@ -214,16 +233,20 @@ public struct OutreachStore: Sendable {
     /// Each community of the scope in `year` read on `day`: trainings held by audience (a training
     /// held by the street or district counts for each community below it; one held in a grid for its
     /// community), publicity activities, the key dates passed and whether each was marked, the
-    /// trainings the months gone by ask for and are missing, boards overdue. Behind first.
+    /// trainings the months fully gone by ask for (pro rata) and are missing, boards overdue (its own
+    /// and its grids'). Behind first.
     public func progress(year: Int, on day: Day, in scope: Scope) async throws -> [OutreachProgress] {
         let engine = db.engine, policy = env.policy
         let targets = policy(.outreachTargets, on: day), keyDates = policy(.keyDates, on: day)
         let last = min(day, Day(year: year, month: 12, day: 31)!).description, first = "\(year)-01-01"
-        let monthsGone = day.year > year ? 12 : (day.year < year ? 0 : day.month)
+        // the months fully gone: on 1 January nobody is behind yet
+        let monthsGone = day.year > year ? 12 : (day.year < year ? 0 : day.month - 1)
         let boards = try await self.boards(on: day, in: scope)
         return try await db.read { db in
             var out: [OutreachProgress] = []
-            for u in try await db.raw("SELECT id, code, name, path FROM org_units WHERE level = 'community' AND \(engine.startsWith("path", scope.path)) ORDER BY path").all() {
+            let unitPaths = Dictionary(uniqueKeysWithValues: try await db.raw("SELECT code, path FROM org_units WHERE \(engine.startsWith("path", scope.path))").all()
+                .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "path", as: String.self)) })
+            for u in try await db.raw("SELECT id, code, name, path FROM org_units WHERE level = 'community' AND status = 'active' AND \(engine.startsWith("path", scope.path)) ORDER BY path").all() {
                 let path = try u.decode(column: "path", as: String.self)
                 var counts: [String: Int] = [:], marked: Set<String> = []
                 for r in try await db.raw("""
@@ -244,7 +267,8 @@ public struct OutreachStore: Sendable {
                 out.append(OutreachProgress(unitCode: try u.decode(column: "code", as: String.self), unitName: name, year: year, propagandistTrainings: p, residentTrainings: res,
                                             propagandistTarget: targets.propagandistTrainings, residentTarget: targets.residentTrainings, publicity: counts["publicity"] ?? 0,
                                             keyDates: Dictionary(uniqueKeysWithValues: passed.map { ($0.code, marked.contains($0.code)) }),
-                                            behind: max(0, dueP - p) + max(0, dueR - res), boardsOverdue: boards.filter { $0.overdue && $0.unitName == name }.count))
+                                            behind: max(0, dueP - p) + max(0, dueR - res),
+                                            boardsOverdue: boards.filter { $0.overdue && (unitPaths[$0.unitCode]?.hasPrefix(path) ?? false) }.count))
             }
             return out.sorted { $0.behind != $1.behind ? $0.behind > $1.behind : $0.unitCode < $1.unitCode }
         }
@@ -297,7 +321,7 @@ public struct OutreachStore: Sendable {
         let renewedOn = on
         let checked = errors
         try await db.transaction { db in
-            guard let r = try await db.raw("SELECT path FROM outreach_boards WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
+            guard let r = try await db.raw("SELECT path FROM outreach_boards WHERE id = \(bind: id.text) AND retired_on IS NULL AND \(engine.startsWith("path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("宣传栏", "board"))
             }
             try checked.throwIfAny()
@@ -306,7 +330,10 @@ public struct OutreachStore: Sendable {
                 VALUES (\(bind: env.newID().text), \(bind: id.text), \(bind: renewedOn.description), \(bind: String(theme.trimmed.prefix(100))), \(bind: actor.username),
                         \(bind: Timestamp.string(env.now())))
                 """).run()
-            try await Self.settleReminders(object: id, env: env, actor: actor, db)
+            // a renewal of this period answers its reminder (one back-dated to an earlier period does not)
+            if renewedOn >= Self.renewalPeriod(today, months: env.policy(.outreachTargets, on: today).boardRenewalMonths).start {
+                try await Self.settleReminders(object: id, env: env, actor: actor, db)
+            }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "outreach_board", entityID: id.text, path: try r.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["renewed": renewedOn.description]))
         }
@@ -369,7 +396,7 @@ public struct OutreachStore: Sendable {
             var made = 0
             let coming = keyDates.filter { let d = $0.on(day.year); return d >= day && d <= horizon }
             if !coming.isEmpty {
-                for r in try await db.raw("SELECT * FROM org_units WHERE level = 'community'").all() {
+                for r in try await db.raw("SELECT * FROM org_units WHERE level = 'community' AND status = 'active'").all() {
                     let unit = try OrgStore.decode(r)
                     for k in coming {
                         let object = Self.keyDateObject(unit: unit, code: k.code, year: day.year)

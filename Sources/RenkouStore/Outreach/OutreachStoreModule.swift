@@ -6,6 +6,7 @@ public struct OutreachStoreModule: StoreModule {
     public init() {}
     public let name = "outreach"
     public var migrations: [Migration] { [Migration045Outreach.migration] }
+    public var subscribers: [Subscription] { [OutreachPeople.subscription] }
     public var pathTables: [String] { ["outreach_activities", "outreach_boards", "surveys", "survey_responses", "associations", "association_members", "volunteer_reports"] }
     public var contributions: [Contribution] {
         OutreachRates.definitions.map { ExtensionPoint.indicators($0) }
@@ -21,8 +22,8 @@ public struct OutreachStoreModule: StoreModule {
 
 /// The outreach rates as indicator definitions (`OutreachIndicator`). Figures that count more than
 /// one thing per row (the trainings a community owes, the answers of a respondent) are counted as
-/// rows of the row × a numbers table, so one `COUNT(DISTINCT …)` gives them and the click-through
-/// lists the same rows.
+/// rows of the row × a numbers table, so one `COUNT(DISTINCT …)` gives them; the click-through lists
+/// the rows themselves (communities, answer sheets), counted by `recordKey`.
 enum OutreachRates {
     /// `(SELECT 1 AS n UNION ALL … SELECT count)`: the numbers 1…count as a table on both engines.
     static func numbers(_ count: Int) -> String {
@@ -38,10 +39,11 @@ enum OutreachRates {
         """
     }
 
-    /// A respondent's answers (the records of O02 and O04): named ones by name, the rest as 匿名.
-    static let respondent = """
-        x.survey_id AS id, COALESCE((SELECT p.name FROM persons p WHERE p.id = x.person_id), '匿名答卷') AS name, (SELECT p.id_number FROM persons p WHERE p.id = x.person_id) AS id_number,
-        x.answered_on AS detail, 'survey' AS link
+    /// An answer sheet (the records of O02 and O04): its community and day and how it scored, never
+    /// who answered (who got a question wrong, or rated the cadres badly, is nobody's business).
+    static let answerSheet = """
+        x.id AS id, (SELECT u.name FROM org_units u WHERE u.id = x.unit_id) || ' · 答卷' AS name, NULL AS id_number,
+        x.answered_on || ' · ' || x.positive || '/' || x.answered AS detail, 'survey-response' AS link
         """
 
     static var definitions: [IndicatorDefinition] {
@@ -51,15 +53,15 @@ enum OutreachRates {
             IndicatorDefinition(OutreachIndicator.trainings, from: "org_units x CROSS JOIN \(slots) s CROSS JOIN (SELECT 'propagandist' AS audience UNION ALL SELECT 'resident' AS audience) t",
                                 base: { p, policy in
                                     let targets = policy(.outreachTargets, on: p.end)
-                                    return "x.level = 'community' AND s.n <= CASE t.audience WHEN 'propagandist' THEN \(targets.propagandistTrainings) ELSE \(targets.residentTrainings) END"
+                                    return "x.level = 'community' AND x.status = 'active' AND s.n <= CASE t.audience WHEN 'propagandist' THEN \(targets.propagandistTrainings) ELSE \(targets.residentTrainings) END"
                                 },
                                 numerator: { p, _ in "\(trainingsHeld(p, audience: "t.audience")) >= s.n" },
                                 key: "x.id || '/' || t.audience || '/' || s.n",
-                                record: "x.id AS id, x.name AS name, NULL AS id_number, NULL AS detail, 'outreach-unit' AS link"),
+                                record: "x.id AS id, x.name AS name, NULL AS id_number, NULL AS detail, 'outreach-unit' AS link", recordKey: "x.id"),
             // 知识知晓率: each answer of the year's knowledge surveys, right or not
             IndicatorDefinition(OutreachIndicator.knowledge, from: "survey_responses x CROSS JOIN \(answerSlots) q",
                                 base: { p, _ in "x.kind = 'knowledge' AND q.n <= x.answered AND x.answered_on >= '\(p.start.description)' AND x.answered_on <= '\(p.counted.description)'" },
-                                numerator: { _, _ in "q.n <= x.positive" }, key: "x.id || '/' || q.n", record: respondent),
+                                numerator: { _, _ in "q.n <= x.positive" }, key: "x.id || '/' || q.n", record: answerSheet, recordKey: "x.id"),
             // 宣传栏按季更新率: the boards up by the quarter's start, renewed in it (or the quarter is over)
             IndicatorDefinition(OutreachIndicator.boardRenewals, from: "outreach_boards x",
                                 base: { p, _ in
@@ -72,12 +74,12 @@ enum OutreachRates {
             // 群众满意率: each answer of the year's satisfaction surveys and 双评
             IndicatorDefinition(OutreachIndicator.satisfaction, from: "survey_responses x CROSS JOIN \(answerSlots) q",
                                 base: { p, _ in "x.kind IN ('satisfaction', 'dual-evaluation') AND q.n <= x.answered AND x.answered_on >= '\(p.start.description)' AND x.answered_on <= '\(p.counted.description)'" },
-                                numerator: { _, _ in "q.n <= x.positive" }, key: "x.id || '/' || q.n", record: respondent),
+                                numerator: { _, _ in "q.n <= x.positive" }, key: "x.id || '/' || q.n", record: answerSheet, recordKey: "x.id"),
             // 节点宣传开展率: community × the key dates passed, marked by an activity of it (or above it, or in its grids)
             IndicatorDefinition(OutreachIndicator.keyDates, from: "org_units x CROSS JOIN \(numbers(20)) k",
                                 base: { p, policy in
                                     let passed = policy(.keyDates, on: p.end).enumerated().filter { $0.element.on(p.start.year) <= p.counted }.map { "\($0.offset + 1)" }
-                                    return "x.level = 'community' AND k.n IN (\(passed.isEmpty ? "0" : passed.joined(separator: ",")))"
+                                    return "x.level = 'community' AND x.status = 'active' AND k.n IN (\(passed.isEmpty ? "0" : passed.joined(separator: ",")))"
                                 },
                                 numerator: { p, policy in
                                     let dates = policy(.keyDates, on: p.end)
@@ -88,7 +90,7 @@ enum OutreachRates {
                                                 AND (x.path LIKE a.path || '%' OR a.path LIKE x.path || '%'))
                                         """
                                 },
-                                key: "x.id || '/' || k.n", record: "x.id AS id, x.name AS name, NULL AS id_number, NULL AS detail, 'outreach-unit' AS link"),
+                                key: "x.id || '/' || k.n", record: "x.id AS id, x.name AS name, NULL AS id_number, NULL AS detail, 'outreach-unit' AS link", recordKey: "x.id"),
         ]
     }
 }

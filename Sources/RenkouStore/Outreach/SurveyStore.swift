@@ -13,7 +13,7 @@ public struct SurveyStore: Sendable {
     /// Opens a survey of a unit of the scope. Throws `invalid` with every problem: `/kind`
     /// `code-unknown`, `/unit` `unknown-unit`, `/title` `required` or `too-long` (100), `/day`
     /// `date-format`, `/questions` `required` or `too-many` (50), `/questions/N/text` `required`,
-    /// `/questions/N/options` `too-few` (2) or `too-many` (10), `/questions/N/correct` `required` (a
+    /// `/questions/N/options` `too-few` (2) or `too-many` (10), `/questions/N/options/M` `required` (blank), `/questions/N/correct` `required` (a
     /// knowledge question) or `out-of-range`, `/questions/N/satisfied` `out-of-range`.
     public func open(_ input: SurveyInput, in scope: Scope, by actor: Actor) async throws -> Survey {
         var errors = FieldErrors()
@@ -30,7 +30,10 @@ public struct SurveyStore: Sendable {
         if questions.count > 50 { errors.add("/questions", "too-many", "最多 50 道题。", "At most 50 questions.") }
         for (i, q) in questions.enumerated() {
             if q.text.trimmed.isEmpty { errors.add("/questions/\(i)/text", "required", "请填写题目。", "Write the question.") }
-            if q.options.filter({ !$0.trimmed.isEmpty }).count < 2 { errors.add("/questions/\(i)/options", "too-few", "至少两个选项。", "At least two options.") }
+            if q.options.count < 2 { errors.add("/questions/\(i)/options", "too-few", "至少两个选项。", "At least two options.") }
+            for (j, o) in q.options.enumerated() where o.trimmed.isEmpty {
+                errors.add("/questions/\(i)/options/\(j)", "required", "第 \(i + 1) 题的第 \(j + 1) 个选项是空的。", "Option \(j + 1) of question \(i + 1) is empty.")
+            }
             if q.options.count > 10 { errors.add("/questions/\(i)/options", "too-many", "最多 10 个选项。", "At most 10 options.") }
             if kind == .knowledge {
                 if let c = q.correct { if c < 0 || c >= q.options.count { errors.add("/questions/\(i)/correct", "out-of-range", "正确答案不在选项中。", "The right answer is not an option.") } }
@@ -41,7 +44,7 @@ public struct SurveyStore: Sendable {
             }
         }
         let engine = db.engine, env = self.env, opened = day
-        let cleaned = questions.map { SurveyQuestion(text: $0.text.trimmed, options: $0.options.map(\.trimmed).filter { !$0.isEmpty }, correct: $0.correct,
+        let cleaned = questions.map { SurveyQuestion(text: $0.text.trimmed, options: $0.options.map(\.trimmed), correct: $0.correct,
                                                      satisfied: kind == .knowledge ? nil : $0.satisfied) }
         let checked = errors
         let id = try await db.transaction { db -> UUID in
@@ -239,19 +242,32 @@ public struct SurveyStore: Sendable {
                 AND (\(engine.startsWith("path", scope.path)) OR \(bind: scope.path) LIKE path || '%') ORDER BY path
                 """).all().map { (code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self), path: try $0.decode(column: "path", as: String.self)) }
             func tally(_ picked: [(path: String, answers: [Int?])], code: String, name: String) -> SurveyResult {
-                var perQuestion = [Int](repeating: 0, count: survey.questions.count), answers = 0, positive = 0
+                var perQuestion = [Int](repeating: 0, count: survey.questions.count), given = perQuestion, answers = 0, positive = 0
                 for r in picked {
                     for (i, a) in r.answers.enumerated() where i < survey.questions.count {
                         guard let a else { continue }
-                        answers += 1
+                        answers += 1; given[i] += 1
                         if survey.questions[i].positive(a, kind: survey.kind) { positive += 1; perQuestion[i] += 1 }
                     }
                 }
-                return SurveyResult(unitCode: code, unitName: name, respondents: picked.count, answers: answers, positive: positive, perQuestion: perQuestion)
+                return SurveyResult(unitCode: code, unitName: name, respondents: picked.count, answers: answers, positive: positive, perQuestion: perQuestion, perQuestionAnswers: given)
             }
             let overall = tally(rows, code: survey.unitCode, name: survey.unitName)
             let units = communities.map { c in tally(rows.filter { $0.path.hasPrefix(c.path) }, code: c.code, name: c.name) }.filter { $0.respondents > 0 }
             return (overall, units)
+        }
+    }
+}
+
+extension SurveyStore {
+    /// The survey an answer sheet of the scope belongs to (the click-through of a rate). Throws `not-found`.
+    public func survey(ofResponse id: UUID, in scope: Scope) async throws -> UUID {
+        let engine = db.engine
+        return try await db.read { db in
+            guard let r = try await db.raw("SELECT survey_id FROM survey_responses WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
+                throw RenkouError.notFound(Text("答卷", "answer sheet"))
+            }
+            return try r.decode(column: "survey_id", as: String.self).uuid
         }
     }
 }

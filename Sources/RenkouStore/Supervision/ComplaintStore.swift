@@ -289,6 +289,13 @@ public struct ComplaintStore: Sendable {
     // MARK: The public
 
     /// What the tracking code finds (nil: no such code).
+    /// The id of the case with a tracking code (any case), nil when there is none.
+    public func id(code: String) async throws -> UUID? {
+        try await db.read { db in
+            try await db.raw("SELECT id FROM complaints WHERE tracking_code = \(bind: code.trimmed.uppercased())").first()?.decode(column: "id", as: String.self).uuid
+        }
+    }
+
     public func publicView(code: String) async throws -> PublicComplaint? {
         let today = Day(env.now())
         return try await db.read { db in

@@ -121,13 +121,23 @@ public struct TaskStore: Sendable {
         return t
     }
 
-    public func task(_ id: UUID, in scope: Scope) async throws -> FieldTask {
+    /// A stored task of the scope; `role`: one the role may not see (`FieldTask.requires`) is not found.
+    public func task(_ id: UUID, in scope: Scope, for role: Role? = nil) async throws -> FieldTask {
         let engine = db.engine
         return try await db.read { db in
             guard let r = try await db.raw("SELECT t.*, u.code AS unit_code, u.name AS unit_name FROM tasks t JOIN org_units u ON u.id = t.unit_id WHERE t.id = \(bind: id.text) AND \(engine.startsWith("t.path", scope.path))").first()
             else { throw RenkouError.notFound(Text("任务", "task")) }
-            return try Self.decode(r)
+            let t = try Self.decode(r)
+            if let role, let needed = t.requires, !role.can(needed) { throw RenkouError.notFound(Text("任务", "task")) }
+            return t
         }
+    }
+
+    /// The permission a stored task requires (nil: none, or not a stored task).
+    static func requirement(_ id: UUID, _ db: any SQLDatabase) async throws -> Permission? {
+        guard let p = try await db.raw("SELECT requires FROM tasks WHERE id = \(bind: id.text)").first()?.decode(column: "requires", as: String?.self),
+              let dot = p.firstIndex(of: "."), let action = Action(rawValue: String(p[p.index(after: dot)...])) else { return nil }
+        return Permission(String(p[..<dot]), action)
     }
 
     /// The list of the scope on a day: open stored tasks plus every task source's reminders up to the
@@ -190,19 +200,23 @@ public struct TaskStore: Sendable {
     /// that can see it, or takes the assignment away (`to` nil or empty). Throws `not-found` (no such
     /// task in the scope), `invalid` (`/to` `unknown-account`: no active field account of that name in
     /// the assigner's area whose own area holds the task).
-    public func assign(_ id: UUID, to username: String?, in scope: Scope, by actor: Actor) async throws {
+    public func assign(_ id: UUID, to username: String?, in scope: Scope, role: Role? = nil, by actor: Actor) async throws {
         let engine = db.engine, env = self.env, sources = self.sources
         try await db.transaction { db in
             var path = try await db.raw("SELECT path FROM tasks WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self)
             for source in sources where path == nil { path = try await source.path(of: id, db) }
             guard let path, path.hasPrefix(scope.path) else { throw RenkouError.notFound(Text("任务", "task")) }
+            // a task the assigner may not see is not there for her; one the assignee may not see is not hers to take
+            let needed = try await Self.requirement(id, db)
+            if let role, let needed, !role.can(needed) { throw RenkouError.notFound(Text("任务", "task")) }
             let to = username?.trimmed ?? ""
             if !to.isEmpty {
                 let account = try await db.raw("""
-                    SELECT u.path FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: to) AND a.disabled = 0
+                    SELECT u.path, a.role FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: to) AND a.disabled = 0
                     AND a.role IN \(unsafeRaw: Self.fieldRoles) AND \(engine.startsWith("u.path", scope.path))
                     """).first()
-                guard let unitPath = try account?.decode(column: "path", as: String.self), path.hasPrefix(unitPath) else {
+                let sees = try needed.map { n in try account.flatMap { Role(rawValue: try $0.decode(column: "role", as: String.self)) }?.can(n) ?? false } ?? true
+                guard let unitPath = try account?.decode(column: "path", as: String.self), path.hasPrefix(unitPath), sees else {
                     throw RenkouError.invalid([FieldError("/to", "unknown-account", Text("没有名为 \(to) 且辖区包含该任务的有效账号。", "No active account \(to) whose area holds this task."))])
                 }
             }
@@ -265,7 +279,7 @@ public struct TaskStore: Sendable {
     }
 
     /// Closes a stored task with its outcome.
-    public func close(_ id: UUID, outcome: String, note: String?, in scope: Scope, by actor: Actor) async throws -> FieldTask {
+    public func close(_ id: UUID, outcome: String, note: String?, in scope: Scope, role: Role? = nil, by actor: Actor) async throws -> FieldTask {
         guard Codes.contains(FieldTask.outcomes, outcome) else {
             throw RenkouError.invalid([FieldError("/outcome", "code-unknown", Text("请选择办理结果。", "Choose an outcome."))])
         }
@@ -274,6 +288,7 @@ public struct TaskStore: Sendable {
             guard let r = try await db.raw("SELECT open, path FROM tasks WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
                 throw RenkouError.notFound(Text("任务", "task"))
             }
+            if let role, let needed = try await Self.requirement(id, db), !role.can(needed) { throw RenkouError.notFound(Text("任务", "task")) }
             guard try r.decode(column: "open", as: Int.self) == 1 else { throw RenkouError(.conflict, "task-closed", Text("该任务已办结。", "This task is closed already.")) }
             try await db.raw("""
                 UPDATE tasks SET open = 0, outcome = \(bind: outcome), outcome_note = \(bind: note?.nilIfBlank), closed_by = \(bind: actor.username),
@@ -282,7 +297,7 @@ public struct TaskStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "task", entityID: id.text, path: try r.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["outcome": outcome, "note": note ?? ""]))
         }
-        return try await task(id, in: scope)
+        return try await task(id, in: scope, for: role)
     }
 }
 

@@ -16,6 +16,9 @@ public struct AppConfig: Sendable, Codable {
     public var publicURL: String?
     /// A JSON file of dated rules that override or add to the shipped policy (see `Policy`).
     public var policyFile: String?
+    /// Requests a minute one client may make to the public site's forms and look-ups (30; more for
+    /// a deployment whose residents come through one address, a test that reads every public page).
+    public var publicRatePerMinute = 30
 
     public init() {}
 
@@ -29,7 +32,7 @@ public struct AppConfig: Sendable, Codable {
         return try Policy.shipped.overriding(with: data, file: policyFile)
     }
 
-    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`, `RENKOU_PUBLIC_URL`.
+    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`, `RENKOU_PUBLIC_URL`, `RENKOU_PUBLIC_RATE_LIMIT`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         var c = AppConfig()
         if let v = env["RENKOU_DATABASE_URL"], !v.isEmpty { c.databaseURL = v }
@@ -40,6 +43,7 @@ public struct AppConfig: Sendable, Codable {
         if let v = env["RENKOU_BCRYPT_COST"].flatMap(UInt8.init) { c.bcryptCost = min(max(v, 4), 16) }
         if let v = env["RENKOU_POLICY_FILE"], !v.isEmpty { c.policyFile = v }
         if let v = env["RENKOU_PUBLIC_URL"], !v.isEmpty { c.publicURL = v.hasSuffix("/") ? String(v.dropLast()) : v }
+        if let v = env["RENKOU_PUBLIC_RATE_LIMIT"].flatMap(Int.init), v > 0 { c.publicRatePerMinute = v }
         return c
     }
 }

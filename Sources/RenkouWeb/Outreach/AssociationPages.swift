@@ -43,7 +43,7 @@ enum AssociationPages {
             let lang = context.lang
             let associations = try await deps.stores.associations.list(in: context.scope)
             let without = try await deps.stores.associations.employersWithout(in: context.scope)
-            let reports = try await deps.stores.associations.reports(in: context.scope, role: account.role)
+            let reports = try await deps.stores.associations.reports(in: context.scope, role: account.role, by: context.actor)
             let canWrite = account.role.can(.outreach(.write)), canAdminister = account.role.can(.outreach(.administer))
             let reporters = canWrite ? try await deps.stores.associations.reporters(in: context.scope, by: context.actor) : []
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community, .grid], in: context.scope)
@@ -51,7 +51,8 @@ enum AssociationPages {
             struct E { let id: String; let name: String; let staff: Int }
             struct R { let day: String; let kind: String; let reporter: String; let unit: String; let address: String; let note: String; let state: String; let open: Bool }
             struct View { let associations: [A]; let hasAssociations: Bool; let without: [E]; let hasWithout: Bool; let reports: [R]; let hasReports: Bool; let canWrite: Bool
-                let canAdminister: Bool; let reporters: [FormField.Option]; let kinds: [FormField.Option]; let units: [FormField.Option]; let message: String? }
+                let canAdminister: Bool; let reporters: [FormField.Option]; let kinds: [FormField.Option]; let units: [FormField.Option]; let homeUnits: [FormField.Option]
+                let message: String? }
             let outcome = Dictionary(uniqueKeysWithValues: FieldTask.outcomes.map { ($0.code, $0.label(lang)) })
             let view = View(associations: associations.map { A(name: $0.name, unit: $0.unitName, employer: $0.employer ?? "", members: $0.members, founded: $0.foundedOn,
                                                                href: "/association/\($0.id.text)") }, hasAssociations: !associations.isEmpty,
@@ -64,6 +65,7 @@ enum AssociationPages {
                             kinds: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: true)]
                                 + InformationKind.allCases.map { FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: $0.rawValue == values["kind"]) },
                             units: OutreachPages.unitOptions(units, selected: values["unit"], empty: Text("默认", "Default"), lang: lang),
+                            homeUnits: OutreachPages.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { "\($0.field): \($0.message(lang))" }).joined(separator: " ") })
             return deps.renderer.html("outreach/association", title: Text("计生协会", "Association"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
@@ -92,9 +94,9 @@ enum AssociationPages {
             guard let a = try await deps.stores.associations.list(in: context.scope).first(where: { $0.id == id }) else { throw RenkouError.notFound(Text("协会", "association")) }
             let members = try await deps.stores.associations.members(id, in: context.scope, by: context.actor)
             struct M { let id: String; let name: String; let idNumber: String; let role: String; let group: String; let households: String; let hours: String; let personID: String }
-            struct View { let id: String; let name: String; let unit: String; let employer: String; let founded: String; let members: [M]; let hasMembers: Bool; let canWrite: Bool
+            struct View { let id: String; let name: String; let unit: String; let employer: String?; let founded: String; let members: [M]; let hasMembers: Bool; let canWrite: Bool
                 let roles: [FormField.Option]; let message: String?; let today: String }
-            let view = View(id: id.text, name: a.name, unit: a.unitName, employer: a.employer ?? "", founded: a.foundedOn,
+            let view = View(id: id.text, name: a.name, unit: a.unitName, employer: a.employer, founded: a.foundedOn,
                             members: members.map { M(id: $0.id.text, name: $0.name, idNumber: $0.idNumber, role: $0.role.label(lang), group: $0.group ?? "", households: $0.households.joined(separator: "、"),
                                                      hours: String(format: "%.1f", $0.hoursThisYear), personID: $0.personID.text) },
                             hasMembers: !members.isEmpty, canWrite: account.role.can(.outreach(.write)),

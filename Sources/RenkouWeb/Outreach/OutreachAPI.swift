@@ -144,7 +144,7 @@ enum OutreachAPI {
         }
         api.on(.get, "/api/v1/associations/reports") { _, context in
             let account = try context.require(.outreach(.read))
-            return try JSON.response(try await stores.associations.reports(in: context.scope, role: account.role))
+            return try JSON.response(try await stores.associations.reports(in: context.scope, role: account.role, by: context.actor))
         }
         api.on(.post, "/api/v1/associations/reports") { request, context in
             _ = try context.require(.outreach(.write))

@@ -15,10 +15,10 @@ struct OutreachWebModule: WebModule {
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.volunteerReport, Text("信息反馈核实", "Volunteer's report to check"), link: { _ in "/association#reports" })),
          ExtensionPoint.taskKinds(TaskKindView(.outreachReminder, Text("宣传提醒", "Outreach reminder"), link: { t in t.object?.type == "outreach-board" ? "/outreach/boards" : "/outreach" },
-                                               action: { t in (t.object?.type == "outreach-board" ? "/outreach/boards" : "/outreach/activities/new", Text("登记", "Record")) })),
+                                               action: { t in (t.object?.type == "outreach-board" ? "/outreach/boards" : "/outreach/activities/new?day=\(t.due)", Text("登记", "Record")) })),
          ExtensionPoint.recordLinks(RecordLink(kind: "outreach-unit", href: { "/outreach/units/\($0.uuidString.lowercased())" })),
          ExtensionPoint.recordLinks(RecordLink(kind: "outreach-board", href: { _ in "/outreach/boards" })),
-         ExtensionPoint.recordLinks(RecordLink(kind: "survey", href: { "/outreach/surveys/\($0.uuidString.lowercased())" })),
+         ExtensionPoint.recordLinks(RecordLink(kind: "survey-response", href: { "/outreach/responses/\($0.uuidString.lowercased())" })),
          ExtensionPoint.indicatorPages(IndicatorPage(module: "outreach"))]
     }
 }
@@ -113,6 +113,12 @@ enum OutreachPages {
                             rates: deps.stores.indicators.all.filter { $0.module == "outreach" }.map { Rate(name: $0.name(lang), href: "/indicators/\($0.code)") })
             return deps.renderer.html("outreach/index", title: Text("宣传培训", "Outreach"), model: view, context: context, request: request)
         }
+        // the click-through of an answer sheet: its survey
+        router.get("/outreach/responses/{id}") { _, context -> Response in
+            _ = try context.require(.outreach(.read))
+            let survey = try await deps.stores.surveys.survey(ofResponse: try context.uuid("id", Text("答卷", "answer sheet")), in: context.scope)
+            return Redirect.to("/outreach/surveys/\(survey.text)")
+        }
         // the click-through of a community's figure: its year
         router.get("/outreach/units/{id}") { _, context -> Response in
             _ = try context.require(.outreach(.read))
@@ -152,7 +158,11 @@ enum OutreachPages {
         }
         router.get("/outreach/activities/new") { request, context -> Response in
             var values: [String: String] = [:]
-            if let k = request.query("keyDate") { values["keyDate"] = k; values["kind"] = "publicity" }
+            // from a key date's reminder: the day, and the key date it is
+            if let d = request.query("day").flatMap(Day.init) {
+                values["day"] = d.description
+                if let k = deps.stores.env.policy(.keyDates, on: d).first(where: { $0.on(d.year) == d }) { values["keyDate"] = k.code; values["kind"] = "publicity" }
+            }
             return try await form(nil, values: values, request: request, context: context)
         }
         router.post("/outreach/activities") { request, context -> Response in

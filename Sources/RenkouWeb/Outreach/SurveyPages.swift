@@ -93,16 +93,18 @@ enum SurveyPages {
             struct R { let unit: String; let respondents: Int; let answers: Int; let positive: Int; let rate: String }
             struct P { let name: String; let idNumber: String; let answered: Bool; let personID: String }
             struct View { let id: String; let title: String; let kind: String; let unit: String; let opened: String; let questions: [Q]; let overall: R; let units: [R]; let hasUnits: Bool
-                let canWrite: Bool; let sample: [P]; let hasSample: Bool; let seed: String; let communities: [FormField.Option]; let message: String? }
+                let canWrite: Bool; let canSample: Bool; let sample: [P]; let hasSample: Bool; let seed: String?; let communities: [FormField.Option]; let message: String? }
+            // a survey of the unit above is answered here, but its sample is drawn by its own unit
+            let canSample = canWrite ? ((try? await deps.stores.surveys.survey(id, in: context.scope, above: false)) != nil) : false
             let r = { (x: SurveyResult) in R(unit: x.unitName, respondents: x.respondents, answers: x.answers, positive: x.positive, rate: percent(x.rate)) }
             let view = View(id: id.text, title: survey.title, kind: survey.kind.label(lang), unit: survey.unitName, opened: survey.openedOn,
                             questions: survey.questions.enumerated().map { i, q in
                                 Q(n: i + 1, text: q.text, options: [FormField.Option(value: "", label: "—", selected: true)] + q.options.enumerated().map { FormField.Option(value: String($0.offset), label: $0.element, selected: false) },
-                                  rate: percent(results.overall.respondents == 0 ? nil : Double(results.overall.perQuestion[i]) / Double(max(1, results.overall.respondents))), name: "a\(i)")
+                                  rate: percent(results.overall.perQuestionAnswers[i] == 0 ? nil : Double(results.overall.perQuestion[i]) / Double(results.overall.perQuestionAnswers[i])), name: "a\(i)")
                             },
-                            overall: r(results.overall), units: results.units.map(r), hasUnits: !results.units.isEmpty, canWrite: canWrite,
+                            overall: r(results.overall), units: results.units.map(r), hasUnits: !results.units.isEmpty, canWrite: canWrite, canSample: canSample,
                             sample: sample.map { P(name: $0.person.name, idNumber: $0.person.idNumber, answered: $0.answered, personID: $0.person.personID.text) }, hasSample: !sample.isEmpty,
-                            seed: survey.seed.map(String.init) ?? "", communities: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
+                            seed: survey.seed.map(String.init), communities: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { "\($0.field): \($0.message(lang))" }).joined(separator: " ") })
             return deps.renderer.html("outreach/survey", title: Text(survey.title, survey.title), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }

@@ -28,6 +28,7 @@ enum ComplaintPages {
         "channel": Text("渠道", "Channel"),
         "handler": Text("承办人", "Handler"),
         "answer": Text("答复", "Answer"),
+        "answer_templates": Text("答复范本（选用后可修改）", "Answer templates (edit after choosing)"),
         "case_history": Text("办理过程", "History"),
         "internal_note": Text("内部备注", "Internal note"),
         "act_assign": Text("交办", "Assign"),
@@ -112,7 +113,11 @@ enum ComplaintPages {
                 let c: Row; let body: String; let complainant: String; let channel: String; let handler: String; let answer: String?; let answeredOn: String?
                 let rating: String?; let escalations: Int; let reward: String?; let steps: [Step]
                 let canWrite: Bool; let open: Bool; let answered: Bool; let isReport: Bool; let action: String; let message: String?
+                let templates: [FormField.Option]; let draft: String
             }
+            // 答复范本: those of the case's category, one chosen (`?template=`) fills the answer to edit
+            let templates = deps.stores.env.policy(.responseTemplates, on: today).filter { $0.suits(c.category) }
+            let chosen = request.query("template").flatMap { code in templates.first { $0.code == code } }
             let actions = ["assign": Text("交办", "Assigned"), "start": Text("开始办理", "Started"), "answer": Text("答复", "Answered"), "close": Text("办结", "Closed"),
                            "reopen": Text("重新办理", "Reopened"), "note": Text("内部备注", "Internal note"), "uphold": Text("举报核实", "Report checked"),
                            "received": Text("受理", "Received"), "rate": Text("评价", "Rated"), "escalate": Text("逾期上报", "Escalated")]
@@ -123,7 +128,9 @@ enum ComplaintPages {
                             reward: c.upheld.map { $0 ? (c.rewardYuan.map { "\(Text("属实", "Upheld")(lang)) · \($0) 元" } ?? Text("属实", "Upheld")(lang)) : Text("不属实", "Not upheld")(lang) },
                             steps: c.steps.map { Step(at: Timestamp.local($0.at), action: actions[$0.action]?(lang) ?? $0.action, state: $0.state.label(lang), note: $0.note ?? "", by: $0.by, internalOnly: $0.internalOnly) },
                             canWrite: account.role.can(.supervision(.write)), open: c.state.open, answered: c.state == .answered || c.state == .closed, isReport: c.kind == .report,
-                            action: path(c.id) + "/actions", message: error?.fields.first?.message(lang) ?? error?.message(lang))
+                            action: path(c.id) + "/actions", message: error?.fields.first?.message(lang) ?? error?.message(lang),
+                            templates: templates.map { FormField.Option(value: "\(path(c.id))?template=\($0.code)#answer-form", label: $0.title(lang), selected: $0.code == chosen?.code) },
+                            draft: chosen?.text ?? "")
             return deps.renderer.html("supervision/case", title: Text("投诉举报", "Case"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
         router.get("/complaints/{id}") { request, context -> Response in try await casePage(try context.uuid("id", Text("投诉举报", "case")), error: nil, request: request, context: context) }

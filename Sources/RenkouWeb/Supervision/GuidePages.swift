@@ -27,6 +27,7 @@ enum GuidePages {
         "guide_save": Text("保存", "Save"),
         "guide_remove": Text("删除", "Remove"),
         "guide_lines_hint": Text("每行一项", "One a line"),
+        "guide_scan": Text("扫码在手机上查看", "Scan to read it on a phone"),
     ]
 
     struct Entry { let code: String, name: String, summary: String, eligibility: String; let documents: [String]; let steps: [String]; let place: String, fee: String
@@ -55,8 +56,11 @@ enum GuidePages {
         }
         @Sendable func entryPage(_ board: Bool, request: Request, context: AppContext) async throws -> Response {
             guard let e = try await deps.stores.guide.entry(try context.parameters.require("code")) else { throw RenkouError.notFound(Text("办事指南", "guide entry")) }
-            struct View { let e: Entry; let board: Bool }
-            return deps.renderer.html("supervision/guide_entry", title: Text(e.name, e.name), model: View(e: view(e, lang: context.lang), board: board), context: context, request: request)
+            // the printed board carries the entry's address (RENKOU_PUBLIC_URL when set) as a QR code
+            let entry = view(e, lang: context.lang), url = SitePath.absolute(entry.href, base: deps.config.publicURL, request: request)
+            struct View { let e: Entry; let board: Bool; let qr: String; let url: String }
+            return deps.renderer.html("supervision/guide_entry", title: Text(e.name, e.name),
+                                      model: View(e: entry, board: board, qr: board ? (try? QRCode(url).svg(scale: 3, label: "QR")) ?? "" : "", url: url), context: context, request: request)
         }
         router.get("/public/guide/{code}") { request, context -> Response in try await entryPage(false, request: request, context: context) }
         router.get("/public/guide/{code}/board") { request, context -> Response in try await entryPage(true, request: request, context: context) }

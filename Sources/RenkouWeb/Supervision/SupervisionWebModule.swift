@@ -34,6 +34,11 @@ enum ComplaintAPI {
             let input = try await Body.json(ComplaintInput.self, request, context: context)
             return try JSON.response(try await deps.stores.complaints.file(input, in: context.scope, by: context.actor), status: .created)
         }
+        api.on(.get, "/api/v1/complaints/templates") { request, context in
+            _ = try context.require(.supervision(.read))
+            let all = deps.stores.env.policy(.responseTemplates, on: Day(deps.stores.env.now()))
+            return try JSON.response(request.query("category").map { c in all.filter { $0.suits(c) } } ?? all)
+        }
         api.on(.get, "/api/v1/complaints/{id}") { _, context in
             let account = try context.require(.supervision(.read))
             return try JSON.response(try await deps.stores.complaints.complaint(try context.uuid("id", Text("投诉举报", "case")), in: context.scope, role: account.role, by: context.actor))

@@ -44,9 +44,9 @@ enum TaskAPI {
             return try JSON.response(try await deps.stores.tasks.addHomeVisit(person: person, due: due, note: b.note, in: context.scope, by: context.actor), status: .created)
         }
         api.on(.post, "/api/v1/tasks/{id}/assign") { request, context in
-            _ = try context.require(.tasks(.write))
+            let account = try context.require(.tasks(.write))
             let b = try await Body.json(Assign.self, request, context: context)
-            try await deps.stores.tasks.assign(try context.uuid("id", Text("任务", "task")), to: b.to, in: context.scope, by: context.actor)
+            try await deps.stores.tasks.assign(try context.uuid("id", Text("任务", "task")), to: b.to, in: context.scope, role: account.role, by: context.actor)
             return Response(status: .noContent)
         }
         api.on(.get, "/api/v1/tasks/report") { request, context in
@@ -60,9 +60,10 @@ enum TaskAPI {
             return try JSON.response(try await deps.stores.tasks.summary(from: from, to: to, in: context.scope))
         }
         api.on(.post, "/api/v1/tasks/{id}/close") { request, context in
-            _ = try context.require(.tasks(.write))
+            let account = try context.require(.tasks(.write))
             let b = try await Body.json(TaskClose.self, request, context: context)
-            return try JSON.response(try await deps.stores.tasks.close(try context.uuid("id", Text("任务", "task")), outcome: b.outcome ?? "", note: b.note, in: context.scope, by: context.actor))
+            return try JSON.response(try await deps.stores.tasks.close(try context.uuid("id", Text("任务", "task")), outcome: b.outcome ?? "", note: b.note, in: context.scope,
+                                                                       role: account.role, by: context.actor))
         }
     }
 }

@@ -133,10 +133,10 @@ enum TaskPages {
             return try await assignForm(try context.uuid("id", Text("任务", "task")), error: nil, request: request, context: context)
         }
         router.post("/tasks/{id}/assign") { request, context -> Response in
-            _ = try context.require(.tasks(.write))
+            let account = try context.require(.tasks(.write))
             let id = try context.uuid("id", Text("任务", "task")), form = try await Form.read(request, context: context)
             do {
-                try await deps.stores.tasks.assign(id, to: form["to"], in: context.scope, by: context.actor)
+                try await deps.stores.tasks.assign(id, to: form["to"], in: context.scope, role: account.role, by: context.actor)
                 return Redirect.to("/tasks", notice: (form["to"] ?? "").isEmpty ? Text("已取消指派。", "The assignment is removed.") : Text("已指派给 \(form["to"]!)。", "Assigned to \(form["to"]!)."))
             } catch let error as RenkouError where error.kind == .invalid {
                 return try await assignForm(id, error: error, request: request, context: context)
@@ -167,10 +167,10 @@ enum TaskPages {
             return deps.renderer.html("tasks/report", title: Text("工作汇报", "Work report"), model: model, context: context, request: request)
         }
         router.post("/tasks/{id}/close") { request, context -> Response in
-            _ = try context.require(.tasks(.write))
+            let account = try context.require(.tasks(.write))
             let id = try context.uuid("id", Text("任务", "task"))
             let form = try await Form.read(request, context: context)
-            _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: context.scope, by: context.actor)
+            _ = try await deps.stores.tasks.close(id, outcome: form["outcome"] ?? "", note: form["note"], in: context.scope, role: account.role, by: context.actor)
             return Redirect.to("/tasks", notice: Text("任务已关闭。", "The task is closed."))
         }
 

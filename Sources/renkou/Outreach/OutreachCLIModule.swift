@@ -118,7 +118,7 @@ struct AssociationCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The unit's code (default: the whole tree).") var org: String?
         func run() async throws {
-            try await withStores(db) { stores in for r in try await stores.associations.reports(in: try await stores.scope(org: org), role: nil) { try printJSON(r) } }
+            try await withStores(db) { stores in for r in try await stores.associations.reports(in: try await stores.scope(org: org), role: nil, by: .cli()) { try printJSON(r) } }
         }
     }
 

@@ -48,8 +48,12 @@ import Testing
             let progress = try await o.progress(year: 2026, on: today, in: .everything)
             let p1 = try #require(progress.first { $0.unitCode == Fixture.communityA1 }), p2 = try #require(progress.first { $0.unitCode == Fixture.communityA2 })
             #expect(p1.propagandistTrainings == 1 && p1.residentTrainings == 1 && p2.propagandistTrainings == 1 && p2.residentTrainings == 0)
-            // by mid-May 5/12 of the year is due: 0 of 2 and 5 of 12 → A1 behind by 4, A2 by 5 (first)
-            #expect(p1.behind == 4 && p2.behind == 5 && progress.first?.unitCode != Fixture.communityA1)
+            // by mid-May four months are gone, 4/12 of the year due: 0 of 2 and 4 of 12 → A1 behind by 3, A2 by 4 (first)
+            #expect(p1.behind == 3 && p2.behind == 4 && progress.first?.unitCode != Fixture.communityA1)
+            // a key date is marked within a fortnight of it, not in February
+            await #expect { try await o.record(ActivityInput(kind: "publicity", unit: Fixture.communityA1, day: "2026-02-10", topic: "x", keyDate: "population-day"), in: .everything, by: worker) } throws: {
+                isRenkouError($0, field: "/keyDate", code: "out-of-window")
+            }
             // 培训完成率: 3 communities × 14 places; A1 and A2 one propagandist place each, A1 one resident place
             let rate = try await stores.indicators.unitFigures(["O01-trainings"], unitCode: Fixture.streetA, on: today, in: .everything).figures[0]
             #expect(rate.numerator == 3 && rate.denominator == 28)
@@ -69,6 +73,18 @@ import Testing
             #expect(open.count == 2 && !open.contains { $0.unitCode == Fixture.communityA1 })
             let marked = try await stores.indicators.unitFigures(["O05-key-dates"], unitCode: Fixture.district, on: RenkouCore.Day(stores.env.now()), in: .everything).figures[0]
             #expect(marked.numerator == 1 && marked.denominator == 3)
+            // the street marks it for A2 (and B1 is another street's): A2's reminder closes too
+            try await o.record(ActivityInput(kind: "publicity", unit: Fixture.streetA, day: "2026-05-24", topic: "街道宣传", keyDate: "association-day"), in: .everything, by: worker)
+            let left = try await stores.tasks.list(on: RenkouCore.Day(stores.env.now()), in: .everything, by: worker).filter { $0.kind == .outreachReminder }
+            #expect(left.map(\.unitCode) == [Fixture.communityB1])
+            // a duplicate record of someone who came is merged into hers: the attendance follows, once
+            let twin = try await stores.persons.create(PersonInput(name: "居民0", idNumber: Fixture.idNumber(500), unit: Fixture.communityA1), in: .everything, by: .cli("test"))
+            _ = try await o.add(attendees: [twin.idNumber!], to: school.id, in: .everything, by: worker)
+            _ = try await stores.persons.merge(keep: people[0].id, drop: twin.id, in: .everything, by: worker)
+            #expect(try await o.activity(school.id, in: .everything, by: worker).attendees.map(\.personID).filter { $0 == people[0].id }.count == 1)
+            // and a record entered by mistake can be deleted
+            try await stores.persons.delete(people[3].id, in: .everything, by: worker)
+            #expect(try await o.activity(school.id, in: .everything, by: worker).attendees.count == 3)
         }
     }
 
@@ -175,10 +191,15 @@ import Testing
             let gridTasks = try await stores.tasks.list(on: today, for: .grid, in: .everything, by: worker).filter { $0.kind == .volunteerReport }
             #expect(gridTasks.count == 1 && gridTasks[0].due == "2026-05-20" && gridTasks[0].subject.contains("新流入人员"))
             #expect(try await stores.tasks.list(on: today, for: .community, in: .everything, by: worker).filter { $0.kind == .volunteerReport }.count == 2)
-            #expect(try await a.reports(in: .everything, role: .grid).map(\.id) == [arrival.id])
+            #expect(try await a.reports(in: .everything, role: .grid, by: worker).map(\.id) == [arrival.id])
+            // nor can a role that may not see it open, assign or close it
+            await #expect { try await stores.tasks.close(pregnancy.taskID, outcome: "done", note: nil, in: .everything, role: .street, by: worker) } throws: { isRenkouError($0, code: "not-found") }
+            await #expect { try await stores.tasks.task(pregnancy.taskID, in: .everything, for: .grid) } throws: { isRenkouError($0, code: "not-found") }
+            try await Fixture.account(stores, "grid-1", .grid, Fixture.gridA1)
+            await #expect { try await stores.tasks.assign(pregnancy.taskID, to: "grid-1", in: .everything, role: .community, by: worker) } throws: { isRenkouError($0, field: "/to", code: "unknown-account") }
             // the worker checks it: the report shows the outcome
             _ = try await stores.tasks.close(arrival.taskID, outcome: "done", note: "已登记流动人口", in: .everything, by: worker)
-            #expect(try await a.reports(in: .everything, role: .community).first { $0.id == arrival.id }?.state == "done")
+            #expect(try await a.reports(in: .everything, role: .community, by: worker).first { $0.id == arrival.id }?.state == "done")
             await #expect { try await a.report(VolunteerReportInput(reporter: UUID().uuidString, kind: "rumour", address: ""), in: .everything, by: worker) } throws: { e in
                 let f = Set((e as? RenkouError)?.fields.map(\.pointer) ?? [])
                 return isRenkouError(e, field: "/reporter", code: "unknown-member") && f.isSuperset(of: ["/kind", "/address"])

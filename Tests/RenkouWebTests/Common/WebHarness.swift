@@ -79,10 +79,11 @@ extension TestResponse {
 }
 
 /// Runs `body` against the full router on a fresh database of the engine, with the fixture tree.
-func withWeb(_ engine: TestEngine, policy: Policy = .shipped, _ body: @escaping @Sendable (Web) async throws -> Void) async throws {
+/// `config`: the server's settings (`RENKOU_PUBLIC_URL` …); `tree` false: an empty database (a test that loads the demo).
+func withWeb(_ engine: TestEngine, policy: Policy = .shipped, config: AppConfig = AppConfig(), tree: Bool = true, _ body: @escaping @Sendable (Web) async throws -> Void) async throws {
     try await withTestStores(engine, policy: policy) { stores in
-        try await Fixture.tree(stores)
-        let (router, api) = try await buildRouter(stores: stores, config: AppConfig())
+        if tree { try await Fixture.tree(stores) }
+        let (router, api) = try await buildRouter(stores: stores, config: config)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await body(Web(client: client, stores: stores, api: api))

@@ -26,7 +26,7 @@ enum Migration045Outreach {
         "CREATE INDEX outreach_board_renewals_board ON outreach_board_renewals (board_id, day)",
         """
         CREATE TABLE surveys (id TEXT PRIMARY KEY, kind TEXT NOT NULL, unit_id TEXT NOT NULL REFERENCES org_units(id), path TEXT NOT NULL, title TEXT NOT NULL,
-            opened_on TEXT NOT NULL, questions TEXT NOT NULL, seed INTEGER, created_by TEXT NOT NULL, created_at TEXT NOT NULL)
+            opened_on TEXT NOT NULL, questions TEXT NOT NULL, seed BIGINT, created_by TEXT NOT NULL, created_at TEXT NOT NULL)
         """,
         "CREATE INDEX surveys_path ON surveys (path\(engine.prefixIndexOps))",
         "CREATE TABLE survey_sample (survey_id TEXT NOT NULL REFERENCES surveys(id), person_id TEXT NOT NULL REFERENCES persons(id), position INTEGER NOT NULL, PRIMARY KEY (survey_id, person_id))",
