@@ -42,6 +42,11 @@ import Testing
             let id = try #require(try await web.stores.complaints.list(in: .everything, role: .admin).first).id
             #expect(try await station.get("/complaints").text.contains(code))
             #expect(try await station.get("/complaints/\(id.text)").text.contains("王*兰"))
+            // the answer can start from a template of the case's category (a 两非 one is not offered for a benefits case)
+            let templated = try await station.get("/complaints/\(id.text)?template=benefit-policy")
+            #expect(templated.text.contains("待遇政策解释") && !templated.text.contains("两非举报核查结果") && templated.text.contains(">您咨询的待遇按照现行规定办理"))
+            let templates = try await web.call(.get, "/api/v1/complaints/templates?category=benefits", token: try await web.token("station"))
+            #expect(templates.status == .ok && templates.text.contains("benefit-policy") && !templates.text.contains("two-non-checked"))
             #expect(try await station.post("/complaints/\(id.text)/actions", ["action": "start"]).status == .seeOther)
             #expect(try await station.get("/complaints/\(id.text)").text.contains("王秀兰"))
             let empty = try await station.post("/complaints/\(id.text)/actions", ["action": "answer", "note": ""])
