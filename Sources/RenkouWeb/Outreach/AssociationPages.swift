@@ -47,17 +47,17 @@ enum AssociationPages {
             let canWrite = account.role.can(.outreach(.write)), canAdminister = account.role.can(.outreach(.administer))
             let reporters = canWrite ? try await deps.stores.associations.reporters(in: context.scope, by: context.actor) : []
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community, .grid], in: context.scope)
-            struct A { let name: String; let unit: String; let employer: String; let members: Int; let founded: String; let href: String }
-            struct E { let id: String; let name: String; let staff: Int }
-            struct R { let day: String; let kind: String; let reporter: String; let unit: String; let address: String; let note: String; let state: String; let open: Bool }
-            struct View { let associations: [A]; let hasAssociations: Bool; let without: [E]; let hasWithout: Bool; let reports: [R]; let hasReports: Bool; let canWrite: Bool
+            struct AssociationLine { let name: String; let unit: String; let employer: String; let members: Int; let founded: String; let href: String }
+            struct EmployerLine { let id: String; let name: String; let staff: Int }
+            struct ReportLine { let day: String; let kind: String; let reporter: String; let unit: String; let address: String; let note: String; let state: String; let open: Bool }
+            struct View { let associations: [AssociationLine]; let hasAssociations: Bool; let without: [EmployerLine]; let hasWithout: Bool; let reports: [ReportLine]; let hasReports: Bool; let canWrite: Bool
                 let canAdminister: Bool; let reporters: [FormField.Option]; let kinds: [FormField.Option]; let units: [FormField.Option]; let homeUnits: [FormField.Option]
                 let message: String? }
             let outcome = Dictionary(uniqueKeysWithValues: FieldTask.outcomes.map { ($0.code, $0.label(lang)) })
-            let view = View(associations: associations.map { A(name: $0.name, unit: $0.unitName, employer: $0.employer ?? "", members: $0.members, founded: $0.foundedOn,
+            let view = View(associations: associations.map { AssociationLine(name: $0.name, unit: $0.unitName, employer: $0.employer ?? "", members: $0.members, founded: $0.foundedOn,
                                                                href: "/association/\($0.id.text)") }, hasAssociations: !associations.isEmpty,
-                            without: without.map { E(id: $0.id.text, name: $0.name, staff: $0.staff) }, hasWithout: !without.isEmpty,
-                            reports: reports.map { R(day: $0.reportedOn, kind: $0.kind.label(lang), reporter: $0.reporter, unit: $0.unitName, address: $0.address, note: $0.note ?? "",
+                            without: without.map { EmployerLine(id: $0.id.text, name: $0.name, staff: $0.staff) }, hasWithout: !without.isEmpty,
+                            reports: reports.map { ReportLine(day: $0.reportedOn, kind: $0.kind.label(lang), reporter: $0.reporter, unit: $0.unitName, address: $0.address, note: $0.note ?? "",
                                                      state: $0.state == "open" ? strings["association_state_open"]!(lang) : (outcome[$0.state] ?? $0.state), open: $0.state == "open") },
                             hasReports: !reports.isEmpty, canWrite: canWrite, canAdminister: canAdminister,
                             reporters: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: true)]
@@ -93,11 +93,11 @@ enum AssociationPages {
             let lang = context.lang
             guard let a = try await deps.stores.associations.list(in: context.scope).first(where: { $0.id == id }) else { throw RenkouError.notFound(Text("协会", "association")) }
             let members = try await deps.stores.associations.members(id, in: context.scope, by: context.actor)
-            struct M { let id: String; let name: String; let idNumber: String; let role: String; let group: String; let households: String; let hours: String; let personID: String }
-            struct View { let id: String; let name: String; let unit: String; let employer: String?; let founded: String; let members: [M]; let hasMembers: Bool; let canWrite: Bool
+            struct MemberLine { let id: String; let name: String; let idNumber: String; let role: String; let group: String; let households: String; let hours: String; let personID: String }
+            struct View { let id: String; let name: String; let unit: String; let employer: String?; let founded: String; let members: [MemberLine]; let hasMembers: Bool; let canWrite: Bool
                 let roles: [FormField.Option]; let message: String?; let today: String }
             let view = View(id: id.text, name: a.name, unit: a.unitName, employer: a.employer, founded: a.foundedOn,
-                            members: members.map { M(id: $0.id.text, name: $0.name, idNumber: $0.idNumber, role: $0.role.label(lang), group: $0.group ?? "", households: $0.households.joined(separator: "、"),
+                            members: members.map { MemberLine(id: $0.id.text, name: $0.name, idNumber: $0.idNumber, role: $0.role.label(lang), group: $0.group ?? "", households: $0.households.joined(separator: "、"),
                                                      hours: String(format: "%.1f", $0.hoursThisYear), personID: $0.personID.text) },
                             hasMembers: !members.isEmpty, canWrite: account.role.can(.outreach(.write)),
                             roles: AssociationRole.allCases.map { FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: $0 == .member) },

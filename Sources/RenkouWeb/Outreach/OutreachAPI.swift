@@ -96,14 +96,14 @@ enum OutreachAPI {
             let lines = try await stores.surveys.sampleList(try context.uuid("id", Text("调查", "survey")), in: context.scope, by: context.actor)
             return try JSON.response(lines.map { SampleLine(person: $0.person, answered: $0.answered) })
         }
-        struct ResponseBody: Decodable { let person: String?; let unit: String?; let answers: [Int?]?; let day: String? }
-        struct Counted: Encodable { let answered: Int; let positive: Int }
+        struct AnswerBody: Decodable { let person: String?; let unit: String?; let answers: [Int?]?; let day: String? }
+        struct AnswerCount: Encodable { let answered: Int; let positive: Int }
         api.on(.post, "/api/v1/outreach/surveys/{id}/responses") { request, context in
             _ = try context.require(.outreach(.write))
-            let b = try await Body.json(ResponseBody.self, request, context: context)
+            let b = try await Body.json(AnswerBody.self, request, context: context)
             let n = try await stores.surveys.respond(try context.uuid("id", Text("调查", "survey")), person: b.person, unit: b.unit, answers: b.answers ?? [], day: b.day,
                                                      in: context.scope, by: context.actor)
-            return try JSON.response(Counted(answered: n.answered, positive: n.positive), status: .created)
+            return try JSON.response(AnswerCount(answered: n.answered, positive: n.positive), status: .created)
         }
 
         // the association
@@ -118,10 +118,10 @@ enum OutreachAPI {
             return try JSON.response(try await stores.associations.create(name: b.name ?? "", unit: b.unit ?? "", employer: b.employer, founded: b.founded, in: context.scope, by: context.actor),
                                      status: .created)
         }
-        struct Employer: Encodable { let id: UUID; let name: String; let staff: Int }
+        struct EmployerStaff: Encodable { let id: UUID; let name: String; let staff: Int }
         api.on(.get, "/api/v1/associations/employers-without") { _, context in
             _ = try context.require(.outreach(.read))
-            return try JSON.response(try await stores.associations.employersWithout(in: context.scope).map { Employer(id: $0.id, name: $0.name, staff: $0.staff) })
+            return try JSON.response(try await stores.associations.employersWithout(in: context.scope).map { EmployerStaff(id: $0.id, name: $0.name, staff: $0.staff) })
         }
         api.on(.get, "/api/v1/associations/{id}/members") { _, context in
             _ = try context.require(.outreach(.read))

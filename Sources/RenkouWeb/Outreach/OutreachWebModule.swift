@@ -93,24 +93,24 @@ enum OutreachPages {
             let activities = try await deps.stores.outreach.list(year: year, unitCode: unit, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community, .grid], in: context.scope)
             let keyDates = deps.stores.env.policy(.keyDates, on: today)
-            struct K { let name: String; let day: String }
-            struct P { let unit: String; let p: String; let r: String; let publicity: Int; let dates: String; let behind: Int; let boards: Int; let below: Bool }
-            struct A { let day: String; let kind: String; let topic: String; let unit: String; let headcount: Int; let href: String; let planned: Bool }
-            struct Rate { let name: String; let href: String }
-            struct View { let year: Int; let units: [FormField.Option]; let keyDates: [K]; let progress: [P]; let hasProgress: Bool; let activities: [A]; let hasActivities: Bool
-                let canWrite: Bool; let rates: [Rate] }
+            struct KeyDateLine { let name: String; let day: String }
+            struct ProgressLine { let unit: String; let p: String; let r: String; let publicity: Int; let dates: String; let behind: Int; let boards: Int; let below: Bool }
+            struct ActivityLine { let day: String; let kind: String; let topic: String; let unit: String; let headcount: Int; let href: String; let planned: Bool }
+            struct RateLink { let name: String; let href: String }
+            struct View { let year: Int; let units: [FormField.Option]; let keyDates: [KeyDateLine]; let progress: [ProgressLine]; let hasProgress: Bool; let activities: [ActivityLine]; let hasActivities: Bool
+                let canWrite: Bool; let rates: [RateLink] }
             let marks = { (p: OutreachProgress) in
                 keyDates.map { k in "\(k.name(lang).split(separator: " ").first ?? "") \(p.keyDates[k.code].map { $0 ? "✓" : "✗" } ?? "·")" }.joined(separator: "  ")
             }
             let view = View(year: year, units: unitOptions(units, selected: unit, empty: Text("全部", "All"), lang: lang),
-                            keyDates: keyDates.map { K(name: $0.name(lang), day: $0.on(year).description) },
-                            progress: progress.map { P(unit: $0.unitName, p: "\($0.propagandistTrainings)/\($0.propagandistTarget)", r: "\($0.residentTrainings)/\($0.residentTarget)",
+                            keyDates: keyDates.map { KeyDateLine(name: $0.name(lang), day: $0.on(year).description) },
+                            progress: progress.map { ProgressLine(unit: $0.unitName, p: "\($0.propagandistTrainings)/\($0.propagandistTarget)", r: "\($0.residentTrainings)/\($0.residentTarget)",
                                                        publicity: $0.publicity, dates: marks($0), behind: $0.behind, boards: $0.boardsOverdue, below: $0.behind > 0 || $0.boardsOverdue > 0) },
                             hasProgress: !progress.isEmpty,
-                            activities: activities.reversed().map { A(day: $0.day, kind: $0.kind.label(lang) + ($0.audience.map { "（\($0.label(lang))）" } ?? ""), topic: $0.topic,
+                            activities: activities.reversed().map { ActivityLine(day: $0.day, kind: $0.kind.label(lang) + ($0.audience.map { "（\($0.label(lang))）" } ?? ""), topic: $0.topic,
                                                                     unit: $0.unitName, headcount: $0.headcount, href: "/outreach/activities/\($0.id.text)", planned: $0.day > today.description) },
                             hasActivities: !activities.isEmpty, canWrite: context.account?.role.can(.outreach(.write)) ?? false,
-                            rates: deps.stores.indicators.all.filter { $0.module == "outreach" }.map { Rate(name: $0.name(lang), href: "/indicators/\($0.code)") })
+                            rates: deps.stores.indicators.all.filter { $0.module == "outreach" }.map { RateLink(name: $0.name(lang), href: "/indicators/\($0.code)") })
             return deps.renderer.html("outreach/index", title: Text("宣传培训", "Outreach"), model: view, context: context, request: request)
         }
         // the click-through of an answer sheet: its survey
@@ -181,16 +181,16 @@ enum OutreachPages {
             _ = try context.require(.outreach(.read))
             let lang = context.lang
             let a = try await deps.stores.outreach.activity(try context.uuid("id", Text("活动", "activity")), in: context.scope, by: context.actor)
-            struct M { let kind: String; let count: Int }
-            struct Photo { let src: String }
+            struct MaterialShown { let kind: String; let count: Int }
+            struct PhotoLink { let src: String }
             struct View { let id: String; let kind: String; let topic: String; let unit: String; let day: String; let place: String; let audience: String; let trainer: String
-                let keyDate: String; let headcount: Int; let materials: [M]; let hasMaterials: Bool; let attendees: [Attendee]; let hasAttendees: Bool; let minutes: String?
-                let photos: [Photo]; let canWrite: Bool }
+                let keyDate: String; let headcount: Int; let materials: [MaterialShown]; let hasMaterials: Bool; let attendees: [Attendee]; let hasAttendees: Bool; let minutes: String?
+                let photos: [PhotoLink]; let canWrite: Bool }
             let keyName = a.keyDate.flatMap { k in deps.stores.env.policy(.keyDates, on: Day(a.day)!).first { $0.code == k }?.name(lang) } ?? "—"
             let view = View(id: a.id.text, kind: a.kind.label(lang), topic: a.topic, unit: a.unitName, day: a.day, place: a.place ?? "—", audience: a.audience?.label(lang) ?? "—",
-                            trainer: a.trainer ?? "—", keyDate: keyName, headcount: a.headcount, materials: a.materials.map { M(kind: $0.kind, count: $0.count) },
+                            trainer: a.trainer ?? "—", keyDate: keyName, headcount: a.headcount, materials: a.materials.map { MaterialShown(kind: $0.kind, count: $0.count) },
                             hasMaterials: !a.materials.isEmpty, attendees: a.attendees, hasAttendees: !a.attendees.isEmpty, minutes: a.minutes,
-                            photos: (0..<a.photos).map { Photo(src: "/outreach/activities/\(a.id.text)/photos/\($0)") }, canWrite: context.account?.role.can(.outreach(.write)) ?? false)
+                            photos: (0..<a.photos).map { PhotoLink(src: "/outreach/activities/\(a.id.text)/photos/\($0)") }, canWrite: context.account?.role.can(.outreach(.write)) ?? false)
             return deps.renderer.html("outreach/activity", title: Text(a.topic, a.topic), model: view, context: context, request: request)
         }
         router.post("/outreach/activities/{id}/attendees") { request, context -> Response in
@@ -214,9 +214,9 @@ enum OutreachPages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let list = try await deps.stores.outreach.boards(on: today, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community, .grid], in: context.scope)
-            struct B { let id: String; let name: String; let unit: String; let place: String; let last: String; let theme: String; let due: String; let overdue: Bool; let renew: String }
-            struct View { let boards: [B]; let hasBoards: Bool; let canWrite: Bool; let units: [FormField.Option]; let message: String?; let today: String }
-            let view = View(boards: list.map { B(id: $0.id.text, name: $0.name, unit: $0.unitName, place: $0.place ?? "", last: $0.lastRenewedOn ?? "—", theme: $0.lastTheme ?? "",
+            struct BoardLine { let id: String; let name: String; let unit: String; let place: String; let last: String; let theme: String; let due: String; let overdue: Bool; let renew: String }
+            struct View { let boards: [BoardLine]; let hasBoards: Bool; let canWrite: Bool; let units: [FormField.Option]; let message: String?; let today: String }
+            let view = View(boards: list.map { BoardLine(id: $0.id.text, name: $0.name, unit: $0.unitName, place: $0.place ?? "", last: $0.lastRenewedOn ?? "—", theme: $0.lastTheme ?? "",
                                                   due: $0.nextDueOn, overdue: $0.overdue, renew: "/outreach/boards/\($0.id.text)/renewals") },
                             hasBoards: !list.isEmpty, canWrite: context.account?.role.can(.outreach(.write)) ?? false,
                             units: unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),

@@ -62,9 +62,9 @@ enum SurveyPages {
                           FormField(name: "title", label: strings["survey_title"]!(lang), value: values["title"] ?? "", required: true),
                           FormField(name: "day", label: strings["survey_opened"]!(lang), value: values["day"] ?? "", type: "date")]
             if let error { fields = FormField.attach(error.fields, to: fields, lang: lang) }
-            struct S { let title: String; let kind: String; let unit: String; let opened: String; let responses: Int; let href: String }
-            struct View { let surveys: [S]; let hasSurveys: Bool; let canOpen: Bool; let fields: [FormField]; let questions: String; let questionsError: String?; let message: String? }
-            let view = View(surveys: surveys.map { S(title: $0.title, kind: $0.kind.label(lang), unit: $0.unitName, opened: $0.openedOn, responses: $0.responses,
+            struct SurveyLine { let title: String; let kind: String; let unit: String; let opened: String; let responses: Int; let href: String }
+            struct View { let surveys: [SurveyLine]; let hasSurveys: Bool; let canOpen: Bool; let fields: [FormField]; let questions: String; let questionsError: String?; let message: String? }
+            let view = View(surveys: surveys.map { SurveyLine(title: $0.title, kind: $0.kind.label(lang), unit: $0.unitName, opened: $0.openedOn, responses: $0.responses,
                                                      href: "/outreach/surveys/\($0.id.text)") },
                             hasSurveys: !surveys.isEmpty, canOpen: context.account?.role.can(.outreach(.administer)) ?? false, fields: fields, questions: values["questions"] ?? "",
                             questionsError: error?.fields.first { $0.field.hasPrefix("questions") }.map { e in "\(e.field): \(e.message(lang))" }, message: error?.message(lang))
@@ -89,21 +89,21 @@ enum SurveyPages {
             let canWrite = account.role.can(.outreach(.write))
             let sample = canWrite ? try await deps.stores.surveys.sampleList(id, in: context.scope, by: context.actor) : []
             let units = canWrite ? try await deps.stores.orgs.list(levels: [.community], in: context.scope) : []
-            struct Q { let n: Int; let text: String; let options: [FormField.Option]; let rate: String; let name: String }
-            struct R { let unit: String; let respondents: Int; let answers: Int; let positive: Int; let rate: String }
-            struct P { let name: String; let idNumber: String; let answered: Bool; let personID: String }
-            struct View { let id: String; let title: String; let kind: String; let unit: String; let opened: String; let questions: [Q]; let overall: R; let units: [R]; let hasUnits: Bool
-                let canWrite: Bool; let canSample: Bool; let sample: [P]; let hasSample: Bool; let seed: String?; let communities: [FormField.Option]; let message: String? }
+            struct QuestionLine { let n: Int; let text: String; let options: [FormField.Option]; let rate: String; let name: String }
+            struct ResultLine { let unit: String; let respondents: Int; let answers: Int; let positive: Int; let rate: String }
+            struct SampleLine { let name: String; let idNumber: String; let answered: Bool; let personID: String }
+            struct View { let id: String; let title: String; let kind: String; let unit: String; let opened: String; let questions: [QuestionLine]; let overall: ResultLine; let units: [ResultLine]; let hasUnits: Bool
+                let canWrite: Bool; let canSample: Bool; let sample: [SampleLine]; let hasSample: Bool; let seed: String?; let communities: [FormField.Option]; let message: String? }
             // a survey of the unit above is answered here, but its sample is drawn by its own unit
             let canSample = canWrite ? ((try? await deps.stores.surveys.survey(id, in: context.scope, above: false)) != nil) : false
-            let r = { (x: SurveyResult) in R(unit: x.unitName, respondents: x.respondents, answers: x.answers, positive: x.positive, rate: percent(x.rate)) }
+            let r = { (x: SurveyResult) in ResultLine(unit: x.unitName, respondents: x.respondents, answers: x.answers, positive: x.positive, rate: percent(x.rate)) }
             let view = View(id: id.text, title: survey.title, kind: survey.kind.label(lang), unit: survey.unitName, opened: survey.openedOn,
                             questions: survey.questions.enumerated().map { i, q in
-                                Q(n: i + 1, text: q.text, options: [FormField.Option(value: "", label: "—", selected: true)] + q.options.enumerated().map { FormField.Option(value: String($0.offset), label: $0.element, selected: false) },
+                                QuestionLine(n: i + 1, text: q.text, options: [FormField.Option(value: "", label: "—", selected: true)] + q.options.enumerated().map { FormField.Option(value: String($0.offset), label: $0.element, selected: false) },
                                   rate: percent(results.overall.perQuestionAnswers[i] == 0 ? nil : Double(results.overall.perQuestion[i]) / Double(results.overall.perQuestionAnswers[i])), name: "a\(i)")
                             },
                             overall: r(results.overall), units: results.units.map(r), hasUnits: !results.units.isEmpty, canWrite: canWrite, canSample: canSample,
-                            sample: sample.map { P(name: $0.person.name, idNumber: $0.person.idNumber, answered: $0.answered, personID: $0.person.personID.text) }, hasSample: !sample.isEmpty,
+                            sample: sample.map { SampleLine(name: $0.person.name, idNumber: $0.person.idNumber, answered: $0.answered, personID: $0.person.personID.text) }, hasSample: !sample.isEmpty,
                             seed: survey.seed.map(String.init), communities: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { "\($0.field): \($0.message(lang))" }).joined(separator: " ") })
             return deps.renderer.html("outreach/survey", title: Text(survey.title, survey.title), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
