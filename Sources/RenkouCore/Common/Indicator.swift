@@ -44,6 +44,11 @@ public struct Indicator: Sendable, Codable, Equatable, Identifiable {
         self.detailPermission = detailPermission?.description
     }
 
+    /// A value of the indicator as people write it: `98%` for 0.98, `105` per 100, `14` for a count.
+    public func shown(_ value: Double) -> String {
+        unit == .count ? String(format: "%g", value) : String(format: "%g", (value * 1000).rounded() / 10) + (unit == .percent ? "%" : "")
+    }
+
     /// Whether `role` may see the records behind the figure.
     public func recordsVisible(to role: Role) -> Bool {
         guard let p = detailPermission else { return true }

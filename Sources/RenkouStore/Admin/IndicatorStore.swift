@@ -37,6 +37,19 @@ extension ExtensionPoint where Item == IndicatorDefinition {
     public static var indicators: ExtensionPoint<IndicatorDefinition> { ExtensionPoint("indicators") }
 }
 
+/// Where a unit's own targets come from (the assessment module's allocation): for the unit at
+/// `path` in `year`, each indicator's target (its own, or the nearest unit's above it), as a fraction
+/// like `Indicator.target`. Indicators without one keep the catalogue's default.
+public struct TargetSource: Sendable {
+    public let lookup: @Sendable (_ path: String, _ year: Int, _ db: any SQLDatabase) async throws -> [String: Double]
+    public init(_ lookup: @escaping @Sendable (_ path: String, _ year: Int, _ db: any SQLDatabase) async throws -> [String: Double]) { self.lookup = lookup }
+}
+
+extension ExtensionPoint where Item == TargetSource {
+    /// Where the assessment module gives each unit its allocated targets.
+    public static var targetSources: ExtensionPoint<TargetSource> { ExtensionPoint("indicators.targets") }
+}
+
 /// Counts computed once per request and shared by the indicators that need them.
 public final class SharedCounts: @unchecked Sendable {
     private let lock = NSLock()
@@ -72,8 +85,21 @@ public struct IndicatorStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
     let definitions: [IndicatorDefinition]
-    public init(db: Database, env: RenkouCore.Environment, definitions: [IndicatorDefinition]) {
-        self.db = db; self.env = env; self.definitions = definitions
+    let targets: [TargetSource]
+    public init(db: Database, env: RenkouCore.Environment, definitions: [IndicatorDefinition], targets: [TargetSource] = []) {
+        self.db = db; self.env = env; self.definitions = definitions; self.targets = targets
+    }
+
+    /// The period an indicator is counted over for a reading on `day`: its own kind, or `kind` when
+    /// asked (a month, a quarter, a year, the statistical year); a stock (a day's figure) is read on the
+    /// chosen period's last day gone by.
+    public static func period(of indicator: Indicator, on day: Day, kind: Period.Kind?) -> Period {
+        guard let kind, kind != indicator.period else { return Period.containing(day, indicator.period) }
+        if indicator.period == .day {
+            let p = Period.containing(day, kind)
+            return Period.containing(p.counted, .day)
+        }
+        return Period.containing(day, kind)
     }
 
     /// The catalogue, in module order.
@@ -85,31 +111,39 @@ public struct IndicatorStore: Sendable {
     }
 
     /// The figures of `codes` for one unit of the scope (its top when nil), in the periods containing `day`.
-    public func unitFigures(_ codes: [String], unitCode: String?, on day: Day, in scope: Scope) async throws -> UnitRates {
+    public func unitFigures(_ codes: [String], unitCode: String?, on day: Day, period kind: Period.Kind? = nil, in scope: Scope) async throws -> UnitRates {
         let (top, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
-        return UnitRates(code: top.code, name: top.name, figures: try await figures(codes, path: top.path, on: day))
+        return UnitRates(code: top.code, name: top.name, figures: try await figures(codes, path: top.path, on: day, period: kind))
     }
 
     /// The figures of `codes` for a unit of the scope (its top when nil) and each unit directly below
     /// it, each in the period of its kind that contains `day`.
-    public func summary(_ codes: [String], unitCode: String?, on day: Day, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {
+    public func summary(_ codes: [String], unitCode: String?, on day: Day, period kind: Period.Kind? = nil, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {
         let (top, children) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
         var rows: [UnitRates] = []
         for unit in [top] + children {
-            rows.append(UnitRates(code: unit.code, name: unit.name, figures: try await figures(codes, path: unit.path, on: day)))
+            rows.append(UnitRates(code: unit.code, name: unit.name, figures: try await figures(codes, path: unit.path, on: day, period: kind)))
         }
         return (rows[0], Array(rows.dropFirst()))
     }
 
     /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope:
     /// callers go through `summary`).
-    func figures(_ codes: [String], path: String, on day: Day) async throws -> [RateFigure] {
+    func figures(_ codes: [String], path: String, on day: Day, period kind: Period.Kind? = nil) async throws -> [RateFigure] {
         let chosen = try codes.map(definition)
-        let engine = db.engine, policy = env.policy, shared = SharedCounts()
+        let engine = db.engine, policy = env.policy, shared = SharedCounts(), targets = self.targets
         return try await db.read { db in
             var out: [RateFigure] = []
+            var allocated: [Int: [String: Double]] = [:]
             for d in chosen {
-                let period = Period.containing(day, d.indicator.period)
+                let period = Self.period(of: d.indicator, on: day, kind: kind)
+                // the unit's own target for the period's year, where one was allocated
+                let year = period.end.year
+                if allocated[year] == nil {
+                    var found: [String: Double] = [:]
+                    for t in targets { found.merge(try await t.lookup(path, year, db)) { a, _ in a } }
+                    allocated[year] = found
+                }
                 let n: (numerator: Int, denominator: Int)
                 if let counts = d.counts {
                     n = try await counts(path, period, engine, db, shared)
@@ -121,7 +155,7 @@ public struct IndicatorStore: Sendable {
                     n = (try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0)
                 }
                 out.append(RateFigure(code: d.indicator.code, numerator: n.numerator, denominator: n.denominator,
-                                      target: d.indicator.target, direction: d.indicator.direction))
+                                      target: allocated[year]?[d.indicator.code] ?? d.indicator.target, direction: d.indicator.direction))
             }
             return out
         }
@@ -129,11 +163,11 @@ public struct IndicatorStore: Sendable {
 
     /// The click-through: the records of a unit counted by an indicator that do not meet it (or all of
     /// them). The list names people, so it is audited like a person list.
-    public func records(_ code: String, unitCode: String?, on day: Day, gapsOnly: Bool = true, limit: Int = 100, offset: Int = 0,
+    public func records(_ code: String, unitCode: String?, on day: Day, period kind: Period.Kind? = nil, gapsOnly: Bool = true, limit: Int = 100, offset: Int = 0,
                         in scope: Scope, by actor: Actor) async throws -> Page<IndicatorRecord> {
         let d = try definition(code)
         let engine = db.engine, env = self.env
-        let period = Period.containing(day, d.indicator.period)
+        let period = Self.period(of: d.indicator, on: day, kind: kind)
         let limit = min(max(limit, 1), 1000), offset = max(offset, 0)
         return try await db.read { db in
             var path = scope.path
@@ -161,5 +195,5 @@ public struct IndicatorStore: Sendable {
 
 extension Stores {
     /// Every module's indicators.
-    public var indicators: IndicatorStore { IndicatorStore(db: db, env: env, definitions: extensions.all(.indicators)) }
+    public var indicators: IndicatorStore { IndicatorStore(db: db, env: env, definitions: extensions.all(.indicators), targets: extensions.all(.targetSources)) }
 }

@@ -22,14 +22,15 @@ enum IndicatorPages {
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let unit = request.query("unit")?.nilIfEmpty
             let all = request.query("all") == "1", offset = request.query("offset").flatMap(Int.init) ?? 0
-            let figure = try await deps.stores.indicators.summary([code], unitCode: unit, on: day, in: context.scope).unit
-            let page = try await deps.stores.indicators.records(code, unitCode: unit, on: day, gapsOnly: !all, offset: offset, in: context.scope, by: context.actor)
+            let kind = try IndicatorAPI.periodKind(request.query("period"))
+            let figure = try await deps.stores.indicators.summary([code], unitCode: unit, on: day, period: kind, in: context.scope).unit
+            let page = try await deps.stores.indicators.records(code, unitCode: unit, on: day, period: kind, gapsOnly: !all, offset: offset, in: context.scope, by: context.actor)
             let f = figure.figures.first
-            let base = "/indicators/\(code)?unit=\(figure.code)&on=\(day.description)"
+            let base = "/indicators/\(code)?unit=\(figure.code)&on=\(day.description)" + (kind.map { "&period=\($0.rawValue)" } ?? "")
             let model = IndicatorRecordsView(
                 name: indicator.name(lang), unitName: figure.name, numerator: indicator.numerator(lang), denominator: indicator.denominator(lang),
                 figure: f.map { "\($0.rate.map { indicator.unit == .per100 ? String(format: "%.1f", $0 * 100) : String(format: "%.1f%%", $0 * 100) } ?? "—") (\($0.numerator) / \($0.denominator))" } ?? "—",
-                target: indicator.target.map { String(format: "%.0f%%", $0 * 100) } ?? "—", day: day.description,
+                target: (f?.target ?? indicator.target).map { indicator.shown($0) } ?? "—", day: IndicatorStore.period(of: indicator, on: day, kind: kind).description,
                 heading: (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
                 toggleHref: all ? base : base + "&all=1", toggleLabel: (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
                 rows: page.items.map { IndicatorRecordsView.Row(name: $0.name, idNumber: $0.idNumber, detail: $0.detail ?? "", href: links[$0.link]?($0.id)) },

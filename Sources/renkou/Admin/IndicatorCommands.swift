@@ -17,6 +17,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
     @Option(help: "The day (YYYY-MM-DD, default today); each indicator is counted over its period containing it.") var on: String?
     @Option(help: "Comma-separated indicator codes (default: all).") var code: String?
     @Flag(help: "List the catalogue instead of the figures.") var list = false
+    @Option(help: "Count over this period instead of each indicator's own: month, quarter, year or statistical-year.") var period: String?
 
     func run() async throws {
         try await withStores(db) { stores in
@@ -27,7 +28,9 @@ struct IndicatorsCommand: AsyncParsableCommand {
             }
             let day = try Day.parse(on, field: "on", default: stores.env.today)
             let codes = code.map { $0.split(separator: ",").map(String.init) } ?? store.all.map(\.code)
-            try RatesOutput.print(try await store.summary(codes, unitCode: org, on: day, in: .everything), day: day)
+            var kind: Period.Kind?
+            if let period { guard let k = Period.Kind(rawValue: period), k != .day else { throw ValidationError("no period \(period)") }; kind = k }
+            try RatesOutput.print(try await store.summary(codes, unitCode: org, on: day, period: kind, in: .everything), day: day)
         }
     }
 }

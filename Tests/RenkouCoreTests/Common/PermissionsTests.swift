@@ -9,6 +9,10 @@ import Testing
         admin.read                x           x           x           x           x           x           x           x
         admin.administer          x           .           .           .           .           .           .           .
         admin.audit               x           x           .           .           .           .           .           .
+        assessment.read           x           x           x           x           .           .           .           x
+        assessment.write          x           x           x           x           .           .           .           .
+        assessment.approve        x           x           .           .           .           .           .           .
+        assessment.plan           x           x           x           .           .           .           .           .
         births.read               x           x           x           x           x           x           x           x
         births.write              x           x           x           x           x           .           .           .
         births.approve            x           x           .           .           .           .           .           .

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import RenkouCore
+import RenkouStore
+
+/// `renkou assessment …`: targets and their allocation, warnings, vetoes.
+struct AssessmentCLIModule: CLIModule {
+    var commands: [any ParsableCommand.Type] { [AssessmentCommand.self] }
+}
+
+private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)) }
+
+struct AssessmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assessment", abstract: "Targets and assessment (目标管理): targets, allocation, warnings, vetoes.",
+                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self])
+
+    struct Targets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The targets set for a unit and the units below it in a year, one JSON line each (rates as fractions).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The unit's code (default: the whole tree).") var org: String?
+        @Option(help: "The year (default: this year).") var year: Int?
+        func run() async throws {
+            try await withStores(db) { stores in
+                for t in try await stores.targets.targets(year: year ?? Day(stores.env.now()).year, unitCode: org, in: .everything) { try printJSON(t) }
+            }
+        }
+    }
+
+    struct SetTarget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set a unit's target for an indicator (98 for 98 %).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The indicator's code.") var code: String
+        @Option(help: "The unit's code.") var unit: String
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "The target in the indicator's terms.") var value: Double
+        func run() async throws {
+            try await withStores(db) { stores in
+                try printJSON(try await stores.targets.set(code, unit: unit, year: year ?? Day(stores.env.now()).year, value: value, in: .everything, by: .cli()))
+            }
+        }
+    }
+
+    struct Allocate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Split a unit's target among the units below it (same, hand or proportional); refused when it does not meet the unit's.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The indicator's code.") var code: String
+        @Option(help: "The unit's code.") var unit: String
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "same, hand or proportional.") var method: String
+        @Option(help: "wra, population or households.") var base: String?
+        @Option(help: "hand: a unit's value, CODE=VALUE (repeat).") var value: [String] = []
+        func run() async throws {
+            var values: [String: Double] = [:]
+            for v in value {
+                let parts = v.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let n = Double(parts[1]) else { throw ValidationError("not CODE=VALUE: \(v)") }
+                values[parts[0]] = n
+            }
+            try await withStores(db) { stores in
+                for t in try await stores.targets.allocate(code, unit: unit, year: year ?? Day(stores.env.now()).year, method: method, base: base, values: values, in: .everything, by: .cli()) {
+                    try printJSON(t)
+                }
+            }
+        }
+    }
+
+    struct Warn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Read every figure against the warning rules now (the daily job does this too); prints how many were raised.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The day (default today).") var on: String?
+        func run() async throws {
+            try await withStores(db) { stores in print(try await stores.warnings.evaluate(on: try Day.parse(on, field: "on", default: Day(stores.env.now())))) }
+        }
+    }
+
+    struct Warnings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The warnings, open first, one JSON line each.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The unit's code (default: the whole tree).") var org: String?
+        @Flag(help: "Only the open ones.") var open = false
+        func run() async throws {
+            try await withStores(db) { stores in for w in try await stores.warnings.list(openOnly: open, in: try await stores.scope(org: org)) { try printJSON(w) } }
+        }
+    }
+
+    struct Veto: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a one-vote veto against a unit for a year, with its evidence.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The unit's code.") var unit: String
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "The item (concealed-birth, data-falsification, serious-complaint, two-non).") var item: String
+        @Option(help: "The evidence.") var evidence: String
+        func run() async throws {
+            try await withStores(db) { stores in
+                try printJSON(try await stores.warnings.veto(unit: unit, year: year ?? Day(stores.env.now()).year, item: item, evidence: evidence, in: .everything, by: .cli()))
+            }
+        }
+    }
+
+    struct Vetoes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The vetoes of a year, one JSON line each.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The year (default: this year).") var year: Int?
+        func run() async throws {
+            try await withStores(db) { stores in for v in try await stores.warnings.vetoes(year: year ?? Day(stores.env.now()).year, in: .everything) { try printJSON(v) } }
+        }
+    }
+}
