@@ -77,18 +77,18 @@ enum AssessmentPages {
                 let f = try await deps.stores.indicators.unitFigures(catalogue.map(\.code), unitCode: u.code, on: Day(year: year, month: 12, day: 31)!, in: context.scope).figures
                 effective[u.code] = Dictionary(uniqueKeysWithValues: f.compactMap { x in x.target.map { (x.code, $0) } })
             }
-            struct Head { let name: String; let code: String; let vetoed: Bool; let raised: Int; let open: Int }
-            struct Cell { let value: String; let own: Bool }
-            struct Row { let code: String; let name: String; let cells: [Cell] }
-            struct View { let year: Int; let heads: [Head]; let rows: [Row]; let canPlan: Bool; let indicators: [FormField.Option]; let units: [FormField.Option]; let unitCode: String
+            struct UnitHead { let name: String; let code: String; let vetoed: Bool; let raised: Int; let open: Int }
+            struct TargetCell { let value: String; let own: Bool }
+            struct TargetRow { let code: String; let name: String; let cells: [TargetCell] }
+            struct View { let year: Int; let heads: [UnitHead]; let rows: [TargetRow]; let canPlan: Bool; let indicators: [FormField.Option]; let units: [FormField.Option]; let unitCode: String
                 let message: String?; let values: String; let bases: [FormField.Option] }
             let all = [unit] + children
             let rows = catalogue.filter { i in all.contains { effective[$0.code]?[i.code] != nil } }.map { i in
-                Row(code: i.code, name: i.name(lang), cells: all.map { u in
-                    Cell(value: effective[u.code]?[i.code].map { i.shown($0) } ?? "—", own: set.contains { $0.code == i.code && $0.unitCode == u.code })
+                TargetRow(code: i.code, name: i.name(lang), cells: all.map { u in
+                    TargetCell(value: effective[u.code]?[i.code].map { i.shown($0) } ?? "—", own: set.contains { $0.code == i.code && $0.unitCode == u.code })
                 })
             }
-            let view = View(year: year, heads: all.map { Head(name: $0.name, code: $0.code, vetoed: vetoed.contains($0.code), raised: counts[$0.code]?.raised ?? 0, open: counts[$0.code]?.open ?? 0) },
+            let view = View(year: year, heads: all.map { UnitHead(name: $0.name, code: $0.code, vetoed: vetoed.contains($0.code), raised: counts[$0.code]?.raised ?? 0, open: counts[$0.code]?.open ?? 0) },
                             rows: rows, canPlan: account.role.can(.assessment(.plan)),
                             indicators: catalogue.map { FormField.Option(value: $0.code, label: "\($0.code) \($0.name(lang))", selected: $0.code == values["code"]) },
                             units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == unit.code) }, unitCode: unit.code, message: message(error, lang),
@@ -127,17 +127,17 @@ enum AssessmentPages {
             let list = try await deps.stores.targets.agreements(year: year, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
             let byCode = Dictionary(deps.stores.indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-            struct T { let name: String; let value: String }
-            struct A { let unit: String; let signedOn: String; let signatories: String; let terms: String; let targets: [T]; let scan: String? }
-            struct View { let year: Int; let agreements: [A]; let hasAgreements: Bool; let missing: [String]; let hasMissing: Bool; let canSign: Bool; let units: [FormField.Option]; let message: String? }
+            struct TargetLine { let name: String; let value: String }
+            struct AgreementLine { let unit: String; let signedOn: String; let signatories: String; let terms: String; let targets: [TargetLine]; let scan: String? }
+            struct View { let year: Int; let agreements: [AgreementLine]; let hasAgreements: Bool; let missing: [String]; let hasMissing: Bool; let canSign: Bool; let units: [FormField.Option]; let message: String? }
             let signed = Set(list.map(\.unitCode))
             let view = View(year: year, agreements: list.map { a in
-                                A(unit: a.unitName, signedOn: a.signedOn, signatories: a.signatories, terms: a.terms,
-                                  targets: a.targets.compactMap { t in byCode[t.code].map { T(name: $0.name(lang), value: $0.shown(t.value)) } },
+                                AgreementLine(unit: a.unitName, signedOn: a.signedOn, signatories: a.signatories, terms: a.terms,
+                                  targets: a.targets.compactMap { t in byCode[t.code].map { TargetLine(name: $0.name(lang), value: $0.shown(t.value)) } },
                                   scan: a.hasScan ? "/assessment/agreements/\(a.id.text)/scan" : nil)
                             }, hasAgreements: !list.isEmpty, missing: units.filter { !signed.contains($0.code) }.map(\.name),
                             hasMissing: units.contains { !signed.contains($0.code) },
-                            canSign: account.role.can(.assessment(.write)), units: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
+                            canSign: account.role.can(.assessment(.write)), units: FormField.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
                             message: message(error, lang))
             return deps.renderer.html("assessment/agreements", title: Text("目标责任书", "Responsibility agreements"), model: view, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
@@ -167,12 +167,12 @@ enum AssessmentPages {
             let lang = context.lang, today = Day(deps.stores.env.now())
             let list = try await deps.stores.warnings.list(in: context.scope)
             let byCode = Dictionary(deps.stores.indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-            struct W { let id: String; let indicator: String; let unit: String; let period: String; let rule: String; let value: String; let against: String; let raised: String
+            struct WarningLine { let id: String; let indicator: String; let unit: String; let period: String; let rule: String; let value: String; let against: String; let raised: String
                 let due: String; let overdue: Bool; let open: Bool; let action: String; let href: String }
-            struct View { let warnings: [W]; let hasWarnings: Bool; let canWrite: Bool; let canPlan: Bool; let message: String? }
+            struct View { let warnings: [WarningLine]; let hasWarnings: Bool; let canWrite: Bool; let canPlan: Bool; let message: String? }
             let view = View(warnings: list.map { w in
                                 let i = byCode[w.code]
-                                return W(id: w.id.text, indicator: i?.name(lang) ?? w.code, unit: w.unitName, period: w.period,
+                                return WarningLine(id: w.id.text, indicator: i?.name(lang) ?? w.code, unit: w.unitName, period: w.period,
                                          rule: (w.rule == "below-target" ? strings["assessment_rule_below"]! : strings["assessment_rule_worse"]!)(lang),
                                          value: i.map { $0.shown(w.value) } ?? "", against: i.map { $0.shown(w.against) } ?? "", raised: w.raisedOn, due: w.dueOn,
                                          overdue: w.closedOn == nil && w.dueOn < today.description, open: w.closedOn == nil,
@@ -202,12 +202,12 @@ enum AssessmentPages {
             let lang = context.lang, year = year(request, deps)
             let list = try await deps.stores.warnings.vetoes(year: year, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
-            struct V { let id: String; let unit: String; let item: String; let evidence: String; let recorded: String; let withdrawn: String? }
-            struct View { let year: Int; let vetoes: [V]; let hasVetoes: Bool; let canApprove: Bool; let units: [FormField.Option]; let items: [FormField.Option]; let message: String? }
-            let view = View(year: year, vetoes: list.map { V(id: $0.id.text, unit: $0.unitName, item: $0.itemName, evidence: $0.evidence, recorded: "\($0.recordedOn) \($0.recordedBy)",
+            struct VetoLine { let id: String; let unit: String; let item: String; let evidence: String; let recorded: String; let withdrawn: String? }
+            struct View { let year: Int; let vetoes: [VetoLine]; let hasVetoes: Bool; let canApprove: Bool; let units: [FormField.Option]; let items: [FormField.Option]; let message: String? }
+            let view = View(year: year, vetoes: list.map { VetoLine(id: $0.id.text, unit: $0.unitName, item: $0.itemName, evidence: $0.evidence, recorded: "\($0.recordedOn) \($0.recordedBy)",
                                                               withdrawn: withdrawnText($0, lang)) },
                             hasVetoes: !list.isEmpty, canApprove: account.role.can(.assessment(.approve)),
-                            units: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
+                            units: FormField.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
                             items: deps.stores.env.policy(.vetoItems, on: Day(deps.stores.env.now())).map { FormField.Option(value: $0.code, label: $0.name(lang), selected: false) },
                             message: message(error, lang))
             return deps.renderer.html("assessment/vetoes", title: Text("一票否决", "One-vote veto"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)

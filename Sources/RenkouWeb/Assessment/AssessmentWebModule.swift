@@ -51,24 +51,24 @@ enum CataloguePages {
             let s = try await store.summary(catalogue.map(\.code), unitCode: request.query("unit").flatMap { $0.isEmpty ? nil : $0 }, on: day, period: kind, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community, .grid], in: context.scope)
             let vetoed = try await deps.stores.warnings.vetoed(year: day.year, in: context.scope)
-            struct Cell { let value: String; let below: Bool; let href: String? }
-            struct Row { let module: String; let name: String; let definition: String; let period: String; let target: String; let cells: [Cell] }
-            struct Head { let name: String; let vetoed: Bool }
-            struct View { let heads: [Head]; let rows: [Row]; let units: [FormField.Option]; let periods: [FormField.Option]; let day: String }
+            struct FigureCell { let value: String; let below: Bool; let href: String? }
+            struct IndicatorRow { let module: String; let name: String; let definition: String; let period: String; let target: String; let cells: [FigureCell] }
+            struct CatalogueHead { let name: String; let vetoed: Bool }
+            struct View { let heads: [CatalogueHead]; let rows: [IndicatorRow]; let units: [FormField.Option]; let periods: [FormField.Option]; let day: String }
             let all = [s.unit] + s.children
-            let rows = catalogue.enumerated().map { n, i -> Row in
+            let rows = catalogue.enumerated().map { n, i -> IndicatorRow in
                 let visible = i.recordsVisible(to: account.role)
-                return Row(module: i.module, name: i.name(lang), definition: "\(i.numerator(lang)) / \(i.denominator(lang))",
+                return IndicatorRow(module: i.module, name: i.name(lang), definition: "\(i.numerator(lang)) / \(i.denominator(lang))",
                            period: IndicatorStore.period(of: i, on: day, kind: kind).description, target: s.unit.figures[n].target.map { i.shown($0) } ?? "—",
                            cells: all.map { u in
                                let f = u.figures[n]
-                               return Cell(value: rate(f, i) + (f.denominator > 0 ? " (\(f.numerator)/\(f.denominator))" : ""), below: f.meetsTarget == false,
+                               return FigureCell(value: rate(f, i) + (f.denominator > 0 ? " (\(f.numerator)/\(f.denominator))" : ""), below: f.meetsTarget == false,
                                            href: visible ? "/indicators/\(i.code)?unit=\(u.code)&on=\(day.description)" + (kind.map { "&period=\($0.rawValue)" } ?? "") : nil)
                            })
             }
             let periods = [FormField.Option(value: "", label: strings["catalogue_own_period"]!(lang), selected: kind == nil)]
                 + [Period.Kind.month, .quarter, .year, .statisticalYear].map { FormField.Option(value: $0.rawValue, label: periodLabel($0)(lang), selected: $0 == kind) }
-            let view = View(heads: all.map { Head(name: $0.name, vetoed: vetoed.contains($0.code)) }, rows: rows,
+            let view = View(heads: all.map { CatalogueHead(name: $0.name, vetoed: vetoed.contains($0.code)) }, rows: rows,
                             units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == s.unit.code) }, periods: periods, day: day.description)
             return deps.renderer.html("assessment/catalogue", title: Text("指标目录", "Indicator catalogue"), model: view, context: context, request: request)
         }

@@ -23,6 +23,12 @@ struct FormField {
         self.autocomplete = autocomplete; self.hint = hint; self.error = error; self.options = options; self.isSelect = !options.isEmpty
     }
 
+    /// The units of a select, `empty` first when given (its value "").
+    static func unitOptions(_ units: [OrgUnit], selected: String?, empty: Text? = nil, lang: Lang) -> [Option] {
+        (empty.map { [Option(value: "", label: $0(lang), selected: (selected ?? "").isEmpty)] } ?? [])
+            + units.map { Option(value: $0.code, label: $0.name, selected: $0.code == selected) }
+    }
+
     /// Puts each field error next to its field (the pointer names the field).
     static func attach(_ errors: [FieldError], to fields: [FormField], lang: Lang) -> [FormField] {
         fields.map { field in
@@ -31,6 +37,11 @@ struct FormField {
             return f
         }
     }
+}
+
+/// The lines of a textarea, trimmed, the empty ones left out.
+func textLines(_ text: String?) -> [String] {
+    (text ?? "").components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
 /// A submitted page form whose CSRF token has been checked.

@@ -64,8 +64,8 @@ enum AssociationPages {
                                 + reporters.map { FormField.Option(value: $0.id.text, label: "\($0.name)（\($0.association)）", selected: $0.id.text == values["reporter"]) },
                             kinds: [FormField.Option(value: "", label: Text("请选择", "Choose")(lang), selected: true)]
                                 + InformationKind.allCases.map { FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: $0.rawValue == values["kind"]) },
-                            units: OutreachPages.unitOptions(units, selected: values["unit"], empty: Text("默认", "Default"), lang: lang),
-                            homeUnits: OutreachPages.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),
+                            units: FormField.unitOptions(units, selected: values["unit"], empty: Text("默认", "Default"), lang: lang),
+                            homeUnits: FormField.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { "\($0.field): \($0.message(lang))" }).joined(separator: " ") })
             return deps.renderer.html("outreach/association", title: Text("计生协会", "Association"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }

@@ -23,11 +23,6 @@ struct OutreachWebModule: WebModule {
     }
 }
 
-/// The lines of a textarea, trimmed, the empty ones left out.
-func textLines(_ text: String?) -> [String] {
-    (text ?? "").components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
-
 enum OutreachPages {
     static let strings: [String: Text] = [
         "outreach": Text("宣传培训", "Outreach"),
@@ -78,11 +73,6 @@ enum OutreachPages {
                                       "Each board is renewed every quarter; one not renewed last quarter is overdue; two weeks before a quarter ends the reminder is on the task list."),
     ]
 
-    static func unitOptions(_ units: [OrgUnit], selected: String?, empty: Text? = nil, lang: Lang) -> [FormField.Option] {
-        (empty.map { [FormField.Option(value: "", label: $0(lang), selected: (selected ?? "").isEmpty)] } ?? [])
-            + units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == selected) }
-    }
-
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/outreach") { request, context -> Response in
             _ = try context.require(.outreach(.read))
@@ -102,7 +92,7 @@ enum OutreachPages {
             let marks = { (p: OutreachProgress) in
                 keyDates.map { k in "\(k.name(lang).split(separator: " ").first ?? "") \(p.keyDates[k.code].map { $0 ? "✓" : "✗" } ?? "·")" }.joined(separator: "  ")
             }
-            let view = View(year: year, units: unitOptions(units, selected: unit, empty: Text("全部", "All"), lang: lang),
+            let view = View(year: year, units: FormField.unitOptions(units, selected: unit, empty: Text("全部", "All"), lang: lang),
                             keyDates: keyDates.map { KeyDateLine(name: $0.name(lang), day: $0.on(year).description) },
                             progress: progress.map { ProgressLine(unit: $0.unitName, p: "\($0.propagandistTrainings)/\($0.propagandistTarget)", r: "\($0.residentTrainings)/\($0.residentTarget)",
                                                        publicity: $0.publicity, dates: marks($0), behind: $0.behind, boards: $0.boardsOverdue, below: $0.behind > 0 || $0.boardsOverdue > 0) },
@@ -134,7 +124,7 @@ enum OutreachPages {
             let associations = try await deps.stores.associations.list(in: context.scope)
             var fields = [
                 PersonPages.select("kind", Text("类别", "Kind"), OutreachKind.entries, values, empty: Text("请选择", "Choose"), lang: lang),
-                FormField(name: "unit", label: Text("单位", "Unit")(lang), value: values["unit"] ?? "", options: unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang)),
+                FormField(name: "unit", label: Text("单位", "Unit")(lang), value: values["unit"] ?? "", options: FormField.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang)),
                 FormField(name: "day", label: Text("日期", "Day")(lang), value: values["day"] ?? today.description, type: "date", required: true),
                 FormField(name: "topic", label: strings["outreach_topic"]!(lang), value: values["topic"] ?? "", required: true),
                 FormField(name: "place", label: strings["outreach_place"]!(lang), value: values["place"] ?? ""),
@@ -219,7 +209,7 @@ enum OutreachPages {
             let view = View(boards: list.map { BoardLine(id: $0.id.text, name: $0.name, unit: $0.unitName, place: $0.place ?? "", last: $0.lastRenewedOn ?? "—", theme: $0.lastTheme ?? "",
                                                   due: $0.nextDueOn, overdue: $0.overdue, renew: "/outreach/boards/\($0.id.text)/renewals") },
                             hasBoards: !list.isEmpty, canWrite: context.account?.role.can(.outreach(.write)) ?? false,
-                            units: unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),
+                            units: FormField.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { $0.message(lang) }).joined(separator: " ") }, today: today.description)
             return deps.renderer.html("outreach/boards", title: Text("宣传栏", "Publicity boards"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }

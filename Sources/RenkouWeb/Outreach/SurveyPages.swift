@@ -58,7 +58,7 @@ enum SurveyPages {
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community], in: context.scope)
             var fields = [PersonPages.select("kind", Text("类别", "Kind"), SurveyKind.entries, values, empty: Text("请选择", "Choose"), lang: lang),
                           FormField(name: "unit", label: Text("单位", "Unit")(lang), value: values["unit"] ?? "",
-                                    options: OutreachPages.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang)),
+                                    options: FormField.unitOptions(units, selected: values["unit"], empty: Text("请选择", "Choose"), lang: lang)),
                           FormField(name: "title", label: strings["survey_title"]!(lang), value: values["title"] ?? "", required: true),
                           FormField(name: "day", label: strings["survey_opened"]!(lang), value: values["day"] ?? "", type: "date")]
             if let error { fields = FormField.attach(error.fields, to: fields, lang: lang) }
@@ -104,7 +104,7 @@ enum SurveyPages {
                             },
                             overall: r(results.overall), units: results.units.map(r), hasUnits: !results.units.isEmpty, canWrite: canWrite, canSample: canSample,
                             sample: sample.map { SampleLine(name: $0.person.name, idNumber: $0.person.idNumber, answered: $0.answered, personID: $0.person.personID.text) }, hasSample: !sample.isEmpty,
-                            seed: survey.seed.map(String.init), communities: OutreachPages.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
+                            seed: survey.seed.map(String.init), communities: FormField.unitOptions(units, selected: nil, empty: Text("请选择", "Choose"), lang: lang),
                             message: error.map { e in ([e.message(lang)] + e.fields.map { "\($0.field): \($0.message(lang))" }).joined(separator: " ") })
             return deps.renderer.html("outreach/survey", title: Text(survey.title, survey.title), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
