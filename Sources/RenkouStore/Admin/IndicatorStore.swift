@@ -91,14 +91,10 @@ public struct IndicatorStore: Sendable {
     }
 
     /// The period an indicator is counted over for a reading on `day`: its own kind, or `kind` when
-    /// asked (a month, a quarter, a year, the statistical year); a stock (a day's figure) is read on the
-    /// chosen period's last day gone by.
+    /// asked (a month, a quarter, a year, the statistical year). A stock (a day's figure) stays a
+    /// reading on `day`: pick a past period's last day as `day` to read it then.
     public static func period(of indicator: Indicator, on day: Day, kind: Period.Kind?) -> Period {
-        guard let kind, kind != indicator.period else { return Period.containing(day, indicator.period) }
-        if indicator.period == .day {
-            let p = Period.containing(day, kind)
-            return Period.containing(p.counted, .day)
-        }
+        guard let kind, indicator.period != .day else { return Period.containing(day, indicator.period) }
         return Period.containing(day, kind)
     }
 

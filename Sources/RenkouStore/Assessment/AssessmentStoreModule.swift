@@ -5,10 +5,10 @@ import RenkouCore
 public struct AssessmentStoreModule: StoreModule {
     public init() {}
     public let name = "assessment"
-    public var migrations: [Migration] { [Migration046Assessment.migration] }
+    public var migrations: [Migration] { [Migration046Assessment.migration, Migration047SpotChecks.migration] }
     public var pathTables: [String] { ["targets", "responsibility_agreements", "warnings", "vetoes"] }
     public var contributions: [Contribution] {
-        [ExtensionPoint.targetSources(TargetSource(TargetStore.lookup)),
+        AssessmentRates.definitions.map { ExtensionPoint.indicators($0) } + [ExtensionPoint.targetSources(TargetSource(TargetStore.lookup)),
          ExtensionPoint.dailyJobs(DailyJob("assessment.warnings") { stores, day in try await stores.warnings.evaluate(on: day) })]
     }
     public var demo: DemoStep? {
@@ -19,10 +19,11 @@ public struct AssessmentStoreModule: StoreModule {
     }
 }
 
-/// The demo's year of targets: the district sets every target of the catalogue (a little above the
-/// national default where there is one) and hands the same to both streets; the first street types
-/// its communities' rates (one higher, one lower, together meeting its own); both streets sign their
-/// agreements; the day's warnings are raised; one community is vetoed for a concealed birth.
+/// The demo's year of targets: the district sets every target the catalogue has a default for (at
+/// the default) and hands the same to both streets; the first street asks one community for 5 points
+/// more on the knowledge rate; both streets sign their agreements; the first community's spot check is
+/// drawn and eight households visited (a birth date found wrong, a child not registered: tasks for its
+/// worker); the day's warnings are raised; one community is vetoed for a concealed birth.
 enum DemoAssessment {
     static func fill(_ stores: Stores, district: String) async throws {
         let actor = Actor.cli("district"), year = Day(stores.env.now()).year, t = stores.targets
@@ -45,6 +46,19 @@ enum DemoAssessment {
         for s in streets {
             try await t.sign(unit: s.code, year: year, terms: "\(year) 年度人口和计划生育目标管理责任书：完成下列指标；按月报送统计报表（次月 5 日前）；出现一票否决事项的，年度考核不得评为先进。",
                              signatories: "嘉定区人口计生局 — \(s.name)", signedOn: "\(year)-01-15", in: .everything, by: actor)
+        }
+        // the first community's spot check: drawn from a recorded seed, eight households visited, one birth date found wrong and a child not registered
+        if let street = streets.first, let community = try await stores.orgs.unitAndChildren(street.code, in: .everything).children.first {
+            let check = try await stores.spotChecks.draw(unit: community.code, year: year, size: SpotCheck.defaultSize, seed: 20_260_601, in: .everything, by: actor)
+            for (i, h) in try await stores.spotChecks.sheet(check.id, in: .everything, by: actor).prefix(8).enumerated() {
+                let members = h.members.enumerated().map { j, m in
+                    MemberFinding(person: m.personID, present: true, name: m.name, sex: m.sex,
+                                  birthDate: i == 2 && j == 0 ? (m.birthDate.flatMap(Day.init)?.adding(days: 1).description ?? m.birthDate) : m.birthDate, maritalStatus: m.maritalStatus)
+                }
+                try await stores.spotChecks.record(check.id, HouseholdVisit(household: h.householdID, members: members,
+                                                                            unlisted: i == 5 ? [UnlistedPerson(name: "小宝", birthDate: "\(year)-02-14", note: "出生未登记")] : []),
+                                                   in: .everything, by: actor)
+            }
         }
         try await stores.warnings.evaluate(on: Day(stores.env.now()))
         if streets.count > 1, let community = try await stores.orgs.unitAndChildren(streets[1].code, in: .everything).children.last {

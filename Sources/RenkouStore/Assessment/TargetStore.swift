@@ -46,38 +46,54 @@ public struct TargetStore: Sendable {
     }
 
     /// Sets a unit's target for an indicator and year by hand, `value` in the indicator's terms (98
-    /// for 98 %). Throws `invalid` (`/code` `unknown-indicator`, `/unit` `unknown-unit`, `/year` and
-    /// `/value` `out-of-range`).
+    /// for 98 %), where no unit above it has one (below, targets come through the allocation, which
+    /// checks them against the parent's). Throws `invalid` (`/code` `unknown-indicator` or `no-target`
+    /// (a ratio with a band), `/unit` `unknown-unit` or `allocated-from-above`, `/year` and `/value`
+    /// `out-of-range`).
     @discardableResult
     public func set(_ code: String, unit: String, year: Int, value: Double, in scope: Scope, by actor: Actor) async throws -> UnitTarget {
         let indicator = try self.indicator(code)
         var errors = FieldErrors()
         Self.checkYear(year, &errors); Self.checkValue(value, indicator, pointer: "/value", &errors)
+        // a ratio such as the sex ratio at birth has a normal band, not a one-sided target
+        if indicator.unit == .per100 { errors.add("/code", "no-target", "该指标是比值，不设单向目标。", "This figure is a ratio with a normal band, not a target.") }
         let engine = db.engine, env = self.env, checked = errors
-        try await db.transaction { db in
+        let saved = try await db.transaction { db -> String in
             var errors = checked
             let u = try await OrgStore.unit(code: unit, in: scope, engine: engine, db)
             if u == nil { errors.add("/unit", "unknown-unit", "该单位不存在或不在您的管辖范围内。", "No such unit in your area.") }
+            // below a unit that has a target, targets come through its allocation (with its checks)
+            if let u, let above = try await db.raw("""
+                SELECT t.value, o.name FROM targets t JOIN org_units o ON o.id = t.unit_id WHERE t.code = \(bind: code) AND t.year = \(bind: year) AND t.unit_id <> \(bind: u.id.text)
+                AND SUBSTR(\(bind: u.path), 1, LENGTH(t.path)) = t.path ORDER BY LENGTH(t.path) DESC
+                """).first() {
+                let name = try above.decode(column: "name", as: String.self)
+                errors.add("/unit", "allocated-from-above", "\(name)已下达该指标的目标，请由其分解（分解时检查是否达到上级目标）。",
+                           "\(name) above has a target for it: it comes through that unit's allocation, which checks it.")
+            }
             try errors.throwIfAny()
+            let before = try await db.raw("SELECT value FROM targets WHERE code = \(bind: code) AND unit_id = \(bind: u!.id.text) AND year = \(bind: year)").first()?.decode(column: "value", as: Double.self)
             try await Self.write(code, unit: u!, year: year, value: Self.stored(value, indicator), method: "hand", base: nil, env: env, actor: actor, db)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "target", entityID: "\(code)/\(year)", path: u!.path,
-                                     after: AuditLog.json(["value": String(value)]))
+                                     before: before.flatMap { AuditLog.json(["value": String($0)]) }, after: AuditLog.json(["value": String(Self.stored(value, indicator))]))
+            return u!.code
         }
-        return try await targets(year: year, unitCode: unit, in: scope).first { $0.code == code && $0.unitCode == unit }!
+        return try await targets(year: year, unitCode: saved, in: scope).first { $0.code == code && $0.unitCode == saved }!
     }
 
-    /// The base of each unit (active women 15–49 on 1 January of the year, active people, households).
-    static func base(_ base: AllocationBase, of unit: OrgUnit, year: Int, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
+    /// The base of each unit (active women of reproductive age (policy) on 1 January of the year, active
+    /// people, households with someone living in them).
+    static func base(_ base: AllocationBase, of unit: OrgUnit, year: Int, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
         let sql: SQLQueryString
         switch base {
         case .wra:
-            let born = Day(year: year, month: 1, day: 1)!
+            let born = Day(year: year, month: 1, day: 1)!, ages = policy(.reproductiveAge, on: born)
             sql = """
                 SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active' AND sex = '2'
-                AND birth_date > \(bind: born.adding(years: -50).description) AND birth_date <= \(bind: born.adding(years: -15).description)
+                AND birth_date > \(bind: born.adding(years: -(ages.max + 1)).description) AND birth_date <= \(bind: born.adding(years: -ages.min).description)
                 """
         case .population: sql = "SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active'"
-        case .households: sql = "SELECT COUNT(*) AS n FROM households WHERE \(engine.startsWith("path", unit.path))"
+        case .households: sql = "SELECT COUNT(*) AS n FROM households h WHERE \(engine.startsWith("h.path", unit.path)) AND EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.left_on IS NULL)"
         }
         return try await db.raw(sql).first()!.decode(column: "n", as: Int.self)
     }
@@ -89,7 +105,9 @@ public struct TargetStore: Sendable {
     /// reach it; `proportional` splits a count by `base` (largest remainders, so it adds up exactly).
     /// Throws `invalid`: `/code` `unknown-indicator`, `/unit` `unknown-unit` or `no-children`, `/target`
     /// `none` (the parent has no target), `/method` `code-unknown` or `not-for-rates` (proportional),
-    /// `/values/<code>` `required` or `out-of-range`, `/values` `does-not-add-up` (with the sum or mean).
+    /// `/values/<code>` `required` or `out-of-range`, `/values` `does-not-add-up` (with the sum or mean),
+    /// `/base` `empty` (proportional, every base 0). A parent without a target of its own or above it
+    /// hands down the catalogue's default.
     public func allocate(_ code: String, unit: String, year: Int, method: String, base: String? = nil, values: [String: Double] = [:], in scope: Scope, by actor: Actor) async throws -> [UnitTarget] {
         let indicator = try self.indicator(code)
         var errors = FieldErrors()
@@ -100,7 +118,7 @@ public struct TargetStore: Sendable {
         let chosenBase = AllocationBase(rawValue: base ?? "") ?? (indicator.unit == .count ? .wra : .population)
         let engine = db.engine, env = self.env, checked = errors
         let lookup = Self.lookup
-        try await db.transaction { db in
+        let parentCode = try await db.transaction { db -> String in
             var errors = checked
             guard let parent = try await OrgStore.unit(code: unit, in: scope, engine: engine, db) else {
                 throw RenkouError.invalid([FieldError("/unit", "unknown-unit", Text("该单位不存在或不在您的管辖范围内。", "No such unit in your area."))])
@@ -112,7 +130,7 @@ public struct TargetStore: Sendable {
             try errors.throwIfAny()
             let target = parentTarget!
             var bases: [Int] = []
-            for c in children { bases.append(try await Self.base(chosenBase, of: c, year: year, engine: engine, db)) }
+            for c in children { bases.append(try await Self.base(chosenBase, of: c, year: year, policy: env.policy, engine: engine, db)) }
             var allocated: [Double] = []
             switch m! {
             case .same:
@@ -156,9 +174,10 @@ public struct TargetStore: Sendable {
                                      env: env, actor: actor, db)
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "target", entityID: "\(code)/\(year)/allocation", path: parent.path,
-                                     after: AuditLog.json(["method": m!.rawValue, "units": String(children.count)]))
+                                     after: AuditLog.json(["method": m!.rawValue, "values": zip(children, allocated).map { "\($0.code)=\($1)" }.joined(separator: ",")]))
+            return parent.code
         }
-        return try await targets(year: year, unitCode: unit, in: scope).filter { $0.code == code && $0.unitCode != unit }
+        return try await targets(year: year, unitCode: parentCode, in: scope).filter { $0.code == code && $0.unitCode != parentCode }
     }
 
     /// The targets set for a unit of the scope (its top when nil) and the units below it in a year.
@@ -185,12 +204,21 @@ public struct TargetStore: Sendable {
     static let lookup: @Sendable (String, Int, any SQLDatabase) async throws -> [String: Double] = { path, year, db in
         var out: [String: Double] = [:]
         for r in try await db.raw("""
-            SELECT code, value FROM targets WHERE year = \(bind: year) AND \(bind: path) LIKE path || '%' ORDER BY LENGTH(path) DESC
+            SELECT code, value FROM targets WHERE year = \(bind: year) AND SUBSTR(\(bind: path), 1, LENGTH(path)) = path ORDER BY LENGTH(path) DESC
             """).all() {
             let code = try r.decode(column: "code", as: String.self)
             if out[code] == nil { out[code] = try r.decode(column: "value", as: Double.self) }
         }
         return out
+    }
+
+    /// A unit's targets in a year, each its own or the nearest unit's above it (stored terms).
+    public func effective(unitCode: String, year: Int, in scope: Scope) async throws -> [String: Double] {
+        let engine = db.engine
+        return try await db.read { db in
+            guard let u = try await OrgStore.unit(code: unitCode, in: scope, engine: engine, db) else { throw RenkouError.notFound(Text("单位", "unit")) }
+            return try await Self.lookup(u.path, year, db)
+        }
     }
 
     // MARK: agreements
@@ -207,11 +235,15 @@ public struct TargetStore: Sendable {
         if let s = signedOn?.trimmed, !s.isEmpty { if let d = Day(s) { day = d } else { errors.add("/signedOn", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") } }
         if let scan, scan.data.count > ScanFile.maxBytes { errors.add("/scan", "too-large", "扫描件不能超过 4 MB。", "The scan may not exceed 4 MB.") }
         let engine = db.engine, env = self.env, checked = errors, signed = day
-        try await db.transaction { db in
+        let saved = try await db.transaction { db -> String in
             var errors = checked
             let u = try await OrgStore.unit(code: unit, in: scope, engine: engine, db)
             if u == nil { errors.add("/unit", "unknown-unit", "该单位不存在或不在您的管辖范围内。", "No such unit in your area.") }
             try errors.throwIfAny()
+            // signing again replaces the agreement; the audit row keeps what it replaced
+            let before = try await db.raw("SELECT terms, signatories, signed_on FROM responsibility_agreements WHERE unit_id = \(bind: u!.id.text) AND year = \(bind: year)").first()
+            let replaced = try before.flatMap { r in AuditLog.json(["terms": try r.decode(column: "terms", as: String.self), "signatories": try r.decode(column: "signatories", as: String.self),
+                                                                    "signedOn": try r.decode(column: "signed_on", as: String.self)]) }
             try await db.raw("DELETE FROM responsibility_agreements WHERE unit_id = \(bind: u!.id.text) AND year = \(bind: year)").run()
             let id = env.newID()
             try await db.raw("""
@@ -219,10 +251,11 @@ public struct TargetStore: Sendable {
                 VALUES (\(bind: id.text), \(bind: u!.id.text), \(bind: u!.path), \(bind: year), \(bind: terms.trimmed), \(bind: signatories.trimmed), \(bind: signed.description),
                         \(bind: scan?.name), \(bind: scan?.type), \(bind: scan?.data.base64EncodedString()), \(bind: actor.username), \(bind: Timestamp.string(env.now())))
                 """).run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "responsibility_agreement", entityID: id.text, path: u!.path,
-                                     after: AuditLog.json(["year": String(year)]))
+            try await AuditLog.write(db, at: env.now(), actor: actor, action: replaced == nil ? .create : .update, entity: "responsibility_agreement", entityID: id.text, path: u!.path,
+                                     before: replaced, after: AuditLog.json(["year": String(year), "terms": terms.trimmed, "signatories": signatories.trimmed]))
+            return u!.code
         }
-        return try await agreements(year: year, in: scope).first { $0.unitCode == unit }!
+        return try await agreements(year: year, in: scope).first { $0.unitCode == saved }!
     }
 
     /// The agreements of the scope for a year, each with the unit's targets (own or inherited).

@@ -12,47 +12,61 @@ public struct WarningStore: Sendable {
     let indicators: IndicatorStore
     public init(db: Database, env: RenkouCore.Environment, indicators: IndicatorStore) { self.db = db; self.env = env; self.indicators = indicators }
 
-    /// Reads every indicator with a target for each active street and community on `day` (each in its
-    /// own period) and raises the warnings the rules call for; returns how many were raised.
+    /// Reads, for each active street and community on `day`, every indicator with a target against it
+    /// (in the indicator's own period; a day's figure is warned about once a month), and each monthly
+    /// one of the last complete month against the month before; raises the warnings the rules call
+    /// for, once per indicator, unit, period and rule; returns how many were raised. `scope`: only
+    /// the units of that part of the tree.
     @discardableResult
-    public func evaluate(on day: Day) async throws -> Int {
-        let env = self.env, rules = env.policy(.warningRules, on: day)
+    public func evaluate(on day: Day, in scope: Scope = .everything) async throws -> Int {
+        let env = self.env, rules = env.policy(.warningRules, on: day), engine = db.engine
         let units = try await db.read { db in
-            try await db.raw("SELECT * FROM org_units WHERE level IN ('street', 'community') AND status = 'active' ORDER BY path").all().map(OrgStore.decode)
+            try await db.raw("SELECT * FROM org_units WHERE level IN ('street', 'community') AND status = 'active' AND \(engine.startsWith("path", scope.path)) ORDER BY path")
+                .all().map(OrgStore.decode)
         }
-        let catalogue = indicators.all
+        // only what a rule can fire on: the figures with a target, and the monthly ones
+        let catalogue = indicators.all.filter { $0.unit != .per100 && ($0.target != nil || $0.period == .month) }
+        let lastMonth = Period.containing(day, .month).start.adding(days: -1)
+        let monthBefore = Period.containing(lastMonth, .month).start.adding(days: -1)
+        let monthly = catalogue.filter { $0.period == .month }
         var raised = 0
         for unit in units {
             let now = try await indicators.figures(catalogue.map(\.code), path: unit.path, on: day)
-            // last month's, for the monthly figures
-            let lastMonth = Period.containing(day, .month).start.adding(days: -1)
-            let monthly = catalogue.filter { $0.period == .month }.map(\.code)
-            let before = Dictionary(uniqueKeysWithValues: try await indicators.figures(monthly, path: unit.path, on: lastMonth).map { ($0.code, $0) })
-            for (indicator, f) in zip(catalogue, now) {
+            // the last complete month against the month before it
+            let last = try await indicators.figures(monthly.map(\.code), path: unit.path, on: lastMonth)
+            let before = Dictionary(uniqueKeysWithValues: try await indicators.figures(monthly.map(\.code), path: unit.path, on: monthBefore).map { ($0.code, $0) })
+            var readings: [(Indicator, RateFigure, String, String)] = []  // indicator, figure, period label, rule kind
+            for (indicator, f) in zip(catalogue, now) where f.target != nil {
+                // a stock is read every day: one warning a month
+                readings.append((indicator, f, Period.containing(day, indicator.period == .day ? .month : indicator.period).description, "below-target"))
+            }
+            for (indicator, f) in zip(monthly, last) where f.target != nil {
+                readings.append((indicator, f, Period.containing(lastMonth, .month).description, "worse-than-last-month"))
+            }
+            for (indicator, f, periodLabel, kindWanted) in readings {
                 guard let rate = f.rate else { continue }
-                let period = Period.containing(day, indicator.period)
                 for rule in rules where rule.code == nil || rule.code == indicator.code {
                     guard f.denominator >= rule.minDenominator else { continue }
                     var found: [(String, Double)] = []
-                    if let target = f.target, rule.below(rate: rate, target: target, direction: indicator.direction) { found.append(("below-target", target)) }
-                    if let p = before[indicator.code], p.denominator >= rule.minDenominator, let previous = p.rate,
+                    if kindWanted == "below-target", let target = f.target, rule.below(rate: rate, target: target, direction: indicator.direction) { found.append(("below-target", target)) }
+                    if kindWanted == "worse-than-last-month", let p = before[indicator.code], p.denominator >= rule.minDenominator, let previous = p.rate,
                        rule.worse(rate: rate, previous: previous, direction: indicator.direction) { found.append(("worse-than-last-month", previous)) }
                     for (kind, against) in found {
                         raised += try await db.transaction { db -> Int in
                             if try await db.raw("""
-                                SELECT 1 AS x FROM warnings WHERE code = \(bind: indicator.code) AND unit_id = \(bind: unit.id.text) AND period = \(bind: period.description) AND rule = \(bind: kind)
+                                SELECT 1 AS x FROM warnings WHERE code = \(bind: indicator.code) AND unit_id = \(bind: unit.id.text) AND period = \(bind: periodLabel) AND rule = \(bind: kind)
                                 """).first() != nil { return 0 }
                             let id = env.newID(), due = env.policy.calendar.adding(workingDays: rule.days, to: day)
                             let shown = { (v: Double) in TargetStore.shown(v, indicator) }
                             let subject = kind == "below-target"
                                 ? "预警督办：\(indicator.name.zh) \(shown(rate))，低于目标 \(shown(against))"
-                                : "预警督办：\(indicator.name.zh) \(shown(rate))，比上月 \(shown(against)) 下降"
+                                : "预警督办：\(indicator.name.zh) \(periodLabel) \(shown(rate))，比前一月 \(shown(against)) 下降"
                             let task = try await TaskStore.add(TaskStore.New(kind: .warning, subject: subject, idNumber: nil, personID: nil, object: FieldTask.Object("warning", id),
-                                                                             note: "\(period.description)：\(f.numerator) / \(f.denominator)。请查明原因、采取措施并登记。", unitID: unit.id,
+                                                                             note: "\(periodLabel)：\(f.numerator) / \(f.denominator)。请查明原因、采取措施并登记。", unitID: unit.id,
                                                                              path: unit.path, due: due, source: "assessment"), env: env, actor: .cli("assessment"), db)
                             try await db.raw("""
                                 INSERT INTO warnings (id, code, unit_id, path, period, rule, value, against, raised_on, due_on, task_id)
-                                VALUES (\(bind: id.text), \(bind: indicator.code), \(bind: unit.id.text), \(bind: unit.path), \(bind: period.description), \(bind: kind), \(bind: rate),
+                                VALUES (\(bind: id.text), \(bind: indicator.code), \(bind: unit.id.text), \(bind: unit.path), \(bind: periodLabel), \(bind: kind), \(bind: rate),
                                         \(bind: against), \(bind: day.description), \(bind: due.description), \(bind: task.text))
                                 """).run()
                             return 1
@@ -64,7 +78,11 @@ public struct WarningStore: Sendable {
         return raised
     }
 
-    static let columns = "w.*, u.code AS unit_code, u.name AS unit_name"
+    /// A warning whose task was closed from the task list counts as closed with the task's note.
+    static let columns = """
+        w.id, w.code, w.period, w.rule, w.value, w.against, w.raised_on, w.due_on, w.task_id, u.code AS unit_code, u.name AS unit_name,
+        COALESCE(w.closed_on, CASE WHEN t.open = 0 THEN SUBSTR(t.closed_at, 1, 10) END) AS closed_on, COALESCE(w.action, CASE WHEN t.open = 0 THEN COALESCE(t.outcome_note, t.outcome) END) AS action
+        """
 
     static func decode(_ r: any SQLRow) throws -> Warning {
         Warning(id: try r.decode(column: "id", as: String.self).uuid, code: try r.decode(column: "code", as: String.self), unitCode: try r.decode(column: "unit_code", as: String.self),
@@ -74,14 +92,14 @@ public struct WarningStore: Sendable {
                 closedOn: try r.decode(column: "closed_on", as: String?.self), action: try r.decode(column: "action", as: String?.self))
     }
 
-    /// The warnings of the scope, open first (then newest); `openOnly` leaves the closed out.
-    public func list(openOnly: Bool = false, in scope: Scope) async throws -> [Warning] {
+    /// The warnings of the scope, open first (soonest due), at most `limit`; `openOnly` leaves the closed out.
+    public func list(openOnly: Bool = false, limit: Int = 2000, in scope: Scope) async throws -> [Warning] {
         let engine = db.engine
         return try await db.read { db in
             try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM warnings w JOIN org_units u ON u.id = w.unit_id
-                WHERE \(engine.startsWith("w.path", scope.path)) \(unsafeRaw: openOnly ? "AND w.closed_on IS NULL" : "")
-                ORDER BY CASE WHEN w.closed_on IS NULL THEN 0 ELSE 1 END, w.due_on, w.raised_on DESC, w.id LIMIT 2000
+                SELECT \(unsafeRaw: Self.columns) FROM warnings w JOIN org_units u ON u.id = w.unit_id LEFT JOIN tasks t ON t.id = w.task_id
+                WHERE \(engine.startsWith("w.path", scope.path)) \(unsafeRaw: openOnly ? "AND w.closed_on IS NULL AND (t.open IS NULL OR t.open = 1)" : "")
+                ORDER BY CASE WHEN w.closed_on IS NULL AND (t.open IS NULL OR t.open = 1) THEN 0 ELSE 1 END, w.due_on, w.raised_on DESC, w.id LIMIT \(bind: limit)
                 """).all().map(Self.decode)
         }
     }
@@ -92,7 +110,8 @@ public struct WarningStore: Sendable {
         return try await db.read { db in
             var out: [String: (raised: Int, open: Int)] = [:]
             for r in try await db.raw("""
-                SELECT u.code, COUNT(*) AS raised, SUM(CASE WHEN w.closed_on IS NULL THEN 1 ELSE 0 END) AS open FROM warnings w JOIN org_units u ON u.id = w.unit_id
+                SELECT u.code, COUNT(*) AS raised, SUM(CASE WHEN w.closed_on IS NULL AND (t.open IS NULL OR t.open = 1) THEN 1 ELSE 0 END) AS open
+                FROM warnings w JOIN org_units u ON u.id = w.unit_id LEFT JOIN tasks t ON t.id = w.task_id
                 WHERE \(engine.startsWith("w.path", scope.path)) AND w.raised_on >= \(bind: "\(year)-01-01") AND w.raised_on <= \(bind: "\(year)-12-31") GROUP BY u.code
                 """).all() {
                 out[try r.decode(column: "code", as: String.self)] = (try r.decode(column: "raised", as: Int.self), try r.decode(column: "open", as: Int?.self) ?? 0)
@@ -110,7 +129,10 @@ public struct WarningStore: Sendable {
         if action.trimmed.isEmpty { errors.add("/action", "required", "请填写采取的措施。", "Say what was done.") } else if action.count > 2000 { errors.add("/action", "too-long", "不超过 2000 字。", "At most 2,000 characters.") }
         let checked = errors
         try await db.transaction { db in
-            guard let r = try await db.raw("SELECT path, task_id, closed_on FROM warnings WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
+            guard let r = try await db.raw("""
+                SELECT w.path, w.task_id, COALESCE(w.closed_on, CASE WHEN t.open = 0 THEN t.closed_at END) AS closed_on FROM warnings w LEFT JOIN tasks t ON t.id = w.task_id
+                WHERE w.id = \(bind: id.text) AND \(engine.startsWith("w.path", scope.path))
+                """).first() else {
                 throw RenkouError.notFound(Text("预警", "warning"))
             }
             try checked.throwIfAny()
@@ -122,7 +144,19 @@ public struct WarningStore: Sendable {
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "warning", entityID: id.text, path: try r.decode(column: "path", as: String.self),
                                      after: AuditLog.json(["action": action.trimmed]))
         }
-        return try await list(in: scope).first { $0.id == id }!
+        return try await warning(id, in: scope)
+    }
+
+    /// One warning of the scope. Throws `not-found`.
+    public func warning(_ id: UUID, in scope: Scope) async throws -> Warning {
+        let engine = db.engine
+        return try await db.read { db in
+            guard let r = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM warnings w JOIN org_units u ON u.id = w.unit_id LEFT JOIN tasks t ON t.id = w.task_id
+                WHERE w.id = \(bind: id.text) AND \(engine.startsWith("w.path", scope.path))
+                """).first() else { throw RenkouError.notFound(Text("预警", "warning")) }
+            return try Self.decode(r)
+        }
     }
 
     // MARK: vetoes

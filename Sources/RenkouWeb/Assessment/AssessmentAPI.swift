@@ -51,13 +51,35 @@ enum AssessmentAPI {
         struct Evaluated: Encodable { let raised: Int }
         api.on(.post, "/api/v1/assessment/warnings/evaluate") { _, context in
             _ = try context.require(.assessment(.plan))
-            return try JSON.response(Evaluated(raised: try await stores.warnings.evaluate(on: Day(stores.env.now()))))
+            return try JSON.response(Evaluated(raised: try await stores.warnings.evaluate(on: Day(stores.env.now()), in: context.scope)))
         }
         struct CloseBody: Decodable { let action: String? }
         api.on(.post, "/api/v1/assessment/warnings/{id}/close") { request, context in
             _ = try context.require(.assessment(.write))
             let b = try await Body.json(CloseBody.self, request, context: context)
             return try JSON.response(try await stores.warnings.close(try context.uuid("id", Text("预警", "warning")), action: b.action ?? "", in: context.scope, by: context.actor))
+        }
+        api.on(.get, "/api/v1/assessment/spot-checks") { request, context in
+            _ = try context.require(.assessment(.read))
+            return try JSON.response(try await stores.spotChecks.list(year: year(request), in: context.scope))
+        }
+        struct DrawBody: Decodable { let unit: String?; let year: Int?; let size: Int?; let seed: Int? }
+        api.on(.post, "/api/v1/assessment/spot-checks") { request, context in
+            _ = try context.require(.assessment(.plan))
+            let b = try await Body.json(DrawBody.self, request, context: context)
+            return try JSON.response(try await stores.spotChecks.draw(unit: b.unit ?? "", year: b.year ?? Day(stores.env.now()).year, size: b.size ?? SpotCheck.defaultSize, seed: b.seed,
+                                                                      in: context.scope, by: context.actor), status: .created)
+        }
+        struct Sheet: Encodable { let check: SpotCheck; let households: [SheetHousehold] }
+        api.on(.get, "/api/v1/assessment/spot-checks/{id}") { _, context in
+            _ = try context.require(.assessment(.read))
+            let id = try context.uuid("id", Text("入户抽查", "spot check"))
+            return try JSON.response(Sheet(check: try await stores.spotChecks.check(id, in: context.scope), households: try await stores.spotChecks.sheet(id, in: context.scope, by: context.actor)))
+        }
+        api.on(.post, "/api/v1/assessment/spot-checks/{id}/visits") { request, context in
+            _ = try context.require(.assessment(.write))
+            let visit = try await Body.json(HouseholdVisit.self, request, context: context)
+            return try JSON.response(try await stores.spotChecks.record(try context.uuid("id", Text("入户抽查", "spot check")), visit, in: context.scope, by: context.actor), status: .created)
         }
         api.on(.get, "/api/v1/assessment/vetoes") { request, context in
             _ = try context.require(.assessment(.read))

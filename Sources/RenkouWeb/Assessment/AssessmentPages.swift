@@ -53,8 +53,9 @@ enum AssessmentPages {
         v.withdrawnOn.map { "\(strings["assessment_withdrawn"]!(lang)) \($0)：\(v.withdrawnReason ?? "")" }
     }
 
-    static func year(_ request: Request, _ deps: AppDeps) -> Int {
-        request.query("year").flatMap { Int($0) }.map { min(max($0, 2000), 2100) } ?? Day(deps.stores.env.now()).year
+    /// The year asked (a form's field first: a page shown again after an error keeps it), else this year.
+    static func year(_ request: Request, _ deps: AppDeps, form: [String: String] = [:]) -> Int {
+        (form["year"] ?? request.query("year")).flatMap { Int($0) }.map { min(max($0, 2000), 2100) } ?? Day(deps.stores.env.now()).year
     }
 
     static func message(_ error: RenkouError?, _ lang: Lang) -> String? {
@@ -64,18 +65,18 @@ enum AssessmentPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         @Sendable func targetsPage(_ error: RenkouError?, request: Request, context: AppContext, values: [String: String] = [:]) async throws -> Response {
             let account = try context.require(.assessment(.read))
-            let lang = context.lang, year = year(request, deps)
+            let lang = context.lang, year = year(request, deps, form: values)
             let (unit, children) = try await deps.stores.orgs.unitAndChildren(values["unit"] ?? request.query("unit").flatMap { $0.isEmpty ? nil : $0 }, in: context.scope)
             let catalogue = deps.stores.indicators.all
             let set = try await deps.stores.targets.targets(year: year, unitCode: unit.code, in: context.scope)
             let counts = try await deps.stores.warnings.counts(year: year, in: context.scope)
             let vetoed = try await deps.stores.warnings.vetoed(year: year, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community], in: context.scope)
-            // each unit's effective targets (its own or inherited) through the figures' own lookup
+            // each unit's targets: its own, or inherited, or the catalogue's default
             var effective: [String: [String: Double]] = [:]
             for u in [unit] + children {
-                let f = try await deps.stores.indicators.unitFigures(catalogue.map(\.code), unitCode: u.code, on: Day(year: year, month: 12, day: 31)!, in: context.scope).figures
-                effective[u.code] = Dictionary(uniqueKeysWithValues: f.compactMap { x in x.target.map { (x.code, $0) } })
+                let own = try await deps.stores.targets.effective(unitCode: u.code, year: year, in: context.scope)
+                effective[u.code] = Dictionary(uniqueKeysWithValues: catalogue.compactMap { i in (own[i.code] ?? i.target).map { (i.code, $0) } })
             }
             struct UnitHead { let name: String; let code: String; let vetoed: Bool; let raised: Int; let open: Int }
             struct TargetCell { let value: String; let own: Bool }
@@ -93,7 +94,7 @@ enum AssessmentPages {
                             indicators: catalogue.map { FormField.Option(value: $0.code, label: "\($0.code) \($0.name(lang))", selected: $0.code == values["code"]) },
                             units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == unit.code) }, unitCode: unit.code, message: message(error, lang),
                             values: values["values"] ?? children.map { "\($0.code)=" }.joined(separator: "\n"),
-                            bases: AllocationBase.allCases.map { FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: $0.rawValue == values["base"]) })
+                            bases: AllocationBase.allCases.map { FormField.Option(value: $0.rawValue, label: $0.label(lang), selected: $0.rawValue == (values["base"] ?? AllocationBase.population.rawValue)) })
             return deps.renderer.html("assessment/targets", title: Text("目标考核", "Targets and assessment"), model: view, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
         }
@@ -121,9 +122,9 @@ enum AssessmentPages {
         }
 
         // agreements
-        @Sendable func agreementsPage(_ error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
+        @Sendable func agreementsPage(_ error: RenkouError?, request: Request, context: AppContext, form: [String: String] = [:]) async throws -> Response {
             let account = try context.require(.assessment(.read))
-            let lang = context.lang, year = year(request, deps)
+            let lang = context.lang, year = year(request, deps, form: form)
             let list = try await deps.stores.targets.agreements(year: year, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
             let byCode = Dictionary(deps.stores.indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -153,7 +154,7 @@ enum AssessmentPages {
                 try await deps.stores.targets.sign(unit: f["unit"] ?? "", year: y, terms: f["terms"] ?? "", signatories: f["signatories"] ?? "", signedOn: f["signedOn"], scan: scan,
                                                    in: context.scope, by: context.actor)
                 return Redirect.to("/assessment/agreements?year=\(y)", notice: Text("已登记。", "Recorded."))
-            } catch let error as RenkouError where error.kind == .invalid { return try await agreementsPage(error, request: request, context: context) }
+            } catch let error as RenkouError where error.kind == .invalid { return try await agreementsPage(error, request: request, context: context, form: f.values) }
         }
         router.get("/assessment/agreements/{id}/scan") { _, context -> Response in
             _ = try context.require(.assessment(.read))
@@ -176,7 +177,7 @@ enum AssessmentPages {
                                          rule: (w.rule == "below-target" ? strings["assessment_rule_below"]! : strings["assessment_rule_worse"]!)(lang),
                                          value: i.map { $0.shown(w.value) } ?? "", against: i.map { $0.shown(w.against) } ?? "", raised: w.raisedOn, due: w.dueOn,
                                          overdue: w.closedOn == nil && w.dueOn < today.description, open: w.closedOn == nil,
-                                         action: w.action.map { "\(w.closedOn ?? "") \($0)" } ?? "", href: "/indicators/\(w.code)?unit=\(w.unitCode)")
+                                         action: w.action.map { "\(w.closedOn ?? "") \($0)" } ?? "", href: "/indicators/\(w.code)?unit=\(w.unitCode)&on=\(w.raisedOn)")
                             }, hasWarnings: !list.isEmpty, canWrite: account.role.can(.assessment(.write)), canPlan: account.role.can(.assessment(.plan)), message: message(error, lang))
             return deps.renderer.html("assessment/warnings", title: Text("预警督办", "Warnings"), model: view, context: context, request: request, status: error.map { $0.kind.status } ?? .ok)
         }
@@ -192,14 +193,14 @@ enum AssessmentPages {
         router.post("/assessment/warnings/evaluate") { request, context -> Response in
             _ = try context.require(.assessment(.plan))
             _ = try await RenkouWeb.Form.read(request, context: context)
-            let n = try await deps.stores.warnings.evaluate(on: Day(deps.stores.env.now()))
+            let n = try await deps.stores.warnings.evaluate(on: Day(deps.stores.env.now()), in: context.scope)
             return Redirect.to("/assessment/warnings", notice: Text("新增预警 \(n) 条。", "\(n) new warnings."))
         }
 
         // vetoes
-        @Sendable func vetoesPage(_ error: RenkouError?, request: Request, context: AppContext) async throws -> Response {
+        @Sendable func vetoesPage(_ error: RenkouError?, request: Request, context: AppContext, form: [String: String] = [:]) async throws -> Response {
             let account = try context.require(.assessment(.read))
-            let lang = context.lang, year = year(request, deps)
+            let lang = context.lang, year = year(request, deps, form: form)
             let list = try await deps.stores.warnings.vetoes(year: year, in: context.scope)
             let units = try await deps.stores.orgs.list(levels: [.street, .community], in: context.scope)
             struct VetoLine { let id: String; let unit: String; let item: String; let evidence: String; let recorded: String; let withdrawn: String? }
@@ -220,7 +221,7 @@ enum AssessmentPages {
             do {
                 try await deps.stores.warnings.veto(unit: f["unit"] ?? "", year: y, item: f["item"] ?? "", evidence: f["evidence"] ?? "", in: context.scope, by: context.actor)
                 return Redirect.to("/assessment/vetoes?year=\(y)", notice: Text("已登记。", "Recorded."))
-            } catch let error as RenkouError where error.kind == .invalid { return try await vetoesPage(error, request: request, context: context) }
+            } catch let error as RenkouError where error.kind == .invalid { return try await vetoesPage(error, request: request, context: context, form: f.values) }
         }
         router.post("/assessment/vetoes/{id}/withdraw") { request, context -> Response in
             _ = try context.require(.assessment(.approve))

@@ -12,7 +12,7 @@ private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding:
 
 struct AssessmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assessment", abstract: "Targets and assessment (目标管理): targets, allocation, warnings, vetoes.",
-                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self])
+                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self])
 
     struct Targets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The targets set for a unit and the units below it in a year, one JSON line each (rates as fractions).")
@@ -103,6 +103,31 @@ struct AssessmentCommand: AsyncParsableCommand {
         @Option(help: "The year (default: this year).") var year: Int?
         func run() async throws {
             try await withStores(db) { stores in for v in try await stores.warnings.vetoes(year: year ?? Day(stores.env.now()).year, in: .everything) { try printJSON(v) } }
+        }
+    }
+
+    struct SpotCheckDraw: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "spot-check", abstract: "Draw a community's households for the spot check from a seed; prints the check and its households in order.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The community's code.") var unit: String
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "How many households (default 50).") var size = SpotCheck.defaultSize
+        @Option(help: "The seed (the same seed draws the same households; default: a new one).") var seed: Int?
+        func run() async throws {
+            try await withStores(db) { stores in
+                let c = try await stores.spotChecks.draw(unit: unit, year: year ?? Day(stores.env.now()).year, size: size, seed: seed, in: .everything, by: .cli())
+                try printJSON(c)
+                for h in try await stores.spotChecks.sheet(c.id, in: .everything, by: .cli()) { print("\(h.position)\t\(h.number)\t\(h.address ?? "")") }
+            }
+        }
+    }
+
+    struct SpotChecks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "spot-checks", abstract: "The year's spot checks with their accuracy, one JSON line each.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The year (default: this year).") var year: Int?
+        func run() async throws {
+            try await withStores(db) { stores in for c in try await stores.spotChecks.list(year: year ?? Day(stores.env.now()).year, in: .everything) { try printJSON(c) } }
         }
     }
 }

@@ -25,6 +25,14 @@ import Testing
             await #expect { try await t.set(code, unit: Fixture.district, year: 2026, value: 120, in: .everything, by: district) } throws: { isRenkouError($0, field: "/value", code: "out-of-range") }
             try await t.set(code, unit: Fixture.district, year: 2026, value: 95, in: .everything, by: district)
             let streets = try await t.allocate(code, unit: Fixture.district, year: 2026, method: "same", in: .everything, by: district)
+            // below the district's target a street's comes through the allocation, not by hand (it could lower it)
+            let streetScope = Scope(path: try await stores.orgs.unit(code: Fixture.streetA, in: .everything)!.path)
+            await #expect { try await t.set(code, unit: Fixture.streetA, year: 2026, value: 50, in: streetScope, by: .cli("street")) } throws: {
+                isRenkouError($0, field: "/unit", code: "allocated-from-above")
+            }
+            await #expect { try await t.set("B03-sex-ratio-at-birth", unit: Fixture.district, year: 2026, value: 107, in: .everything, by: district) } throws: { e in
+                isRenkouError(e, field: "/code", code: "no-target") || isRenkouError(e, field: "/code", code: "unknown-indicator")
+            }
             #expect(Set(streets.map(\.unitCode)) == [Fixture.streetA, Fixture.streetB] && streets.allSatisfy { abs($0.value - 0.95) < 1e-9 })
             // a community inherits its street's target until it has its own
             let today = RenkouCore.Day(stores.env.now())
@@ -105,6 +113,54 @@ import Testing
             let year = try await stores.indicators.unitFigures(["O03-board-renewals"], unitCode: Fixture.communityA1, on: day, period: .year, in: .everything).figures[0]
             #expect(own.denominator == 0 && year.numerator == 1 && year.denominator == 1)
             #expect(IndicatorStore.period(of: stores.indicators.all.first { $0.code == "O03-board-renewals" }!, on: day, kind: .statisticalYear).description == "2025-10/2026-09")
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func aSpotCheckDrawnTwiceFromOneSeedVisitsTheSameHouseholds(engine: TestEngine) async throws {
+        let clock = TestClock(Self.may15)
+        try await withTestStores(engine, clock: clock) { stores in
+            try await Fixture.tree(stores)
+            let team = Actor.cli("team")
+            var households: [UUID] = []
+            for h in 0..<12 {
+                let household = try await stores.households.create(number: "H\(1000 + h)", unitCode: Fixture.communityA1, address: "\(h + 1) 号楼", in: .everything, by: team)
+                for m in 0..<2 {
+                    let p = try await stores.persons.create(PersonInput(name: "户\(h)成员\(m)", idNumber: Fixture.idNumber(h * 2 + m), unit: Fixture.communityA1), in: .everything, by: team)
+                    try await stores.households.addMember(household.id, person: p.id, relation: m == 0 ? "02" : "10", on: RenkouCore.Day("2020-01-01")!, in: .everything, by: team)
+                }
+                households.append(household.id)
+            }
+            let s = stores.spotChecks
+            await #expect { try await s.draw(unit: Fixture.streetA, year: 2026, size: 5, seed: 7, in: .everything, by: team) } throws: { isRenkouError($0, field: "/unit", code: "not-a-community") }
+            let first = try await s.draw(unit: Fixture.communityA1, year: 2026, size: 5, seed: 20_260_515, in: .everything, by: team)
+            let second = try await s.draw(unit: Fixture.communityA1, year: 2026, size: 5, seed: 20_260_515, in: .everything, by: team)
+            let sheet = try await s.sheet(first.id, in: .everything, by: team)
+            let again = try await s.sheet(second.id, in: .everything, by: team)
+            #expect(first.seed == 20_260_515 && first.households == 5 && sheet.map(\.number) == again.map(\.number))
+            #expect(sheet.allSatisfy { $0.members.count == 2 })
+            // at the first door: one birth date wrong, one member gone, a child not on the list
+            let door = sheet[0]
+            let wrong = door.members[0], gone = door.members[1]
+            await #expect { try await s.record(first.id, HouseholdVisit(household: door.householdID, members: [MemberFinding(person: UUID(), present: true, sex: "7")]),
+                                               in: .everything, by: team) } throws: { e in
+                isRenkouError(e, field: "/members/0/sex", code: "code-unknown")
+            }
+            let after = try await s.record(first.id, HouseholdVisit(household: door.householdID, members: [
+                MemberFinding(person: wrong.personID, present: true, name: wrong.name, sex: wrong.sex, birthDate: "1985-03-13", maritalStatus: nil),
+                MemberFinding(person: gone.personID, present: false)], unlisted: [UnlistedPerson(name: "小明", birthDate: "2026-03-02", note: "出生未登记")]), in: .everything, by: team)
+            // name and sex as registered; birth date not; one gone; one not listed: 2 of 5
+            #expect(after.visited == 1 && after.checked == 5 && after.matched == 2)
+            await #expect { try await s.record(first.id, HouseholdVisit(household: door.householdID, members: []), in: .everything, by: team) } throws: { isRenkouError($0, code: "visited") }
+            // the differences are tasks for the community; the registry is unchanged
+            let tasks = try await stores.tasks.list(on: RenkouCore.Day(stores.env.now()), in: .everything, by: team).filter { $0.kind == .spotCheck }
+            #expect(tasks.count == 3 && tasks.allSatisfy { $0.unitCode == Fixture.communityA1 } && tasks.contains { $0.subject.contains("小明") })
+            #expect(try await stores.persons.read(wrong.personID, in: .everything, by: team).birthDate == wrong.birthDate)
+            // the second door as registered: accuracy through the catalogue, 6 of 9
+            let next = sheet[1]
+            try await s.record(first.id, HouseholdVisit(household: next.householdID, members: next.members.map { MemberFinding(person: $0.personID, present: true, name: $0.name, sex: $0.sex) }),
+                               in: .everything, by: team)
+            let figure = try await stores.indicators.unitFigures(["A01-spot-check-accuracy"], unitCode: Fixture.communityA1, on: RenkouCore.Day(stores.env.now()), in: .everything).figures[0]
+            #expect(figure.numerator == 6 && figure.denominator == 9 && figure.meetsTarget == false)
         }
     }
 }

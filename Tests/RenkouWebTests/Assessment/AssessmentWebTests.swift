@@ -67,4 +67,31 @@ import Testing
             #expect(bad.status == .unprocessableContent && bad.text.contains("not-for-rates"))
         }
     }
+
+    @Test(arguments: TestEngine.all) func aSpotCheckIsDrawnPrintedAndEnteredFromThePages(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "bureau", .district, Fixture.district)
+            for h in 0..<3 {
+                let household = try await web.stores.households.create(number: "H\(200 + h)", unitCode: Fixture.communityA1, address: "\(h + 1) 号楼", in: .everything, by: .cli("t"))
+                let p = try await web.stores.persons.create(PersonInput(name: "住户\(h)", idNumber: Fixture.idNumber(h), unit: Fixture.communityA1), in: .everything, by: .cli("t"))
+                try await web.stores.households.addMember(household.id, person: p.id, relation: "02", on: RenkouCore.Day("2020-01-01")!, in: .everything, by: .cli("t"))
+            }
+            let bureau = try await web.signIn("bureau")
+            let refused = try await bureau.post("/assessment/spot-checks", ["unit": Fixture.streetA, "size": "2", "seed": "5"])
+            #expect(refused.status == .unprocessableContent && refused.text.contains("入户抽查按社区抽取"))
+            let drawn = try await bureau.post("/assessment/spot-checks", ["unit": Fixture.communityA1, "size": "2", "seed": "5"])
+            #expect(drawn.status == .seeOther)
+            let sheetPath = try #require(drawn.headers[.location])
+            let sheet = try await bureau.get(sheetPath)
+            #expect(sheet.status == .ok && sheet.text.contains(#"id="seed">5<"#) && sheet.text.contains("住户"))
+            // the first household as registered: everything matches
+            let check = try #require(try await web.stores.spotChecks.list(year: RenkouCore.Day(web.stores.env.now()).year, in: .everything).first)
+            let first = try #require(try await web.stores.spotChecks.sheet(check.id, in: .everything, by: .cli("t")).first)
+            let m = first.members[0]
+            let saved = try await bureau.post("\(sheetPath)/visits/\(first.householdID.text)", ["present-\(m.personID.text)": "1", "name-\(m.personID.text)": m.name, "sex-\(m.personID.text)": m.sex])
+            #expect(saved.status == .seeOther)
+            #expect(try await bureau.get(sheetPath).text.contains(#"id="accuracy">100.0% (2/2)"#))
+            #expect(try await bureau.get("/assessment/spot-checks").text.contains("100.0% (2/2)"))
+        }
+    }
 }
