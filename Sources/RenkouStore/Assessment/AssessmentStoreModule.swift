@@ -5,7 +5,7 @@ import RenkouCore
 public struct AssessmentStoreModule: StoreModule {
     public init() {}
     public let name = "assessment"
-    public var migrations: [Migration] { [Migration046Assessment.migration, Migration047SpotChecks.migration] }
+    public var migrations: [Migration] { [Migration046Assessment.migration, Migration047SpotChecks.migration, Migration048HandScores.migration] }
     public var pathTables: [String] { ["targets", "responsibility_agreements", "warnings", "vetoes"] }
     public var contributions: [Contribution] {
         AssessmentRates.definitions.map { ExtensionPoint.indicators($0) } + [ExtensionPoint.targetSources(TargetSource(TargetStore.lookup)),
@@ -58,6 +58,14 @@ enum DemoAssessment {
                 try await stores.spotChecks.record(check.id, HouseholdVisit(household: h.householdID, members: members,
                                                                             unlisted: i == 5 ? [UnlistedPerson(name: "小宝", birthDate: "\(year)-02-14", note: "出生未登记")] : []),
                                                    in: .everything, by: actor)
+            }
+        }
+        // the statistics item scored by hand for the first street's communities, reviewed by another account
+        if let street = streets.first {
+            for c in try await stores.orgs.unitAndChildren(street.code, in: .everything).children {
+                let h = try await stores.scores.scoreByHand(unit: c.code, year: year, item: "reports", points: 2, evidence: "1–\(Day(stores.env.now()).month - 1) 月报表均在次月 5 日前报送",
+                                                            in: .everything, by: Actor.cli("street"))
+                try await stores.scores.review(h.id, in: .everything, by: actor)
             }
         }
         try await stores.warnings.evaluate(on: Day(stores.env.now()))

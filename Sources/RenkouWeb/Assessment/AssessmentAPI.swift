@@ -81,6 +81,23 @@ enum AssessmentAPI {
             let visit = try await Body.json(HouseholdVisit.self, request, context: context)
             return try JSON.response(try await stores.spotChecks.record(try context.uuid("id", Text("入户抽查", "spot check")), visit, in: context.scope, by: context.actor), status: .created)
         }
+        api.on(.get, "/api/v1/assessment/scores") { request, context in
+            _ = try context.require(.assessment(.read))
+            if let unit = request.query("unit"), !unit.isEmpty { return try JSON.response([try await stores.scores.score(unitCode: unit, year: year(request), in: context.scope)]) }
+            return try JSON.response(try await stores.scores.scores(year: year(request), in: context.scope))
+        }
+        struct HandBody: Decodable { let unit: String?; let year: Int?; let item: String?; let points: Double?; let evidence: String? }
+        api.on(.post, "/api/v1/assessment/scores/hand") { request, context in
+            _ = try context.require(.assessment(.plan))
+            let b = try await Body.json(HandBody.self, request, context: context)
+            return try JSON.response(try await stores.scores.scoreByHand(unit: b.unit ?? "", year: b.year ?? Day(stores.env.now()).year, item: b.item ?? "", points: b.points ?? -1,
+                                                                         evidence: b.evidence ?? "", in: context.scope, by: context.actor), status: .created)
+        }
+        api.on(.post, "/api/v1/assessment/scores/hand/{id}/review") { _, context in
+            _ = try context.require(.assessment(.approve))
+            try await stores.scores.review(try context.uuid("id", Text("评分", "score")), in: context.scope, by: context.actor)
+            return Response(status: .noContent)
+        }
         api.on(.get, "/api/v1/assessment/vetoes") { request, context in
             _ = try context.require(.assessment(.read))
             return try JSON.response(try await stores.warnings.vetoes(year: year(request), in: context.scope))

@@ -12,7 +12,7 @@ private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding:
 
 struct AssessmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assessment", abstract: "Targets and assessment (目标管理): targets, allocation, warnings, vetoes.",
-                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self])
+                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self, Scores.self])
 
     struct Targets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The targets set for a unit and the units below it in a year, one JSON line each (rates as fractions).")
@@ -128,6 +128,20 @@ struct AssessmentCommand: AsyncParsableCommand {
         @Option(help: "The year (default: this year).") var year: Int?
         func run() async throws {
             try await withStores(db) { stores in for c in try await stores.spotChecks.list(year: year ?? Day(stores.env.now()).year, in: .everything) { try printJSON(c) } }
+        }
+    }
+
+    struct Scores: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The 100-point sheets of the communities for a year (or one unit's), highest first, one JSON line each with the trail of every item.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The year (default: this year).") var year: Int?
+        @Option(help: "One unit's sheet (default: every community).") var unit: String?
+        func run() async throws {
+            try await withStores(db) { stores in
+                let y = year ?? Day(stores.env.now()).year
+                if let unit { try printJSON(try await stores.scores.score(unitCode: unit, year: y, in: .everything)); return }
+                for s in try await stores.scores.scores(year: y, in: .everything) { try printJSON(s) }
+            }
         }
     }
 }

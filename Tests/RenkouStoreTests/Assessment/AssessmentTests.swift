@@ -163,4 +163,49 @@ import Testing
             #expect(figure.numerator == 6 && figure.denominator == 9 && figure.meetsTarget == false)
         }
     }
+
+    @Test(arguments: TestEngine.all) func theSheetScoresFromLiveFiguresAndChangesWithOneRecord(engine: TestEngine) async throws {
+        let clock = TestClock(Self.may15)
+        try await withTestStores(engine, clock: clock) { stores in
+            try await Fixture.tree(stores)
+            let team = Actor.cli("team")
+            for h in 0..<4 {
+                let household = try await stores.households.create(number: "H\(300 + h)", unitCode: Fixture.communityA1, address: nil, in: .everything, by: team)
+                let p = try await stores.persons.create(PersonInput(name: "住户\(h)", idNumber: Fixture.idNumber(h), unit: Fixture.communityA1), in: .everything, by: team)
+                try await stores.households.addMember(household.id, person: p.id, relation: "02", on: RenkouCore.Day("2020-01-01")!, in: .everything, by: team)
+            }
+            let check = try await stores.spotChecks.draw(unit: Fixture.communityA1, year: 2026, size: 4, seed: 3, in: .everything, by: team)
+            let sheet = try await stores.spotChecks.sheet(check.id, in: .everything, by: team)
+            func visit(_ h: SheetHousehold, wrongSex: Bool = false) async throws {
+                try await stores.spotChecks.record(check.id, HouseholdVisit(household: h.householdID, members: h.members.map {
+                    MemberFinding(person: $0.personID, present: true, name: $0.name, sex: wrongSex ? ($0.sex == "1" ? "2" : "1") : $0.sex, birthDate: $0.birthDate)
+                }), in: .everything, by: team)
+            }
+            for h in sheet.prefix(3) { try await visit(h) }
+            let before = try await stores.scores.score(unitCode: Fixture.communityA1, year: 2026, in: .everything)
+            let spot = try #require(before.items.first { $0.code == "spot-check" })
+            #expect(spot.points == 60 && spot.trail.contains("满分"))
+            #expect(before.items.count == 14 && before.items.map(\.max).reduce(0, +) == 100)
+            // one more household, one field of its three found wrong: 11 of 12 fields
+            try await visit(sheet[3], wrongSex: true)
+            let after = try await stores.scores.score(unitCode: Fixture.communityA1, year: 2026, in: .everything)
+            let spotAfter = try #require(after.items.first { $0.code == "spot-check" })
+            // 11 of 12 = 91.7 %: 60 × (91.7 − 90) ÷ (98 − 90) = 12.5
+            #expect(abs(spotAfter.points - 12.5) < 0.01 && after.total < before.total && spotAfter.trail.contains("下限"))
+            // a hand score counts once someone else reviews it
+            let hand = try await stores.scores.scoreByHand(unit: Fixture.communityA1, year: 2026, item: "reports", points: 2, evidence: "12 个月报表均按时报送", in: .everything, by: team)
+            await #expect { try await stores.scores.scoreByHand(unit: Fixture.communityA1, year: 2026, item: "spot-check", points: 90, evidence: "", in: .everything, by: team) } throws: { e in
+                isRenkouError(e, field: "/item", code: "code-unknown") && (e as? RenkouError)?.fields.map(\.pointer).contains("/evidence") == true
+            }
+            #expect(try await stores.scores.score(unitCode: Fixture.communityA1, year: 2026, in: .everything).total == after.total)
+            await #expect { try await stores.scores.review(hand.id, in: .everything, by: team) } throws: { isRenkouError($0, code: "own-score") }
+            try await stores.scores.review(hand.id, in: .everything, by: .cli("reviewer"))
+            let reviewed = try await stores.scores.score(unitCode: Fixture.communityA1, year: 2026, in: .everything)
+            #expect(abs(reviewed.total - after.total - 2) < 0.001 && reviewed.items.first { $0.code == "reports" }?.trail.contains("reviewer") == true)
+            // vetoed: marked, and listed last whatever it scores
+            try await stores.warnings.veto(unit: Fixture.communityA1, year: 2026, item: "data-falsification", evidence: "抽查发现虚报", in: .everything, by: .cli("district"))
+            let all = try await stores.scores.scores(year: 2026, in: .everything)
+            #expect(all.last?.unitCode == Fixture.communityA1 && all.last?.vetoed == true)
+        }
+    }
 }

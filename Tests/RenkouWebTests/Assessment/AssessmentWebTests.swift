@@ -92,6 +92,13 @@ import Testing
             #expect(saved.status == .seeOther)
             #expect(try await bureau.get(sheetPath).text.contains(#"id="accuracy">100.0% (2/2)"#))
             #expect(try await bureau.get("/assessment/spot-checks").text.contains("100.0% (2/2)"))
+            // the sheet: the community's spot-check item at full marks, with how
+            let scores = try await bureau.get("/assessment/scores")
+            #expect(scores.status == .ok && scores.text.contains(#"id="scores""#) && scores.text.contains("白银路社区"))
+            let detail = try await bureau.get("/assessment/scores/\(Fixture.communityA1)")
+            #expect(detail.text.contains("入户抽查帐实相符率 100%（2/2），达到目标 98%：满分 60"))
+            let hand = try await bureau.post("/assessment/scores/\(Fixture.communityA1)/hand", ["item": "reports", "points": "5", "evidence": "按时"])
+            #expect(hand.status == .unprocessableContent && hand.text.contains("分数应在 0 到 2 之间"))
         }
     }
 }
