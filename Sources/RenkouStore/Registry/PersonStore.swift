@@ -332,6 +332,29 @@ public struct PersonStore: Sendable {
     }
 
     /// How many people live in a scope.
+    /// 人口金字塔: the active people of a unit of the scope (its top when nil) by 5-year age band on
+    /// `day` (the last band 85 and over) and sex: (band label, men, women), youngest first. Counts only,
+    /// read from the birth year (grouped in the database).
+    public func ageStructure(unitCode: String?, on day: Day, in scope: Scope) async throws -> [(label: String, male: Int, female: Int)] {
+        let (unit, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
+        let engine = db.engine
+        let rows = try await db.read { db -> [(year: Int, sex: String, n: Int)] in
+            try await db.raw("""
+                SELECT SUBSTR(birth_date, 1, 4) AS y, sex, COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active' AND birth_date IS NOT NULL
+                GROUP BY SUBSTR(birth_date, 1, 4), sex
+                """).all().compactMap { r in
+                guard let year = Int(try r.decode(column: "y", as: String.self)) else { return nil }
+                return (year, try r.decode(column: "sex", as: String.self), try r.decode(column: "n", as: Int.self))
+            }
+        }
+        var bands = Array(repeating: (male: 0, female: 0), count: 18)
+        for r in rows where day.year - r.year >= 0 {
+            let band = Swift.min(17, (day.year - r.year) / 5)
+            if r.sex == "1" { bands[band].male += r.n } else if r.sex == "2" { bands[band].female += r.n }
+        }
+        return bands.enumerated().map { i, b in (i == 17 ? "85+" : "\(i * 5)–\(i * 5 + 4)", b.male, b.female) }
+    }
+
     public func count(in scope: Scope) async throws -> Int {
         try await db.read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(self.db.engine.startsWith("p.path", scope.path))").first()!.decode(column: "n", as: Int.self)

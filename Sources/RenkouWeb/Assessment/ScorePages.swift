@@ -50,7 +50,7 @@ enum ScorePages {
                 let canScore: Bool; let handItems: [FormField.Option]; let message: String? }
             let view = View(unit: s.unitName, code: s.unitCode, year: year, total: fmt(s.total), vetoed: s.vetoed,
                             items: s.items.map { ItemLine(category: $0.category, name: $0.name, points: "\(fmt($0.points)) / \(fmt($0.max))", trail: $0.trail, short: $0.points < $0.max - 1e-9) },
-                            hands: hands.map { h in HandLine(id: h.id.text, item: h.item, points: fmt(h.points), evidence: h.evidence, by: h.scoredBy, reviewed: h.reviewedBy,
+                            hands: hands.map { h in HandLine(id: h.id.text, item: handItems.first { $0.code == h.item }?.name(lang) ?? h.item, points: fmt(h.points), evidence: h.evidence, by: h.scoredBy, reviewed: h.reviewedBy,
                                                              canReview: h.reviewedBy == nil && account.role.can(.assessment(.approve)) && h.scoredBy != account.username) },
                             hasHands: !hands.isEmpty, canScore: account.role.can(.assessment(.plan)),
                             handItems: handItems.map { FormField.Option(value: $0.code, label: "\($0.name(lang))（≤ \(fmt($0.points))）", selected: false) },

@@ -46,6 +46,10 @@ import Testing
             let catalogue = try await street.get("/indicators")
             #expect(catalogue.status == .ok && catalogue.text.contains(#"id="catalogue""#) && catalogue.text.contains("知识知晓率") && catalogue.text.contains("白银路社区"))
             #expect(catalogue.text.contains(#"<td class="num below"><a href="/indicators/O02-knowledge?unit=\#(Fixture.communityA1)"#))
+            // the dashboard: the month-by-month line, the communities ranked (the one behind in red, its bar opening its records), the pyramid
+            let board = try await street.get("/dashboard?code=O02-knowledge")
+            #expect(board.status == .ok && board.text.contains(#"id="trend"><svg"#) && board.text.contains(#"id="ranking"><svg"#) && board.text.contains(#"class="bar short""#))
+            #expect(board.text.contains(#"<a href="/indicators/O02-knowledge?unit=\#(Fixture.communityA1)"#) && board.text.contains("<td>40–44</td>"))
             let statistical = try await street.get("/indicators?period=statistical-year")
             #expect(statistical.status == .ok && statistical.text.contains("period=statistical-year"))
             #expect(try await street.get("/indicators?period=fortnight").status == .unprocessableContent)
