@@ -6,6 +6,7 @@ import RenkouStore
 /// `renkou assessment …`: targets and their allocation, warnings, vetoes.
 struct AssessmentCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [AssessmentCommand.self] }
+    var benchCommands: [any ParsableCommand.Type] { [Bench.Indicators.self] }
 }
 
 private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)) }
@@ -141,6 +142,48 @@ struct AssessmentCommand: AsyncParsableCommand {
                 let y = year ?? Day(stores.env.now()).year
                 if let unit { try printJSON(try await stores.scores.score(unitCode: unit, year: y, in: .everything)); return }
                 for s in try await stores.scores.scores(year: y, in: .everything) { try printJSON(s) }
+            }
+        }
+    }
+}
+
+extension Bench {
+    /// Times every registered indicator for every unit of the tree, over a month and over a year
+    /// (store calls, three runs, median), then the figures and `/healthz` over real HTTP in the same run.
+    struct Indicators: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "indicators",
+            abstract: "Compute every registered indicator for every unit of a district (it, its streets, communities and grids) for one month and one year, three runs each (median, in seconds), then GET /api/v1/indicators/figures?period=month|year and /healthz over real HTTP; prints the times and the ratios.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The day read (default today).") var on: String?
+        @Option(help: "HTTP requests per endpoint.") var requests: Int = 10
+        @Option(help: "The account whose scope the HTTP calls use (default: admin, as the demo creates it).") var user: String = "admin"
+        @Option(help: "The unit whose tree is read (default: the top unit with the most people, the demo's district).") var org: String?
+
+        func run() async throws {
+            try await withStores(db) { stores in
+                let day = try Day.parse(on, field: "on", default: Day(stores.env.now()))
+                let top = try await stores.orgs.unitAndChildren(org, in: .everything).unit
+                let units = try await stores.orgs.list(levels: [.district, .street, .community, .grid], in: Scope(path: top.path))
+                let codes = stores.indicators.all.map(\.code)
+                let persons = try await stores.persons.count(in: .everything)
+                print("engine \(stores.db.engine.rawValue), \(persons) persons, \(top.name) with \(units.count) units, \(codes.count) indicators, read on \(day)")
+                for kind in [Period.Kind.month, .year] {
+                    var runs: [Double] = []
+                    for _ in 0..<3 {
+                        let start = Date()
+                        for u in units { _ = try await stores.indicators.unitFigures(codes, unitCode: u.code, on: day, period: kind, in: .everything) }
+                        runs.append(Date().timeIntervalSince(start))
+                    }
+                    let median = runs.sorted()[1]
+                    print("every indicator × every unit, \(kind.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", median)) s (runs \(runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", median * 1000 / Double(max(1, units.count)))) ms a unit)")
+                }
+                let (token, secret) = try await stores.accounts.createToken(username: user, label: "bench indicators", in: .everything, by: .cli("bench"))
+                let paths = ["/healthz", "/api/v1/indicators/figures?period=month", "/api/v1/indicators/figures?period=year"]
+                let results = try await HTTPBench.time(db, paths: paths, secret: secret, requests: requests)
+                try await stores.accounts.revokeToken(token.id, in: .everything, by: .cli("bench"))
+                print("over HTTP (the top unit and the units below it), \(requests) requests each after a warm-up, times in ms")
+                HTTPBench.report(paths, results, width: 42)
             }
         }
     }
