@@ -45,6 +45,15 @@ public struct FieldErrors: Sendable {
     public mutating func add(_ pointer: String, _ code: String, _ zh: String, _ en: String) {
         all.append(FieldError(pointer, code, Text(zh, en)))
     }
+    /// An optional date field as typed: nil when empty, or when it is not `YYYY-MM-DD` (`date-format`)
+    /// or falls after `notAfter` (`in-future`), each error recorded under `pointer`.
+    public mutating func day(_ pointer: String, _ text: String?, notAfter: Day? = nil) -> Day? {
+        guard let t = text?.trimmed, !t.isEmpty else { return nil }
+        guard let d = Day(t) else { add(pointer, "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD."); return nil }
+        if let notAfter, d > notAfter { add(pointer, "in-future", "日期不能晚于今天。", "Not after today."); return nil }
+        return d
+    }
+
     public mutating func required(_ pointer: String, _ value: String?) {
         if (value ?? "").trimmed.isEmpty {
             add(pointer, "required", "此项必填。", "This field is required.")

@@ -232,7 +232,7 @@ public struct TargetStore: Sendable {
         Self.checkYear(year, &errors)
         if terms.trimmed.isEmpty { errors.add("/terms", "required", "请填写责任条款。", "Write the terms.") }
         if signatories.trimmed.isEmpty { errors.add("/signatories", "required", "请填写签订双方。", "Name who signed.") }
-        if let s = signedOn?.trimmed, !s.isEmpty { if let d = Day(s) { day = d } else { errors.add("/signedOn", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") } }
+        if let d = errors.day("/signedOn", signedOn) { day = d }
         if let scan, scan.data.count > ScanFile.maxBytes { errors.add("/scan", "too-large", "扫描件不能超过 4 MB。", "The scan may not exceed 4 MB.") }
         let engine = db.engine, env = self.env, checked = errors, signed = day
         let saved = try await db.transaction { db -> String in

@@ -18,7 +18,7 @@ public struct AssociationStore: Sendable {
         let engine = db.engine, env = self.env
         var errors = FieldErrors(), foundedOn = Day(env.now())
         if name.trimmed.isEmpty { errors.add("/name", "required", "请填写协会名称。", "Give the association's name.") } else if name.count > 50 { errors.add("/name", "too-long", "名称不超过 50 字。", "At most 50 characters.") }
-        if let f = founded?.trimmed, !f.isEmpty { if let d = Day(f) { foundedOn = d } else { errors.add("/founded", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") } }
+        if let d = errors.day("/founded", founded) { foundedOn = d }
         let day = foundedOn
         let checked = errors
         let id = try await db.transaction { db -> UUID in
@@ -91,7 +91,7 @@ public struct AssociationStore: Sendable {
         let r = AssociationRole(rawValue: role.trimmed)
         if r == nil { errors.add("/role", "code-unknown", "请选择协会职务。", "Choose the member's role.") }
         if (group?.count ?? 0) > 50 { errors.add("/group", "too-long", "小组名称不超过 50 字。", "At most 50 characters.") }
-        if let j = joined?.trimmed, !j.isEmpty { if let d = Day(j) { joinedOn = d } else { errors.add("/joined", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") } }
+        if let d = errors.day("/joined", joined) { joinedOn = d }
         let day = joinedOn
         let checked = errors
         let id = try await db.transaction { db -> UUID in
@@ -178,10 +178,7 @@ public struct AssociationStore: Sendable {
         var errors = FieldErrors(), on = today
         if !(0.5...24).contains(hours) { errors.add("/hours", "out-of-range", "时长应在 0.5 到 24 小时之间。", "Between 0.5 and 24 hours.") }
         if activity.trimmed.isEmpty { errors.add("/activity", "required", "请填写服务内容。", "Say what was done.") }
-        if let d = day?.trimmed, !d.isEmpty {
-            if let parsed = Day(d) { on = parsed; if parsed > today { errors.add("/day", "in-future", "日期不能晚于今天。", "Not after today.") } }
-            else { errors.add("/day", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") }
-        }
+        if let d = errors.day("/day", day, notAfter: today) { on = d }
         let served = on
         let checked = errors
         try await db.transaction { db in

@@ -22,9 +22,7 @@ public struct SurveyStore: Sendable {
         let title = input.title?.trimmed ?? ""
         if title.isEmpty { errors.add("/title", "required", "请填写标题。", "Give a title.") } else if title.count > 100 { errors.add("/title", "too-long", "标题不超过 100 字。", "At most 100 characters.") }
         var day = Day(env.now())
-        if let d = input.day?.trimmed, !d.isEmpty {
-            if let parsed = Day(d) { day = parsed } else { errors.add("/day", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") }
-        }
+        if let d = errors.day("/day", input.day) { day = d }
         let questions = input.questions ?? []
         if questions.isEmpty { errors.add("/questions", "required", "至少一道题。", "At least one question.") }
         if questions.count > 50 { errors.add("/questions", "too-many", "最多 50 道题。", "At most 50 questions.") }
@@ -175,10 +173,7 @@ public struct SurveyStore: Sendable {
         let survey = try await self.survey(id, in: scope)
         let engine = db.engine, env = self.env, today = Day(env.now())
         var errors = FieldErrors(), on = today
-        if let d = day?.trimmed, !d.isEmpty {
-            if let parsed = Day(d) { on = parsed; if parsed > today { errors.add("/day", "in-future", "日期不能晚于今天。", "Not after today.") } }
-            else { errors.add("/day", "date-format", "日期应写作 YYYY-MM-DD。", "Write the date as YYYY-MM-DD.") }
-        }
+        if let d = errors.day("/day", day, notAfter: today) { on = d }
         if answers.count != survey.questions.count {
             errors.add("/answers", "count", "应回答 \(survey.questions.count) 道题（未答的留空）。", "One answer per question (\(survey.questions.count); leave unanswered ones empty).")
         }

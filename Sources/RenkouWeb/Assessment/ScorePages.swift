@@ -27,7 +27,10 @@ enum ScorePages {
             _ = try context.require(.assessment(.read))
             let year = AssessmentPages.year(request, deps)
             let sheets = try await deps.stores.scores.scores(year: year, in: context.scope)
-            let categories = deps.stores.env.policy(.scoreScheme, on: Day(year: year, month: 12, day: 31)!).reduce(into: [String]()) { if !$0.contains($1.category.zh) { $0.append($1.category.zh) } }
+            let scheme = deps.stores.env.policy(.scoreScheme, on: Day(year: year, month: 12, day: 31)!)
+            // the sheet's categories in order (the scores carry the Chinese name; the heading is in the page's language)
+            let categories = scheme.reduce(into: [String]()) { if !$0.contains($1.category.zh) { $0.append($1.category.zh) } }
+            let headings = categories.map { zh in scheme.first { $0.category.zh == zh }!.category(context.lang) }
             struct SheetLine { let unit: String; let href: String; let cells: [String]; let total: String; let vetoed: Bool }
             struct View { let year: Int; let categories: [String]; let rows: [SheetLine]; let hasRows: Bool }
             let rows = sheets.map { s in
@@ -35,7 +38,7 @@ enum ScorePages {
                           cells: categories.map { c in fmt(s.items.filter { $0.category == c }.map(\.points).reduce(0, +)) + " / " + fmt(s.items.filter { $0.category == c }.map(\.max).reduce(0, +)) },
                           total: fmt(s.total), vetoed: s.vetoed)
             }
-            return deps.renderer.html("assessment/scores", title: Text("百分制考核", "The 100-point sheet"), model: View(year: year, categories: categories, rows: rows, hasRows: !rows.isEmpty),
+            return deps.renderer.html("assessment/scores", title: Text("百分制考核", "The 100-point sheet"), model: View(year: year, categories: headings, rows: rows, hasRows: !rows.isEmpty),
                                       context: context, request: request)
         }
         @Sendable func detail(_ code: String, error: RenkouError?, request: Request, context: AppContext, form: [String: String] = [:]) async throws -> Response {
@@ -43,13 +46,14 @@ enum ScorePages {
             let lang = context.lang, year = AssessmentPages.year(request, deps, form: form)
             let s = try await deps.stores.scores.score(unitCode: code, year: year, in: context.scope)
             let hands = try await deps.stores.scores.handScores(year: year, in: context.scope).filter { $0.unitCode == s.unitCode }
-            let handItems = deps.stores.env.policy(.scoreScheme, on: Day(year: year, month: 12, day: 31)!).filter { $0.kind == "hand" }
+            let scheme = deps.stores.env.policy(.scoreScheme, on: Day(year: year, month: 12, day: 31)!), handItems = scheme.filter { $0.kind == "hand" }
             struct ItemLine { let category: String; let name: String; let points: String; let trail: String; let short: Bool }
             struct HandLine { let id: String; let item: String; let points: String; let evidence: String; let by: String; let reviewed: String?; let canReview: Bool }
             struct View { let unit: String; let code: String; let year: Int; let total: String; let vetoed: Bool; let items: [ItemLine]; let hands: [HandLine]; let hasHands: Bool
                 let canScore: Bool; let handItems: [FormField.Option]; let message: String? }
             let view = View(unit: s.unitName, code: s.unitCode, year: year, total: fmt(s.total), vetoed: s.vetoed,
-                            items: s.items.map { ItemLine(category: $0.category, name: $0.name, points: "\(fmt($0.points)) / \(fmt($0.max))", trail: $0.trail, short: $0.points < $0.max - 1e-9) },
+                            items: s.items.map { i in (i, scheme.first { $0.code == i.code }) }.map { i, item in
+                                ItemLine(category: item?.category(lang) ?? i.category, name: item?.name(lang) ?? i.name, points: "\(fmt(i.points)) / \(fmt(i.max))", trail: i.trail, short: i.points < i.max - 1e-9) },
                             hands: hands.map { h in HandLine(id: h.id.text, item: handItems.first { $0.code == h.item }?.name(lang) ?? h.item, points: fmt(h.points), evidence: h.evidence, by: h.scoredBy, reviewed: h.reviewedBy,
                                                              canReview: h.reviewedBy == nil && account.role.can(.assessment(.approve)) && h.scoredBy != account.username) },
                             hasHands: !hands.isEmpty, canScore: account.role.can(.assessment(.plan)),

@@ -9,8 +9,6 @@ struct AssessmentCLIModule: CLIModule {
     var benchCommands: [any ParsableCommand.Type] { [Bench.Indicators.self] }
 }
 
-private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)) }
-
 struct AssessmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assessment", abstract: "Targets and assessment (目标管理): targets, allocation, warnings, vetoes.",
                                                     subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self, Scores.self])

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import RenkouCore
 import RenkouStore
@@ -27,3 +28,6 @@ extension Stores {
         return Scope(path: unit.path)
     }
 }
+
+/// Prints a value as one line of JSON with sorted keys (the commands' output, a line per record).
+func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)) }

@@ -9,8 +9,6 @@ struct OutreachCLIModule: CLIModule {
     var commands: [any ParsableCommand.Type] { [OutreachCommand.self, AssociationCommand.self] }
 }
 
-private func printJSON<T: Encodable>(_ value: T) throws { print(String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)) }
-
 struct OutreachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "outreach", abstract: "Publicity, trainings and the population school (宣传培训): progress, activities, boards, surveys.",
                                                     subcommands: [Progress.self, Activities.self, Record.self, Boards.self, Remind.self, SurveyResults.self])
