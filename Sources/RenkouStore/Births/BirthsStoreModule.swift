@@ -51,7 +51,7 @@ public struct BirthsStoreModule: StoreModule {
     }
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(RegistrationTaskSource()), ExtensionPoint.taskSources(FamilyVisitSource()), ExtensionPoint.workSummary(BirthWorkSummary())]
-            + (BirthRates.definitions + [FeeLedgerStore.definition]).map { ExtensionPoint.indicators($0) }
+            + (BirthRates.definitions + [FeeLedgerStore.definition]).map { ExtensionPoint.indicators($0) } + BirthMeasures.all.map { ExtensionPoint.reportMeasures($0) }
     }
 }
 

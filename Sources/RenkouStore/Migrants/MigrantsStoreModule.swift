@@ -39,7 +39,7 @@ public struct MigrantsStoreModule: StoreModule {
     }
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(CertificateExpirySource()), ExtensionPoint.taskSources(AgreementExpirySource()), ExtensionPoint.workSummary(MigrantWorkSummary())]
-            + MigrantRateStore.definitions.map { ExtensionPoint.indicators($0) }
+            + MigrantRateStore.definitions.map { ExtensionPoint.indicators($0) } + MigrantMeasures.all.map { ExtensionPoint.reportMeasures($0) }
     }
 }
 

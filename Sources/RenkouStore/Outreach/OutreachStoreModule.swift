@@ -9,7 +9,7 @@ public struct OutreachStoreModule: StoreModule {
     public var subscribers: [Subscription] { [OutreachPeople.subscription] }
     public var pathTables: [String] { ["outreach_activities", "outreach_boards", "surveys", "survey_responses", "associations", "association_members", "volunteer_reports"] }
     public var contributions: [Contribution] {
-        OutreachRates.definitions.map { ExtensionPoint.indicators($0) }
+        OutreachRates.definitions.map { ExtensionPoint.indicators($0) } + OutreachMeasures.all.map { ExtensionPoint.reportMeasures($0) }
             + [ExtensionPoint.dailyJobs(DailyJob("outreach.reminders") { stores, day in try await stores.outreach.remind(on: day) })]
     }
     public var demo: DemoStep? {

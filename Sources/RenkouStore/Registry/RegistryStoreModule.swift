@@ -9,7 +9,7 @@ public struct RegistryStoreModule: StoreModule {
          Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration,
          Migration014QualityVerdicts.migration, Migration026PendingIDNumbers.migration]
     }
-    public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } }
+    public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) } }
     public var pathTables: [String] { ["persons", "households", "life_events", "person_checks"] }
     /// The synthetic population, unless the database has people already (then no later step runs either).
     public var demo: DemoStep? {

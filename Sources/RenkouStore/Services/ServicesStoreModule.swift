@@ -44,7 +44,7 @@ public struct ServicesStoreModule: StoreModule {
     public var contributions: [Contribution] {
         [ExtensionPoint.taskSources(FollowUpTaskSource()), ExtensionPoint.workSummary(ServiceWorkSummary()),
          ExtensionPoint.dailyJobs(DailyJob("services.roll-missed-visits") { stores, day in try await stores.services.rollMissed(on: day) })]
-            + ServiceRates.definitions.map { ExtensionPoint.indicators($0) }
+            + ServiceRates.definitions.map { ExtensionPoint.indicators($0) } + ServiceMeasures.all.map { ExtensionPoint.reportMeasures($0) }
     }
 }
 

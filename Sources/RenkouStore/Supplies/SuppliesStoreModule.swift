@@ -8,7 +8,7 @@ public struct SuppliesStoreModule: StoreModule {
     public var migrations: [Migration] { [Migration036Supplies.migration, Migration037Machines.migration, Migration038CountSheets.migration, Migration039SupplyOrder.migration,
                                               Migration040MachineReports.migration] }
     public var pathTables: [String] { ["stock_locations", "stock_events", "stock_lines", "stock_cards", "machine_checks", "count_sheets", "count_sheet_lines", "machine_reports"] }
-    public var contributions: [Contribution] { SuppliesRates.definitions.map { ExtensionPoint.indicators($0) } }
+    public var contributions: [Contribution] { SuppliesRates.definitions.map { ExtensionPoint.indicators($0) } + SupplyMeasures.all.map { ExtensionPoint.reportMeasures($0) } }
     public var demo: DemoStep? {
         DemoStep { stores, context in
             guard !context.stopped else { return }

@@ -31,6 +31,9 @@ import Testing
         registry.export           x           x           x           x           x           x           x           x
         registry.export-unmasked  x           x           x           .           .           .           .           .
         registry.administer       x           .           .           .           .           .           .           .
+        reports.read              x           x           x           x           .           .           .           x
+        reports.write             x           x           x           x           .           .           .           .
+        reports.approve           x           x           x           .           .           .           .           .
         services.read             x           x           x           x           x           x           x           x
         services.write            x           x           x           x           x           x           .           .
         services.plan             x           x           x           .           .           .           .           .

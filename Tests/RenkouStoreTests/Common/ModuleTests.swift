@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ModuleTests {
     @Test func everyLayerListsTheSameModulesInTheSameOrder() {
-        #expect(coreModules.map(\.name) == ["admin", "registry", "tasks", "migrants", "services", "births", "exchange", "supplies", "outreach", "supervision", "assessment"])
+        #expect(coreModules.map(\.name) == ["admin", "registry", "tasks", "migrants", "services", "births", "exchange", "supplies", "outreach", "supervision", "assessment", "reports"])
         #expect(storeModules.map(\.name) == coreModules.map(\.name))
     }
 

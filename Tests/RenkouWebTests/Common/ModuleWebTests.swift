@@ -22,7 +22,7 @@ import Testing
                     unitPath: "/310000/310114/", disabled: false, createdAt: "")
         }
         let admin = Renderer.nav(for: account(.admin), path: "/persons", lang: .zh).map(\.href)
-        #expect(admin == ["/", "/units", "/persons", "/households", "/quality", "/migrants", "/certificates", "/hosts", "/tasks", "/followups", "/checkups", "/outreach", "/association", "/prepregnancy", "/births", "/benefits", "/families", "/supplies", "/accounts", "/exchange", "/complaints", "/board", "/guide", "/dashboard", "/indicators", "/assessment", "/audit", "/api/docs"])
+        #expect(admin == ["/", "/units", "/persons", "/households", "/quality", "/migrants", "/certificates", "/hosts", "/tasks", "/followups", "/checkups", "/outreach", "/association", "/prepregnancy", "/births", "/benefits", "/families", "/supplies", "/accounts", "/exchange", "/complaints", "/board", "/guide", "/dashboard", "/indicators", "/assessment", "/reports", "/audit", "/api/docs"])
         let viewer = Renderer.nav(for: account(.viewer), path: "/", lang: .en)
         #expect(!viewer.contains { $0.href == "/accounts" || $0.href == "/audit" || $0.href == "/api/docs" })
         #expect(viewer.first { $0.href == "/persons" }?.label == "People")

@@ -45,3 +45,6 @@ document.addEventListener("change", function (event) {
     });
   });
 })();
+
+// A print button without inline script: <button type="button" data-print>.
+document.addEventListener('click', (e) => { if (e.target.closest && e.target.closest('[data-print]')) window.print(); });

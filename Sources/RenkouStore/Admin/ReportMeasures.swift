@@ -1,0 +1,67 @@
+import Foundation
+import RenkouCore
+import SQLKit
+
+/// 报表项: a number a module gives the report forms for the records under a unit in a period — a
+/// flow (births in the month) or a stock (the population at the period's end). A form's line names
+/// a measure by its key (`registry.births`); the report module fills every line through this point,
+/// so a module's figures reach the forms without the reports knowing its tables.
+public struct ReportMeasure: Sendable {
+    /// `module.name`, as a form's line names it.
+    public let key: String
+    /// Read at the period's end (the month's and the year-to-date figures are the same).
+    public let stock: Bool
+    /// The rows (aliased `x`, with a `path` column: the records' unit).
+    let from: String
+    /// What is counted: `COUNT(*)`, `COUNT(DISTINCT x.person_id)`, `SUM(-x.delta)`.
+    let value: String
+    /// The rows of the period.
+    let condition: @Sendable (Period, Policy) -> String
+
+    public init(_ key: String, stock: Bool = false, from: String, value: String = "COUNT(*)", where condition: @escaping @Sendable (Period, Policy) -> String) {
+        self.key = key; self.stock = stock; self.from = from; self.value = value; self.condition = condition
+    }
+
+    /// Rows whose `column` (a `YYYY-MM-DD` text) falls in the period.
+    public static func within(_ column: String, _ p: Period) -> String {
+        "\(column) >= '\(p.start.description)' AND \(column) <= '\(p.end.description)'"
+    }
+
+    /// The measure's number for the records under `path` in `period`.
+    func value(path: String, period: Period, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
+        let r = try await db.raw("""
+            SELECT COALESCE(\(unsafeRaw: value), 0) AS n FROM \(unsafeRaw: from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition(period, policy))
+            """).first()
+        return try r?.decode(column: "n", as: Int?.self) ?? 0
+    }
+}
+
+extension ExtensionPoint where Item == ReportMeasure {
+    /// Where every module registers what the report forms may count.
+    public static var reportMeasures: ExtensionPoint<ReportMeasure> { ExtensionPoint("reports.measures") }
+}
+
+/// Every module's report measures, computed live.
+public struct ReportMeasures: Sendable {
+    public let all: [ReportMeasure]
+    public init(_ all: [ReportMeasure]) { self.all = all }
+
+    /// The figures of `lines` for the records under `path`: each line's measure over `month` and over
+    /// `cumulative` (a stock reads the month's end in both); nil for a line no module measures.
+    public func figures(_ lines: [ReportLine], path: String, month: Period, cumulative: Period, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> [ReportFigure] {
+        let byKey = Dictionary(all.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [ReportFigure] = []
+        for line in lines {
+            guard let m = byKey[line.measure] else { out.append(ReportFigure(line: line.code, month: nil, cumulative: nil)); continue }
+            let n = try await m.value(path: path, period: month, policy: policy, engine: engine, db)
+            let c = m.stock ? n : try await m.value(path: path, period: cumulative, policy: policy, engine: engine, db)
+            out.append(ReportFigure(line: line.code, month: n, cumulative: c))
+        }
+        return out
+    }
+}
+
+extension Stores {
+    /// Every module's report measures.
+    public var reportMeasures: ReportMeasures { ReportMeasures(extensions.all(.reportMeasures)) }
+}
