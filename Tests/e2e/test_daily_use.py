@@ -1,6 +1,7 @@
 """Daily use by the people the system is for: a community worker corrects a record the registry
 flags; a grid worker on a 390 px phone registers a tenant from a roster task (the stay opens, the
-task closes, no page of the path scrolls sideways); a leader finds no export with ID numbers in clear.
+task closes, no page of the path scrolls sideways); a leader reads figures and reports and no page of
+people; a worker finds no export with ID numbers in clear.
 
 scripts/test creates the accounts e2ecommunity (白银路社区), e2egrid (its first grid) and e2eviewer
 (嘉定区, read only) with the admin's password."""
@@ -119,8 +120,21 @@ def test_grid_worker_registers_a_tenant_from_a_roster_task_on_a_phone(browser, p
         assert sideways(phone) <= 0, path
 
 
-def test_leader_finds_no_unmasked_export(browser):
+def test_leader_sees_figures_and_no_person(browser):
     sign_in(browser, "e2eviewer", PASSWORD)
+    # the leaders' account reads the dashboards and the monthly reports, and no page of people
+    browser.get(BASE + "/reports")
+    assert browser.find_element("id", "report-rates").is_displayed()
+    browser.get(BASE + "/dashboard")
+    assert "403" not in browser.find_element("tag name", "main").text
+    for path in ("/persons", "/persons/export.csv", "/households", "/tasks"):
+        browser.get(BASE + path)
+        assert "403" in browser.find_element("tag name", "main").text, path
+    sign_out(browser)
+
+
+def test_worker_finds_no_unmasked_export(browser):
+    sign_in(browser, "e2ecommunity", PASSWORD)
     browser.get(BASE + "/persons")
     # the export is masked and says how many rows it holds; there is no form for names in clear
     browser.find_element("css selector", "#export summary").click()

@@ -5,7 +5,7 @@ public struct BirthsCoreModule: CoreModule {
     public init() {}
     public let name = "births"
     public var grants: [Grant] {
-        [Grant(.births(.read), Set(Role.allCases)),
+        [Grant(.births(.read), Role.personal),
          // Community and street offices handle registrations; a grid worker may submit one as a proxy.
          Grant(.births(.write), Role.registering),
          // 审批: the district approves a benefit run it cannot edit.

@@ -6,8 +6,10 @@ public struct Actor: Sendable, Equatable {
     public var username: String
     public var client: String
     public var requestID: String
-    public init(userID: UUID?, username: String, client: String = "", requestID: String = "") {
-        self.userID = userID; self.username = username; self.client = client; self.requestID = requestID
+    /// The signed-in account's role; nil for the command line, the machines and the exchange.
+    public var role: Role?
+    public init(userID: UUID?, username: String, client: String = "", requestID: String = "", role: Role? = nil) {
+        self.userID = userID; self.username = username; self.client = client; self.requestID = requestID; self.role = role
     }
     /// The command line, acting as the operating-system user.
     public static func cli(_ name: String = "cli") -> Actor { Actor(userID: nil, username: name, client: "cli") }

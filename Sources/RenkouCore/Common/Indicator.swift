@@ -49,8 +49,9 @@ public struct Indicator: Sendable, Codable, Equatable, Identifiable {
         unit == .count ? String(format: "%g", value) : String(format: "%g", (value * 1000).rounded() / 10) + (unit == .percent ? "%" : "")
     }
 
-    /// Whether `role` may see the records behind the figure.
+    /// Whether `role` may see the records behind the figure (never the leaders' account).
     public func recordsVisible(to role: Role) -> Bool {
+        guard role.seesPersonRecords else { return false }
         guard let p = detailPermission else { return true }
         let parts = p.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, let action = Action(rawValue: parts[1]) else { return false }

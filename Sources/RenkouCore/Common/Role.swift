@@ -15,6 +15,14 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whether the role sees person records: a person's page, lists of people, names and ID numbers,
+    /// the records behind a figure. The leaders' read-only account (领导) sees figures, dashboards and
+    /// reports only (issue 17: "the viewer role sees dashboards and reports but no person records").
+    public var seesPersonRecords: Bool { self != .viewer }
+
+    /// Every role that sees person records: those who may read a module whose pages list people.
+    public static let personal = Set(allCases.filter(\.seesPersonRecords))
+
     /// The unit levels an account of this role may be bound to.
     public var allowedLevels: [OrgLevel] {
         switch self {

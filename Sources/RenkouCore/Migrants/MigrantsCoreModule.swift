@@ -3,7 +3,7 @@ public struct MigrantsCoreModule: CoreModule {
     public init() {}
     public let name = "migrants"
     public var grants: [Grant] {
-        [Grant(.migrants(.read), Set(Role.allCases)),
+        [Grant(.migrants(.read), Role.personal),
          Grant(.migrants(.write), Role.registering),
          Grant(.migrants(.seeReproductiveHealth), [.provider, .community])]
     }

@@ -8,7 +8,7 @@ public struct OutreachCoreModule: CoreModule {
     public init() {}
     public let name = "outreach"
     public var grants: [Grant] {
-        [Grant(.outreach(.read), [.admin, .district, .street, .community, .grid, .viewer]),
+        [Grant(.outreach(.read), [.admin, .district, .street, .community, .grid]),
          // recording an activity, a training's attendance, a renewal, survey answers, a volunteer's report
          Grant(.outreach(.write), [.admin, .district, .street, .community, .grid]),
          // surveys' questions and the association's units

@@ -3,11 +3,11 @@ public struct RegistryCoreModule: CoreModule {
     public init() {}
     public let name = "registry"
     public var grants: [Grant] {
-        [Grant(.registry(.read), Set(Role.allCases)),
+        [Grant(.registry(.read), Role.personal),
          Grant(.registry(.write), Role.registering),
          // The workers of the unit that holds a record correct it; deleting and merging stay with administrators.
          Grant(.registry(.correct), Role.registering),
-         Grant(.registry(.export), Set(Role.allCases)),
+         Grant(.registry(.export), Role.personal),
          // Lists with ID numbers in clear go to those who pass them to other departments, with a stated reason.
          Grant(.registry(.exportUnmasked), [.admin, .district, .street]),
          Grant(.registry(.administer), [.admin])]

@@ -5,7 +5,7 @@ public struct ServicesCoreModule: CoreModule {
     public init() {}
     public let name = "services"
     public var grants: [Grant] {
-        [Grant(.services(.read), Set(Role.allCases)),
+        [Grant(.services(.read), Role.personal),
          // Providers record services; the workers of the units record the follow-up visits they make.
          Grant(.services(.write), Role.registering.union([.provider])),
          Grant(.services(.seeReproductiveHealth), [.provider, .community]),

@@ -6,7 +6,7 @@ public struct SupervisionCoreModule: CoreModule {
     public init() {}
     public let name = "supervision"
     public var grants: [Grant] {
-        [Grant(.supervision(.read), [.admin, .district, .street, .community, .grid, .viewer]),
+        [Grant(.supervision(.read), [.admin, .district, .street, .community, .grid]),
          // filing a case for a caller, answering, reassigning, closing
          Grant(.supervision(.write), [.admin, .district, .street, .community]),
          // the service guide (办事指南), kept by the district

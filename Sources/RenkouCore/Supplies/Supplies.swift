@@ -6,7 +6,7 @@ public struct SuppliesCoreModule: CoreModule {
     public init() {}
     public let name = "supplies"
     public var grants: [Grant] {
-        [Grant(.supplies(.read), [.admin, .district, .street, .community, .grid, .provider, .storekeeper, .viewer]),
+        [Grant(.supplies(.read), [.admin, .district, .street, .community, .grid, .provider, .storekeeper]),
          // receiving, issuing, dispensing, counting: the storekeepers and the offices that hand supplies out
          Grant(.supplies(.write), [.admin, .district, .street, .community, .provider, .storekeeper]),
          // the catalogue and the stock locations

@@ -3,7 +3,7 @@ public struct TasksCoreModule: CoreModule {
     public init() {}
     public let name = "tasks"
     public var grants: [Grant] {
-        [Grant(.tasks(.read), Set(Role.allCases)),
+        [Grant(.tasks(.read), Role.personal),
          Grant(.tasks(.write), Role.registering)]
     }
     public var policy: [PolicyDeclaration] {

@@ -13,9 +13,16 @@ public enum AuditLog {
         return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) }
     }
 
-    /// Appends one row in `db` (a transaction or a plain session).
+    /// A read or an export of person records by a role that sees none (the leaders' account): every
+    /// read of a person passes here, so refusing it here refuses every page, list and file of people.
+    public static let noPersonRecords = RenkouError(.forbidden, "no-person-records", Text("领导查看账户只能查看看板、指标和报表，不能查看个人记录。",
+                                                                                          "The leaders' account sees dashboards, figures and reports, not person records."))
+
+    /// Appends one row in `db` (a transaction or a plain session). Throws `forbidden`
+    /// `no-person-records` for a read or export by a role that sees no person records (nothing is written).
     public static func write(_ db: any SQLDatabase, at date: Date, actor: Actor, action: AuditAction, entity: String,
                              entityID: String, path: String, before: String? = nil, after: String? = nil) async throws {
+        if action == .read || action == .export, let role = actor.role, !role.seesPersonRecords { throw noPersonRecords }
         try await db.raw("""
             INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, path, client, request_id, before_value, after_value)
             VALUES (\(bind: Timestamp.string(date)), \(bind: actor.userID?.text), \(bind: actor.username), \(bind: action.rawValue),

@@ -56,7 +56,9 @@ enum HomePage {
                                      target: f.target.map { Text("目标 \(String(format: "%.0f%%", $0 * 100))", "target \(String(format: "%.0f%%", $0 * 100))")(lang) } ?? "",
                                      state: f.meetsTarget.map { $0 ? "good" : "bad" } ?? "",
                                      verdict: f.meetsTarget.map { ($0 ? Text("达标", "met") : Text("未达标", "below target"))(lang) } ?? "",
-                                     href: indicator.recordsVisible(to: account.role) ? pages[indicator.module]?.href(f.code, account.unitCode) : nil)
+                                     // a leader, who sees no person records, opens the figure's dashboard instead
+                                     href: indicator.recordsVisible(to: account.role) ? pages[indicator.module]?.href(f.code, account.unitCode)
+                                         : account.role.can(Permission("assessment", .read)) ? "/dashboard?code=\(f.code)&unit=\(account.unitCode)" : nil)
             }
             let model = HomeView(greeting: Text("\(account.displayName)，您好", "Hello, \(account.displayName)")(lang),
                                  unitName: account.unitName, unitHref: SitePath.unit(account.unitCode),

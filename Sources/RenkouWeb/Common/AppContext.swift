@@ -35,7 +35,7 @@ public struct AppContext: RequestContext {
 
     /// The actor written to the audit log.
     public var actor: Actor {
-        Actor(userID: account?.id, username: account?.username ?? "anonymous", client: client, requestID: id)
+        Actor(userID: account?.id, username: account?.username ?? "anonymous", client: client, requestID: id, role: account?.role)
     }
 
     public func requireAccount() throws -> Account {

@@ -28,7 +28,7 @@ enum CertificatePages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/certificates") { request, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
             let state = request.query("state").flatMap(Certificate.State.init(rawValue:))
             let page = try await deps.stores.certificates.list(state: state, number: request.query("number"), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope, by: context.actor)
@@ -148,19 +148,19 @@ enum CertificatePages {
         }
 
         router.get("/certificates/{id}") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             return try await detail(try context.uuid("id", Text("婚育证明", "certificate")), account: account, request: request, context: context)
         }
 
         router.get("/certificates/{id}/photo") { _, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let data = try await deps.stores.certificates.photo(of: try context.uuid("id", Text("婚育证明", "certificate")), in: context.scope)
             let type = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
         router.get("/certificates/{id}/print") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
             let id = try context.uuid("id", Text("婚育证明", "certificate"))
             let c = try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor)

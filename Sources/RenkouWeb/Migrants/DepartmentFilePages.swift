@@ -40,7 +40,7 @@ enum DepartmentFilePages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/migrants/files") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             return try await page(deps: deps, account: account, request: request, context: context)
         }
         router.post("/migrants/files") { request, context -> Response in
@@ -92,7 +92,7 @@ enum DepartmentFileAPI {
             return try JSON.response(try await deps.stores.departmentFiles.reconcile(file: file, kind: kind, unitCode: request.query("unit") ?? "", in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/proposals") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             return try JSON.response(try await deps.stores.departmentFiles.proposals(openOnly: request.query("all") != "true", in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/proposals/{id}/accept") { _, context in

@@ -35,7 +35,7 @@ enum HostPages {
         }
 
         router.get("/hosts") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             let lang = context.lang
             let kind = request.query("kind").flatMap(MigrantHost.Kind.init(rawValue:))
             let without = request.query("without") == "1"
@@ -136,7 +136,7 @@ enum HostPages {
         }
 
         router.get("/hosts/{id}") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             return try await detail(try context.uuid("id", Text("出租户或用工单位", "landlord or employer")), account: account, request: request, context: context)
         }
 
@@ -159,7 +159,7 @@ enum HostPages {
         }
 
         router.get("/hosts/{id}/agreements/{agreement}/scan") { _, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let a = try context.uuid("agreement", Text("扫描件", "scan"))
             let scan = try await deps.stores.hosts.scan(of: a, in: context.scope)
             return Response(status: .ok, headers: [.contentType: scan.type, .cacheControl: "private, no-store",

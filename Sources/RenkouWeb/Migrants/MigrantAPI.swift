@@ -45,12 +45,12 @@ enum MigrantAPI {
             return try JSON.response(try await deps.stores.stays.close(try context.uuid("id", Text("流动记录", "stay")), on: day, endPlace: input.endPlace, in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/{id}/stays") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             return try JSON.response(try await deps.stores.stays.stays(of: try context.uuid("id", Text("人员", "person")), in: context.scope))
         }
 
         api.on(.get, "/api/v1/certificates") { request, context in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             var page = try await deps.stores.certificates.list(person: request.query("person").flatMap(UUID.init(uuidString:)),
                                                                state: request.query("state").flatMap(Certificate.State.init(rawValue:)), number: request.query("number"),
                                                                limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope, by: context.actor)
@@ -70,7 +70,7 @@ enum MigrantAPI {
             return try JSON.response(try await dto(c, account: account, deps: deps), status: .created)
         }
         api.on(.get, "/api/v1/certificates/{id}") { _, context in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             let c = try await deps.stores.certificates.certificate(try context.uuid("id", certificate), in: context.scope, by: context.actor)
             return try JSON.response(try await dto(c, account: account, deps: deps))
         }
@@ -103,7 +103,7 @@ enum MigrantAPI {
         }
 
         api.on(.get, "/api/v1/hosts") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             return try JSON.response(try await deps.stores.hosts.list(kind: request.query("kind").flatMap(MigrantHost.Kind.init(rawValue:)), unitCode: request.query("unit"),
                                                                       nameContains: request.query("name"), withoutAgreement: request.query("withoutAgreement") == "true",
                                                                       limit: min(request.query("limit").flatMap(Int.init) ?? 50, 500), offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope))
@@ -118,7 +118,7 @@ enum MigrantAPI {
                        roster: try await deps.stores.rosters.roster(of: id, in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/hosts/{id}") { _, context in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             return try JSON.response(try await hostDetail(try context.uuid("id", host), account, context))
         }
         api.on(.post, "/api/v1/hosts/{id}/agreements") { request, context in
@@ -149,13 +149,13 @@ enum MigrantAPI {
         }
 
         api.on(.get, "/api/v1/migrants/rates") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let s = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: context.scope)
             return try JSON.response(RatesDTO(day: day.description, indicators: MigrantIndicator.all, unit: s.unit, children: s.children))
         }
         api.on(.get, "/api/v1/migrants/rates/{code}/records") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             return try JSON.response(try await deps.stores.migrantRates.records(try context.parameters.require("code"), unitCode: request.query("unit"), on: day,
                                                                                 gapsOnly: request.query("all") != "true", limit: min(request.query("limit").flatMap(Int.init) ?? 100, 1000),

@@ -13,7 +13,7 @@ enum MigrantPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/migrants") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.migrants(.read))
             let lang = context.lang
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             let summary = try await deps.stores.migrantRates.summary(unitCode: request.query("unit"), on: day, in: context.scope)
@@ -38,7 +38,7 @@ enum MigrantPages {
         }
 
         router.get("/migrants/rates/{code}") { request, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.migrants(.read))
             let lang = context.lang
             let code = try context.parameters.require("code")
             guard let indicator = MigrantIndicator.named(code) else { throw RenkouError.notFound(Text("指标", "indicator")) }

@@ -16,7 +16,7 @@ enum HouseholdAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/households") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             return try JSON.response(try await deps.stores.households.search(number: request.query("number"), limit: request.query("limit").flatMap(Int.init) ?? 50,
                                                                            offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope))
         }
@@ -29,7 +29,7 @@ enum HouseholdAPI {
             return try JSON.response(h, status: .created)
         }
         api.on(.get, "/api/v1/households/{id}") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             return try JSON.response(try await deps.stores.households.detail(try householdID(context), in: context.scope, by: context.actor))
         }
         api.on(.post, "/api/v1/households/{id}/members") { request, context in

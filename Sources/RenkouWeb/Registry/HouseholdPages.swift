@@ -53,7 +53,7 @@ enum HouseholdPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/households") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.registry(.read))
             let lang = context.lang
             let number = request.query("number") ?? ""
             let page = try await deps.stores.households.search(number: number, offset: request.query("offset").flatMap(Int.init) ?? 0, in: context.scope)
@@ -107,7 +107,7 @@ enum HouseholdPages {
         }
 
         router.get("/households/{id}") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.registry(.read))
             let id = try context.uuid("id", Text("户", "household"))
             return try await detailPage(id, deps: deps, account: account, request: request, context: context)
         }

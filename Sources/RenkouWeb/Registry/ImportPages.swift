@@ -102,14 +102,14 @@ enum ImportPages {
         }
 
         router.get("/persons/import/template.csv") { _, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let line = "\u{FEFF}" + PersonColumn.template.map { $0.headers[0] }.joined(separator: ",") + "\r\n"
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"persons-template.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: line)))
         }
 
         router.get("/persons/import/template.xlsx") { _, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             var rows: [[[String]]] = [[PersonColumn.template.map { $0.headers[0] }]]
             return try await xlsxResponse(name: "persons-template.xlsx") { rows.popLast() }
         }

@@ -131,7 +131,7 @@ enum LifeEventAPI {
             return Response(status: .noContent)
         }
         api.on(.get, "/api/v1/persons/{id}/events") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let id = try PersonAPI.id(context)
             _ = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
             return try JSON.response(try await deps.stores.events.timeline(of: id, in: context.scope))

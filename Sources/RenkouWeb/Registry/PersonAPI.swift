@@ -12,7 +12,7 @@ enum PersonAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/persons") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             return try JSON.response(try await deps.stores.persons.search(try PersonExport.query(request), in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/persons/export") { request, context in
@@ -32,12 +32,12 @@ enum PersonAPI {
             return response
         }
         api.on(.get, "/api/v1/id-numbers/{number}") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let number = try context.parameters.require("number")
             return try JSON.response(try await deps.stores.orgs.checkIDNumber(number, today: Day(deps.stores.env.now())))
         }
         api.on(.get, "/api/v1/persons/{id}") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             return try JSON.response(try await deps.stores.persons.read(try id(context), in: context.scope, by: context.actor))
         }
         api.on(.patch, "/api/v1/persons/{id}") { request, context in

@@ -10,7 +10,7 @@ enum PersonListPage {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get(RouterPath(SitePath.persons)) { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.registry(.read))
             let lang = context.lang
             let params = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
             var query = PersonQuery()

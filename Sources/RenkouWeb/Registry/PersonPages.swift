@@ -209,7 +209,7 @@ enum PersonPages {
         }
 
         router.get("/persons/{id}") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.registry(.read))
             let id = try context.uuid("id", Text("人员", "person"))
             return try await detailPage(id, deps: deps, account: account, request: request, context: context)
         }

@@ -15,7 +15,7 @@ enum QualityPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/quality") { request, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let lang = context.lang
             let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: context.scope)
             func row(_ u: QualityStore.UnitQuality, link: Bool) -> UnitRow {
@@ -32,7 +32,7 @@ enum QualityPages {
         }
 
         router.get("/quality/records") { request, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let code = request.query("check") ?? ""
             let offset = request.query("offset").flatMap(Int.init) ?? 0
             let page = try await deps.stores.quality.failing(code, unitCode: request.query("unit"), offset: offset, in: context.scope, by: context.actor)
@@ -52,13 +52,13 @@ enum QualityPages {
 enum QualityAPI {
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/quality") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let (unit, children) = try await deps.stores.quality.summary(unitCode: request.query("unit"), in: context.scope)
             struct Body: Encodable { let unit: QualityStore.UnitQuality; let children: [QualityStore.UnitQuality] }
             return try JSON.response(Body(unit: unit, children: children))
         }
         api.on(.get, "/api/v1/persons/{id}/problems") { _, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.registry(.read))
             let id = try PersonAPI.id(context)
             _ = try await deps.stores.persons.read(id, in: context.scope, by: context.actor)
             struct Problem: Encodable { let code: String; let messages: [String: String] }

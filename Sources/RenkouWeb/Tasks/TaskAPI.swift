@@ -12,7 +12,7 @@ enum TaskAPI {
 
     static func register(_ api: APIRoutes, _ deps: AppDeps) {
         api.on(.get, "/api/v1/tasks") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.tasks(.read))
             let day = try Day.parse(request.query("on"), field: "on", default: Day(deps.stores.env.now()))
             // One unit's list (its subtree) when `unit` is given; a unit outside the scope reads like an unknown one.
             var scope = context.scope
@@ -27,7 +27,7 @@ enum TaskAPI {
             let limit = min(max(request.query("limit").flatMap(Int.init) ?? 200, 1), 1000), offset = min(max(request.query("offset").flatMap(Int.init) ?? 0, 0), 5000)
             // assigned=me (the caller's), assigned=none (nobody's), else every task.
             let assigned: String? = switch request.query("assigned") { case "me": context.actor.username; case "none": ""; default: nil }
-            let account = try context.requireAccount()
+            let account = try context.require(.tasks(.read))
             let head = try await deps.stores.tasks.list(on: day, includeClosed: request.query("closed") == "true", limit: offset + limit + 1, assigned: assigned, for: account.role,
                                                         in: scope, by: context.actor)
             var response = try JSON.response(Array(head.dropFirst(offset).prefix(limit)))
@@ -50,7 +50,7 @@ enum TaskAPI {
             return Response(status: .noContent)
         }
         api.on(.get, "/api/v1/tasks/report") { request, context in
-            _ = try context.requireAccount()
+            _ = try context.require(.tasks(.read))
             let today = Day(deps.stores.env.now())
             let from = try Day.parse(request.query("from"), field: "from", default: TaskPages.reportPeriod(monthly: false, nil, today: today).0)
             let to = try Day.parse(request.query("to"), field: "to", default: from.adding(days: 6))

@@ -76,7 +76,7 @@ enum TaskPages {
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         let kinds = kinds(deps)
         router.get("/tasks") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.tasks(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
             let assigned = request.query("assigned") ?? ""
             let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, for: account.role, in: context.scope, by: context.actor)
@@ -110,7 +110,7 @@ enum TaskPages {
         }
         // 入户清单: the same list, grouped by household, to print and carry on a round.
         router.get("/tasks/sheet") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.tasks(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
             let assigned = request.query("assigned") ?? "", when = request.query("when") ?? "", kind = request.query("kind") ?? ""
             let all = try await deps.stores.tasks.list(on: today, assigned: assigned == "me" ? account.username : assigned == "none" ? "" : nil, for: account.role, in: context.scope, by: context.actor)
@@ -144,7 +144,7 @@ enum TaskPages {
         }
         // 周汇报 and 月滚动跟踪排查: the work of a week or a month, from every module, in counts.
         router.get("/tasks/report") { request, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.require(.tasks(.read))
             let lang = context.lang, today = Day(deps.stores.env.now())
             let monthly = request.query("period") == "month"
             let (from, to) = try reportPeriod(monthly: monthly, request.query("from"), today: today)

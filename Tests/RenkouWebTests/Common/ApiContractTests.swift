@@ -54,7 +54,7 @@ import Testing
             // the viewer reads but does not write
             try await Fixture.account(web.stores, "leader", .viewer, Fixture.district)
             let viewer = try await web.token("leader")
-            #expect(try await web.call(.get, "/api/v1/persons", token: viewer).status == .ok)
+            #expect(try await web.call(.get, "/api/v1/persons", token: viewer).status == .forbidden)   // leaders see figures, not people
             let write = try await web.call(.post, "/api/v1/persons", token: viewer, json: #"{"name":"甲","idNumber":"\#(Fixture.idNumber(9))","unit":"\#(Fixture.communityA1)"}"#)
             #expect(write.status == .forbidden)
         }

@@ -13,6 +13,8 @@ struct Web {
     let client: any TestClientProtocol
     let stores: Stores
     let api: APIRoutes
+    /// Every page route the router answers (`GET /persons/{id}` …), for the tests that walk them all.
+    var pages: [(method: String, path: String)] = []
 
     func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, cookies: String? = nil, json: String? = nil,
               form: [String: String]? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
@@ -84,9 +86,10 @@ func withWeb(_ engine: TestEngine, policy: Policy = .shipped, config: AppConfig 
     try await withTestStores(engine, policy: policy) { stores in
         if tree { try await Fixture.tree(stores) }
         let (router, api) = try await buildRouter(stores: stores, config: config)
+        let pages = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
         let app = Application(router: router)
         try await app.test(.router) { client in
-            try await body(Web(client: client, stores: stores, api: api))
+            try await body(Web(client: client, stores: stores, api: api, pages: pages))
         }
     }
 }

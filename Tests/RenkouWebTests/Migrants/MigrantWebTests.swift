@@ -107,10 +107,10 @@ import Testing
             let certPath = try #require(issue.headers[.location])
             let cert = try await browser.get(certPath)
             #expect(cert.status == .ok && cert.text.contains("<svg") && cert.text.contains("/public/verify/") && cert.text.contains("上环"))
-            // a leader (read only) sees the certificate but not the reproductive-health detail, and cannot verify
+            // a leader (read only) sees no person's certificate, and cannot verify
             let leader = try await web.signIn("leader")
             let seen = try await leader.get(certPath)
-            #expect(seen.status == .ok && !seen.text.contains("上环") && !seen.text.contains("verify-form"))
+            #expect(seen.status == .forbidden && !seen.text.contains("上环") && !seen.text.contains("verify-form"))
             #expect(try await leader.post(certPath + "/checks", ["result": "genuine"]).status == .forbidden)
             // verify: the rate page counts it
             #expect(try await browser.post(certPath + "/checks", ["result": "genuine", "checkedOn": Day(stores.env.now()).description]).status == .seeOther)

@@ -95,7 +95,8 @@ import Testing
             #expect(home.text.range(of: #"id="home-tasks""#)!.lowerBound < home.text.range(of: #"id="home-registry""#)!.lowerBound)
             let leader = try await (try await web.signIn("leader")).get("/")
             #expect(!leader.text.contains(#"id="home-tasks""#) && !leader.text.contains(#"id="home-registry""#) && leader.text.contains(#"id="home-rates""#))
-            #expect(leader.text.contains("/migrants/rates/M01-registration?unit=310114") && leader.text.contains("/quality?unit=310114"))
+            // each figure opens its dashboard, never the people behind it
+            #expect(leader.text.contains("/dashboard?code=M01-registration&amp;unit=310114") && !leader.text.contains("/quality?unit=310114") && !leader.text.contains("/migrants/rates/"))
         }
     }
 
