@@ -24,6 +24,10 @@ public struct AssessmentCoreModule: CoreModule {
             (Day(year: 2008, month: 1, day: 1)!, ScoreItem.seed002,
              "百分制考核（seed 002：宣教 10、政策法规 5、流动人口 10、药具 5、统计 10、入户抽查 60，帐实相符率 98% 以上得满分）；各项按指标打分，达到目标得满分、低于下限不得分、其间按比例；统计中的报表按时报送由考核组打分复核"),
          ]),
+         PolicyRule.twoWayScheme.declare([
+            (Day(year: 2008, month: 1, day: 1)!, TwoWayItem.shipped,
+             "流动人口双向考核（seed 004 同安区“双向考核”；seed 003：信息通报反馈率、接受率均达 90% 以上；分值各地自定：户籍地反馈 40、及时 30、接收 30，流入地通报 100）"),
+         ]),
          PolicyRule.vetoItems.declare([
             (Day(year: 2008, month: 1, day: 1)!, VetoItem.shipped,
              "一票否决事项（seed 001、002：入户抽查发现瞒报出生、统计数据弄虚作假、严重投诉查实、两非案件查实；各地可改）"),

@@ -44,6 +44,13 @@ enum AssessmentAPI {
             return try JSON.response(try await stores.targets.sign(unit: b.unit ?? "", year: b.year ?? Day(stores.env.now()).year, terms: b.terms ?? "", signatories: b.signatories ?? "",
                                                                    signedOn: b.signedOn, scan: scan, in: context.scope, by: context.actor), status: .created)
         }
+        /// 双向考核: every counterpart's score in each role, and our answers to each.
+        struct TwoWayBody: Encodable { let year: Int; let scores: [CounterpartScore]; let ours: [OurAnswers] }
+        api.on(.get, "/api/v1/assessment/two-way") { request, context in
+            _ = try context.require(.assessment(.read))
+            let (scores, ours) = try await stores.twoWay.scores(year: year(request), in: context.scope)
+            return try JSON.response(TwoWayBody(year: year(request), scores: scores, ours: ours))
+        }
         api.on(.get, "/api/v1/assessment/warnings") { request, context in
             _ = try context.require(.assessment(.read))
             return try JSON.response(try await stores.warnings.list(openOnly: request.query("open") == "true", in: context.scope))

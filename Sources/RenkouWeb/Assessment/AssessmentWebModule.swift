@@ -7,12 +7,12 @@ import RenkouStore
 /// against their targets, the targets and their allocation, the agreements, the warnings and the vetoes.
 struct AssessmentWebModule: WebModule {
     let name = "assessment"
-    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { CataloguePages.register(router, deps); AssessmentPages.register(router, deps); SpotCheckPages.register(router, deps); ScorePages.register(router, deps); DashboardPages.register(router, deps) }
+    func pages(_ router: Router<AppContext>, _ deps: AppDeps) { CataloguePages.register(router, deps); AssessmentPages.register(router, deps); SpotCheckPages.register(router, deps); ScorePages.register(router, deps); DashboardPages.register(router, deps); TwoWayPages.register(router, deps) }
     func api(_ api: APIRoutes, _ deps: AppDeps) { AssessmentAPI.register(api, deps) }
     var navigation: [NavEntry] { [NavEntry("/dashboard", Text("看板", "Dashboard"), order: 95, permission: .assessment(.read)),
                                   NavEntry("/indicators", Text("指标", "Indicators"), order: 95, permission: .assessment(.read)),
                                   NavEntry("/assessment", Text("目标考核", "Targets"), order: 95, permission: .assessment(.read))] }
-    var strings: [String: Text] { CataloguePages.strings.merging(AssessmentPages.strings) { a, _ in a }.merging(SpotCheckPages.strings) { a, _ in a }.merging(ScorePages.strings) { a, _ in a }.merging(DashboardPages.strings) { a, _ in a } }
+    var strings: [String: Text] { CataloguePages.strings.merging(AssessmentPages.strings) { a, _ in a }.merging(SpotCheckPages.strings) { a, _ in a }.merging(ScorePages.strings) { a, _ in a }.merging(DashboardPages.strings) { a, _ in a }.merging(TwoWayPages.strings) { a, _ in a } }
     var contributions: [Contribution] {
         [ExtensionPoint.taskKinds(TaskKindView(.warning, Text("预警督办", "Warning to answer"), link: { _ in "/assessment/warnings" },
                                                action: { _ in ("/assessment/warnings", Text("办理", "Answer")) })),

@@ -11,7 +11,20 @@ struct AssessmentCLIModule: CLIModule {
 
 struct AssessmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assessment", abstract: "Targets and assessment (目标管理): targets, allocation, warnings, vetoes.",
-                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self, Scores.self])
+                                                    subcommands: [Targets.self, SetTarget.self, Allocate.self, Warn.self, Warnings.self, Veto.self, Vetoes.self, SpotCheckDraw.self, SpotChecks.self, Scores.self, TwoWay.self])
+
+    struct TwoWay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "two-way", abstract: "双向考核: each counterpart region's score from the exchange (as hukou and as inflow region), then our answers to each; one JSON line each.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The year (default: this year).") var year: Int?
+        func run() async throws {
+            try await withStores(db) { stores in
+                let (scores, ours) = try await stores.twoWay.scores(year: year ?? Day(stores.env.now()).year, in: .everything)
+                for s in scores { try printJSON(s) }
+                for o in ours { try printJSON(o) }
+            }
+        }
+    }
 
     struct Targets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The targets set for a unit and the units below it in a year, one JSON line each (rates as fractions).")

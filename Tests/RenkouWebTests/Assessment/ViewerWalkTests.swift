@@ -57,7 +57,7 @@ import Testing
             }
             #expect(walked > 500)
             // what leaders do see
-            for page in ["/", "/dashboard", "/indicators", "/assessment", "/reports", "/reports/sheet", "/assessment/scores"] {
+            for page in ["/", "/dashboard", "/indicators", "/assessment", "/reports", "/reports/sheet", "/assessment/scores", "/assessment/two-way"] {
                 #expect(try await viewer.get(page).status == .ok, "\(page)")
             }
             #expect(Set(opened).isSuperset(of: ["/dashboard", "/reports", "/api/v1/reports"]))
