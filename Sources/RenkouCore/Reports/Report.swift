@@ -17,9 +17,9 @@ public struct ReportsCoreModule: CoreModule {
     public var policy: [PolicyDeclaration] {
         [PolicyRule.reportForms.declare([
             (Day(year: 2008, month: 1, day: 1)!, [ReportForm.monthly(cumulative: .statisticalYear)],
-             "人口和计划生育统计月报（seed 002、004：次月 5 日前报送；计划生育统计年度为上年 10 月 1 日至本年 9 月 30 日，累计数按统计年度）"),
+             "人口和计划生育统计月报（seed 002、004：次月 5 日前报送（社区 3 日前报街道，街道 5 日前报区，各地自定；逢节假日顺延）；计划生育统计年度为上年 10 月 1 日至本年 9 月 30 日，累计数按统计年度）"),
             (Day(year: 2016, month: 1, day: 1)!, [ReportForm.monthly(cumulative: .year)],
-             "人口和家庭发展统计月报（次月 5 日前报送，逐级审核；2016 年起统计年度改按公历年，累计数自 1 月 1 日起）"),
+             "人口和家庭发展统计月报（次月 5 日前报送：社区 3 日前报街道、街道 5 日前报区，逢节假日顺延，逐级审核；2016 年起统计年度改按公历年，累计数自 1 月 1 日起）"),
         ])]
     }
 }
@@ -37,25 +37,38 @@ public struct ReportForm: Sendable, Codable, Equatable {
     /// A stable code (`monthly`).
     public var code: String
     public var name: Text
-    /// 报送期限: the day of the following month by which the report is due (5).
-    public var dueDay: Int
+    /// 报送期限: per level, the day of the following month by which its report is due (a community
+    /// by the 3rd, so that its street can add up and send by the 5th); a day off moves it to the next
+    /// working day.
+    public var dueDays: [String: Int]
     /// 累计: the period the year-to-date column adds up (`year`, `statistical-year`).
     public var cumulative: Period.Kind
     /// The levels whose units report (communities, then streets).
     public var levels: [OrgLevel]
     public var sections: [ReportSection]
-    public init(code: String, name: Text, dueDay: Int, cumulative: Period.Kind, levels: [OrgLevel], sections: [ReportSection]) {
-        self.code = code; self.name = name; self.dueDay = dueDay; self.cumulative = cumulative; self.levels = levels; self.sections = sections
+    public init(code: String, name: Text, dueDays: [String: Int], cumulative: Period.Kind, levels: [OrgLevel], sections: [ReportSection]) {
+        self.code = code; self.name = name; self.dueDays = dueDays; self.cumulative = cumulative; self.levels = levels; self.sections = sections
     }
 
     /// Every line of the form, in order.
     public var lines: [ReportLine] { sections.flatMap(\.lines) }
 
-    /// The day a month's report is due: `dueDay` of the month after (the month's last day when the
-    /// next month is shorter).
-    public func due(for month: Day) -> Day {
+    /// The day of the next month a level's report is due on (the latest level's when it has none).
+    public func dueDay(for level: OrgLevel) -> Int { dueDays[level.rawValue] ?? dueDays.values.max() ?? 5 }
+
+    /// The day a level's report for a month is due: its day of the month after (the month's last day
+    /// when that month is shorter), moved on to the next working day of `calendar` when it falls on a
+    /// day off (September's, due in the National Day holiday).
+    public func due(for month: Day, level: OrgLevel, calendar: WorkingDayCalendar? = nil) -> Day {
         let y = month.month == 12 ? month.year + 1 : month.year, m = month.month == 12 ? 1 : month.month + 1
-        return Day(year: y, month: m, day: min(max(dueDay, 1), Day.daysIn(month: m, year: y)))!
+        var d = Day(year: y, month: m, day: min(max(dueDay(for: level), 1), Day.daysIn(month: m, year: y)))!
+        if let calendar { while !calendar.isWorkingDay(d) { d = d.adding(days: 1) } }
+        return d
+    }
+
+    /// The last due day of a month's reports (the highest reporting level's).
+    public func lastDue(for month: Day, calendar: WorkingDayCalendar? = nil) -> Day {
+        levels.map { due(for: month, level: $0, calendar: calendar) }.max() ?? due(for: month, level: .district, calendar: calendar)
     }
 
     static let population = Text("一、人口变动", "1. Population change"), contraception = Text("二、避孕节育（已婚育龄妇女，月末）", "2. Contraception (married women of reproductive age, month end)")
@@ -69,10 +82,10 @@ public struct ReportForm: Sendable, Codable, Equatable {
 
     /// 人口和计划生育统计月报: the shipped monthly form, filled from every module's measures.
     public static func monthly(cumulative: Period.Kind) -> ReportForm {
-        ReportForm(code: "monthly", name: Text("人口和计划生育统计月报", "Monthly population and family-planning report"), dueDay: 5, cumulative: cumulative,
+        ReportForm(code: "monthly", name: Text("人口和计划生育统计月报", "Monthly population and family-planning report"), dueDays: ["community": 3, "street": 5], cumulative: cumulative,
                    levels: [.community, .street], sections: [
             ReportSection(title: population, lines: [
-                line("registry.population", "月末登记人口", "Registered population at month end"),
+                line("registry.population", "月末登记人口（不含流入人口）", "Registered population at month end (the inflow in section 4)"),
                 line("registry.births", "出生人数", "Births"),
                 line("registry.births.male", "　其中：男", "  of them boys"),
                 line("registry.births.female", "　　　　女", "  of them girls"),
@@ -194,7 +207,7 @@ public struct Report: Sendable, Codable, Equatable {
     public var reviewedOn: String?
     public var reviewedBy: String?
     public var reviewNote: String?
-    /// The lines that differ from the version before, as `line: before → after` (month column).
+    /// The lines that differ from the version before (either column).
     public var changes: [ReportChange]
     public init(id: UUID, form: String, unitCode: String, unitName: String, month: String, version: Int, state: ReportState, figures: [ReportFigure], submittedOn: String,
                 submittedBy: String, note: String?, dueOn: String, late: Bool, reviewedOn: String?, reviewedBy: String?, reviewNote: String?, changes: [ReportChange] = []) {
@@ -207,16 +220,23 @@ public struct Report: Sendable, Codable, Equatable {
 /// A line whose figure changed between two versions.
 public struct ReportChange: Sendable, Codable, Equatable {
     public var line: String
+    /// The month's figure before and after.
     public var before: Int?
     public var after: Int?
-    public init(line: String, before: Int?, after: Int?) { self.line = line; self.before = before; self.after = after }
+    /// The year-to-date figure before and after.
+    public var cumulativeBefore: Int?
+    public var cumulativeAfter: Int?
+    public init(line: String, before: Int?, after: Int?, cumulativeBefore: Int? = nil, cumulativeAfter: Int? = nil) {
+        self.line = line; self.before = before; self.after = after; self.cumulativeBefore = cumulativeBefore; self.cumulativeAfter = cumulativeAfter
+    }
 
-    /// The changes of the month column from `old` to `new`.
+    /// The lines whose month or year-to-date figure changed from `old` to `new`.
     public static func between(_ old: [ReportFigure], _ new: [ReportFigure]) -> [ReportChange] {
         let before = Dictionary(old.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         return new.compactMap { f in
             let b = before[f.line]
-            return b?.month == f.month && b?.cumulative == f.cumulative ? nil : ReportChange(line: f.line, before: b?.month, after: f.month)
+            return b?.month == f.month && b?.cumulative == f.cumulative ? nil
+                : ReportChange(line: f.line, before: b?.month, after: f.month, cumulativeBefore: b?.cumulative, cumulativeAfter: f.cumulative)
         }
     }
 }
@@ -230,19 +250,23 @@ public struct ReportStatus: Sendable, Codable, Equatable {
     public var parentCode: String?
     public var month: String
     public var dueOn: String
-    /// Nil: not submitted.
+    /// The latest version's state; nil: not submitted.
     public var state: ReportState?
+    /// What stands: the latest version not sent back (an accepted one stays when its correction is
+    /// sent back); nil: nothing stands (not submitted, or sent back and not yet sent again).
+    public var standing: ReportState?
     public var version: Int
     /// The first submission's day.
     public var firstSubmittedOn: String?
     /// The first submission came by the due day.
     public var onTime: Bool
-    /// Days past due: of the first submission, or (not yet submitted) up to today; 0 when on time or not yet due.
+    /// Days past due: of the first submission, or (nothing standing) up to today; 0 when on time or not yet due.
     public var daysLate: Int
     public var reportID: UUID?
-    public init(unitCode: String, unitName: String, level: OrgLevel, parentCode: String?, month: String, dueOn: String, state: ReportState?, version: Int,
+    public init(unitCode: String, unitName: String, level: OrgLevel, parentCode: String?, month: String, dueOn: String, state: ReportState?, standing: ReportState?, version: Int,
                 firstSubmittedOn: String?, onTime: Bool, daysLate: Int, reportID: UUID?) {
         self.unitCode = unitCode; self.unitName = unitName; self.level = level; self.parentCode = parentCode; self.month = month; self.dueOn = dueOn; self.state = state
+        self.standing = standing
         self.version = version; self.firstSubmittedOn = firstSubmittedOn; self.onTime = onTime; self.daysLate = daysLate; self.reportID = reportID
     }
 }

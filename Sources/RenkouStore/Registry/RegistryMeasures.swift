@@ -13,11 +13,14 @@ enum RegistryMeasures {
 
     static var all: [ReportMeasure] {
         [
-            // who lived here at the period's end: active now, or gone (died, moved away) only after it
+            // the registered population (the inflow is the migrants' section) at the period's end: born by
+            // then, not moved in after it, and active now or gone (died, moved away) only after it
             ReportMeasure("registry.population", stock: true, from: "persons x") { p, _ in
                 let d = p.end.description
                 return """
-                    (x.birth_date IS NULL OR x.birth_date <= '\(d)') AND (x.status = 'active' OR (x.status IN ('deceased', 'moved-away') AND EXISTS (SELECT 1 FROM life_events e \
+                    x.category <> 'inflow' AND (x.birth_date IS NULL OR x.birth_date <= '\(d)') \
+                    AND NOT EXISTS (SELECT 1 FROM life_events i WHERE i.person_id = x.id AND i.type = 'move-in' AND i.revoked_at IS NULL AND i.day > '\(d)') \
+                    AND (x.status = 'active' OR (x.status IN ('deceased', 'moved-away') AND EXISTS (SELECT 1 FROM life_events e \
                     WHERE e.person_id = x.id AND e.type IN ('death', 'move-out') AND e.revoked_at IS NULL AND e.day > '\(d)')))
                     """
             },

@@ -66,13 +66,14 @@ public struct ReportStore: Sendable {
         if !form.levels.contains(unit.level) { return Text("\(unit.level.label.zh)不报送该报表。", "\(unit.level.label.en) units do not send this report.") }
         if Period.containing(month, .month).end >= today { return Text("该月尚未结束，次月 1 日起可上报。", "The month is not over; it can be sent from the 1st of the next.") }
         if versions.last?.state == .submitted { return Text("已上报，等待上级审核。", "Submitted; waiting for the level above.") }
-        // a level's report goes up once the reports of the units below it are accepted (DHIS2's approval levels)
+        // a level's report goes up once the reports of the units below it are accepted (DHIS2's approval
+        // levels): an accepted version stands until a correction of it is accepted; one under review waits
         let below = form.levels.filter { $0 > unit.level }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         guard !below.isEmpty else { return nil }
         let waiting = try await db.raw("""
             SELECT u.name FROM org_units u WHERE u.parent_id = \(bind: unit.id.text) AND u.status = 'active' AND u.level IN (\(unsafeRaw: below))
-            AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.unit_id = u.id AND r.form = \(bind: form.code) AND r.month = \(bind: Self.label(month)) AND r.state = 'accepted'
-                            AND NOT EXISTS (SELECT 1 FROM reports n WHERE n.unit_id = r.unit_id AND n.form = r.form AND n.month = r.month AND n.version > r.version))
+            AND (NOT EXISTS (SELECT 1 FROM reports r WHERE r.unit_id = u.id AND r.form = \(bind: form.code) AND r.month = \(bind: Self.label(month)) AND r.state = 'accepted')
+                 OR EXISTS (SELECT 1 FROM reports n WHERE n.unit_id = u.id AND n.form = \(bind: form.code) AND n.month = \(bind: Self.label(month)) AND n.state = 'submitted'))
             ORDER BY u.code
             """).all().map { try $0.decode(column: "name", as: String.self) }
         if !waiting.isEmpty {
@@ -100,7 +101,7 @@ public struct ReportStore: Sendable {
         return try await db.read { db in
             let versions = try await Self.versions(form: form.code, unitID: u.id, month: Self.label(month), db)
             return ReportSheet(form: form, unitCode: u.code, unitName: u.name, level: u.level, month: Self.label(month),
-                               cumulativePeriod: Period.containing(month, form.cumulative).description, dueOn: form.due(for: month).description,
+                               cumulativePeriod: Period.containing(month, form.cumulative).description, dueOn: form.due(for: month, level: u.level, calendar: env.policy.calendar).description,
                                live: try await self.live(form, path: u.path, month: month, db), versions: versions,
                                blocked: try await self.blocked(form, unit: u, month: month, today: today, versions: versions, db))
         }
@@ -118,9 +119,11 @@ public struct ReportStore: Sendable {
     }
 
     /// 上报: submits a unit's report for a month with the figures as they stand (a new version when it
-    /// was sent back, or to correct an accepted one). Throws `invalid` (`/month` `month-format` or
-    /// `not-ended`, `/unit` `not-reporting` or `waiting-for-lower`, `/form` `unknown-form`),
-    /// `conflict` `already-submitted` (waiting for review), `not-found` (the unit).
+    /// was sent back). An accepted report stays locked: a correction of it needs a note saying why and
+    /// a figure that changed. Throws `invalid` (`/month` `month-format` or `not-ended`, `/unit`
+    /// `not-reporting` or `waiting-for-lower`, `/form` `unknown-form`, `/note` `required` for a
+    /// correction), `conflict` `already-submitted` (waiting for review) or `no-changes` (a correction
+    /// that changes nothing), `not-found` (the unit).
     @discardableResult
     public func submit(form code: String = "monthly", unit: String?, month text: String?, note: String? = nil, in scope: Scope, by actor: Actor) async throws -> Report {
         try await submit(form: code, unit: unit, month: text, note: note, on: Day(env.now()), in: scope, by: actor)
@@ -129,8 +132,10 @@ public struct ReportStore: Sendable {
     /// `submit` on a given day (the demo's past months).
     func submit(form code: String, unit: String?, month text: String?, note: String?, on today: Day, in scope: Scope, by actor: Actor) async throws -> Report {
         let month = try Self.month(text), form = try self.form(code, month: month), env = self.env
-        let u = try await self.unit(unit, in: scope)
+        let u = try await self.unit(unit, in: scope), engine = db.engine
         let id = try await db.transaction { db -> UUID in
+            // one submission at a time for a unit (PostgreSQL: the unit's row held; SQLite writes one at a time)
+            if engine == .postgres { _ = try await db.raw("SELECT id FROM org_units WHERE id = \(bind: u.id.text) FOR UPDATE").all() }
             let versions = try await Self.versions(form: form.code, unitID: u.id, month: Self.label(month), db)
             if versions.last?.state == .submitted {
                 throw RenkouError(.conflict, "already-submitted", Text("该月报表已上报，等待上级审核；退回后才能重新上报。", "This month's report is waiting for review; it can be sent again once sent back."))
@@ -140,12 +145,21 @@ public struct ReportStore: Sendable {
                 throw RenkouError.invalid([FieldError(code == "not-ended" ? "/month" : "/unit", code, why)])
             }
             let figures = try await self.live(form, path: u.path, month: month, db)
+            // a correction of an accepted report says why, and changes something
+            if let accepted = versions.last(where: { $0.state == .accepted }) {
+                if note?.trimmed.nilIfBlank == nil {
+                    throw RenkouError.invalid([FieldError("/note", "required", Text("已审核的报表更正时请写明原因。", "Say why an accepted report is corrected."))])
+                }
+                if ReportChange.between(accepted.figures, figures).isEmpty {
+                    throw RenkouError(.conflict, "no-changes", Text("数字与已审核的版本相同，无需更正。", "The figures are those of the accepted version: nothing to correct."))
+                }
+            }
             let id = env.newID(), version = (versions.last?.version ?? 0) + 1
             let json = String(decoding: try JSONEncoder.sorted.encode(figures), as: UTF8.self)
             try await db.raw("""
                 INSERT INTO reports (id, form, unit_id, path, month, version, state, figures, submitted_on, submitted_by, submitted_at, note, due_on)
                 VALUES (\(bind: id.text), \(bind: form.code), \(bind: u.id.text), \(bind: u.path), \(bind: Self.label(month)), \(bind: version), 'submitted', \(bind: json),
-                        \(bind: today.description), \(bind: actor.username), \(bind: Timestamp.string(env.now())), \(bind: note?.trimmed.nilIfBlank), \(bind: form.due(for: month).description))
+                        \(bind: today.description), \(bind: actor.username), \(bind: Timestamp.string(env.now())), \(bind: note?.trimmed.nilIfBlank), \(bind: form.due(for: month, level: u.level, calendar: env.policy.calendar).description))
                 """).run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "report", entityID: id.text, path: u.path,
                                      after: AuditLog.json(["form": form.code, "month": Self.label(month), "version": String(version)]))
@@ -165,10 +179,11 @@ public struct ReportStore: Sendable {
         }
     }
 
-    /// 审核: the level above accepts the latest version (locking it) or sends it back with a note.
-    /// Throws `forbidden` `own-report` (a unit's own report is reviewed above it), `conflict`
-    /// `not-waiting` (already reviewed, or a later version exists), `invalid` (`/note` `required` to
-    /// send back), `not-found`.
+    /// 审核: the level directly above accepts the latest version (locking it) or sends it back with a
+    /// note; never the one who submitted it. Throws `forbidden` `own-report` (a unit's own report is
+    /// reviewed above it), `not-level-above` (a district skipping its street; administrators and the
+    /// command line may), `own-submission`; `conflict` `not-waiting` (already reviewed, or a later
+    /// version exists); `invalid` (`/note` `required` to send back); `not-found`.
     @discardableResult
     public func review(_ id: UUID, accept: Bool, note: String?, in scope: Scope, by actor: Actor) async throws -> Report {
         try await review(id, accept: accept, note: note, on: Day(env.now()), in: scope, by: actor)
@@ -182,10 +197,20 @@ public struct ReportStore: Sendable {
         }
         let engine = db.engine, env = self.env
         try await db.transaction { db in
-            guard let r = try await db.raw("SELECT id, path, state, unit_id, form, month, version FROM reports WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first()
+            guard let r = try await db.raw("""
+                SELECT r.id, r.path, r.state, r.unit_id, r.form, r.month, r.version, r.submitted_by, p.path AS parent_path FROM reports r
+                JOIN org_units u ON u.id = r.unit_id LEFT JOIN org_units p ON p.id = u.parent_id
+                WHERE r.id = \(bind: id.text) AND \(engine.startsWith("r.path", scope.path))\(unsafeRaw: engine == .postgres ? " FOR UPDATE OF r" : "")
+                """).first()
             else { throw RenkouError.notFound(Text("报表", "report")) }
             let path = try r.decode(column: "path", as: String.self)
             if path == scope.path { throw RenkouError(.forbidden, "own-report", Text("本单位的报表由上级审核。", "A unit's own report is reviewed by the level above.")) }
+            if let role = actor.role, role != .admin, try r.decode(column: "parent_path", as: String?.self) != scope.path {
+                throw RenkouError(.forbidden, "not-level-above", Text("报表由直接上级审核（社区报表由街道审核）。", "A report is reviewed by the level directly above (a community's by its street)."))
+            }
+            if actor.role != nil, try r.decode(column: "submitted_by", as: String.self) == actor.username {
+                throw RenkouError(.forbidden, "own-submission", Text("代报的报表不能由本人审核。", "A report you submitted is reviewed by someone else."))
+            }
             let newer = try await db.raw("""
                 SELECT 1 AS x FROM reports WHERE unit_id = \(bind: try r.decode(column: "unit_id", as: String.self)) AND form = \(bind: try r.decode(column: "form", as: String.self))
                 AND month = \(bind: try r.decode(column: "month", as: String.self)) AND version > \(bind: try r.decode(column: "version", as: Int.self))
@@ -205,10 +230,12 @@ public struct ReportStore: Sendable {
     }
 
     /// 报送情况: every unit of the scope that sends `form` for `month` (under `unit` when given), where
-    /// its report stands, and the completeness and timeliness per level, read on `today`.
+    /// its report stands, and the completeness and timeliness per level, read today. A unit counts as
+    /// submitted while a version not sent back stands; on time when its first version came by its due
+    /// day and one stands; days late run until its first version, or until today while none stands.
     public func status(form code: String = "monthly", month text: String?, unit: String? = nil, in scope: Scope) async throws -> (units: [ReportStatus], rates: [ReportRates]) {
         let month = try Self.month(text), form = try self.form(code, month: month), engine = db.engine, today = Day(env.now())
-        let due = form.due(for: month), label = Self.label(month)
+        let calendar = env.policy.calendar, label = Self.label(month)
         let top = try await self.unit(unit, in: scope)
         let rows = try await db.read { db in
             let levels = form.levels.map { "'\($0.rawValue)'" }.joined(separator: ", ")
@@ -226,18 +253,22 @@ public struct ReportStore: Sendable {
             return (units, reports)
         }
         let statuses = rows.0.map { u, parent -> ReportStatus in
+            let due = form.due(for: month, level: u.level, calendar: calendar)
             let versions = rows.1[u.id.text] ?? []
             let first = versions.first.flatMap { Day($0.submitted) }, latest = versions.last
-            let onTime = first.map { $0 <= due } ?? false
-            let late = first.map { max(0, due.days(until: $0)) } ?? (today > due ? due.days(until: today) : 0)
+            // what stands: the latest version not sent back (an accepted one stays when its correction is)
+            let stands = versions.last { $0.state != ReportState.returned.rawValue }.flatMap { ReportState(rawValue: $0.state) }
+            // on time: first sent by the due day, and not left sent back
+            let onTime = stands != nil && (first.map { $0 <= due } ?? false)
+            let late = stands == nil ? (today > due ? due.days(until: today) : 0) : first.map { max(0, due.days(until: $0)) } ?? 0
             return ReportStatus(unitCode: u.code, unitName: u.name, level: u.level, parentCode: parent, month: label, dueOn: due.description,
-                                state: latest.flatMap { ReportState(rawValue: $0.state) }, version: latest?.version ?? 0, firstSubmittedOn: versions.first?.submitted,
+                                state: latest.flatMap { ReportState(rawValue: $0.state) }, standing: stands, version: latest?.version ?? 0, firstSubmittedOn: versions.first?.submitted,
                                 onTime: onTime, daysLate: late, reportID: latest.map { $0.id.uuid })
         }
         let rates = form.levels.map { level in
             let these = statuses.filter { $0.level == level }
-            return ReportRates(level: level, expected: these.count, submitted: these.filter { $0.state == .submitted || $0.state == .accepted }.count,
-                               onTime: these.filter(\.onTime).count, accepted: these.filter { $0.state == .accepted }.count)
+            return ReportRates(level: level, expected: these.count, submitted: these.filter { $0.standing != nil }.count,
+                               onTime: these.filter(\.onTime).count, accepted: these.filter { $0.standing == .accepted }.count)
         }.filter { $0.expected > 0 }
         return (statuses, rates)
     }

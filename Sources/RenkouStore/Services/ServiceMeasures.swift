@@ -2,7 +2,7 @@ import Foundation
 import RenkouCore
 
 /// The services' lines of the report forms: married women of reproductive age at the period's end,
-/// those using a method by method (counts only), and the procedures done in the period.
+/// those using a method by method (hers or her husband's; counts only), and the procedures done in the period.
 enum ServiceMeasures {
     /// 已婚育龄妇女 on the day (the prevalence rate's base).
     static func marriedWRA(_ d: Day, _ policy: Policy) -> String {
@@ -13,7 +13,8 @@ enum ServiceMeasures {
         ReportMeasure(key, stock: true, from: "persons x") { p, policy in
             let d = p.end.description
             let which = methods.map { "m.method IN (\($0.map { "'\($0.rawValue)'" }.joined(separator: ", ")))" } ?? "m.method <> 'none'"
-            return marriedWRA(p.end, policy) + " AND EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id AND \(which) AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
+            // her method or her husband's (a vasectomy is his record)
+            return marriedWRA(p.end, policy) + " AND EXISTS (SELECT 1 FROM method_uses m WHERE (m.person_id = x.id OR m.person_id = x.spouse_id) AND \(which) AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
         }
     }
     static func procedure(_ kind: ServiceKind) -> ReportMeasure {

@@ -109,7 +109,8 @@ enum ServiceRates {
                                 },
                                 numerator: { p, _ in
                                     let d = p.end.description
-                                    return "EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id AND m.method <> 'none' AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
+                                    // her method or her husband's (a vasectomy is recorded on him)
+                                    return "EXISTS (SELECT 1 FROM method_uses m WHERE (m.person_id = x.id OR m.person_id = x.spouse_id) AND m.method <> 'none' AND m.started_on <= '\(d)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d)'))"
                                 }, key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, '' AS detail, 'person' AS link"),
             // 双查覆盖率: the women due in the rounds that end in the period, every due check done.
             IndicatorDefinition(ServiceIndicator.checkUpCoverage, from: "checkups x",

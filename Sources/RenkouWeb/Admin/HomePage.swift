@@ -58,7 +58,8 @@ enum HomePage {
                                      verdict: f.meetsTarget.map { ($0 ? Text("达标", "met") : Text("未达标", "below target"))(lang) } ?? "",
                                      // a leader, who sees no person records, opens the figure's dashboard instead
                                      href: indicator.recordsVisible(to: account.role) ? pages[indicator.module]?.href(f.code, account.unitCode)
-                                         : account.role.can(Permission("assessment", .read)) ? "/dashboard?code=\(f.code)&unit=\(account.unitCode)" : nil)
+                                         : account.role.can(Permission("assessment", .read)) && indicator.unit == .percent && indicator.period != .day
+                                             ? "/dashboard?code=\(f.code)&unit=\(account.unitCode)" : nil)
             }
             let model = HomeView(greeting: Text("\(account.displayName)，您好", "Hello, \(account.displayName)")(lang),
                                  unitName: account.unitName, unitHref: SitePath.unit(account.unitCode),

@@ -18,7 +18,8 @@ struct AssessmentWebModule: WebModule {
                                                action: { _ in ("/assessment/warnings", Text("办理", "Answer")) })),
          ExtensionPoint.taskKinds(TaskKindView(.spotCheck, Text("抽查核实", "Spot-check difference"), link: { t in t.personID.map(SitePath.person) ?? "/assessment/spot-checks/\(t.object?.id.text ?? "")" })),
          ExtensionPoint.recordLinks(RecordLink(kind: "household", href: { "/households/\($0.text)" })),
-         ExtensionPoint.indicatorPages(IndicatorPage(module: "assessment"))]
+         ExtensionPoint.indicatorPages(IndicatorPage(module: "assessment")),
+         ExtensionPoint.dashboardCards(DashboardCard(order: 20, ScoreDashboardCard()))]
     }
 }
 

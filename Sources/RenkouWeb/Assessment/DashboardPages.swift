@@ -3,6 +3,39 @@ import Hummingbird
 import RenkouCore
 import RenkouStore
 
+/// What the dashboard is looking at: a unit (of the caller's scope) and a year.
+struct DashboardFocus: Sendable {
+    let unit: OrgUnit
+    let year: Int
+}
+
+/// A card a module puts on the dashboard under the charts (the reports of last month, …); `order`
+/// places it among the others.
+struct DashboardCard: Sendable {
+    let order: Int
+    let section: AnySection<DashboardFocus>
+    init<S: PageSection>(order: Int, _ section: S) where S.Record == DashboardFocus { self.order = order; self.section = AnySection(section) }
+}
+
+extension ExtensionPoint where Item == DashboardCard {
+    /// The cards modules put on the dashboard.
+    static var dashboardCards: ExtensionPoint<DashboardCard> { ExtensionPoint("assessment.dashboard-cards") }
+}
+
+/// The dashboard's card of the 100-point sheet: the units below, ranked by their score of the year,
+/// a vetoed unit marked whatever its score.
+struct ScoreDashboardCard: PageSection {
+    func render(_ focus: DashboardFocus, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
+        guard let below = OrgLevel.allCases.first(where: { $0 > focus.unit.level }), [OrgLevel.street, .community].contains(below) else { return nil }
+        let scores = try await deps.stores.scores.scores(year: focus.year, levels: [below], in: Scope(path: focus.unit.path))
+        struct Row { let unit: String; let total: String; let vetoed: Bool; let href: String }
+        struct View { let year: Int; let rows: [Row]; let hasRows: Bool }
+        let view = View(year: focus.year, rows: scores.map { Row(unit: $0.unitName, total: String(format: "%.1f", $0.total), vetoed: $0.vetoed,
+                                                                 href: "/assessment/scores/\($0.unitCode)?year=\(focus.year)") }, hasRows: !scores.isEmpty)
+        return deps.renderer.fragment("assessment/dashboard_scores", model: view, context: context)
+    }
+}
+
 /// 看板 (`/dashboard`): for a unit and a year, an indicator's monthly trend against the target, the
 /// units below it ranked by it, the population pyramid, and the warnings, vetoes and scores; each
 /// chart's numbers also as a table, each point and bar opening the records behind it.
@@ -58,8 +91,14 @@ enum DashboardPages {
             struct RankRow { let unit: String; let value: String; let short: Bool; let href: String?; let vetoed: Bool; let raised: Int; let open: Int }
             struct BandRow { let band: String; let male: Int; let female: Int }
             struct View { let year: Int; let unit: String; let indicator: String; let codes: [FormField.Option]; let units: [FormField.Option]; let trend: String; let ranking: String
-                let pyramid: String; let trendRows: [TrendRow]; let rankRows: [RankRow]; let bandRows: [BandRow]; let yearFigure: String; let target: String }
+                let pyramid: String; let trendRows: [TrendRow]; let rankRows: [RankRow]; let bandRows: [BandRow]; let yearFigure: String; let target: String; let cards: [String] }
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community], in: context.scope)
+            var cards: [String] = []
+            if let focused = try await deps.stores.orgs.unit(code: unitShown, in: context.scope) {
+                for card in deps.extensions.all(.dashboardCards).sorted(by: { $0.order < $1.order }) {
+                    if let html = try await card.section.render(DashboardFocus(unit: focused, year: year), account, deps, context, request) { cards.append(html) }
+                }
+            }
             let view = View(year: year, unit: unitName, indicator: indicator.name(lang),
                             codes: catalogue.map { FormField.Option(value: $0.code, label: $0.name(lang), selected: $0.code == code) },
                             units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == unitShown) },
@@ -71,7 +110,7 @@ enum DashboardPages {
                                                                href: visible ? "/indicators/\(code)?unit=\(c.code)&on=\(day.description)&period=year" : nil, vetoed: vetoed.contains(c.code),
                                                                raised: warnings[c.code]?.raised ?? 0, open: warnings[c.code]?.open ?? 0) },
                             bandRows: pyramid.map { BandRow(band: $0.label, male: $0.male, female: $0.female) },
-                            yearFigure: s.unit.figures[0].rate.map { indicator.shown($0) } ?? "—", target: target.map { indicator.shown($0) } ?? "—")
+                            yearFigure: s.unit.figures[0].rate.map { indicator.shown($0) } ?? "—", target: target.map { indicator.shown($0) } ?? "—", cards: cards)
             return deps.renderer.html("assessment/dashboard", title: Text("看板", "Dashboard"), model: view, context: context, request: request)
         }
     }

@@ -44,6 +44,9 @@ enum ReportPages {
         "reports_download": Text("下载 Excel", "Download XLSX"),
         "reports_print": Text("打印", "Print"),
         "reports_none_submitted": Text("尚未上报。", "Not submitted yet."),
+        "reports_none": Text("暂无需报送的单位。", "No unit sends this report here."),
+        "reports_correct": Text("更正上报", "Submit a correction"),
+        "reports_correct_note": Text("更正原因（必填）", "Why it is corrected (needed)"),
     ]
 
     static func stateLabel(_ s: ReportState?, _ lang: Lang) -> String { s.map { $0.label(lang) } ?? strings["reports_not_submitted"]!(lang) }
@@ -80,13 +83,12 @@ enum ReportPages {
             struct RateRow { let level: String; let expected: Int; let submitted: Int; let onTime: Int; let accepted: Int; let completeness: String; let timeliness: String }
             struct UnitRow { let unit: String; let href: String; let level: String; let state: String; let version: Int; let due: String; let first: String; let late: Int; let behind: Bool; let waiting: Bool }
             struct View { let month: String; let rates: [RateRow]; let units: [UnitRow]; let hasUnits: Bool; let choices: [FormField.Option] }
-            let today = Day(deps.stores.env.now()).description
             let view = View(month: month,
                             rates: rates.map { RateRow(level: $0.level.label(lang), expected: $0.expected, submitted: $0.submitted, onTime: $0.onTime, accepted: $0.accepted,
                                                        completeness: percent($0.submitted, $0.expected), timeliness: percent($0.onTime, $0.expected)) },
                             units: units.map { u in
                                 UnitRow(unit: u.unitName, href: sheetHref(unit: u.unitCode, month: month), level: u.level.label(lang), state: stateLabel(u.state, lang), version: u.version,
-                                        due: u.dueOn, first: u.firstSubmittedOn ?? "—", late: u.daysLate, behind: u.daysLate > 0 || (u.state == nil && u.dueOn < today),
+                                        due: u.dueOn, first: u.firstSubmittedOn ?? "—", late: u.daysLate, behind: u.daysLate > 0,
                                         waiting: u.state == .submitted)
                             }, hasUnits: !units.isEmpty,
                             choices: FormField.unitOptions(choices, selected: unit, empty: Text("全部", "All"), lang: lang))
@@ -108,9 +110,11 @@ enum ReportPages {
             struct Version { let id: String; let version: Int; let state: String; let submittedOn: String; let submittedBy: String; let late: Bool; let note: String?
                              let reviewedOn: String?; let reviewedBy: String?; let reviewNote: String?; let changes: [Change]; let hasChanges: Bool; let canReview: Bool }
             struct View { let formName: String; let unit: String; let unitCode: String; let month: String; let due: String; let cumulativePeriod: String; let sections: [Section]
-                          let hasSubmitted: Bool; let versions: [Version]; let blocked: String?; let canSubmit: Bool; let xlsx: String; let message: String? }
-            // a unit's own report is reviewed by the level above it
-            let above = context.scope.path != (try await deps.stores.orgs.unit(code: sheet.unitCode, in: context.scope))?.path
+                          let hasSubmitted: Bool; let versions: [Version]; let blocked: String?; let canSubmit: Bool; let isCorrection: Bool; let xlsx: String; let message: String? }
+            // a report is reviewed by the level directly above its unit (an administrator may too), never by who submitted it
+            let unit = try await deps.stores.orgs.unit(code: sheet.unitCode, in: context.scope)
+            let parent = try await unit?.parentID.asyncMap { try await deps.stores.orgs.unit(id: $0, in: .everything) }
+            let above = account.role == .admin ? context.scope.path != unit?.path : parent??.path == context.scope.path
             let view = View(formName: sheet.form.name(lang), unit: sheet.unitName, unitCode: sheet.unitCode, month: sheet.month, due: sheet.dueOn, cumulativePeriod: sheet.cumulativePeriod,
                             sections: sheet.form.sections.map { s in
                                 Section(title: s.title(lang), lines: s.lines.map { l in
@@ -123,10 +127,11 @@ enum ReportPages {
                             versions: sheet.versions.reversed().map { v in
                                 Version(id: v.id.text, version: v.version, state: v.state.label(lang), submittedOn: v.submittedOn, submittedBy: v.submittedBy, late: v.late, note: v.note,
                                         reviewedOn: v.reviewedOn, reviewedBy: v.reviewedBy, reviewNote: v.reviewNote,
-                                        changes: v.changes.map { Change(line: labels[$0.line] ?? $0.line, before: n($0.before), after: n($0.after)) }, hasChanges: !v.changes.isEmpty,
-                                        canReview: v.id == latest?.id && v.state == .submitted && above && account.role.can(.reports(.approve)))
+                                        changes: v.changes.map { Change(line: labels[$0.line] ?? $0.line, before: "\(n($0.before)) / \(n($0.cumulativeBefore))", after: "\(n($0.after)) / \(n($0.cumulativeAfter))") }, hasChanges: !v.changes.isEmpty,
+                                        canReview: v.id == latest?.id && v.state == .submitted && above && v.submittedBy != account.username && account.role.can(.reports(.approve)))
                             },
                             blocked: sheet.blocked?(lang), canSubmit: sheet.blocked == nil && account.role.can(.reports(.write)),
+                            isCorrection: sheet.versions.contains { $0.state == .accepted },
                             xlsx: SitePath.query("/reports/sheet.xlsx", [("unit", sheet.unitCode), ("month", sheet.month)]), message: AssessmentPages.message(error, lang))
             return deps.renderer.html("reports/sheet", title: Text("统计月报", "Monthly report"), model: view, context: context, request: request,
                                       status: error.map { $0.kind.status } ?? .ok)
@@ -145,9 +150,9 @@ enum ReportPages {
                 return try await sheetPage(error, request: request, context: context, unit: f["unit"], month: month)
             }
         }
-        router.post("/reports/:id/review") { request, context -> Response in
+        router.post("/reports/{id}/review") { request, context -> Response in
             _ = try context.require(.reports(.approve))
-            let id = try context.parameters.require("id", as: UUID.self)
+            let id = try context.uuid("id", Text("报表", "report"))
             let f = try await RenkouWeb.Form.read(request, context: context)
             let report = try await deps.stores.reports.report(id, in: context.scope)
             do {
@@ -165,9 +170,9 @@ enum ReportPages {
             return try await ImportPages.xlsxResponse(name: "report-\(sheet.unitCode)-\(sheet.month).xlsx") { batches.popLast() }
         }
         // the click-through of the reporting rates: a unit's report for last month
-        router.get("/reports/units/:id") { request, context -> Response in
+        router.get("/reports/units/{id}") { request, context -> Response in
             _ = try context.require(.reports(.read))
-            let id = try context.parameters.require("id", as: UUID.self)
+            let id = try context.uuid("id", Text("单位", "unit"))
             guard let u = try await deps.stores.orgs.unit(id: id, in: context.scope) else { throw RenkouError.notFound(Text("单位", "unit")) }
             return Redirect.to(sheetHref(unit: u.code, month: Self.month(request, deps)))
         }

@@ -36,12 +36,12 @@ enum ReportsAPI {
         }
         api.on(.get, "/api/v1/reports/{id}") { request, context in
             _ = try context.require(.reports(.read))
-            return try JSON.response(try await stores.reports.report(try context.parameters.require("id", as: UUID.self), in: context.scope))
+            return try JSON.response(try await stores.reports.report(try context.uuid("id", Text("报表", "report")), in: context.scope))
         }
         struct ReviewBody: Decodable { let accept: Bool?; let note: String? }
         api.on(.post, "/api/v1/reports/{id}/review") { request, context in
             _ = try context.require(.reports(.approve))
-            let id = try context.parameters.require("id", as: UUID.self)
+            let id = try context.uuid("id", Text("报表", "report"))
             let b = try await Body.json(ReviewBody.self, request, context: context)
             guard let accept = b.accept else {
                 throw RenkouError.invalid([FieldError("/accept", "required", Text("请说明通过（true）还是退回（false）。", "Say whether to accept (true) or send back (false)."))])

@@ -15,10 +15,10 @@ struct ReportsCommand: AsyncParsableCommand {
     static func month(_ text: String?, _ stores: Stores) -> String { text ?? ReportStore.label(ReportStore.previousMonth(Day(stores.env.now()))) }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every reporting unit's state for a month, one JSON line each, then the rates per level; exits 1 when a report past its due day is missing.")
+        static let configuration = CommandConfiguration(abstract: "Every reporting unit's state for a month, one JSON line each, then the rates per level; exits 1 when a report past its due day is missing (or sent back and not sent again).")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The month, 2026-10 (default: last month).") var month: String?
-        @Option(help: "The unit's code (default: the whole tree).") var org: String?
+        @Option(help: "The unit's code (default: the district, the top unit with the most people).") var org: String?
         func run() async throws {
             var missing = false
             try await withStores(db) { stores in
@@ -26,7 +26,7 @@ struct ReportsCommand: AsyncParsableCommand {
                 for u in units { try printJSON(u) }
                 for r in rates { try printJSON(r) }
                 let today = Day(stores.env.now()).description
-                missing = units.contains { $0.state == nil && $0.dueOn < today }
+                missing = units.contains { $0.standing == nil && $0.dueOn < today }
             }
             if missing { throw ExitCode(1) }
         }

@@ -31,7 +31,9 @@ import Testing
             // the figures: one birth in April, two since January
             let sheet = try await r.sheet(unit: Fixture.communityA1, month: "2026-04", in: community)
             let births = sheet.live.first { $0.line == "registry.births" }
-            #expect(births?.month == 1 && births?.cumulative == 2 && sheet.cumulativePeriod == "2026" && sheet.dueOn == "2026-05-05" && sheet.blocked == nil)
+            #expect(births?.month == 1 && births?.cumulative == 2 && sheet.cumulativePeriod == "2026" && sheet.blocked == nil)
+            // a community's report is due on the 3rd, here moved past the Labour Day holiday (1–5 May 2026)
+            #expect(sheet.dueOn == "2026-05-06")
             #expect(sheet.live.first { $0.line == "registry.population" }?.month == 2)
 
             // refused: a month not over, a unit that does not report, a bad month, a street whose communities are not accepted
@@ -53,7 +55,7 @@ import Testing
             // the worker registers the birth left out and submits again: version 2 shows the change
             try await Self.child(stores, 3, born: "2026-04-20")
             let v2 = try await r.submit(unit: Fixture.communityA1, month: "2026-04", in: community, by: worker)
-            #expect(v2.version == 2 && v2.changes.contains(ReportChange(line: "registry.births", before: 1, after: 2)))
+            #expect(v2.version == 2 && v2.changes.contains(ReportChange(line: "registry.births", before: 1, after: 2, cumulativeBefore: 2, cumulativeAfter: 3)))
             let accepted = try await r.review(v2.id, accept: true, note: nil, in: street, by: office)
             #expect(accepted.state == .accepted)
             await #expect { try await r.review(v2.id, accept: false, note: "again", in: street, by: office) } throws: { isRenkouError($0, code: "not-waiting") }
@@ -64,15 +66,16 @@ import Testing
             let after = try await r.sheet(unit: Fixture.communityA1, month: "2026-04", in: street)
             #expect(after.versions.map(\.state) == [.returned, .accepted] && after.versions.map(\.version) == [1, 2])
             #expect(after.latest?.figures.first { $0.line == "registry.births" }?.month == 2 && after.live.first { $0.line == "registry.births" }?.month == 3)
-            // a correction after acceptance goes up as a new version
+            // a correction after acceptance says why and changes a figure; it goes up as a new version
+            await #expect { try await r.submit(unit: Fixture.communityA1, month: "2026-04", in: community, by: worker) } throws: { isRenkouError($0, field: "/note", code: "required") }
             let v3 = try await r.submit(unit: Fixture.communityA1, month: "2026-04", note: "更正", in: community, by: worker)
-            #expect(v3.version == 3 && v3.changes.contains(ReportChange(line: "registry.births", before: 2, after: 3)))
+            #expect(v3.version == 3 && v3.changes.contains(ReportChange(line: "registry.births", before: 2, after: 3, cumulativeBefore: 3, cumulativeAfter: 4)))
 
             // who reported April: A1 ten days late (its first version), A2 not at all; the street waits for A2
             let (units, rates) = try await r.status(month: "2026-04", unit: Fixture.streetA, in: .everything)
             let a1 = units.first { $0.unitCode == Fixture.communityA1 }, a2 = units.first { $0.unitCode == Fixture.communityA2 }
-            #expect(a1?.state == .submitted && a1?.version == 3 && a1?.firstSubmittedOn == "2026-05-15" && a1?.daysLate == 10 && a1?.onTime == false)
-            #expect(a2?.state == nil && a2?.daysLate == 10)
+            #expect(a1?.state == .submitted && a1?.standing == .submitted && a1?.version == 3 && a1?.firstSubmittedOn == "2026-05-15" && a1?.daysLate == 9 && a1?.onTime == false)
+            #expect(a2?.state == nil && a2?.daysLate == 9)
             #expect(rates.first { $0.level == .community } == ReportRates(level: .community, expected: 2, submitted: 1, onTime: 0, accepted: 0))
             let blocked = try await r.sheet(unit: Fixture.streetA, month: "2026-04", in: street)
             #expect(blocked.blocked?.zh.contains("金沙社区") == true)
@@ -82,9 +85,27 @@ import Testing
                                                                   on: RenkouCore.Day(year: 2026, month: 5, day: 15)!, in: .everything).figures
             #expect(figures[0].numerator == 0 && figures[0].denominator == 3)
             #expect(figures[1].numerator == 1 && figures[1].denominator == 3)
+            // the correction sent back: the accepted version 2 still stands
+            try await r.review(v3.id, accept: false, note: "更正依据不足", in: street, by: office)
+            let standing = try await r.status(month: "2026-04", unit: Fixture.streetA, in: .everything).units.first { $0.unitCode == Fixture.communityA1 }
+            #expect(standing?.state == .returned && standing?.standing == .accepted && standing?.daysLate == 9)
+            // corrected again and accepted; a correction with the same figures as the accepted version does not go up
+            let again = try await r.submit(unit: Fixture.communityA1, month: "2026-04", note: "重报", in: community, by: worker)
+            try await r.review(again.id, accept: true, note: nil, in: street, by: office)
+            await #expect { try await r.submit(unit: Fixture.communityA1, month: "2026-04", note: "再报", in: community, by: worker) } throws: { isRenkouError($0, code: "no-changes") }
+            // a district does not accept for the street, and nobody accepts a report they submitted
+            let district = Scope(path: try await stores.orgs.unit(code: Fixture.district, in: .everything)!.path)
+            let proxy = try await r.submit(unit: Fixture.communityA2, month: "2026-04", note: "街道代报", in: street, by: Actor(userID: nil, username: "clerk", role: .street))
+            await #expect { try await r.review(proxy.id, accept: true, note: nil, in: district, by: Actor(userID: nil, username: "bureau", role: .district)) } throws: {
+                isRenkouError($0, code: "not-level-above")
+            }
+            await #expect { try await r.review(proxy.id, accept: true, note: nil, in: street, by: Actor(userID: nil, username: "clerk", role: .street)) } throws: {
+                isRenkouError($0, code: "own-submission")
+            }
+            #expect(try await r.review(proxy.id, accept: true, note: nil, in: street, by: Actor(userID: nil, username: "head", role: .street)).state == .accepted)
             let missing = try await stores.indicators.records("RP02-reports-complete", unitCode: Fixture.streetA, on: RenkouCore.Day(year: 2026, month: 5, day: 15)!,
                                                               in: .everything, by: .cli("t"))
-            #expect(Set(missing.items.map(\.name)) == ["金沙社区", "新成路街道"])
+            #expect(Set(missing.items.map(\.name)) == ["新成路街道"])
         }
     }
 
@@ -94,7 +115,10 @@ import Testing
         let old = Policy.shipped(.reportForms, on: RenkouCore.Day(year: 2015, month: 11, day: 1)!)[0]
         let now = Policy.shipped(.reportForms, on: RenkouCore.Day(year: 2026, month: 11, day: 1)!)[0]
         #expect(old.cumulative == .statisticalYear && now.cumulative == .year)
-        #expect(now.due(for: RenkouCore.Day(year: 2026, month: 12, day: 1)!).description == "2027-01-05")
+        #expect(now.due(for: RenkouCore.Day(year: 2026, month: 11, day: 1)!, level: .street).description == "2026-12-05")
+        #expect(now.due(for: RenkouCore.Day(year: 2026, month: 11, day: 1)!, level: .community).description == "2026-12-03")
+        // September's, due in the National Day holiday, moves to the first working day after it
+        #expect(now.due(for: RenkouCore.Day(year: 2026, month: 9, day: 1)!, level: .street, calendar: Policy.shipped.calendar) > RenkouCore.Day(year: 2026, month: 10, day: 5)!)
         #expect(Set(now.lines.map(\.code)).count == now.lines.count)
     }
 }

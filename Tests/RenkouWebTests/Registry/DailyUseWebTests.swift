@@ -96,7 +96,7 @@ import Testing
             let leader = try await (try await web.signIn("leader")).get("/")
             #expect(!leader.text.contains(#"id="home-tasks""#) && !leader.text.contains(#"id="home-registry""#) && leader.text.contains(#"id="home-rates""#))
             // each figure opens its dashboard, never the people behind it
-            #expect(leader.text.contains("/dashboard?code=M01-registration&amp;unit=310114") && !leader.text.contains("/quality?unit=310114") && !leader.text.contains("/migrants/rates/"))
+            #expect(leader.text.contains("/dashboard?code=O02-knowledge&amp;unit=310114") && !leader.text.contains("/quality?unit=310114") && !leader.text.contains("/migrants/rates/"))
         }
     }
 

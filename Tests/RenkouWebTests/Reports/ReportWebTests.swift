@@ -45,6 +45,10 @@ import Testing
 
             // the leader reads who reported, and submits nothing
             #expect(try await leader.get("/reports").status == .ok)
+            // the leader's dashboard: last month's reports (the one street not yet in, behind) and the scores of the streets
+            let board = try await leader.get("/dashboard")
+            #expect(board.status == .ok && board.text.contains(#"id="dashboard-reports""#) && board.text.contains(#"id="reports-behind""#) && board.text.contains(#"id="dashboard-scores""#))
+            #expect(board.text.contains("新成路街道"))
             #expect(try await leader.post("/reports/sheet", ["unit": Fixture.communityA2]).status == .forbidden)
             let xlsx = try await street.get("/reports/sheet.xlsx?unit=\(Fixture.communityA1)")
             #expect(xlsx.status == .ok && xlsx.headers[.contentType]?.contains("spreadsheetml") == true && xlsx.body.getString(at: xlsx.body.readerIndex, length: 2) == "PK")
