@@ -79,7 +79,8 @@ enum DemoReports {
                     // the second street: last month only its first community reported
                     if s == 1, last, i > 0 { continue }
                     let late = last && i == 1
-                    var day = min(late ? due.adding(days: 3) : due.adding(days: -1 - i % 3), today)
+                    // on the due day or a day or two before it, never before the month is over
+                    var day = min(late ? due.adding(days: 3) : max(Period.containing(month, .month).end.adding(days: 1), due.adding(days: -(i % 3))), today)
                     var latest = try await reports.submit(form: "monthly", unit: c.code, month: label, note: nil, on: day, in: .everything, by: community)
                     if s == 0, m == 9, i == 0 {
                         try await reports.review(latest.id, accept: false, note: "宣传培训场次与活动记录不符，请核实后重报。", on: min(day.adding(days: 1), today), in: .everything, by: street)
