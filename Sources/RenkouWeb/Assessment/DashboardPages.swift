@@ -28,9 +28,9 @@ struct ScoreDashboardCard: PageSection {
     func render(_ focus: DashboardFocus, account: Account, deps: AppDeps, context: AppContext, request: Request) async throws -> String? {
         guard let below = OrgLevel.allCases.first(where: { $0 > focus.unit.level }), [OrgLevel.street, .community].contains(below) else { return nil }
         let scores = try await deps.stores.scores.scores(year: focus.year, levels: [below], in: Scope(path: focus.unit.path))
-        struct Row { let unit: String; let total: String; let vetoed: Bool; let href: String }
-        struct View { let year: Int; let rows: [Row]; let hasRows: Bool }
-        let view = View(year: focus.year, rows: scores.map { Row(unit: $0.unitName, total: String(format: "%.1f", $0.total), vetoed: $0.vetoed,
+        struct ScoreCardRow { let unit: String; let total: String; let vetoed: Bool; let href: String }
+        struct ScoreCardView { let year: Int; let rows: [ScoreCardRow]; let hasRows: Bool }
+        let view = ScoreCardView(year: focus.year, rows: scores.map { ScoreCardRow(unit: $0.unitName, total: String(format: "%.1f", $0.total), vetoed: $0.vetoed,
                                                                  href: "/assessment/scores/\($0.unitCode)?year=\(focus.year)") }, hasRows: !scores.isEmpty)
         return deps.renderer.fragment("assessment/dashboard_scores", model: view, context: context)
     }

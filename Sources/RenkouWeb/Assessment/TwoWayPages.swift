@@ -26,22 +26,22 @@ enum TwoWayPages {
             _ = try context.require(.assessment(.read))
             let lang = context.lang, year = AssessmentPages.year(request, deps)
             let (scores, ours) = try await deps.stores.twoWay.scores(year: year, in: context.scope)
-            struct Cell { let value: String; let below: Bool }
-            struct Row { let counterpart: String; let cells: [Cell]; let total: String }
-            struct RoleTable { let role: String; let title: String; let heads: [String]; let rows: [Row]; let hasRows: Bool }
-            struct View { let year: Int; let roles: [RoleTable]; let ours: [OurAnswers]; let hasOurs: Bool }
-            let roles = ["hukou", "inflow"].map { role -> RoleTable in
+            struct TwoWayCell { let value: String; let below: Bool }
+            struct TwoWayRow { let counterpart: String; let cells: [TwoWayCell]; let total: String }
+            struct TwoWayRoleTable { let role: String; let title: String; let heads: [String]; let rows: [TwoWayRow]; let hasRows: Bool }
+            struct TwoWayView { let year: Int; let roles: [TwoWayRoleTable]; let ours: [OurAnswers]; let hasOurs: Bool }
+            let roles = ["hukou", "inflow"].map { role -> TwoWayRoleTable in
                 let these = scores.filter { $0.role == role }
                 let heads = deps.stores.env.policy(.twoWayScheme, on: Day(year: year, month: 12, day: 31)!).filter { $0.role == role }.map { "\($0.name(lang)) (\(String(format: "%g", $0.points)))" }
-                return RoleTable(role: role, title: strings["two_way_\(role)"]!(lang), heads: heads,
+                return TwoWayRoleTable(role: role, title: strings["two_way_\(role)"]!(lang), heads: heads,
                                  rows: these.map { s in
-                                     Row(counterpart: s.counterpart, cells: s.items.map { i in
-                                         Cell(value: (i.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (\(i.numerator)/\(i.denominator)) · " + String(format: "%g", i.points),
+                                     TwoWayRow(counterpart: s.counterpart, cells: s.items.map { i in
+                                         TwoWayCell(value: (i.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (\(i.numerator)/\(i.denominator)) · " + String(format: "%g", i.points),
                                               below: i.points < i.max - 1e-9)
                                      }, total: String(format: "%g / %g", s.total, s.max))
                                  }, hasRows: !these.isEmpty)
             }
-            return deps.renderer.html("assessment/two_way", title: Text("双向考核", "Two-way assessment"), model: View(year: year, roles: roles, ours: ours, hasOurs: !ours.isEmpty),
+            return deps.renderer.html("assessment/two_way", title: Text("双向考核", "Two-way assessment"), model: TwoWayView(year: year, roles: roles, ours: ours, hasOurs: !ours.isEmpty),
                                       context: context, request: request)
         }
     }

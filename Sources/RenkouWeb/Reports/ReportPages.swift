@@ -80,14 +80,14 @@ enum ReportPages {
             let unit = request.query("unit")?.nilIfEmpty
             let (units, rates) = try await deps.stores.reports.status(month: month, unit: unit, in: context.scope)
             let choices = try await deps.stores.orgs.list(levels: [.district, .street], in: context.scope)
-            struct RateRow { let level: String; let expected: Int; let submitted: Int; let onTime: Int; let accepted: Int; let completeness: String; let timeliness: String }
-            struct UnitRow { let unit: String; let href: String; let level: String; let state: String; let version: Int; let due: String; let first: String; let late: Int; let behind: Bool; let waiting: Bool }
-            struct View { let month: String; let rates: [RateRow]; let units: [UnitRow]; let hasUnits: Bool; let choices: [FormField.Option] }
-            let view = View(month: month,
-                            rates: rates.map { RateRow(level: $0.level.label(lang), expected: $0.expected, submitted: $0.submitted, onTime: $0.onTime, accepted: $0.accepted,
+            struct ReportRateRow { let level: String; let expected: Int; let submitted: Int; let onTime: Int; let accepted: Int; let completeness: String; let timeliness: String }
+            struct ReportUnitRow { let unit: String; let href: String; let level: String; let state: String; let version: Int; let due: String; let first: String; let late: Int; let behind: Bool; let waiting: Bool }
+            struct ReportPageView { let month: String; let rates: [ReportRateRow]; let units: [ReportUnitRow]; let hasUnits: Bool; let choices: [FormField.Option] }
+            let view = ReportPageView(month: month,
+                            rates: rates.map { ReportRateRow(level: $0.level.label(lang), expected: $0.expected, submitted: $0.submitted, onTime: $0.onTime, accepted: $0.accepted,
                                                        completeness: percent($0.submitted, $0.expected), timeliness: percent($0.onTime, $0.expected)) },
                             units: units.map { u in
-                                UnitRow(unit: u.unitName, href: sheetHref(unit: u.unitCode, month: month), level: u.level.label(lang), state: stateLabel(u.state, lang), version: u.version,
+                                ReportUnitRow(unit: u.unitName, href: sheetHref(unit: u.unitCode, month: month), level: u.level.label(lang), state: stateLabel(u.state, lang), version: u.version,
                                         due: u.dueOn, first: u.firstSubmittedOn ?? "—", late: u.daysLate, behind: u.daysLate > 0,
                                         waiting: u.state == .submitted)
                             }, hasUnits: !units.isEmpty,
@@ -104,30 +104,30 @@ enum ReportPages {
             let live = Dictionary(sheet.live.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
             let labels = Dictionary(sheet.form.lines.map { ($0.code, $0.label(lang)) }, uniquingKeysWith: { a, _ in a })
             func n(_ v: Int?) -> String { v.map(String.init) ?? "—" }
-            struct LineRow { let label: String; let month: String; let cumulative: String; let sentMonth: String; let sentCumulative: String; let changed: Bool }
-            struct Section { let title: String; let lines: [LineRow] }
-            struct Change { let line: String; let before: String; let after: String }
-            struct Version { let id: String; let version: Int; let state: String; let submittedOn: String; let submittedBy: String; let late: Bool; let note: String?
-                             let reviewedOn: String?; let reviewedBy: String?; let reviewNote: String?; let changes: [Change]; let hasChanges: Bool; let canReview: Bool }
-            struct View { let formName: String; let unit: String; let unitCode: String; let month: String; let due: String; let cumulativePeriod: String; let sections: [Section]
-                          let hasSubmitted: Bool; let versions: [Version]; let blocked: String?; let canSubmit: Bool; let isCorrection: Bool; let xlsx: String; let message: String? }
+            struct ReportLineRow { let label: String; let month: String; let cumulative: String; let sentMonth: String; let sentCumulative: String; let changed: Bool }
+            struct ReportSectionView { let title: String; let lines: [ReportLineRow] }
+            struct ReportChangeView { let line: String; let before: String; let after: String }
+            struct ReportVersionView { let id: String; let version: Int; let state: String; let submittedOn: String; let submittedBy: String; let late: Bool; let note: String?
+                             let reviewedOn: String?; let reviewedBy: String?; let reviewNote: String?; let changes: [ReportChangeView]; let hasChanges: Bool; let canReview: Bool }
+            struct ReportPageView { let formName: String; let unit: String; let unitCode: String; let month: String; let due: String; let cumulativePeriod: String; let sections: [ReportSectionView]
+                          let hasSubmitted: Bool; let versions: [ReportVersionView]; let blocked: String?; let canSubmit: Bool; let isCorrection: Bool; let xlsx: String; let message: String? }
             // a report is reviewed by the level directly above its unit (an administrator may too), never by who submitted it
             let unit = try await deps.stores.orgs.unit(code: sheet.unitCode, in: context.scope)
             let parent = try await unit?.parentID.asyncMap { try await deps.stores.orgs.unit(id: $0, in: .everything) }
             let above = account.role == .admin ? context.scope.path != unit?.path : parent??.path == context.scope.path
-            let view = View(formName: sheet.form.name(lang), unit: sheet.unitName, unitCode: sheet.unitCode, month: sheet.month, due: sheet.dueOn, cumulativePeriod: sheet.cumulativePeriod,
+            let view = ReportPageView(formName: sheet.form.name(lang), unit: sheet.unitName, unitCode: sheet.unitCode, month: sheet.month, due: sheet.dueOn, cumulativePeriod: sheet.cumulativePeriod,
                             sections: sheet.form.sections.map { s in
-                                Section(title: s.title(lang), lines: s.lines.map { l in
+                                ReportSectionView(title: s.title(lang), lines: s.lines.map { l in
                                     let a = live[l.code], b = submitted[l.code]
-                                    return LineRow(label: l.label(lang), month: n(a?.month), cumulative: n(a?.cumulative), sentMonth: n(b?.month), sentCumulative: n(b?.cumulative),
+                                    return ReportLineRow(label: l.label(lang), month: n(a?.month), cumulative: n(a?.cumulative), sentMonth: n(b?.month), sentCumulative: n(b?.cumulative),
                                                    changed: b != nil && (a?.month != b?.month || a?.cumulative != b?.cumulative))
                                 })
                             },
                             hasSubmitted: latest != nil,
                             versions: sheet.versions.reversed().map { v in
-                                Version(id: v.id.text, version: v.version, state: v.state.label(lang), submittedOn: v.submittedOn, submittedBy: v.submittedBy, late: v.late, note: v.note,
+                                ReportVersionView(id: v.id.text, version: v.version, state: v.state.label(lang), submittedOn: v.submittedOn, submittedBy: v.submittedBy, late: v.late, note: v.note,
                                         reviewedOn: v.reviewedOn, reviewedBy: v.reviewedBy, reviewNote: v.reviewNote,
-                                        changes: v.changes.map { Change(line: labels[$0.line] ?? $0.line, before: "\(n($0.before)) / \(n($0.cumulativeBefore))", after: "\(n($0.after)) / \(n($0.cumulativeAfter))") }, hasChanges: !v.changes.isEmpty,
+                                        changes: v.changes.map { ReportChangeView(line: labels[$0.line] ?? $0.line, before: "\(n($0.before)) / \(n($0.cumulativeBefore))", after: "\(n($0.after)) / \(n($0.cumulativeAfter))") }, hasChanges: !v.changes.isEmpty,
                                         canReview: v.id == latest?.id && v.state == .submitted && above && v.submittedBy != account.username && account.role.can(.reports(.approve)))
                             },
                             blocked: sheet.blocked?(lang), canSubmit: sheet.blocked == nil && account.role.can(.reports(.write)),

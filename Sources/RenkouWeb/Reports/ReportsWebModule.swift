@@ -25,14 +25,14 @@ struct ReportDashboardCard: PageSection {
         let lang = context.lang, month = ReportPages.month(request, deps, form: nil)
         let (units, rates) = try await deps.stores.reports.status(month: month, unit: focus.unit.code, in: context.scope)
         guard !rates.isEmpty else { return nil }
-        struct Rate { let level: String; let expected: Int; let submitted: Int; let onTime: Int; let completeness: String; let timeliness: String }
-        struct Behind { let unit: String; let state: String; let late: Int; let href: String }
-        struct View { let month: String; let rates: [Rate]; let behind: [Behind]; let hasBehind: Bool; let href: String }
+        struct ReportCardRate { let level: String; let expected: Int; let submitted: Int; let onTime: Int; let completeness: String; let timeliness: String }
+        struct ReportCardBehind { let unit: String; let state: String; let late: Int; let href: String }
+        struct ReportCardView { let month: String; let rates: [ReportCardRate]; let behind: [ReportCardBehind]; let hasBehind: Bool; let href: String }
         let behind = units.filter { $0.daysLate > 0 }.map {
-            Behind(unit: $0.unitName, state: ReportPages.stateLabel($0.state, lang), late: $0.daysLate,
+            ReportCardBehind(unit: $0.unitName, state: ReportPages.stateLabel($0.state, lang), late: $0.daysLate,
                    href: ReportPages.sheetHref(unit: $0.unitCode, month: month))
         }
-        let view = View(month: month, rates: rates.map { Rate(level: $0.level.label(lang), expected: $0.expected, submitted: $0.submitted, onTime: $0.onTime,
+        let view = ReportCardView(month: month, rates: rates.map { ReportCardRate(level: $0.level.label(lang), expected: $0.expected, submitted: $0.submitted, onTime: $0.onTime,
                                                                completeness: ReportPages.percent($0.submitted, $0.expected), timeliness: ReportPages.percent($0.onTime, $0.expected)) },
                         behind: behind, hasBehind: !behind.isEmpty, href: SitePath.query("/reports", [("month", month), ("unit", focus.unit.code)]))
         return deps.renderer.fragment("reports/dashboard_card", model: view, context: context)
