@@ -12,7 +12,7 @@ enum LoginPages {
 
     /// Only local paths are followed after sign-in.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix(SitePath.login) else { return SitePath.home }
+        guard let next = SitePath.sameSite(next), !next.hasPrefix(SitePath.login) else { return SitePath.home }
         return next
     }
 

@@ -30,6 +30,7 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     // HEAD answers what GET would, without the body (RFC 9110 §9.3.2): `HEAD /` redirects like `GET /`.
     let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
     OpsRoutes.register(router, deps)

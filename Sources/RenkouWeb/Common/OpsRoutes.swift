@@ -34,9 +34,7 @@ enum OpsRoutes {
 
         router.get("/lang/{code}") { request, context -> Response in
             let lang = Lang(tag: context.parameters.get("code"))
-            var back = request.query("back") ?? "/"
-            if !back.hasPrefix("/") || back.hasPrefix("//") { back = "/" }
-            var response = Redirect.to(back)
+            var response = Redirect.to(SitePath.sameSite(request.query("back")) ?? "/")
             response.setCookie(Cookie(name: SessionMiddleware.langCookie, value: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                                       secure: deps.config.secureCookies, httpOnly: true, sameSite: .lax))
             return response

@@ -124,6 +124,17 @@ enum SitePath {
         return "\(scheme)://\(host)" + path
     }
 
+    /// A path a redirect may follow (after signing in, after switching the language): only a path of
+    /// this site, `/x…`, never `//host` or `/\host` (which browsers read as another site), nor one
+    /// holding a control character or white space (browsers drop tabs and line breaks, turning
+    /// `/\t/host` into `//host`). Anything else gives nil.
+    static func sameSite(_ path: String?) -> String? {
+        guard let path, path.hasPrefix("/") else { return nil }
+        if path.count > 1, let second = path.dropFirst().first, second == "/" || second == "\\" { return nil }
+        if path.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) { return nil }
+        return path
+    }
+
     static let home = "/"
     static let login = "/login"
     static let logout = "/logout"
