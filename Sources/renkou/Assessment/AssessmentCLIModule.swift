@@ -164,7 +164,7 @@ extension Bench {
     struct Indicators: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "indicators",
-            abstract: "Compute every registered indicator for every unit of a district (it, its streets, communities and grids) for one month and one year, three runs each (median, in seconds), then GET /api/v1/indicators/figures?period=month|year and /healthz over real HTTP; prints the times and the ratios.")
+            abstract: "Compute every registered indicator for every unit of a district (it, its streets, communities and grids) for one month and one year, three runs each (median, in seconds), then GET /api/v1/indicators/figures?period=month|year, the dashboard and the reports page, and /healthz over real HTTP; prints the times and the ratios.")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The day read (default today).") var on: String?
         @Option(help: "HTTP requests per endpoint.") var requests: Int = 10
@@ -190,7 +190,8 @@ extension Bench {
                     print("every indicator × every unit, \(kind.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", median)) s (runs \(runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", median * 1000 / Double(max(1, units.count)))) ms a unit)")
                 }
                 let (token, secret) = try await stores.accounts.createToken(username: user, label: "bench indicators", in: .everything, by: .cli("bench"))
-                let paths = ["/healthz", "/api/v1/indicators/figures?period=month", "/api/v1/indicators/figures?period=year"]
+                // the figures API, and a leader's pages: the dashboard (trend, ranking, pyramid, last month's reports, scores) and who reported
+                let paths = ["/healthz", "/api/v1/indicators/figures?period=month", "/api/v1/indicators/figures?period=year", "/dashboard", "/reports"]
                 let results = try await HTTPBench.time(db, paths: paths, secret: secret, requests: requests)
                 try await stores.accounts.revokeToken(token.id, in: .everything, by: .cli("bench"))
                 print("over HTTP (the top unit and the units below it), \(requests) requests each after a warm-up, times in ms")
