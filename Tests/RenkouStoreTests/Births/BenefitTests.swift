@@ -186,6 +186,19 @@ import Testing
                                               in: .everything, by: .cli())
             let special2 = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year - 1, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
             #expect(special2.first { $0.personID == one.id }.map { $0.eligible && $0.amount == 460 * 12 && $0.facts.contains("伤残") } == true)
+            // listed under the husband: his wife, the child's mother, is found through him (by index, not a scan of the registry)
+            var husband = PersonInput(name: "庚爸", idNumber: Self.id("19590707", "031"), unit: Fixture.communityA1); husband.sex = "1"
+            let he = try await stores.persons.create(husband, in: .everything, by: .cli())
+            var wifeInput = PersonInput(name: "庚妈", idNumber: Self.id("19610606", "022"), unit: Fixture.communityA1); wifeInput.sex = "2"
+            let she = try await stores.persons.create(wifeInput, in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "marriage", person: he.id.text, other: she.id.text, day: "1985-01-01"), in: .everything, by: .cli())
+            try await stores.events.record(LifeEventInput(type: "birth", person: she.id.text, other: he.id.text, day: "1987-03-03",
+                                                          child: PersonInput(name: "庚一", idNumber: Self.id("19870303", "015"))), in: .everything, by: .cli())
+            _ = try await stores.families.add(person: he.id, situation: "child-disabled", communityContact: "cworker", associationContact: "协会 张", associationPhone: nil,
+                                              in: .everything, by: .cli())
+            let special3 = try await stores.benefits.lines(try await stores.benefits.draw(.specialAssistance, year: year - 2, unitCode: Fixture.communityA1, in: .everything, by: .cli()).id, in: .everything, by: .cli())
+            #expect(special3.first { $0.personID == she.id }.map { $0.eligible && $0.facts.contains("伤残") } == true)
+            #expect(special3.first { $0.personID == he.id }.map { $0.eligible } == true)
             // one-child parents' reward: an urban parent of one child of the one-child years, by the region's rule (960 a year by default)
             var urban = PersonInput(name: "丁爸", idNumber: Self.id("19600303", "011"), unit: Fixture.communityA1); urban.hukouType = "non-agricultural"
             let dad = try await stores.persons.create(urban, in: .everything, by: .cli())
