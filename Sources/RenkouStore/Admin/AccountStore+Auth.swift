@@ -19,10 +19,34 @@ extension AccountStore {
         }
     }
 
+    /// Failed sign-ins within `lockout` from `client` and for `username` (an account or not), read
+    /// from the audit log (so several server processes share them).
+    func recentFailures(username: String, client: String, now: Date) async throws -> (client: Int, username: Int) {
+        let since = Timestamp.string(now.addingTimeInterval(-Self.lockout))
+        return try await db.read { db in
+            let byClient = client.isEmpty ? 0 : try await db.raw("""
+                SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login-failed' AND client = \(bind: client) AND at >= \(bind: since)
+                """).first()!.decode(column: "n", as: Int.self)
+            let byName = try await db.raw("""
+                SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login-failed' AND username = \(bind: username) AND at >= \(bind: since)
+                """).first()!.decode(column: "n", as: Int.self)
+            return (byClient, byName)
+        }
+    }
+
     /// Checks a password. Every attempt is audited; after `maxFailures` failures in a row the
-    /// account is locked for `lockout`, even against the right password.
+    /// account is locked for `lockout`, even against the right password; a username that names no
+    /// account is refused the same way after as many (so the answer does not tell which exist); a
+    /// client address with `maxClientFailures` failures within `lockout`, whatever the usernames, is
+    /// refused until they age out.
     public func authenticate(username: String, password: String, client: String, requestID: String = "") async throws -> Account {
         let now = env.now()
+        let recent = try await recentFailures(username: username, client: client, now: now)
+        if recent.client >= Self.maxClientFailures {
+            try await AuditStore(db: db, env: env).record(Actor(userID: nil, username: username, client: client, requestID: requestID), .loginFailed, entity: "user",
+                                                          entityID: username, path: "/", after: "{\"reason\":\"client-throttled\"}")
+            throw LoginFailure.locked(until: Timestamp.string(now.addingTimeInterval(Self.lockout)))
+        }
         let row = try await db.read { db in
             try await db.raw("SELECT a.password_hash, a.failed_logins, a.locked_until, u.path FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: username)").first()
         }
@@ -32,6 +56,8 @@ extension AccountStore {
             // Same cost as a real check, so that timing does not reveal which usernames exist.
             _ = try await hashForStore(password)
             try await audit.record(actor, .loginFailed, entity: "user", entityID: username, path: "/")
+            // the same lock as an account's after as many failures: guessing names gains nothing
+            if recent.username + 1 >= Self.maxFailures { throw LoginFailure.locked(until: Timestamp.string(now.addingTimeInterval(Self.lockout))) }
             throw LoginFailure.invalid
         }
         let path = try row.decode(column: "path", as: String.self)

@@ -12,6 +12,9 @@ public struct AccountStore: Sendable {
     /// Failed logins in a row before an account is locked, and for how long.
     public static let maxFailures = 5
     public static let lockout: TimeInterval = 15 * 60
+    /// Failed sign-ins from one client address (whatever the usernames) within `lockout` after which
+    /// that address is refused until the oldest of them is older than `lockout`.
+    public static let maxClientFailures = 20
     public static let sessionLifetime: TimeInterval = 12 * 3600
 
     public init(db: Database, env: RenkouCore.Environment, bcryptCost: UInt8 = 12) {

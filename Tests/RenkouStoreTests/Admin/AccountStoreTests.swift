@@ -33,6 +33,33 @@ import Testing
         }
     }
 
+    /// Guessing is throttled beyond the account: a username that names nobody is refused like a locked
+    /// account after as many failures (the answers do not tell which names exist), and one client
+    /// address trying many names is refused, even the right password of another account, until its
+    /// failures age out; another address is not.
+    @Test(arguments: TestEngine.all) func unknownNamesAndOneAddressTryingManyAreThrottled(engine: TestEngine) async throws {
+        let clock = TestClock()
+        try await withTestStores(engine, clock: clock) { stores in
+            try await Fixture.tree(stores)
+            try await Fixture.account(stores, "zhao", .community, Fixture.communityA1, password: "right-password")
+            func locked(_ username: String, _ password: String, client: String) async -> Bool {
+                do { _ = try await stores.accounts.authenticate(username: username, password: password, client: client); return false }
+                catch let failure as AccountStore.LoginFailure { if case .locked = failure { return true }; return false }
+                catch { return false }
+            }
+            for _ in 0..<(AccountStore.maxFailures - 1) { #expect(await !locked("nobody", "x", client: "10.0.0.1")) }
+            #expect(await locked("nobody", "x", client: "10.0.0.2"))
+            // one address, many names: refused at the limit, even for a real account's right password
+            for i in 0..<(AccountStore.maxClientFailures - AccountStore.maxFailures + 1) { _ = await locked("guess\(i)", "x", client: "10.0.0.1") }
+            #expect(await locked("zhao", "right-password", client: "10.0.0.1"))
+            let account = try await stores.accounts.authenticate(username: "zhao", password: "right-password", client: "10.0.0.9")
+            #expect(account.username == "zhao")
+            clock.advance(AccountStore.lockout + 1)
+            #expect(try await stores.accounts.authenticate(username: "zhao", password: "right-password", client: "10.0.0.1").username == "zhao")
+            #expect(try await stores.audit.search(AuditQuery(action: "login-failed"), in: .everything).total >= AccountStore.maxClientFailures)
+        }
+    }
+
     @Test(arguments: TestEngine.all) func disabledAccountsCannotSignInAndLoseTheirSessions(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             try await Fixture.tree(stores)
