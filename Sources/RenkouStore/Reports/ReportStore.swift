@@ -21,6 +21,10 @@ public struct ReportStore: Sendable {
         return d
     }
 
+    /// The month whose report is due now (`2026-10` on any day of November): what the pages, the API
+    /// and the command line read when no month is given.
+    public static func lastMonth(on day: Day) -> String { label(previousMonth(day)) }
+
     /// The month before the one containing `day` (the one whose report is due now).
     public static func previousMonth(_ day: Day) -> Day {
         day.month == 1 ? Day(year: day.year - 1, month: 12, day: 1)! : Day(year: day.year, month: day.month - 1, day: 1)!
@@ -61,11 +65,17 @@ public struct ReportStore: Sendable {
         return out
     }
 
-    /// Why `unit`'s report for `month` cannot be submitted on `today` (nil: it can).
-    func blocked(_ form: ReportForm, unit: OrgUnit, month: Day, today: Day, versions: [Report], _ db: any SQLDatabase) async throws -> Text? {
-        if !form.levels.contains(unit.level) { return Text("\(unit.level.label.zh)不报送该报表。", "\(unit.level.label.en) units do not send this report.") }
-        if Period.containing(month, .month).end >= today { return Text("该月尚未结束，次月 1 日起可上报。", "The month is not over; it can be sent from the 1st of the next.") }
-        if versions.last?.state == .submitted { return Text("已上报，等待上级审核。", "Submitted; waiting for the level above.") }
+    /// Why `unit`'s report for `month` cannot be submitted on `today`, as the field error a submission
+    /// gets (`/unit` `not-reporting` or `waiting-for-lower`, `/month` `not-ended`, or `already-submitted`
+    /// while one waits for review); nil: it can.
+    func blocked(_ form: ReportForm, unit: OrgUnit, month: Day, today: Day, versions: [Report], _ db: any SQLDatabase) async throws -> FieldError? {
+        if !form.levels.contains(unit.level) {
+            return FieldError("/unit", "not-reporting", Text("\(unit.level.label.zh)不报送该报表。", "\(unit.level.label.en) units do not send this report."))
+        }
+        if Period.containing(month, .month).end >= today {
+            return FieldError("/month", "not-ended", Text("该月尚未结束，次月 1 日起可上报。", "The month is not over; it can be sent from the 1st of the next."))
+        }
+        if versions.last?.state == .submitted { return FieldError("/month", "already-submitted", Text("已上报，等待上级审核。", "Submitted; waiting for the level above.")) }
         // a level's report goes up once the reports of the units below it are accepted (DHIS2's approval
         // levels): an accepted version stands until a correction of it is accepted; one under review waits
         let below = form.levels.filter { $0 > unit.level }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
@@ -78,7 +88,7 @@ public struct ReportStore: Sendable {
             """).all().map { try $0.decode(column: "name", as: String.self) }
         if !waiting.isEmpty {
             let names = waiting.joined(separator: "、")
-            return Text("下级报表尚未全部审核通过：\(names)。", "The reports of the units below are not all accepted yet: \(names).")
+            return FieldError("/unit", "waiting-for-lower", Text("下级报表尚未全部审核通过：\(names)。", "The reports of the units below are not all accepted yet: \(names)."))
         }
         return nil
     }
@@ -103,7 +113,7 @@ public struct ReportStore: Sendable {
             return ReportSheet(form: form, unitCode: u.code, unitName: u.name, level: u.level, month: Self.label(month),
                                cumulativePeriod: Period.containing(month, form.cumulative).description, dueOn: form.due(for: month, level: u.level, calendar: env.policy.calendar).description,
                                live: try await self.live(form, path: u.path, month: month, db), versions: versions,
-                               blocked: try await self.blocked(form, unit: u, month: month, today: today, versions: versions, db))
+                               blocked: try await self.blocked(form, unit: u, month: month, today: today, versions: versions, db)?.message)
         }
     }
 
@@ -140,10 +150,7 @@ public struct ReportStore: Sendable {
             if versions.last?.state == .submitted {
                 throw RenkouError(.conflict, "already-submitted", Text("该月报表已上报，等待上级审核；退回后才能重新上报。", "This month's report is waiting for review; it can be sent again once sent back."))
             }
-            if let why = try await self.blocked(form, unit: u, month: month, today: today, versions: versions, db) {
-                let code = !form.levels.contains(u.level) ? "not-reporting" : (Period.containing(month, .month).end >= today ? "not-ended" : "waiting-for-lower")
-                throw RenkouError.invalid([FieldError(code == "not-ended" ? "/month" : "/unit", code, why)])
-            }
+            if let why = try await self.blocked(form, unit: u, month: month, today: today, versions: versions, db) { throw RenkouError.invalid([why]) }
             let figures = try await self.live(form, path: u.path, month: month, db)
             // a correction of an accepted report says why, and changes something
             if let accepted = versions.last(where: { $0.state == .accepted }) {

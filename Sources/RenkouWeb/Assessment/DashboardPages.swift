@@ -50,6 +50,7 @@ enum DashboardPages {
         "dashboard_month": Text("月份", "Month"),
         "dashboard_band": Text("年龄组", "Age"),
         "dashboard_summary": Text("本年概况", "The year so far"),
+        "dashboard_no_scores": Text("下级单位尚无考核评分。", "No unit below has a score yet."),
     ]
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {

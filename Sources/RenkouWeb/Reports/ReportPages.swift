@@ -52,7 +52,7 @@ enum ReportPages {
     static func stateLabel(_ s: ReportState?, _ lang: Lang) -> String { s.map { $0.label(lang) } ?? strings["reports_not_submitted"]!(lang) }
     static func percent(_ n: Int, _ d: Int) -> String { d == 0 ? "—" : String(format: "%.1f%%", Double(n) * 100 / Double(d)) }
     static func month(_ request: Request, _ deps: AppDeps, form: String? = nil) -> String {
-        (form ?? request.query("month"))?.nilIfEmpty ?? ReportStore.label(ReportStore.previousMonth(Day(deps.stores.env.now())))
+        (form ?? request.query("month"))?.nilIfEmpty ?? ReportStore.lastMonth(on: Day(deps.stores.env.now()))
     }
     static func sheetHref(unit: String, month: String) -> String { SitePath.query("/reports/sheet", [("unit", unit), ("month", month)]) }
 

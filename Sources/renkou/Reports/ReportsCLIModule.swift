@@ -12,7 +12,7 @@ struct ReportsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reports", abstract: "Monthly reports (统计月报): who reported, a unit's report, submit, accept or send back.",
                                                     subcommands: [Status.self, Show.self, Submit.self, Review.self])
 
-    static func month(_ text: String?, _ stores: Stores) -> String { text ?? ReportStore.label(ReportStore.previousMonth(Day(stores.env.now()))) }
+    static func month(_ text: String?, _ stores: Stores) -> String { text ?? ReportStore.lastMonth(on: Day(stores.env.now())) }
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every reporting unit's state for a month, one JSON line each, then the rates per level; exits 1 when a report past its due day is missing (or sent back and not sent again).")

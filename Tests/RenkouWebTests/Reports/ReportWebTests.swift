@@ -19,7 +19,7 @@ import Testing
             try await Fixture.account(web.stores, "streetlead", .street, Fixture.streetA)
             try await Fixture.account(web.stores, "leader", .viewer, Fixture.district)
             _ = try await web.stores.persons.create(PersonInput(name: "居民", idNumber: Fixture.idNumber(1), unit: Fixture.communityA1), in: .everything, by: .cli("t"))
-            let last = ReportStore.label(ReportStore.previousMonth(RenkouCore.Day(web.stores.env.now())))
+            let last = ReportStore.lastMonth(on: RenkouCore.Day(web.stores.env.now()))
             let station = try await web.signIn("station"), street = try await web.signIn("streetlead"), leader = try await web.signIn("leader")
 
             let sheet = try await station.get("/reports/sheet?unit=\(Fixture.communityA1)")
