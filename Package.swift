@@ -95,7 +95,8 @@ let package = Package(
         .testTarget(name: "RenkouCoreTests", dependencies: ["RenkouCore"]),
         .testTarget(
             name: "RenkouStoreTests",
-            dependencies: ["RenkouCore", "RenkouFiles", "RenkouStore", "RenkouTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["RenkouCore", "RenkouFiles", "RenkouStore", "RenkouTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "RenkouWebTests",

@@ -8,6 +8,7 @@ public final class ImportReportFile: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
     private var buffer = ""
+    private var closed = false
 
     public init(url: URL) throws {
         self.url = url
@@ -19,6 +20,7 @@ public final class ImportReportFile: @unchecked Sendable {
 
     public func write(_ p: ImportProblem) {
         lock.lock(); defer { lock.unlock() }
+        guard !closed else { return }
         buffer += p.reportLine
         if buffer.utf8.count > 64 * 1024 { flushLocked() }
     }
@@ -27,8 +29,11 @@ public final class ImportReportFile: @unchecked Sendable {
         try? handle.write(contentsOf: Data(buffer.utf8)); buffer = ""
     }
 
+    /// Writes what is buffered and closes the file; closing again does nothing.
     public func close() {
         lock.lock(); defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
         flushLocked()
         try? handle.close()
     }

@@ -7,12 +7,19 @@ import ZIPFoundation
 public enum TableFile {
     public enum Kind: String, Sendable { case csv, xlsx }
 
-    /// What a read found: the kind, the text encoding of a CSV file, and how many rows it passed on.
+    /// What a read found: the kind, the text encoding and field separator of a CSV file, how many rows
+    /// it passed on and how many blank ones (nothing but separators and white space) it skipped.
     public struct Summary: Sendable {
         public var kind: Kind
         public var encoding: TableEncoding?
+        public var separator: FieldSeparator? = nil
         public var rows: Int
+        public var blank: Int = 0
     }
+
+    /// True for a row with nothing but empty cells and white space (what a spreadsheet writes for
+    /// formatted empty rows: `,,,`): skipped and counted as blank, never read as data.
+    static func isBlank(_ cells: [String]) -> Bool { cells.allSatisfy { CellText.normalize($0).isEmpty } }
 
     static let chunkSize = 256 * 1024
 
@@ -23,8 +30,25 @@ public enum TableFile {
         return magic.elementsEqual([0x50, 0x4B, 0x03, 0x04]) ? .xlsx : .csv
     }
 
-    /// Calls `row` with each non-empty row's cells and its 1-based row number (the line number in a
+    /// What `read` would take a file for (kind; a CSV file's encoding and separator), from its first
+    /// bytes, for a message that says what was found.
+    public static func format(of url: URL) throws -> Summary {
+        guard try kind(of: url) == .csv else { return Summary(kind: .xlsx, encoding: nil, rows: 0) }
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var bytes = Array(try handle.read(upToCount: chunkSize) ?? Data())
+        let encoding = TableEncoding.detect(bytes)
+        if encoding == .utf16LE || encoding == .utf16BE {
+            var t = UTF16Transcoder(bigEndian: encoding == .utf16BE)
+            bytes = t.feed(bytes, final: true)
+        }
+        return Summary(kind: .csv, encoding: encoding, separator: FieldSeparator.detect(bytes), rows: 0)
+    }
+
+    /// Calls `row` with each non-blank row's cells and its 1-based row number (the line number in a
     /// CSV file, the row number in the sheet), and `progress` with the share of the file read (0...1).
+    /// A CSV file's encoding (`TableEncoding.detect`) and separator (`FieldSeparator.detect`) are
+    /// told from its first 256 KB.
     @discardableResult
     public static func read(_ url: URL, progress: @escaping (Double) -> Void = { _ in },
                             row: ([String], Int) async throws -> Void) async throws -> Summary {
@@ -38,30 +62,46 @@ public enum TableFile {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         let total = Double(max(1, (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 1))
-        var splitter = CSVSplitter()
-        var encoding: TableEncoding?
-        var read = 0.0, rows = 0
+        var splitter: CSVSplitter?
+        var encoding: TableEncoding?, separator: FieldSeparator?
+        // UTF-16 reaches the splitter as UTF-8; its fields are then decoded as UTF-8.
+        var transcoder: UTF16Transcoder?
+        var read = 0.0, rows = 0, blank = 0
         var pending: [CSVSplitter.Record] = []
+        func hand(_ records: [CSVSplitter.Record], _ fields: TableEncoding) async throws {
+            for r in records {
+                let cells = r.fields.map { fields.decode($0) }
+                if isBlank(cells) { blank += 1; continue }
+                rows += 1
+                try await row(cells, r.line)
+            }
+        }
         while true {
             let chunk = try handle.read(upToCount: chunkSize) ?? Data()
             if chunk.isEmpty { break }
-            if encoding == nil { encoding = TableEncoding.detect(chunk) }
-            read += Double(chunk.count)
-            splitter.feed(chunk) { pending.append($0) }
-            for r in pending {
-                rows += 1
-                try await row(r.fields.map { encoding!.decode($0) }, r.line)
+            var bytes = Array(chunk)
+            if encoding == nil {
+                let e = TableEncoding.detect(bytes)
+                encoding = e
+                if e == .utf16LE || e == .utf16BE { transcoder = UTF16Transcoder(bigEndian: e == .utf16BE) }
             }
+            if transcoder != nil { bytes = transcoder!.feed(bytes) }
+            if splitter == nil {
+                separator = FieldSeparator.detect(bytes)
+                splitter = CSVSplitter(separator: separator!)
+            }
+            read += Double(chunk.count)
+            splitter!.feed(bytes) { pending.append($0) }
+            try await hand(pending, transcoder == nil ? encoding! : .utf8)
             pending.removeAll(keepingCapacity: true)
             progress(read / total)
         }
-        splitter.finish { pending.append($0) }
-        for r in pending {
-            rows += 1
-            try await row(r.fields.map { (encoding ?? .utf8).decode($0) }, r.line)
-        }
+        var last = splitter ?? CSVSplitter()
+        if transcoder != nil { last.feed(transcoder!.feed([], final: true)) { pending.append($0) } }
+        last.finish { pending.append($0) }
+        try await hand(pending, transcoder == nil ? (encoding ?? .utf8) : .utf8)
         progress(1)
-        return Summary(kind: .csv, encoding: encoding ?? .utf8, rows: rows)
+        return Summary(kind: .csv, encoding: encoding ?? .utf8, separator: separator ?? .comma, rows: rows, blank: blank)
     }
 }
 
@@ -74,12 +114,14 @@ public enum XLSX {
         // user's file at fault: it gets the same clear error as a file that is no workbook at all.
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-sheet-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: temp) }
-        let shared: [String], sheet: Entry
+        let shared: [String], sheet: Entry, dates: DateCells
         do {
             let archive = try Archive(url: url, accessMode: .read)
             guard let entry = archive[try firstSheetPath(archive)] else { throw notWorkbook }
             sheet = entry
             shared = try archive["xl/sharedStrings.xml"].map { sharedStrings(try data(of: $0, in: archive)) } ?? []
+            dates = DateCells(workbook: try archive["xl/workbook.xml"].map { try data(of: $0, in: archive) } ?? [],
+                              styles: try archive["xl/styles.xml"].map { try data(of: $0, in: archive) } ?? [])
             _ = try archive.extract(sheet, to: temp, skipCRC32: false)
         } catch {
             throw notWorkbook
@@ -87,7 +129,7 @@ public enum XLSX {
         let handle = try FileHandle(forReadingFrom: temp)
         defer { try? handle.close() }
         let total = Double(max(1, sheet.uncompressedSize))
-        var buffer: [UInt8] = [], read = 0.0, rows = 0
+        var buffer: [UInt8] = [], read = 0.0, rows = 0, blank = 0
         let rowEnd = Array("</row>".utf8)
         while true {
             let chunk = try handle.read(upToCount: TableFile.chunkSize) ?? Data()
@@ -96,9 +138,11 @@ public enum XLSX {
             read += Double(chunk.count)
             var start = 0
             while let end = find(rowEnd, in: buffer, from: start) {
-                if let (number, cells) = parseRow(buffer[start..<end], shared: shared), cells.contains(where: { !$0.isEmpty }) {
-                    rows += 1
-                    try await row(cells, number)
+                if let (number, cells) = parseRow(buffer[start..<end], shared: shared, dates: dates) {
+                    if TableFile.isBlank(cells) { blank += 1 } else {
+                        rows += 1
+                        try await row(cells, number)
+                    }
                 }
                 start = end + rowEnd.count
             }
@@ -106,7 +150,7 @@ public enum XLSX {
             progress(read / total)
         }
         progress(1)
-        return TableFile.Summary(kind: .xlsx, encoding: nil, rows: rows)
+        return TableFile.Summary(kind: .xlsx, encoding: nil, rows: rows, blank: blank)
     }
 
     static var notWorkbook: RenkouError {
@@ -175,8 +219,79 @@ public enum XLSX {
         return result
     }
 
+    /// Which cells hold dates, and from which day a workbook counts them. A spreadsheet stores a date as
+    /// a number of days and tells it apart only by the cell's number format (styles.xml: a built-in
+    /// date format, or a format code with `y`, `d` or `e` outside quotes and brackets); the count starts
+    /// at 1899-12-30 (serials from 61: Excel's 1900 system counts a 29 February 1900 that never was),
+    /// or at 1904-01-01 when the workbook says `date1904` (ECMA-376 §18.2.28; older Mac workbooks).
+    struct DateCells: Sendable {
+        var date1904 = false
+        /// For each cell format (the `s` index of a cell), whether it shows a date.
+        var isDateStyle: [Bool] = []
+
+        /// Built-in number formats that show a date: 14–17 and 22 everywhere, 27–36 and 50–58 in Chinese,
+        /// Japanese and Korean Excel (`yyyy年m月d日` and the like).
+        static let builtInDates: Set<Int> = Set(14...17).union([22]).union(27...36).union(50...58)
+
+        init() {}
+        init(workbook: [UInt8], styles: [UInt8]) {
+            if let tag = XLSX.find(Array("<workbookPr".utf8), in: workbook, from: 0) {
+                let end = XLSX.find([0x3E], in: workbook, from: tag) ?? workbook.count
+                let value = XLSX.attribute("date1904", in: workbook[tag..<end])
+                date1904 = value == "1" || value == "true"
+            }
+            guard !styles.isEmpty else { return }
+            var custom: [Int: Bool] = [:]
+            var at = 0
+            while let tag = XLSX.find(Array("<numFmt ".utf8), in: styles, from: at) {
+                let end = XLSX.find([0x3E], in: styles, from: tag) ?? styles.count
+                if let id = XLSX.attribute("numFmtId", in: styles[tag..<end]).flatMap(Int.init), let code = XLSX.attribute("formatCode", in: styles[tag..<end]) {
+                    custom[id] = Self.showsDate(code)
+                }
+                at = end
+            }
+            guard let xfs = XLSX.find(Array("<cellXfs".utf8), in: styles, from: 0) else { return }
+            let xfsEnd = XLSX.find(Array("</cellXfs>".utf8), in: styles, from: xfs) ?? styles.count
+            at = xfs + 1
+            while let tag = XLSX.find(Array("<xf ".utf8), in: styles, from: at), tag < xfsEnd {
+                let end = XLSX.find([0x3E], in: styles, from: tag) ?? styles.count
+                let id = XLSX.attribute("numFmtId", in: styles[tag..<end]).flatMap(Int.init) ?? 0
+                isDateStyle.append(custom[id] ?? Self.builtInDates.contains(id))
+                at = end
+            }
+        }
+
+        /// True for a format code that shows a date: `yyyy-mm-dd`, `yyyy"年"m"月"d"日"`, `[$-804]e/m/d`;
+        /// not `0.00`, `mm:ss` or `[Red]0`.
+        static func showsDate(_ code: String) -> Bool {
+            var quoted = false, bracket = false, escaped = false
+            for c in code.lowercased() {
+                if escaped { escaped = false; continue }
+                switch c {
+                case "\\": escaped = true
+                case "\"": quoted.toggle()
+                case "[" where !quoted: bracket = true
+                case "]" where !quoted: bracket = false
+                case "y", "d", "e": if !quoted && !bracket { return true }
+                default: break
+                }
+            }
+            return false
+        }
+
+        /// The day a serial number in a date cell stands for, as `YYYY-MM-DD`; nil when it is none.
+        func day(_ serial: String) -> String? {
+            guard let value = Double(serial), value >= 0, value < 2_958_466 else { return nil }
+            let n = Int(value.rounded(.down))
+            if date1904 { return Day(year: 1904, month: 1, day: 1)!.adding(days: n).description }
+            if n == 60 || n == 0 { return nil }
+            return (n < 60 ? Day(year: 1899, month: 12, day: 31)! : Day(year: 1899, month: 12, day: 30)!).adding(days: n).description
+        }
+    }
+
     /// One `<row ...>...` fragment (without its `</row>`): its number and its cells, gaps filled with "".
-    static func parseRow(_ fragment: ArraySlice<UInt8>, shared: [String]) -> (Int, [String])? {
+    /// A number in a cell formatted as a date becomes that day (`YYYY-MM-DD`, see `DateCells`).
+    static func parseRow(_ fragment: ArraySlice<UInt8>, shared: [String], dates: DateCells = DateCells()) -> (Int, [String])? {
         guard let rowTag = find(Array("<row".utf8), in: fragment, from: fragment.startIndex) else { return nil }
         let rowTagEnd = find([0x3E], in: fragment, from: rowTag) ?? fragment.endIndex
         let number = attribute("r", in: fragment[rowTag..<rowTagEnd]).flatMap(Int.init) ?? 0
@@ -199,6 +314,10 @@ public enum XLSX {
                 case "s":
                     if let v = element("v", in: body), let i = Int(v), shared.indices.contains(i) { value = shared[i] }
                 case "inlineStr": value = texts(body)
+                case "n":
+                    value = element("v", in: body) ?? ""
+                    if let style = attribute("s", in: tag).flatMap(Int.init), dates.isDateStyle.indices.contains(style), dates.isDateStyle[style],
+                       let day = dates.day(value) { value = day }
                 default: value = element("v", in: body) ?? ""
                 }
             }

@@ -27,10 +27,28 @@ public enum CSV {
         return out
     }
 
-    /// Quotes a value for writing when it needs it.
+    /// The first characters that make a spreadsheet read a cell as a formula (CSV injection, OWASP):
+    /// `=`, `+`, `-`, `@`, and a tab or carriage return before them.
+    public static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A value as a CSV cell: quoted when it needs it, and a value a spreadsheet would run as a
+    /// formula (`=1+2`, `@SUM(A1)`, `-2+3`) written after a `'` so that it is shown as text. Plain
+    /// numbers (`-3`, `+5`) stay as they are. Every CSV the system writes goes through here.
     public static func escape(_ value: String) -> String {
-        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        var v = value
+        if let first = v.first, formulaStarts.contains(first), Double(v.trimmed) == nil || first == "\t" || first == "\r" { v = "'" + v }
+        return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+    }
+
+    /// A cell of a CSV file meant to be opened in a spreadsheet and imported again: as `escape`, and
+    /// a long number (ID numbers, unit codes: more than 11 digits, which a spreadsheet rounds to 15
+    /// significant digits and shows as 1.1E+17) or a number with a leading zero written as `="…"`, which
+    /// a spreadsheet keeps as text and saves back as the plain digits. Imports read `="…"` as its text.
+    public static func spreadsheetCell(_ value: String) -> String {
+        let digits = value.utf8.allSatisfy { (0x30...0x39).contains($0) }
+        if digits && (value.utf8.count > 11 || (value.utf8.count > 1 && value.hasPrefix("0"))) { return "=\"" + value + "\"" }
+        return escape(value)
     }
 }
 

@@ -22,4 +22,16 @@ extension Day {
     }
 
     public func days(until other: Day) -> Int { other.ordinal - ordinal }
+
+    /// 周岁: the age on `day`, in whole years, of someone born on this day. The one age function of the
+    /// system (search, rates, rules, certificates, machines). A year is complete on the birthday; one
+    /// born on 29 February completes it on 1 March in a common year (on 28 February she is still younger).
+    public func age(on day: Day) -> Int {
+        day.year - year - ((day.month, day.day) < (month, self.day) ? 1 : 0)
+    }
+
+    /// The last birth day of someone who is at least `age` years old on this day: the same day `age`
+    /// years earlier, 28 February for 29 February in a common year. `birth <= lastBirthDay(forAge: a)`
+    /// exactly when `birth.age(on: self) >= a`; `birth > lastBirthDay(forAge: b + 1)` exactly when it is at most `b`.
+    public func lastBirthDay(forAge age: Int) -> Day { adding(years: -age) }
 }

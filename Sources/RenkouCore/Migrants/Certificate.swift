@@ -65,7 +65,7 @@ public struct Certificate: Sendable, Codable, Equatable {
     /// Age on the issue date, as printed on the certificate.
     public var ageAtIssue: Int? {
         guard let b = birthDate.flatMap(Day.init), let i = Day(issuedOn) else { return nil }
-        return i.year - b.year - ((i.month, i.day) < (b.month, b.day) ? 1 : 0)
+        return b.age(on: i)
     }
 
     /// 避孕节育情况 codes.

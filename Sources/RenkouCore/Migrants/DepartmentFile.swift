@@ -38,7 +38,7 @@ public enum DepartmentFileKind: String, Sendable, Codable, CaseIterable {
         let keys = headers.map { byKey[CellText.headerKey($0)] }
         var errors = FieldErrors()
         for c in columns where c.required && !keys.contains(c.key) {
-            errors.add("/header", "column-missing", "缺少“\(c.headers[0])”列（第 1 行应为表头）。", "The column \"\(c.headers[0])\" is missing (row 1 must hold the headers).")
+            errors.add("/header", "column-missing", "缺少“\(c.headers[0])”列。", "The column \"\(c.headers[0])\" is missing.")
         }
         try errors.throwIfAny()
         return keys

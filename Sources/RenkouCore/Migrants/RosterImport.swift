@@ -25,7 +25,7 @@ public struct RosterLayout: Sendable {
             columns.append(c)
         }
         for (c, zh) in [(Column.name, "姓名"), (.idNumber, "公民身份号码")] where !seen.contains(c) {
-            errors.add("/header", "column-missing", "缺少“\(zh)”列（第 1 行应为表头）。", "The column \"\(zh)\" is missing (row 1 must hold the headers).")
+            errors.add("/header", "column-missing", "缺少“\(zh)”列。", "The column \"\(zh)\" is missing.")
         }
         try errors.throwIfAny()
         self.columns = columns; self.headers = raw.map(CellText.normalize)

@@ -5,6 +5,8 @@ import Foundation
 public struct CitizenIDCheck: Sendable, Codable, Equatable {
     public var input: String
     public var valid: Bool
+    /// Which kind of number the 18 characters are (`IDNumberKind`); nil when they have no such shape.
+    public var kind: IDNumberKind?
     public var normalized: String?
     public var birthDate: String?
     /// GB/T 2261.1: 1 male, 2 female.
@@ -15,10 +17,40 @@ public struct CitizenIDCheck: Sendable, Codable, Equatable {
     public var errors: [FieldError]
 }
 
+/// The kinds of 18-character number the registry meets. All share the layout and the check character
+/// of GB 11643-1999; they differ in what the first six digits mean.
+public enum IDNumberKind: String, Sendable, Codable, Equatable {
+    /// 公民身份号码: the first six digits are the GB/T 2260 address code of the first hukou registration.
+    case citizen
+    /// 港澳台居民居住证 (国务院办公厅 国办发〔2018〕81 号, from 1 September 2018): 810000 Hong Kong,
+    /// 820000 Macao, 830000 Taiwan; no address code to look up.
+    case residencePermit = "residence-permit"
+    /// 外国人永久居留身份证 of the 2023 edition (国家移民管理局, from 1 December 2023): `9`, the two-digit
+    /// province code of the issuing office, the three-digit nationality code (ISO 3166-1 numeric),
+    /// then birth date, sequence and check character.
+    case foreignPermanentResident = "foreign-permanent-resident"
+
+    public var label: Text {
+        switch self {
+        case .citizen: Text("公民身份号码", "citizen ID number")
+        case .residencePermit: Text("港澳台居民居住证号码", "Hong Kong, Macao or Taiwan residence permit number")
+        case .foreignPermanentResident: Text("外国人永久居留身份证号码", "foreign permanent resident ID number")
+        }
+    }
+
+    /// The kind of a normalised 18-character number.
+    public static func of(_ n: String) -> IDNumberKind {
+        if n.hasPrefix("9") { return .foreignPermanentResident }
+        if ["810000", "820000", "830000"].contains(n.prefix(6)) { return .residencePermit }
+        return .citizen
+    }
+}
+
 /// What the loaded code table (GB/T 2260) knows of an address code.
 public struct AreaCode: Sendable, Equatable {
     public var name: String
-    /// The year the code came into use, when known.
+    /// The year the code came into use, when known and later than the table's first edition (1981: a
+    /// code listed from then on may have been used for anyone born before).
     public var since: Int?
     public init(name: String, since: Int?) { self.name = name; self.since = since }
 }
@@ -35,13 +67,15 @@ public enum CitizenID {
         return checkChars[sum % 11]
     }
 
-    /// Trims, upper-cases `x`, turns full-width digits into ASCII and upgrades 15-digit numbers to 18.
+    /// Trims, upper-cases `x`, turns full-width digits into ASCII, drops white space of every kind and
+    /// invisible format characters (a zero-width space pasted inside a number), and upgrades 15-digit
+    /// numbers to 18.
     public static func normalize(_ raw: String) -> String {
         var s = ""
         for scalar in raw.unicodeScalars {
             if (0xFF10...0xFF19).contains(scalar.value) { s.unicodeScalars.append(UnicodeScalar(scalar.value - 0xFF10 + 0x30)!) }
             else if scalar == "ｘ" || scalar == "Ｘ" || scalar == "x" { s.append("X") }
-            else if scalar == " " || scalar == "\u{3000}" { continue }
+            else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .format { continue }
             else { s.unicodeScalars.append(scalar) }
         }
         if s.count == 15, s.allSatisfy(\.isASCIIDigit) {
@@ -65,7 +99,7 @@ public enum CitizenID {
     /// warn: real ID numbers keep codes abandoned long ago.
     public static func check(_ raw: String, today: Day, codeTable: ((String) -> AreaCode?)? = nil) -> CitizenIDCheck {
         let n = normalize(raw)
-        var result = CitizenIDCheck(input: raw, valid: false, normalized: nil, birthDate: nil, sex: nil,
+        var result = CitizenIDCheck(input: raw, valid: false, kind: nil, normalized: nil, birthDate: nil, sex: nil,
                                     addressCode: nil, addressName: nil, warnings: [], errors: [])
         func err(_ code: String, _ zh: String, _ en: String) { result.errors.append(FieldError("/idNumber", code, Text(zh, en))) }
         let body = n.prefix(17)
@@ -74,6 +108,8 @@ public enum CitizenID {
             return result
         }
         result.normalized = n
+        let kind = IDNumberKind.of(n)
+        result.kind = kind
         let address = String(n.prefix(6))
         result.addressCode = address
         let y = Int(n.dropFirst(6).prefix(4))!, m = Int(n.dropFirst(10).prefix(2))!, d = Int(n.dropFirst(12).prefix(2))!
@@ -88,20 +124,39 @@ public enum CitizenID {
         }
         let seq = Int(n.dropFirst(14).prefix(3))!
         result.sex = seq % 2 == 1 ? 1 : 2
+        // A spreadsheet keeps 15 significant digits: the last three of a long number become 000.
+        let truncated = n.hasSuffix("000")
         if let expected = checkCharacter(String(body)), expected != last {
-            err("id-checksum", "身份号码校验位应为 \(expected)，实为 \(last)。", "The check character should be \(expected), not \(last).")
-        }
-        if let codeTable {
-            if let entry = codeTable(address) {
-                result.addressName = entry.name
-                if let since = entry.since, since > y {
-                    result.warnings.append(FieldError("/idNumber", "id-address-later", Text("地址码 \(address) 于 \(since) 年启用，晚于出生年份。", "Address code \(address) came into use in \(since), after the birth year.")))
-                }
+            if truncated {
+                err("id-truncated", "身份号码校验位应为 \(expected)，实为 \(last)；号码以 000 结尾，多半是表格软件把它存成数字后截掉了末 3 位：请将该列设为文本格式，从原始资料重新填写。",
+                    "The check character should be \(expected), not \(last); the number ends in 000, most likely because a spreadsheet stored it as a number and cut its last 3 digits: format the column as text and copy the numbers again from the source.")
             } else {
-                result.warnings.append(FieldError("/idNumber", "id-address-unknown", Text("地址码 \(address) 不在已载入的行政区划代码表中。", "Address code \(address) is not in the loaded code table.")))
+                err("id-checksum", "身份号码校验位应为 \(expected)，实为 \(last)。", "The check character should be \(expected), not \(last).")
             }
+        } else if truncated {
+            result.warnings.append(FieldError("/idNumber", "id-maybe-truncated", Text("号码以 000 结尾：若来自表格软件，末 3 位可能已被截掉（校验位碰巧相符），请与证件核对。",
+                                                                                    "The number ends in 000: if it came from a spreadsheet its last 3 digits may have been cut (the check character matches by chance); compare it with the card.")))
+        }
+        switch kind {
+        case .residencePermit:
+            result.addressName = ["810000": "香港特别行政区", "820000": "澳门特别行政区", "830000": "台湾地区"][address]
+        case .foreignPermanentResident:
+            if let codeTable, let province = codeTable(String(n.dropFirst().prefix(2)) + "0000") { result.addressName = province.name }
+        case .citizen:
+            if let codeTable { checkAddress(address, year: y, codeTable, &result) }
         }
         result.valid = result.errors.isEmpty
         return result
+    }
+
+    static func checkAddress(_ address: String, year y: Int, _ codeTable: (String) -> AreaCode?, _ result: inout CitizenIDCheck) {
+        if let entry = codeTable(address) {
+            result.addressName = entry.name
+            if let since = entry.since, since > y {
+                result.warnings.append(FieldError("/idNumber", "id-address-later", Text("地址码 \(address) 于 \(since) 年启用，晚于出生年份。", "Address code \(address) came into use in \(since), after the birth year.")))
+            }
+        } else {
+            result.warnings.append(FieldError("/idNumber", "id-address-unknown", Text("地址码 \(address) 不在已载入的行政区划代码表中。", "Address code \(address) is not in the loaded code table.")))
+        }
     }
 }

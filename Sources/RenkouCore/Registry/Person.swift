@@ -62,10 +62,7 @@ public struct Person: Sendable, Codable, Equatable, Identifiable {
 
     /// Age in whole years on a day; nil without a birth date.
     public func age(on day: Day) -> Int? {
-        guard let birth = birthDate.flatMap(Day.init) else { return nil }
-        var age = day.year - birth.year
-        if (day.month, day.day) < (birth.month, birth.day) { age -= 1 }
-        return age
+        birthDate.flatMap(Day.init)?.age(on: day)
     }
 
     /// 育龄妇女: a woman whose age is in the policy's reproductive range on the day (15–49). Derived, never typed.

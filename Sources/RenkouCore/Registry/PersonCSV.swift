@@ -8,7 +8,7 @@ public enum PersonCSV {
     public static var headerLine: String { "\u{FEFF}" + headers.joined(separator: ",") + "\r\n" }
 
     public static func line(_ p: Person, masked: Bool) -> String {
-        fields(p, masked: masked).map(CSV.escape).joined(separator: ",") + "\r\n"
+        fields(p, masked: masked).map(CSV.spreadsheetCell).joined(separator: ",") + "\r\n"
     }
 
     /// The cells of one person, in the order of `headers`.

@@ -61,7 +61,7 @@ public struct ImportProblem: Sendable, Codable, Equatable {
     /// The report's header and one line per problem (CSV, UTF-8 with BOM, both languages).
     public static let reportHeader = "\u{FEFF}行号 row,列 column,值 value,类型 kind,原因,reason\r\n"
     public var reportLine: String {
-        [String(row), column, value, isError ? "错误 error" : "警告 warning", reason.zh, reason.en].map(CSV.escape).joined(separator: ",") + "\r\n"
+        [String(row), column, value, isError ? "错误 error" : "警告 warning", reason.zh, reason.en].map(CSV.spreadsheetCell).joined(separator: ",") + "\r\n"
     }
 }
 
@@ -87,8 +87,7 @@ public struct PersonImportLayout: Sendable {
             }
         }
         for required in [PersonColumn.name, .idNumber] where !seen.contains(required) {
-            errors.add("/header", "column-missing", "缺少“\(required.headers[0])”列（第 1 行应为表头）。",
-                       "The column \"\(required.headers[0])\" is missing (row 1 must hold the headers).")
+            errors.add("/header", "column-missing", "缺少“\(required.headers[0])”列。", "The column \"\(required.headers[0])\" is missing.")
         }
         try errors.throwIfAny()
         self.columns = columns; self.headers = raw.map(CellText.normalize); self.ignored = ignored
@@ -109,16 +108,25 @@ public struct PersonImportRow: Sendable {
     public var relation: String?
     /// True when the row names its unit (单位代码); otherwise a new record goes to the import's unit and an existing one stays where it is.
     public var unitGiven = false
+    /// Fields the row left empty (or had no column for) that were filled from the ID number for a new
+    /// record: on a person already registered they keep what is stored.
+    public var derived: Set<PersonColumn> = []
     public var problems: [ImportProblem]
     public var isRejected: Bool { problems.contains(where: \.isError) }
 
     /// Parses and checks one row. Empty cells say nothing: on an existing record they leave the
-    /// field as it is. Labels (男, 汉族, 已婚, 户主 ...) and codes are both accepted.
-    public static func parse(_ cells: [String], row: Int, layout: PersonImportLayout, defaultUnit: String, today: Day) -> PersonImportRow {
+    /// field as it is (`derived`). Labels (男, 汉族, 已婚, 户主 ...) and codes are both accepted.
+    /// Warnings, besides the errors: what `renkou idcheck` says of the number (with `codeTable`, the
+    /// loaded GB/T 2260 table), a birth date or sex that differs from it, a partial birth date completed
+    /// from it, a first marriage before birth or under the legal age then (with `policy`), a cell a
+    /// spreadsheet would run as a formula.
+    public static func parse(_ cells: [String], row: Int, layout: PersonImportLayout, defaultUnit: String, today: Day,
+                             codeTable: ((String) -> AreaCode?)? = nil, policy: Policy? = nil) -> PersonImportRow {
         var input = PersonInput()
         var problems: [ImportProblem] = []
         var household: String?, relation: String?
         var values: [PersonColumn: String] = [:]
+        var partialBirth: (year: Int, month: Int?)?
         func problem(_ c: PersonColumn, _ value: String, _ reason: Text, error: Bool = true) {
             problems.append(ImportProblem(row: row, column: layout.header(of: c), value: value, isError: error, reason: reason))
         }
@@ -153,9 +161,16 @@ public struct PersonImportRow: Sendable {
             case .status: input.status = code(v, Codes.status, c, &problems, row, layout, extra: [:])
             case .relation: relation = code(v, Household.relations, c, &problems, row, layout, extra: relationWords)
             case .birthDate, .firstMarriageDate:
-                if let day = CellDate.parse(v) {
+                switch CellDate.read(v) {
+                case .day(let day):
                     if c == .birthDate { input.birthDate = day.description } else { input.firstMarriageDate = day.description }
-                } else {
+                case .partial(let year, let month):
+                    // A year (and month) alone names no day: the ID number's birth date is taken when it agrees
+                    // (below); otherwise the row waits for the whole date. No day is invented.
+                    if c == .birthDate { partialBirth = (year, month) } else {
+                        problem(c, v, Text("初婚日期只有年\(month == nil ? "" : "月")，没有日；请填写完整日期。", "The first-marriage date gives a \(month == nil ? "year" : "year and month") but no day; give the whole date."))
+                    }
+                case .invalid:
                     problem(c, v, Text("无法识别的日期；可写作 2020-01-02、2020/1/2、20200102 或 2020年1月2日。",
                                        "Not a date; write 2020-01-02, 2020/1/2, 20200102 or 2020年1月2日."))
                 }
@@ -171,11 +186,28 @@ public struct PersonImportRow: Sendable {
             case .hukouAddress: input.hukouAddress = v
             }
         }
+        for c in [PersonColumn.name, .address, .occupation, .education, .hukouAddress, .building, .room, .phone, .household]
+        where values[c].map(CellText.looksLikeFormula) == true {
+            problem(c, values[c]!, Text("以 \(values[c]!.prefix(1)) 开头：表格软件会把它当作公式；请核对。导出时会在前面加 ' 以免被执行。",
+                                       "It begins with \(values[c]!.prefix(1)): a spreadsheet would run it as a formula; check it. Exports write it after a ' so that it is not run."), error: false)
+        }
+        if let partial = partialBirth {
+            let fromID = values[.idNumber].flatMap { CitizenID.birthDateAndSex(CitizenID.normalize($0)) }.flatMap { Day($0.birthDate) }
+            if let fromID, fromID.year == partial.year, partial.month.map({ $0 == fromID.month }) ?? true {
+                input.birthDate = fromID.description
+                problem(.birthDate, values[.birthDate]!, Text("出生日期只有年\(partial.month == nil ? "" : "月")，已取身份号码中的日期 \(fromID)。",
+                                                              "The birth date gives no day; the ID number's date \(fromID) was taken."), error: false)
+            } else {
+                problem(.birthDate, values[.birthDate]!, Text("出生日期只有年\(partial.month == nil ? "" : "月")，没有日，且与身份号码不符；请填写完整日期。",
+                                                              "The birth date gives no day and does not agree with the ID number; give the whole date."))
+            }
+        }
         if input.unit == nil { input.unit = defaultUnit }
         if relation != nil && household == nil {
             problem(.relation, values[.relation] ?? "", Text("填写了与户主关系，但没有户号。", "A relation to the head is given without a household number."))
         }
         var flags: [String] = []
+        var derived: Set<PersonColumn> = []
         if !problems.contains(where: \.isError) {
             do {
                 let checked = try input.validated(creating: true, today: today)
@@ -184,6 +216,22 @@ public struct PersonImportRow: Sendable {
                 // child without one yet is registered by hand or from the hospital's file instead.
                 if input.idNumber == nil {
                     problem(.idNumber, "", Text("导入须有身份号码；尚未落户的儿童请在人员页面登记。", "An imported row needs an ID number; register a child without one on the persons page."))
+                }
+                if values[.birthDate] == nil && input.birthDate != nil { derived.insert(.birthDate) }
+                if values[.sex] == nil && input.sex != nil { derived.insert(.sex) }
+                if let id = input.idNumber {
+                    for w in CitizenID.check(id, today: today, codeTable: codeTable).warnings { problem(.idNumber, values[.idNumber] ?? id, w.message, error: false) }
+                }
+                if let married = input.firstMarriageDate.flatMap(Day.init), let born = input.birthDate.flatMap(Day.init) {
+                    if married < born {
+                        problem(.firstMarriageDate, values[.firstMarriageDate] ?? "", Text("初婚日期早于出生日期 \(born)。", "The first marriage is dated before the birth (\(born))."), error: false)
+                    } else if let policy, let sex = input.sex, ["1", "2"].contains(sex) {
+                        let legal = policy(.legalMarriageAge, on: married), age = born.age(on: married)
+                        if age < (sex == "1" ? legal.male : legal.female) {
+                            problem(.firstMarriageDate, values[.firstMarriageDate] ?? "", Text("初婚时 \(age) 岁，未达当时的法定婚龄（男 \(legal.male) 岁，女 \(legal.female) 岁）。",
+                                                                                            "Married at \(age), below the legal age then (\(legal.male) for men, \(legal.female) for women)."), error: false)
+                        }
+                    }
                 }
                 // A birth date or sex that disagrees with the ID number is kept (real records contain them) and
                 // warned about; the data-quality rules list the record until someone corrects it.
@@ -208,7 +256,7 @@ public struct PersonImportRow: Sendable {
                 problem(.name, "", Text("无法读取本行。", "The row could not be read."))
             }
         }
-        return PersonImportRow(row: row, input: input, flags: flags, household: household, relation: relation, unitGiven: values[.unit] != nil, problems: problems)
+        return PersonImportRow(row: row, input: input, flags: flags, household: household, relation: relation, unitGiven: values[.unit] != nil, derived: derived, problems: problems)
     }
 
     /// A code of `table` from its code, its Chinese or English label, or a word offices use for it.

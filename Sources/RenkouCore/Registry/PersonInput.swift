@@ -41,23 +41,22 @@ public struct PersonInput: Sendable, Codable, Equatable {
     enum PendingNumber { case allowed, noBirthDate, tooOld }
     static func pendingNumber(birthDate: String?, today: Day) -> PendingNumber {
         guard let birth = birthDate.flatMap(Day.init) else { return .noBirthDate }
-        var age = today.year - birth.year
-        if (today.month, today.day) < (birth.month, birth.day) { age -= 1 }
-        return age < idCardAge ? .allowed : .tooOld
+        return birth.age(on: today) < idCardAge ? .allowed : .tooOld
     }
 
     /// Checks the values a user typed. `creating` makes name, ID number and unit required (a child
-    /// under 16 may come without a number, with birth date and sex); birth date and sex are filled
-    /// from a valid ID number when left empty. A number once given cannot be cleared. Returns the cleaned input and the
+    /// under 16 may come without a number, with birth date and sex); on a new record birth date and
+    /// sex are filled from a valid ID number when left empty (a correction leaves them as stored). A number once given cannot be cleared. Returns the cleaned input and the
     /// data-quality flags the record gets.
     public func validated(creating: Bool, today: Day) throws -> (input: PersonInput, flags: [String]) {
         var errors = FieldErrors()
         var out = self
         var flags: [String] = []
         func clean(_ v: String?) -> String? { v.map(\.trimmed) }
+        // The name in its one stored form (look-alike dots, spaces and invisible characters: `PersonName`).
         if creating || name != nil {
-            errors.required("/name", name)
-            out.name = clean(name)
+            out.name = name.map(PersonName.normalize)
+            errors.required("/name", out.name)
             if (out.name ?? "").count > 50 { errors.add("/name", "name-long", "姓名不能超过 50 个字。", "A name has at most 50 characters.") }
         }
         if creating && (clean(idNumber) ?? "").isEmpty {
@@ -84,8 +83,10 @@ public struct PersonInput: Sendable, Codable, Equatable {
                     errors.add(e.pointer, e.code, e.message.zh + hint.zh, e.message.en + (hint.en.isEmpty ? "" : " " + hint.en))
                 }
                 out.idNumber = check.normalized ?? raw
-                if out.birthDate == nil || out.birthDate?.isEmpty == true, let birth = check.birthDate { out.birthDate = birth }
-                if out.sex == nil || out.sex?.isEmpty == true, let sex = check.sex { out.sex = String(sex) }
+                // A new record takes what the number says for what was left empty; a correction changes
+                // only what it names (absent fields stay as stored, whatever the number says).
+                if creating, out.birthDate == nil || out.birthDate?.isEmpty == true, let birth = check.birthDate { out.birthDate = birth }
+                if creating, out.sex == nil || out.sex?.isEmpty == true, let sex = check.sex { out.sex = String(sex) }
             }
         }
         if creating || unit != nil {

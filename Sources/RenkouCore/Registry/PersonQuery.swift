@@ -60,9 +60,10 @@ public struct PersonQuery: Sendable, Equatable {
         if let id = text("id") { idNumber(id, key: "id") }
         // One field for both: digits are an ID number (whole or part), anything else a name.
         if let any = text("q") {
-            if CitizenID.normalize(any).allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) { idNumber(any, key: "q") } else { q.name = any }
+            if CitizenID.normalize(any).allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) { idNumber(any, key: "q") } else { q.name = PersonName.normalize(any) }
         }
-        if let name = text("name") { q.name = name }
+        // A name is searched in the form names are stored in (`PersonName`): `阿依古丽•买买提` finds `阿依古丽·买买提`.
+        if let name = text("name") { q.name = PersonName.normalize(name) }
         q.address = text("address"); q.unit = text("unit")
         q.ageMin = int("ageMin", 0...150); q.ageMax = int("ageMax", 0...150)
         if let a = q.ageMin, let b = q.ageMax, a > b { errors.add("/ageMax", "range", "最大年龄不能小于最小年龄。", "The maximum age is below the minimum.") }
@@ -89,14 +90,8 @@ public struct PersonQuery: Sendable, Equatable {
             let range = policy(.reproductiveAge, on: today)
             minAge = Swift.max(minAge ?? range.min, range.min); maxAge = Swift.min(maxAge ?? range.max, range.max)
         }
-        func shifted(_ years: Int, plusDay: Bool) -> String {
-            var c = DateComponents(); c.year = today.year - years; c.month = today.month; c.day = today.day
-            // 29 February in a year without one: the day before 1 March.
-            let date = Day.calendar.date(from: c) ?? Date()
-            let adjusted = plusDay ? Day.calendar.date(byAdding: .day, value: 1, to: date)! : date
-            return Day(adjusted).description
-        }
-        // age >= a  ⇔ born on or before today minus a years; age <= b ⇔ born after today minus (b + 1) years.
-        return (maxAge.map { shifted($0 + 1, plusDay: true) }, minAge.map { shifted($0, plusDay: false) })
+        // age >= a  ⇔ born on or before the last birth day for a; age <= b ⇔ born after the last birth day for b + 1
+        // (`Day.lastBirthDay`: 29 February gives 28 February in a common year, never 1 March).
+        return (maxAge.map { today.lastBirthDay(forAge: $0 + 1).adding(days: 1).description }, minAge.map { today.lastBirthDay(forAge: $0).description })
     }
 }

@@ -190,12 +190,40 @@ public struct OrgStore: Sendable {
 
 extension OrgStore {
     /// The code table's entry for a 6-digit address code (name and first year of use), or nil when the
-    /// table does not have it.
+    /// table does not have it. A code listed since the table's first edition (1981) has no first year:
+    /// it may have been given to people born long before.
     public func areaCode(_ code: String) async throws -> AreaCode? {
         try await db.read { db in
-            guard let r = try await db.raw("SELECT name, valid_from FROM org_units WHERE code = \(bind: code) AND level IN ('province', 'city', 'district')").first() else { return nil }
-            return AreaCode(name: try r.decode(column: "name", as: String.self), since: try r.decode(column: "valid_from", as: String?.self).flatMap { Int($0.prefix(4)) })
+            guard let r = try await db.raw("""
+                SELECT name, valid_from, (SELECT MIN(valid_from) FROM org_units WHERE valid_from IS NOT NULL) AS first FROM org_units
+                WHERE code = \(bind: code) AND level IN ('province', 'city', 'district')
+                """).first() else { return nil }
+            return Self.areaCode(name: try r.decode(column: "name", as: String.self), validFrom: try r.decode(column: "valid_from", as: String?.self),
+                                 first: try r.decode(column: "first", as: String?.self))
         }
+    }
+
+    /// The whole code table by code (about 7,000 entries), for an import that checks every row's
+    /// number; nil when no table was loaded.
+    public func codeTable() async throws -> [String: AreaCode]? {
+        try await db.read { db in
+            let rows = try await db.raw("""
+                SELECT code, name, valid_from, (SELECT MIN(valid_from) FROM org_units WHERE valid_from IS NOT NULL) AS first FROM org_units
+                WHERE level IN ('province', 'city', 'district')
+                """).all()
+            var table: [String: AreaCode] = [:]
+            for r in rows {
+                guard let first = try r.decode(column: "first", as: String?.self) else { return nil }
+                table[try r.decode(column: "code", as: String.self)] = Self.areaCode(name: try r.decode(column: "name", as: String.self),
+                                                                                     validFrom: try r.decode(column: "valid_from", as: String?.self), first: first)
+            }
+            return table.isEmpty ? nil : table
+        }
+    }
+
+    static func areaCode(name: String, validFrom: String?, first: String?) -> AreaCode {
+        let year = validFrom.flatMap { Int($0.prefix(4)) }, firstYear = first.flatMap { Int($0.prefix(4)) }
+        return AreaCode(name: name, since: year == firstYear ? nil : year)
     }
 
     /// A GB/T 2260 region code as people say it: `310114` → 上海市嘉定区 (province, city, district from
@@ -255,7 +283,9 @@ extension OrgStore {
     public func checkIDNumber(_ raw: String, today: Day) async throws -> CitizenIDCheck {
         let normalized = CitizenID.normalize(raw)
         guard normalized.count >= 6, try await hasCodeTable() else { return CitizenID.check(raw, today: today) }
-        let entry = try await areaCode(String(normalized.prefix(6)))
-        return CitizenID.check(raw, today: today) { _ in entry }
+        // The address code, and for a foreign permanent resident's number the province of the issuing office.
+        var found: [String: AreaCode] = [:]
+        for code in [String(normalized.prefix(6)), String(normalized.dropFirst().prefix(2)) + "0000"] { found[code] = try await areaCode(code) }
+        return CitizenID.check(raw, today: today) { [found] in found[$0] }
     }
 }

@@ -90,7 +90,7 @@ public struct TargetStore: Sendable {
             let born = Day(year: year, month: 1, day: 1)!, ages = policy(.reproductiveAge, on: born)
             sql = """
                 SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active' AND sex = '2'
-                AND birth_date > \(bind: born.adding(years: -(ages.max + 1)).description) AND birth_date <= \(bind: born.adding(years: -ages.min).description)
+                AND birth_date > \(bind: born.lastBirthDay(forAge: ages.max + 1).description) AND birth_date <= \(bind: born.lastBirthDay(forAge: ages.min).description)
                 """
         case .population: sql = "SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active'"
         case .households: sql = "SELECT COUNT(*) AS n FROM households h WHERE \(engine.startsWith("h.path", unit.path)) AND EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.left_on IS NULL)"

@@ -45,7 +45,7 @@ public struct MigrantRateStore: Sendable {
     /// Inflow women of reproductive age (the policy's ages, 15–49) living in the subtree on a day.
     static func wra(_ d: Day, _ policy: Policy) -> String {
         let ages = policy(.reproductiveAge, on: d)
-        return "x.category = 'inflow' AND x.status = 'active' AND x.sex = '2' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)'"
+        return "x.category = 'inflow' AND x.status = 'active' AND x.sex = '2' AND x.birth_date <= '\(d.lastBirthDay(forAge: ages.min).description)' AND x.birth_date > '\(d.lastBirthDay(forAge: ages.max + 1).description)'"
     }
 
     public typealias UnitRates = RenkouStore.UnitRates

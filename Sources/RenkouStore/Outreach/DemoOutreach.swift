@@ -16,8 +16,8 @@ enum DemoOutreach {
             let path = try await stores.orgs.unit(code: code, in: .everything)!.path
             let (people, households) = try await stores.db.read { db in
                 (try await db.raw("""
-                    SELECT id_number FROM persons WHERE \(stores.db.engine.startsWith("path", path)) AND status = 'active' AND birth_date <= \(bind: today.adding(years: -20).description)
-                    AND birth_date >= \(bind: today.adding(years: -70).description) ORDER BY id LIMIT 80
+                    SELECT id_number FROM persons WHERE \(stores.db.engine.startsWith("path", path)) AND status = 'active' AND birth_date <= \(bind: today.lastBirthDay(forAge: 20).description)
+                    AND birth_date >= \(bind: today.lastBirthDay(forAge: 70).description) ORDER BY id LIMIT 80
                     """).all().map { try $0.decode(column: "id_number", as: String.self) },
                  try await db.raw("SELECT number FROM households WHERE \(stores.db.engine.startsWith("path", path)) ORDER BY number LIMIT 12").all().map { try $0.decode(column: "number", as: String.self) })
             }

@@ -107,7 +107,7 @@ public struct SurveyStore: Sendable {
         let engine = db.engine, env = self.env
         let survey = try await self.survey(id, in: scope, above: false)
         let chosenSeed = seed ?? Int(truncatingIfNeeded: env.now().timeIntervalSince1970.bitPattern % 1_000_000_007)
-        let adultBorn = Day(survey.openedOn)!.adding(years: -18).description
+        let adultBorn = Day(survey.openedOn)!.lastBirthDay(forAge: 18).description
         return try await db.transaction { db in
             let path = try await db.raw("SELECT path FROM surveys WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
             // every candidate in a stable order (by id), then a Fisher–Yates shuffle from the seed

@@ -28,6 +28,10 @@ public struct PersonImportResult: Sendable, Codable, Equatable {
     public var committed = false
     public var fileKind: String = "csv"
     public var encoding: String?
+    /// Rows with nothing but separators and white space, skipped (not in `read`).
+    public var blank = 0
+    /// The row that held the headers (rows above it, a title, were skipped).
+    public var headerRow = 1
     public var ignoredColumns: [String] = []
     /// The first problems (errors and warnings), for a page; the full list goes to the report.
     public var problems: [ImportProblem] = []
@@ -64,6 +68,10 @@ public struct PersonImporter: Sendable {
                     problem: @escaping @Sendable (ImportProblem) -> Void = { _ in }) async throws -> PersonImportResult {
         let engine = db.engine, env = self.env
         let top = try await db.read { db in try await PersonStore.requireUnit(unitCode, scope: scope, engine: engine, db) }
+        // The loaded GB/T 2260 table, so that every row's number is checked as `renkou idcheck` checks it.
+        let codes = try await OrgStore(db: db, env: env).codeTable()
+        let codeTable = codes.map(Self.lookup)
+        let policy = env.policy
         let runID = env.newID().text
         let today = Day(env.now())
         return try await db.read { db in
@@ -76,6 +84,10 @@ public struct PersonImporter: Sendable {
                 try await db.raw(SQLQueryString(scratch.create)).run()
                 let (layout, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, row in
                     let layout = try PersonImportLayout(headers: cells)
+                    if row > 1 {
+                        state.note(ImportProblem(row: row, column: "", value: "", isError: false,
+                                                 reason: Text("表头在第 \(row) 行，上面的标题行已跳过。", "The headers are on row \(row); the title rows above were skipped.")), problem)
+                    }
                     for column in layout.ignored {
                         state.note(ImportProblem(row: row, column: column, value: "", isError: false,
                                                  reason: Text("未知的列，已忽略。", "Unknown column, ignored.")), problem)
@@ -83,7 +95,8 @@ public struct PersonImporter: Sendable {
                     state.layout = layout
                     return layout
                 }, row: { layout, cells, row in
-                    state.batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: top.code, today: today))
+                    state.batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: top.code, today: today,
+                                                             codeTable: codeTable, policy: policy))
                     if state.batch.count >= Self.batchSize { try await Self.flush(&state, db, problem) }
                 })
                 try await Self.flush(&state, db, problem)
@@ -92,6 +105,8 @@ public struct PersonImporter: Sendable {
                 state.result.fileKind = reading.kind.rawValue
                 state.result.encoding = reading.encoding?.rawValue
                 state.result.ignoredColumns = layout.ignored
+                state.result.blank = reading.blank
+                state.result.headerRow = reading.headerRow
                 let keep = mode == .validOnly || (mode == .allOrNothing && state.tally[.rejected] == 0)
                 if keep {
                     state.result.committed = true
@@ -107,10 +122,18 @@ public struct PersonImporter: Sendable {
             } catch {
                 try? await db.raw("ROLLBACK").run()
                 for statement in scratch.after { _ = try? await db.raw(SQLQueryString(statement)).all() }
+                // A file refused as a whole (no headers, empty) still leaves its reasons in the report.
+                if let e = error as? RenkouError {
+                    for f in e.fields where f.pointer == "/header" || f.pointer == "/file" {
+                        problem(ImportProblem(row: 0, column: f.pointer == "/header" ? "表头 header" : "文件 file", value: "", reason: f.message))
+                    }
+                }
                 throw error
             }
         }
     }
+
+    static func lookup(_ table: [String: AreaCode]) -> @Sendable (String) -> AreaCode? { { table[$0] } }
 
     /// One audit row for the run: who imported which file into which unit, with what outcome. Each
     /// changed record also has its own row (before and after); created records carry the run's id.
@@ -242,7 +265,11 @@ public struct PersonImporter: Sendable {
                     fail(.idNumber, idNumber, Text("该身份号码已在其他地区登记。", "This ID number is registered in another area."))
                 }
                 before = match
-                person = match.applying(row.input)
+                // What the row left empty keeps what is stored, even where the ID number would say otherwise.
+                var input = row.input
+                if row.derived.contains(.birthDate) { input.birthDate = nil }
+                if row.derived.contains(.sex) { input.sex = nil }
+                person = match.applying(input)
                 // The stored order is kept, so that a row that adds nothing counts as unchanged.
                 person.flags = match.flags + row.flags.filter { !match.flags.contains($0) }
                 if row.unitGiven, let unit, unit.id != match.unitID {

@@ -287,9 +287,9 @@ public struct PersonStore: Sendable {
     }
 
     /// Corrects a record of the scope. The old values stay in the audit row's before column.
-    @discardableResult
     /// A record without an ID number (a child before its hukou registration) keeps none while the
     /// field is left empty; a number, once given, cannot be cleared.
+    @discardableResult
     public func update(_ id: UUID, _ raw: PersonInput, in scope: Scope, by actor: Actor) async throws -> Person {
         let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
@@ -331,30 +331,34 @@ public struct PersonStore: Sendable {
         }
     }
 
-    /// How many people live in a scope.
     /// 人口金字塔: the active people of a unit of the scope (its top when nil) by 5-year age band on
     /// `day` (the last band 85 and over) and sex: (band label, men, women), youngest first. Counts only,
-    /// read from the birth year (grouped in the database).
+    /// grouped in the database.
     public func ageStructure(unitCode: String?, on day: Day, in scope: Scope) async throws -> [(label: String, male: Int, female: Int)] {
         let (unit, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
         let engine = db.engine
-        let rows = try await db.read { db -> [(year: Int, sex: String, n: Int)] in
+        // Grouped by birth year and by whether this year's birthday is still to come (its month and day
+        // after the day's): the age in whole years (`Day.age`) without reading each person.
+        let monthDay = String(day.description.dropFirst(5))
+        let rows = try await db.read { db -> [(age: Int, sex: String, n: Int)] in
             try await db.raw("""
-                SELECT SUBSTR(birth_date, 1, 4) AS y, sex, COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active' AND birth_date IS NOT NULL
-                GROUP BY SUBSTR(birth_date, 1, 4), sex
+                SELECT SUBSTR(birth_date, 1, 4) AS y, CASE WHEN SUBSTR(birth_date, 6, 5) > \(bind: monthDay) THEN 1 ELSE 0 END AS later, sex, COUNT(*) AS n
+                FROM persons WHERE \(engine.startsWith("path", unit.path)) AND status = 'active' AND birth_date IS NOT NULL
+                GROUP BY 1, 2, 3
                 """).all().compactMap { r in
                 guard let year = Int(try r.decode(column: "y", as: String.self)) else { return nil }
-                return (year, try r.decode(column: "sex", as: String.self), try r.decode(column: "n", as: Int.self))
+                return (day.year - year - (try r.decode(column: "later", as: Int.self)), try r.decode(column: "sex", as: String.self), try r.decode(column: "n", as: Int.self))
             }
         }
         var bands = Array(repeating: (male: 0, female: 0), count: 18)
-        for r in rows where day.year - r.year >= 0 {
-            let band = Swift.min(17, (day.year - r.year) / 5)
+        for r in rows where r.age >= 0 {
+            let band = Swift.min(17, r.age / 5)
             if r.sex == "1" { bands[band].male += r.n } else if r.sex == "2" { bands[band].female += r.n }
         }
         return bands.enumerated().map { i, b in (i == 17 ? "85+" : "\(i * 5)–\(i * 5 + 4)", b.male, b.female) }
     }
 
+    /// How many people live in a scope.
     public func count(in scope: Scope) async throws -> Int {
         try await db.read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM persons p WHERE \(self.db.engine.startsWith("p.path", scope.path))").first()!.decode(column: "n", as: Int.self)

@@ -29,7 +29,7 @@ public struct QualityRules: Sendable {
             age = "CASE WHEN p.first_marriage_date >= '\(from.description)' THEN (CASE WHEN p.sex = '1' THEN \(a.male) ELSE \(a.female) END) ELSE (\(age)) END"
         }
         // Born on or before these days, a man or a woman is of marriageable age today.
-        func born(yearsAgo: Int) -> String { Day(year: today.year - yearsAgo, month: today.month, day: min(today.day, Day.daysIn(month: today.month, year: today.year - yearsAgo)))!.description }
+        func born(yearsAgo: Int) -> String { today.lastBirthDay(forAge: yearsAgo).description }
         keyFields = Self.keyFields(adultBorn: (born(yearsAgo: now.male), born(yearsAgo: now.female)))
         consistency = Self.fixed(marriageAge: QualityCheck(
             code: "Q04-marriage-age",

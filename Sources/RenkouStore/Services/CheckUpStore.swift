@@ -64,7 +64,7 @@ public struct CheckUpStore: Sendable {
                        \(bind: v.end.description), p.unit_id, p.path
                 FROM persons p
                 WHERE p.sex = '2' AND p.status = 'active' AND \(engine.startsWith("p.path", unit.path)) AND p.marital_status LIKE '2%'
-                  AND p.birth_date <= \(bind: v.start.adding(years: -ages.min).description) AND p.birth_date > \(bind: v.start.adding(years: -(ages.max + 1)).description)
+                  AND p.birth_date <= \(bind: v.start.lastBirthDay(forAge: ages.min).description) AND p.birth_date > \(bind: v.start.lastBirthDay(forAge: ages.max + 1).description)
                 """).run()
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "checkup_round", entityID: id.text, path: unit.path,
                                      after: AuditLog.json(["name": v.name, "startsOn": v.start.description, "endsOn": v.end.description]))

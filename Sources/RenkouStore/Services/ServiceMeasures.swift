@@ -7,7 +7,7 @@ enum ServiceMeasures {
     /// 已婚育龄妇女 on the day (the prevalence rate's base).
     static func marriedWRA(_ d: Day, _ policy: Policy) -> String {
         let ages = policy(.reproductiveAge, on: d)
-        return "x.sex = '2' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)' AND x.status = 'active' AND x.marital_status LIKE '2%'"
+        return "x.sex = '2' AND x.birth_date <= '\(d.lastBirthDay(forAge: ages.min).description)' AND x.birth_date > '\(d.lastBirthDay(forAge: ages.max + 1).description)' AND x.status = 'active' AND x.marital_status LIKE '2%'"
     }
     static func users(_ key: String, _ methods: [ContraceptiveMethod]?) -> ReportMeasure {
         ReportMeasure(key, stock: true, from: "persons x") { p, policy in

@@ -105,7 +105,7 @@ enum ServiceRates {
             IndicatorDefinition(ServiceIndicator.prevalence, from: "persons x",
                                 base: { p, policy in
                                     let d = p.end, ages = policy(.reproductiveAge, on: d)
-                                    return "x.sex = '2' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)' AND x.status = 'active' AND x.marital_status LIKE '2%'"
+                                    return "x.sex = '2' AND x.birth_date <= '\(d.lastBirthDay(forAge: ages.min).description)' AND x.birth_date > '\(d.lastBirthDay(forAge: ages.max + 1).description)' AND x.status = 'active' AND x.marital_status LIKE '2%'"
                                 },
                                 numerator: { p, _ in
                                     let d = p.end.description

@@ -80,7 +80,7 @@ extension SupplyStore {
             }
             guard let born else { return MachineDecision(allow: false, reason: "invalid-id", checkID: nil, nextOn: nil) }
             let path = try r.decode(column: "path", as: String.self)
-            let age = today.year - born.year - ((today.month, today.day) < (born.month, born.day) ? 1 : 0)
+            let age = born.age(on: today)
             var decision = MachineDecision(allow: true, reason: "ok", checkID: env.newID(), nextOn: nil)
             if age < limit.minAge || age > limit.maxAge {
                 decision = MachineDecision(allow: false, reason: "age", checkID: nil, nextOn: nil)

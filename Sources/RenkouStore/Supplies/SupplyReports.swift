@@ -193,7 +193,7 @@ enum SuppliesRates {
     static func users(_ p: Period, _ policy: Policy) -> String {
         let d = p.end, ages = policy(.reproductiveAge, on: d)
         return """
-            x.sex = '2' AND x.birth_date <= '\(d.adding(years: -ages.min).description)' AND x.birth_date > '\(d.adding(years: -(ages.max + 1)).description)' \
+            x.sex = '2' AND x.birth_date <= '\(d.lastBirthDay(forAge: ages.min).description)' AND x.birth_date > '\(d.lastBirthDay(forAge: ages.max + 1).description)' \
             AND x.status = 'active' AND x.marital_status LIKE '2%' AND EXISTS (SELECT 1 FROM method_uses m WHERE m.person_id = x.id \
             AND m.method IN ('condom', 'oral-pill', 'injectable', 'topical') AND m.started_on <= '\(d.description)' AND (m.stopped_on IS NULL OR m.stopped_on > '\(d.description)'))
             """

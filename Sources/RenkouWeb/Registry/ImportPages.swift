@@ -50,9 +50,10 @@ final class ImportJobs: @unchecked Sendable {
         Task {
             do {
                 let reportFile = try ImportReportFile(url: report)
+                // Closed whatever happens: a file refused as a whole leaves its reasons in the report.
+                defer { reportFile.close() }
                 let result = try await stores.importer.run(file: file, fileName: fileName, unitCode: unit, mode: mode, in: account.scope, by: actor,
                                                            progress: { f in self.update(id) { $0.fraction = f } }, problem: { reportFile.write($0) })
-                reportFile.close()
                 self.update(id) { $0.result = result; $0.fraction = 1 }
             } catch let e as RenkouError {
                 self.update(id) { $0.error = e }
@@ -169,6 +170,7 @@ enum ImportPages {
         var model = ImportJobView(fileName: job.fileName, unit: job.unit, running: !job.finished, percent: Int(job.fraction * 100),
                                   progressHref: jobPath(job.id) + "/progress", mode: modeLabel(job.mode)(lang))
         if let error = job.error {
+            model.reportHref = jobPath(job.id) + "/report.csv"
             model.error = error.message(lang)
             model.errorFields = error.fields.map { $0.message(lang) }
         }
@@ -178,7 +180,7 @@ enum ImportPages {
                            isError: $0.isError, reason: $0.reason(lang))
             }
             model.result = ImportJobView.Result(read: r.read, imported: r.imported, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected,
-                                                warnings: r.warnings, encoding: r.encoding ?? r.fileKind.uppercased())
+                                                warnings: r.warnings, blank: r.blank, hasBlank: r.blank > 0, encoding: r.encoding ?? r.fileKind.uppercased())
             model.problems = problems
             model.hasProblems = !problems.isEmpty
             model.moreProblems = r.rejected + r.warnings > problems.count
@@ -261,7 +263,7 @@ struct ImportView {
 
 /// One import's page: progress while it runs, then the counts, the problems by row and what to do next.
 struct ImportJobView {
-    struct Result { let read: Int; let imported: Int; let updated: Int; let unchanged: Int; let rejected: Int; let warnings: Int; let encoding: String }
+    struct Result { let read: Int; let imported: Int; let updated: Int; let unchanged: Int; let rejected: Int; let warnings: Int; let blank: Int; let hasBlank: Bool; let encoding: String }
     let fileName: String
     let unit: String
     let running: Bool

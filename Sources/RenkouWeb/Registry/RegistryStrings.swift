@@ -50,6 +50,7 @@ enum RegistryStrings {
         "rows_rejected": Text("拒绝", "Rejected"),
         "warnings": Text("警告", "Warnings"),
         "file_encoding": Text("文件格式", "File format"),
+        "rows_blank": Text("空行（已跳过）", "Blank rows (skipped)"),
         "import_all": Text("全部导入（有错则全不导入）", "Import all or nothing"),
         "import_valid_only": Text("只导入有效行", "Import the valid rows only"),
         "import_other_file": Text("换一个文件", "Choose another file"),

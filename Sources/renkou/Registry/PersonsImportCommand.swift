@@ -33,12 +33,14 @@ extension ImportCommand {
             }
             let mode: ImportMode = dryRun ? .dryRun : validOnly ? .validOnly : .allOrNothing
             let reportFile = try report.map { try ImportReportFile(url: URL(fileURLWithPath: $0)) }
+            // Closed whatever happens: a file refused as a whole (no headers) leaves its reasons in the report.
+            defer { reportFile?.close() }
             let bar = ProgressBar(enabled: !quiet)
             var refused = false
             try await withStores(db) { stores in
                 let result = try await stores.importer.run(file: url, fileName: url.lastPathComponent, unitCode: org, mode: mode, in: .everything, by: .cli("import"),
                                                            progress: { bar.show($0) }, problem: { reportFile?.write($0) })
-                reportFile?.close()
+                reportFile?.close()   // before the summary, so that a script reading it finds the report whole
                 bar.done()
                 for p in result.problems.prefix(20) {
                     FileHandle.standardError.write(Data("\(p.isError ? "错误 error" : "警告 warning") row \(p.row) \(p.column)=\(p.value): \(p.reason.zh) / \(p.reason.en)\n".utf8))

@@ -118,7 +118,8 @@ import Testing
             let e = await #expect {
                 try await stores.importer.run(file: bad, fileName: "d.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
             } throws: { isRenkouError($0, field: "/header", code: "column-missing") } as? RenkouError
-            #expect(e?.fields.first?.code == "column-missing")
+            #expect(e?.fields.first?.code == "header-not-found")
+            #expect(e?.fields.dropFirst().map(\.code) == ["column-missing"])
         }
     }
 
