@@ -175,44 +175,55 @@ public struct DepartmentFileStore: Sendable {
         }
     }
 
-    /// Accepts a proposal: the change is recorded through the same store a worker's form uses (with
-    /// its checks, audit rows and domain events); if that refuses it, the proposal stays open.
+    /// Accepts a proposal: the change is recorded through the same code a worker's form uses (with
+    /// its checks, audit rows and domain events) and the proposal is marked accepted, in one
+    /// transaction: if the change is refused the proposal stays open, and a proposal is never left
+    /// open after its change was made (nor accepted twice: it is locked while it is read).
     public func accept(_ id: UUID, in scope: Scope, by actor: Actor) async throws {
-        let (kind, payload) = try await pending(id, scope: scope)
-        let data = Data(payload.utf8)
-        let stays = StayStore(db: db, env: env, bus: bus), events = LifeEventStore(db: db, env: env, bus: bus)
-        switch kind {
-        case .stayOpen: try await stays.open(try JSONDecoder().decode(StayInput.self, from: data), in: scope, by: actor)
-        case .stayClose:
-            let v = try JSONDecoder().decode([String: String].self, from: data)
-            try await stays.close(v["stay"]?.uuid ?? UUID(), on: Day(v["until"] ?? "") ?? Day(env.now()), endPlace: nil, in: scope, by: actor)
-        case .birth, .marriage, .divorce: try await events.record(try JSONDecoder().decode(LifeEventInput.self, from: data), in: scope, by: actor)
+        let engine = db.engine, env = self.env, bus = self.bus
+        try await db.transaction { db in
+            let (kind, payload) = try await Self.pending(id, scope: scope, engine: engine, lock: true, db)
+            let data = Data(payload.utf8)
+            switch kind {
+            case .stayOpen:
+                let input = try JSONDecoder().decode(StayInput.self, from: data)
+                _ = try await StayStore.open(try input.checked(today: Day(env.now())), input, scope: scope, engine: engine, env: env, bus: bus, actor: actor, db)
+            case .stayClose:
+                let v = try JSONDecoder().decode([String: String].self, from: data)
+                _ = try await StayStore.close(v["stay"]?.uuid ?? UUID(), on: Day(v["until"] ?? "") ?? Day(env.now()), endPlace: nil, scope: scope,
+                                              engine: engine, env: env, bus: bus, actor: actor, db)
+            case .birth, .marriage, .divorce:
+                let input = try JSONDecoder().decode(LifeEventInput.self, from: data)
+                _ = try await LifeEventStore.record(try input.essentials(today: Day(env.now())), input, scope: scope, engine: engine, env: env, bus: bus, actor: actor, db)
+            }
+            try await Self.decide(id, state: "accepted", note: nil, actor: actor, env: env, db)
         }
-        try await decide(id, state: "accepted", note: nil, scope: scope, actor: actor)
     }
 
     public func reject(_ id: UUID, note: String?, in scope: Scope, by actor: Actor) async throws {
-        _ = try await pending(id, scope: scope)
-        try await decide(id, state: "rejected", note: note, scope: scope, actor: actor)
-    }
-
-    func pending(_ id: UUID, scope: Scope) async throws -> (Proposal.Kind, String) {
-        let engine = db.engine
-        return try await db.read { db in
-            guard let r = try await db.raw("SELECT kind, payload, state FROM proposals WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))").first() else {
-                throw RenkouError.notFound(Text("变更建议", "proposal"))
-            }
-            guard try r.decode(column: "state", as: String.self) == "open" else { throw RenkouError(.conflict, "decided", Text("该建议已处理。", "This proposal has been decided already.")) }
-            return (Proposal.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .stayOpen, try r.decode(column: "payload", as: String.self))
-        }
-    }
-
-    func decide(_ id: UUID, state: String, note: String?, scope: Scope, actor: Actor) async throws {
-        let env = self.env
+        let engine = db.engine, env = self.env
         try await db.transaction { db in
-            let path = try await db.raw("SELECT path FROM proposals WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
-            try await db.raw("UPDATE proposals SET state = \(bind: state), decided_by = \(bind: actor.username), decided_at = \(bind: Timestamp.string(env.now())), note = \(bind: note?.nilIfBlank) WHERE id = \(bind: id.text)").run()
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "proposal", entityID: id.text, path: path, after: AuditLog.json(["state": state, "note": note ?? ""]))
+            _ = try await Self.pending(id, scope: scope, engine: engine, lock: true, db)
+            try await Self.decide(id, state: "rejected", note: note, actor: actor, env: env, db)
         }
+    }
+
+    /// An open proposal of the scope (kind, payload); `not-found`, or `decided` when it was decided
+    /// already. With `lock`, on PostgreSQL, the row stays locked to the caller's transaction, so two
+    /// people deciding at once cannot both find it open.
+    static func pending(_ id: UUID, scope: Scope, engine: Engine, lock: Bool, _ db: any SQLDatabase) async throws -> (Proposal.Kind, String) {
+        guard let r = try await db.raw("""
+            SELECT kind, payload, state FROM proposals WHERE id = \(bind: id.text) AND \(engine.startsWith("path", scope.path))\(unsafeRaw: lock && engine == .postgres ? " FOR UPDATE" : "")
+            """).first() else {
+            throw RenkouError.notFound(Text("变更建议", "proposal"))
+        }
+        guard try r.decode(column: "state", as: String.self) == "open" else { throw RenkouError(.conflict, "decided", Text("该建议已处理。", "This proposal has been decided already.")) }
+        return (Proposal.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .stayOpen, try r.decode(column: "payload", as: String.self))
+    }
+
+    static func decide(_ id: UUID, state: String, note: String?, actor: Actor, env: RenkouCore.Environment, _ db: any SQLDatabase) async throws {
+        let path = try await db.raw("SELECT path FROM proposals WHERE id = \(bind: id.text)").first()!.decode(column: "path", as: String.self)
+        try await db.raw("UPDATE proposals SET state = \(bind: state), decided_by = \(bind: actor.username), decided_at = \(bind: Timestamp.string(env.now())), note = \(bind: note?.nilIfBlank) WHERE id = \(bind: id.text)").run()
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "proposal", entityID: id.text, path: path, after: AuditLog.json(["state": state, "note": note ?? ""]))
     }
 }

@@ -110,29 +110,35 @@ public struct StayStore: Sendable {
     public func close(_ id: UUID, on day: Day, endPlace: String?, in scope: Scope, by actor: Actor) async throws -> Stay {
         let engine = db.engine, env = self.env, bus = self.bus
         return try await db.transaction { db in
-            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins) WHERE s.id = \(bind: id.text) AND \(engine.startsWith("s.path", scope.path))").first() else {
-                throw RenkouError.notFound(Text("流动记录", "stay"))
-            }
-            var stay = try Self.decode(row)
-            guard stay.isOpen else { throw RenkouError(.conflict, "stay-closed", Text("该流动记录已结束。", "This stay has ended already.")) }
-            if let since = Day(stay.since), day < since {
-                throw RenkouError.invalid([FieldError("/until", "before-start", Text("结束日期早于开始日期。", "The end is before the start."))])
-            }
-            if Day(env.now()) < day { throw RenkouError.invalid([FieldError("/until", "future-date", Text("日期不能晚于今天。", "The date cannot be in the future."))]) }
-            stay.until = day.description; stay.endPlace = endPlace?.trimmed.nilIfBlank
-            try await db.raw("UPDATE stays SET until = \(bind: stay.until), end_place = \(bind: stay.endPlace) WHERE id = \(bind: id.text)").run()
-            if let person = try await PersonStore.find(stay.personID, in: scope, engine: engine, db) {
-                var changed = person
-                if stay.kind == .inflow { changed.status = "moved-away" } else { changed.category = "registered" }
-                if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
-                if stay.kind == .inflow {
-                    try await db.raw("UPDATE roster_entries SET until = \(bind: day.description) WHERE person_id = \(bind: person.id.text) AND until IS NULL").run()
-                }
-            }
-            try await bus.publish(MigrantEvent.stayClosed(stay), path: try row.decode(column: "path", as: String.self), engine: engine, env: env, actor: actor, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "stay", entityID: id.text, path: try row.decode(column: "path", as: String.self), after: AuditLog.json(stay))
-            return stay
+            try await Self.close(id, on: day, endPlace: endPlace, scope: scope, engine: engine, env: env, bus: bus, actor: actor, db)
         }
+    }
+
+    /// Closes a stay inside the caller's transaction (the form, or an accepted proposal).
+    static func close(_ id: UUID, on day: Day, endPlace: String?, scope: Scope, engine: Engine, env: RenkouCore.Environment, bus: EventBus,
+                      actor: Actor, _ db: any SQLDatabase) async throws -> Stay {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins) WHERE s.id = \(bind: id.text) AND \(engine.startsWith("s.path", scope.path))").first() else {
+            throw RenkouError.notFound(Text("流动记录", "stay"))
+        }
+        var stay = try Self.decode(row)
+        guard stay.isOpen else { throw RenkouError(.conflict, "stay-closed", Text("该流动记录已结束。", "This stay has ended already.")) }
+        if let since = Day(stay.since), day < since {
+            throw RenkouError.invalid([FieldError("/until", "before-start", Text("结束日期早于开始日期。", "The end is before the start."))])
+        }
+        if Day(env.now()) < day { throw RenkouError.invalid([FieldError("/until", "future-date", Text("日期不能晚于今天。", "The date cannot be in the future."))]) }
+        stay.until = day.description; stay.endPlace = endPlace?.trimmed.nilIfBlank
+        try await db.raw("UPDATE stays SET until = \(bind: stay.until), end_place = \(bind: stay.endPlace) WHERE id = \(bind: id.text)").run()
+        if let person = try await PersonStore.find(stay.personID, in: scope, engine: engine, db) {
+            var changed = person
+            if stay.kind == .inflow { changed.status = "moved-away" } else { changed.category = "registered" }
+            if changed != person { try await LifeEventStore.save(person, changed, env: env, actor: actor, bus: bus, engine: engine, db) }
+            if stay.kind == .inflow {
+                try await db.raw("UPDATE roster_entries SET until = \(bind: day.description) WHERE person_id = \(bind: person.id.text) AND until IS NULL").run()
+            }
+        }
+        try await bus.publish(MigrantEvent.stayClosed(stay), path: try row.decode(column: "path", as: String.self), engine: engine, env: env, actor: actor, db)
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .update, entity: "stay", entityID: id.text, path: try row.decode(column: "path", as: String.self), after: AuditLog.json(stay))
+        return stay
     }
 
     /// A person's stays, newest first.

@@ -13,82 +13,89 @@ public struct LifeEventStore: Sendable {
     /// Records an event in the caller's scope and applies what it means.
     @discardableResult
     public func record(_ input: LifeEventInput, in scope: Scope, by actor: Actor) async throws -> LifeEvent {
-        let e = try input.essentials(today: Day(env.now()))
         let engine = db.engine, env = self.env, bus = self.bus
+        let e = try input.essentials(today: Day(env.now()))
         return try await db.transaction { db in
-            var person = try await PersonStore.require(e.person, in: scope, engine: engine, db)
-            var other: Person?
-            if let o = e.other {
-                other = try await PersonStore.find(o, in: scope, engine: engine, db)
-                if other == nil { throw RenkouError.invalid([FieldError("/other", "unknown-person", Text("另一方不存在或不在您的管辖范围内。", "The other person does not exist or is outside your area."))]) }
-            }
-            let now = Timestamp.string(env.now())
-            let personBefore = person, otherBefore = other
-            var subject = person   // whom the event is about: the child for a birth
-            var place = input.place?.nilIfBlank
-            switch e.type {
-            case .birth:
-                subject = try await Self.birth(mother: person, father: other, child: input.child!, day: e.day, scope: scope, engine: engine, env: env, actor: actor, db)
-            case .death:
-                person.status = "deceased"
-                try await Self.leaveHousehold(person.id, on: e.day, db)
-                // The spouse is widowed when they live in the caller's area; elsewhere their own office records it.
-                if let spouseID = person.spouseID, let spouse = try await PersonStore.find(spouseID, in: scope, engine: engine, db) {
-                    var widowed = spouse
-                    widowed.maritalStatus = "30"
-                    try await Self.save(spouse, widowed, env: env, actor: actor, bus: bus, engine: engine, db)
-                }
-            case .marriage:
-                guard var spouse = other, spouse.id != person.id else { throw RenkouError.invalid([FieldError("/other", "same-person", Text("配偶不能是本人。", "A person cannot marry themselves."))]) }
-                for p in [person, spouse] where p.spouseID != nil || (p.maritalStatus?.hasPrefix("2") ?? false) {
-                    throw RenkouError.invalid([FieldError(p.id == person.id ? "/person" : "/other", "already-married", Text("\(p.name) 目前为已婚状态。", "\(p.name) is married already."))])
-                }
-                for i in 0..<2 {
-                    var p = i == 0 ? person : spouse
-                    p.maritalStatus = p.firstMarriageDate == nil ? "21" : "22"
-                    if p.firstMarriageDate == nil { p.firstMarriageDate = e.day.description }
-                    p.spouseID = i == 0 ? spouse.id : person.id
-                    if i == 0 { person = p } else { spouse = p }
-                }
-                try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
-                other = spouse
-            case .divorce:
-                guard var spouse = other, person.spouseID == spouse.id else {
-                    throw RenkouError.invalid([FieldError("/other", "not-spouse", Text("两人不是登记的配偶。", "These two are not recorded as spouses."))])
-                }
-                person.spouseID = nil; person.maritalStatus = "40"
-                spouse.spouseID = nil; spouse.maritalStatus = "40"
-                try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
-            case .moveOut:
-                person.status = "moved-away"
-                try await Self.leaveHousehold(person.id, on: e.day, db)
-            case .moveIn:
-                person.status = "active"
-            case .moveWithin:
-                let unit = try await PersonStore.requireUnit(input.unit!, scope: scope, engine: engine, db)
-                // The history says from where to where.
-                place = "\(person.unitName) → \(unit.name)" + (place.map { " · \($0)" } ?? "")
-                person.unitID = unit.id; person.unitCode = unit.code; person.unitName = unit.name; person.path = unit.path
-            case .hukouTransfer:
-                person.hukouAddress = input.place
-            }
-            if e.type != .birth {
-                subject = try await Self.save(personBefore, person, env: env, actor: actor, bus: bus, engine: engine, db)
-            }
-            let event = LifeEvent(id: env.newID(), type: e.type, personID: subject.id, personName: subject.name,
-                                  otherID: e.type == .birth ? person.id : other?.id, otherName: e.type == .birth ? person.name : other?.name,
-                                  day: e.day.description, source: e.source, place: place, note: input.note?.nilIfBlank,
-                                  enteredBy: actor.username, enteredAt: now)
-            try await db.raw("""
-                INSERT INTO life_events (id, type, person_id, other_id, day, source, place, note, path, entered_by, entered_at)
-                VALUES (\(bind: event.id.text), \(bind: event.type.rawValue), \(bind: event.personID.text), \(bind: event.otherID?.text), \(bind: event.day),
-                        \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path), \(bind: actor.username), \(bind: now))
-                """).run()
-            try await QualityVerdicts.refresh([event.personID] + (event.otherID.map { [$0] } ?? []), env: env, db)
-            try await bus.publish(RegistryEvent.recorded(event), path: subject.path, engine: engine, env: env, actor: actor, db)
-            try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "life_event", entityID: event.id.text, path: subject.path, after: AuditLog.json(event))
-            return event
+            try await Self.record(e, input, scope: scope, engine: engine, env: env, bus: bus, actor: actor, db)
         }
+    }
+
+    /// Records a checked event inside the caller's transaction (the form, or an accepted proposal from a
+    /// department's file, which marks the proposal in the same transaction).
+    static func record(_ e: (type: LifeEventType, person: UUID, day: Day, source: EventSource, other: UUID?), _ input: LifeEventInput, scope: Scope, engine: Engine, env: RenkouCore.Environment, bus: EventBus,
+                       actor: Actor, _ db: any SQLDatabase) async throws -> LifeEvent {
+        var person = try await PersonStore.require(e.person, in: scope, engine: engine, db)
+        var other: Person?
+        if let o = e.other {
+            other = try await PersonStore.find(o, in: scope, engine: engine, db)
+            if other == nil { throw RenkouError.invalid([FieldError("/other", "unknown-person", Text("另一方不存在或不在您的管辖范围内。", "The other person does not exist or is outside your area."))]) }
+        }
+        let now = Timestamp.string(env.now())
+        let personBefore = person, otherBefore = other
+        var subject = person   // whom the event is about: the child for a birth
+        var place = input.place?.nilIfBlank
+        switch e.type {
+        case .birth:
+            subject = try await Self.birth(mother: person, father: other, child: input.child!, day: e.day, scope: scope, engine: engine, env: env, actor: actor, db)
+        case .death:
+            person.status = "deceased"
+            try await Self.leaveHousehold(person.id, on: e.day, db)
+            // The spouse is widowed when they live in the caller's area; elsewhere their own office records it.
+            if let spouseID = person.spouseID, let spouse = try await PersonStore.find(spouseID, in: scope, engine: engine, db) {
+                var widowed = spouse
+                widowed.maritalStatus = "30"
+                try await Self.save(spouse, widowed, env: env, actor: actor, bus: bus, engine: engine, db)
+            }
+        case .marriage:
+            guard var spouse = other, spouse.id != person.id else { throw RenkouError.invalid([FieldError("/other", "same-person", Text("配偶不能是本人。", "A person cannot marry themselves."))]) }
+            for p in [person, spouse] where p.spouseID != nil || (p.maritalStatus?.hasPrefix("2") ?? false) {
+                throw RenkouError.invalid([FieldError(p.id == person.id ? "/person" : "/other", "already-married", Text("\(p.name) 目前为已婚状态。", "\(p.name) is married already."))])
+            }
+            for i in 0..<2 {
+                var p = i == 0 ? person : spouse
+                p.maritalStatus = p.firstMarriageDate == nil ? "21" : "22"
+                if p.firstMarriageDate == nil { p.firstMarriageDate = e.day.description }
+                p.spouseID = i == 0 ? spouse.id : person.id
+                if i == 0 { person = p } else { spouse = p }
+            }
+            try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
+            other = spouse
+        case .divorce:
+            guard var spouse = other, person.spouseID == spouse.id else {
+                throw RenkouError.invalid([FieldError("/other", "not-spouse", Text("两人不是登记的配偶。", "These two are not recorded as spouses."))])
+            }
+            person.spouseID = nil; person.maritalStatus = "40"
+            spouse.spouseID = nil; spouse.maritalStatus = "40"
+            try await Self.save(otherBefore!, spouse, env: env, actor: actor, bus: bus, engine: engine, db)
+        case .moveOut:
+            person.status = "moved-away"
+            try await Self.leaveHousehold(person.id, on: e.day, db)
+        case .moveIn:
+            person.status = "active"
+        case .moveWithin:
+            let unit = try await PersonStore.requireUnit(input.unit!, scope: scope, engine: engine, db)
+            // The history says from where to where.
+            place = "\(person.unitName) → \(unit.name)" + (place.map { " · \($0)" } ?? "")
+            person.unitID = unit.id; person.unitCode = unit.code; person.unitName = unit.name; person.path = unit.path
+        case .hukouTransfer:
+            person.hukouAddress = input.place
+        }
+        if e.type != .birth {
+            subject = try await Self.save(personBefore, person, env: env, actor: actor, bus: bus, engine: engine, db)
+        }
+        let event = LifeEvent(id: env.newID(), type: e.type, personID: subject.id, personName: subject.name,
+                              otherID: e.type == .birth ? person.id : other?.id, otherName: e.type == .birth ? person.name : other?.name,
+                              day: e.day.description, source: e.source, place: place, note: input.note?.nilIfBlank,
+                              enteredBy: actor.username, enteredAt: now)
+        try await db.raw("""
+            INSERT INTO life_events (id, type, person_id, other_id, day, source, place, note, path, entered_by, entered_at)
+            VALUES (\(bind: event.id.text), \(bind: event.type.rawValue), \(bind: event.personID.text), \(bind: event.otherID?.text), \(bind: event.day),
+                    \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path), \(bind: actor.username), \(bind: now))
+            """).run()
+        try await QualityVerdicts.refresh([event.personID] + (event.otherID.map { [$0] } ?? []), env: env, db)
+        try await bus.publish(RegistryEvent.recorded(event), path: subject.path, engine: engine, env: env, actor: actor, db)
+        try await AuditLog.write(db, at: env.now(), actor: actor, action: .create, entity: "life_event", entityID: event.id.text, path: subject.path, after: AuditLog.json(event))
+        return event
     }
 
     /// A birth: the child is registered with both parents linked, its birth order among the mother's

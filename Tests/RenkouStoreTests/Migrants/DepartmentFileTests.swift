@@ -78,9 +78,18 @@ import Testing
             let r2 = try await stores.departmentFiles.reconcile(file: hospital, kind: .hospital, unitCode: Fixture.communityA1, in: .everything, by: .cli())
             #expect((r2.read, r2.proposed, r2.tasks, r2.rejected) == (2, 1, 1, 0))
             let birth = try #require(try await stores.departmentFiles.proposals(in: .everything, by: .cli()).first { $0.kind == .birth })
-            try await stores.departmentFiles.accept(birth.id, in: .everything, by: .cli())
+            // Two workers accept it at the same moment: the change and the mark are one transaction, so
+            // one of them records the birth and the other finds it decided (never two births).
+            func accept() async -> String {
+                do { try await stores.departmentFiles.accept(birth.id, in: .everything, by: .cli()); return "accepted" }
+                catch let e as RenkouError { return e.code } catch { return "\(error)" }
+            }
+            async let first = accept(), second = accept()
+            #expect([await first, await second].sorted() == ["accepted", "decided"])
             let timeline = try await stores.events.timeline(of: mother.id, in: .everything)
             #expect(timeline.contains { $0.type == .birth && $0.day == "2026-03-10" && $0.source == .hospital })
+            #expect(timeline.filter { $0.type == .birth }.count == 1)
+            #expect(try await stores.departmentFiles.proposals(openOnly: false, in: .everything, by: .cli()).first { $0.id == birth.id }?.state == "accepted")
         }
     }
 }
