@@ -42,7 +42,8 @@ public enum TableFile {
             var t = UTF16Transcoder(bigEndian: encoding == .utf16BE)
             bytes = t.feed(bytes, final: true)
         }
-        return Summary(kind: .csv, encoding: encoding, separator: FieldSeparator.detect(bytes), rows: 0)
+        let utf16 = encoding == .utf16LE || encoding == .utf16BE
+        return Summary(kind: .csv, encoding: encoding, separator: utf16 && bytes.contains(0x09) ? .tab : FieldSeparator.detect(bytes), rows: 0)
     }
 
     /// Calls `row` with each non-blank row's cells and its 1-based row number (the line number in a
@@ -87,7 +88,8 @@ public enum TableFile {
             }
             if transcoder != nil { bytes = transcoder!.feed(bytes) }
             if splitter == nil {
-                separator = FieldSeparator.detect(bytes)
+                // Excel's "Unicode text" is tab-separated whatever commas its cells hold.
+                separator = transcoder != nil && bytes.contains(0x09) ? .tab : FieldSeparator.detect(bytes)
                 splitter = CSVSplitter(separator: separator!)
             }
             read += Double(chunk.count)
@@ -262,10 +264,12 @@ public enum XLSX {
         }
 
         /// True for a format code that shows a date: `yyyy-mm-dd`, `yyyy"年"m"月"d"日"`, `[$-804]e/m/d`;
-        /// not `0.00`, `mm:ss` or `[Red]0`.
+        /// not `General` (which LibreOffice writes as a custom format), `0.00E+00`, `0.00`, `mm:ss` or `[Red]0`.
         static func showsDate(_ code: String) -> Bool {
             var quoted = false, bracket = false, escaped = false
-            for c in code.lowercased() {
+            // The word General and a scientific exponent (E+, E-) hold an `e` that is no era year.
+            let plain = code.lowercased().replacingOccurrences(of: "general", with: "").replacingOccurrences(of: "e+", with: "").replacingOccurrences(of: "e-", with: "")
+            for c in plain {
                 if escaped { escaped = false; continue }
                 switch c {
                 case "\\": escaped = true

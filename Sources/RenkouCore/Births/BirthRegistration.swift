@@ -148,7 +148,7 @@ public struct BirthRegistrationInput: Sendable, Codable {
         }
         try errors.throwIfAny()
         return CheckedRegistration(mother: mother!, father: father!, basis: basis!, expected: born == nil ? expected : nil, born: born,
-                                   childName: childName?.trimmed.nilIfEmpty, childSex: born == nil ? nil : childSex, document: document, received: received ?? today,
+                                   childName: childName.map(PersonName.normalize)?.nilIfEmpty, childSex: born == nil ? nil : childSex, document: document, received: received ?? today,
                                    approval: approval)
     }
 }

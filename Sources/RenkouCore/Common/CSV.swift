@@ -28,7 +28,7 @@ public enum CSV {
     }
 
     /// The first characters that make a spreadsheet read a cell as a formula (CSV injection, OWASP):
-    /// `=`, `+`, `-`, `@`, and a tab or carriage return before them.
+    /// `=`, `+`, `-`, `@`, and (as OWASP advises) a tab or carriage return, with which a formula can be hidden.
     public static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
 
     /// A value as a CSV cell: quoted when it needs it, and a value a spreadsheet would run as a

@@ -13,7 +13,7 @@ public enum TableEncoding: String, Sendable, Codable {
     static let foundationGB18030 = String.Encoding(rawValue: 0x8000_0632)
 
     /// Decides from the first bytes of a file. A byte-order mark decides (UTF-8, UTF-16 either way);
-    /// so do zero bytes in every other place (UTF-16 without one). Bytes that are not valid UTF-8 (a
+    /// so do zero bytes in every other place (UTF-16 without one, when the text is mostly ASCII). Bytes that are not valid UTF-8 (a
     /// sequence cut at the end of the sample is allowed) are GB18030. Bytes valid in both are weighed:
     /// short GBK text is often valid UTF-8 too (`叶小平` in GBK reads as `ҶСƽ`), so the decoding that
     /// gives Chinese characters rather than Cyrillic, Greek or accented Latin letters wins.
@@ -51,16 +51,19 @@ public enum TableEncoding: String, Sendable, Codable {
         let whole = bytes.lastIndex(of: 0x0A).map { Array(bytes[...$0]) } ?? bytes
         let asUTF8 = Self.plausibility(String(decoding: whole, as: UTF8.self))
         guard asUTF8 < 0, let gb = String(data: Data(whole), encoding: foundationGB18030) else { return .utf8 }
-        return Self.plausibility(gb) > asUTF8 ? .gb18030 : .utf8
+        let asGB = Self.plausibility(gb)
+        return asGB > 0 && asGB > asUTF8 ? .gb18030 : .utf8
     }
 
     /// How much a decoded text looks like what offices write: Chinese characters and CJK punctuation
     /// count for it, letters of other scripts (Cyrillic, Greek, accented Latin, symbols) against it.
+    /// Punctuation and symbols (“”, —, √, ①, ℃, °, ×) count neither way: Chinese text uses them too.
     static func plausibility(_ text: String) -> Int {
         var score = 0
         for s in text.unicodeScalars where s.value >= 0x80 {
             switch s.value {
-            case 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF00...0xFFEF, 0x20000...0x3FFFF, 0x00B7: score += 1
+            case 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF00...0xFFEF, 0x20000...0x3FFFF: score += 1
+            case 0x00A0...0x00BF, 0x00D7, 0x00F7, 0x2000...0x2BFF, 0xFE30...0xFE4F: break
             default: score -= 1
             }
         }
@@ -122,26 +125,39 @@ public struct UTF16Transcoder: Sendable {
 public enum FieldSeparator: UInt8, Sendable, CaseIterable {
     case comma = 0x2C, semicolon = 0x3B, tab = 0x09
 
-    /// The separator of a file's first lines (bytes; quotes respected): the one found most often on
-    /// a line, the comma when none is found or on a tie.
+    /// The separator of a file's first lines (bytes; quotes respected): for each candidate, the number
+    /// of times it appears on each of the first ten lines; the one that appears the same non-zero number
+    /// of times on the most lines wins (then the one with more on those lines), the comma on a tie. A
+    /// remark with a few semicolons, or an address with commas in a tab-separated file, does not flip it.
     public static func detect(_ sample: some Collection<UInt8>) -> FieldSeparator {
-        var best: [FieldSeparator: Int] = [:], counts: [FieldSeparator: Int] = [:]
-        var quoted = false, lines = 0
+        var perLine: [[FieldSeparator: Int]] = [], counts: [FieldSeparator: Int] = [:]
+        var quoted = false, any = false
         for b in sample {
             if b == 0x22 { quoted.toggle(); continue }
             if quoted { continue }
             if b == 0x0A {
-                for (s, n) in counts { best[s] = max(best[s] ?? 0, n) }
-                counts = [:]; lines += 1
-                if lines == 10 { break }
+                if any { perLine.append(counts) }
+                counts = [:]; any = false
+                if perLine.count == 10 { break }
                 continue
             }
+            if b != 0x0D { any = true }
             if let s = FieldSeparator(rawValue: b) { counts[s, default: 0] += 1 }
         }
-        for (s, n) in counts { best[s] = max(best[s] ?? 0, n) }
-        let comma = best[.comma] ?? 0
-        let other = [FieldSeparator.tab, .semicolon].max { (best[$0] ?? 0) < (best[$1] ?? 0) }!
-        return (best[other] ?? 0) > comma ? other : .comma
+        if any && perLine.count < 10 { perLine.append(counts) }
+        func score(_ s: FieldSeparator) -> (lines: Int, count: Int) {
+            var byCount: [Int: Int] = [:]
+            for line in perLine { if let n = line[s], n > 0 { byCount[n, default: 0] += 1 } }
+            guard let best = byCount.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { return (0, 0) }
+            return (best.value, best.key)
+        }
+        let comma = score(.comma)
+        var winner = FieldSeparator.comma, best = comma
+        for s in [FieldSeparator.tab, .semicolon] {
+            let sc = score(s)
+            if (sc.lines, sc.count) > (best.lines, best.count) { winner = s; best = sc }
+        }
+        return winner
     }
 
     /// How a message names it.
@@ -282,7 +298,8 @@ public enum CellText {
     /// and is not a plain number): an import warns about such a value.
     public static func looksLikeFormula(_ value: String) -> Bool {
         guard let first = value.first, CSV.formulaStarts.contains(first) else { return false }
-        return Double(value) == nil
+        // A placeholder of dashes (`-`, `--`) is no formula worth a warning.
+        return Double(value) == nil && !value.allSatisfy { $0 == "-" }
     }
 
     /// A header cell as a lookup key: normalised, lower-case, without spaces, `_`, `-` and the `*` that marks required columns.

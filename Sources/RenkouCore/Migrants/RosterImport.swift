@@ -43,7 +43,7 @@ public struct RosterLayout: Sendable {
             let value = CellText.normalize(cell)
             guard let c = columns[i], !value.isEmpty else { continue }
             switch c {
-            case .name: row.name = value
+            case .name: row.name = PersonName.normalize(value)
             case .idNumber: row.idNumber = value
             case .room: row.room = value
             case .since:

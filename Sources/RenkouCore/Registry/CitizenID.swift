@@ -49,8 +49,7 @@ public enum IDNumberKind: String, Sendable, Codable, Equatable {
 /// What the loaded code table (GB/T 2260) knows of an address code.
 public struct AreaCode: Sendable, Equatable {
     public var name: String
-    /// The year the code came into use, when known and later than the table's first edition (1981: a
-    /// code listed from then on may have been used for anyone born before).
+    /// The year the code came into use, when known.
     public var since: Int?
     public init(name: String, since: Int?) { self.name = name; self.since = since }
 }
@@ -124,8 +123,10 @@ public enum CitizenID {
         }
         let seq = Int(n.dropFirst(14).prefix(3))!
         result.sex = seq % 2 == 1 ? 1 : 2
-        // A spreadsheet keeps 15 significant digits: the last three of a long number become 000.
-        let truncated = n.hasSuffix("000")
+        // A spreadsheet keeps 15 significant digits: the last three of a long number become 000 (a
+        // 15-digit number, upgraded here, was never that long in a spreadsheet).
+        let fifteen = raw.unicodeScalars.filter { ("0"..."9").contains($0) }.count == 15 && raw.count < 18
+        let truncated = n.hasSuffix("000") && !fifteen
         if let expected = checkCharacter(String(body)), expected != last {
             if truncated {
                 err("id-truncated", "身份号码校验位应为 \(expected)，实为 \(last)；号码以 000 结尾，多半是表格软件把它存成数字后截掉了末 3 位：请将该列设为文本格式，从原始资料重新填写。",
@@ -149,10 +150,17 @@ public enum CitizenID {
         return result
     }
 
+    /// 1984: the first citizen numbers were given when identity cards were first issued (居民身份证试行
+    /// 条例, State Council, 6 April 1984), to everyone alive then under the address code of that year.
+    static let firstNumbersIssued = 1984
+
+    /// An address code unknown to the table, or one that came into use after the person was born and
+    /// after numbers were first given (a code of 1983 is right for someone born in 1950: the table's
+    /// first edition is of 1981, and numbers came in 1984), deserves a warning.
     static func checkAddress(_ address: String, year y: Int, _ codeTable: (String) -> AreaCode?, _ result: inout CitizenIDCheck) {
         if let entry = codeTable(address) {
             result.addressName = entry.name
-            if let since = entry.since, since > y {
+            if let since = entry.since, since > max(y, firstNumbersIssued) {
                 result.warnings.append(FieldError("/idNumber", "id-address-later", Text("地址码 \(address) 于 \(since) 年启用，晚于出生年份。", "Address code \(address) came into use in \(since), after the birth year.")))
             }
         } else {

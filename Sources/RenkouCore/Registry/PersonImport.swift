@@ -126,7 +126,7 @@ public struct PersonImportRow: Sendable {
         var problems: [ImportProblem] = []
         var household: String?, relation: String?
         var values: [PersonColumn: String] = [:]
-        var partialBirth: (year: Int, month: Int?)?
+        var partialBirth: (year: Int, month: Int?)?, partialFromID = false
         func problem(_ c: PersonColumn, _ value: String, _ reason: Text, error: Bool = true) {
             problems.append(ImportProblem(row: row, column: layout.header(of: c), value: value, isError: error, reason: reason))
         }
@@ -186,7 +186,8 @@ public struct PersonImportRow: Sendable {
             case .hukouAddress: input.hukouAddress = v
             }
         }
-        for c in [PersonColumn.name, .address, .occupation, .education, .hukouAddress, .building, .room, .phone, .household]
+        // (Not the phone: `+86 …` is how numbers are written, and an export quotes it anyway.)
+        for c in [PersonColumn.name, .address, .occupation, .education, .hukouAddress, .building, .room, .household]
         where values[c].map(CellText.looksLikeFormula) == true {
             problem(c, values[c]!, Text("以 \(values[c]!.prefix(1)) 开头：表格软件会把它当作公式；请核对。导出时会在前面加 ' 以免被执行。",
                                        "It begins with \(values[c]!.prefix(1)): a spreadsheet would run it as a formula; check it. Exports write it after a ' so that it is not run."), error: false)
@@ -195,6 +196,7 @@ public struct PersonImportRow: Sendable {
             let fromID = values[.idNumber].flatMap { CitizenID.birthDateAndSex(CitizenID.normalize($0)) }.flatMap { Day($0.birthDate) }
             if let fromID, fromID.year == partial.year, partial.month.map({ $0 == fromID.month }) ?? true {
                 input.birthDate = fromID.description
+                partialFromID = true
                 problem(.birthDate, values[.birthDate]!, Text("出生日期只有年\(partial.month == nil ? "" : "月")，已取身份号码中的日期 \(fromID)。",
                                                               "The birth date gives no day; the ID number's date \(fromID) was taken."), error: false)
             } else {
@@ -217,7 +219,8 @@ public struct PersonImportRow: Sendable {
                 if input.idNumber == nil {
                     problem(.idNumber, "", Text("导入须有身份号码；尚未落户的儿童请在人员页面登记。", "An imported row needs an ID number; register a child without one on the persons page."))
                 }
-                if values[.birthDate] == nil && input.birthDate != nil { derived.insert(.birthDate) }
+                // A partial date completed from the number is the number's too: a stored day is kept.
+                if (values[.birthDate] == nil || partialFromID) && input.birthDate != nil { derived.insert(.birthDate) }
                 if values[.sex] == nil && input.sex != nil { derived.insert(.sex) }
                 if let id = input.idNumber {
                     for w in CitizenID.check(id, today: today, codeTable: codeTable).warnings { problem(.idNumber, values[.idNumber] ?? id, w.message, error: false) }

@@ -83,10 +83,10 @@ public struct PersonInput: Sendable, Codable, Equatable {
                     errors.add(e.pointer, e.code, e.message.zh + hint.zh, e.message.en + (hint.en.isEmpty ? "" : " " + hint.en))
                 }
                 out.idNumber = check.normalized ?? raw
-                // A new record takes what the number says for what was left empty; a correction changes
-                // only what it names (absent fields stay as stored, whatever the number says).
-                if creating, out.birthDate == nil || out.birthDate?.isEmpty == true, let birth = check.birthDate { out.birthDate = birth }
-                if creating, out.sex == nil || out.sex?.isEmpty == true, let sex = check.sex { out.sex = String(sex) }
+                // What the number says fills a field left empty on a new record, and one a correction empties
+                // (a form sends ""); a correction that does not name a field (nil) leaves it as stored.
+                if (creating && out.birthDate == nil) || out.birthDate?.isEmpty == true, let birth = check.birthDate { out.birthDate = birth }
+                if (creating && out.sex == nil) || out.sex?.isEmpty == true, let sex = check.sex { out.sex = String(sex) }
             }
         }
         if creating || unit != nil {

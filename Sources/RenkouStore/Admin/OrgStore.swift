@@ -190,40 +190,29 @@ public struct OrgStore: Sendable {
 
 extension OrgStore {
     /// The code table's entry for a 6-digit address code (name and first year of use), or nil when the
-    /// table does not have it. A code listed since the table's first edition (1981) has no first year:
-    /// it may have been given to people born long before.
+    /// table does not have it.
     public func areaCode(_ code: String) async throws -> AreaCode? {
         try await db.read { db in
-            guard let r = try await db.raw("""
-                SELECT name, valid_from, (SELECT MIN(valid_from) FROM org_units WHERE valid_from IS NOT NULL) AS first FROM org_units
-                WHERE code = \(bind: code) AND level IN ('province', 'city', 'district')
-                """).first() else { return nil }
-            return Self.areaCode(name: try r.decode(column: "name", as: String.self), validFrom: try r.decode(column: "valid_from", as: String?.self),
-                                 first: try r.decode(column: "first", as: String?.self))
+            guard let r = try await db.raw("SELECT name, valid_from FROM org_units WHERE code = \(bind: code) AND level IN ('province', 'city', 'district')").first() else { return nil }
+            return try Self.areaCode(r)
         }
     }
 
     /// The whole code table by code (about 7,000 entries), for an import that checks every row's
     /// number; nil when no table was loaded.
     public func codeTable() async throws -> [String: AreaCode]? {
-        try await db.read { db in
-            let rows = try await db.raw("""
-                SELECT code, name, valid_from, (SELECT MIN(valid_from) FROM org_units WHERE valid_from IS NOT NULL) AS first FROM org_units
-                WHERE level IN ('province', 'city', 'district')
-                """).all()
+        guard try await hasCodeTable() else { return nil }
+        return try await db.read { db in
             var table: [String: AreaCode] = [:]
-            for r in rows {
-                guard let first = try r.decode(column: "first", as: String?.self) else { return nil }
-                table[try r.decode(column: "code", as: String.self)] = Self.areaCode(name: try r.decode(column: "name", as: String.self),
-                                                                                     validFrom: try r.decode(column: "valid_from", as: String?.self), first: first)
+            for r in try await db.raw("SELECT code, name, valid_from FROM org_units WHERE level IN ('province', 'city', 'district')").all() {
+                table[try r.decode(column: "code", as: String.self)] = try Self.areaCode(r)
             }
-            return table.isEmpty ? nil : table
+            return table
         }
     }
 
-    static func areaCode(name: String, validFrom: String?, first: String?) -> AreaCode {
-        let year = validFrom.flatMap { Int($0.prefix(4)) }, firstYear = first.flatMap { Int($0.prefix(4)) }
-        return AreaCode(name: name, since: year == firstYear ? nil : year)
+    static func areaCode(_ r: any SQLRow) throws -> AreaCode {
+        AreaCode(name: try r.decode(column: "name", as: String.self), since: try r.decode(column: "valid_from", as: String?.self).flatMap { Int($0.prefix(4)) })
     }
 
     /// A GB/T 2260 region code as people say it: `310114` → 上海市嘉定区 (province, city, district from

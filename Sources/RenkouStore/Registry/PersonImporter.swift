@@ -267,8 +267,8 @@ public struct PersonImporter: Sendable {
                 before = match
                 // What the row left empty keeps what is stored, even where the ID number would say otherwise.
                 var input = row.input
-                if row.derived.contains(.birthDate) { input.birthDate = nil }
-                if row.derived.contains(.sex) { input.sex = nil }
+                if row.derived.contains(.birthDate) && match.birthDate != nil { input.birthDate = nil }
+                if row.derived.contains(.sex) && match.sex != nil { input.sex = nil }
                 person = match.applying(input)
                 // The stored order is kept, so that a row that adds nothing counts as unchanged.
                 person.flags = match.flags + row.flags.filter { !match.flags.contains($0) }

@@ -298,6 +298,8 @@ public struct PersonStore: Sendable {
             if before.idNumber == nil, (raw.idNumber ?? "").trimmed.isEmpty { raw.idNumber = nil }
             let (input, flags) = try raw.validated(creating: false, today: Day(env.now()))
             var after = before.applying(input)
+            // A birth date emptied by a correction is the number's again: never a record with a number and no birth date.
+            if after.birthDate == nil, let number = after.idNumber, let fromID = CitizenID.birthDateAndSex(number) { after.birthDate = fromID.birthDate }
             if let idNumber = input.idNumber, idNumber != before.idNumber {
                 try await Self.checkUnique(idNumber, except: id, scope: scope, engine: engine, db)
                 after.flags = before.flags.filter { $0 != "id-checksum" } + flags

@@ -54,6 +54,7 @@ final class ImportJobs: @unchecked Sendable {
                 defer { reportFile.close() }
                 let result = try await stores.importer.run(file: file, fileName: fileName, unitCode: unit, mode: mode, in: account.scope, by: actor,
                                                            progress: { f in self.update(id) { $0.fraction = f } }, problem: { reportFile.write($0) })
+                reportFile.close()   // whole before the job shows as finished (and its report can be downloaded)
                 self.update(id) { $0.result = result; $0.fraction = 1 }
             } catch let e as RenkouError {
                 self.update(id) { $0.error = e }

@@ -15,6 +15,8 @@ import Testing
         // UTF-8 Chinese stays UTF-8, and so does a mostly Chinese file with a foreign name in it.
         #expect(TableEncoding.detect(Array("叶小平,310114198008080117,1\r\n".utf8)) == .utf8)
         #expect(TableEncoding.detect(Array("姓名,备注\r\n王芳,同事 Иван\r\n".utf8)) == .utf8)
+        // Quotes, dashes and symbols alone do not make a UTF-8 file GBK.
+        #expect(TableEncoding.detect(Array("name,note\r\nA,“ok” — ①℃\r\n".utf8)) == .utf8)
         // Excel's "Unicode text": UTF-16 with a byte-order mark, either way round.
         #expect(TableEncoding.detect(TableEncoding.utf16LE.encode("姓名\t公民身份号码\r\n")) == .utf16LE)
         #expect(TableEncoding.detect(TableEncoding.utf16BE.encode("姓名\t公民身份号码\r\n")) == .utf16BE)
@@ -36,6 +38,9 @@ import Testing
         #expect(FieldSeparator.detect(Array("姓名\t公民身份号码\r\n".utf8)) == .tab)
         #expect(FieldSeparator.detect(Array("姓名,公民身份号码,地址\r\n王芳,1,\"甲;乙;丙;丁\"\r\n".utf8)) == .comma)
         #expect(FieldSeparator.detect(Array("no separators at all".utf8)) == .comma)
+        // A remark with semicolons in a comma file, commas in the cells of a tab file: the steady one wins.
+        #expect(FieldSeparator.detect(Array("姓名,公民身份号码,备注\r\n王芳,1,甲;乙;丙;丁\r\n李娜,2,无\r\n".utf8)) == .comma)
+        #expect(FieldSeparator.detect(Array("姓名\t公民身份号码\t地址\r\n王芳\t1\t白银路1号, 2室, 3楼\r\n李娜\t2\t金沙路\r\n".utf8)) == .tab)
         var splitter = CSVSplitter(separator: .semicolon)
         var records: [[String]] = []
         splitter.feed(Array("a;\"b;c\";d\n".utf8)) { records.append($0.fields.map { TableEncoding.utf8.decode($0) }) }
@@ -148,6 +153,9 @@ import Testing
         #expect(cut.errors[0].message.en.contains("spreadsheet"))
         let lucky = CitizenID.check(endingInZeros(matching: true), today: today)
         #expect(lucky.valid && lucky.warnings.map(\.code) == ["id-maybe-truncated"])
+        // A 15-digit number was never long enough for a spreadsheet to cut.
+        let fifteen = String(endingInZeros(matching: true).prefix(6)) + String(endingInZeros(matching: true).dropFirst(8).prefix(9))
+        #expect(CitizenID.check(fifteen, today: today).warnings.isEmpty)
     }
 
     @Test func residencePermitsAndForeignPermanentResidentNumbers() {

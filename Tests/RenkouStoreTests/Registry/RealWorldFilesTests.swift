@@ -46,11 +46,19 @@ import ZIPFoundation
                 let p = try #require(try await Self.person(stores, id))
                 #expect(p.sex == "2" && p.birthDate == "1970-01-02", "\(text)")
             }
+            // A year alone that agrees with the number does not replace the stored day either.
+            let partial = try Self.file(Array("姓名,公民身份号码,出生日期\r\n朱一,\(id),1970\r\n".utf8))
+            defer { try? FileManager.default.removeItem(at: partial) }
+            #expect(try await Self.run(stores, partial).unchanged == 1)
+            #expect(try await Self.person(stores, id)?.birthDate == "1970-01-02")
             // A correction through the API that names only the phone leaves them too.
             let p = try #require(try await Self.person(stores, id))
             var fix = PersonInput(); fix.phone = "13800138000"; fix.idNumber = id
             let fixed = try await stores.persons.update(p.id, fix, in: .everything, by: .cli())
             #expect(fixed.sex == "2" && fixed.birthDate == "1970-01-02" && fixed.phone == "13800138000")
+            // A form that empties the birth date gets the number's back (never a record without one).
+            var cleared = PersonInput(); cleared.birthDate = ""
+            #expect(try await stores.persons.update(p.id, cleared, in: .everything, by: .cli()).birthDate == "1970-01-01")
         }
     }
 
@@ -117,6 +125,8 @@ import ZIPFoundation
             let today = Day(stores.env.now())
             // Born 1950 under a code listed since the table's first edition: no warning (the table begins in 1981).
             #expect(try await stores.orgs.checkIDNumber("110101195001010156", today: today).warnings.isEmpty)
+            // 石家庄长安区 (130102) since 1983 for someone born in 1950: numbers came in 1984, no warning.
+            #expect(try await stores.orgs.checkIDNumber(number("13010219500101001"), today: today).warnings.isEmpty)
             // 崇明区 (310151) since 2016, for someone born in 1990: a warning.
             #expect(try await stores.orgs.checkIDNumber(number("31015119900101001"), today: today).warnings.map(\.code) == ["id-address-later"])
             let hk = try await stores.orgs.checkIDNumber(number("81000019600101002"), today: today)
@@ -178,7 +188,8 @@ import ZIPFoundation
             ("xl/workbook.xml", "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><workbookPr\(date1904 ? " date1904=\"1\"" : "") defaultThemeVersion=\"124226\"/><sheets><sheet name=\"人口\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"),
             ("xl/_rels/workbook.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
             // Format 0 general, 1 built-in 14 (m/d/yyyy), 2 a custom 年月日 format, 3 a number with two decimals.
-            ("xl/styles.xml", "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"2\"><numFmt numFmtId=\"176\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/><numFmt numFmtId=\"177\" formatCode=\"0.00_);[Red]\\(0.00\\)\"/></numFmts><cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/><xf numFmtId=\"176\" applyNumberFormat=\"1\"/><xf numFmtId=\"177\"/></cellXfs></styleSheet>"),
+            // Format 4 is `General` written as a custom format, as LibreOffice writes it: numbers, not dates.
+            ("xl/styles.xml", "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"3\"><numFmt numFmtId=\"176\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/><numFmt numFmtId=\"177\" formatCode=\"0.00_);[Red]\\(0.00\\)\"/><numFmt numFmtId=\"178\" formatCode=\"General\"/></numFmts><cellXfs count=\"5\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/><xf numFmtId=\"176\" applyNumberFormat=\"1\"/><xf numFmtId=\"177\"/><xf numFmtId=\"178\"/></cellXfs></styleSheet>"),
             ("xl/worksheets/sheet1.xml", sheet),
         ]
         for (path, text) in parts {
@@ -197,8 +208,8 @@ import ZIPFoundation
             for (date1904, birth, marriage, n) in [(false, "32939", "42125", 31), (true, "31477", "40663", 33)] {
                 let id = Fixture.idNumber(n, birth: "19900307")
                 let url = try Self.workbook(date1904: date1904, rows: [
-                    [("姓名", nil), ("公民身份号码", nil), ("出生日期", nil), ("初婚日期", nil), ("婚姻状况", nil)],
-                    [("钱多", nil), (id, nil), (birth, style: 1), (marriage, style: 2), ("已婚", nil)],
+                    [("姓名", nil), ("公民身份号码", nil), ("出生日期", nil), ("初婚日期", nil), ("婚姻状况", nil), ("房号", nil), ("楼栋", nil)],
+                    [("钱多", nil), (id, nil), (birth, style: 1), (marriage, style: 2), ("已婚", nil), ("12", style: 4), ("3", style: 3)],
                 ])
                 defer { try? FileManager.default.removeItem(at: url) }
                 let problems = Problems()
@@ -207,6 +218,7 @@ import ZIPFoundation
                 #expect(problems.all.isEmpty, "date1904 \(date1904): \(problems.all.map(\.reason.en))")
                 let p = try #require(try await Self.person(stores, id))
                 #expect(p.birthDate == "1990-03-07" && p.firstMarriageDate == "2015-05-01", "date1904 \(date1904)")
+                #expect(p.room == "12" && p.building == "3", "date1904 \(date1904)")
             }
         }
     }
@@ -218,6 +230,7 @@ import ZIPFoundation
         #expect(!XLSX.DateCells.showsDate("0.00_);[Red]\\(0.00\\)"))
         #expect(!XLSX.DateCells.showsDate("mm:ss"))
         #expect(!XLSX.DateCells.showsDate("\"day\" 0"))
+        #expect(!XLSX.DateCells.showsDate("General") && !XLSX.DateCells.showsDate("0.00E+00") && !XLSX.DateCells.showsDate("##0.0E-0"))
         var cells = XLSX.DateCells()
         #expect(cells.day("43832") == "2020-01-02" && cells.day("43832.75") == "2020-01-02" && cells.day("1") == "1900-01-01")
         cells.date1904 = true
@@ -283,12 +296,20 @@ import ZIPFoundation
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-soffice-\(UUID().uuidString)")
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-soffice-profile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
+        let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard soffice != nil else {
+            throw RenkouError(.invalid, "no-soffice", Text("缺少 LibreOffice（soffice）。", "LibreOffice (soffice) is missing: apt-get install libreoffice-calc-nogui (scripts/test does)."))
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["soffice", "-env:UserInstallation=file://\(profile.path)", "--headless", "--infilter=CSV:44,34,76",
                              "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out.path, url.path]
         process.standardOutput = FileHandle.nullDevice; process.standardError = FileHandle.nullDevice
-        try process.run(); process.waitUntilExit()
+        try process.run()
+        let started = Date()
+        while process.isRunning && Date().timeIntervalSince(started) < 120 { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
         return out.appendingPathComponent(url.lastPathComponent)
     }
 
