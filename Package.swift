@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "renkou", targets: ["renkou"]),
+        // The file readers under libFuzzer (scripts/fuzz), or a replay of files through them.
+        .executable(name: "renkou-fuzz", targets: ["renkou-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -35,6 +37,7 @@ let package = Package(
             name: "RenkouFiles",
             dependencies: ["RenkouCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        .executableTarget(name: "renkou-fuzz", dependencies: ["RenkouCore", "RenkouFiles"]),
         // Persistence: connection, migrations, stores, scope filter, audit.
         .target(
             name: "RenkouStore",

@@ -290,6 +290,22 @@ import ZIPFoundation
         }
     }
 
+    /// The fuzzer's seed files and every input it ever found at fault (Tests/fuzz: corpus, findings) read
+    /// as an upload is read: each one ends, refused or read, and none crashes the reader.
+    @Test func fuzzSeedsAndFindingsAreReadWithoutACrash() async throws {
+        let root = Fixture.repository.appendingPathComponent("Tests/fuzz")
+        var files: [URL] = []
+        for folder in ["corpus", "findings"] {
+            files += (try? FileManager.default.contentsOfDirectory(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)) ?? []
+        }
+        #expect(files.count >= 10)
+        var kinds: Set<String> = []
+        for file in files {
+            if let summary = try? await TableFile.read(file, row: { _, _ in }) { kinds.insert(summary.kind.rawValue + "/" + (summary.encoding?.rawValue ?? "")) }
+        }
+        #expect(kinds.isSuperset(of: ["xlsx/", "csv/UTF-8", "csv/GB18030", "csv/UTF-16LE"]))
+    }
+
     /// `soffice` (LibreOffice Calc, which the test script installs) opens a CSV and saves it again, as
     /// an office worker does in a spreadsheet.
     static func throughSpreadsheet(_ url: URL) throws -> URL {
