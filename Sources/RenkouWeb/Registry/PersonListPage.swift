@@ -57,19 +57,19 @@ enum PersonListPage {
                 moreOpen: more.contains { !$0.value.isEmpty || $0.error != nil }, message: error?.message(lang),
                 persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumberShown(lang), sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
                                               age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
-                summary: Text("共 \(page.total) 人", "\(page.total) people")(lang),
-                pageInfo: page.total > page.items.count ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,
+                summary: Text("共 \(page.totalShown) 人", "\(page.totalShown) people")(lang),
+                pageInfo: page.hasMore || page.offset > 0 ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,
                 sortName: sortHref(.name), sortBirth: sortHref(.birthDate), sortID: sortHref(.idNumber), sortUpdated: sortHref(.updated),
-                exportNote: Text("将导出 \(page.total) 行；姓名、身份号码、电话已脱敏。", "\(page.total) rows; names, ID numbers and phones masked.")(lang),
+                exportNote: Text("将导出 \(page.totalShown) 行；姓名、身份号码、电话已脱敏。", "\(page.totalShown) rows; names, ID numbers and phones masked.")(lang),
                 exportCSVHref: SitePath.persons + "/export.csv" + exportQuery,
                 exportXLSXHref: SitePath.persons + "/export.xlsx" + exportQuery,
                 fullExport: account.role.can(.registry(.exportUnmasked)) && error == nil
                     ? PersonsView.FullExport(params: filters.map { PersonsView.Param(name: $0.key, value: $0.value) },
-                                             note: Text("含完整姓名和身份号码的 \(page.total) 行，仅用于报送；请写明用途，用途记入审计日志。",
-                                                        "\(page.total) rows with names and ID numbers in clear, for passing on only; state the purpose, which the audit log keeps.")(lang))
+                                             note: Text("含完整姓名和身份号码的 \(page.totalShown) 行，仅用于报送；请写明用途，用途记入审计日志。",
+                                                        "\(page.totalShown) rows with names and ID numbers in clear, for passing on only; state the purpose, which the audit log keeps.")(lang))
                     : nil,
                 prevHref: offset > 0 ? href(["offset": String(max(0, offset - page.limit))]) : nil,
-                nextHref: offset + page.items.count < page.total ? href(["offset": String(offset + page.limit)]) : nil)
+                nextHref: page.hasMore ? href(["offset": String(offset + page.limit)]) : nil)
             return deps.renderer.html("registry/persons", title: Text("人员", "People"), model: model, context: context, request: request,
                                       status: error == nil ? .ok : .unprocessableContent)
         }

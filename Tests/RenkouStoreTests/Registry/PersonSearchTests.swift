@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all) func aSearchThatMatchesManyCountsOnlyToTheCap(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            for n in 1...5 {
+                _ = try await stores.persons.create(PersonInput(name: "王\(["一", "二", "三", "四", "五"][n - 1])", idNumber: Fixture.idNumber(n), unit: Fixture.communityA1), in: .everything, by: .cli())
+            }
+            var q = try PersonQuery.parse { ["q": "王", "limit": "2", "sort": "name"][$0] }
+            // Five match, the count stops at three: the page says 3+ and offers the next page, sorted and paged as ever.
+            let first = try await stores.persons.search(q, in: .everything, by: .cli(), countCap: 3)
+            #expect((first.total, first.totalExact, first.totalShown, first.hasMore) == (3, false, "3+", true))
+            #expect(first.items.map(\.name) == ["王一", "王三"])
+            q.offset = 4
+            let last = try await stores.persons.search(q, in: .everything, by: .cli(), countCap: 3)
+            #expect(last.items.map(\.name) == ["王四"] && !last.hasMore)
+            // Under the cap the count is exact.
+            let exact = try await stores.persons.search(q, in: .everything, by: .cli())
+            #expect((exact.total, exact.totalExact, exact.totalShown) == (5, true, "5"))
+            #expect(Page<Person>(items: [], total: 10_000, limit: 50, offset: 0, totalExact: false).totalShown == "10,000+")
+        }
+    }
+
     @Test func queryParametersAreCheckedWithTheirNames() {
         let bad = ["ageMin": "x", "ageMax": "200", "sex": "5", "sort": "height"]
         #expect { try PersonQuery.parse { bad[$0] } }
