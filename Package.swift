@@ -37,7 +37,7 @@ let package = Package(
             name: "RenkouFiles",
             dependencies: ["RenkouCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .executableTarget(name: "renkou-fuzz", dependencies: ["RenkouCore", "RenkouFiles"]),
+        .executableTarget(name: "renkou-fuzz", dependencies: ["RenkouCore", "RenkouFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Persistence: connection, migrations, stores, scope filter, audit.
         .target(
             name: "RenkouStore",

@@ -1,8 +1,11 @@
 // The file readers fuzzed (#18 part 6): every input goes through what a user's upload goes through —
 // the encoding and separator detection, the CSV splitter (and the UTF-16 transcoder), `TableFile.read`
 // (CSV or XLSX by content, ZIPFoundation underneath), and the cell readers an import applies to each
-// cell (dates, text, names, ID numbers, the person-row parser). A crash, a hang or a memory fault is a
-// finding; each one found becomes a test in Tests/RenkouStoreTests/Registry/FuzzFindingsTests.swift.
+// cell (dates, text, names, ID numbers, the person-row parser). An input that is no archive is also
+// wrapped, as the sheet, shared strings and styles, in a valid workbook (a mutated archive fails its
+// CRC check and would never reach the XML readers). A crash, a hang or a memory fault is a finding:
+// scripts/fuzz saves it in .build/fuzz/findings, and a copy in Tests/fuzz/findings becomes a test
+// (RealWorldFilesTests replays that folder and the seeds through this program).
 //
 // Built two ways:
 // - with libFuzzer (`scripts/fuzz`: `swift build --product renkou-fuzz -Xswiftc -sanitize=fuzzer,address
@@ -13,6 +16,7 @@
 import Foundation
 import RenkouCore
 import RenkouFiles
+import ZIPFoundation
 
 /// What one input goes through. Never throws: a refused file is a correct outcome, only a crash is not.
 func exercise(_ bytes: [UInt8]) {
@@ -27,16 +31,26 @@ func exercise(_ bytes: [UInt8]) {
     var splitter = CSVSplitter(separator: FieldSeparator.detect(text))
     var cells: [String] = []
     let decode: TableEncoding = encoding == .gb18030 ? .gb18030 : .utf8
-    splitter.feed(text) { r in cells += r.fields.prefix(64).map { decode.decode($0) } }
+    // In two chunks, cut where the input's second byte says: a quote, a line break or a multi-byte
+    // character across a chunk's end must read as in one piece.
+    let split = text.count < 2 ? 0 : Int(bytes[1]) % (text.count + 1)
+    splitter.feed(text[..<split]) { r in cells += r.fields.prefix(64).map { decode.decode($0) } }
+    splitter.feed(text[split...]) { r in cells += r.fields.prefix(64).map { decode.decode($0) } }
     splitter.finish { r in cells += r.fields.prefix(64).map { decode.decode($0) } }
     for cell in cells.prefix(256) { readCell(cell) }
 
     // The whole reader, from a file, as an upload is read (XLSX when the bytes are a ZIP archive): every
-    // archive, and one text input in eight (the splitter above has read the others the same way).
-    guard bytes.starts(with: [0x50, 0x4B]) || bytes.first.map({ $0 % 8 == 0 }) == true else { return }
+    // archive, one text input in eight as it is (the splitter above has read the others the same way),
+    // and one in four wrapped in a valid workbook.
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-fuzz-\(getpid()).bin")
-    guard (try? Data(bytes).write(to: url)) != nil else { return }
     defer { try? FileManager.default.removeItem(at: url) }
+    if bytes.starts(with: [0x50, 0x4B]) || bytes.first.map({ $0 % 8 == 0 }) == true {
+        guard (try? Data(bytes).write(to: url)) != nil else { return }
+    } else if bytes.first.map({ $0 % 4 == 1 }) == true {
+        guard workbook(around: bytes, date1904: bytes.count > 2 && bytes[2] & 1 == 1, at: url) else { return }
+    } else {
+        return
+    }
     let done = DispatchSemaphore(value: 0)
     Task {
         _ = try? await TableFile.read(url) { row, _ in
@@ -46,6 +60,25 @@ func exercise(_ bytes: [UInt8]) {
         done.signal()
     }
     done.wait()
+}
+
+/// A valid workbook whose sheet, shared strings and styles are all `xml` (the readers scan each for
+/// their own elements), written to `url`.
+func workbook(around xml: [UInt8], date1904: Bool, at url: URL) -> Bool {
+    try? FileManager.default.removeItem(at: url)
+    guard let archive = try? Archive(url: url, accessMode: .create) else { return false }
+    let parts: [(String, Data)] = [
+        ("[Content_Types].xml", Data("<Types/>".utf8)),
+        ("xl/workbook.xml", Data("<workbook><workbookPr\(date1904 ? " date1904=\"1\"" : "")/><sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".utf8)),
+        ("xl/_rels/workbook.xml.rels", Data("<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>".utf8)),
+        ("xl/sharedStrings.xml", Data(xml)), ("xl/styles.xml", Data(xml)), ("xl/worksheets/sheet1.xml", Data(xml)),
+    ]
+    for (path, data) in parts {
+        guard (try? archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none, provider: { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
+        })) != nil else { return false }
+    }
+    return true
 }
 
 /// The readers an import applies to one cell.

@@ -19,6 +19,21 @@ public struct Page<Item: Sendable & Codable>: Sendable, Codable {
         return digits + grouped + (totalExact ? "" : "+")
     }
 
-    /// True when a later page may hold more.
-    public var hasMore: Bool { totalExact ? offset + items.count < total : items.count == limit }
+    /// True when a later page may hold more (in the JSON too, so that a client pages without reading `total`).
+    public var hasMore: Bool { totalExact ? offset + items.count < total : limit > 0 && items.count == limit }
+
+    enum CodingKeys: String, CodingKey { case items, total, limit, offset, totalExact, hasMore }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decode([Item].self, forKey: .items); total = try c.decode(Int.self, forKey: .total)
+        limit = try c.decode(Int.self, forKey: .limit); offset = try c.decode(Int.self, forKey: .offset)
+        totalExact = try c.decodeIfPresent(Bool.self, forKey: .totalExact) ?? true
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items); try c.encode(total, forKey: .total); try c.encode(limit, forKey: .limit)
+        try c.encode(offset, forKey: .offset); try c.encode(totalExact, forKey: .totalExact); try c.encode(hasMore, forKey: .hasMore)
+    }
 }

@@ -26,13 +26,14 @@ public struct DepartmentFileStore: Sendable {
     }
 
     /// Reads a file of one kind for a unit of the scope, in one transaction.
-    public func reconcile(file: URL, kind: DepartmentFileKind, unitCode: String, in scope: Scope, by actor: Actor) async throws -> ReconciliationResult {
+    public func reconcile(file: URL, kind: DepartmentFileKind, unitCode: String, in scope: Scope, by actor: Actor,
+                          progress: @escaping @Sendable (Double) -> Void = { _ in }) async throws -> ReconciliationResult {
         let engine = db.engine, env = self.env, today = Day(env.now())
         return try await db.transaction { db in
             let unit = try await PersonStore.requireUnit(unitCode, scope: scope, engine: engine, db)
             let unitScope = Scope(path: unit.path)
             var tally = ImportTally<ReconciliationOutcome>(), rejections: [ImportProblem] = [], headers: [String] = []
-            let (_, reading) = try await ImportPipeline.read(file, header: { cells, _ in
+            let (_, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, _ in
                 headers = cells.map(CellText.normalize)
                 return try kind.layout(cells)
             }) { keys, cells, number in

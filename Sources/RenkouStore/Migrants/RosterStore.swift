@@ -134,13 +134,14 @@ public struct RosterStore: Sendable {
     /// Replaces a host's roster with a file (CSV or XLSX, any encoding the person import reads). Rows
     /// with problems are rejected and reported; everyone on the old roster who is missing from the file
     /// leaves it. One transaction: a file that cannot be read changes nothing.
-    public func importRoster(file: URL, host: UUID, in scope: Scope, by actor: Actor) async throws -> RosterImportResult {
+    public func importRoster(file: URL, host: UUID, in scope: Scope, by actor: Actor,
+                             progress: @escaping @Sendable (Double) -> Void = { _ in }) async throws -> RosterImportResult {
         let engine = db.engine, env = self.env, today = Day(env.now())
         return try await db.transaction { db in
             let h = try await Self.hostRow(host, scope: scope, engine: engine, db)
             let before = try await db.raw("SELECT * FROM roster_entries WHERE host_id = \(bind: host.text) AND until IS NULL").all().map(Self.decode)
             var tally = ImportTally<RosterOutcome>(), problems: [ImportProblem] = [], seen: [String: Int] = [:]
-            let (_, reading) = try await ImportPipeline.read(file, header: { cells, _ in try RosterLayout(headers: cells) }) { l, cells, number in
+            let (_, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, _ in try RosterLayout(headers: cells) }) { l, cells, number in
                 var row = l.parse(cells, row: number, today: today)
                 if !row.isRejected, let first = seen[row.idNumber] {
                     row.problems.append(ImportProblem(row: number, column: l.header(.idNumber), value: row.idNumber,

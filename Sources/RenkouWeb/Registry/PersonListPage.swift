@@ -58,7 +58,7 @@ enum PersonListPage {
                 persons: page.items.map { Row(name: $0.name, idNumber: $0.idNumberShown(lang), sex: Codes.label(Codes.sex, $0.sex)?(lang) ?? "",
                                               age: $0.age(on: today).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
                 summary: Text("共 \(page.totalShown) 人", "\(page.totalShown) people")(lang),
-                pageInfo: page.hasMore || page.offset > 0 ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,
+                pageInfo: (page.hasMore || page.offset > 0) && !page.items.isEmpty ? Text("第 \(offset + 1)–\(offset + page.items.count) 人", "\(offset + 1)–\(offset + page.items.count)")(lang) : nil,
                 sortName: sortHref(.name), sortBirth: sortHref(.birthDate), sortID: sortHref(.idNumber), sortUpdated: sortHref(.updated),
                 exportNote: Text("将导出 \(page.totalShown) 行；姓名、身份号码、电话已脱敏。", "\(page.totalShown) rows; names, ID numbers and phones masked.")(lang),
                 exportCSVHref: SitePath.persons + "/export.csv" + exportQuery,

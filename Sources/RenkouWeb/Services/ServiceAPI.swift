@@ -43,7 +43,7 @@ enum ServiceAPI {
             let page = try await deps.stores.services.followUps(unitCode: request.query("unit"), on: day, status: status,
                                                                 limit: request.query("limit").flatMap(Int.init) ?? 100, offset: request.query("offset").flatMap(Int.init) ?? 0,
                                                                 seesHealth: sees, in: context.scope, by: context.actor)
-            return try JSON.response(Page(items: page.items.map { VisitDTO($0, on: day, seesHealth: sees) }, total: page.total, limit: page.limit, offset: page.offset))
+            return try JSON.response(Page(items: page.items.map { VisitDTO($0, on: day, seesHealth: sees) }, total: page.total, limit: page.limit, offset: page.offset, totalExact: page.totalExact))
         }
         api.on(.post, "/api/v1/followups/{id}/visit") { request, context in
             let account = try context.require(.services(.write))

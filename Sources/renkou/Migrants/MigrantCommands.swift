@@ -46,11 +46,14 @@ struct RosterImport: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Argument(help: "The CSV or XLSX file.") var file: String
     @Option(help: "The landlord's or employer's id.") var host: String
+    @Flag(help: "No progress bar on standard error.") var quiet = false
 
     func run() async throws {
         guard let id = UUID(uuidString: host) else { throw ValidationError("--host takes the id shown on the landlord's page.") }
+        let bar = ProgressBar(enabled: !quiet)
         try await withStores(db) { stores in
-            let r = try await stores.rosters.importRoster(file: URL(fileURLWithPath: file), host: id, in: .everything, by: .cli("import"))
+            let r = try await stores.rosters.importRoster(file: URL(fileURLWithPath: file), host: id, in: .everything, by: .cli("import"), progress: { bar.show($0) })
+            bar.done()
             for p in r.problems.prefix(20) {
                 FileHandle.standardError.write(Data("\(p.isError ? "错误 error" : "警告 warning") row \(p.row) \(p.column)=\(p.value): \(p.reason.zh) / \(p.reason.en)\n".utf8))
             }
@@ -68,11 +71,15 @@ struct DepartmentImport: AsyncParsableCommand {
     @Argument(help: "The CSV or XLSX file.") var file: String
     @Option(help: "police, hospital or civil-affairs.") var kind: String
     @Option(help: "The unit the file is checked against.") var org: String
+    @Flag(help: "No progress bar on standard error.") var quiet = false
 
     func run() async throws {
         guard let k = DepartmentFileKind(rawValue: kind) else { throw ValidationError("--kind is police, hospital or civil-affairs.") }
+        let bar = ProgressBar(enabled: !quiet)
         try await withStores(db) { stores in
-            let r = try await stores.departmentFiles.reconcile(file: URL(fileURLWithPath: file), kind: k, unitCode: org, in: .everything, by: .cli("import"))
+            let r = try await stores.departmentFiles.reconcile(file: URL(fileURLWithPath: file), kind: k, unitCode: org, in: .everything, by: .cli("import"),
+                                                               progress: { bar.show($0) })
+            bar.done()
             for p in r.problems.prefix(20) {
                 FileHandle.standardError.write(Data("错误 error row \(p.row) \(p.column)=\(p.value): \(p.reason.zh) / \(p.reason.en)\n".utf8))
             }

@@ -304,6 +304,22 @@ import ZIPFoundation
             if let summary = try? await TableFile.read(file, row: { _, _ in }) { kinds.insert(summary.kind.rawValue + "/" + (summary.encoding?.rawValue ?? "")) }
         }
         #expect(kinds.isSuperset(of: ["xlsx/", "csv/UTF-8", "csv/GB18030", "csv/UTF-16LE"]))
+        // And through everything the fuzzer runs them through (renkou-fuzz without libFuzzer), in time.
+        let replay = Fixture.repository.appendingPathComponent(".build/debug/renkou-fuzz")
+        try #require(FileManager.default.isExecutableFile(atPath: replay.path), "swift build --build-tests builds renkou-fuzz")
+        let process = Process()
+        process.executableURL = replay
+        process.arguments = files.map(\.path)
+        let out = Pipe()
+        process.standardOutput = out; process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while process.isRunning && Date().timeIntervalSince(started) < 120 { try await Task.sleep(nanoseconds: 50_000_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0 && process.terminationReason == .exit)
+        #expect(printed.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count == files.count)
     }
 
     /// `soffice` (LibreOffice Calc, which the test script installs) opens a CSV and saves it again, as
