@@ -59,7 +59,7 @@ public struct AuditStore: Sendable {
         let whereClause = conditions.joined(separator: " AND ")
         let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
         return try await db.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
+            let (total, exact) = try await db.cappedCount("SELECT 1 AS one FROM audit_log WHERE \(whereClause)")
             let rows = try await db.raw("""
                 SELECT id, at, user_id, username, action, entity, entity_id, path, client, request_id, before_value, after_value
                 FROM audit_log WHERE \(whereClause) ORDER BY id DESC LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
@@ -72,7 +72,7 @@ public struct AuditStore: Sendable {
                            client: try r.decode(column: "client", as: String.self), requestID: try r.decode(column: "request_id", as: String.self),
                            before: try r.decode(column: "before_value", as: String?.self), after: try r.decode(column: "after_value", as: String?.self))
             }
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 }

@@ -172,8 +172,7 @@ public struct IndicatorStore: Sendable {
                 path = u.path
             }
             let condition = "\(d.base(period, env.policy))\(gapsOnly ? " AND NOT (\(d.numerator(period, env.policy)))" : "")"
-            let total = try await db.raw("SELECT COUNT(DISTINCT \(unsafeRaw: d.recordKey ?? d.key)) AS n FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)")
-                .first()!.decode(column: "n", as: Int.self)
+            let (total, exact) = try await db.cappedCount("SELECT DISTINCT \(unsafeRaw: d.recordKey ?? d.key) FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)")
             let items = try await db.raw("""
                 SELECT DISTINCT \(unsafeRaw: d.record) FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)
                 ORDER BY name, id LIMIT \(bind: limit) OFFSET \(bind: offset)
@@ -184,7 +183,7 @@ public struct IndicatorStore: Sendable {
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "rate-records", entityID: code, path: path,
                                      after: AuditLog.json(["unit": unitCode ?? "", "day": day.description, "shown": String(items.count)]))
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 }

@@ -79,7 +79,7 @@ public struct HouseholdStore: Sendable {
         let condition = c.joined(separator: " AND ")
         let limit = min(max(limit, 1), 500), offset = max(offset, 0)
         return try await db.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM households h WHERE \(condition)").first()!.decode(column: "n", as: Int.self)
+            let (total, exact) = try await db.cappedCount("SELECT 1 AS one FROM households h WHERE \(condition)")
             // Each with its head's name, its members now, and the head's address when the household has none.
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns), hp.name AS head_name, hp.address AS head_address,
@@ -95,7 +95,7 @@ public struct HouseholdStore: Sendable {
                     if h.address == nil { h.address = try r.decode(column: "head_address", as: String?.self) }
                     return h
                 }
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 

@@ -175,7 +175,7 @@ public struct PersonStore: Sendable {
 
     /// How far a search counts its matches: a common character matches tens of thousands of people,
     /// and their exact count cost more than the page (#18 part 3). Beyond it the page says "10,000+".
-    public static let countCap = 10_000
+    public static let countCap = ListCount.cap
 
     /// Searches the scope; the search (its filters and how many rows it showed) is audited. The count
     /// stops at `countCap` (the page's `totalExact` says whether it did).
@@ -184,17 +184,14 @@ public struct PersonStore: Sendable {
         let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
         return try await db.read { db in
             let condition = try await Self.conditions(q, scope: scope, today: Day(env.now()), policy: env.policy, engine: engine, db)
-            let counted = try await db.raw("""
-                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM persons p WHERE \(condition) LIMIT \(unsafeRaw: String(countCap + 1))) capped
-                """).first()!.decode(column: "n", as: Int.self)
-            let total = min(counted, countCap)
+            let (total, exact) = try await db.cappedCount("SELECT 1 AS one FROM persons p WHERE \(condition)", cap: countCap)
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE \(condition)
                 ORDER BY \(unsafeRaw: Self.order(q)) LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decode)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "list", path: scope.path,
                                      after: Self.describe(q, shown: items.count))
-            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: counted <= countCap)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 

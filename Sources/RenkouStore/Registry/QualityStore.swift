@@ -77,14 +77,14 @@ public struct QualityStore: Sendable {
                 path = try await PersonStore.requireUnit(unitCode, scope: scope, engine: engine, db).path
             }
             let whereClause: SQLQueryString = "v.code = \(bind: code) AND \(engine.startsWith("v.path", path))"
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM person_checks v WHERE \(whereClause)").first()!.decode(column: "n", as: Int.self)
+            let (total, exact) = try await db.cappedCount("SELECT 1 AS one FROM person_checks v WHERE \(whereClause)")
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: PersonStore.columns) FROM person_checks v JOIN persons p ON p.id = v.person_id JOIN org_units u ON u.id = p.unit_id
                 WHERE \(whereClause) ORDER BY p.name, p.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(PersonStore.decode)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "person", entityID: "quality:\(code)", path: scope.path,
                                      after: AuditLog.json(["unit": unitCode ?? "", "shown": String(items.count)]))
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 

@@ -112,14 +112,14 @@ extension ServiceStore {
         let filter = condition
         let limit = min(max(limit, 1), 500), offset = max(offset, 0), path = unitPath
         return try await db.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM follow_ups f WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: filter)").first()!.decode(column: "n", as: Int.self)
+            let (total, exact) = try await db.cappedCount("SELECT 1 AS one FROM follow_ups f WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: filter)")
             let items = try await db.raw("""
                 SELECT \(unsafeRaw: Self.followUpColumns) \(unsafeRaw: Self.followUpJoins)
                 WHERE \(engine.startsWith("f.path", path)) AND \(unsafeRaw: filter) ORDER BY f.due, f.id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
                 """).all().map(Self.decodeFollowUp)
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "follow-ups", entityID: day.description, path: path,
                                      after: AuditLog.json(["status": status?.rawValue ?? "", "shown": String(items.count)]))
-            return Page(items: items, total: total, limit: limit, offset: offset)
+            return Page(items: items, total: total, limit: limit, offset: offset, totalExact: exact)
         }
     }
 

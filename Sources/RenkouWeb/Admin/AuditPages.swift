@@ -33,9 +33,9 @@ enum AuditPages {
                 items.append("offset=\(offset)")
                 return SitePath.audit + "?" + items.joined(separator: "&")
             }
-            let model = AuditView(fields: fields, entries: page.items, summary: Text("共 \(page.total) 条", "\(page.total) entries")(lang),
+            let model = AuditView(fields: fields, entries: page.items, summary: Text("共 \(page.totalShown) 条", "\(page.totalShown) entries")(lang),
                                   prevHref: page.offset > 0 ? pageHref(max(0, page.offset - page.limit)) : nil,
-                                  nextHref: page.offset + page.items.count < page.total ? pageHref(page.offset + page.limit) : nil)
+                                  nextHref: page.hasMore ? pageHref(page.offset + page.limit) : nil)
             return deps.renderer.html("admin/audit", title: Text("审计日志", "Audit log"), model: model, context: context, request: request)
         }
     }

@@ -34,8 +34,8 @@ enum IndicatorPages {
                 heading: (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
                 toggleHref: all ? base : base + "&all=1", toggleLabel: (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
                 rows: page.items.map { IndicatorRecordsView.Row(name: $0.name, idNumber: $0.idNumber, detail: $0.detail ?? "", href: links[$0.link]?($0.id)) },
-                summary: Text("共 \(page.total) 条", "\(page.total) records")(lang),
-                nextHref: page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
+                summary: Text("共 \(page.totalShown) 条", "\(page.totalShown) records")(lang),
+                nextHref: page.hasMore ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("admin/indicator_records", title: indicator.name, model: model, context: context, request: request)
         }
     }

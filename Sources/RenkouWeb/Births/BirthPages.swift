@@ -61,8 +61,8 @@ enum BirthPages {
                 filters: [BirthListView.StateFilter(label: Text("全部", "All")(lang), href: href(nil), active: state == nil)]
                     + RegistrationState.allCases.map { BirthListView.StateFilter(label: $0.label(lang), href: href($0.rawValue), active: $0 == state) },
                 rows: page.items.map { row($0, today: today, lang: lang) }, hasRows: !page.items.isEmpty,
-                summary: Text("共 \(page.total) 件", "\(page.total) registrations")(lang), canWrite: account.role.can(.births(.write)),
-                nextHref: page.total > offset + page.limit ? href(state?.rawValue, offset + page.limit) : nil)
+                summary: Text("共 \(page.totalShown) 件", "\(page.totalShown) registrations")(lang), canWrite: account.role.can(.births(.write)),
+                nextHref: page.hasMore ? href(state?.rawValue, offset + page.limit) : nil)
             return deps.renderer.html("births/list", title: Text("生育登记", "Birth registration"), model: model, context: context, request: request)
         }
 

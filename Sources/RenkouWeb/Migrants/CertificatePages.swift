@@ -40,7 +40,7 @@ enum CertificatePages {
                     CertificatesView.Row(number: c.number, version: c.version, name: c.name, state: c.state(on: today).label(lang), stateCode: c.state(on: today).rawValue,
                                          validUntil: c.validUntil, office: c.office, checked: c.lastCheckedOn ?? "—", href: path(c.id))
                 },
-                summary: Text("共 \(page.total) 份", "\(page.total) certificates")(lang))
+                summary: Text("共 \(page.totalShown) 份", "\(page.totalShown) certificates")(lang))
             return deps.renderer.html("migrants/certificates", title: Text("婚育证明", "Certificates"), model: model, context: context, request: request)
         }
 

@@ -52,7 +52,7 @@ enum HostPages {
                                   agreement: h.agreementUntil ?? Text("无有效协议", "No valid agreement")(lang), noAgreement: h.agreementUntil == nil,
                                   flag: h.needsStaffAssociation, href: path(h.id))
                 },
-                summary: Text("共 \(page.total) 家", "\(page.total) in all")(lang), canCreate: account.role.can(.migrants(.write)))
+                summary: Text("共 \(page.totalShown) 家", "\(page.totalShown) in all")(lang), canCreate: account.role.can(.migrants(.write)))
             return deps.renderer.html("migrants/hosts", title: Text("出租户与单位", "Landlords and employers"), model: model, context: context, request: request)
         }
 

@@ -52,10 +52,10 @@ enum MigrantPages {
             let base = "/migrants/rates/\(code)?unit=\(request.query("unit") ?? "")&on=\(day.description)"
             let model = RateRecordsView(
                 name: indicator.name(lang), numerator: indicator.numerator(lang), denominator: indicator.denominator(lang),
-                rows: rows, summary: Text("共 \(page.total) 条", "\(page.total) records")(lang), day: day.description,
+                rows: rows, summary: Text("共 \(page.totalShown) 条", "\(page.totalShown) records")(lang), day: day.description,
                 toggleHref: all ? base : base + "&all=1", toggleLabel: (all ? Text("只看未达标的", "Only the gaps") : Text("显示全部", "Show all"))(lang),
                 heading: (all ? Text("全部记录", "All records") : Text("未达标的记录", "Records behind the gap"))(lang),
-                nextHref: page.total > offset + page.limit ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
+                nextHref: page.hasMore ? base + (all ? "&all=1" : "") + "&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("migrants/rate_records", title: indicator.name, model: model, context: context, request: request)
         }
 

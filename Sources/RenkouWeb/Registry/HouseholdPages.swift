@@ -64,10 +64,10 @@ enum HouseholdPages {
                 households: page.items.map { Row(number: $0.number, head: $0.headName ?? Text("（无户主）", "(no head)")(lang), members: $0.memberCount ?? 0,
                                                  address: $0.address ?? "", unit: $0.unitName,
                                                  type: Codes.label(Household.types, $0.type)?(lang) ?? $0.type, href: path($0.id)) },
-                summary: Text("共 \(page.total) 户", "\(page.total) households")(lang)
-                    + (page.total > page.items.count ? Text(" · 第 \(page.offset + 1)–\(page.offset + page.items.count) 户", " · \(page.offset + 1)–\(page.offset + page.items.count)")(lang) : ""),
+                summary: Text("共 \(page.totalShown) 户", "\(page.totalShown) households")(lang)
+                    + (page.hasMore || page.offset > 0 ? Text(" · 第 \(page.offset + 1)–\(page.offset + page.items.count) 户", " · \(page.offset + 1)–\(page.offset + page.items.count)")(lang) : ""),
                 prevHref: page.offset > 0 ? pageHref(max(0, page.offset - page.limit)) : nil,
-                nextHref: page.offset + page.items.count < page.total ? pageHref(page.offset + page.limit) : nil)
+                nextHref: page.hasMore ? pageHref(page.offset + page.limit) : nil)
             return deps.renderer.html("registry/households", title: Text("户", "Households"), model: model, context: context, request: request)
         }
 

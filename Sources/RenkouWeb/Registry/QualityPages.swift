@@ -41,8 +41,8 @@ enum QualityPages {
                 heading: check?.message(context.lang) ?? code, unit: request.query("unit") ?? "",
                 persons: page.items.map { PersonListPage.Row(name: $0.name, idNumber: $0.idNumberShown(context.lang), sex: Codes.label(Codes.sex, $0.sex)?(context.lang) ?? "",
                                                             age: $0.age(on: Day(deps.stores.env.now())).map(String.init) ?? "", unit: $0.unitName, updatedAt: $0.updatedAt, href: SitePath.person($0.id)) },
-                summary: Text("共 \(page.total) 人", "\(page.total) people")(context.lang),
-                nextHref: offset + page.items.count < page.total ? "/quality/records?unit=\(request.query("unit") ?? "")&check=\(code)&offset=\(offset + page.limit)" : nil)
+                summary: Text("共 \(page.totalShown) 人", "\(page.totalShown) people")(context.lang),
+                nextHref: page.hasMore ? "/quality/records?unit=\(request.query("unit") ?? "")&check=\(code)&offset=\(offset + page.limit)" : nil)
             return deps.renderer.html("registry/quality_records", title: Text(check?.message.zh ?? code, check?.message.en ?? code), model: model, context: context, request: request)
         }
     }

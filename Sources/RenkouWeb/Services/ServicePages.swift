@@ -135,8 +135,8 @@ enum ServicePages {
             let model = FollowUpsView(
                 filters: choices.map { FollowUpsView.StatusFilter(label: $0.label(lang), href: href($0.code), active: $0.code == (status?.rawValue ?? "")) },
                 rows: page.items.map { visitRow($0, today: today, seesHealth: sees, canWrite: canWrite, lang: lang) },
-                summary: Text("共 \(page.total) 次", "\(page.total) visits")(lang), hint: sees ? nil : Text("随访内容仅服务人员可见。", "What a visit is for is shown to the service staff only.")(lang),
-                nextHref: page.total > offset + page.limit ? href(status?.rawValue ?? "", offset + page.limit) : nil)
+                summary: Text("共 \(page.totalShown) 次", "\(page.totalShown) visits")(lang), hint: sees ? nil : Text("随访内容仅服务人员可见。", "What a visit is for is shown to the service staff only.")(lang),
+                nextHref: page.hasMore ? href(status?.rawValue ?? "", offset + page.limit) : nil)
             return deps.renderer.html("services/followups", title: Text("随访", "Follow-ups"), model: model, context: context, request: request)
         }
 
