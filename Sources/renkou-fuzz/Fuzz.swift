@@ -22,8 +22,7 @@ import ZIPFoundation
 func exercise(_ bytes: [UInt8]) {
     let encoding = TableEncoding.detect(bytes)
     var text = bytes
-    if encoding == .utf16LE || encoding == .utf16BE {
-        var t = UTF16Transcoder(bigEndian: encoding == .utf16BE)
+    if var t = encoding.transcoder {
         // In two pieces, cut where the input says, so that the carry across chunks is exercised too.
         let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
         text = t.feed(bytes[..<cut]) + t.feed(bytes[cut...], final: true)

@@ -70,6 +70,15 @@ public enum TableEncoding: String, Sendable, Codable {
         return score
     }
 
+    /// A fresh transcoder for a UTF-16 encoding (whose text reaches the CSV splitter as UTF-8); nil for the others.
+    public var transcoder: UTF16Transcoder? {
+        switch self {
+        case .utf16LE: UTF16Transcoder(bigEndian: false)
+        case .utf16BE: UTF16Transcoder(bigEndian: true)
+        case .utf8, .gb18030: nil
+        }
+    }
+
     /// Decodes one field's bytes. Invalid bytes become U+FFFD rather than failing the whole row.
     /// UTF-16 text reaches the splitter already turned into UTF-8 (see `UTF16Transcoder`).
     public func decode(_ bytes: ArraySlice<UInt8>) -> String {

@@ -173,13 +173,10 @@ public struct PersonStore: Sendable {
         return try await search(q, in: scope, by: actor)
     }
 
-    /// How far a search counts its matches: a common character matches tens of thousands of people,
-    /// and their exact count cost more than the page (#18 part 3). Beyond it the page says "10,000+".
-    public static let countCap = ListCount.cap
-
     /// Searches the scope; the search (its filters and how many rows it showed) is audited. The count
-    /// stops at `countCap` (the page's `totalExact` says whether it did).
-    public func search(_ q: PersonQuery, in scope: Scope, by actor: Actor, countCap: Int = PersonStore.countCap) async throws -> Page<Person> {
+    /// stops at `countCap` (`ListCount.cap`: a common character matches tens of thousands of people,
+    /// and their exact count cost more than the page); the page's `totalExact` says whether it did.
+    public func search(_ q: PersonQuery, in scope: Scope, by actor: Actor, countCap: Int = ListCount.cap) async throws -> Page<Person> {
         let engine = db.engine, env = self.env
         let limit = min(max(q.limit, 1), 500), offset = max(q.offset, 0)
         return try await db.read { db in

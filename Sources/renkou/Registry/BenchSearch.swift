@@ -27,7 +27,7 @@ extension Bench {
                 } ?? "/"
                 let scope = Scope(path: "/" + personPath.split(separator: "/").prefix(2).joined(separator: "/") + "/")
                 let actor = Actor.cli("bench")
-                func time(countCap: Int = PersonStore.countCap, _ make: (String, String) -> PersonQuery) async throws -> [Double] {
+                func time(countCap: Int = ListCount.cap, _ make: (String, String) -> PersonQuery) async throws -> [Double] {
                     var ms: [Double] = []
                     for (id, name) in sample {
                         let q = make(id, name)
@@ -68,7 +68,7 @@ extension Bench {
                 print(String(format: "name substring     p50 %8.2f ms   p99 %8.2f ms   (goal p99 < 100 ms)", pct(substring, 0.5), pct(substring, 0.99)))
                 print(String(format: "one character      p50 %8.2f ms   p99 %8.2f ms   (a surname: the largest answers)", pct(single, 0.5), pct(single, 0.99)))
                 print(String(format: "given-name part    p50 %8.2f ms   p99 %8.2f ms   (1 or 2 characters as a worker types; goal p99 < 100 ms; counts stop at %ld)",
-                             pct(worker, 0.5), pct(worker, 0.99), PersonStore.countCap))
+                             pct(worker, 0.5), pct(worker, 0.99), ListCount.cap))
                 print(String(format: "  same, exact count p50 %8.2f ms   p99 %8.2f ms   (baseline; capped/exact p50 %.2f×, p99 %.2f×)",
                              pct(exactCount, 0.5), pct(exactCount, 0.99), pct(worker, 0.5) / pct(exactCount, 0.5), pct(worker, 0.99) / pct(exactCount, 0.99)))
                 print(String(format: "WRA list, 1st page p50 %8.2f ms   max %8.2f ms   (10 runs; %@ women)", pct(wraList, 0.5), wraList.last ?? 0, wraShown))

@@ -307,9 +307,17 @@ import ZIPFoundation
         // And through everything the fuzzer runs them through (renkou-fuzz without libFuzzer), in time.
         let replay = Fixture.repository.appendingPathComponent(".build/debug/renkou-fuzz")
         try #require(FileManager.default.isExecutableFile(atPath: replay.path), "swift build --build-tests builds renkou-fuzz")
+        let (printed, succeeded) = try await Self.runProgram(replay, files.map(\.path))
+        #expect(succeeded)
+        #expect(printed.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count == files.count)
+    }
+
+    /// Runs a program to its end, or for two minutes at most (then stops it): what it printed on
+    /// standard output, and whether it ended by itself with status 0.
+    static func runProgram(_ executable: URL, _ arguments: [String]) async throws -> (printed: String, succeeded: Bool) {
         let process = Process()
-        process.executableURL = replay
-        process.arguments = files.map(\.path)
+        process.executableURL = executable
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out; process.standardError = FileHandle.nullDevice
         try process.run()
@@ -318,30 +326,20 @@ import ZIPFoundation
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0 && process.terminationReason == .exit)
-        #expect(printed.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count == files.count)
+        return (printed, process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
     /// `soffice` (LibreOffice Calc, which the test script installs) opens a CSV and saves it again, as
     /// an office worker does in a spreadsheet.
-    static func throughSpreadsheet(_ url: URL) throws -> URL {
+    static func throughSpreadsheet(_ url: URL) async throws -> URL {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-soffice-\(UUID().uuidString)")
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("renkou-soffice-profile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard soffice != nil else {
+        guard let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw RenkouError(.invalid, "no-soffice", Text("缺少 LibreOffice（soffice）。", "LibreOffice (soffice) is missing: apt-get install libreoffice-calc-nogui (scripts/test does)."))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["soffice", "-env:UserInstallation=file://\(profile.path)", "--headless", "--infilter=CSV:44,34,76",
-                             "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out.path, url.path]
-        process.standardOutput = FileHandle.nullDevice; process.standardError = FileHandle.nullDevice
-        try process.run()
-        let started = Date()
-        while process.isRunning && Date().timeIntervalSince(started) < 120 { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        _ = try await runProgram(URL(fileURLWithPath: soffice), ["-env:UserInstallation=file://\(profile.path)", "--headless", "--infilter=CSV:44,34,76",
+                                                                  "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out.path, url.path])
         return out.appendingPathComponent(url.lastPathComponent)
     }
 
@@ -356,7 +354,7 @@ import ZIPFoundation
             }
             let listed = try await stores.persons.search(PersonQuery(), in: .everything, by: .cli()).items
             let export = try Self.file(Array((PersonCSV.headerLine + listed.map { PersonCSV.line($0, masked: false) }.joined()).utf8))
-            let saved = try Self.throughSpreadsheet(export)
+            let saved = try await Self.throughSpreadsheet(export)
             defer { try? FileManager.default.removeItem(at: export); try? FileManager.default.removeItem(at: saved.deletingLastPathComponent()) }
             let text = try String(contentsOf: saved, encoding: .utf8)
             // The spreadsheet kept every number whole (no 3.10114E+17) and ran no formula.
