@@ -29,7 +29,7 @@ struct DatabaseOptions: ParsableArguments {
         let config = config ?? self.config()
         let policy: Policy
         do { policy = try config.policy() } catch { throw fail(error) }
-        let db = try await Database.open(url: config.databaseURL, logger: logger)
+        let db = try await Database.open(url: config.databaseURL, readURL: config.readDatabaseURL, logger: logger)
         try await db.migrate()
         return Stores(db: db, env: RenkouCore.Environment(policy: policy), bcryptCost: config.bcryptCost)
     }

@@ -49,11 +49,11 @@ public func withTestStores<R>(_ engine: TestEngine, clock: TestClock = TestClock
         // The schema is made by a pool that closes at once, and dropped by the test's own pool: each
         // test holds one pool, so that tests running side by side stay under the server's connections.
         let admin = try await Database.open(url: url, poolSize: 2)
-        do { try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() } } catch { await admin.close(); throw error }
+        do { try await admin.write { try await $0.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() } } catch { await admin.close(); throw error }
         await admin.close()
         let db = try await Database.open(url: url, poolSize: 2, searchPath: String(schema))
         func cleanup() async {
-            try? await db.read { try await $0.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
+            try? await db.write { try await $0.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
             await db.close()
         }
         do {

@@ -93,7 +93,7 @@ extension AccountStore {
     public func startSession(for account: Account) async throws -> String {
         let secret = Secrets.random()
         let now = env.now()
-        try await db.read { db in
+        try await db.write { db in
             try await db.raw("""
                 INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
                 VALUES (\(bind: Secrets.sha256(secret)), \(bind: account.id.text), \(bind: Timestamp.string(now)), \(bind: Timestamp.string(now.addingTimeInterval(Self.sessionLifetime))))
@@ -114,7 +114,7 @@ extension AccountStore {
     }
 
     public func endSession(_ secret: String) async throws {
-        try await db.read { try await $0.raw("DELETE FROM sessions WHERE token_hash = \(bind: Secrets.sha256(secret))").run() }
+        try await db.write { try await $0.raw("DELETE FROM sessions WHERE token_hash = \(bind: Secrets.sha256(secret))").run() }
     }
 
     /// Creates an API token for an account of the scope. Returns the secret: shown once, never stored.
@@ -168,18 +168,18 @@ extension AccountStore {
     /// The account behind a bearer token that is neither revoked nor disabled.
     public func tokenAccount(_ secret: String) async throws -> Account? {
         let now = env.now()
-        return try await db.read { db in
+        // Looked up on a reader; last use is kept to the minute, so a busy client does not write on every request.
+        guard let (account, tokenID, last) = try await db.read({ db -> (Account, String, Date?)? in
             guard let row = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns), t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users a ON a.id = t.user_id JOIN org_units u ON u.id = a.unit_id
                 WHERE t.token_hash = \(bind: Secrets.sha256(secret)) AND t.revoked_at IS NULL AND a.disabled = 0
                 """).first() else { return nil }
-            // Last use is kept to the minute, so a busy client does not write on every request.
-            let last = try row.decode(column: "last_used_at", as: String?.self).flatMap(Timestamp.date)
-            if last == nil || now.timeIntervalSince(last!) > 60 {
-                try await db.raw("UPDATE api_tokens SET last_used_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: try row.decode(column: "token_id", as: String.self))").run()
-            }
-            return try Self.decode(row)
+            return (try Self.decode(row), try row.decode(column: "token_id", as: String.self), try row.decode(column: "last_used_at", as: String?.self).flatMap(Timestamp.date))
+        }) else { return nil }
+        if last == nil || now.timeIntervalSince(last!) > 60 {
+            try await db.write { try await $0.raw("UPDATE api_tokens SET last_used_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: tokenID)").run() }
         }
+        return account
     }
 
     /// Changes one's own password after checking the current one.

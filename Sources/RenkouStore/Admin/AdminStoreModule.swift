@@ -4,7 +4,7 @@ import RenkouCore
 public struct AdminStoreModule: StoreModule {
     public init() {}
     public let name = "admin"
-    public var migrations: [Migration] { [Migration001AdminTree.migration, Migration002Accounts.migration, Migration003Audit.migration, Migration050LoginFailures.migration] }
+    public var migrations: [Migration] { [Migration001AdminTree.migration, Migration002Accounts.migration, Migration003Audit.migration, Migration050LoginFailures.migration, Migration052PublicRateWindows.migration] }
     public var pathTables: [String] { ["org_units"] }
 }
 

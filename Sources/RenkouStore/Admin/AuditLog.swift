@@ -18,16 +18,16 @@ public enum AuditLog {
     public static let noPersonRecords = RenkouError(.forbidden, "no-person-records", Text("领导查看账户只能查看看板、指标和报表，不能查看个人记录。",
                                                                                           "The leaders' account sees dashboards, figures and reports, not person records."))
 
-    /// Appends one row in `db` (a transaction or a plain session). Throws `forbidden`
-    /// `no-person-records` for a read or export by a role that sees no person records (nothing is written).
+    /// Appends one row in `db` (a transaction or a writer's session, kept or lost with the change; on a
+    /// reader's session, `Database.read` commits it with other reads' rows before it returns). Throws
+    /// `forbidden` `no-person-records` for a read or export by a role that sees no person records (nothing is written).
     public static func write(_ db: any SQLDatabase, at date: Date, actor: Actor, action: AuditAction, entity: String,
                              entityID: String, path: String, before: String? = nil, after: String? = nil) async throws {
         if action == .read || action == .export, let role = actor.role, !role.seesPersonRecords { throw noPersonRecords }
-        try await db.raw("""
-            INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, path, client, request_id, before_value, after_value)
-            VALUES (\(bind: Timestamp.string(date)), \(bind: actor.userID?.text), \(bind: actor.username), \(bind: action.rawValue),
-                    \(bind: entity), \(bind: entityID), \(bind: path), \(bind: actor.client), \(bind: actor.requestID), \(bind: before), \(bind: after))
-            """).run()
+        let row = AuditRow(at: Timestamp.string(date), userID: actor.userID?.text, username: actor.username, action: action.rawValue,
+                           entity: entity, entityID: entityID, path: path, client: actor.client, requestID: actor.requestID,
+                           before: before, after: after)
+        if let session = db as? ReadSession { session.sink.append(row) } else { try await AuditRow.insert([row], db) }
     }
 }
 

@@ -45,7 +45,7 @@ extension BenefitStore {
         guard let path = try await db.raw("SELECT path FROM benefit_runs WHERE id = \(bind: id.text)").first()?.decode(column: "path", as: String.self), path.hasPrefix(scope.path) else {
             throw RenkouError.forbidden
         }
-        if db.dialect.name == "postgresql" { _ = try await db.raw("SELECT id FROM benefit_runs WHERE id = \(bind: id.text) FOR UPDATE").all() }
+        if db.dialect.name == "postgresql", !(db is ReadSession) { _ = try await db.raw("SELECT id FROM benefit_runs WHERE id = \(bind: id.text) FOR UPDATE").all() }
         return (try await findRun(id, in: scope, engine: engine, db), path)   // read once locked
     }
 

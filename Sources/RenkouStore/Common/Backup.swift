@@ -10,7 +10,7 @@ public enum Backup {
         if FileManager.default.fileExists(atPath: file) {
             throw RenkouError(.conflict, "backup-exists", Text("备份文件 \(file) 已存在。", "The backup file \(file) exists already."))
         }
-        try await db.read { try await $0.raw("VACUUM INTO \(bind: file)").run() }
+        try await db.write { try await $0.raw("VACUUM INTO \(bind: file)").run() }
     }
 
     /// Replaces the database file at `url` with a backup. Run it with the server stopped.

@@ -8,14 +8,33 @@ import SQLiteKit
 import SQLKit
 
 /// The connection to the database, on either engine. Stores never see which one.
+///
+/// Three ways in:
+/// - `read` runs on a reader: on SQLite one of a pool of read-only connections beside the writer (WAL lets
+///   them read while it writes), on PostgreSQL a pool of sessions whose transactions are read-only — on the
+///   primary, or on a streaming replica when `readURL` names one. A read that writes its audit row
+///   (`AuditLog.write` on a read session) does not write there: the row is committed by the writer, together
+///   with other reads' rows (group commit), before `read` returns.
+/// - `write` runs on the writer without a transaction (one statement at a time, or the caller's own BEGIN).
+/// - `transaction` runs on the writer in a transaction: everything it wrote is kept, or nothing is.
 public final class Database: Sendable {
     public let engine: Engine
     public let url: String
-    /// The connection pool's size (1 for SQLite), for the metrics page.
+    /// The writer's connection pool size (1 for SQLite), for the metrics page.
     public let poolSize: Int
+    /// How many reader connections read beside the writer (0: reads share the writer, as with `sqlite::memory:`).
+    public let readerCount: Int
+    /// True when reads go to a replica (`readURL`) rather than to the primary.
+    public let readsFromReplica: Bool
     let logger: Logger
     private let backend: Backend
     private let closed = ClosedFlag()
+    /// Reads' audit rows, committed many to one transaction.
+    private let audits = GroupCommit()
+    /// With a replica: how far this process has written on the primary and the replica is known to have replayed.
+    private let replica = ReplicaClock()
+    /// How long a read waits for the replica to replay this process's last write before it reads the primary instead.
+    public var replicaWait: Duration { get { replica.wait } set { replica.wait = newValue } }
     /// Small values read once per open database (a key kept in it): they go when it goes.
     let memo = Memo()
 
@@ -27,31 +46,58 @@ public final class Database: Sendable {
     }
 
     private enum Backend: @unchecked Sendable {
-        case sqlite(SQLiteConnection, AsyncLock)
-        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+        case sqlite(SQLiteConnection, AsyncLock, readers: [SQLiteConnection], LeasePool)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>, readers: EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
-    private init(engine: Engine, url: String, poolSize: Int, logger: Logger, backend: Backend) {
-        self.engine = engine; self.url = url; self.poolSize = poolSize; self.logger = logger; self.backend = backend
+    private init(engine: Engine, url: String, poolSize: Int, readerCount: Int, readsFromReplica: Bool, logger: Logger, backend: Backend) {
+        self.engine = engine; self.url = url; self.poolSize = poolSize; self.readerCount = readerCount
+        self.readsFromReplica = readsFromReplica; self.logger = logger; self.backend = backend
     }
 
-    /// Opens `sqlite:PATH`, `sqlite::memory:` or `postgres://user:pass@host:port/db`.
-    public static func open(url: String, logger: Logger = Logger(label: "renkou.db"), poolSize: Int = 8, searchPath: String? = nil) async throws -> Database {
+    /// SQLite's calls block a thread: the writer and the readers get their own threads, so that a long read
+    /// does not hold up the writer (NIO's shared pool has one thread per core).
+    private static let sqliteThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
+
+    /// Opens `sqlite:PATH`, `sqlite::memory:` or `postgres://user:pass@host:port/db`. `poolSize` is the
+    /// writer's pool on PostgreSQL and the number of readers as many again (on SQLite, half of it, at least
+    /// two, beside the one writer). `readURL` (PostgreSQL only) is a streaming replica that serves `read`.
+    /// Throws what the driver throws when the database cannot be reached, or `badURL`.
+    public static func open(url: String, readURL: String? = nil, logger: Logger = Logger(label: "renkou.db"), poolSize: Int = 8,
+                            searchPath: String? = nil) async throws -> Database {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            var config = try SQLPostgresConfiguration(url: url.contains("sslmode=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable")
-            if let searchPath { config.searchPath = [searchPath] }
+            func configuration(_ url: String, readOnly: Bool) throws -> SQLPostgresConfiguration {
+                var config = try SQLPostgresConfiguration(url: url.contains("sslmode=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable")
+                if let searchPath { config.searchPath = [searchPath] }
+                // A reader's every transaction is read-only, so a write that strayed into a read fails
+                // on the primary exactly as it would on a replica.
+                if readOnly { config.coreConfiguration.options.additionalStartupParameters.append(("default_transaction_read_only", "on")) }
+                return config
+            }
             let group = MultiThreadedEventLoopGroup.singleton
-            let perLoop = max(1, poolSize / max(1, System.coreCount))
-            let pool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: config),
-                maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30), logger: logger, on: group)
-            let db = Database(engine: .postgres, url: url, poolSize: perLoop * System.coreCount, logger: logger, backend: .postgres(pool))
+            // At least two per event loop: a pool is per loop, and one long transaction must not leave a loop none.
+            let perLoop = max(2, poolSize / max(1, System.coreCount))
+            func pool(_ config: SQLPostgresConfiguration) -> EventLoopGroupConnectionPool<PostgresConnectionSource> {
+                EventLoopGroupConnectionPool(source: PostgresConnectionSource(sqlConfiguration: config),
+                                             maxConnectionsPerEventLoop: perLoop, requestTimeout: .seconds(30), logger: logger, on: group)
+            }
+            let writer = pool(try configuration(url, readOnly: false))
+            let readers: EventLoopGroupConnectionPool<PostgresConnectionSource>
+            do { readers = pool(try configuration(readURL ?? url, readOnly: true)) } catch { try? await writer.shutdownAsync(); throw error }
+            let db = Database(engine: .postgres, url: url, poolSize: perLoop * System.coreCount, readerCount: perLoop * System.coreCount,
+                              readsFromReplica: readURL != nil, logger: logger, backend: .postgres(writer, readers: readers))
             do {
+                _ = try await db.write { try await $0.raw("SELECT 1 AS one").all() }
                 _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
             } catch {
                 // A pool must be shut down before it goes (async-kit asserts it): a server that cannot be
                 // reached is an error to report, not a crash.
-                try? await pool.shutdownAsync()
+                try? await writer.shutdownAsync()
+                try? await readers.shutdownAsync()
                 throw error
             }
             return db
@@ -59,36 +105,115 @@ public final class Database: Sendable {
         guard url.hasPrefix("sqlite:") else {
             throw RenkouStoreError.badURL(url)
         }
+        if readURL != nil { throw RenkouStoreError.replicaNeedsPostgres }
         let path = String(url.dropFirst("sqlite:".count))
-        let storage: SQLiteConnection.Storage = (path == ":memory:" || path.isEmpty) ? .memory : .file(path: path)
-        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-        let sql = connection.sql()
+        let inMemory = path == ":memory:" || path.isEmpty
+        let storage: SQLiteConnection.Storage = inMemory ? .memory : .file(path: path)
+        let connection = try await SQLiteConnection.open(storage: storage, threadPool: sqliteThreads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         // A 64 MiB page cache and memory-mapped reads keep the indexes of a large registry out of read(2) calls.
         for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000",
                        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY",
                        // Gather the planner's statistics where they are missing or stale (SQLite 3.46+; older ones ignore the argument),
                        // so that a rate's count picks the selective index (inflow women by birth date) over the unit path.
                        "PRAGMA optimize = 0x10002"] {
-            _ = try await sql.raw(SQLQueryString(pragma)).all()
+            _ = try await connection.sql().raw(SQLQueryString(pragma)).all()
         }
-        return Database(engine: .sqlite, url: url, poolSize: 1, logger: logger, backend: .sqlite(connection, AsyncLock()))
+        // Readers: an in-memory database is one connection's own, so it has none (reads share the writer).
+        var readers: [SQLiteConnection] = []
+        if !inMemory {
+            do {
+                for _ in 0..<max(2, poolSize / 2) {
+                    let reader = try await SQLiteConnection.open(storage: storage, threadPool: sqliteThreads, logger: logger,
+                                                                 on: MultiThreadedEventLoopGroup.singleton.any())
+                    readers.append(reader)
+                    // query_only: a write that strayed into a read fails instead of racing the writer.
+                    for pragma in ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000", "PRAGMA cache_size = -32768",
+                                   "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY"] {
+                        _ = try await reader.sql().raw(SQLQueryString(pragma)).all()
+                    }
+                }
+            } catch {
+                for reader in readers { try? await reader.close() }
+                try? await connection.close()
+                throw error
+            }
+        }
+        return Database(engine: .sqlite, url: url, poolSize: 1, readerCount: readers.count, readsFromReplica: false, logger: logger,
+                        backend: .sqlite(connection, AsyncLock(), readers: readers, LeasePool(count: readers.count)))
     }
 
-    /// Runs `body` on one connection without a transaction.
+    /// Runs `body` on a reader, without a transaction. Audit rows `body` writes (`AuditLog.write`) are
+    /// committed by the writer before this returns, whether `body` returned or threw; a failed commit is thrown.
+    /// `body` must not write anything else: a reader refuses writes.
     public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let sink = ReadSession.Sink()
+        let result: Result<R, any Error>
+        do {
+            result = .success(try await onReader { try await body(ReadSession(base: $0, sink: sink)) })
+        } catch {
+            result = .failure(error)
+        }
+        let rows = sink.take()
+        if !rows.isEmpty {
+            try await audits.commit(rows) { [self] batch in
+                try await self.transaction(tracked: false) { db in try await AuditRow.insert(batch, db) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// A reader's session.
+    private func onReader<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
-        case .sqlite(let connection, let lock):
+        case .sqlite(_, _, let readers, let lease) where !readers.isEmpty:
+            let i = await lease.acquire()
+            do { let r = try await body(readers[i].sql()); await lease.release(i); return r }
+            catch { await lease.release(i); throw error }
+        case .sqlite:
+            return try await write(body)
+        case .postgres(let writer, let readers):
+            // Read your writes: a replica that has not yet replayed this process's last write is waited
+            // for (a few milliseconds on a healthy one), and after `replicaWait` the primary answers instead.
+            if readsFromReplica, let target = replica.behind() {
+                let clock = replica
+                let caughtUp = try await readers.database(logger: logger).sql().withSession { db in try await clock.waitForReplay(of: target, db) }
+                if !caughtUp { return try await writer.database(logger: logger).sql().withSession(body) }
+            }
+            return try await readers.database(logger: logger).sql().withSession(body)
+        }
+    }
+
+    /// Runs `body` on the writer without a transaction (each statement commits on its own, unless `body`
+    /// opens its own with BEGIN). On SQLite the writer serves one session at a time.
+    public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await write(tracked: true, body)
+    }
+
+    /// `tracked`: with a replica, later reads wait until it has replayed what this wrote (reads' own audit
+    /// rows are not waited for: nothing reads them back at once).
+    private func write<R: Sendable>(tracked: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let connection, let lock, _, _):
             await lock.lock()
             do { let r = try await body(connection.sql()); await lock.unlock(); return r }
             catch { await lock.unlock(); throw error }
-        case .postgres(let pool):
-            return try await pool.database(logger: logger).sql().withSession(body)
+        case .postgres(let pool, _):
+            let clock = replica, track = tracked && readsFromReplica
+            return try await pool.database(logger: logger).sql().withSession { db in
+                let r = try await body(db)
+                if track { try await clock.wrote(db) }
+                return r
+            }
         }
     }
 
-    /// Runs `body` in a transaction: everything it wrote is kept, or nothing is.
+    /// Runs `body` on the writer in a transaction: everything it wrote is kept, or nothing is.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await read { db in
+        try await transaction(tracked: true, body)
+    }
+
+    private func transaction<R: Sendable>(tracked: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await write(tracked: tracked) { db in
             try await db.raw("BEGIN").run()
             do {
                 let result = try await body(db)
@@ -101,11 +226,11 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs a bulk load on one connection with the engine's bulk settings, restored afterwards even on failure.
+    /// Runs a bulk load on the writer with the engine's bulk settings, restored afterwards even on failure.
     /// `body` opens its own transactions (several batches per commit).
     public func bulkLoad<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let settings = engine.bulkLoad
-        return try await read { db in
+        return try await write { db in
             for statement in settings.begin { _ = try await db.raw(SQLQueryString(statement)).all() }
             do {
                 let r = try await body(db)
@@ -118,24 +243,28 @@ public final class Database: Sendable {
         }
     }
 
-    /// True when the database answers a trivial query.
     /// Refreshes the planner's statistics (after a bulk load).
     public func refreshStatistics() async throws {
         let statements = engine.statisticsRefresh
-        try await read { db in for s in statements { try await db.raw(SQLQueryString(s)).run() } }
+        try await write { db in for s in statements { try await db.raw(SQLQueryString(s)).run() } }
     }
 
+    /// True when the database answers a trivial query on a reader.
     public func ping() async -> Bool {
         guard !closed.isSet else { return false }
         return (try? await read { try await $0.raw("SELECT 1 AS one").all().count }) == 1
     }
 
-    /// Closes the connection or pool; later calls do nothing.
+    /// Closes the connections and pools; later calls do nothing.
     public func close() async {
         guard closed.set() else { return }
         switch backend {
-        case .sqlite(let connection, _): try? await connection.close()
-        case .postgres(let pool): try? await pool.shutdownAsync()
+        case .sqlite(let connection, _, let readers, _):
+            for reader in readers { try? await reader.close() }
+            try? await connection.close()
+        case .postgres(let pool, let readers):
+            try? await readers.shutdownAsync()
+            try? await pool.shutdownAsync()
         }
     }
 }
@@ -143,11 +272,52 @@ public final class Database: Sendable {
 public enum RenkouStoreError: Error, CustomStringConvertible {
     case badURL(String)
     case notSQLite
+    case replicaNeedsPostgres
     public var description: String {
         switch self {
+        case .replicaNeedsPostgres: "RENKOU_READ_DATABASE_URL names a PostgreSQL replica; an SQLite database has none"
         case .badURL(let url): "RENKOU_DATABASE_URL must start with sqlite: or postgres:// (got \(url))"
         case .notSQLite: "this command works on SQLite databases only; for PostgreSQL use pg_dump and pg_restore"
         }
+    }
+}
+
+/// Read-your-writes with a streaming replica: the primary's WAL position (LSN) after this process's last
+/// write, and the position the replica is known to have replayed.
+final class ReplicaClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var written: UInt64 = 0, replayed: UInt64 = 0
+    private var waitLimit: Duration = .seconds(2)
+    var wait: Duration { get { lock.withLock { waitLimit } } set { lock.withLock { waitLimit = newValue } } }
+
+    /// The position a read must wait for, or nil when the replica is known to be there.
+    func behind() -> UInt64? { lock.withLock { replayed < written ? written : nil } }
+
+    /// Notes the primary's position after a write on `db` (a primary session).
+    func wrote(_ db: any SQLDatabase) async throws {
+        guard let text = try await db.raw("SELECT pg_current_wal_lsn()::text AS lsn").first()?.decode(column: "lsn", as: String.self),
+              let lsn = Self.parse(text) else { return }
+        lock.withLock { written = max(written, lsn) }
+    }
+
+    /// Waits until the replica behind `db` has replayed `target`; false if it has not within `wait`.
+    /// A server that is not in recovery (a primary named as the replica) has nothing to replay.
+    func waitForReplay(of target: UInt64, _ db: any SQLDatabase) async throws -> Bool {
+        let deadline = ContinuousClock.now + wait
+        while true {
+            let text = try await db.raw("SELECT pg_last_wal_replay_lsn()::text AS lsn").first()?.decode(column: "lsn", as: String?.self)
+            guard let text, let lsn = Self.parse(text) else { return true }
+            if lsn >= target { lock.withLock { replayed = max(replayed, lsn) }; return true }
+            if ContinuousClock.now >= deadline { return false }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// `16/B374D848` → 0x16_B374D848.
+    static func parse(_ text: String) -> UInt64? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let hi = UInt64(parts[0], radix: 16), let lo = UInt64(parts[1], radix: 16) else { return nil }
+        return hi << 32 | lo
     }
 }
 

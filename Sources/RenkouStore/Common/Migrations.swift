@@ -62,10 +62,10 @@ extension Database {
     @discardableResult
     public func migrate() async throws -> [Int] {
         let engine = self.engine
-        try await read { db in
+        try await write { db in
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").run()
         }
-        let done = try await read { db in
+        let done = try await write { db in
             try await db.raw("SELECT id FROM schema_migrations").all().map { try $0.decode(column: "id", as: Int.self) }
         }
         var applied: [Int] = []
@@ -84,7 +84,7 @@ extension Database {
 
     /// Whether the database holds any unit yet (the demo only fills an empty one).
     public func isEmpty() async throws -> Bool {
-        try await read { db in
+        try await write { db in
             try await db.raw("SELECT COUNT(*) AS n FROM org_units").first()!.decode(column: "n", as: Int.self) == 0
         }
     }

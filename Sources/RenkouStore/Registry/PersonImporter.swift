@@ -74,7 +74,7 @@ public struct PersonImporter: Sendable {
         let policy = env.policy
         let runID = env.newID().text
         let today = Day(env.now())
-        return try await db.read { db in
+        return try await db.write { db in
             var state = ImportState(run: runID, mode: mode, top: top, scope: Scope(path: top.path), callerScope: scope, today: today, now: env.now(), actor: actor, engine: engine)
             state.rules = QualityRules(policy: env.policy, today: today)
             let scratch = engine.scratchTable("import_seen", columns: "id_number TEXT PRIMARY KEY, row_number INTEGER NOT NULL")

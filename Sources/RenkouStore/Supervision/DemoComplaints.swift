@@ -28,7 +28,7 @@ enum DemoComplaints {
         // three weeks ago and still not answered: the street is told to see to it (督办)
         let late = try await file("service", a, "电话咨询无人接听", "多次拨打社区计生专干电话无人接听。", anonymous: true)
         let today = Day(stores.env.now()), received = today.adding(days: -21)
-        try await stores.db.read { db in
+        try await stores.db.write { db in
             try await db.raw("""
                 UPDATE complaints SET received_on = \(bind: received.description), due_on = \(bind: stores.env.policy.calendar.adding(workingDays: 10, to: received).description)
                 WHERE id = \(bind: late.id.text)

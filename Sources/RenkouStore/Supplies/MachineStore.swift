@@ -45,8 +45,12 @@ extension SupplyStore {
         let key = try await MachineKeys.shared.key(for: self.db) {
             if let env = ProcessInfo.processInfo.environment["RENKOU_MACHINE_KEY"], !env.isEmpty { return env }
             if let kept = try await db.raw("SELECT hmac_key FROM supply_secrets WHERE id = 1").first() { return try kept.decode(column: "hmac_key", as: String.self) }
-            try await db.raw("INSERT INTO supply_secrets (id, hmac_key) VALUES (1, \(bind: Secrets.random())) ON CONFLICT (id) DO NOTHING").run()
-            return try await db.raw("SELECT hmac_key FROM supply_secrets WHERE id = 1").first()!.decode(column: "hmac_key", as: String.self)
+            let make: @Sendable (any SQLDatabase) async throws -> String = { db in
+                try await db.raw("INSERT INTO supply_secrets (id, hmac_key) VALUES (1, \(bind: Secrets.random())) ON CONFLICT (id) DO NOTHING").run()
+                return try await db.raw("SELECT hmac_key FROM supply_secrets WHERE id = 1").first()!.decode(column: "hmac_key", as: String.self)
+            }
+            // made on the writer when asked from a read (a reader cannot write)
+            return db is ReadSession ? try await self.db.write(make) : try await make(db)
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(idNumber.utf8), using: SymmetricKey(data: Data(key.utf8)))
         return Data(mac).map { String(format: "%02x", $0) }.joined()
@@ -96,7 +100,7 @@ extension SupplyStore {
                 """).run()
             return decision
         }
-        return engine == .postgres ? try await db.transaction(decide) : try await db.read(decide)
+        return engine == .postgres ? try await db.transaction(decide) : try await db.write(decide)
     }
 
     /// How long an allowed check whose box has not been reported holds the card (`pending`).

@@ -84,7 +84,7 @@ enum BenefitAPI {
                                                                             in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/public/benefits") { _, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             return try JSON.response(try await deps.stores.benefits.board())
         }
     }

@@ -193,11 +193,11 @@ enum BenefitPages {
                                       status: error.map { $0.kind.status } ?? .ok)
         }
         router.get("/public/benefits") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             return try await board(request, context, error: nil)
         }
         router.post("/public/benefits/{id}/object") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let form = try await RenkouWeb.Form.read(request, context: context)
             do {
                 try await deps.stores.benefits.publicObjection(run: try context.uuid("id", Text("公示名单", "posted list")), number: Int(form["number"] ?? "") ?? 0, text: form["text"] ?? "")

@@ -41,7 +41,7 @@ enum BirthAPI {
             return try JSON.response(try await deps.stores.births.decide(try context.uuid("id", Text("生育登记", "birth registration")), d, note: body.note, in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/public/births/status") { request, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             guard let v = try await deps.stores.births.publicStatus(number: request.query("number") ?? "", idLast4: request.query("id4") ?? "") else {
                 throw RenkouError.notFound(Text("生育登记", "birth registration"))
             }

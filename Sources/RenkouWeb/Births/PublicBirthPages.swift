@@ -35,7 +35,7 @@ enum PublicBirthPages {
             try await applyForm([:], error: nil, request: request, context: context)
         }
         router.post("/public/births/apply") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let form = try await RenkouWeb.Form.read(request, context: context)
             do {
                 let view = try await deps.stores.births.apply(BirthPages.input(form))
@@ -50,7 +50,7 @@ enum PublicBirthPages {
             let number = request.query("number") ?? "", last4 = request.query("id4") ?? ""
             var rows: [PersonPages.Detail] = []
             if !number.isEmpty {
-                try deps.publicLimiter.check(context.client)
+                try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
                 if let v = try await deps.stores.births.publicStatus(number: number, idLast4: last4) { rows = facts(v, lang: lang) }
             }
             let model = PublicStatusView(number: number, asked: !number.isEmpty, rows: rows)
@@ -58,7 +58,7 @@ enum PublicBirthPages {
                                       status: model.asked && model.rows.isEmpty ? .notFound : .ok)
         }
         router.get("/public/births/voucher/{token}") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let view = try await deps.stores.births.publicVoucher(token: try context.parameters.require("token"))
             let model = PublicStatusView(number: view?.number ?? "", asked: true, rows: view.map { facts($0, lang: context.lang) } ?? [])
             return deps.renderer.html("births/public_status", title: Text("生育登记凭证验证", "Voucher check"), model: model, context: context, request: request,

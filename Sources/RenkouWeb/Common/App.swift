@@ -16,8 +16,6 @@ struct AppDeps: Sendable {
     let assets: Assets
     /// Every web module's contributions to the extension points (person-page sections, task kinds ...).
     let extensions = Extensions(webModules.flatMap(\.contributions))
-    /// The public site's limit per client (`AppConfig.publicRatePerMinute`), one per router.
-    let publicLimiter: PublicRateLimiter
 }
 
 /// The router with every route of every module (`webModules`). A plain function: tests build the
@@ -26,7 +24,7 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     var renderer = try await Renderer.load()
     renderer.environment = stores.env
     let deps = AppDeps(stores: stores, renderer: renderer, config: config, prometheus: prometheus,
-                       openAPI: try OpenAPIDocument.load(), assets: try Assets.load(), publicLimiter: PublicRateLimiter(perMinute: config.publicRatePerMinute))
+                       openAPI: try OpenAPIDocument.load(), assets: try Assets.load())
     // HEAD answers what GET would, without the body (RFC 9110 §9.3.2): `HEAD /` redirects like `GET /`.
     let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())

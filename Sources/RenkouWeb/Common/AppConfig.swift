@@ -7,6 +7,9 @@ public struct AppConfig: Sendable, Codable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var databaseURL = "sqlite:renkou.sqlite"
+    /// A PostgreSQL streaming replica (`postgres://…`) that serves searches, lists, rates and exports while
+    /// writes and audit rows go to `databaseURL`; nil: reads go to the primary's own read pool.
+    public var readDatabaseURL: String?
     /// Cookies carry `Secure` when the server sits behind TLS.
     public var secureCookies = false
     public var logLevel = "info"
@@ -32,10 +35,11 @@ public struct AppConfig: Sendable, Codable {
         return try Policy.shipped.overriding(with: data, file: policyFile)
     }
 
-    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`, `RENKOU_PUBLIC_URL`, `RENKOU_PUBLIC_RATE_LIMIT`.
+    /// Reads `RENKOU_DATABASE_URL`, `RENKOU_READ_DATABASE_URL`, `RENKOU_HOST`, `RENKOU_PORT`, `RENKOU_SECURE_COOKIES`, `RENKOU_LOG_LEVEL`, `RENKOU_BCRYPT_COST`, `RENKOU_POLICY_FILE`, `RENKOU_PUBLIC_URL`, `RENKOU_PUBLIC_RATE_LIMIT`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         var c = AppConfig()
         if let v = env["RENKOU_DATABASE_URL"], !v.isEmpty { c.databaseURL = v }
+        if let v = env["RENKOU_READ_DATABASE_URL"], !v.isEmpty { c.readDatabaseURL = v }
         if let v = env["RENKOU_HOST"], !v.isEmpty { c.host = v }
         if let v = env["RENKOU_PORT"].flatMap(Int.init) { c.port = v }
         if let v = env["RENKOU_SECURE_COOKIES"] { c.secureCookies = ["1", "true", "yes"].contains(v.lowercased()) }

@@ -97,7 +97,7 @@ enum MigrantAPI {
             return try JSON.response(try await dto(try await deps.stores.certificates.certificate(id, in: context.scope, by: context.actor), account: account, deps: deps), status: .created)
         }
         api.on(.get, "/api/v1/public/certificates/{token}") { _, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             guard let view = try await deps.stores.certificates.publicLookup(token: try context.parameters.require("token")) else { throw RenkouError.notFound(certificate) }
             return try JSON.response(view)
         }

@@ -10,7 +10,7 @@ enum PublicPages {
 
     static func register(_ router: Router<AppContext>, _ deps: AppDeps) {
         router.get("/public/verify/{token}") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let lang = context.lang
             let token = try context.parameters.require("token")
             let view = try await deps.stores.certificates.publicLookup(token: token)

@@ -53,7 +53,7 @@ enum PublicComplaintPages {
             try await form([:], error: nil, filed: request.query("received") != nil ? PublicComplaint.received : nil, request: request, context: context)
         }
         router.post("/public/complaints") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let values = try await RenkouWeb.Form.read(request, context: context)
             // the hidden field a person never sees: a robot filled it; thanked, nothing kept
             if values["website"] != nil { return Redirect.to("/public/complaints?received=1") }
@@ -71,7 +71,7 @@ enum PublicComplaintPages {
             let lang = context.lang
             var view: PublicComplaint?
             if !code.isEmpty {
-                try deps.publicLimiter.check(context.client)
+                try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
                 view = try await deps.stores.complaints.publicView(code: code)
             }
             struct Step { let at: String, state: String, note: String }
@@ -100,7 +100,7 @@ enum PublicComplaintPages {
             try await track(request.query("code") ?? "", error: nil, notice: request.query("thanks") != nil, request: request, context: context)
         }
         router.post("/public/complaints/track/{code}/rating") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let code = try context.parameters.require("code"), values = try await RenkouWeb.Form.read(request, context: context)
             do {
                 _ = try await deps.stores.complaints.rate(code: code, rating: values["rating"].flatMap { Int($0) }, partly: values["partly"] != nil, by: anonymousActor)
@@ -110,7 +110,7 @@ enum PublicComplaintPages {
             }
         }
         router.post("/public/complaints/track/{code}/reopen") { request, context -> Response in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let code = try context.parameters.require("code"), values = try await RenkouWeb.Form.read(request, context: context)
             do {
                 _ = try await deps.stores.complaints.reopen(code: code, reason: values["reason"] ?? "", by: anonymousActor)

@@ -52,26 +52,26 @@ enum ComplaintAPI {
         }
         // the public: file, follow, rate, reopen (rate-limited, no account)
         api.on(.post, "/api/v1/public/complaints") { request, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let input = try await Body.json(ComplaintInput.self, request, context: context)
             let filed = try await deps.stores.complaints.file(input, in: nil, by: PublicComplaintPages.anonymousActor)
             return try JSON.response(PublicComplaint(filed), status: .created)
         }
         api.on(.get, "/api/v1/public/complaints/{code}") { _, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             guard let view = try await deps.stores.complaints.publicView(code: try context.parameters.require("code")) else { throw RenkouError.notFound(Text("投诉举报", "case")) }
             return try JSON.response(view)
         }
         struct RatingBody: Decodable { let rating: Int?; let partlyResolved: Bool? }
         api.on(.post, "/api/v1/public/complaints/{code}/rating") { request, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let b = try await Body.json(RatingBody.self, request, context: context)
             return try JSON.response(try await deps.stores.complaints.rate(code: try context.parameters.require("code"), rating: b.rating, partly: b.partlyResolved ?? false,
                                                                            by: PublicComplaintPages.anonymousActor))
         }
         struct ReopenBody: Decodable { let reason: String? }
         api.on(.post, "/api/v1/public/complaints/{code}/reopen") { request, context in
-            try deps.publicLimiter.check(context.client)
+            try await deps.stores.publicRateLimit.check(context.client, perMinute: deps.config.publicRatePerMinute)
             let b = try await Body.json(ReopenBody.self, request, context: context)
             return try JSON.response(try await deps.stores.complaints.reopen(code: try context.parameters.require("code"), reason: b.reason ?? "",
                                                                              by: PublicComplaintPages.anonymousActor))

@@ -117,9 +117,9 @@ import Testing
             #expect(before > 0)
             // refused by the database's own append-only triggers, not by Renkou code: no RenkouError and no code
             // of ours, but both engines' triggers raise "<table> is append-only"
-            await #expect { try await stores.db.read { try await $0.raw("UPDATE audit_log SET username = 'x'").run() } }
+            await #expect { try await stores.db.write { try await $0.raw("UPDATE audit_log SET username = 'x'").run() } }
                 throws: { isDatabaseError($0, mentioning: "audit_log is append-only") }
-            await #expect { try await stores.db.read { try await $0.raw("DELETE FROM audit_log").run() } }
+            await #expect { try await stores.db.write { try await $0.raw("DELETE FROM audit_log").run() } }
                 throws: { isDatabaseError($0, mentioning: "audit_log is append-only") }
             #expect(try await stores.audit.search(AuditQuery(), in: .everything).total == before)
         }

@@ -15,7 +15,7 @@ import Testing
                 [.text("back\\slash \\N"), .int(-42), .text("")],
                 [.text(""), .int(Int(Int32.max) + 1), .text("'; DROP TABLE persons; --")],
             ]
-            let read = try await stores.db.read { db in
+            let read = try await stores.db.write { db in
                 #expect((BulkInsert.sqliteHandle(db) != nil) == (engine == .sqlite))
                 #expect((BulkInsert.postgresConnection(db) != nil) == (engine == .postgres))
                 try await db.raw("CREATE TABLE bulk_probe (t TEXT, n BIGINT, x TEXT)").run()
@@ -33,7 +33,7 @@ import Testing
     /// A refused row (a duplicate key) is an error, and the transaction it was in leaves nothing.
     @Test(arguments: TestEngine.all) func aRefusedRowFailsTheBatch(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
-            try await stores.db.read { db in try await db.raw("CREATE TABLE bulk_probe (k TEXT PRIMARY KEY)").run() }
+            try await stores.db.write { db in try await db.raw("CREATE TABLE bulk_probe (k TEXT PRIMARY KEY)").run() }
             // The database's own refusal, not a RenkouError, so there is no code of ours to check. SQLite's
             // message (carried by BulkInsertError) names the constraint; PostgreSQL's COPY fails with SQLSTATE
             // 23505 (unique_violation), which unlike its message text does not depend on the server's language.

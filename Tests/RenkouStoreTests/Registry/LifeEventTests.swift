@@ -113,7 +113,7 @@ import Testing
                 throws: { isRenkouError($0, code: "not-found") }
             // the domain log cannot be edited: the database's own append-only trigger refuses it (no RenkouError,
             // so no code of ours; both engines' triggers raise "<table> is append-only")
-            await #expect { try await stores.db.read { try await $0.raw("DELETE FROM domain_events").run() } }
+            await #expect { try await stores.db.write { try await $0.raw("DELETE FROM domain_events").run() } }
                 throws: { isDatabaseError($0, mentioning: "domain_events is append-only") }
             // two marriages, two deaths, move within (and the record's person-moved), move out, revocation, move in
             #expect(try await domainEventCount(stores) == 9)

@@ -265,7 +265,7 @@ import ZIPFoundation
             let ayi = try await stores.persons.create(PersonInput(name: "阿依古丽·买买提", idNumber: Fixture.idNumber(2), unit: Fixture.communityA1), in: .everything, by: .cli())
             let emile = try await stores.persons.create(PersonInput(name: "ÉMILE", idNumber: Fixture.idNumber(3), unit: Fixture.communityA1), in: .everything, by: .cli())
             // As an older version stored them: the bullet as typed, grams folded by SQL's lower().
-            try await stores.db.read { db in
+            try await stores.db.write { db in
                 try await db.raw("UPDATE persons SET name = '阿依古丽•买买提' WHERE id = \(bind: ayi.id.text)").run()
                 try await db.raw("DELETE FROM person_name_grams WHERE person_id IN (\(bind: ayi.id.text), \(bind: emile.id.text))").run()
                 for (id, name) in [(ayi.id.text, "阿依古丽•买买提"), (emile.id.text, "ÉMILE")] {
@@ -284,7 +284,7 @@ import ZIPFoundation
             }
             let before = (try await found("阿依古丽·买买提"), try await found("ÉMILE"))
             #expect(before.0.isEmpty && before.1.isEmpty)
-            try await stores.db.read { db in try await Migration051NamesInOneForm.migration.after!(stores.db.engine, db) }
+            try await stores.db.write { db in try await Migration051NamesInOneForm.migration.after!(stores.db.engine, db) }
             #expect(try await found("阿依古丽•买买提") == ["阿依古丽·买买提"])
             #expect(try await found("ÉMILE") == ["ÉMILE"])
         }
