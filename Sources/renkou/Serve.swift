@@ -12,6 +12,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080).") var port: Int?
     @Flag(help: "Fill an empty database with the demo district and print its logins once.") var demo = false
+    @Flag(name: .customLong("no-daily-jobs"), help: "Leave the daily jobs to another process or to `renkou jobs run` from cron (several processes on one database).")
+    var noDailyJobs = false
 
     func run() async throws {
         var config = db.config()
@@ -33,7 +35,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("renkou listening", metadata: ["address": "http://\(config.host):\(config.port)", "database": "\(stores.db.engine.rawValue)"])
         // Calendar work (a visit that expired unmade schedules the next one): at start, then every hour.
         let jobs = Task {
-            while !Task.isCancelled {
+            while !Task.isCancelled && !noDailyJobs {
                 do {
                     for job in try await stores.runDailyJobs() where job.changed > 0 {
                         logger.info("daily job", metadata: ["job": "\(job.name)", "changed": "\(job.changed)"])

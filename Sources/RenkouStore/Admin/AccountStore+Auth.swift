@@ -23,7 +23,7 @@ extension AccountStore {
     /// from the audit log (so several server processes share them).
     func recentFailures(username: String, client: String, now: Date) async throws -> (client: Int, username: Int) {
         let since = Timestamp.string(now.addingTimeInterval(-Self.lockout))
-        return try await db.read { db in
+        return try await db.read(fresh: true) { db in
             let byClient = client.isEmpty ? 0 : try await db.raw("""
                 SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login-failed' AND client = \(bind: client) AND at >= \(bind: since)
                 """).first()!.decode(column: "n", as: Int.self)
@@ -47,7 +47,7 @@ extension AccountStore {
                                                           entityID: username, path: "/", after: "{\"reason\":\"client-throttled\"}")
             throw LoginFailure.locked(until: Timestamp.string(now.addingTimeInterval(Self.lockout)))
         }
-        let row = try await db.read { db in
+        let row = try await db.read(fresh: true) { db in
             try await db.raw("SELECT a.password_hash, a.failed_logins, a.locked_until, u.path FROM users a JOIN org_units u ON u.id = a.unit_id WHERE a.username = \(bind: username)").first()
         }
         let actor = Actor(userID: nil, username: username, client: client, requestID: requestID)
@@ -105,7 +105,7 @@ extension AccountStore {
     /// The account behind a live session, if it is still enabled.
     public func sessionAccount(_ secret: String) async throws -> Account? {
         let now = Timestamp.string(env.now())
-        return try await db.read { db in
+        return try await db.read(fresh: true) { db in
             try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM sessions s JOIN users a ON a.id = s.user_id JOIN org_units u ON u.id = a.unit_id
                 WHERE s.token_hash = \(bind: Secrets.sha256(secret)) AND s.expires_at > \(bind: now) AND a.disabled = 0
@@ -169,7 +169,7 @@ extension AccountStore {
     public func tokenAccount(_ secret: String) async throws -> Account? {
         let now = env.now()
         // Looked up on a reader; last use is kept to the minute, so a busy client does not write on every request.
-        guard let (account, tokenID, last) = try await db.read({ db -> (Account, String, Date?)? in
+        guard let (account, tokenID, last) = try await db.read(fresh: true, { db -> (Account, String, Date?)? in
             guard let row = try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns), t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users a ON a.id = t.user_id JOIN org_units u ON u.id = a.unit_id
                 WHERE t.token_hash = \(bind: Secrets.sha256(secret)) AND t.revoked_at IS NULL AND a.disabled = 0
@@ -177,7 +177,7 @@ extension AccountStore {
             return (try Self.decode(row), try row.decode(column: "token_id", as: String.self), try row.decode(column: "last_used_at", as: String?.self).flatMap(Timestamp.date))
         }) else { return nil }
         if last == nil || now.timeIntervalSince(last!) > 60 {
-            try await db.write { try await $0.raw("UPDATE api_tokens SET last_used_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: tokenID)").run() }
+            try await db.write(awaitedByReads: false) { try await $0.raw("UPDATE api_tokens SET last_used_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: tokenID)").run() }
         }
         return account
     }

@@ -40,7 +40,13 @@ public struct AuditStore: Sendable {
     /// Appends a row outside any other change (logins, reads, exports).
     public func record(_ actor: Actor, _ action: AuditAction, entity: String, entityID: String, path: String, after: String? = nil) async throws {
         let now = env.now()
-        try await db.read { try await AuditLog.write($0, at: now, actor: actor, action: action, entity: entity, entityID: entityID, path: path, after: after) }
+        if action == .read || action == .export {
+            try await db.read { try await AuditLog.write($0, at: now, actor: actor, action: action, entity: entity, entityID: entityID, path: path, after: after) }
+        } else {
+            // a failed sign-in is read back by the throttle at the next attempt: written like any change, so a
+            // replica's reads wait for it
+            try await db.transaction { try await AuditLog.write($0, at: now, actor: actor, action: action, entity: entity, entityID: entityID, path: path, after: after) }
+        }
     }
 
     /// Rows of the scope matching the filters, newest first.

@@ -3,11 +3,13 @@ import RenkouCore
 import SQLKit
 
 /// The limit on the public pages (公开查询限流): requests a client (its address) may make a minute to the
-/// forms and look-ups that need no account. Counted in the database, so that every `renkou serve` process
-/// of a deployment counts against the same limit.
+/// forms and look-ups that need no account. On PostgreSQL counted in the database, so that every
+/// `renkou serve` process of a deployment counts against the same limit (one atomic upsert, not waited for
+/// by reads from a replica); on SQLite, which one process serves, counted in memory, so that a flood of
+/// public requests never queues at the one writer (nor waits for an import's commit).
 ///
 /// A sliding window estimated from two fixed ones (the current minute's hits and the previous minute's,
-/// weighted by how much of it still lies within the last 60 s), counted by one atomic upsert on both engines.
+/// weighted by how much of it still lies within the last 60 s).
 public struct PublicRateLimit: Sendable {
     let db: Database
     let env: RenkouCore.Environment
@@ -18,7 +20,11 @@ public struct PublicRateLimit: Sendable {
     public func allow(_ client: String, perMinute: Int) async throws -> Bool {
         let now = env.now().timeIntervalSince1970
         let minute = Int64((now / 60).rounded(.down)), elapsed = now / 60 - Double(minute)
-        return try await db.transaction { db in
+        if db.engine == .sqlite {
+            let (previous, hits) = Self.memory.count(db.url + "\u{0}" + client, minute: minute)
+            return Double(previous) * (1 - elapsed) + Double(hits) <= Double(perMinute)
+        }
+        return try await db.transaction(awaitedByReads: false) { db in
             let hits = try await db.raw("""
                 INSERT INTO public_rate_windows (client, minute, hits) VALUES (\(bind: client), \(bind: minute), 1)
                 ON CONFLICT (client, minute) DO UPDATE SET hits = public_rate_windows.hits + 1 RETURNING hits
@@ -30,6 +36,25 @@ public struct PublicRateLimit: Sendable {
             let previous = try await db.raw("SELECT hits FROM public_rate_windows WHERE client = \(bind: client) AND minute = \(bind: minute - 1)")
                 .first()?.decode(column: "hits", as: Int.self) ?? 0
             return Double(previous) * (1 - elapsed) + Double(hits) <= Double(perMinute)
+        }
+    }
+
+    /// SQLite's windows: key → (minute, hits) for the current and the previous minute.
+    static let memory = MemoryWindows()
+
+    final class MemoryWindows: @unchecked Sendable {
+        private let lock = NSLock()
+        private var windows: [String: (minute: Int64, hits: Int, previous: Int)] = [:]
+        /// Counts a hit in `minute`; returns the previous minute's hits and this one's.
+        func count(_ key: String, minute: Int64) -> (previous: Int, hits: Int) {
+            lock.withLock {
+                if windows.count > 10_000 { windows = windows.filter { $0.value.minute >= minute - 1 } }
+                var w = windows[key] ?? (minute, 0, 0)
+                if w.minute != minute { w = (minute, 0, w.minute == minute - 1 ? w.hits : 0) }
+                w.hits += 1
+                windows[key] = w
+                return (w.previous, w.hits)
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import NIOPosix
 import PostgresKit
 import SQLiteKit
 import SQLKit
+import RenkouCore
 
 /// The connection to the database, on either engine. Stores never see which one.
 ///
@@ -35,6 +36,8 @@ public final class Database: Sendable {
     private let replica = ReplicaClock()
     /// How long a read waits for the replica to replay this process's last write before it reads the primary instead.
     public var replicaWait: Duration { get { replica.wait } set { replica.wait = newValue } }
+    /// How long reads stay on the primary after the replica failed one (5 s).
+    public var replicaRetryAfter: Duration { get { replica.retryAfter } set { replica.retryAfter = newValue } }
     /// Small values read once per open database (a key kept in it): they go when it goes.
     let memo = Memo()
 
@@ -92,6 +95,7 @@ public final class Database: Sendable {
                               readsFromReplica: readURL != nil, logger: logger, backend: .postgres(writer, readers: readers))
             do {
                 _ = try await db.write { try await $0.raw("SELECT 1 AS one").all() }
+                // (a replica that cannot be reached is not fatal: reads go to the primary until it answers)
                 _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
             } catch {
                 // A pool must be shut down before it goes (async-kit asserts it): a server that cannot be
@@ -145,11 +149,14 @@ public final class Database: Sendable {
     /// Runs `body` on a reader, without a transaction. Audit rows `body` writes (`AuditLog.write`) are
     /// committed by the writer before this returns, whether `body` returned or threw; a failed commit is thrown.
     /// `body` must not write anything else: a reader refuses writes.
-    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    /// `fresh`: read what the primary holds now, never a replica's copy (sign-in checks: a session ended or a
+    /// token revoked through one process must stop working on every other at once). On SQLite it changes nothing.
+    public func read<R: Sendable>(fresh: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let sink = ReadSession.Sink()
         let result: Result<R, any Error>
         do {
-            result = .success(try await onReader { try await body(ReadSession(base: $0, sink: sink)) })
+            // (a read retried on the primary after a replica failed it starts again with no rows)
+            result = .success(try await onReader(fresh: fresh) { _ = sink.take(); return try await body(ReadSession(base: $0, sink: sink)) })
         } catch {
             result = .failure(error)
         }
@@ -163,7 +170,7 @@ public final class Database: Sendable {
     }
 
     /// A reader's session.
-    private func onReader<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    private func onReader<R: Sendable>(fresh: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
         case .sqlite(_, _, let readers, let lease) where !readers.isEmpty:
             let i = await lease.acquire()
@@ -172,21 +179,38 @@ public final class Database: Sendable {
         case .sqlite:
             return try await write(body)
         case .postgres(let writer, let readers):
-            // Read your writes: a replica that has not yet replayed this process's last write is waited
-            // for (a few milliseconds on a healthy one), and after `replicaWait` the primary answers instead.
-            if readsFromReplica, let target = replica.behind() {
-                let clock = replica
-                let caughtUp = try await readers.database(logger: logger).sql().withSession { db in try await clock.waitForReplay(of: target, db) }
-                if !caughtUp { return try await writer.database(logger: logger).sql().withSession(body) }
+            let onPrimary: @Sendable () async throws -> R = { [logger] in
+                try await writer.database(logger: logger).sql().withSession(body)
             }
-            return try await readers.database(logger: logger).sql().withSession(body)
+            guard readsFromReplica, !fresh, !replica.avoiding() else { return try await (readsFromReplica ? onPrimary() : readers.database(logger: logger).sql().withSession(body)) }
+            // Read your writes: a replica that has not yet replayed this process's last write is waited for
+            // (a few milliseconds on a healthy one) in the session that then reads; after `replicaWait`, or when
+            // the replica cannot be reached or cancels the read (a recovery conflict), the primary answers, and
+            // keeps answering for a few seconds before the replica is tried again.
+            let clock = replica, target = replica.behind()
+            do {
+                let answer: R? = try await readers.database(logger: logger).sql().withSession { db in
+                    if let target, try await !clock.waitForReplay(of: target, db) { return nil }
+                    return try await body(db)
+                }
+                if let answer { return answer }
+                clock.avoid()
+            } catch let error as RenkouError {
+                throw error
+            } catch {
+                logger.warning("replica read failed, reading the primary: \(String(reflecting: error))")
+                clock.avoid()
+            }
+            return try await onPrimary()
         }
     }
 
     /// Runs `body` on the writer without a transaction (each statement commits on its own, unless `body`
     /// opens its own with BEGIN). On SQLite the writer serves one session at a time.
-    public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await write(tracked: true, body)
+    /// `awaitedByReads: false` for bookkeeping no read needs to see at once (a rate-limit count, a token's
+    /// last use): with a replica, later reads do not wait for it to replay that write.
+    public func write<R: Sendable>(awaitedByReads: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await write(tracked: awaitedByReads, body)
     }
 
     /// `tracked`: with a replica, later reads wait until it has replayed what this wrote (reads' own audit
@@ -201,15 +225,16 @@ public final class Database: Sendable {
             let clock = replica, track = tracked && readsFromReplica
             return try await pool.database(logger: logger).sql().withSession { db in
                 let r = try await body(db)
-                if track { try await clock.wrote(db) }
+                // the write is committed: failing to note its position must not report it as failed
+                if track { try? await clock.wrote(db) }
                 return r
             }
         }
     }
 
     /// Runs `body` on the writer in a transaction: everything it wrote is kept, or nothing is.
-    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await transaction(tracked: true, body)
+    public func transaction<R: Sendable>(awaitedByReads: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await transaction(tracked: awaitedByReads, body)
     }
 
     private func transaction<R: Sendable>(tracked: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -300,18 +325,29 @@ final class ReplicaClock: @unchecked Sendable {
         lock.withLock { written = max(written, lsn) }
     }
 
-    /// Waits until the replica behind `db` has replayed `target`; false if it has not within `wait`.
-    /// A server that is not in recovery (a primary named as the replica) has nothing to replay.
+    /// Waits until the server behind `db` has replayed `target`; false if it has not within `wait`. A server
+    /// not in recovery (a promoted standby, a primary named as the replica) has everything. Polls every 2 ms,
+    /// backing off to 50 ms.
     func waitForReplay(of target: UInt64, _ db: any SQLDatabase) async throws -> Bool {
         let deadline = ContinuousClock.now + wait
+        var pause = 2
         while true {
-            let text = try await db.raw("SELECT pg_last_wal_replay_lsn()::text AS lsn").first()?.decode(column: "lsn", as: String?.self)
-            guard let text, let lsn = Self.parse(text) else { return true }
+            let row = try await db.raw("SELECT pg_is_in_recovery() AS r, pg_last_wal_replay_lsn()::text AS lsn").first()
+            guard let row, try row.decode(column: "r", as: Bool.self),
+                  let text = try row.decode(column: "lsn", as: String?.self), let lsn = Self.parse(text) else { return true }
             if lsn >= target { lock.withLock { replayed = max(replayed, lsn) }; return true }
             if ContinuousClock.now >= deadline { return false }
-            try await Task.sleep(for: .milliseconds(2))
+            try await Task.sleep(for: .milliseconds(pause))
+            pause = min(pause * 2, 50)
         }
     }
+
+    private var avoidUntil: ContinuousClock.Instant?
+    private var retryLimit: Duration = .seconds(5)
+    var retryAfter: Duration { get { lock.withLock { retryLimit } } set { lock.withLock { retryLimit = newValue } } }
+    /// After a replica failed a read (behind for too long, unreachable): reads go to the primary for `retryAfter`.
+    func avoid() { lock.withLock { avoidUntil = ContinuousClock.now + retryLimit } }
+    func avoiding() -> Bool { lock.withLock { avoidUntil.map { ContinuousClock.now < $0 } ?? false } }
 
     /// `16/B374D848` → 0x16_B374D848.
     static func parse(_ text: String) -> UInt64? {

@@ -115,14 +115,19 @@ import Testing
             // replay paused: the next write is not on the replica, and a read waits, then asks the primary
             try await replicaAdmin.write { try await $0.raw("SELECT pg_wal_replay_pause()").run() }
             db.replicaWait = .milliseconds(300)
+            db.replicaRetryAfter = .milliseconds(500)
             let second = try await stores.persons.create(PersonInput(name: "赵二", idNumber: Fixture.idNumber(6), unit: Fixture.communityA1), in: .everything, by: .cli())
             var q2 = PersonQuery(); q2.name = "赵二"
             #expect(try await stores.persons.search(q2, in: .everything, by: .cli()).items.map(\.id) == [second.id])
             let onReplica = try await replicaAdmin.read { try await $0.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: String(schema)).persons").first()?.decode(column: "n", as: Int.self) }
             #expect(onReplica == 1, "the paused replica still has only the first person")
 
-            // replay resumed: reads are the replica's again once it has caught up
+            // a sign-in check reads the primary whatever the replica holds
+            let fresh = try await db.read(fresh: true) { try await $0.raw("SELECT pg_is_in_recovery() AS r").first()?.decode(column: "r", as: Bool.self) }
+            #expect(fresh == false)
+            // replay resumed: reads are the replica's again once it has caught up (and the primary's turn is over)
             try await replicaAdmin.write { try await $0.raw("SELECT pg_wal_replay_resume()").run() }
+            try await Task.sleep(for: .milliseconds(600))
             db.replicaWait = .seconds(120)   // the whole suite writes much WAL meanwhile: replaying it may take a while
             let after = try await db.read { try await $0.raw("SELECT pg_is_in_recovery() AS r, COUNT(*) AS n FROM persons").first() }
             #expect(try after?.decode(column: "r", as: Bool.self) == true)
