@@ -245,37 +245,24 @@ public enum XLSX {
         return unescape(tag[start..<end])
     }
 
-    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? { find(needle, in: hay[...], from: from) }
+
+    /// The index in `hay` (the slice's own indices) of the first `needle` at or after `from`, or nil.
+    static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>, from: Int) -> Int? {
         guard !needle.isEmpty, hay.count >= needle.count else { return nil }
-        let first = needle[0], last = hay.count - needle.count
-        var i = max(0, from)
+        let base = hay.startIndex, first = needle[0], last = hay.count - needle.count
+        var i = max(0, from - base)
         return hay.withUnsafeBufferPointer { h in
             while i <= last {
                 if h[i] == first {
                     var k = 1
                     while k < needle.count && h[i + k] == needle[k] { k += 1 }
-                    if k == needle.count { return i }
+                    if k == needle.count { return base + i }
                 }
                 i += 1
             }
             return nil
         }
-    }
-
-    static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>, from: Int) -> Int? {
-        guard !needle.isEmpty else { return nil }
-        let last = hay.endIndex - needle.count
-        var i = max(hay.startIndex, from)
-        let first = needle[0]
-        while i <= last {
-            if hay[i] == first {
-                var k = 1
-                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
     }
 
     static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
