@@ -101,7 +101,10 @@ import Testing
             let clock = TestClock()
             let stores = Stores(db: db, env: RenkouCore.Environment(now: { clock.now }, newID: { UUID.v7(at: clock.now, sequence: clock.ids) }, policy: .shipped), bcryptCost: 4)
             #expect(db.readsFromReplica)
-            // the tree and a person written on the primary are found at once through the replica
+            // Under a loaded machine (CI builds and tests beside the cluster) the replica may lag past the
+            // default 2 s; here reads wait for it, so the reads below are the replica's, not a fallback's.
+            db.replicaWait = .seconds(120)
+            // the tree and a person written on the primary are found through the replica once it has them
             try await Fixture.tree(stores)
             let p = try await stores.persons.create(PersonInput(name: "赵一", idNumber: Fixture.idNumber(5), unit: Fixture.communityA1), in: .everything, by: .cli())
             var q = PersonQuery(); q.name = "赵一"
@@ -114,6 +117,13 @@ import Testing
 
             // replay paused: the next write is not on the replica, and a read waits, then asks the primary
             try await replicaAdmin.write { try await $0.raw("SELECT pg_wal_replay_pause()").run() }
+            // pausing is a request: replay stops at its next record, so wait until it has (PostgreSQL 14+)
+            var paused = false
+            for _ in 0..<600 where !paused {
+                paused = try await replicaAdmin.read { try await $0.raw("SELECT pg_get_wal_replay_pause_state() = 'paused' AS p").first()?.decode(column: "p", as: Bool.self) } ?? false
+                if !paused { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(paused, "the replica's replay paused within 30 s")
             db.replicaWait = .milliseconds(300)
             db.replicaRetryAfter = .milliseconds(500)
             let second = try await stores.persons.create(PersonInput(name: "赵二", idNumber: Fixture.idNumber(6), unit: Fixture.communityA1), in: .everything, by: .cli())
