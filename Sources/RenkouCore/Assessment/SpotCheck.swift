@@ -80,6 +80,14 @@ public struct HouseholdVisit: Sendable, Codable, Equatable {
     public init(household: UUID, day: String? = nil, members: [MemberFinding], unlisted: [UnlistedPerson] = []) {
         self.household = household; self.day = day; self.members = members; self.unlisted = unlisted
     }
+    /// `unlisted` may be left out (nobody found who is not on the list).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        household = try c.decode(UUID.self, forKey: .household)
+        day = try c.decodeIfPresent(String.self, forKey: .day)
+        members = try c.decode([MemberFinding].self, forKey: .members)
+        unlisted = try c.decodeIfPresent([UnlistedPerson].self, forKey: .unlisted) ?? []
+    }
 }
 
 extension FieldTask.Kind {

@@ -246,9 +246,23 @@ public final class Database: Sendable {
                 return result
             } catch {
                 try? await db.raw("ROLLBACK").run()
-                throw error
+                throw Self.stillReferenced(error) ?? error
             }
         }
+    }
+
+    /// A change refused because other rows still refer to the row (a foreign key: PostgreSQL's SQLSTATE
+    /// 23503, SQLite's "FOREIGN KEY constraint failed"), as `conflict` `still-referenced` in both
+    /// languages; nil for any other error. A module that holds links to a record and does not remove them
+    /// first turns a delete into this answer, never into a server error.
+    static func stillReferenced(_ error: any Error) -> RenkouError? {
+        let foreignKey: Bool
+        if let e = error as? PSQLError { foreignKey = e.serverInfo?[.sqlState] == "23503" }
+        else if let e = error as? SQLiteError { foreignKey = e.reason == .constraintForeignKeyFailed || e.message.contains("FOREIGN KEY constraint failed") }
+        else { foreignKey = false }
+        guard foreignKey else { return nil }
+        return RenkouError(.conflict, "still-referenced", Text("其他记录仍引用此记录（如抽查结果、服务记录），不能删除。",
+                                                               "Other records (a spot check's findings, a service …) still refer to this one; it cannot be deleted."))
     }
 
     /// Runs a bulk load on the writer with the engine's bulk settings, restored afterwards even on failure.

@@ -14,13 +14,14 @@ public struct SupplyStore: Sendable {
 
     // MARK: Catalogue
 
-    /// Adds or updates a product. Throws `invalid` (`/code` `required`, `/name` `required`,
-    /// `/category` `code-unknown`, `/packSize` `out-of-range`: 1–10,000).
+    /// Adds or updates a product. Throws `invalid` (`/code` `required`, `/name` `required`, `/unit`
+    /// `required`, `/category` `code-unknown`, `/packSize` `out-of-range`: 1–10,000).
     @discardableResult
     public func saveProduct(_ p: Product, by actor: Actor) async throws -> Product {
         var errors = FieldErrors()
         if p.code.trimmed.isEmpty { errors.add("/code", "required", "请填写品种代码。", "Give the product's code.") }
         if p.name.trimmed.isEmpty { errors.add("/name", "required", "请填写品名。", "Give the product's name.") }
+        if p.unit.trimmed.isEmpty { errors.add("/unit", "required", "请填写计量单位（如 只、板）。", "Give the unit it is counted in (piece, blister …).") }
         if !(1...10_000).contains(p.packSize) { errors.add("/packSize", "out-of-range", "每盒数量应为 1–10000。", "A pack holds 1 to 10,000 units.") }
         try errors.throwIfAny()
         let env = self.env
@@ -28,10 +29,10 @@ public struct SupplyStore: Sendable {
             let old = try await db.raw("SELECT code FROM supply_products WHERE code = \(bind: p.code.trimmed)").first()
             if old == nil {
                 try await db.raw("""
-                    INSERT INTO supply_products (code, name, category, unit, pack_size) VALUES (\(bind: p.code.trimmed), \(bind: p.name.trimmed), \(bind: p.category.rawValue), \(bind: p.unit), \(bind: p.packSize))
+                    INSERT INTO supply_products (code, name, category, unit, pack_size) VALUES (\(bind: p.code.trimmed), \(bind: p.name.trimmed), \(bind: p.category.rawValue), \(bind: p.unit.trimmed), \(bind: p.packSize))
                     """).run()
             } else {
-                try await db.raw("UPDATE supply_products SET name = \(bind: p.name.trimmed), category = \(bind: p.category.rawValue), unit = \(bind: p.unit), pack_size = \(bind: p.packSize) WHERE code = \(bind: p.code.trimmed)").run()
+                try await db.raw("UPDATE supply_products SET name = \(bind: p.name.trimmed), category = \(bind: p.category.rawValue), unit = \(bind: p.unit.trimmed), pack_size = \(bind: p.packSize) WHERE code = \(bind: p.code.trimmed)").run()
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: old == nil ? .create : .update, entity: "supply_product", entityID: p.code, path: "/", after: AuditLog.json(p))
         }

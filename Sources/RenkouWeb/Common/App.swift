@@ -36,6 +36,8 @@ public func buildRouter(stores: Stores, config: AppConfig, prometheus: Prometheu
     // Errors of the pages themselves are answered here, inside the session: an error page keeps the
     // signed-in header (navigation, sign-out) and the language; the outer one answers the session's own.
     router.add(middleware: ErrorMiddleware(renderer: deps.renderer))
+    // the API's methods and parameters as its OpenAPI document states them (405, 422 before any handler)
+    router.add(middleware: APIContractMiddleware(contract: deps.openAPI.contract))
     let api = APIRoutes(router: router)
     OpsRoutes.registerPages(router, deps)
     for module in webModules { module.pages(router, deps) }

@@ -15,20 +15,80 @@ enum Body {
     /// Decodes a JSON body; a wrong type names the field, bad JSON says so.
     static func json<T: Decodable>(_ type: T.Type, _ request: Request, context: AppContext) async throws -> T {
         let buffer = try await collect(request, context: context)
+        let data = Data(buffer: buffer)
+        try screen(json: data)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
-            let pointer = "/" + ctx.codingPath.map(\.stringValue).joined(separator: "/")
-            throw RenkouError.invalid([FieldError(pointer, "wrong-type", Text("此项的类型不正确（应为文本）。", "This field has the wrong type (text expected)."))])
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.typeMismatch(type, ctx), let DecodingError.valueNotFound(type, ctx) {
+            throw RenkouError.invalid([FieldError(pointer(ctx.codingPath), "wrong-type", wrongType(type))])
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw RenkouError.invalid([FieldError(pointer(ctx.codingPath + [key]), "required", Text("此项必填。", "This field is required."))])
         } catch is DecodingError {
             throw RenkouError.badJSON
         }
     }
 
-    /// Decodes an `application/x-www-form-urlencoded` body.
+    /// A JSON pointer to a decoding error's place (`/members/0/person`).
+    static func pointer(_ path: [any CodingKey]) -> String {
+        "/" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+    }
+
+    /// What a field of this Swift type should have been, in words.
+    static func wrongType(_ type: Any.Type) -> Text {
+        let name = String(describing: type)
+        let (zh, en): (String, String) =
+            name.contains("Int") ? ("整数", "a whole number")
+            : name.contains("Double") || name.contains("Decimal") ? ("数字", "a number")
+            : name.contains("Bool") ? ("true 或 false", "true or false")
+            : name.hasPrefix("Array") || name.hasPrefix("[") ? ("列表", "a list")
+            : name.hasPrefix("Dictionary") || name.contains("Keyed") ? ("对象", "an object")
+            : ("文本", "text")
+        return Text("此项的类型不正确（应为\(zh)）。", "This field has the wrong type (\(en) expected).")
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` body. A value holding the character U+0000 is
+    /// refused (`nul-character` at its field).
     static func form(_ request: Request, context: AppContext) async throws -> [String: String] {
         let buffer = try await collect(request, context: context)
-        return parseQuery(String(buffer: buffer))
+        let fields = parseQuery(String(buffer: buffer))
+        let bad = fields.filter { $0.key.contains("\u{0}") || $0.value.contains("\u{0}") }.keys.sorted()
+        if !bad.isEmpty { throw RenkouError.invalid(bad.map { nulCharacter("/" + $0.replacingOccurrences(of: "\u{0}", with: "")) }) }
+        return fields
+    }
+
+    /// The error for text holding U+0000, which no record may store (PostgreSQL refuses it in text).
+    static func nulCharacter(_ pointer: String) -> FieldError {
+        FieldError(pointer, "nul-character", Text("此项含有不允许的控制字符（U+0000）。", "This field holds a control character that is not allowed (U+0000)."))
+    }
+
+    /// The largest number a JSON body may hold, either sign: 2,147,483,647, the range of the integer
+    /// columns on PostgreSQL (SQLite would store more), so that both engines refuse the same bodies.
+    static let largestNumber = 2_147_483_647.0
+
+    /// Refuses, before decoding, a JSON body any of whose texts (names or values) holds U+0000 (which no
+    /// record may store), or any of whose numbers lies beyond ±`largestNumber`: `invalid` with
+    /// `nul-character` or `number-out-of-range` at each place. A body that is not JSON is left to the
+    /// decoder (`bad-json`).
+    static func screen(json data: Data) throws {
+        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
+        var errors: [FieldError] = []
+        func walk(_ v: Any, _ pointer: String) {
+            let place = pointer.isEmpty ? "/" : pointer
+            if let s = v as? String {
+                if s.contains("\u{0}") { errors.append(nulCharacter(place)) }
+            } else if let n = v as? NSNumber, !(v is Bool), !(abs(n.doubleValue) <= largestNumber) {
+                errors.append(FieldError(place, "number-out-of-range", Text("数值超出允许范围（±2147483647）。", "The number is out of range (±2,147,483,647).")))
+            } else if let a = v as? [Any] {
+                for (i, x) in a.enumerated() { walk(x, pointer + "/\(i)") }
+            } else if let o = v as? [String: Any] {
+                for (k, x) in o.sorted(by: { $0.key < $1.key }) {
+                    let at = pointer + "/" + k.replacingOccurrences(of: "\u{0}", with: "")
+                    if k.contains("\u{0}") { errors.append(nulCharacter(at)) } else { walk(x, at) }
+                }
+            }
+        }
+        walk(value, "")
+        if !errors.isEmpty { throw RenkouError.invalid(errors) }
     }
 
     static func parseQuery(_ text: String) -> [String: String] {

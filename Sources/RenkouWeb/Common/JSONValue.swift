@@ -38,4 +38,7 @@ enum JSONValue: Codable, Sendable, Equatable {
     var array: [JSONValue] { if case .array(let a) = self { a } else { [] } }
     var string: String? { if case .string(let s) = self { s } else { nil } }
     var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    var number: Double? { if case .number(let n) = self { n } else { nil } }
+    /// The array, or nil when this is not one (`array` gives an empty one then).
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 }

@@ -5,6 +5,8 @@ public struct OpenAPIDocument: Sendable {
     public let data: Data
     /// Every documented `(method, path)`.
     public let operations: [Operation]
+    /// What the document says of methods and parameters, applied to every API request.
+    let contract: APIContract
 
     public struct Operation: Sendable {
         public let method: String
@@ -51,7 +53,7 @@ public struct OpenAPIDocument: Sendable {
                                      description: value["description"]?.string, parameters: params, responses: responses))
             }
         }
-        return OpenAPIDocument(data: data, operations: ops)
+        return OpenAPIDocument(data: data, operations: ops, contract: APIContract(document: .object(root)))
     }
 }
 

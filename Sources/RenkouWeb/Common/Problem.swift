@@ -10,7 +10,7 @@ struct Problem: Encodable {
     struct Field: Encodable { let pointer: String; let code: String; let messages: Messages }
     let type: String
     let title: String
-    let status: Int
+    var status: Int
     let code: String
     let detail: String
     let messages: Messages

@@ -39,11 +39,11 @@ enum OutreachAPI {
             _ = try context.require(.outreach(.read))
             return try JSON.response(try await stores.outreach.activity(try context.uuid("id", Text("活动", "activity")), in: context.scope, by: context.actor))
         }
-        struct AttendeesBody: Decodable { let attendees: [String]? }
+        struct AttendeesBody: Decodable { let attendees: [String] }
         api.on(.post, "/api/v1/outreach/activities/{id}/attendees") { request, context in
             _ = try context.require(.outreach(.write))
             let b = try await Body.json(AttendeesBody.self, request, context: context)
-            return try JSON.response(try await stores.outreach.add(attendees: b.attendees ?? [], to: try context.uuid("id", Text("活动", "activity")), in: context.scope, by: context.actor))
+            return try JSON.response(try await stores.outreach.add(attendees: b.attendees, to: try context.uuid("id", Text("活动", "activity")), in: context.scope, by: context.actor))
         }
         api.on(.get, "/api/v1/outreach/progress") { request, context in
             _ = try context.require(.outreach(.read))

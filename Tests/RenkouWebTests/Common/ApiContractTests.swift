@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import RenkouCore
 import RenkouStore
 import RenkouTestSupport
@@ -89,10 +90,12 @@ import Testing
             let response = try await web.call(.get, "/api/openapi.json")
             let doc = try response.jsonObject()
             #expect(doc["openapi"] as? String == "3.1.0")
-            var documented = Set<APIRoutes.Route>()
+            var documented = Set<APIRoutes.Route>(), needsQuery = Set<String>()
             for (path, item) in doc["paths"] as? [String: [String: Any]] ?? [:] {
                 for method in item.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
                     documented.insert(APIRoutes.Route(method: method, path: path))
+                    let parameters = (item[method] as? [String: Any])?["parameters"] as? [[String: Any]] ?? []
+                    if method == "get", parameters.contains(where: { $0["in"] as? String == "query" && $0["required"] as? Bool == true }) { needsQuery.insert(path) }
                 }
             }
             let registered = Set(web.api.registered)
@@ -107,6 +110,8 @@ import Testing
                 let r = try await web.call(.get, uri, token: token)
                 if r.status != .ok {
                     let code = try r.jsonObject()["code"] as? String
+                    // asked without the query parameters its document requires: refused before the handler, naming them
+                    if needsQuery.contains(route.path) { #expect(r.status.code == 422 && code == "validation", "\(uri) → \(r.status)"); continue }
                     // an unknown record, (reproductive-health details: a person's services, pre-pregnancy checks) a permission the administrator
                     // lacks, or the legacy fee ledger this deployment does not keep
                     #expect(code == "not-found" || (code == "forbidden" && (uri.hasSuffix("/services") || uri.hasSuffix("/prepregnancy-checks")))
@@ -197,6 +202,52 @@ import Testing
             #expect(page.text.contains("/persons/export.csv?name=%E5%BC%A0&amp;sex=1\""))
             #expect(page.text.contains(#"id="export-full""#) && page.text.contains(#"<input type="hidden" name="sex" value="1">"#))
             #expect(page.text.contains("将导出 1 行"))
+        }
+    }
+
+    /// The API answers as its OpenAPI document says before any handler runs: a method the document does not
+    /// give a path is 405 with `Allow`; a query parameter that breaks its schema is 422 naming it, in both
+    /// languages; an id in the path that is not a UUID names nothing (404); a required body field left out
+    /// is "required" at its pointer, not "bad JSON".
+    @Test(arguments: TestEngine.all) func requestsAreHeldToTheDocument(engine: TestEngine) async throws {
+        try await withWeb(engine) { web in
+            try await Fixture.account(web.stores, "worker", .community, Fixture.communityA1)
+            let token = try await web.token("worker")
+            for method in [HTTPRequest.Method.delete, .put, .trace] {
+                let r = try await web.call(method, "/api/v1/persons", token: token)
+                #expect(r.status.code == 405, "\(method)")
+                #expect(r.headers[.allow] == "GET, HEAD, POST")
+                #expect(try r.jsonObject()["code"] as? String == "method-not-allowed")
+            }
+            let cases: [(query: String, pointer: String, code: String)] = [
+                ("limit=abc", "/limit", "wrong-type"), ("limit=0", "/limit", "range"), ("limit=501", "/limit", "range"),
+                ("offset=-1", "/offset", "range"), ("limit=5&limit=6", "/limit", "repeated"), ("ageMin=200", "/ageMin", "range"),
+            ]
+            for c in cases {
+                let r = try await web.call(.get, "/api/v1/persons?\(c.query)", token: token)
+                #expect(r.status.code == 422, "\(c.query)")
+                let errors = try r.jsonObject()["errors"] as? [[String: Any]] ?? []
+                #expect(errors.map { $0["pointer"] as? String } == [c.pointer], "\(c.query)")
+                #expect(errors.first?["code"] as? String == c.code, "\(c.query)")
+                let m = errors.first?["messages"] as? [String: String]
+                #expect(m?["zh-Hans"]?.contains("参数") == true && m?["en"]?.contains("parameter") == true)
+            }
+            #expect(try await web.call(.get, "/api/v1/persons?limit=5&offset=0", token: token).status == .ok)
+            #expect(try await web.call(.get, "/api/v1/reports?month=2026-13", token: token).status.code == 422)
+            #expect(try await web.call(.get, "/api/v1/persons/not-an-id", token: token).status == .notFound)
+            // U+0000 in a text (which PostgreSQL cannot store) is refused at its place, in a body and in a query
+            let nul = try await web.call(.post, "/api/v1/persons", token: token,
+                                         json: #"{"name":"甲\u0000乙","idNumber":"\#(Fixture.idNumber(1))","unit":"\#(Fixture.communityA1)"}"#)
+            #expect(nul.status.code == 422)
+            let nulErrors = try nul.jsonObject()["errors"] as? [[String: Any]] ?? []
+            #expect(nulErrors.first?["pointer"] as? String == "/name" && nulErrors.first?["code"] as? String == "nul-character")
+            #expect(try await web.call(.get, "/api/v1/persons?name=%E7%94%B2%00", token: token).status.code == 422)
+            #expect(try await web.stores.persons.count(in: .everything) == 0)
+            // a body without its required list: the field is named, nothing is written
+            let missing = try await web.call(.post, "/api/v1/outreach/activities/\(UUID().uuidString)/attendees", token: token, json: "{}")
+            #expect(missing.status.code == 422)
+            let errors = try missing.jsonObject()["errors"] as? [[String: Any]] ?? []
+            #expect(errors.first?["pointer"] as? String == "/attendees" && errors.first?["code"] as? String == "required")
         }
     }
 }
