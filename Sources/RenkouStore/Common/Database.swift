@@ -251,19 +251,26 @@ public final class Database: Sendable {
         }
     }
 
-    /// A change refused because other rows still refer to the row (a foreign key: PostgreSQL's SQLSTATE
-    /// 23503, SQLite's "FOREIGN KEY constraint failed"), as `conflict` `still-referenced` in both
-    /// languages; nil for any other error. A module that holds links to a record and does not remove them
-    /// first turns a delete into this answer, never into a server error.
+    /// A change the database refused for a link between rows (a foreign key: PostgreSQL's SQLSTATE 23503,
+    /// SQLite's "FOREIGN KEY constraint failed") as `conflict`, in both languages; nil for any other error.
+    /// On PostgreSQL a delete (or key change) of a row others still refer to is `still-referenced`; any
+    /// other case (a row naming one that is gone, and every case on SQLite, whose message does not tell
+    /// them apart) is `broken-link`. A module that holds links to a record and does not remove them first
+    /// turns a delete into this answer, never into a server error.
     static func stillReferenced(_ error: any Error) -> RenkouError? {
-        let foreignKey: Bool
-        if let e = error as? PSQLError { foreignKey = e.serverInfo?[.sqlState] == "23503" }
-        else if let e = error as? SQLiteError { foreignKey = e.reason == .constraintForeignKeyFailed || e.message.contains("FOREIGN KEY constraint failed") }
-        else { foreignKey = false }
-        guard foreignKey else { return nil }
-        return RenkouError(.conflict, "still-referenced", Text("其他记录仍引用此记录（如抽查结果、服务记录），不能删除。",
-                                                               "Other records (a spot check's findings, a service …) still refer to this one; it cannot be deleted."))
+        if let e = error as? PSQLError, e.serverInfo?[.sqlState] == "23503" {
+            if e.serverInfo?[.message]?.hasPrefix("update or delete on table") == true {
+                return RenkouError(.conflict, "still-referenced", Text("其他记录（如抽查结果、服务记录）仍引用此记录，不能删除。",
+                                                                       "Other records (a spot check's findings, a service …) still refer to this one; it cannot be deleted."))
+            }
+            return brokenLink
+        }
+        if let e = error as? SQLiteError, e.reason == .constraintForeignKeyFailed || e.message.contains("FOREIGN KEY constraint failed") { return brokenLink }
+        return nil
     }
+
+    static let brokenLink = RenkouError(.conflict, "broken-link", Text("此操作会破坏记录之间的关联（仍被其他记录引用，或所引用的记录已不存在）。",
+                                                                      "This would break a link between records (others still refer to this one, or one it refers to is gone)."))
 
     /// Runs a bulk load on the writer with the engine's bulk settings, restored afterwards even on failure.
     /// `body` opens its own transactions (several batches per commit).

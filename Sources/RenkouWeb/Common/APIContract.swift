@@ -15,6 +15,8 @@ import RenkouCore
 ///   `required`), bilingual. Parameters the operation does not describe are left to the handler.
 /// - A path parameter that breaks its schema (an id that is not a UUID): `404`, as for a path that names
 ///   nothing.
+/// - An operation that needs an account, asked without one: `401` first, as the handler would.
+/// - An empty value is a value (`?on=` is not a date): leave a parameter out to mean "not given".
 /// - Any query value holding U+0000: `422` `nul-character` (no record may store it).
 ///
 /// The schemas understood are the subset the document uses: `type` (string, integer, number, boolean,
@@ -31,11 +33,19 @@ struct APIContract: Sendable {
         let schema: JSONValue
     }
 
+    struct Operation: Sendable {
+        /// its parameters, the path's own included
+        let parameters: [Parameter]
+        /// false when the operation lists no security or an empty requirement (`security: []`, `{}`):
+        /// public pages, and the exchange and machines that sign their requests themselves
+        let needsAccount: Bool
+    }
+
     struct Path: Sendable {
         let template: String
         let segments: [Segment]
-        /// method (lower case) → its parameters, the path's own included
-        let methods: [String: [Parameter]]
+        /// method (lower case) → the operation
+        let methods: [String: Operation]
     }
 
     let paths: [Path]
@@ -62,10 +72,13 @@ struct APIContract: Sendable {
         var out: [Path] = []
         for (template, item) in root["paths"]?.object ?? [:] {
             let shared = parameters(item["parameters"])
-            var methods: [String: [Parameter]] = [:]
+            var methods: [String: Operation] = [:]
             for (method, op) in item.object where ["get", "put", "post", "delete", "patch", "options", "trace"].contains(method) {
                 let own = parameters(op["parameters"])
-                methods[method] = own + shared.filter { s in !own.contains { $0.name == s.name && $0.location == s.location } }
+                let security = op["security"]?.arrayValue
+                let open = security.map { $0.isEmpty || $0.contains { $0.object.isEmpty } } ?? false
+                methods[method] = Operation(parameters: own + shared.filter { s in !own.contains { $0.name == s.name && $0.location == s.location } },
+                                            needsAccount: !open)
             }
             let segments: [Segment] = template.split(separator: "/").map { s in
                 s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
@@ -226,7 +239,7 @@ struct APIContractMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let method = request.method == .head ? "get" : request.method.rawValue.lowercased()
-        guard let parameters = path.methods[method] else {
+        guard let operation = path.methods[method] else {
             let error = RenkouError(.notFound, "method-not-allowed", Text("此地址不支持 \(request.method.rawValue) 请求。", "This address does not answer \(request.method.rawValue)."))
             var problem = Problem(error, lang: context.lang)
             problem.status = 405
@@ -234,6 +247,9 @@ struct APIContractMiddleware: RouterMiddleware {
             response.headers[.allow] = APIContract.allow(path)
             return response
         }
+        // who must sign in hears that first, before what is wrong with the request
+        if operation.needsAccount && context.account == nil { throw RenkouError.unauthorized }
+        let parameters = operation.parameters
         for p in parameters where p.location == "path" {
             if let value = pathValues[p.name], APIContract.problem(value, schema: p.schema, name: p.name) != nil { throw RenkouError.routeNotFound }
         }

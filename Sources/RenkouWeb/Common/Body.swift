@@ -70,21 +70,25 @@ enum Body {
     /// `nul-character` or `number-out-of-range` at each place. A body that is not JSON is left to the
     /// decoder (`bad-json`).
     static func screen(json data: Data) throws {
-        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return }
         var errors: [FieldError] = []
-        func walk(_ v: Any, _ pointer: String) {
-            let place = pointer.isEmpty ? "/" : pointer
-            if let s = v as? String {
-                if s.contains("\u{0}") { errors.append(nulCharacter(place)) }
-            } else if let n = v as? NSNumber, !(v is Bool), !(abs(n.doubleValue) <= largestNumber) {
-                errors.append(FieldError(place, "number-out-of-range", Text("数值超出允许范围（±2147483647）。", "The number is out of range (±2,147,483,647).")))
-            } else if let a = v as? [Any] {
+        func walk(_ v: JSONValue, _ pointer: String) {
+            switch v {
+            case .string(let s):
+                if s.contains("\u{0}") { errors.append(nulCharacter(pointer.isEmpty ? "/" : pointer)) }
+            case .number(let n):
+                if !(abs(n) <= largestNumber) {
+                    errors.append(FieldError(pointer.isEmpty ? "/" : pointer, "number-out-of-range",
+                                             Text("数值超出允许范围（±2147483647）。", "The number is out of range (±2,147,483,647).")))
+                }
+            case .array(let a):
                 for (i, x) in a.enumerated() { walk(x, pointer + "/\(i)") }
-            } else if let o = v as? [String: Any] {
+            case .object(let o):
                 for (k, x) in o.sorted(by: { $0.key < $1.key }) {
                     let at = pointer + "/" + k.replacingOccurrences(of: "\u{0}", with: "")
                     if k.contains("\u{0}") { errors.append(nulCharacter(at)) } else { walk(x, at) }
                 }
+            case .bool, .null: break
             }
         }
         walk(value, "")

@@ -243,6 +243,12 @@ import Testing
             #expect(nulErrors.first?["pointer"] as? String == "/name" && nulErrors.first?["code"] as? String == "nul-character")
             #expect(try await web.call(.get, "/api/v1/persons?name=%E7%94%B2%00", token: token).status.code == 422)
             #expect(try await web.stores.persons.count(in: .everything) == 0)
+            // a number past PostgreSQL's integer columns is refused on both engines alike, at its place
+            let big = try await web.call(.post, "/api/v1/hosts", token: token,
+                                         json: #"{"kind":"employer","name":"甲厂","unit":"\#(Fixture.communityA1)","staffCount":3000000000}"#)
+            #expect(big.status.code == 422)
+            let bigErrors = try big.jsonObject()["errors"] as? [[String: Any]] ?? []
+            #expect(bigErrors.first?["pointer"] as? String == "/staffCount" && bigErrors.first?["code"] as? String == "number-out-of-range")
             // a body without its required list: the field is named, nothing is written
             let missing = try await web.call(.post, "/api/v1/outreach/activities/\(UUID().uuidString)/attendees", token: token, json: "{}")
             #expect(missing.status.code == 422)
