@@ -246,7 +246,7 @@ public final class Database: Sendable {
                 return result
             } catch {
                 try? await db.raw("ROLLBACK").run()
-                throw Self.stillReferenced(error) ?? error
+                throw Self.foreignKeyRefusal(error) ?? error
             }
         }
     }
@@ -257,7 +257,7 @@ public final class Database: Sendable {
     /// other case (a row naming one that is gone, and every case on SQLite, whose message does not tell
     /// them apart) is `broken-link`. A module that holds links to a record and does not remove them first
     /// turns a delete into this answer, never into a server error.
-    static func stillReferenced(_ error: any Error) -> RenkouError? {
+    static func foreignKeyRefusal(_ error: any Error) -> RenkouError? {
         if let e = error as? PSQLError, e.serverInfo?[.sqlState] == "23503" {
             if e.serverInfo?[.message]?.hasPrefix("update or delete on table") == true {
                 return RenkouError(.conflict, "still-referenced", Text("其他记录（如抽查结果、服务记录）仍引用此记录，不能删除。",

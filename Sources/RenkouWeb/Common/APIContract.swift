@@ -42,7 +42,6 @@ struct APIContract: Sendable {
     }
 
     struct Path: Sendable {
-        let template: String
         let segments: [Segment]
         /// method (lower case) → the operation
         let methods: [String: Operation]
@@ -52,18 +51,8 @@ struct APIContract: Sendable {
 
     init(document root: JSONValue) {
         let components = root["components"]
-        func resolve(_ value: JSONValue) -> JSONValue {
-            var value = value
-            var seen = 0
-            while let ref = value["$ref"]?.string, ref.hasPrefix("#/components/"), seen < 10 {
-                let parts = ref.dropFirst("#/components/".count).split(separator: "/").map(String.init)
-                guard parts.count == 2, let target = components?[parts[0]]?[parts[1]] else { break }
-                value = target; seen += 1
-            }
-            return value
-        }
         func parameters(_ list: JSONValue?) -> [Parameter] {
-            (list?.array ?? []).map(resolve).compactMap { p in
+            (list?.array ?? []).map { Self.resolved($0, components: components) }.compactMap { p in
                 guard let name = p["name"]?.string, let location = p["in"]?.string else { return nil }
                 return Parameter(name: name, location: location, required: p["required"]?.bool ?? (location == "path"),
                                  schema: Self.resolved(p["schema"] ?? .object([:]), components: components))
@@ -83,24 +72,26 @@ struct APIContract: Sendable {
             let segments: [Segment] = template.split(separator: "/").map { s in
                 s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
             }
-            out.append(Path(template: template, segments: segments, methods: methods))
+            out.append(Path(segments: segments, methods: methods))
         }
         paths = out
     }
 
-    /// A schema with its `$ref`s (also inside `items`) replaced by what they name.
-    static func resolved(_ schema: JSONValue, components: JSONValue?) -> JSONValue {
-        var schema = schema
+    /// A parameter or schema with its local `$ref`s (`#/components/<kind>/<name>`, also inside `items`)
+    /// replaced by what they name.
+    static func resolved(_ value: JSONValue, components: JSONValue?) -> JSONValue {
+        var value = value
         var seen = 0
-        while let ref = schema["$ref"]?.string, ref.hasPrefix("#/components/schemas/"), seen < 10,
-              let target = components?["schemas"]?[String(ref.dropFirst("#/components/schemas/".count))] {
-            schema = target; seen += 1
+        while let ref = value["$ref"]?.string, ref.hasPrefix("#/components/"), seen < 10 {
+            let parts = ref.dropFirst("#/components/".count).split(separator: "/").map(String.init)
+            guard parts.count == 2, let target = components?[parts[0]]?[parts[1]] else { break }
+            value = target; seen += 1
         }
-        if case .object(var o) = schema, let items = o["items"] {
+        if case .object(var o) = value, let items = o["items"] {
             o["items"] = resolved(items, components: components)
-            schema = .object(o)
+            value = .object(o)
         }
-        return schema
+        return value
     }
 
     /// The documented path a request path falls under, and its path parameters' values; a literal
@@ -255,8 +246,7 @@ struct APIContractMiddleware: RouterMiddleware {
         }
         var values: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters { values[String(key), default: []].append(String(value)) }
-        let nul = values.filter { $0.key.contains("\u{0}") || $0.value.contains { $0.contains("\u{0}") } }.keys.sorted()
-        if !nul.isEmpty { throw RenkouError.invalid(nul.map { Body.nulCharacter("/" + $0.replacingOccurrences(of: "\u{0}", with: "")) }) }
+        try Body.refuseNUL(values)
         if pathValues.values.contains(where: { $0.contains("\u{0}") }) { throw RenkouError.routeNotFound }
         let problems = APIContract.queryProblems(parameters, values: values)
         if !problems.isEmpty { throw RenkouError.invalid(problems) }

@@ -51,9 +51,15 @@ enum Body {
     static func form(_ request: Request, context: AppContext) async throws -> [String: String] {
         let buffer = try await collect(request, context: context)
         let fields = parseQuery(String(buffer: buffer))
-        let bad = fields.filter { $0.key.contains("\u{0}") || $0.value.contains("\u{0}") }.keys.sorted()
-        if !bad.isEmpty { throw RenkouError.invalid(bad.map { nulCharacter("/" + $0.replacingOccurrences(of: "\u{0}", with: "")) }) }
+        try refuseNUL(fields.mapValues { [$0] })
         return fields
+    }
+
+    /// Refuses named values (form fields, query parameters) of which a name or a value holds U+0000:
+    /// `invalid` with `nul-character` at each name.
+    static func refuseNUL(_ fields: [String: [String]]) throws {
+        let bad = fields.filter { $0.key.contains("\u{0}") || $0.value.contains { $0.contains("\u{0}") } }.keys.sorted()
+        if !bad.isEmpty { throw RenkouError.invalid(bad.map { nulCharacter("/" + $0.replacingOccurrences(of: "\u{0}", with: "")) }) }
     }
 
     /// The error for text holding U+0000, which no record may store (PostgreSQL refuses it in text).
