@@ -17,6 +17,7 @@ public struct IndicatorDefinition: Sendable {
     let key: String
     let record: String
     let counts: Counts?
+    let groups: Groups?
     /// What one record of the click-through is, when a figure counts finer rows than it lists (a
     /// community's training places, listed by community): the records' total counts this.
     let recordKey: String?
@@ -25,10 +26,35 @@ public struct IndicatorDefinition: Sendable {
     /// several indicators need (the active records of a unit) for the rest of one request.
     public typealias Counts = @Sendable (_ path: String, Period, Engine, any SQLDatabase, _ shared: SharedCounts) async throws -> (numerator: Int, denominator: Int)
 
+    /// Reads an indicator's two figures for the records under a path, one row per path the records
+    /// carry (their own unit's), so that each unit above them sums its share: the grouped form of
+    /// `Counts`, for figures that add up. `indexed`: whether the path may be reached through its
+    /// index (`Engine.startsWith`: not when the path holds most of the registry).
+    public typealias Groups = @Sendable (_ under: String, _ indexed: Bool, Period, Engine, any SQLDatabase) async throws -> [(path: String, numerator: Int, denominator: Int)]
+
+    /// `counts` or `groups` (not both) replace the counting of `base` and `numerator`.
     public init(_ indicator: Indicator, from: String, base: @escaping @Sendable (Period, Policy) -> String, numerator: @escaping @Sendable (Period, Policy) -> String,
-                key: String, record: String, counts: Counts? = nil, recordKey: String? = nil) {
+                key: String, record: String, counts: Counts? = nil, groups: Groups? = nil, recordKey: String? = nil) {
         self.indicator = indicator; self.from = from; self.base = base; self.numerator = numerator; self.key = key; self.record = record; self.counts = counts
-        self.recordKey = recordKey
+        self.groups = groups; self.recordKey = recordKey
+    }
+
+    /// Whether each counted record lies under one path only, so that the figures of the units below a
+    /// unit add up to its own: true when the figure is counted here (no `counts`) and its key is the
+    /// counted row's own id, alone or with a suffix (`x.id || '/' || q.n`). A key shared by rows under
+    /// several paths (`x.id_number`: one person on two hosts' rosters) is not.
+    var additive: Bool { groups != nil || (counts == nil && (key == "x.id" || key.hasPrefix("x.id ||"))) }
+
+    /// Whether each row of `from` is one record, so that rows need no `DISTINCT` to be counted: one
+    /// table (`persons x`), keyed by its id. A DISTINCT count sorts every counted id; a district's
+    /// women of reproductive age, 200,000 of them, twice.
+    var rowIsRecord: Bool { key == "x.id" && from.split(separator: " ").count == 2 && from.hasSuffix(" x") }
+
+    /// The two counts of one reading, as SQL.
+    func countColumns(_ period: Period, _ policy: Policy) -> String {
+        rowIsRecord
+            ? "COUNT(*) AS total, COALESCE(SUM(CASE WHEN \(numerator(period, policy)) THEN 1 ELSE 0 END), 0) AS met"
+            : "COUNT(DISTINCT \(key)) AS total, COUNT(DISTINCT CASE WHEN \(numerator(period, policy)) THEN \(key) END) AS met"
     }
 }
 
@@ -116,45 +142,100 @@ public struct IndicatorStore: Sendable {
     /// it, each in the period of its kind that contains `day`.
     public func summary(_ codes: [String], unitCode: String?, on day: Day, period kind: Period.Kind? = nil, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {
         let (top, children) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
-        var rows: [UnitRates] = []
-        for unit in [top] + children {
-            rows.append(UnitRates(code: unit.code, name: unit.name, figures: try await figures(codes, path: unit.path, on: day, period: kind)))
-        }
+        let rows = try await tree(codes, units: [top] + children, on: day, period: kind)
         return (rows[0], Array(rows.dropFirst()))
+    }
+
+    /// The figures of `codes` for each of `units` (the caller's, from its scope), in the same order:
+    /// the tree is read once, grouped by unit, and each unit's figure is the sum of the groups under
+    /// it (see `figures(_:paths:on:period:)`).
+    public func tree(_ codes: [String], units: [OrgUnit], on day: Day, period kind: Period.Kind? = nil) async throws -> [UnitRates] {
+        let figures = try await figures(codes, paths: units.map(\.path), on: day, period: kind)
+        return zip(units, figures).map { UnitRates(code: $0.code, name: $0.name, figures: $1) }
     }
 
     /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope:
     /// callers go through `summary`).
     func figures(_ codes: [String], path: String, on day: Day, period kind: Period.Kind? = nil) async throws -> [RateFigure] {
+        try await figures(codes, paths: [path], on: day, period: kind)[0]
+    }
+
+    /// The figures of `codes` for the records under each of `paths` (units' paths from the caller's
+    /// scope), in the same order. With several paths, or one of a district or above, an additive
+    /// indicator (`IndicatorDefinition.additive`) is read in one pass over the paths' common ancestor,
+    /// grouped by the counted record's own path, and each unit sums the groups under it, so a district
+    /// and every unit below it cost one reading of the district instead of one per level; the others
+    /// are counted unit by unit.
+    func figures(_ codes: [String], paths: [String], on day: Day, period kind: Period.Kind? = nil) async throws -> [[RateFigure]] {
+        guard !paths.isEmpty else { return [] }
         let chosen = try codes.map(definition)
-        let engine = db.engine, policy = env.policy, shared = SharedCounts(), targets = self.targets
+        let engine = db.engine, policy = env.policy, targets = self.targets
+        let shared = paths.map { _ in SharedCounts() }, top = Self.commonAncestor(paths)
+        // a district or above (`/province/district/`) holds most of the registry: read it as a tree, not through the path index
+        let wide = top.split(separator: "/").count <= 2
         return try await db.read { db in
-            var out: [RateFigure] = []
-            var allocated: [Int: [String: Double]] = [:]
+            var out = Array(repeating: [RateFigure](), count: paths.count)
+            var allocated: [String: [String: Double]] = [:]  // by "year path"
             for d in chosen {
                 let period = Self.period(of: d.indicator, on: day, kind: kind)
-                // the unit's own target for the period's year, where one was allocated
                 let year = period.end.year
-                if allocated[year] == nil {
-                    var found: [String: Double] = [:]
-                    for t in targets { found.merge(try await t.lookup(path, year, db)) { a, _ in a } }
-                    allocated[year] = found
-                }
-                let n: (numerator: Int, denominator: Int)
-                if let counts = d.counts {
-                    n = try await counts(path, period, engine, db, shared)
+                var counts: [(numerator: Int, denominator: Int)] = []
+                if d.additive, paths.count > 1 || wide {
+                    var groups: [(path: String, numerator: Int, denominator: Int)] = []
+                    if let read = d.groups {
+                        groups = try await read(top, false, period, engine, db)
+                    } else {
+                        for r in try await db.raw("""
+                            SELECT x.path AS path, \(unsafeRaw: d.countColumns(period, policy))
+                            FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", top, indexed: false)) AND \(unsafeRaw: d.base(period, policy)) GROUP BY x.path
+                            """).all() {
+                            guard let path = try r.decode(column: "path", as: String?.self) else { continue }
+                            groups.append((path, try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0))
+                        }
+                    }
+                    counts = paths.map { p in groups.reduce((numerator: 0, denominator: 0)) { sum, g in g.path.hasPrefix(p) ? (sum.numerator + g.numerator, sum.denominator + g.denominator) : sum } }
                 } else {
-                    let r = try await db.raw("""
-                        SELECT COUNT(DISTINCT \(unsafeRaw: d.key)) AS total, COUNT(DISTINCT CASE WHEN \(unsafeRaw: d.numerator(period, policy)) THEN \(unsafeRaw: d.key) END) AS met
-                        FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: d.base(period, policy))
-                        """).first()!
-                    n = (try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0)
+                    for (i, path) in paths.enumerated() {
+                        if let count = d.counts {
+                            counts.append(try await count(path, period, engine, db, shared[i]))
+                        } else if let read = d.groups {
+                            counts.append(try await read(path, true, period, engine, db).reduce((numerator: 0, denominator: 0)) { ($0.numerator + $1.numerator, $0.denominator + $1.denominator) })
+                        } else {
+                            let r = try await db.raw("""
+                                SELECT \(unsafeRaw: d.countColumns(period, policy))
+                                FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: d.base(period, policy))
+                                """).first()!
+                            counts.append((try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0))
+                        }
+                    }
                 }
-                out.append(RateFigure(code: d.indicator.code, numerator: n.numerator, denominator: n.denominator,
-                                      target: allocated[year]?[d.indicator.code] ?? d.indicator.target, direction: d.indicator.direction))
+                for (i, path) in paths.enumerated() {
+                    // the unit's own target for the period's year, where one was allocated
+                    let slot = "\(year) \(path)"
+                    if allocated[slot] == nil {
+                        var found: [String: Double] = [:]
+                        for t in targets { found.merge(try await t.lookup(path, year, db)) { a, _ in a } }
+                        allocated[slot] = found
+                    }
+                    out[i].append(RateFigure(code: d.indicator.code, numerator: counts[i].numerator, denominator: counts[i].denominator,
+                                             target: allocated[slot]?[d.indicator.code] ?? d.indicator.target, direction: d.indicator.direction))
+                }
             }
             return out
         }
+    }
+
+    /// The longest path every one of `paths` lies under (`/` at worst): paths are `/a/b/` strings.
+    static func commonAncestor(_ paths: [String]) -> String {
+        guard let first = paths.first else { return "/" }
+        var parts = first.split(separator: "/")
+        for p in paths.dropFirst() {
+            let other = p.split(separator: "/")
+            var n = 0
+            while n < parts.count, n < other.count, parts[n] == other[n] { n += 1 }
+            parts = Array(parts.prefix(n))
+        }
+        return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }
 
     /// The click-through: the records of a unit counted by an indicator that do not meet it (or all of

@@ -15,8 +15,11 @@ public struct ScoreStore: Sendable {
     /// read on its last day or today, whichever comes first; highest total first, vetoed units last.
     public func scores(year: Int, levels: [OrgLevel] = [.community], in scope: Scope) async throws -> [UnitScore] {
         let units = try await OrgStore(db: db, env: env).list(levels: levels, in: scope)
+        // every unit's figures from one reading of the tree
+        let (day, codes) = sheet(year: year)
+        let figures = try await indicators.figures(codes, paths: units.map(\.path), on: day, period: .year)
         var out: [UnitScore] = []
-        for u in units { out.append(try await score(unit: u, year: year)) }
+        for (u, f) in zip(units, figures) { out.append(try await score(unit: u, year: year, figures: f)) }
         return out.sorted { ($0.vetoed ? 1 : 0, -$0.total, $0.unitCode) < ($1.vetoed ? 1 : 0, -$1.total, $1.unitCode) }
     }
 
@@ -26,12 +29,21 @@ public struct ScoreStore: Sendable {
         return try await score(unit: u, year: year)
     }
 
-    func score(unit u: OrgUnit, year: Int) async throws -> UnitScore {
+    /// The day a year's sheet is read on (its last day, or today) and the indicators its scheme scores from.
+    func sheet(year: Int) -> (day: Day, codes: [String]) {
         let today = Day(env.now()), end = Day(year: year, month: 12, day: 31)!
         let day = today < end ? today : end
+        let catalogue = Set(indicators.all.map(\.code))
+        return (day, env.policy(.scoreScheme, on: day).compactMap(\.indicator).filter { catalogue.contains($0) })
+    }
+
+    /// One unit's sheet, from its figures of the scheme's indicators (read here when not given).
+    func score(unit u: OrgUnit, year: Int, figures given: [RateFigure]? = nil) async throws -> UnitScore {
+        let (day, codes) = sheet(year: year)
         let scheme = env.policy(.scoreScheme, on: day), catalogue = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let codes = scheme.compactMap(\.indicator).filter { catalogue[$0] != nil }
-        let figures = Dictionary(uniqueKeysWithValues: try await indicators.figures(codes, path: u.path, on: day, period: .year).map { ($0.code, $0) })
+        var read = given ?? []
+        if given == nil { read = try await indicators.figures(codes, path: u.path, on: day, period: .year) }
+        let figures = Dictionary(uniqueKeysWithValues: read.map { ($0.code, $0) })
         let engine = db.engine
         let (hands, overdue, vetoed) = try await db.read { db in
             var hands: [String: (Double, String, String)] = [:]

@@ -30,11 +30,14 @@ public struct WarningStore: Sendable {
         let monthBefore = Period.containing(lastMonth, .month).start.adding(days: -1)
         let monthly = catalogue.filter { $0.period == .month }
         var raised = 0
-        for unit in units {
-            let now = try await indicators.figures(catalogue.map(\.code), path: unit.path, on: day)
-            // the last complete month against the month before it
-            let last = try await indicators.figures(monthly.map(\.code), path: unit.path, on: lastMonth)
-            let before = Dictionary(uniqueKeysWithValues: try await indicators.figures(monthly.map(\.code), path: unit.path, on: monthBefore).map { ($0.code, $0) })
+        // every unit's figures from one reading of the tree each: now, the last complete month and the month before it
+        let paths = units.map(\.path)
+        let nows = try await indicators.figures(catalogue.map(\.code), paths: paths, on: day)
+        let lasts = try await indicators.figures(monthly.map(\.code), paths: paths, on: lastMonth)
+        let befores = try await indicators.figures(monthly.map(\.code), paths: paths, on: monthBefore)
+        for (i, unit) in units.enumerated() {
+            let now = nows[i], last = lasts[i]
+            let before = Dictionary(uniqueKeysWithValues: befores[i].map { ($0.code, $0) })
             var readings: [(Indicator, RateFigure, String, String)] = []  // indicator, figure, period label, rule kind
             for (indicator, f) in zip(catalogue, now) where f.target != nil {
                 // a stock is read every day: one warning a month

@@ -150,14 +150,17 @@ enum BirthRates {
             IndicatorDefinition(BirthIndicator.sexRatio, from: "persons x",
                                 base: { p, _ in "x.birth_date >= '\(p.start.description)' AND x.birth_date <= '\(p.end.description)'" },
                                 numerator: { _, _ in "x.sex = '1'" }, key: "x.id", record: births,
-                                counts: { path, p, engine, db, _ in
-                                    let rows = try await db.raw("""
-                                        SELECT sex, COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", path)) AND birth_date >= \(bind: p.start.description)
-                                        AND birth_date <= \(bind: p.end.description) AND sex IN ('1', '2') GROUP BY sex
-                                        """).all()
-                                    var n: [String: Int] = [:]
-                                    for r in rows { n[try r.decode(column: "sex", as: String.self)] = try r.decode(column: "n", as: Int.self) }
-                                    return (n["1"] ?? 0, n["2"] ?? 0)
+                                groups: { under, indexed, p, engine, db in
+                                    // boys and girls per path
+                                    var n: [String: (numerator: Int, denominator: Int)] = [:]
+                                    for r in try await db.raw("""
+                                        SELECT path, sex, COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", under, indexed: indexed)) AND birth_date >= \(bind: p.start.description)
+                                        AND birth_date <= \(bind: p.end.description) AND sex IN ('1', '2') GROUP BY path, sex
+                                        """).all() {
+                                        let count = try r.decode(column: "n", as: Int.self), path = try r.decode(column: "path", as: String.self)
+                                        if try r.decode(column: "sex", as: String.self) == "1" { n[path, default: (0, 0)].numerator += count } else { n[path, default: (0, 0)].denominator += count }
+                                    }
+                                    return n.map { (path: $0.key, numerator: $0.value.numerator, denominator: $0.value.denominator) }
                                 }),
         ]
     }

@@ -22,11 +22,15 @@ public enum Engine: String, Sendable {
 
     /// `column` starts with `prefix`, as a condition that uses the column's index:
     /// GLOB on SQLite (case-sensitive, index-friendly), LIKE with escapes on PostgreSQL.
-    func startsWith(_ column: String, _ prefix: String) -> SQLQueryString {
+    /// `indexed: false` keeps SQLite from reaching the rows through the column's index: for a prefix
+    /// that holds most of the table (a district's path), where SQLite, which keeps no histograms, would
+    /// otherwise prefer the path index over a selective one (a month's births by birth date).
+    /// PostgreSQL's planner knows the prefix's share and needs no such hint.
+    func startsWith(_ column: String, _ prefix: String, indexed: Bool = true) -> SQLQueryString {
         switch self {
         case .sqlite:
             let escaped = prefix.map { "*?[]".contains($0) ? "[\($0)]" : String($0) }.joined()
-            return "\(unsafeRaw: column) GLOB \(bind: escaped + "*")"
+            return "\(unsafeRaw: indexed ? column : "+" + column) GLOB \(bind: escaped + "*")"
         case .postgres:
             let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")

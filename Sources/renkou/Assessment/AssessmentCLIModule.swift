@@ -160,11 +160,11 @@ struct AssessmentCommand: AsyncParsableCommand {
 
 extension Bench {
     /// Times every registered indicator for every unit of the tree, over a month and over a year
-    /// (store calls, three runs, median), then the figures and `/healthz` over real HTTP in the same run.
+    /// (store calls: the tree read once, three runs, median; unit by unit, one run, as the baseline), then the figures and `/healthz` over real HTTP in the same run.
     struct Indicators: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "indicators",
-            abstract: "Compute every registered indicator for every unit of a district (it, its streets, communities and grids) for one month and one year, three runs each (median, in seconds), then GET /api/v1/indicators/figures?period=month|year, the dashboard and the reports page, and /healthz over real HTTP; prints the times and the ratios.")
+            abstract: "Compute every registered indicator for every unit of a district (it, its streets, communities and grids) for one month and one year, as the dashboards do (the tree read once, three runs, median, in seconds) and unit by unit (the baseline, one run), then GET /api/v1/indicators/figures?period=month|year, the dashboard and the reports page, and /healthz over real HTTP; prints the times and the ratios.")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The day read (default today).") var on: String?
         @Option(help: "HTTP requests per endpoint.") var requests: Int = 10
@@ -180,15 +180,27 @@ extension Bench {
                 let persons = try await stores.persons.count(in: .everything)
                 print("engine \(stores.db.engine.rawValue), \(persons) persons, \(top.name) with \(units.count) units, \(codes.count) indicators, read on \(day)")
                 for kind in [Period.Kind.month, .year] {
+                    // the baseline: each unit read on its own (every record once per level above it)
+                    let start = Date()
+                    for u in units { _ = try await stores.indicators.unitFigures(codes, unitCode: u.code, on: day, period: kind, in: .everything) }
+                    let baseline = Date().timeIntervalSince(start)
                     var runs: [Double] = []
                     for _ in 0..<3 {
                         let start = Date()
-                        for u in units { _ = try await stores.indicators.unitFigures(codes, unitCode: u.code, on: day, period: kind, in: .everything) }
+                        _ = try await stores.indicators.tree(codes, units: units, on: day, period: kind)
                         runs.append(Date().timeIntervalSince(start))
                     }
                     let median = runs.sorted()[1]
-                    print("every indicator × every unit, \(kind.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", median)) s (runs \(runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", median * 1000 / Double(max(1, units.count)))) ms a unit)")
+                    print("every indicator × every unit, \(kind.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", median)) s (runs \(runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")); \(String(format: "%.1f", median * 1000 / Double(max(1, units.count)))) ms a unit); unit by unit (one run) \(String(format: "%.3f", baseline)) s, ratio \(String(format: "%.2f", baseline / max(median, 1e-9)))")
                 }
+                // where the time goes: each indicator's tree alone, over a month, the slowest first
+                var each: [(String, Double)] = []
+                for code in codes {
+                    let start = Date()
+                    _ = try await stores.indicators.tree([code], units: units, on: day, period: .month)
+                    each.append((code, Date().timeIntervalSince(start)))
+                }
+                print("slowest over a month: " + each.sorted { $0.1 > $1.1 }.prefix(6).map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", "))
                 let (token, secret) = try await stores.accounts.createToken(username: user, label: "bench indicators", in: .everything, by: .cli("bench"))
                 // the figures API, and a leader's pages: the dashboard (trend, ranking, pyramid, last month's reports, scores) and who reported
                 let paths = ["/healthz", "/api/v1/indicators/figures?period=month", "/api/v1/indicators/figures?period=year", "/dashboard", "/reports"]

@@ -116,6 +116,34 @@ import Testing
         }
     }
 
+    /// The dashboards read the whole tree at once (one pass grouped by unit, summed upwards): every
+    /// unit's figure must be the one it gets read on its own, for every indicator, over a month and a year.
+    @Test(arguments: TestEngine.all) func theTreeReadOnceGivesEachUnitItsOwnFigures(engine: TestEngine) async throws {
+        let clock = TestClock(Self.may15)
+        try await withTestStores(engine, clock: clock) { stores in
+            _ = try await Demo.fill(stores, seed: 7, persons: 600)
+            let day = RenkouCore.Day(stores.env.now())
+            let top = try await stores.orgs.unitAndChildren(nil, in: .everything).unit
+            let units = try await stores.orgs.list(levels: [.district, .street, .community, .grid], in: Scope(path: top.path))
+            let codes = stores.indicators.all.map(\.code)
+            #expect(units.count > 10)
+            var counted = 0
+            for kind in [Period.Kind.month, .year] {
+                let tree = try await stores.indicators.tree(codes, units: units, on: day, period: kind)
+                #expect(tree.map(\.code) == units.map(\.code))
+                for (unit, read) in zip(units, tree) {
+                    let alone = try await stores.indicators.unitFigures(codes, unitCode: unit.code, on: day, period: kind, in: .everything)
+                    for (a, b) in zip(alone.figures, read.figures) {
+                        #expect(a.code == b.code && a.numerator == b.numerator && a.denominator == b.denominator && a.target == b.target,
+                                "\(unit.code) \(kind) \(a.code): alone \(a.numerator)/\(a.denominator), in the tree \(b.numerator)/\(b.denominator)")
+                        if b.denominator > 0, unit.level != .district { counted += 1 }
+                    }
+                }
+            }
+            #expect(counted > 50)  // the comparison saw real figures below the district, not only zeros
+        }
+    }
+
     @Test(arguments: TestEngine.all) func aSpotCheckDrawnTwiceFromOneSeedVisitsTheSameHouseholds(engine: TestEngine) async throws {
         let clock = TestClock(Self.may15)
         try await withTestStores(engine, clock: clock) { stores in
