@@ -171,8 +171,8 @@ public struct IndicatorStore: Sendable {
         let chosen = try codes.map(definition)
         let engine = db.engine, policy = env.policy, targets = self.targets
         let shared = paths.map { _ in SharedCounts() }, top = Self.commonAncestor(paths)
-        // a district or above (`/province/district/`) holds most of the registry: read it as a tree, not through the path index
-        let wide = top.split(separator: "/").count <= 2
+        // a district or above holds most of the registry: read it as a tree, not through the path index
+        let wide = Engine.holdsMost(top)
         return try await db.read { db in
             var out = Array(repeating: [RateFigure](), count: paths.count)
             var allocated: [String: [String: Double]] = [:]  // by "year path"

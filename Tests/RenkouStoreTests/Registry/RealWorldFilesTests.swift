@@ -256,6 +256,11 @@ import ZIPFoundation
             let pyramid = try await stores.persons.ageStructure(unitCode: Fixture.district, on: Day(stores.env.now()), in: .everything)
             #expect(pyramid.first { $0.label == "10–14" }.map { [$0.male, $0.female] } == [0, 1])
             #expect(pyramid.first { $0.label == "15–19" }.map { [$0.male, $0.female] } == [2, 1])
+            // the district is read without the path index, a community through it: the same people
+            let community = try await stores.persons.ageStructure(unitCode: Fixture.communityA1, on: Day(stores.env.now()), in: .everything)
+            #expect(community.map { [$0.male, $0.female] } == pyramid.map { [$0.male, $0.female] })
+            let other = try await stores.persons.ageStructure(unitCode: Fixture.communityB1, on: Day(stores.env.now()), in: .everything)
+            #expect(other.allSatisfy { $0.male == 0 && $0.female == 0 })
         }
     }
 
