@@ -135,7 +135,7 @@ public struct IndicatorStore: Sendable {
     /// The figures of `codes` for one unit of the scope (its top when nil), in the periods containing `day`.
     public func unitFigures(_ codes: [String], unitCode: String?, on day: Day, period kind: Period.Kind? = nil, in scope: Scope) async throws -> UnitRates {
         let (top, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
-        return UnitRates(code: top.code, name: top.name, figures: try await figures(codes, path: top.path, on: day, period: kind))
+        return UnitRates(code: top.code, name: top.name, figures: try await figures(codes, units: [top], on: day, period: kind)[0])
     }
 
     /// The figures of `codes` for a unit of the scope (its top when nil) and each unit directly below
@@ -148,31 +148,25 @@ public struct IndicatorStore: Sendable {
 
     /// The figures of `codes` for each of `units` (the caller's, from its scope), in the same order:
     /// the tree is read once, grouped by unit, and each unit's figure is the sum of the groups under
-    /// it (see `figures(_:paths:on:period:)`).
+    /// it (see `figures(_:units:on:period:grouped:)`).
     public func tree(_ codes: [String], units: [OrgUnit], on day: Day, period kind: Period.Kind? = nil) async throws -> [UnitRates] {
-        let figures = try await figures(codes, paths: units.map(\.path), on: day, period: kind)
+        let figures = try await figures(codes, units: units, on: day, period: kind)
         return zip(units, figures).map { UnitRates(code: $0.code, name: $0.name, figures: $1) }
     }
 
-    /// The figures of `codes` for the records under a path (a unit's path, taken from the caller's scope:
-    /// callers go through `summary`).
-    func figures(_ codes: [String], path: String, on day: Day, period kind: Period.Kind? = nil) async throws -> [RateFigure] {
-        try await figures(codes, paths: [path], on: day, period: kind)[0]
-    }
-
-    /// The figures of `codes` for the records under each of `paths` (units' paths from the caller's
-    /// scope), in the same order. With several paths, or one of a district or above, an additive
-    /// indicator (`IndicatorDefinition.additive`) is read in one pass over the paths' common ancestor,
-    /// grouped by the counted record's own path, and each unit sums the groups under it, so a district
-    /// and every unit below it cost one reading of the district instead of one per level; the others
-    /// are counted unit by unit.
-    func figures(_ codes: [String], paths: [String], on day: Day, period kind: Period.Kind? = nil) async throws -> [[RateFigure]] {
-        guard !paths.isEmpty else { return [] }
+    /// The figures of `codes` for the records under each of `units` (units of the caller's scope), in
+    /// the same order. With several units, or one of a district or above, an additive indicator
+    /// (`IndicatorDefinition.additive`) is read in one pass over the units' common ancestor, grouped by
+    /// the counted record's own path, and each unit sums the groups under it, so a district and every
+    /// unit below it cost one reading of the district instead of one per level; the others, and all
+    /// of them when `grouped` is false (a test's baseline), are counted unit by unit.
+    func figures(_ codes: [String], units: [OrgUnit], on day: Day, period kind: Period.Kind? = nil, grouped: Bool = true) async throws -> [[RateFigure]] {
+        guard !units.isEmpty else { return [] }
         let chosen = try codes.map(definition)
-        let engine = db.engine, policy = env.policy, targets = self.targets
+        let engine = db.engine, policy = env.policy, targets = self.targets, paths = units.map(\.path)
         let shared = paths.map { _ in SharedCounts() }, top = Self.commonAncestor(paths)
-        // a district or above holds most of the registry: read it as a tree, not through the path index
-        let wide = Engine.holdsMost(top)
+        // A district or above holds most of the registry: SQLite reads it without the path index.
+        let wide = Self.ancestorLevel(of: units, ancestor: top) <= .district
         return try await db.read { db in
             var out = Array(repeating: [RateFigure](), count: paths.count)
             var allocated: [String: [String: Double]] = [:]  // by "year path"
@@ -180,20 +174,20 @@ public struct IndicatorStore: Sendable {
                 let period = Self.period(of: d.indicator, on: day, kind: kind)
                 let year = period.end.year
                 var counts: [(numerator: Int, denominator: Int)] = []
-                if d.additive, paths.count > 1 || wide {
+                if grouped, d.additive, paths.count > 1 || wide {
                     var groups: [(path: String, numerator: Int, denominator: Int)] = []
                     if let read = d.groups {
-                        groups = try await read(top, false, period, engine, db)
+                        groups = try await read(top, !wide, period, engine, db)
                     } else {
                         for r in try await db.raw("""
                             SELECT x.path AS path, \(unsafeRaw: d.countColumns(period, policy))
-                            FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", top, indexed: false)) AND \(unsafeRaw: d.base(period, policy)) GROUP BY x.path
+                            FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", top, indexed: !wide)) AND \(unsafeRaw: d.base(period, policy)) GROUP BY x.path
                             """).all() {
                             guard let path = try r.decode(column: "path", as: String?.self) else { continue }
                             groups.append((path, try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0))
                         }
                     }
-                    counts = paths.map { p in groups.reduce((numerator: 0, denominator: 0)) { sum, g in g.path.hasPrefix(p) ? (sum.numerator + g.numerator, sum.denominator + g.denominator) : sum } }
+                    counts = Self.rollUp(groups, into: paths)
                 } else {
                     for (i, path) in paths.enumerated() {
                         if let count = d.counts {
@@ -223,6 +217,27 @@ public struct IndicatorStore: Sendable {
             }
             return out
         }
+    }
+
+    /// Each of `paths`' sums of the groups under it: every group adds to each of its own ancestors
+    /// (its path cut after each `/`) that is among `paths`, so the cost is groups × depth.
+    static func rollUp(_ groups: [(path: String, numerator: Int, denominator: Int)], into paths: [String]) -> [(numerator: Int, denominator: Int)] {
+        var positions: [Substring: [Int]] = [:]
+        for (i, p) in paths.enumerated() { positions[Substring(p), default: []].append(i) }
+        var sums = Array(repeating: (numerator: 0, denominator: 0), count: paths.count)
+        for g in groups {
+            for cut in g.path.indices where g.path[cut] == "/" {
+                for i in positions[g.path[...cut]] ?? [] { sums[i].numerator += g.numerator; sums[i].denominator += g.denominator }
+            }
+        }
+        return sums
+    }
+
+    /// The level of `ancestor`, the units' common ancestor: the shallowest unit's when it is one of
+    /// them, else (at most) the level above it.
+    static func ancestorLevel(of units: [OrgUnit], ancestor: String) -> OrgLevel {
+        guard let shallowest = units.min(by: { $0.level < $1.level })?.level else { return .grid }
+        return units.contains { $0.path == ancestor } ? shallowest : OrgLevel.allCases[max(0, shallowest.rank - 1)]
     }
 
     /// The longest path every one of `paths` lies under (`/` at worst): paths are `/a/b/` strings.

@@ -17,7 +17,7 @@ public struct ScoreStore: Sendable {
         let units = try await OrgStore(db: db, env: env).list(levels: levels, in: scope)
         // every unit's figures from one reading of the tree
         let (day, codes) = sheet(year: year)
-        let figures = try await indicators.figures(codes, paths: units.map(\.path), on: day, period: .year)
+        let figures = try await indicators.figures(codes, units: units, on: day, period: .year)
         var out: [UnitScore] = []
         for (u, f) in zip(units, figures) { out.append(try await score(unit: u, year: year, figures: f)) }
         return out.sorted { ($0.vetoed ? 1 : 0, -$0.total, $0.unitCode) < ($1.vetoed ? 1 : 0, -$1.total, $1.unitCode) }
@@ -42,7 +42,7 @@ public struct ScoreStore: Sendable {
         let (day, codes) = sheet(year: year)
         let scheme = env.policy(.scoreScheme, on: day), catalogue = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var read = given ?? []
-        if given == nil { read = try await indicators.figures(codes, path: u.path, on: day, period: .year) }
+        if given == nil { read = try await indicators.figures(codes, units: [u], on: day, period: .year)[0] }
         let figures = Dictionary(uniqueKeysWithValues: read.map { ($0.code, $0) })
         let engine = db.engine
         let (hands, overdue, vetoed) = try await db.read { db in

@@ -31,10 +31,9 @@ public struct WarningStore: Sendable {
         let monthly = catalogue.filter { $0.period == .month }
         var raised = 0
         // every unit's figures from one reading of the tree each: now, the last complete month and the month before it
-        let paths = units.map(\.path)
-        let nows = try await indicators.figures(catalogue.map(\.code), paths: paths, on: day)
-        let lasts = try await indicators.figures(monthly.map(\.code), paths: paths, on: lastMonth)
-        let befores = try await indicators.figures(monthly.map(\.code), paths: paths, on: monthBefore)
+        let nows = try await indicators.figures(catalogue.map(\.code), units: units, on: day)
+        let lasts = try await indicators.figures(monthly.map(\.code), units: units, on: lastMonth)
+        let befores = try await indicators.figures(monthly.map(\.code), units: units, on: monthBefore)
         for (i, unit) in units.enumerated() {
             let now = nows[i], last = lasts[i]
             let before = Dictionary(uniqueKeysWithValues: befores[i].map { ($0.code, $0) })

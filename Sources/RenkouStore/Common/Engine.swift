@@ -22,10 +22,6 @@ public enum Engine: String, Sendable {
 
     /// `column` starts with `prefix`, as a condition that uses the column's index:
     /// GLOB on SQLite (case-sensitive, index-friendly), LIKE with escapes on PostgreSQL.
-    /// Whether `path` is a district's or above (`/province/district/`): a part of the tree that holds most
-    /// of a deployment's registry, read with `startsWith(_:_:indexed: false)`.
-    static func holdsMost(_ path: String) -> Bool { path.split(separator: "/").count <= 2 }
-
     /// `indexed: false` keeps SQLite from reaching the rows through the column's index: for a prefix
     /// that holds most of the table (a district's path), where SQLite, which keeps no histograms, would
     /// otherwise prefer the path index over a selective one (a month's births by birth date).

@@ -1,6 +1,6 @@
 import Foundation
 import RenkouCore
-import RenkouStore
+@testable import RenkouStore
 import RenkouTestSupport
 import Testing
 
@@ -117,7 +117,9 @@ import Testing
     }
 
     /// The dashboards read the whole tree at once (one pass grouped by unit, summed upwards): every
-    /// unit's figure must be the one it gets read on its own, for every indicator, over a month and a year.
+    /// unit's figure must be the one it gets counted on its own (`grouped: false`, the per-unit SQL),
+    /// for every indicator, over a month and a year, for the district's tree (read without the path
+    /// index on SQLite) and for a street's (through it).
     @Test(arguments: TestEngine.all) func theTreeReadOnceGivesEachUnitItsOwnFigures(engine: TestEngine) async throws {
         let clock = TestClock(Self.may15)
         try await withTestStores(engine, clock: clock) { stores in
@@ -125,22 +127,30 @@ import Testing
             let day = RenkouCore.Day(stores.env.now())
             let top = try await stores.orgs.unitAndChildren(nil, in: .everything).unit
             let units = try await stores.orgs.list(levels: [.district, .street, .community, .grid], in: Scope(path: top.path))
+            let street = try #require(units.first { $0.level == .street })
+            let streetTree = units.filter { $0.path.hasPrefix(street.path) && $0.id != street.id } + [street]  // the ancestor last: not the first unit
             let codes = stores.indicators.all.map(\.code)
-            #expect(units.count > 10)
+            #expect(units.count > 10 && streetTree.count > 3)
             var counted = 0
             for kind in [Period.Kind.month, .year] {
-                let tree = try await stores.indicators.tree(codes, units: units, on: day, period: kind)
-                #expect(tree.map(\.code) == units.map(\.code))
-                for (unit, read) in zip(units, tree) {
-                    let alone = try await stores.indicators.unitFigures(codes, unitCode: unit.code, on: day, period: kind, in: .everything)
-                    for (a, b) in zip(alone.figures, read.figures) {
-                        #expect(a.code == b.code && a.numerator == b.numerator && a.denominator == b.denominator && a.target == b.target,
-                                "\(unit.code) \(kind) \(a.code): alone \(a.numerator)/\(a.denominator), in the tree \(b.numerator)/\(b.denominator)")
-                        if b.denominator > 0, unit.level != .district { counted += 1 }
+                for tree in [units, streetTree] {
+                    let read = try await stores.indicators.tree(codes, units: tree, on: day, period: kind)
+                    let alone = try await stores.indicators.figures(codes, units: tree, on: day, period: kind, grouped: false)
+                    #expect(read.map(\.code) == tree.map(\.code) && read.count == alone.count)
+                    for (unit, (r, a)) in zip(tree, zip(read, alone)) {
+                        #expect(r.figures.count == codes.count && a.count == codes.count)
+                        for (x, y) in zip(a, r.figures) {
+                            #expect(x.code == y.code && x.numerator == y.numerator && x.denominator == y.denominator && x.target == y.target,
+                                    "\(unit.code) \(kind) \(x.code): alone \(x.numerator)/\(x.denominator), in the tree \(y.numerator)/\(y.denominator)")
+                            if y.denominator > 0 { counted += 1 }
+                        }
                     }
                 }
             }
-            #expect(counted > 50)  // the comparison saw real figures below the district, not only zeros
+            #expect(counted > 100)  // the comparison saw real figures, not only zeros
+            // the sums: a record counts in every unit above its own, once
+            let sums = IndicatorStore.rollUp([("/a/b/", 1, 2), ("/a/b/c/", 10, 20), ("/a/bc/", 100, 200)], into: ["/a/", "/a/b/", "/a/b/c/", "/a/bc/", "/x/"])
+            #expect(sums.map(\.numerator) == [111, 11, 10, 100, 0] && sums.map(\.denominator) == [222, 22, 20, 200, 0])
         }
     }
 

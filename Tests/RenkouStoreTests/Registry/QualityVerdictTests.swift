@@ -64,8 +64,8 @@ import Testing
             let figures = try await stores.quality.summary(unitCode: nil, in: .everything).unit
             #expect(failing.total == figures.failures["Q09-household-head"] && failing.items.count == failing.total)
             // the catalogue's registry rates agree with the quality page
-            let rates = try await stores.indicators.figures([RegistryIndicator.completeness.code, RegistryIndicator.consistency.code],
-                                                            path: "/", on: Day("2026-11-29")!)
+            let rates = try await stores.indicators.unitFigures([RegistryIndicator.completeness.code, RegistryIndicator.consistency.code],
+                                                                unitCode: nil, on: Day("2026-11-29")!, in: .everything).figures
             #expect(rates.map(\.numerator) == [figures.complete, figures.consistent] && rates.allSatisfy { $0.denominator == figures.records })
         }
     }
