@@ -30,7 +30,7 @@ public struct IndicatorDefinition: Sendable {
     /// carry (their own unit's), so that each unit above them sums its share: the grouped form of
     /// `Counts`, for figures that add up. `indexed`: whether the path may be reached through its
     /// index (`Engine.startsWith`: not when the path holds most of the registry).
-    public typealias Groups = @Sendable (_ under: String, _ indexed: Bool, Period, Engine, any SQLDatabase) async throws -> [(path: String, numerator: Int, denominator: Int)]
+    public typealias Groups = @Sendable (_ under: String, _ indexed: Bool, Period, Engine, any SQLDatabase, _ shared: SharedCounts) async throws -> [(path: String, numerator: Int, denominator: Int)]
 
     /// `counts` or `groups` (not both) replace the counting of `base` and `numerator`.
     public init(_ indicator: Indicator, from: String, base: @escaping @Sendable (Period, Policy) -> String, numerator: @escaping @Sendable (Period, Policy) -> String,
@@ -76,13 +76,14 @@ extension ExtensionPoint where Item == TargetSource {
     public static var targetSources: ExtensionPoint<TargetSource> { ExtensionPoint("indicators.targets") }
 }
 
-/// Counts computed once per request and shared by the indicators that need them.
+/// Counts computed once per reading and shared by the indicators that need them (a count, or counts by path).
 public final class SharedCounts: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [String: Int] = [:]
-    /// The count named `key`, computed by `compute` the first time it is asked.
-    public func value(_ key: String, _ compute: () async throws -> Int) async throws -> Int {
-        if let v = lock.withLock({ values[key] }) { return v }
+    private var values: [String: any Sendable] = [:]
+    /// The value named `key`, computed by `compute` the first time it is asked (a later ask for
+    /// another type under the same key computes again).
+    public func value<T: Sendable>(_ key: String, _ compute: () async throws -> T) async throws -> T {
+        if let v = lock.withLock({ values[key] }) as? T { return v }
         let v = try await compute()
         lock.withLock { values[key] = v }
         return v
@@ -164,7 +165,7 @@ public struct IndicatorStore: Sendable {
         guard !units.isEmpty else { return [] }
         let chosen = try codes.map(definition)
         let engine = db.engine, policy = env.policy, targets = self.targets, paths = units.map(\.path)
-        let shared = paths.map { _ in SharedCounts() }, top = Self.commonAncestor(paths)
+        let shared = paths.map { _ in SharedCounts() }, treeShared = SharedCounts(), top = Self.commonAncestor(paths)
         // A district or above holds most of the registry: SQLite reads it without the path index.
         let wide = Self.ancestorLevel(of: units, ancestor: top) <= .district
         return try await db.read { db in
@@ -177,7 +178,7 @@ public struct IndicatorStore: Sendable {
                 if grouped, d.additive, paths.count > 1 || wide {
                     var groups: [(path: String, numerator: Int, denominator: Int)] = []
                     if let read = d.groups {
-                        groups = try await read(top, !wide, period, engine, db)
+                        groups = try await read(top, !wide, period, engine, db, treeShared)
                     } else {
                         for r in try await db.raw("""
                             SELECT x.path AS path, \(unsafeRaw: d.countColumns(period, policy))
@@ -193,7 +194,7 @@ public struct IndicatorStore: Sendable {
                         if let count = d.counts {
                             counts.append(try await count(path, period, engine, db, shared[i]))
                         } else if let read = d.groups {
-                            counts.append(try await read(path, true, period, engine, db).reduce((numerator: 0, denominator: 0)) { ($0.numerator + $1.numerator, $0.denominator + $1.denominator) })
+                            counts.append(try await read(path, true, period, engine, db, shared[i]).reduce((numerator: 0, denominator: 0)) { ($0.numerator + $1.numerator, $0.denominator + $1.denominator) })
                         } else {
                             let r = try await db.raw("""
                                 SELECT \(unsafeRaw: d.countColumns(period, policy))

@@ -150,7 +150,7 @@ enum BirthRates {
             IndicatorDefinition(BirthIndicator.sexRatio, from: "persons x",
                                 base: { p, _ in "x.birth_date >= '\(p.start.description)' AND x.birth_date <= '\(p.end.description)'" },
                                 numerator: { _, _ in "x.sex = '1'" }, key: "x.id", record: births,
-                                groups: { under, indexed, p, engine, db in
+                                groups: { under, indexed, p, engine, db, _ in
                                     // boys and girls per path
                                     var n: [String: (numerator: Int, denominator: Int)] = [:]
                                     for r in try await db.raw("""
