@@ -239,12 +239,37 @@ extension OrgStore {
     /// the one with the most people, so that the whole tree's default is the district served, not the
     /// first province of the code table) and the active units directly below it: what every rates page
     /// shows. Throws `not-found` for a unit outside the scope.
+    /// Reads no head counts (a count of a district of 1,000,000 is a pass over its index, and every
+    /// rates page and dashboard chart asks for its unit): the tops are told apart by whether anyone
+    /// lives under them, and counted only when several have people.
     public func unitAndChildren(_ code: String?, in scope: Scope) async throws -> (unit: OrgUnit, children: [OrgUnit]) {
-        let top: OrgUnit?
-        if let code = code?.nilIfBlank { top = try await unit(code: code, in: scope) }
-        else { top = try await tops(in: scope).max { $0.personCount < $1.personCount }?.unit }
-        guard let top else { throw RenkouError.notFound(Text("单位", "unit")) }
-        return (top, try await children(of: top.id, in: scope, activeOnly: true).map(\.unit))
+        let engine = db.engine
+        return try await db.read { db in
+            let top: OrgUnit?
+            if let code = code?.nilIfBlank {
+                top = try await Self.unit(code: code, in: scope, engine: engine, db)
+            } else {
+                let condition: SQLQueryString = scope.path == "/" ? "u.parent_id IS NULL" : "u.path = \(bind: scope.path)"
+                let tops = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE \(condition) ORDER BY u.code").all().map(Self.decode)
+                var peopled: [OrgUnit] = []
+                for u in tops where try await db.raw("SELECT 1 AS x FROM persons WHERE \(engine.startsWith("path", u.path)) LIMIT 1").first() != nil { peopled.append(u) }
+                if peopled.count > 1 {
+                    var most: (OrgUnit, Int)?
+                    for u in peopled {
+                        let n = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", u.path))").first()!.decode(column: "n", as: Int.self)
+                        if n > most?.1 ?? -1 { most = (u, n) }
+                    }
+                    top = most?.0
+                } else {
+                    top = peopled.first ?? tops.first
+                }
+            }
+            guard let top else { throw RenkouError.notFound(Text("单位", "unit")) }
+            let children = try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.parent_id = \(bind: top.id.text) AND u.status = 'active' AND \(engine.startsWith("u.path", scope.path)) ORDER BY u.code
+                """).all().map(Self.decode)
+            return (top, children)
+        }
     }
 
     /// The GB/T 2260 code table shipped with Renkou (`Admin/Resources/areacodes.csv`, CC0).
