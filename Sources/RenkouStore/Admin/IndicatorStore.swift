@@ -167,7 +167,7 @@ public struct IndicatorStore: Sendable {
         let engine = db.engine, policy = env.policy, targets = self.targets, paths = units.map(\.path)
         let shared = paths.map { _ in SharedCounts() }, treeShared = SharedCounts(), top = Self.commonAncestor(paths)
         // A district or above holds most of the registry: SQLite reads it without the path index.
-        let wide = Self.ancestorLevel(of: units, ancestor: top) <= .district
+        let wide = !Engine.pathNarrows(at: Self.ancestorLevel(of: units, ancestor: top))
         return try await db.read { db in
             var out = Array(repeating: [RateFigure](), count: paths.count)
             var allocated: [String: [String: Double]] = [:]  // by "year path"

@@ -41,26 +41,43 @@ public struct OrgStore: Sendable {
 
     /// The units at the top of a scope: the scope's own unit, or the roots for the whole tree.
     public func tops(in scope: Scope) async throws -> [OrgUnitSummary] {
-        if scope.path == "/" { return try await children(of: nil, in: scope) }
-        return try await summaries(where: "u.path = \(bind: scope.path)")
+        try await summaries(where: Self.topsCondition(scope))
     }
 
     /// The children of a unit (or the roots), with head counts, inside the scope.
     public func children(of parent: UUID?, in scope: Scope, activeOnly: Bool = false) async throws -> [OrgUnitSummary] {
+        try await summaries(where: Self.childrenCondition(of: parent, in: scope, activeOnly: activeOnly, engine: db.engine))
+    }
+
+    /// Which units are the tops of `scope` (see `tops(in:)`).
+    static func topsCondition(_ scope: Scope) -> SQLQueryString {
+        scope.path == "/" ? "u.parent_id IS NULL" : "u.path = \(bind: scope.path)"
+    }
+
+    /// Which units are the children of `parent` (the roots when nil) inside `scope`.
+    static func childrenCondition(of parent: UUID?, in scope: Scope, activeOnly: Bool, engine: Engine) -> SQLQueryString {
         let parentCondition: SQLQueryString = parent.map { "u.parent_id = \(bind: $0.text)" } ?? "u.parent_id IS NULL"
         let active: SQLQueryString = activeOnly ? " AND u.status = 'active'" : ""
-        return try await summaries(where: "\(parentCondition) AND \(db.engine.startsWith("u.path", scope.path))\(active)")
+        return "\(parentCondition) AND \(engine.startsWith("u.path", scope.path))\(active)"
+    }
+
+    /// The units meeting `condition` (over `org_units u`), by code, without head counts.
+    static func units(where condition: SQLQueryString, _ db: any SQLDatabase) async throws -> [OrgUnit] {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM org_units u WHERE \(condition) ORDER BY u.code").all().map(decode)
+    }
+
+    /// How many people live under `unit`.
+    static func personCount(_ unit: OrgUnit, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path))").first()!.decode(column: "n", as: Int.self)
     }
 
     private func summaries(where condition: SQLQueryString) async throws -> [OrgUnitSummary] {
         let engine = db.engine
         return try await db.read { db in
-            let units = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE \(condition) ORDER BY u.code").all().map(Self.decode)
             var out: [OrgUnitSummary] = []
-            for unit in units {
+            for unit in try await Self.units(where: condition, db) {
                 let children = try await db.raw("SELECT COUNT(*) AS n FROM org_units WHERE parent_id = \(bind: unit.id.text)").first()!.decode(column: "n", as: Int.self)
-                let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", unit.path))").first()!.decode(column: "n", as: Int.self)
-                out.append(OrgUnitSummary(unit: unit, childCount: children, personCount: persons))
+                out.append(OrgUnitSummary(unit: unit, childCount: children, personCount: try await Self.personCount(unit, engine: engine, db)))
             }
             return out
         }
@@ -249,14 +266,13 @@ extension OrgStore {
             if let code = code?.nilIfBlank {
                 top = try await Self.unit(code: code, in: scope, engine: engine, db)
             } else {
-                let condition: SQLQueryString = scope.path == "/" ? "u.parent_id IS NULL" : "u.path = \(bind: scope.path)"
-                let tops = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE \(condition) ORDER BY u.code").all().map(Self.decode)
+                let tops = try await Self.units(where: Self.topsCondition(scope), db)
                 var peopled: [OrgUnit] = []
                 for u in tops where try await db.raw("SELECT 1 AS x FROM persons WHERE \(engine.startsWith("path", u.path)) LIMIT 1").first() != nil { peopled.append(u) }
                 if peopled.count > 1 {
                     var most: (OrgUnit, Int)?
                     for u in peopled {
-                        let n = try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE \(engine.startsWith("path", u.path))").first()!.decode(column: "n", as: Int.self)
+                        let n = try await Self.personCount(u, engine: engine, db)
                         if n > most?.1 ?? -1 { most = (u, n) }
                     }
                     top = most?.0
@@ -265,10 +281,7 @@ extension OrgStore {
                 }
             }
             guard let top else { throw RenkouError.notFound(Text("单位", "unit")) }
-            let children = try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.parent_id = \(bind: top.id.text) AND u.status = 'active' AND \(engine.startsWith("u.path", scope.path)) ORDER BY u.code
-                """).all().map(Self.decode)
-            return (top, children)
+            return (top, try await Self.units(where: Self.childrenCondition(of: top.id, in: scope, activeOnly: true, engine: engine), db))
         }
     }
 

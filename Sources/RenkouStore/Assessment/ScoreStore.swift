@@ -41,8 +41,8 @@ public struct ScoreStore: Sendable {
     func score(unit u: OrgUnit, year: Int, figures given: [RateFigure]? = nil) async throws -> UnitScore {
         let (day, codes) = sheet(year: year)
         let scheme = env.policy(.scoreScheme, on: day), catalogue = Dictionary(indicators.all.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        var read = given ?? []
-        if given == nil { read = try await indicators.figures(codes, units: [u], on: day, period: .year)[0] }
+        let read: [RateFigure]
+        if let given { read = given } else { read = try await indicators.figures(codes, units: [u], on: day, period: .year)[0] }
         let figures = Dictionary(uniqueKeysWithValues: read.map { ($0.code, $0) })
         let engine = db.engine
         let (hands, overdue, vetoed) = try await db.read { db in

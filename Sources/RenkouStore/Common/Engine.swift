@@ -1,3 +1,4 @@
+import RenkouCore
 import SQLKit
 
 /// The two database engines. Every difference between them lives in this file.
@@ -19,6 +20,10 @@ public enum Engine: String, Sendable {
         case .postgres: " text_pattern_ops"
         }
     }
+
+    /// Whether SQLite should reach a part of the tree at `level` through the path index: not for a
+    /// district or above, which holds most of a deployment's registry (`startsWith(_:_:indexed:)`).
+    static func pathNarrows(at level: OrgLevel) -> Bool { level > .district }
 
     /// `column` starts with `prefix`, as a condition that uses the column's index:
     /// GLOB on SQLite (case-sensitive, index-friendly), LIKE with escapes on PostgreSQL.
