@@ -72,7 +72,14 @@ public enum CitizenID {
     public static func normalize(_ raw: String) -> String {
         var s = ""
         for scalar in raw.unicodeScalars {
-            if (0xFF10...0xFF19).contains(scalar.value) { s.unicodeScalars.append(UnicodeScalar(scalar.value - 0xFF10 + 0x30)!) }
+            // ASCII first, without the Unicode property tables (an import asks this of every row).
+            if scalar.isASCII {
+                switch scalar.value {
+                case 0x78: s.append("X")
+                case 0x09...0x0D, 0x20: continue
+                default: s.unicodeScalars.append(scalar)
+                }
+            } else if (0xFF10...0xFF19).contains(scalar.value) { s.unicodeScalars.append(UnicodeScalar(scalar.value - 0xFF10 + 0x30)!) }
             else if scalar == "ｘ" || scalar == "Ｘ" || scalar == "x" { s.append("X") }
             else if scalar.properties.isWhitespace || scalar.properties.generalCategory == .format { continue }
             else { s.unicodeScalars.append(scalar) }

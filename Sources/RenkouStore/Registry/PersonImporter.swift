@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import RenkouCore
 import RenkouFiles
@@ -56,7 +57,11 @@ public struct PersonImportResult: Sendable, Codable, Equatable {
 public struct PersonImporter: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    /// A file of at least this many bytes (about 20,000 CSV rows) that would at least double the
+    /// registry is a large load: the indexes it does not read are built after it (`deferIndexes`).
+    let largeLoadBytes: Int
+    public init(db: Database, env: RenkouCore.Environment) { self.init(db: db, env: env, largeLoadBytes: 2 << 20) }
+    init(db: Database, env: RenkouCore.Environment, largeLoadBytes: Int) { self.db = db; self.env = env; self.largeLoadBytes = largeLoadBytes }
 
     static let batchSize = 2000
 
@@ -74,6 +79,8 @@ public struct PersonImporter: Sendable {
         let policy = env.policy
         let runID = env.newID().text
         let today = Day(env.now())
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        let largeLoadBytes = self.largeLoadBytes
         return try await db.write { db in
             var state = ImportState(run: runID, mode: mode, top: top, scope: Scope(path: top.path), callerScope: scope, today: today, now: env.now(), actor: actor, engine: engine)
             state.rules = QualityRules(policy: env.policy, today: today)
@@ -82,24 +89,23 @@ public struct PersonImporter: Sendable {
             try await db.raw("BEGIN").run()
             do {
                 try await db.raw(SQLQueryString(scratch.create)).run()
-                let (layout, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, row in
-                    let layout = try PersonImportLayout(headers: cells)
-                    if row > 1 {
-                        state.note(ImportProblem(row: row, column: "", value: "", isError: false,
-                                                 reason: Text("表头在第 \(row) 行，上面的标题行已跳过。", "The headers are on row \(row); the title rows above were skipped.")), problem)
+                let deferred = try await Self.deferIndexes(fileBytes: fileBytes, largeLoadBytes: largeLoadBytes, engine: engine, db)
+                // The file is read and its rows parsed on a second task (the other core) while this one
+                // matches and writes: batches are handed over one at a time, so memory holds at most
+                // three of them (one parsed, one waiting, one written).
+                let pieces = AsyncThrowingChannel<ImportPiece, any Error>()
+                async let parsed = Self.parse(file, into: pieces, progress: progress, unit: top.code, today: today, codeTable: codeTable, policy: policy)
+                for try await piece in pieces {
+                    switch piece {
+                    case .header(let layout, let notes):
+                        for note in notes { state.note(note, problem) }
+                        state.layout = layout
+                    case .rows(let rows):
+                        state.batch = rows
+                        try await Self.flush(&state, db, problem)
                     }
-                    for column in layout.ignored {
-                        state.note(ImportProblem(row: row, column: column, value: "", isError: false,
-                                                 reason: Text("未知的列，已忽略。", "Unknown column, ignored.")), problem)
-                    }
-                    state.layout = layout
-                    return layout
-                }, row: { layout, cells, row in
-                    state.batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: top.code, today: today,
-                                                             codeTable: codeTable, policy: policy))
-                    if state.batch.count >= Self.batchSize { try await Self.flush(&state, db, problem) }
-                })
-                try await Self.flush(&state, db, problem)
+                }
+                let (layout, reading) = try await parsed
                 try ImportPipeline.check(state.tally, against: reading)
                 state.result.apply(state.tally)
                 state.result.fileKind = reading.kind.rawValue
@@ -111,6 +117,7 @@ public struct PersonImporter: Sendable {
                 if keep {
                     state.result.committed = true
                     for statement in scratch.beforeCommit { try await db.raw(SQLQueryString(statement)).run() }
+                    for index in deferred { try await db.raw(SQLQueryString(index)).run() }
                     try await Self.audit(state.result, fileName: fileName, top: top, actor: actor, at: env.now(), db)
                     try await db.raw("COMMIT").run()
                 } else {
@@ -130,6 +137,90 @@ public struct PersonImporter: Sendable {
                 }
                 throw error
             }
+        }
+    }
+
+    /// Indexes an import never reads while it runs: the quality and assessment indexes of `persons`
+    /// and the per-check index of `person_checks`. Unique ones stay (they are constraints, and the
+    /// import matches by ID number), and so do the spouse, mother and father links that a batch's
+    /// quality refresh looks up.
+    static let deferrable = ["persons", "person_checks"], readByImport: Set<String> = ["persons_spouse", "persons_mother", "persons_father"]
+
+    /// 大批量导入: for a large load (a file of `largeLoadBytes` or more, with at least twice the rows the
+    /// registry holds, at about 100 bytes a row), drops the indexes in `deferrable` that the import
+    /// does not read, inside the import's transaction, and returns the statements that build them again
+    /// before it commits (as `pg_restore` does: one sorted build instead of a million random inserts).
+    /// A run that rolls back (a dry run, a refused file, a crash) gets them back with the rollback. On
+    /// PostgreSQL the drop holds the registry's table locked until the commit: readers wait, which
+    /// suits a first load into an empty registry and is why a registry already full is never treated so.
+    static func deferIndexes(fileBytes: Int, largeLoadBytes: Int, engine: Engine, _ db: any SQLDatabase) async throws -> [String] {
+        guard fileBytes >= largeLoadBytes else { return [] }
+        let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
+        guard persons * 2 * 100 <= fileBytes else { return [] }
+        let tables = deferrable.map { "'\($0)'" }.joined(separator: ", ")
+        let query: String = switch engine {
+        case .sqlite: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (\(tables)) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+        case .postgres: """
+            SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid IN (\(deferrable.map { "'\($0)'::regclass" }.joined(separator: ", "))) AND NOT i.indisunique ORDER BY c.relname
+            """
+        }
+        var builds: [String] = []
+        for r in try await db.raw(SQLQueryString(query)).all() {
+            let name = try r.decode(column: "name", as: String.self)
+            guard !readByImport.contains(name) else { continue }
+            builds.append(try r.decode(column: "sql", as: String.self))
+            try await db.raw(SQLQueryString("DROP INDEX \(name)")).run()
+        }
+        return builds
+    }
+
+    /// What the reading task hands the writing one: the header's layout and its notes (a title row
+    /// skipped, unknown columns) first, then the parsed rows a batch at a time.
+    enum ImportPiece: Sendable {
+        case header(PersonImportLayout, [ImportProblem])
+        case rows([PersonImportRow])
+    }
+
+    /// Reads `file` and parses its rows into `pieces`, a batch (`batchSize` rows) at a time; each send
+    /// waits until the writer takes it. Ends the channel when the file is read, or fails it with the
+    /// reading's error (no headers, an unreadable file). Returns the layout and what the reading found.
+    static func parse(_ file: URL, into pieces: AsyncThrowingChannel<ImportPiece, any Error>, progress: @escaping @Sendable (Double) -> Void,
+                      unit: String, today: Day, codeTable: (@Sendable (String) -> AreaCode?)?, policy: Policy) async throws -> (PersonImportLayout, ImportPipeline.Reading) {
+        do {
+            var pending: ImportPiece?
+            var batch: [PersonImportRow] = []
+            batch.reserveCapacity(batchSize)
+            let (layout, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, row in
+                let layout = try PersonImportLayout(headers: cells)
+                var notes: [ImportProblem] = []
+                if row > 1 {
+                    notes.append(ImportProblem(row: row, column: "", value: "", isError: false,
+                                               reason: Text("表头在第 \(row) 行，上面的标题行已跳过。", "The headers are on row \(row); the title rows above were skipped.")))
+                }
+                for column in layout.ignored {
+                    notes.append(ImportProblem(row: row, column: column, value: "", isError: false, reason: Text("未知的列，已忽略。", "Unknown column, ignored.")))
+                }
+                // Sent from here (not awaited: a header closure is synchronous) by the first row or the end.
+                pending = .header(layout, notes)
+                return layout
+            }, row: { layout, cells, row in
+                if let header = pending { pending = nil; await pieces.send(header) }
+                batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: unit, today: today, codeTable: codeTable, policy: policy))
+                if batch.count >= batchSize {
+                    await pieces.send(.rows(batch))
+                    batch.removeAll(keepingCapacity: true)
+                    // The writer stopped (an error, a cancelled request): stop reading.
+                    try Task.checkCancellation()
+                }
+            })
+            if let header = pending { pending = nil; await pieces.send(header) }
+            if !batch.isEmpty { await pieces.send(.rows(batch)) }
+            pieces.finish()
+            return (layout, reading)
+        } catch {
+            pieces.fail(error)
+            throw error
         }
     }
 

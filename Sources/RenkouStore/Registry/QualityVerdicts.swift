@@ -48,24 +48,40 @@ enum QualityVerdicts {
     /// Replaces the rows of exactly these records. On PostgreSQL the records are locked first, in id
     /// order: two transactions refreshing the same record then take turns, and the second one's delete
     /// sees the first one's rows (SQLite runs one writer at a time anyway).
+    ///
+    /// One read evaluates every check for every record (`failing(rules)`: the codes of the failing
+    /// checks, space-separated); the summaries come from those codes, and the rows go in through
+    /// `BulkInsert`. A statement per check over the same records cost 21 look-ups of each record:
+    /// 400 ms a batch of 2,000 on SQLite, most of an import's time.
     static func write(_ ids: [String], rules: QualityRules, _ db: any SQLDatabase) async throws {
         if db.dialect.name == "postgresql" {
             _ = try await db.raw("SELECT id FROM persons WHERE id IN (\(binds: ids)) ORDER BY id FOR UPDATE").all()
         }
         try await db.raw("DELETE FROM person_checks WHERE person_id IN (\(binds: ids))").run()
-        for check in rules.all {
-            try await db.raw("""
-                INSERT INTO person_checks (person_id, code, path) SELECT p.id, \(bind: check.code), p.path FROM persons p
-                WHERE p.id IN (\(binds: ids)) AND p.status = 'active' AND (\(unsafeRaw: check.failing)) ON CONFLICT DO NOTHING
-                """).run()
+        var rows: [[BulkValue]] = []
+        for r in try await db.raw("""
+            SELECT p.id AS id, p.path AS path, \(unsafeRaw: failing(rules)) AS codes FROM persons p
+            WHERE p.id IN (\(binds: ids)) AND p.status = 'active'
+            """).all() {
+            let codes = try r.decode(column: "codes", as: String.self).split(separator: " ").map(String.init)
+            guard !codes.isEmpty else { continue }
+            let id = BulkValue.text(try r.decode(column: "id", as: String.self)), path = BulkValue.text(try r.decode(column: "path", as: String.self))
+            for code in codes + summaries(of: codes) { rows.append([id, .text(code), path]) }
         }
-        for (summary, prefix) in [(anyKeyField, "K0%"), (anyConsistency, "Q0%")] {
-            try await db.raw("""
-                INSERT INTO person_checks (person_id, code, path) SELECT person_id, \(bind: summary), MIN(path) FROM person_checks
-                WHERE code LIKE \(bind: prefix) AND person_id IN (\(binds: ids)) GROUP BY person_id ON CONFLICT DO NOTHING
-                """).run()
-        }
+        try await checkRows.run(rows, db)
     }
+
+    /// An SQL expression over `persons p`: the codes of the checks the record fails, each followed by a space ('' when none).
+    static func failing(_ rules: QualityRules) -> String {
+        rules.all.map { "CASE WHEN (\($0.failing)) THEN '\($0.code) ' ELSE '' END" }.joined(separator: " || ")
+    }
+
+    /// The summary codes a record's failing checks add: `K*` for any key field, `Q*` for any consistency rule.
+    static func summaries(of codes: [String]) -> [String] {
+        (codes.contains { $0.hasPrefix("K0") } ? [anyKeyField] : []) + (codes.contains { $0.hasPrefix("Q0") } ? [anyConsistency] : [])
+    }
+
+    static let checkRows = BulkInsert("person_checks", ["person_id", "code", "path"])
 
     /// Recomputes every verdict (after a bulk load, or when the rules changed), inside the caller's transaction.
     static func rebuild(rules: QualityRules, _ db: any SQLDatabase) async throws {

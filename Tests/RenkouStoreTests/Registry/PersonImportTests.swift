@@ -21,6 +21,61 @@ import Testing
         func add(_ p: ImportProblem) { lock.lock(); all.append(p); lock.unlock() }
     }
 
+    /// The indexes of the tables a large load defers, as the engine describes them (name and definition).
+    static func indexes(_ stores: Stores) async throws -> [String] {
+        try await stores.db.read { db in
+            let query: SQLQueryString = stores.db.engine == .sqlite
+                ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'person_checks') AND sql IS NOT NULL ORDER BY name"
+                : "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('persons', 'person_checks') ORDER BY indexname"
+            return try await db.raw(query).all().map { "\(try $0.decode(column: "name", as: String.self)): \(try $0.decode(column: "sql", as: String.self))" }
+        }
+    }
+
+    /// A large load into an empty registry builds the indexes it does not read after its rows: a dry
+    /// run, a refused run and a committed one all end with the same indexes as before, the committed
+    /// rows are found through them, and the quality verdicts are those of the rules.
+    @Test(arguments: TestEngine.all) func aLargeLoadBuildsItsIndexesAfterItsRows(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            let before = try await Self.indexes(stores)
+            #expect(before.contains { $0.hasPrefix("persons_wra:") } && before.contains { $0.hasPrefix("person_checks_code_path:") })
+            let importer = PersonImporter(db: stores.db, env: stores.env, largeLoadBytes: 1)
+            var lines = [Self.header]
+            for i in 0..<30 {
+                lines.append("王\(i),\(Fixture.idNumber(i, birth: "19900101")),男,1990-01-01,汉族,非农业,\(i % 2 == 0 ? "已婚" : "未婚"),,H\(i / 3),\(i % 3 == 0 ? "户主" : "子"),白银路\(i)号,")
+            }
+            let good = try Self.file(lines), bad = try Self.file(lines + ["坏行,310114198503120010,男,1985-03-12,汉族,,,,,,,"])
+            defer { try? FileManager.default.removeItem(at: good); try? FileManager.default.removeItem(at: bad) }
+            for (url, mode) in [(good, ImportMode.dryRun), (bad, .allOrNothing)] {
+                let r = try await importer.run(file: url, fileName: "big.csv", unitCode: Fixture.communityA1, mode: mode, in: .everything, by: .cli())
+                #expect(!r.committed && r.imported == 30)
+                #expect(try await stores.persons.count(in: .everything) == 0)
+                #expect(try await Self.indexes(stores) == before)
+            }
+            let r = try await importer.run(file: good, fileName: "big.csv", unitCode: Fixture.communityA1, mode: .validOnly, in: .everything, by: .cli())
+            #expect(r.committed && r.imported == 30)
+            #expect(try await Self.indexes(stores) == before)
+            let found = try await stores.persons.search({ var q = PersonQuery(); q.name = "王25"; return q }(), in: .everything, by: .cli())
+            #expect(found.total == 1 && found.items[0].name == "王25")
+            try await QualityVerdictTests.expectVerdictsCurrent(stores)
+            // A registry that holds more than half the file's rows is not a large load: nothing is dropped.
+            let kept = try await stores.db.write { db in
+                try await PersonImporter.deferIndexes(fileBytes: 30 * 2 * 100 - 1, largeLoadBytes: 1, engine: stores.db.engine, db)
+            }
+            #expect(kept.isEmpty)
+            // One that does is: the indexes go, and a rollback brings them back.
+            let dropped = try await stores.db.write { db in
+                try await db.raw("BEGIN").run()
+                let builds = try await PersonImporter.deferIndexes(fileBytes: 30 * 2 * 100, largeLoadBytes: 1, engine: stores.db.engine, db)
+                try await db.raw("ROLLBACK").run()
+                return builds
+            }
+            let deferrable = before.filter { line in !line.contains("UNIQUE") && !PersonImporter.readByImport.contains { line.hasPrefix($0 + ":") } }
+            #expect(dropped.count == deferrable.count && deferrable.count >= 9 && dropped.contains { $0.contains("persons_wra") })
+            #expect(try await Self.indexes(stores) == before)
+        }
+    }
+
     @Test(arguments: TestEngine.all) func dryRunAllOrNothingValidOnlyAndIdempotence(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             try await Fixture.tree(stores)
