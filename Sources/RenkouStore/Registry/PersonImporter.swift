@@ -90,6 +90,7 @@ public struct PersonImporter: Sendable {
             do {
                 try await db.raw(SQLQueryString(scratch.create)).run()
                 let deferred = try await Self.deferIndexes(fileBytes: fileBytes, largeLoadBytes: largeLoadBytes, engine: engine, db)
+                state.phases.lap("begin, defer indexes")
                 // The file is read and its rows parsed on a second task (the other core) while this one
                 // matches and writes: batches are handed over one at a time, so memory holds at most
                 // three of them (one parsed, one waiting, one written).
@@ -101,6 +102,7 @@ public struct PersonImporter: Sendable {
                         for note in notes { state.note(note, problem) }
                         state.layout = layout
                     case .rows(let rows):
+                        state.phases.lap("wait for parsed rows")
                         state.batch = rows
                         try await Self.flush(&state, db, problem)
                     }
@@ -117,9 +119,13 @@ public struct PersonImporter: Sendable {
                 if keep {
                     state.result.committed = true
                     for statement in scratch.beforeCommit { try await db.raw(SQLQueryString(statement)).run() }
+                    state.phases.lap("audit and end")
                     for index in deferred { try await db.raw(SQLQueryString(index)).run() }
+                    state.phases.lap("build deferred indexes")
                     try await Self.audit(state.result, fileName: fileName, top: top, actor: actor, at: env.now(), db)
                     try await db.raw("COMMIT").run()
+                    state.phases.lap("commit")
+                    state.phases.print()
                 } else {
                     try await db.raw("ROLLBACK").run()
                     try await Self.audit(state.result, fileName: fileName, top: top, actor: actor, at: env.now(), db)
@@ -252,6 +258,8 @@ public struct PersonImporter: Sendable {
         var tally = ImportTally<ImportOutcome>()
         /// The quality checks whose verdicts each written batch refreshes.
         var rules: QualityRules?
+        /// Where the writing task's time went (`RENKOU_IMPORT_PHASES`): seconds per phase.
+        var phases = ImportPhases()
 
         init(run: String, mode: ImportMode, top: OrgUnit, scope: Scope, callerScope: Scope, today: Day, now: Date, actor: Actor, engine: Engine) {
             self.run = run; self.top = top; self.scope = scope; self.callerScope = callerScope; self.today = today; self.now = now; self.actor = actor
@@ -262,6 +270,27 @@ public struct PersonImporter: Sendable {
             if !p.isError { result.warnings += 1 }
             if result.problems.count < PersonImportResult.problemsShown { result.problems.append(p) }
             sink(p)
+        }
+    }
+
+    /// The writing task's time per phase, printed to standard error at the end of a run when the
+    /// environment has `RENKOU_IMPORT_PHASES` (the import benchmark's profile of what remains).
+    struct ImportPhases {
+        static let enabled = ProcessInfo.processInfo.environment["RENKOU_IMPORT_PHASES"] != nil
+        var seconds: [(String, Double)] = []
+        var mark = ContinuousClock.now
+        /// Adds the time since the last mark to `phase`.
+        mutating func lap(_ phase: String) {
+            guard Self.enabled else { return }
+            let now = ContinuousClock.now, d = now - mark
+            let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            if let i = seconds.firstIndex(where: { $0.0 == phase }) { seconds[i].1 += s } else { seconds.append((phase, s)) }
+            mark = now
+        }
+        func print() {
+            guard Self.enabled else { return }
+            let text = seconds.map { String(format: "%@ %.3f", $0.0, $0.1) }.joined(separator: "\n") + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
         }
     }
 
@@ -310,6 +339,7 @@ public struct PersonImporter: Sendable {
                 }
             }
         }
+        state.phases.lap("look up ID numbers, people, households")
         var memberships: [String: Membership] = [:]
         let personIDs = existing.values.map(\.id.text)
         if !personIDs.isEmpty && rows.contains(where: { $0.household != nil }) {
@@ -442,13 +472,17 @@ public struct PersonImporter: Sendable {
             accepted.append((idNumber, row.row))
         }
 
+        state.phases.lap("look up memberships, match rows")
         // The writes, in dependency order.
         try await Self.seenRows.run(accepted.map { [.text($0.0), .int($0.1)] }, db)
+        state.phases.lap("write ID numbers seen")
         try await Self.householdRows.run(newHouseholds.map { h, u, address in
             [.text(h.id), .text(h.number), .text(u.id.text), .text(u.path), BulkValue(address), .text("family"), .text(stamp), .text(stamp)]
         }, db)
         try await Self.personRows.run(inserts.map { p, row in [.text(p.id.text), .text(p.createdAt), .text(state.run), .int(row)] + PersonStore.fields(p) }, db)
+        state.phases.lap("write new people")
         try await NameGrams.table.run(inserts.flatMap { p, _ in NameGrams.rows(p.id.text, p.name) }, db)
+        state.phases.lap("write name grams")
         for (before, after, row) in updates {
             try await PersonStore.update(after, was: before, db)
             try await db.raw("UPDATE persons SET import_run = \(bind: state.run), import_row = \(bind: row) WHERE id = \(bind: after.id.text)").run()
@@ -459,8 +493,17 @@ public struct PersonImporter: Sendable {
             try await db.raw("UPDATE household_members SET left_on = \(bind: today) WHERE id IN (\(binds: ended))").run()
         }
         try await Self.memberRows.run(joined.map { [.text($0.household), .text($0.person), .text($0.relation), .text(today)] }, db)
+        state.phases.lap("write updates and memberships")
         if let rules = state.rules {
-            try await QualityVerdicts.refresh(inserts.map(\.0.id) + updates.map(\.1.id), rules: rules, db)
+            // A new record has no verdicts yet and nothing links to it, except the members of a household it joined.
+            let joinedPeople = Set(joined.map(\.person))
+            var joining: [UUID] = [], alone: [String] = []
+            for (person, _) in inserts {
+                if joinedPeople.contains(person.id.text) { joining.append(person.id) } else { alone.append(person.id.text) }
+            }
+            try await QualityVerdicts.refresh(joining + updates.map(\.1.id), rules: rules, db)
+            try await QualityVerdicts.write(alone, rules: rules, new: true, db)
+            state.phases.lap("quality verdicts")
         }
     }
 

@@ -53,11 +53,15 @@ enum QualityVerdicts {
     /// checks, space-separated); the summaries come from those codes, and the rows go in through
     /// `BulkInsert`. A statement per check over the same records cost 21 look-ups of each record:
     /// 400 ms a batch of 2,000 on SQLite, most of an import's time.
-    static func write(_ ids: [String], rules: QualityRules, _ db: any SQLDatabase) async throws {
-        if db.dialect.name == "postgresql" {
+    ///
+    /// `new`: records this transaction created, which have no rows yet and no other transaction can
+    /// see: neither the lock nor the delete is needed.
+    static func write(_ ids: [String], rules: QualityRules, new: Bool = false, _ db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        if db.dialect.name == "postgresql" && !new {
             _ = try await db.raw("SELECT id FROM persons WHERE id IN (\(binds: ids)) ORDER BY id FOR UPDATE").all()
         }
-        try await db.raw("DELETE FROM person_checks WHERE person_id IN (\(binds: ids))").run()
+        if !new { try await db.raw("DELETE FROM person_checks WHERE person_id IN (\(binds: ids))").run() }
         var rows: [[BulkValue]] = []
         for r in try await db.raw("""
             SELECT p.id AS id, p.path AS path, \(unsafeRaw: failing(rules)) AS codes FROM persons p

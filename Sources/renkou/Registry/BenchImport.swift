@@ -7,7 +7,11 @@ import SQLKit
 
 extension Bench {
     /// Imports a generated file through Renkou and loads the same file raw (sqlite3 `.import`, or
-    /// PostgreSQL `COPY` through psql) into a table with the same indexes on the columns it has (ID number unique, birth date, name + birth date), in the same run.
+    /// PostgreSQL `COPY` through psql) into a table with the same indexes on the columns it has (ID
+    /// number unique, birth date, name + birth date), in the same run. Also prints the engine's floor
+    /// for Renkou's own schema: the rows the import wrote (persons, name grams, quality verdicts)
+    /// copied by the engine alone, in one statement per table, into empty tables with every index
+    /// Renkou's schema gives them; what a client can do at best without changing the schema.
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
@@ -22,14 +26,14 @@ extension Bench {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
             let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-            print("rows        engine     renkou rows/s   raw rows/s   ratio   renkou peak RSS")
+            print("rows        engine     renkou rows/s   raw rows/s   ratio   floor rows/s   of floor   renkou peak RSS")
             for n in rows {
                 let csv = work.appendingPathComponent("persons-\(n).csv")
                 try BenchData.write(rows: n, to: csv)
                 var engines: [(String, String?)] = [("sqlite", nil)]
                 if let postgres { engines.append(("postgres", postgres)) }
                 for (engine, url) in engines {
-                    var renkou: [Double] = [], raw: [Double] = [], rss: [Int] = []
+                    var renkou: [Double] = [], raw: [Double] = [], floor: [Double] = [], rss: [Int] = []
                     for round in 0..<rounds {
                         let database: String
                         if let url {
@@ -43,6 +47,7 @@ extension Bench {
                         let fields = child.split(separator: " ").compactMap { Double($0) }
                         guard fields.count == 2 else { throw ValidationError("import-one printed: \(child)") }
                         renkou.append(Double(n) / fields[0]); rss.append(Int(fields[1]))
+                        floor.append(Double(n) / (url != nil ? try postgresFloor(url!) : try sqliteFloor(String(database.dropFirst(7)), work.appendingPathComponent("floor\(round)-\(n).sqlite").path)))
                         // The raw load of the same file into a table with the indexes persons has on these columns.
                         if let url {
                             try psql(url, "CREATE TABLE bench_import.raw (name text, id_number text UNIQUE, sex text, birth_date text, ethnic text, hukou text, marital text, address text, phone text); CREATE INDEX raw_birth ON bench_import.raw (birth_date); CREATE INDEX raw_name_birth ON bench_import.raw (name, birth_date);")
@@ -65,13 +70,43 @@ extension Bench {
                             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: String(database.dropFirst(7)) + suffix) }
                         }
                     }
-                    let r = median(renkou), b = median(raw)
+                    let r = median(renkou), b = median(raw), f = median(floor)
                     let rssMB = Int(median(rss.map(Double.init))) / 1024
-                    print(String(format: "%-11d ", n) + engine.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %13.0f %12.0f %7.2f   %d MB", r, b, r / b, rssMB))
+                    print(String(format: "%-11d ", n) + engine.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %13.0f %12.0f %7.2f %14.0f %10.2f   %d MB", r, b, r / b, f, r / f, rssMB))
                 }
                 try? FileManager.default.removeItem(at: csv)
             }
             print("goal: ratio ≥ 0.5 at 1,000,000 rows; peak memory at 1,000,000 no higher than at 100,000")
+            print("floor: the same rows copied by the engine alone into Renkou's tables with all their indexes (\(Self.floorTables.joined(separator: ", ")))")
+        }
+
+        /// The tables whose rows an import writes, in the order the floor copies them.
+        static let floorTables = ["persons", "person_name_grams", "person_checks"]
+
+        /// Seconds sqlite3 takes to copy the import's rows from `source` into an empty database with the
+        /// same tables and indexes (WAL, the page cache Renkou's writer has), in one transaction.
+        func sqliteFloor(_ source: String, _ target: String) throws -> Double {
+            var schema = "PRAGMA journal_mode=WAL;\n"
+            for table in Self.floorTables { schema += try run("/usr/bin/env", ["sqlite3", source, ".schema \(table)"]) + "\n" }
+            _ = try run("/usr/bin/env", ["sqlite3", target, schema])
+            let start = Date()
+            _ = try run("/usr/bin/env", ["sqlite3", target, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; ATTACH '\(source)' AS src; BEGIN;"
+                + Self.floorTables.map { " INSERT INTO main.\($0) SELECT * FROM src.\($0);" }.joined() + " COMMIT;"])
+            let seconds = Date().timeIntervalSince(start)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
+            return seconds
+        }
+
+        /// Seconds PostgreSQL takes to copy the import's rows from schema `bench_import` into empty
+        /// tables with the same columns, constraints and indexes (`LIKE … INCLUDING ALL`), in one transaction.
+        func postgresFloor(_ url: String) throws -> Double {
+            try psql(url, "DROP SCHEMA IF EXISTS bench_floor CASCADE; CREATE SCHEMA bench_floor;"
+                + Self.floorTables.map { " CREATE TABLE bench_floor.\($0) (LIKE bench_import.\($0) INCLUDING ALL);" }.joined())
+            let start = Date()
+            try psql(url, "BEGIN;" + Self.floorTables.map { " INSERT INTO bench_floor.\($0) SELECT * FROM bench_import.\($0);" }.joined() + " COMMIT;")
+            let seconds = Date().timeIntervalSince(start)
+            try psql(url, "DROP SCHEMA bench_floor CASCADE;")
+            return seconds
         }
 
         func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
@@ -87,6 +122,8 @@ extension Bench {
             p.arguments = args
             let out = Pipe()
             p.standardOutput = out
+            // psql's notices (every table a dropped scratch schema takes with it) stay out of the figures.
+            p.environment = ProcessInfo.processInfo.environment.merging(["PGOPTIONS": "-c client_min_messages=warning"]) { $1 }
             try p.run()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
