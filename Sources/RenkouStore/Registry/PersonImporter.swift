@@ -89,24 +89,29 @@ public struct PersonImporter: Sendable {
             try await db.raw("BEGIN").run()
             do {
                 try await db.raw(SQLQueryString(scratch.create)).run()
-                let deferred = try await Self.deferIndexes(fileBytes: fileBytes, largeLoadBytes: largeLoadBytes, engine: engine, db)
+                let deferred = try await Self.deferIndexes(fileBytes: fileBytes, largeLoadBytes: largeLoadBytes, mode: mode, engine: engine, db)
                 state.phases.lap("begin, defer indexes")
                 // The file is read and its rows parsed on a second task (the other core) while this one
                 // matches and writes: batches are handed over one at a time, so memory holds at most
                 // three of them (one parsed, one waiting, one written).
                 let pieces = AsyncThrowingChannel<ImportPiece, any Error>()
-                async let parsed = Self.parse(file, into: pieces, progress: progress, unit: top.code, today: today, codeTable: codeTable, policy: policy)
+                async let parsed = Self.parse(file, into: pieces, unit: top.code, today: today, codeTable: codeTable, policy: policy)
                 for try await piece in pieces {
                     switch piece {
                     case .header(let layout, let notes):
                         for note in notes { state.note(note, problem) }
                         state.layout = layout
-                    case .rows(let rows):
+                    case .rows(let rows, let read):
                         state.phases.lap("wait for parsed rows")
                         state.batch = rows
                         try await Self.flush(&state, db, problem)
+                        // The share of the file read when this batch was handed over, now written.
+                        progress(read)
                     }
                 }
+                // A cancelled run (the request went away) ends the channel early: say so, not that the counts differ.
+                try Task.checkCancellation()
+                progress(1)
                 let (layout, reading) = try await parsed
                 try ImportPipeline.check(state.tally, against: reading)
                 state.result.apply(state.tally)
@@ -119,7 +124,7 @@ public struct PersonImporter: Sendable {
                 if keep {
                     state.result.committed = true
                     for statement in scratch.beforeCommit { try await db.raw(SQLQueryString(statement)).run() }
-                    state.phases.lap("audit and end")
+                    state.phases.lap("drop the scratch table")
                     for index in deferred { try await db.raw(SQLQueryString(index)).run() }
                     state.phases.lap("build deferred indexes")
                     try await Self.audit(state.result, fileName: fileName, top: top, actor: actor, at: env.now(), db)
@@ -152,31 +157,41 @@ public struct PersonImporter: Sendable {
     /// quality refresh looks up.
     static let deferrable = ["persons", "person_checks"], readByImport: Set<String> = ["persons_spouse", "persons_mother", "persons_father"]
 
-    /// 大批量导入: for a large load (a file of `largeLoadBytes` or more, with at least twice the rows the
-    /// registry holds, at about 100 bytes a row), drops the indexes in `deferrable` that the import
-    /// does not read, inside the import's transaction, and returns the statements that build them again
-    /// before it commits (as `pg_restore` does: one sorted build instead of a million random inserts).
-    /// A run that rolls back (a dry run, a refused file, a crash) gets them back with the rollback. On
-    /// PostgreSQL the drop holds the registry's table locked until the commit: readers wait, which
-    /// suits a first load into an empty registry and is why a registry already full is never treated so.
-    static func deferIndexes(fileBytes: Int, largeLoadBytes: Int, engine: Engine, _ db: any SQLDatabase) async throws -> [String] {
+    /// 大批量导入: for a large load, drops the indexes in `deferrable` that the import does not read,
+    /// inside the import's transaction, and returns the statements that build them again before it
+    /// commits (as `pg_restore` does: one sorted build instead of a million random inserts). A run
+    /// that rolls back (a refused file, an error, a crash) gets them back with the rollback.
+    /// - SQLite (one writer; readers keep reading the committed state, indexes included): a file of
+    ///   `largeLoadBytes` or more holding, at about 100 bytes a row, at least twice as many rows as the
+    ///   registry has records; dry runs too.
+    /// - PostgreSQL: the drop locks `persons` until the commit, so searches wait. Only a first load (no
+    ///   records yet) that will be kept (not a dry run) is treated so, and both tables are locked
+    ///   first, `persons` before `person_checks`, the order every other writer takes them in.
+    static func deferIndexes(fileBytes: Int, largeLoadBytes: Int, mode: ImportMode, engine: Engine, _ db: any SQLDatabase) async throws -> [String] {
         guard fileBytes >= largeLoadBytes else { return [] }
-        let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
-        guard persons * 2 * 100 <= fileBytes else { return [] }
-        let tables = deferrable.map { "'\($0)'" }.joined(separator: ", ")
-        let query: String = switch engine {
-        case .sqlite: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (\(tables)) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
-        case .postgres: """
-            SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid IN (\(deferrable.map { "'\($0)'::regclass" }.joined(separator: ", "))) AND NOT i.indisunique ORDER BY c.relname
-            """
+        let query: String
+        switch engine {
+        case .sqlite:
+            let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
+            guard persons * 2 * 100 <= fileBytes else { return [] }
+            query = """
+                SELECT name, '"' || name || '"' AS qualified, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (\(deferrable.map { "'\($0)'" }.joined(separator: ", ")))
+                AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name
+                """
+        case .postgres:
+            guard mode != .dryRun,
+                  try await db.raw("SELECT NOT EXISTS (SELECT 1 FROM persons) AS empty").first()?.decode(column: "empty", as: Bool.self) == true else { return [] }
+            try await db.raw(SQLQueryString("LOCK TABLE \(deferrable.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")).run()
+            query = """
+                SELECT c.relname AS name, i.indexrelid::regclass::text AS qualified, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid IN (\(deferrable.map { "'\($0)'::regclass" }.joined(separator: ", "))) AND NOT i.indisunique ORDER BY c.relname
+                """
         }
         var builds: [String] = []
         for r in try await db.raw(SQLQueryString(query)).all() {
-            let name = try r.decode(column: "name", as: String.self)
-            guard !readByImport.contains(name) else { continue }
+            guard !readByImport.contains(try r.decode(column: "name", as: String.self)) else { continue }
             builds.append(try r.decode(column: "sql", as: String.self))
-            try await db.raw(SQLQueryString("DROP INDEX \(name)")).run()
+            try await db.raw(SQLQueryString("DROP INDEX \(try r.decode(column: "qualified", as: String.self))")).run()
         }
         return builds
     }
@@ -185,19 +200,21 @@ public struct PersonImporter: Sendable {
     /// skipped, unknown columns) first, then the parsed rows a batch at a time.
     enum ImportPiece: Sendable {
         case header(PersonImportLayout, [ImportProblem])
-        case rows([PersonImportRow])
+        /// The rows, and the share of the file read when they were handed over (reported once written).
+        case rows([PersonImportRow], read: Double)
     }
 
     /// Reads `file` and parses its rows into `pieces`, a batch (`batchSize` rows) at a time; each send
     /// waits until the writer takes it. Ends the channel when the file is read, or fails it with the
     /// reading's error (no headers, an unreadable file). Returns the layout and what the reading found.
-    static func parse(_ file: URL, into pieces: AsyncThrowingChannel<ImportPiece, any Error>, progress: @escaping @Sendable (Double) -> Void,
+    static func parse(_ file: URL, into pieces: AsyncThrowingChannel<ImportPiece, any Error>,
                       unit: String, today: Day, codeTable: (@Sendable (String) -> AreaCode?)?, policy: Policy) async throws -> (PersonImportLayout, ImportPipeline.Reading) {
+        var pending: ImportPiece?
         do {
-            var pending: ImportPiece?
             var batch: [PersonImportRow] = []
             batch.reserveCapacity(batchSize)
-            let (layout, reading) = try await ImportPipeline.read(file, progress: progress, header: { cells, row in
+            var read = 0.0
+            let (layout, reading) = try await ImportPipeline.read(file, progress: { read = $0 }, header: { cells, row in
                 let layout = try PersonImportLayout(headers: cells)
                 var notes: [ImportProblem] = []
                 if row > 1 {
@@ -214,17 +231,20 @@ public struct PersonImporter: Sendable {
                 if let header = pending { pending = nil; await pieces.send(header) }
                 batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: unit, today: today, codeTable: codeTable, policy: policy))
                 if batch.count >= batchSize {
-                    await pieces.send(.rows(batch))
+                    await pieces.send(.rows(batch, read: read))
                     batch.removeAll(keepingCapacity: true)
                     // The writer stopped (an error, a cancelled request): stop reading.
                     try Task.checkCancellation()
                 }
             })
             if let header = pending { pending = nil; await pieces.send(header) }
-            if !batch.isEmpty { await pieces.send(.rows(batch)) }
+            if !batch.isEmpty { await pieces.send(.rows(batch, read: 1)) }
+            try Task.checkCancellation()
             pieces.finish()
             return (layout, reading)
         } catch {
+            // Notes of a header already found stay in the report when the reading fails before any row.
+            if let header = pending, !Task.isCancelled { await pieces.send(header) }
             pieces.fail(error)
             throw error
         }

@@ -80,9 +80,10 @@ enum QualityVerdicts {
         rules.all.map { "CASE WHEN (\($0.failing)) THEN '\($0.code) ' ELSE '' END" }.joined(separator: " || ")
     }
 
-    /// The summary codes a record's failing checks add: `K*` for any key field, `Q*` for any consistency rule.
+    /// The summary codes a record's failing checks add: `K*` for any key field, `Q*` for any consistency
+    /// rule (`Q01`…`Q10`: migration 054 added the `Q*` rows that `Q10` alone had not given).
     static func summaries(of codes: [String]) -> [String] {
-        (codes.contains { $0.hasPrefix("K0") } ? [anyKeyField] : []) + (codes.contains { $0.hasPrefix("Q0") } ? [anyConsistency] : [])
+        (codes.contains { $0.hasPrefix("K") } ? [anyKeyField] : []) + (codes.contains { $0.hasPrefix("Q") } ? [anyConsistency] : [])
     }
 
     static let checkRows = BulkInsert("person_checks", ["person_id", "code", "path"])
@@ -97,8 +98,8 @@ enum QualityVerdicts {
     static func rebuildStatements(rules: QualityRules) -> [String] {
         rules.all.map { check in
             "INSERT INTO person_checks (person_id, code, path) SELECT p.id, '\(check.code)', p.path FROM persons p WHERE p.status = 'active' AND (\(check.failing))"
-        } + [(anyKeyField, "K0%"), (anyConsistency, "Q0%")].map { summary, prefix in
-            "INSERT INTO person_checks (person_id, code, path) SELECT person_id, '\(summary)', MIN(path) FROM person_checks WHERE code LIKE '\(prefix)' GROUP BY person_id"
+        } + [(anyKeyField, "K"), (anyConsistency, "Q")].map { summary, letter in
+            "INSERT INTO person_checks (person_id, code, path) SELECT person_id, '\(summary)', MIN(path) FROM person_checks WHERE code LIKE '\(letter)%' AND code <> '\(summary)' GROUP BY person_id"
         }
     }
 

@@ -8,7 +8,7 @@ public struct RegistryStoreModule: StoreModule {
         [Migration004Persons.migration, Migration005PersonDetails.migration, Migration006Households.migration, Migration007LifeEvents.migration,
          Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration,
          Migration014QualityVerdicts.migration, Migration026PendingIDNumbers.migration, Migration051NamesInOneForm.migration,
-         Migration053WomenOfReproductiveAge.migration]
+         Migration053WomenOfReproductiveAge.migration, Migration054IDChecksumCountsAsInconsistent.migration]
     }
     public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) } }
     public var pathTables: [String] { ["persons", "households", "life_events", "person_checks"] }

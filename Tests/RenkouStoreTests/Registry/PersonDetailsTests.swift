@@ -40,9 +40,14 @@ import Testing
             confirmed.idConfirmReason = "与身份证原件核对一致"
             let p = try await stores.persons.create(confirmed, in: .everything, by: .cli())
             #expect(p.flags == ["id-checksum"])
+            // a number saved with a wrong check character counts against the consistency rate
+            var quality = try await stores.quality.summary(unitCode: Fixture.communityA1, in: .everything).unit
+            #expect(quality.records == 1 && quality.failures["Q10-id-checksum"] == 1 && quality.consistent == 0)
             // correcting the number to a valid one clears the flag
             let fixed = try await stores.persons.update(p.id, PersonInput(idNumber: good), in: .everything, by: .cli())
             #expect(fixed.flags.isEmpty && fixed.idNumber == good)
+            quality = try await stores.quality.summary(unitCode: Fixture.communityA1, in: .everything).unit
+            #expect((quality.failures["Q10-id-checksum"] ?? 0) == 0 && quality.consistent == 1)
         }
     }
 
