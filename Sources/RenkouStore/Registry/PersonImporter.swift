@@ -57,8 +57,8 @@ public struct PersonImportResult: Sendable, Codable, Equatable {
 public struct PersonImporter: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    /// A file of at least this many bytes (about 20,000 CSV rows) that would at least double the
-    /// registry is a large load: the indexes it does not read are built after it (`deferIndexes`).
+    /// The smallest file (about 20,000 CSV rows) that can be a large load, whose indexes are built
+    /// after its rows (`deferIndexes`, in PersonImporter+LargeLoad.swift).
     let largeLoadBytes: Int
     public init(db: Database, env: RenkouCore.Environment) { self.init(db: db, env: env, largeLoadBytes: 2 << 20) }
     init(db: Database, env: RenkouCore.Environment, largeLoadBytes: Int) { self.db = db; self.env = env; self.largeLoadBytes = largeLoadBytes }
@@ -151,105 +151,6 @@ public struct PersonImporter: Sendable {
         }
     }
 
-    /// Indexes an import never reads while it runs: the quality and assessment indexes of `persons`
-    /// and the per-check index of `person_checks`. Unique ones stay (they are constraints, and the
-    /// import matches by ID number), and so do the spouse, mother and father links that a batch's
-    /// quality refresh looks up.
-    static let deferrable = ["persons", "person_checks"], readByImport: Set<String> = ["persons_spouse", "persons_mother", "persons_father"]
-
-    /// 大批量导入: for a large load, drops the indexes in `deferrable` that the import does not read,
-    /// inside the import's transaction, and returns the statements that build them again before it
-    /// commits (as `pg_restore` does: one sorted build instead of a million random inserts). A run
-    /// that rolls back (a refused file, an error, a crash) gets them back with the rollback.
-    /// - SQLite (one writer; readers keep reading the committed state, indexes included): a file of
-    ///   `largeLoadBytes` or more holding, at about 100 bytes a row, at least twice as many rows as the
-    ///   registry has records; dry runs too.
-    /// - PostgreSQL: the drop locks `persons` until the commit, so searches wait. Only a first load (no
-    ///   records yet) that will be kept (not a dry run) is treated so, and both tables are locked
-    ///   first, `persons` before `person_checks`, the order every other writer takes them in.
-    static func deferIndexes(fileBytes: Int, largeLoadBytes: Int, mode: ImportMode, engine: Engine, _ db: any SQLDatabase) async throws -> [String] {
-        guard fileBytes >= largeLoadBytes else { return [] }
-        let query: String
-        switch engine {
-        case .sqlite:
-            let persons = try await db.raw("SELECT COUNT(*) AS n FROM persons").first()?.decode(column: "n", as: Int.self) ?? 0
-            guard persons * 2 * 100 <= fileBytes else { return [] }
-            query = """
-                SELECT name, '"' || name || '"' AS qualified, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (\(deferrable.map { "'\($0)'" }.joined(separator: ", ")))
-                AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name
-                """
-        case .postgres:
-            guard mode != .dryRun,
-                  try await db.raw("SELECT NOT EXISTS (SELECT 1 FROM persons) AS empty").first()?.decode(column: "empty", as: Bool.self) == true else { return [] }
-            try await db.raw(SQLQueryString("LOCK TABLE \(deferrable.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")).run()
-            query = """
-                SELECT c.relname AS name, i.indexrelid::regclass::text AS qualified, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                WHERE i.indrelid IN (\(deferrable.map { "'\($0)'::regclass" }.joined(separator: ", "))) AND NOT i.indisunique ORDER BY c.relname
-                """
-        }
-        var builds: [String] = []
-        for r in try await db.raw(SQLQueryString(query)).all() {
-            guard !readByImport.contains(try r.decode(column: "name", as: String.self)) else { continue }
-            builds.append(try r.decode(column: "sql", as: String.self))
-            try await db.raw(SQLQueryString("DROP INDEX \(try r.decode(column: "qualified", as: String.self))")).run()
-        }
-        return builds
-    }
-
-    /// What the reading task hands the writing one: the header's layout and its notes (a title row
-    /// skipped, unknown columns) first, then the parsed rows a batch at a time.
-    enum ImportPiece: Sendable {
-        case header(PersonImportLayout, [ImportProblem])
-        /// The rows, and the share of the file read when they were handed over (reported once written).
-        case rows([PersonImportRow], read: Double)
-    }
-
-    /// Reads `file` and parses its rows into `pieces`, a batch (`batchSize` rows) at a time; each send
-    /// waits until the writer takes it. Ends the channel when the file is read, or fails it with the
-    /// reading's error (no headers, an unreadable file). Returns the layout and what the reading found.
-    static func parse(_ file: URL, into pieces: AsyncThrowingChannel<ImportPiece, any Error>,
-                      unit: String, today: Day, codeTable: (@Sendable (String) -> AreaCode?)?, policy: Policy) async throws -> (PersonImportLayout, ImportPipeline.Reading) {
-        var pending: ImportPiece?
-        do {
-            var batch: [PersonImportRow] = []
-            batch.reserveCapacity(batchSize)
-            var read = 0.0
-            let (layout, reading) = try await ImportPipeline.read(file, progress: { read = $0 }, header: { cells, row in
-                let layout = try PersonImportLayout(headers: cells)
-                var notes: [ImportProblem] = []
-                if row > 1 {
-                    notes.append(ImportProblem(row: row, column: "", value: "", isError: false,
-                                               reason: Text("表头在第 \(row) 行，上面的标题行已跳过。", "The headers are on row \(row); the title rows above were skipped.")))
-                }
-                for column in layout.ignored {
-                    notes.append(ImportProblem(row: row, column: column, value: "", isError: false, reason: Text("未知的列，已忽略。", "Unknown column, ignored.")))
-                }
-                // Sent from here (not awaited: a header closure is synchronous) by the first row or the end.
-                pending = .header(layout, notes)
-                return layout
-            }, row: { layout, cells, row in
-                if let header = pending { pending = nil; await pieces.send(header) }
-                batch.append(PersonImportRow.parse(cells, row: row, layout: layout, defaultUnit: unit, today: today, codeTable: codeTable, policy: policy))
-                if batch.count >= batchSize {
-                    await pieces.send(.rows(batch, read: read))
-                    batch.removeAll(keepingCapacity: true)
-                    // The writer stopped (an error, a cancelled request): stop reading.
-                    try Task.checkCancellation()
-                }
-            })
-            if let header = pending { pending = nil; await pieces.send(header) }
-            if !batch.isEmpty { await pieces.send(.rows(batch, read: 1)) }
-            try Task.checkCancellation()
-            pieces.finish()
-            return (layout, reading)
-        } catch {
-            // Notes of a header already found stay in the report when the reading fails before any row.
-            if let header = pending, !Task.isCancelled { await pieces.send(header) }
-            pieces.fail(error)
-            throw error
-        }
-    }
-
     static func lookup(_ table: [String: AreaCode]) -> @Sendable (String) -> AreaCode? { { table[$0] } }
 
     /// One audit row for the run: who imported which file into which unit, with what outcome. Each
@@ -290,27 +191,6 @@ public struct PersonImporter: Sendable {
             if !p.isError { result.warnings += 1 }
             if result.problems.count < PersonImportResult.problemsShown { result.problems.append(p) }
             sink(p)
-        }
-    }
-
-    /// The writing task's time per phase, printed to standard error at the end of a run when the
-    /// environment has `RENKOU_IMPORT_PHASES` (the import benchmark's profile of what remains).
-    struct ImportPhases {
-        static let enabled = ProcessInfo.processInfo.environment["RENKOU_IMPORT_PHASES"] != nil
-        var seconds: [(String, Double)] = []
-        var mark = ContinuousClock.now
-        /// Adds the time since the last mark to `phase`.
-        mutating func lap(_ phase: String) {
-            guard Self.enabled else { return }
-            let now = ContinuousClock.now, d = now - mark
-            let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            if let i = seconds.firstIndex(where: { $0.0 == phase }) { seconds[i].1 += s } else { seconds.append((phase, s)) }
-            mark = now
-        }
-        func print() {
-            guard Self.enabled else { return }
-            let text = seconds.map { String(format: "%@ %.3f", $0.0, $0.1) }.joined(separator: "\n") + "\n"
-            FileHandle.standardError.write(Data(text.utf8))
         }
     }
 
