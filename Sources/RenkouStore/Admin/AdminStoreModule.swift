@@ -6,6 +6,10 @@ public struct AdminStoreModule: StoreModule {
     public let name = "admin"
     public var migrations: [Migration] { [Migration001AdminTree.migration, Migration002Accounts.migration, Migration003Audit.migration, Migration050LoginFailures.migration, Migration052PublicRateWindows.migration] }
     public var pathTables: [String] { ["org_units"] }
+    /// Every hour, the planner's statistics of the tables that changed much (`Database.optimizeStatistics`).
+    public var contributions: [Contribution] {
+        [ExtensionPoint.dailyJobs(DailyJob("database.statistics") { stores, _ in try await stores.db.optimizeStatistics() })]
+    }
 }
 
 extension Stores {

@@ -69,6 +69,8 @@ extension OrgStore {
             try ImportPipeline.check(report.tally, against: ImportPipeline.Reading(kind: .csv, encoding: nil, rows: counted.rows))
             return report
         }
+        // a code table multiplies the units (one to 6,452 at first start): the planner must know
+        try await db.optimizeStatistics()
         return result
     }
 

@@ -39,11 +39,14 @@ struct AuditRow: Sendable {
     var at: String, userID: String?, username: String, action: String, entity: String, entityID: String, path: String
     var client: String, requestID: String, before: String?, after: String?
 
-    /// Inserts `rows` in `db`, 500 to a statement (11 parameters each stays under both engines' limits).
+    /// Rows in one INSERT: 11 parameters each stays under both engines' limits.
+    static let perStatement = 500
+
+    /// Inserts `rows` in `db`, `perStatement` to a statement.
     static func insert(_ rows: [AuditRow], _ db: any SQLDatabase) async throws {
         var start = rows.startIndex
         while start < rows.endIndex {
-            let chunk = rows[start..<min(start + 500, rows.endIndex)]
+            let chunk = rows[start..<min(start + perStatement, rows.endIndex)]
             var values: [SQLQueryString] = []
             for r in chunk {
                 values.append("""

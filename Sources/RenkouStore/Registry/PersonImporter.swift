@@ -81,7 +81,7 @@ public struct PersonImporter: Sendable {
         let today = Day(env.now())
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         let largeLoadBytes = self.largeLoadBytes
-        return try await db.write { db in
+        let result = try await db.write { db in
             var state = ImportState(run: runID, mode: mode, top: top, scope: Scope(path: top.path), callerScope: scope, today: today, now: env.now(), actor: actor, engine: engine)
             state.rules = QualityRules(policy: env.policy, today: today)
             let scratch = engine.scratchTable("import_seen", columns: "id_number TEXT PRIMARY KEY, row_number INTEGER NOT NULL")
@@ -149,6 +149,9 @@ public struct PersonImporter: Sendable {
                 throw error
             }
         }
+        // A first load multiplies the registry: the planner must know before the next read
+        if result.committed && result.imported > 0 { try await db.optimizeStatistics() }
+        return result
     }
 
     static func lookup(_ table: [String: AreaCode]) -> @Sendable (String) -> AreaCode? { { table[$0] } }
