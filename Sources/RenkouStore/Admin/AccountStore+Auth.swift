@@ -106,11 +106,30 @@ extension AccountStore {
     public func sessionAccount(_ secret: String) async throws -> Account? {
         let now = Timestamp.string(env.now())
         return try await db.read(fresh: true) { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM sessions s JOIN users a ON a.id = s.user_id JOIN org_units u ON u.id = a.unit_id
-                WHERE s.token_hash = \(bind: Secrets.sha256(secret)) AND s.expires_at > \(bind: now) AND a.disabled = 0
-                """).first().map(Self.decode)
+            try await db.first(SessionCheck(hash: Secrets.sha256(secret), now: now)).map(Self.decode)
         }
+    }
+
+    /// The sign-in check of an API token, on every request that carries one: the account, its unit, the
+    /// token's id and last use, by the token's hash (`FrequentStatement`: prepared once per connection).
+    struct TokenCheck: FrequentStatement {
+        static let sql = """
+            SELECT \(AccountStore.columns), t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users a ON a.id = t.user_id
+            JOIN org_units u ON u.id = a.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled = 0
+            """
+        let hash: String
+        var values: [String] { [hash] }
+    }
+
+    /// The sign-in check of a browser session, on every page: the account and its unit, by the session's hash,
+    /// while it has not expired (`now`: an ISO 8601 timestamp).
+    struct SessionCheck: FrequentStatement {
+        static let sql = """
+            SELECT \(AccountStore.columns) FROM sessions s JOIN users a ON a.id = s.user_id JOIN org_units u ON u.id = a.unit_id
+            WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0
+            """
+        let hash: String, now: String
+        var values: [String] { [hash, now] }
     }
 
     public func endSession(_ secret: String) async throws {
@@ -170,10 +189,7 @@ extension AccountStore {
         let now = env.now()
         // Looked up on a reader; last use is kept to the minute, so a busy client does not write on every request.
         guard let (account, tokenID, last) = try await db.read(fresh: true, { db -> (Account, String, Date?)? in
-            guard let row = try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns), t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users a ON a.id = t.user_id JOIN org_units u ON u.id = a.unit_id
-                WHERE t.token_hash = \(bind: Secrets.sha256(secret)) AND t.revoked_at IS NULL AND a.disabled = 0
-                """).first() else { return nil }
+            guard let row = try await db.first(TokenCheck(hash: Secrets.sha256(secret))) else { return nil }
             return (try Self.decode(row), try row.decode(column: "token_id", as: String.self), try row.decode(column: "last_used_at", as: String?.self).flatMap(Timestamp.date))
         }) else { return nil }
         if last == nil || now.timeIntervalSince(last!) > 60 {

@@ -16,13 +16,20 @@ public enum Secrets {
     public static func random(bytes: Int = 32) -> String {
         var rng = SystemRandomNumberGenerator()
         let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &rng) })
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // base64url (RFC 4648 §5): "+" → "-", "/" → "_", no "=" padding
+        let url = data.base64EncodedData().compactMap { c -> UInt8? in
+            switch c { case UInt8(ascii: "+"): UInt8(ascii: "-"); case UInt8(ascii: "/"): UInt8(ascii: "_"); case UInt8(ascii: "="): nil; default: c }
+        }
+        return String(decoding: url, as: UTF8.self)
     }
 
     /// SHA-256 in hex: what the database keeps of a session id or token, never the secret itself.
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) { hex.append(digits[Int(byte >> 4)]); hex.append(digits[Int(byte & 0x0f)]) }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     public static func hashPassword(_ password: String, cost: UInt8) -> String { Bcrypt.hash(password, cost: cost) }

@@ -26,7 +26,10 @@ public enum Engine: String, Sendable {
     static func pathNarrows(at level: OrgLevel) -> Bool { level > .district }
 
     /// `column` starts with `prefix`, as a condition that uses the column's index:
-    /// GLOB on SQLite (case-sensitive, index-friendly), LIKE with escapes on PostgreSQL.
+    /// on SQLite the range `column >= prefix AND column < prefix′` (prefix′: its last character's successor;
+    /// what SQLite makes of `GLOB 'prefix*'` itself, byte-wise and case-sensitive, but without GLOB's cost:
+    /// a GLOB on a bound pattern has the statement prepared twice, the second time for the value bound),
+    /// LIKE with escapes on PostgreSQL.
     /// `indexed: false` keeps SQLite from reaching the rows through the column's index: for a prefix
     /// that holds most of the table (a district's path), where SQLite, which keeps no histograms, would
     /// otherwise prefer the path index over a selective one (a month's births by birth date).
@@ -34,13 +37,28 @@ public enum Engine: String, Sendable {
     func startsWith(_ column: String, _ prefix: String, indexed: Bool = true) -> SQLQueryString {
         switch self {
         case .sqlite:
-            let escaped = prefix.map { "*?[]".contains($0) ? "[\($0)]" : String($0) }.joined()
-            return "\(unsafeRaw: indexed ? column : "+" + column) GLOB \(bind: escaped + "*")"
+            let target = indexed ? column : "+" + column
+            guard let last = prefix.unicodeScalars.last else { return "(\(unsafeRaw: target) IS NOT NULL)" }
+            guard let next = Unicode.Scalar(last.value == 0xD7FF ? 0xE000 : last.value + 1) else {
+                // (U+10FFFF has no successor: GLOB, with its wildcards escaped)
+                let escaped = prefix.map { "*?[]".contains($0) ? "[\($0)]" : String($0) }.joined()
+                return "(\(unsafeRaw: target) GLOB \(bind: escaped + "*"))"
+            }
+            var upper = String.UnicodeScalarView(prefix.unicodeScalars.dropLast())
+            upper.append(next)
+            // parenthesised: the caller may put NOT or OR before it
+            return "(\(unsafeRaw: target) >= \(bind: prefix) AND \(unsafeRaw: target) < \(bind: String(upper)))"
         case .postgres:
-            let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            return "\(unsafeRaw: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"
+            return "\(unsafeRaw: column) LIKE \(bind: Self.likePrefix(prefix)) ESCAPE '\\'"
         }
+    }
+
+    /// The LIKE pattern (escape character `\`) of the values that begin with `prefix`.
+    static func likePrefix(_ prefix: String) -> String {
+        let escaped = prefix.contains(where: { "\\%_".contains($0) })
+            ? prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            : prefix
+        return escaped + "%"
     }
 
     /// Case-insensitive substring match.

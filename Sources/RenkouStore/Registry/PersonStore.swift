@@ -93,8 +93,18 @@ public struct PersonStore: Sendable {
     }
 
     static func find(_ id: UUID, in scope: Scope, engine: Engine, _ db: any SQLDatabase) async throws -> Person? {
-        try await db.raw("SELECT \(unsafeRaw: columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = \(bind: id.text) AND \(engine.startsWith("p.path", scope.path))")
-            .first().map(decode)
+        try await db.first(PersonByID(id: id.text, scope: scope.path, engine: engine)).map(decode)
+    }
+
+    /// A person by id within a scope (`path`), read on every person page and API read
+    /// (`FrequentStatement`: prepared once per connection on PostgreSQL).
+    struct PersonByID: FrequentStatement {
+        static let sql = "SELECT \(PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = $1 AND p.path LIKE $2 ESCAPE '\\'"
+        let id: String, scope: String, engine: Engine
+        var values: [String] { [id, Engine.likePrefix(scope)] }
+        var sqlite: SQLQueryString {
+            "SELECT \(unsafeRaw: PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = \(bind: id) AND \(engine.startsWith("p.path", scope))"
+        }
     }
 
     /// Registers a person in a unit of the scope. An ID number exists once: a duplicate in the scope

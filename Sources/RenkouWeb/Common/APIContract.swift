@@ -48,6 +48,8 @@ struct APIContract: Sendable {
     }
 
     let paths: [Path]
+    /// `paths` by their number of segments: a request is compared with those of its own length only.
+    let pathsByLength: [Int: [Path]]
 
     init(document root: JSONValue) {
         let components = root["components"]
@@ -75,6 +77,7 @@ struct APIContract: Sendable {
             out.append(Path(segments: segments, methods: methods))
         }
         paths = out
+        pathsByLength = Dictionary(grouping: out, by: \.segments.count)
     }
 
     /// A parameter or schema with its local `$ref`s (`#/components/<kind>/<name>`, also inside `items`)
@@ -97,23 +100,27 @@ struct APIContract: Sendable {
     /// The documented path a request path falls under, and its path parameters' values; a literal
     /// segment wins over a parameter at the first place they differ (as the router does).
     func match(_ requestPath: String) -> (path: Path, values: [String: String])? {
-        let parts = requestPath.split(separator: "/", omittingEmptySubsequences: true).map { String($0).removingPercentEncoding ?? String($0) }
-        var best: (path: Path, values: [String: String], score: [Bool])?
-        for path in paths where path.segments.count == parts.count {
-            var values: [String: String] = [:], score: [Bool] = [], fits = true
+        let parts = requestPath.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            part.contains("%") ? (part.removingPercentEncoding ?? String(part)) : String(part)
+        }
+        var best: (path: Path, score: [Bool])?
+        for path in pathsByLength[parts.count] ?? [] {
+            var score: [Bool] = [], fits = true
+            score.reserveCapacity(parts.count)
             for (segment, part) in zip(path.segments, parts) {
                 switch segment {
-                case .literal(let l): if l != part { fits = false }; score.append(true)
-                case .parameter(let name): values[name] = part; score.append(false)
+                case .literal(let l): fits = l == part; score.append(true)
+                case .parameter: score.append(false)
                 }
                 if !fits { break }
             }
             guard fits else { continue }
-            if best == nil || Self.beats(score, best!.score) {
-                best = (path, values, score)
-            }
+            if best == nil || Self.beats(score, best!.score) { best = (path, score) }
         }
-        return best.map { ($0.path, $0.values) }
+        guard let best else { return nil }
+        var values: [String: String] = [:]
+        for (segment, part) in zip(best.path.segments, parts) { if case .parameter(let name) = segment { values[name] = part } }
+        return (best.path, values)
     }
 
     static func beats(_ a: [Bool], _ b: [Bool]) -> Bool {

@@ -21,8 +21,10 @@ struct SessionMiddleware: RouterMiddleware {
         // zh-Hans unless the person chose English with the switch (remembered in a cookie).
         context.lang = Lang(tag: request.cookies[Self.langCookie]?.value)
         let csrfCookie = request.cookies[Self.csrfCookie]?.value
-        context.csrf = csrfCookie ?? Secrets.random(bytes: 18)
-        if let auth = request.headers[.authorization] {
+        let bearer = request.headers[.authorization]
+        // A client that signs with a token is no browser: it gets no CSRF cookie (and pays for no random bytes).
+        context.csrf = csrfCookie ?? (bearer == nil ? Secrets.random(bytes: 18) : "")
+        if let auth = bearer {
             guard auth.lowercased().hasPrefix("bearer "), let account = try await stores.accounts.tokenAccount(String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
                 throw RenkouError(.unauthorized, "bad-token", Text("令牌无效或已吊销。", "The token is not valid or has been revoked."))
             }
@@ -43,7 +45,7 @@ struct SessionMiddleware: RouterMiddleware {
         if notice != nil, !(300..<400).contains(response.status.code), !request.isAPI {
             response.setCookie(Cookie(name: Self.noticeCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }
-        if csrfCookie == nil {
+        if csrfCookie == nil && bearer == nil {
             response.setCookie(Cookie(name: Self.csrfCookie, value: context.csrf, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
