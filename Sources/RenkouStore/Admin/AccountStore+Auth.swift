@@ -1,4 +1,5 @@
 import Foundation
+import PostgresKit
 import NIOPosix
 import RenkouCore
 import SQLKit
@@ -117,6 +118,7 @@ extension AccountStore {
             SELECT \(AccountStore.columns), t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users a ON a.id = t.user_id
             JOIN org_units u ON u.id = a.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled = 0
             """
+        static let bindingDataTypes: [PostgresDataType] = [.text]
         let hash: String
         var values: [String] { [hash] }
     }
@@ -128,6 +130,7 @@ extension AccountStore {
             SELECT \(AccountStore.columns) FROM sessions s JOIN users a ON a.id = s.user_id JOIN org_units u ON u.id = a.unit_id
             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0
             """
+        static let bindingDataTypes: [PostgresDataType] = [.text, .text]
         let hash: String, now: String
         var values: [String] { [hash, now] }
     }

@@ -310,13 +310,14 @@ public final class Database: Sendable {
     }
 
     /// Gathers the planner's statistics again for the tables that grew or shrank much since they were last
-    /// gathered, or never were (SQLite's `PRAGMA optimize`, which leaves the others alone: a few milliseconds
-    /// when nothing changed), and makes every connection plan with them. Returns how many tables it analyzed.
+    /// gathered, or never were (SQLite's `PRAGMA optimize`, which leaves the others alone), and makes every
+    /// connection plan with them. Returns how many tables with an index needed it (0: nothing was done).
     /// Run after a change of many rows in a running process (the code table loaded at first start, an import)
     /// and every hour (the daily jobs). Statistics gathered before such a change mislead the planner for as
-    /// long as the process runs: org_units counted while it held one unit, then the code table's 6,452, had
-    /// every person read scan them (0.4 ms instead of 20 µs). PostgreSQL's autovacuum analyzes changed tables
-    /// itself: there this returns 0.
+    /// long as the process runs: org_units counted while it held one unit and then loaded with the code
+    /// table's 6,452 had every person read scan them all (a fresh server answered a third of the reads it
+    /// answered after a restart). PostgreSQL's autovacuum analyzes changed tables itself (within a minute of a
+    /// large change, at its default naptime): there this returns 0.
     @discardableResult
     public func optimizeStatistics() async throws -> Int {
         guard engine == .sqlite else { return 0 }

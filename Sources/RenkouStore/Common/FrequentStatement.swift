@@ -11,6 +11,8 @@ import SQLKit
 ///
 /// `sql` (PostgreSQL, `$1`, `$2` … for `values`) must name its columns (never `*`): a prepared statement
 /// whose result columns change under it fails, and a migration may add a column while a connection holds it.
+/// `bindingDataTypes` gives each value's type (text), as SQLKit does for an unprepared statement: left out,
+/// the server would infer it from the column compared and misread the text sent for, say, a uuid column.
 protocol FrequentStatement: PostgresPreparedStatement where Row == PostgresRow {
     /// The values of `$1`, `$2` … in `sql`, in order.
     var values: [String] { get }
@@ -55,9 +57,16 @@ extension SQLDatabase {
         guard let connection = BulkInsert.postgresConnection((self as? ReadSession)?.base ?? self) else {
             return try await raw(statement.unprepared).all()
         }
-        var rows: [any SQLRow] = []
-        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row.sql()) }
-        return rows
+        do {
+            var rows: [any SQLRow] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row.sql()) }
+            return rows
+        } catch is PSQLError {
+            // PostgresNIO keeps a failed PREPARE for the connection's life (a first use inside a transaction
+            // already failed, a replica's cancelled statement): the statement is run unprepared instead, and
+            // throws there if the failure was its own
+            return try await raw(statement.unprepared).all()
+        }
     }
 
     /// The first row of `statement`, or nil.

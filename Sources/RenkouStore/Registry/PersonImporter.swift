@@ -149,8 +149,9 @@ public struct PersonImporter: Sendable {
                 throw error
             }
         }
-        // A first load multiplies the registry: the planner must know before the next read
-        if result.committed && result.imported > 0 { try await db.optimizeStatistics() }
+        // A first load multiplies the registry: the planner must know before the next read. The rows are
+        // committed: a failure here is the hourly job's to repair, not the import's.
+        if result.committed && result.imported > 0 { _ = try? await db.optimizeStatistics() }
         return result
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresKit
 import RenkouCore
 import SQLKit
 
@@ -100,6 +101,7 @@ public struct PersonStore: Sendable {
     /// (`FrequentStatement`: prepared once per connection on PostgreSQL).
     struct PersonByID: FrequentStatement {
         static let sql = "SELECT \(PersonStore.columns) FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = $1 AND p.path LIKE $2 ESCAPE '\\'"
+        static let bindingDataTypes: [PostgresDataType] = [.text, .text]
         let id: String, scope: String, engine: Engine
         var values: [String] { [id, Engine.likePrefix(scope)] }
         var sqlite: SQLQueryString {
