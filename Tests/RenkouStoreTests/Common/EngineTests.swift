@@ -37,4 +37,30 @@ import Testing
             try await stores.db.write { try await $0.raw("DROP TABLE prefix_probe").run() }
         }
     }
+
+    /// A frequent statement (the sign-in check) whose first PREPARE on a connection failed, because the
+    /// transaction around it had already failed, still answers on that connection afterwards: PostgresNIO
+    /// keeps the failed PREPARE for the connection's life, and every later sign-in there would fail. The
+    /// failure inside the transaction is reported as the transaction's own.
+    @Test(arguments: TestEngine.all) func aFrequentStatementAnswersAfterItsPrepareFailed(engine: TestEngine) async throws {
+        try await withTestStores(engine) { stores in
+            try await Fixture.tree(stores)
+            try await Fixture.account(stores, "api", .district, Fixture.district)
+            let (_, secret) = try await stores.accounts.createToken(username: "api", label: "etl", in: .everything, by: .cli())
+            let check = AccountStore.TokenCheck(hash: Secrets.sha256(secret))
+            // one session: one connection throughout
+            let (failedInside, answered) = try await stores.db.write { db -> (Bool, String?) in
+                try await db.raw("BEGIN").run()
+                _ = try? await db.raw("SELECT CAST('x' AS INTEGER) / 0 AS broken").run()
+                if engine == .postgres { _ = try? await db.raw("SELECT 1 / 0 AS broken").run() }
+                let inside: Bool
+                do { _ = try await db.first(check); inside = false } catch { inside = true }
+                try await db.raw("ROLLBACK").run()
+                return (inside, try await db.first(check)?.decode(column: "username", as: String.self))
+            }
+            #expect(failedInside == (engine == .postgres), "an aborted transaction refuses the statement on PostgreSQL")
+            #expect(answered == "api")
+            #expect(try await stores.accounts.tokenAccount(secret)?.username == "api")
+        }
+    }
 }
