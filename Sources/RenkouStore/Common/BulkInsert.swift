@@ -51,16 +51,17 @@ struct BulkInsert: Sendable {
 
     /// The `sqlite3*` behind an SQLiteKit database, or nil on PostgreSQL. SQLiteNIO keeps it internal;
     /// it is read by reflection and checked by a store test, so a change in the driver is noticed.
+    /// A reader's session (`ReadSession`) gives its connection's.
     static func sqliteHandle(_ db: any SQLDatabase) -> OpaquePointer? {
         guard db.dialect.name == "sqlite" else { return nil }
-        return Mirror(reflecting: db).descendant("database", "handle", "raw") as? OpaquePointer
+        return Mirror(reflecting: (db as? ReadSession)?.base ?? db).descendant("database", "handle", "raw") as? OpaquePointer
     }
 
     /// The PostgreSQL connection behind a session's database (PostgresKit keeps its wrapper private;
     /// read by reflection like the SQLite handle, and checked by the same test).
     static func postgresConnection(_ db: any SQLDatabase) -> PostgresConnection? {
         guard db.dialect.name == "postgresql" else { return nil }
-        return Mirror(reflecting: db).descendant("connection") as? PostgresConnection
+        return Mirror(reflecting: (db as? ReadSession)?.base ?? db).descendant("connection") as? PostgresConnection
     }
 
     private func sqlite(_ rows: [[BulkValue]], _ handle: OpaquePointer) throws {

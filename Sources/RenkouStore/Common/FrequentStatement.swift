@@ -53,8 +53,8 @@ extension SQLDatabase {
     /// The rows of `statement`: on a PostgreSQL session through its prepared form, on SQLite as `sqlite`.
     func all<S: FrequentStatement>(_ statement: S) async throws -> [any SQLRow] {
         guard dialect.name == "postgresql" else { return try await raw(statement.sqlite).all() }
-        // (a reader's session wraps the connection's; a driver whose connection cannot be reached runs it unprepared)
-        guard let connection = BulkInsert.postgresConnection((self as? ReadSession)?.base ?? self) else {
+        // (a driver whose connection cannot be reached runs it unprepared)
+        guard let connection = BulkInsert.postgresConnection(self) else {
             return try await raw(statement.unprepared).all()
         }
         do {

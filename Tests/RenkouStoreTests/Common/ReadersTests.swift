@@ -99,8 +99,7 @@ import Testing
             // (EXPLAIN would show the plan made before they are: GLOB and LIKE plan again for the pattern)
             @Sendable func steps(_ condition: String, _ binds: [String]) async throws -> Int32 {
                 try await stores.db.read { db in
-                    let session = try #require(db as? ReadSession)
-                    let handle = try #require(BulkInsert.sqliteHandle(session.base))
+                    let handle = try #require(BulkInsert.sqliteHandle(db))
                     var statement: OpaquePointer?
                     let sql = "SELECT p.name, u.code FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = ?1 AND \(condition)"
                     #expect(sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK)
