@@ -50,6 +50,11 @@ public struct IndicatorDefinition: Sendable {
     /// women of reproductive age, 200,000 of them, twice.
     var rowIsRecord: Bool { key == "x.id" && from.split(separator: " ").count == 2 && from.hasSuffix(" x") }
 
+    /// Whether the counted records are people (`from` is the persons table as `x`, perhaps joined to
+    /// more), counted in the unit that held them at the period's end: for a past period, a person who
+    /// has moved within the district since is counted where she was then (`IndicatorStore.movedSince`).
+    var countsPeople: Bool { counts == nil && groups == nil && (from == "persons x" || from.hasPrefix("persons x ")) }
+
     /// The two counts of one reading, as SQL.
     func countColumns(_ period: Period, _ policy: Policy) -> String {
         rowIsRecord
@@ -171,10 +176,18 @@ public struct IndicatorStore: Sendable {
         return try await db.read { db in
             var out = Array(repeating: [RateFigure](), count: paths.count)
             var allocated: [String: [String: Double]] = [:]  // by "year path"
+            var movedAfter: [String: Bool] = [:]  // whether anyone moved after a period's end, by its end
             for d in chosen {
                 let period = Self.period(of: d.indicator, on: day, kind: kind)
                 let year = period.end.year
                 var counts: [(numerator: Int, denominator: Int)] = []
+                // people who moved since the period's end go back where they were then
+                var moved: [(path: String, numerator: Int, denominator: Int)] = []
+                if d.countsPeople {
+                    let end = period.end.description
+                    if movedAfter[end] == nil { movedAfter[end] = try await Self.anyMoveAfter(period.end, db) }
+                    if movedAfter[end] == true { moved = try await Self.movedSince(d, period, policy, db) }
+                }
                 if grouped, d.additive, paths.count > 1 || wide {
                     var groups: [(path: String, numerator: Int, denominator: Int)] = []
                     if let read = d.groups {
@@ -188,7 +201,7 @@ public struct IndicatorStore: Sendable {
                             groups.append((path, try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0))
                         }
                     }
-                    counts = Self.rollUp(groups, into: paths)
+                    counts = Self.rollUp(groups + moved, into: paths)
                 } else {
                     for (i, path) in paths.enumerated() {
                         if let count = d.counts {
@@ -201,6 +214,11 @@ public struct IndicatorStore: Sendable {
                                 FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: d.base(period, policy))
                                 """).first()!
                             counts.append((try r.decode(column: "met", as: Int?.self) ?? 0, try r.decode(column: "total", as: Int?.self) ?? 0))
+                        }
+                    }
+                    if !moved.isEmpty {
+                        for (i, c) in Self.rollUp(moved, into: paths).enumerated() {
+                            counts[i] = (counts[i].numerator + c.numerator, counts[i].denominator + c.denominator)
                         }
                     }
                 }
@@ -218,6 +236,44 @@ public struct IndicatorStore: Sendable {
             }
             return out
         }
+    }
+
+    /// Each person's first move within the district after `end` (a period's last day), with the path
+    /// she left, which held her at `end`: SQL giving `person_id, from_path`. Revoked moves are left
+    /// out, and so are moves recorded before migration 055 (they kept no `from_path`: those people
+    /// count where they are now).
+    static func movesAfter(_ end: Day) -> String {
+        let d = end.description
+        return """
+            SELECT m.person_id AS person_id, m.from_path AS from_path FROM life_events m
+            WHERE m.from_path IS NOT NULL AND m.revoked_at IS NULL AND m.day > '\(d)'
+            AND NOT EXISTS (SELECT 1 FROM life_events n WHERE n.person_id = m.person_id AND n.from_path IS NOT NULL AND n.revoked_at IS NULL
+                            AND n.day > '\(d)' AND (n.day < m.day OR (n.day = m.day AND n.id < m.id)))
+            """
+    }
+
+    /// Whether anyone moved within the district after `end`: nobody has for a reading of the current
+    /// period, so its figures cost nothing more (one look-up in the index of moves by day).
+    static func anyMoveAfter(_ end: Day, _ db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT 1 AS one FROM life_events WHERE from_path IS NOT NULL AND revoked_at IS NULL AND day > \(bind: end.description) LIMIT 1").first() != nil
+    }
+
+    /// What the moves since a period's end change in figures counted by the path people carry now:
+    /// each counted person who has moved since leaves her present path's group and joins the group of
+    /// the path that held her at the period's end. Groups as `rollUp` takes them (negative where people
+    /// left); for a `countsPeople` definition.
+    static func movedSince(_ d: IndicatorDefinition, _ period: Period, _ policy: Policy, _ db: any SQLDatabase) async throws -> [(path: String, numerator: Int, denominator: Int)] {
+        var groups: [(path: String, numerator: Int, denominator: Int)] = []
+        for r in try await db.raw("""
+            SELECT x.path AS path, a.from_path AS from_path, \(unsafeRaw: d.countColumns(period, policy))
+            FROM \(unsafeRaw: d.from) JOIN (\(unsafeRaw: movesAfter(period.end))) a ON a.person_id = x.id
+            WHERE \(unsafeRaw: d.base(period, policy)) GROUP BY x.path, a.from_path
+            """).all() {
+            let met = try r.decode(column: "met", as: Int?.self) ?? 0, total = try r.decode(column: "total", as: Int?.self) ?? 0
+            groups.append((try r.decode(column: "path", as: String.self), -met, -total))
+            groups.append((try r.decode(column: "from_path", as: String.self), met, total))
+        }
+        return groups
     }
 
     /// Each of `paths`' sums of the groups under it: every group adds to each of its own ancestors
@@ -269,14 +325,29 @@ public struct IndicatorStore: Sendable {
                 path = u.path
             }
             let condition = "\(d.base(period, env.policy))\(gapsOnly ? " AND NOT (\(d.numerator(period, env.policy)))" : "")"
-            let (total, exact) = try await db.cappedCount("SELECT DISTINCT \(unsafeRaw: d.recordKey ?? d.key) FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)")
+            // A past period's people are those the unit held at its end: some may have moved since,
+            // within the district (the figure counts them where they were: see `movedSince`).
+            var within = engine.startsWith("x.path", path)
+            let moved = d.countsPeople ? try await Self.anyMoveAfter(period.end, db) : false
+            if moved {
+                let moves = Self.movesAfter(period.end)
+                within = """
+                    ((\(within) AND x.id NOT IN (SELECT a.person_id FROM (\(unsafeRaw: moves)) a))
+                     OR x.id IN (SELECT a.person_id FROM (\(unsafeRaw: moves)) a WHERE \(engine.startsWith("a.from_path", path))))
+                    """
+            }
+            let (total, exact) = try await db.cappedCount("SELECT DISTINCT \(unsafeRaw: d.recordKey ?? d.key) FROM \(unsafeRaw: d.from) WHERE \(within) AND \(unsafeRaw: condition)")
+            // One who has moved out of the caller's part of the tree since is counted but not named.
+            let inScope: SQLQueryString = moved ? "CASE WHEN \(engine.startsWith("x.path", scope.path)) THEN 1 ELSE 0 END" : "1"
             let items = try await db.raw("""
-                SELECT DISTINCT \(unsafeRaw: d.record) FROM \(unsafeRaw: d.from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition)
+                SELECT DISTINCT \(unsafeRaw: d.record), \(inScope) AS in_scope FROM \(unsafeRaw: d.from) WHERE \(within) AND \(unsafeRaw: condition)
                 ORDER BY name, id LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map { r in
-                IndicatorRecord(id: try r.decode(column: "id", as: String.self).uuid, name: try r.decode(column: "name", as: String.self),
-                                idNumber: try r.decode(column: "id_number", as: String?.self) ?? "", detail: try r.decode(column: "detail", as: String?.self),
-                                link: try r.decode(column: "link", as: String.self))
+                let shown = try r.decode(column: "in_scope", as: Int.self) == 1
+                let name = try r.decode(column: "name", as: String.self), idNumber = try r.decode(column: "id_number", as: String?.self) ?? ""
+                return IndicatorRecord(id: try r.decode(column: "id", as: String.self).uuid, name: shown ? name : Mask.name(name),
+                                       idNumber: shown ? idNumber : Mask.idNumber(idNumber), detail: try r.decode(column: "detail", as: String?.self),
+                                       link: shown ? try r.decode(column: "link", as: String.self) : "")
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "rate-records", entityID: code, path: path,
                                      after: AuditLog.json(["unit": unitCode ?? "", "day": day.description, "shown": String(items.count)]))

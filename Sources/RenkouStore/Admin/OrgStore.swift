@@ -165,8 +165,12 @@ public struct OrgStore: Sendable {
             let newPath = OrgUnit.path(code: unit.code, under: parent.path)
             let now = env.now()
             // Every row of every module that carries a path under the old one moves with the unit.
-            for table in storeModules.flatMap(\.pathTables) {
-                try await db.raw("UPDATE \(unsafeRaw: table) SET path = CAST(\(bind: newPath) AS TEXT) || SUBSTR(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)) WHERE \(engine.startsWith("path", oldPath))").run()
+            for entry in storeModules.flatMap(\.pathTables) {
+                let parts = entry.split(separator: "."), table = String(parts[0]), column = parts.count > 1 ? String(parts[1]) : "path"
+                try await db.raw("""
+                    UPDATE \(unsafeRaw: table) SET \(unsafeRaw: column) = CAST(\(bind: newPath) AS TEXT) || SUBSTR(\(unsafeRaw: column), CAST(\(bind: oldPath.count + 1) AS INTEGER))
+                    WHERE \(engine.startsWith(column, oldPath))
+                    """).run()
             }
             try await db.raw("UPDATE org_units SET parent_id = \(bind: parent.id.text), updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id.text)").run()
             let oldParent = oldPath.split(separator: "/").dropLast().last.map(String.init) ?? ""

@@ -16,7 +16,8 @@ public protocol StoreModule: Sendable {
     /// What it adds to lower modules' extension points (task sources, ...).
     var contributions: [Contribution] { get }
     /// Its tables whose rows carry the owning unit's `path`: they follow a unit that moves in the tree.
-    /// Logs (audit, domain events, public lookups) keep the path they were written with.
+    /// Logs (audit, domain events, public lookups) keep the path they were written with. A path kept
+    /// in another column is named `table.column` (`life_events.from_path`: where a move came from).
     var pathTables: [String] { get }
 }
 

@@ -86,3 +86,27 @@ final class SendableBox<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
 }
+
+extension DemoPopulationWriter {
+    /// The demo's moves within the district (区内迁移), recorded as a worker records them: in each
+    /// community, two people (a married woman of reproductive age and another adult) moved to the
+    /// next community in the last 40 days, so that a past month's figures count them where they were
+    /// at its end and this month's where they are now.
+    static func moves(_ stores: Stores, seed: UInt64, communities: [String]) async throws {
+        guard communities.count > 1 else { return }
+        let actor = Actor.cli("demo"), today = Day(stores.env.now())
+        var rng = DemoPopulation.SplitMix(seed: seed ^ 0x4D4F_5645)
+        for (i, community) in communities.enumerated() {
+            let target = communities[(i + 1) % communities.count]
+            var women = PersonQuery(); women.unit = community; women.womenOfReproductiveAge = true; women.status = "active"; women.limit = 20
+            var adults = PersonQuery(); adults.unit = community; adults.sex = "1"; adults.status = "active"; adults.ageMin = 25; adults.limit = 20
+            let woman = try await stores.persons.search(women, in: .everything, by: actor).items.first { $0.maritalStatus?.hasPrefix("2") == true }
+            let man = try await stores.persons.search(adults, in: .everything, by: actor).items.first
+            for person in [woman, man].compactMap({ $0 }) {
+                let day = today.adding(days: -rng.int(0...40))
+                _ = try await stores.events.record(LifeEventInput(type: LifeEventType.moveWithin.rawValue, person: person.id.text, day: day.description,
+                                                                  source: EventSource.interview.rawValue, unit: target), in: .everything, by: actor)
+            }
+        }
+    }
+}

@@ -88,9 +88,10 @@ public struct LifeEventStore: Sendable {
                               day: e.day.description, source: e.source, place: place, note: input.note?.nilIfBlank,
                               enteredBy: actor.username, enteredAt: now)
         try await db.raw("""
-            INSERT INTO life_events (id, type, person_id, other_id, day, source, place, note, path, entered_by, entered_at)
+            INSERT INTO life_events (id, type, person_id, other_id, day, source, place, note, path, from_path, entered_by, entered_at)
             VALUES (\(bind: event.id.text), \(bind: event.type.rawValue), \(bind: event.personID.text), \(bind: event.otherID?.text), \(bind: event.day),
-                    \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path), \(bind: actor.username), \(bind: now))
+                    \(bind: event.source.rawValue), \(bind: event.place), \(bind: event.note), \(bind: subject.path),
+                    \(bind: e.type == .moveWithin ? personBefore.path : nil), \(bind: actor.username), \(bind: now))
             """).run()
         try await QualityVerdicts.refresh([event.personID] + (event.otherID.map { [$0] } ?? []), env: env, db)
         try await bus.publish(RegistryEvent.recorded(event), path: subject.path, engine: engine, env: env, actor: actor, db)

@@ -8,10 +8,11 @@ public struct RegistryStoreModule: StoreModule {
         [Migration004Persons.migration, Migration005PersonDetails.migration, Migration006Households.migration, Migration007LifeEvents.migration,
          Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration,
          Migration014QualityVerdicts.migration, Migration026PendingIDNumbers.migration, Migration051NamesInOneForm.migration,
-         Migration053WomenOfReproductiveAge.migration, Migration054IDChecksumCountsAsInconsistent.migration]
+         Migration053WomenOfReproductiveAge.migration, Migration054IDChecksumCountsAsInconsistent.migration,
+         Migration055MovesKeepWhereFrom.migration]
     }
     public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) } }
-    public var pathTables: [String] { ["persons", "households", "life_events", "person_checks"] }
+    public var pathTables: [String] { ["persons", "households", "life_events", "life_events.from_path", "person_checks"] }
     /// The synthetic population, unless the database has people already (then no later step runs either).
     public var demo: DemoStep? {
         DemoStep { stores, context in
@@ -20,6 +21,7 @@ public struct RegistryStoreModule: StoreModule {
                                                                           under: context.districtCode, progress: context.progress)
             try await stores.quality.rebuildVerdicts()
             try await stores.db.refreshStatistics()
+            try await DemoPopulationWriter.moves(stores, seed: context.seed, communities: context.communities)
         }
     }
 }

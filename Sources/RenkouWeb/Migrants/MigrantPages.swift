@@ -47,7 +47,7 @@ enum MigrantPages {
             let offset = request.query("offset").flatMap(Int.init) ?? 0
             let page = try await deps.stores.migrantRates.records(code, unitCode: request.query("unit"), on: day, gapsOnly: !all, offset: offset, in: context.scope, by: context.actor)
             let rows = page.items.map { r in
-                RateRecordsView.Row(name: r.name, idNumber: r.idNumber, detail: r.detail ?? "", href: r.link == "person" ? SitePath.person(r.id) : HostPages.path(r.id))
+                RateRecordsView.Row(name: r.name, idNumber: r.idNumber, detail: r.detail ?? "", href: r.link == "person" ? SitePath.person(r.id) : r.link == "host" ? HostPages.path(r.id) : nil)
             }
             let base = "/migrants/rates/\(code)?unit=\(request.query("unit") ?? "")&on=\(day.description)"
             let model = RateRecordsView(
@@ -133,7 +133,7 @@ struct MigrantsView {
 
 /// The records behind one rate (the gaps, or all).
 struct RateRecordsView {
-    struct Row { let name: String; let idNumber: String; let detail: String; let href: String }
+    struct Row { let name: String; let idNumber: String; let detail: String; let href: String? }
     let name: String, numerator: String, denominator: String
     let rows: [Row]
     let summary: String, day: String, toggleHref: String, toggleLabel: String, heading: String

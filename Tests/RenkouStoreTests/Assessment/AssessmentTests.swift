@@ -154,6 +154,61 @@ import Testing
         }
     }
 
+    /// 期末归属: a past period counts people in the unit that held them at its end. A married woman of
+    /// reproductive age moved in May to a community of the other street counts in her old community
+    /// for 30 April and in her new one today, once in the district either way; the tree read agrees
+    /// with each unit read alone; April's list of her old community names her to the district, masks
+    /// her (no page link) to her old street, and her new community's April list leaves her out.
+    @Test(arguments: TestEngine.all) func aPastPeriodCountsPeopleWhereTheyWereAtItsEnd(engine: TestEngine) async throws {
+        let clock = TestClock(Self.may15)
+        try await withTestStores(engine, clock: clock) { stores in
+            _ = try await Demo.fill(stores, seed: 7, persons: 600)
+            let code = "S03-contraceptive-prevalence"  // a stock: married women of reproductive age on the day
+            let top = try await stores.orgs.unitAndChildren(nil, in: .everything).unit
+            let units = try await stores.orgs.list(levels: [.district, .street, .community], in: Scope(path: top.path))
+            let streets = units.filter { $0.level == .street }
+            try #require(streets.count >= 2)
+            let from = try #require(units.first { $0.level == .community && $0.path.hasPrefix(streets[0].path) })
+            let to = try #require(units.first { $0.level == .community && $0.path.hasPrefix(streets[1].path) })
+            let parsed: RenkouCore.Day? = RenkouCore.Day("2026-04-30")
+            let april30 = try #require(parsed), today = RenkouCore.Day(stores.env.now())
+            @Sendable func denominators(_ day: RenkouCore.Day, grouped: Bool = true) async throws -> [Int] {
+                try await stores.indicators.figures([code], units: [top, streets[0], streets[1], from, to], on: day, grouped: grouped).map { $0[0].denominator }
+            }
+            let before = try await denominators(april30), todayBefore = try await denominators(today)  // (birthdays in May change today's)
+            let woman = try #require(try await stores.indicators.records(code, unitCode: from.code, on: april30, gapsOnly: false, in: .everything, by: .cli()).items.first)
+            _ = try await stores.events.record(LifeEventInput(type: "move-within", person: woman.id.text, day: "2026-05-10", unit: to.code), in: .everything, by: .cli("worker"))
+
+            // April's figures are those of before the move, grouped or unit by unit; today's have moved her
+            #expect(try await denominators(april30) == before)
+            #expect(try await denominators(april30, grouped: false) == before)
+            let now = try await denominators(today), alone = try await denominators(today, grouped: false)
+            #expect(now == alone)
+            #expect(now == [todayBefore[0], todayBefore[1] - 1, todayBefore[2] + 1, todayBefore[3] - 1, todayBefore[4] + 1],
+                    "district, streets, communities today before the move \(todayBefore), after it \(now)")
+            // single units, as a unit's page reads them
+            #expect(try await stores.indicators.unitFigures([code], unitCode: from.code, on: april30, in: .everything).figures[0].denominator == before[3])
+            #expect(try await stores.indicators.unitFigures([code], unitCode: to.code, on: april30, in: .everything).figures[0].denominator == before[4])
+
+            // the click-through: April's records behind the figures
+            func listed(_ unit: OrgUnit, in scope: Scope) async throws -> [IndicatorRecord] {
+                let page = try await stores.indicators.records(code, unitCode: unit.code, on: april30, gapsOnly: false, limit: 1000, in: scope, by: .cli())
+                #expect(page.total == page.items.count)
+                return page.items
+            }
+            let district = try await listed(from, in: .everything)
+            #expect(district.count == before[3] && district.contains(woman))
+            let street = try await listed(from, in: Scope(path: streets[0].path))
+            let masked = try #require(street.first { $0.id == woman.id })
+            #expect(masked.name == Mask.name(woman.name) && masked.idNumber == Mask.idNumber(woman.idNumber) && masked.link.isEmpty)
+            #expect(street.filter { $0.id != woman.id } == district.filter { $0.id != woman.id })
+            let newCommunity = try await listed(to, in: .everything)
+            #expect(newCommunity.count == before[4] && !newCommunity.contains { $0.id == woman.id })
+            // and today's list of her new community names her
+            #expect(try await stores.indicators.records(code, unitCode: to.code, on: today, gapsOnly: false, limit: 1000, in: .everything, by: .cli()).items.contains(woman))
+        }
+    }
+
     @Test(arguments: TestEngine.all) func aSpotCheckDrawnTwiceFromOneSeedVisitsTheSameHouseholds(engine: TestEngine) async throws {
         let clock = TestClock(Self.may15)
         try await withTestStores(engine, clock: clock) { stores in
