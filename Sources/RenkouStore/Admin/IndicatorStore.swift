@@ -53,7 +53,8 @@ public struct IndicatorDefinition: Sendable {
     /// Whether the counted records are people (`from` is the persons table as `x`, perhaps joined to
     /// more), counted in the unit that held them at the period's end: for a past period, a person who
     /// has moved within the district since is counted where she was then (`IndicatorStore.movedSince`).
-    var countsPeople: Bool { counts == nil && groups == nil && (from == "persons x" || from.hasPrefix("persons x ")) }
+    /// (Keyed by `x.id`: one counted row per person, so that her row can be moved.)
+    var countsPeople: Bool { counts == nil && groups == nil && key == "x.id" && (from == "persons x" || from.hasPrefix("persons x JOIN ")) }
 
     /// The two counts of one reading, as SQL.
     func countColumns(_ period: Period, _ policy: Policy) -> String {
@@ -108,7 +109,9 @@ public struct IndicatorRecord: Sendable, Codable, Equatable {
     public let name: String
     public let idNumber: String
     public let detail: String?
-    /// `person`, or the module's page kind (`host`): where the record's page is.
+    /// `person`, or the module's page kind (`host`): where the record's page is. Empty when the caller
+    /// may not open it: a person counted where she was at a past period's end who has moved out of the
+    /// caller's part of the tree since (her name and ID number masked, no detail).
     public let link: String
 }
 
@@ -239,16 +242,18 @@ public struct IndicatorStore: Sendable {
     }
 
     /// Each person's first move within the district after `end` (a period's last day), with the path
-    /// she left, which held her at `end`: SQL giving `person_id, from_path`. Revoked moves are left
-    /// out, and so are moves recorded before migration 055 (they kept no `from_path`: those people
-    /// count where they are now).
+    /// she left, which held her at `end`: SQL giving `person_id, from_path`. The first is the first
+    /// entered (ids are time-ordered): a move's `from_path` is where she was when it was entered, so a
+    /// move entered later but dated earlier does not say where she was at `end`. Revoked moves are left
+    /// out. A first move recorded before migration 055 kept no `from_path`: that person is not among
+    /// them and counts where she is now.
     static func movesAfter(_ end: Day) -> String {
         let d = end.description
         return """
             SELECT m.person_id AS person_id, m.from_path AS from_path FROM life_events m
             WHERE m.from_path IS NOT NULL AND m.revoked_at IS NULL AND m.day > '\(d)'
-            AND NOT EXISTS (SELECT 1 FROM life_events n WHERE n.person_id = m.person_id AND n.from_path IS NOT NULL AND n.revoked_at IS NULL
-                            AND n.day > '\(d)' AND (n.day < m.day OR (n.day = m.day AND n.id < m.id)))
+            AND NOT EXISTS (SELECT 1 FROM life_events n WHERE n.person_id = m.person_id AND n.type = '\(LifeEventType.moveWithin.rawValue)'
+                            AND n.revoked_at IS NULL AND n.day > '\(d)' AND n.id < m.id)
             """
     }
 
@@ -346,7 +351,7 @@ public struct IndicatorStore: Sendable {
                 let shown = try r.decode(column: "in_scope", as: Int.self) == 1
                 let name = try r.decode(column: "name", as: String.self), idNumber = try r.decode(column: "id_number", as: String?.self) ?? ""
                 return IndicatorRecord(id: try r.decode(column: "id", as: String.self).uuid, name: shown ? name : Mask.name(name),
-                                       idNumber: shown ? idNumber : Mask.idNumber(idNumber), detail: try r.decode(column: "detail", as: String?.self),
+                                       idNumber: shown ? idNumber : Mask.idNumber(idNumber), detail: shown ? try r.decode(column: "detail", as: String?.self) : nil,
                                        link: shown ? try r.decode(column: "link", as: String.self) : "")
             }
             try await AuditLog.write(db, at: env.now(), actor: actor, action: .read, entity: "rate-records", entityID: code, path: path,

@@ -96,17 +96,20 @@ extension DemoPopulationWriter {
         guard communities.count > 1 else { return }
         let actor = Actor.cli("demo"), today = Day(stores.env.now())
         var rng = DemoPopulation.SplitMix(seed: seed ^ 0x4D4F_5645)
+        // Everyone is chosen before anyone moves (nobody moves twice), then the moves are entered in date order.
+        var planned: [(day: Day, person: UUID, to: String)] = []
         for (i, community) in communities.enumerated() {
             let target = communities[(i + 1) % communities.count]
-            var women = PersonQuery(); women.unit = community; women.womenOfReproductiveAge = true; women.status = "active"; women.limit = 20
-            var adults = PersonQuery(); adults.unit = community; adults.sex = "1"; adults.status = "active"; adults.ageMin = 25; adults.limit = 20
+            var women = PersonQuery(); women.unit = community; women.womenOfReproductiveAge = true; women.status = "active"
+            women.ageMin = 28; women.sort = .birthDate; women.limit = 20
+            var adults = PersonQuery(); adults.unit = community; adults.sex = "1"; adults.status = "active"; adults.ageMin = 25; adults.sort = .birthDate; adults.limit = 20
             let woman = try await stores.persons.search(women, in: .everything, by: actor).items.first { $0.maritalStatus?.hasPrefix("2") == true }
             let man = try await stores.persons.search(adults, in: .everything, by: actor).items.first
-            for person in [woman, man].compactMap({ $0 }) {
-                let day = today.adding(days: -rng.int(0...40))
-                _ = try await stores.events.record(LifeEventInput(type: LifeEventType.moveWithin.rawValue, person: person.id.text, day: day.description,
-                                                                  source: EventSource.interview.rawValue, unit: target), in: .everything, by: actor)
-            }
+            for person in [woman, man].compactMap({ $0 }) { planned.append((today.adding(days: -rng.int(0...40)), person.id, target)) }
+        }
+        for move in planned.sorted(by: { $0.day < $1.day }) {
+            _ = try await stores.events.record(LifeEventInput(type: LifeEventType.moveWithin.rawValue, person: move.person.text, day: move.day.description,
+                                                              source: EventSource.interview.rawValue, unit: move.to), in: .everything, by: actor)
         }
     }
 }
