@@ -27,12 +27,25 @@ public struct ReportMeasure: Sendable {
         "\(column) >= '\(p.start.description)' AND \(column) <= '\(p.end.description)'"
     }
 
-    /// The measure's number for the records under `path` in `period`.
+    /// Whether it counts people, one row each (`persons x`, `COUNT(*)`): they are counted in the unit
+    /// that held them at the period's end, as the indicators count them (`IndicatorStore.movedSince`).
+    var countsPeople: Bool { from == "persons x" && value == "COUNT(*)" }
+
+    /// The measure's number for the records under `path` in `period`. People who have moved within the
+    /// district since the period's end count where they were then: those who left `path` since are
+    /// added back, those who came since taken out.
     func value(path: String, period: Period, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
         let r = try await db.raw("""
             SELECT COALESCE(\(unsafeRaw: value), 0) AS n FROM \(unsafeRaw: from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition(period, policy))
             """).first()
-        return try r?.decode(column: "n", as: Int?.self) ?? 0
+        let n = try r?.decode(column: "n", as: Int?.self) ?? 0
+        guard countsPeople, try await IndicatorStore.anyMoveAfter(period.end, db) else { return n }
+        let moved = try await db.raw("""
+            SELECT COALESCE(SUM(CASE WHEN \(engine.startsWith("a.from_path", path)) THEN 1 ELSE 0 END), 0) AS came_back,
+                   COALESCE(SUM(CASE WHEN \(engine.startsWith("x.path", path)) THEN 1 ELSE 0 END), 0) AS went
+            FROM persons x JOIN (\(unsafeRaw: IndicatorStore.movesAfter(period.end))) a ON a.person_id = x.id WHERE \(unsafeRaw: condition(period, policy))
+            """).first()
+        return n + (try moved?.decode(column: "came_back", as: Int.self) ?? 0) - (try moved?.decode(column: "went", as: Int.self) ?? 0)
     }
 }
 

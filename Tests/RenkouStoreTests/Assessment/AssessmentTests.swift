@@ -161,7 +161,8 @@ import Testing
     /// reproductive age moved in May to a community of the other street counts in her old community
     /// for 30 April and in her new one today, once in the district either way; the tree read agrees
     /// with each unit read alone; April's list of her old community names her to the district, masks
-    /// her (no page link) to her old street, and her new community's April list leaves her out.
+    /// her (no page link) to her old street, and her new community's April list leaves her out. The
+    /// monthly report's line of the same women counts her where the figure does.
     @Test(arguments: TestEngine.all) func aPastPeriodCountsPeopleWhereTheyWereAtItsEnd(engine: TestEngine) async throws {
         let clock = TestClock(Self.may15)
         try await withTestStores(engine, clock: clock) { stores in
@@ -185,7 +186,22 @@ import Testing
             })
             let listedBefore = try await stores.indicators.records(code, unitCode: from.code, on: april30, gapsOnly: false, limit: 1000, in: .everything, by: .cli()).items
             let woman = try #require(listedBefore.first { !moved.contains($0.id) })
+            // the monthly report's line of married women of reproductive age counts as the figure does
+            let married = try #require(stores.reportMeasures.all.first { $0.key == "services.married-wra" })
+            let april = Period.containing(april30, .month), may = Period.containing(today, .month)
+            @Sendable func reported() async throws -> [Int] {
+                try await stores.db.read { db in
+                    var n: [Int] = []
+                    for (unit, period) in [(from, april), (to, april), (from, may), (to, may)] {
+                        n.append(try await married.value(path: unit.path, period: period, policy: stores.env.policy, engine: stores.db.engine, db))
+                    }
+                    return n
+                }
+            }
+            let reportedBefore = try await reported()
+            #expect(reportedBefore[0] == before[3] && reportedBefore[1] == before[4])
             _ = try await stores.events.record(LifeEventInput(type: "move-within", person: woman.id.text, day: "2026-05-10", unit: to.code), in: .everything, by: .cli("worker"))
+            #expect(try await reported() == [reportedBefore[0], reportedBefore[1], reportedBefore[2] - 1, reportedBefore[3] + 1])
 
             // April's figures are those of before the move, grouped or unit by unit; today's have moved her
             #expect(try await denominators(april30) == before)
