@@ -62,6 +62,15 @@ enum DashboardPages {
             let indicator = catalogue.first { $0.code == code }!
             let unitCode = request.query("unit").flatMap { $0.isEmpty ? nil : $0 }
             let visible = indicator.recordsVisible(to: account.role)
+            let day = Day(year: year, month: 12, day: 31)! < today ? Day(year: year, month: 12, day: 31)! : today
+            // The unit shown (the scope's top when none is asked); its pyramid, the modules' cards and the
+            // warnings are read beside the trend (each read takes one of the readers; two cores).
+            let shown = try await deps.stores.orgs.unitAndChildren(unitCode, in: context.scope).unit
+            let scope = context.scope
+            async let pyramidRead = deps.stores.persons.ageStructure(unitCode: shown.code, on: day, in: scope)
+            async let cardsRead = Self.cards(DashboardFocus(unit: shown, year: year), account, deps, context, request)
+            async let warningsRead = deps.stores.warnings.counts(year: year, in: scope)
+            async let vetoedRead = deps.stores.warnings.vetoed(year: year, in: scope)
             // the trend: each month of the year gone by
             var points: [(label: String, value: Double?, text: String, href: String?)] = []
             var unitName = "", unitShown = ""
@@ -75,7 +84,6 @@ enum DashboardPages {
                 points.append(("\(month)", f.rate, f.rate.map { indicator.shown($0) + " (\(f.numerator)/\(f.denominator))" } ?? "—",
                                visible && f.denominator > 0 ? "/indicators/\(code)?unit=\(u.code)&on=\((end < today ? end : today).description)&period=month" : nil))
             }
-            let day = Day(year: year, month: 12, day: 31)! < today ? Day(year: year, month: 12, day: 31)! : today
             let s = try await deps.stores.indicators.summary([code], unitCode: unitCode, on: day, period: .year, in: context.scope)
             if unitName.isEmpty { unitName = s.unit.name; unitShown = s.unit.code }
             let target = s.unit.figures[0].target
@@ -85,21 +93,14 @@ enum DashboardPages {
                 return Charts.Bar(label: c.name, value: f.rate ?? 0, text: f.rate.map { indicator.shown($0) } ?? "—", short: f.meetsTarget == false,
                                   href: visible ? "/indicators/\(code)?unit=\(c.code)&on=\(day.description)&period=year" : nil)
             }
-            let pyramid = try await deps.stores.persons.ageStructure(unitCode: unitShown, on: day, in: context.scope)
-            let warnings = try await deps.stores.warnings.counts(year: year, in: context.scope)
-            let vetoed = try await deps.stores.warnings.vetoed(year: year, in: context.scope)
+            let pyramid = try await pyramidRead, warnings = try await warningsRead, vetoed = try await vetoedRead
             struct TrendRow { let month: String; let value: String; let href: String? }
             struct RankRow { let unit: String; let value: String; let short: Bool; let href: String?; let vetoed: Bool; let raised: Int; let open: Int }
             struct BandRow { let band: String; let male: Int; let female: Int }
             struct View { let year: Int; let unit: String; let indicator: String; let codes: [FormField.Option]; let units: [FormField.Option]; let trend: String; let ranking: String
                 let pyramid: String; let trendRows: [TrendRow]; let rankRows: [RankRow]; let bandRows: [BandRow]; let yearFigure: String; let target: String; let cards: [String] }
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community], in: context.scope)
-            var cards: [String] = []
-            if let focused = try await deps.stores.orgs.unit(code: unitShown, in: context.scope) {
-                for card in deps.extensions.all(.dashboardCards).sorted(by: { $0.order < $1.order }) {
-                    if let html = try await card.section.render(DashboardFocus(unit: focused, year: year), account, deps, context, request) { cards.append(html) }
-                }
-            }
+            let cards = try await cardsRead
             let view = View(year: year, unit: unitName, indicator: indicator.name(lang),
                             codes: catalogue.map { FormField.Option(value: $0.code, label: $0.name(lang), selected: $0.code == code) },
                             units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == unitShown) },
@@ -114,5 +115,14 @@ enum DashboardPages {
                             yearFigure: s.unit.figures[0].rate.map { indicator.shown($0) } ?? "—", target: target.map { indicator.shown($0) } ?? "—", cards: cards)
             return deps.renderer.html("assessment/dashboard", title: Text("看板", "Dashboard"), model: view, context: context, request: request)
         }
+    }
+
+    /// The modules' cards for `focus`, in their order.
+    static func cards(_ focus: DashboardFocus, _ account: Account, _ deps: AppDeps, _ context: AppContext, _ request: Request) async throws -> [String] {
+        var cards: [String] = []
+        for card in deps.extensions.all(.dashboardCards).sorted(by: { $0.order < $1.order }) {
+            if let html = try await card.section.render(focus, account, deps, context, request) { cards.append(html) }
+        }
+        return cards
     }
 }
