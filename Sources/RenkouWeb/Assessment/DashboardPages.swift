@@ -73,19 +73,15 @@ enum DashboardPages {
             async let vetoedRead = deps.stores.warnings.vetoed(year: year, in: scope)
             // the trend: each month of the year gone by
             var points: [(label: String, value: Double?, text: String, href: String?)] = []
-            var unitName = "", unitShown = ""
             for month in 1...12 {
                 let end = Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
                 let first = Day(year: year, month: month, day: 1)!
                 guard first <= today else { break }
-                let u = try await deps.stores.indicators.unitFigures([code], unitCode: unitCode, on: end < today ? end : today, period: .month, in: context.scope)
-                unitName = u.name; unitShown = u.code
-                let f = u.figures[0]
+                let f = try await deps.stores.indicators.tree([code], units: [shown], on: end < today ? end : today, period: .month)[0].figures[0]
                 points.append(("\(month)", f.rate, f.rate.map { indicator.shown($0) + " (\(f.numerator)/\(f.denominator))" } ?? "—",
-                               visible && f.denominator > 0 ? "/indicators/\(code)?unit=\(u.code)&on=\((end < today ? end : today).description)&period=month" : nil))
+                               visible && f.denominator > 0 ? "/indicators/\(code)?unit=\(shown.code)&on=\((end < today ? end : today).description)&period=month" : nil))
             }
             let s = try await deps.stores.indicators.summary([code], unitCode: unitCode, on: day, period: .year, in: context.scope)
-            if unitName.isEmpty { unitName = s.unit.name; unitShown = s.unit.code }
             let target = s.unit.figures[0].target
             let ranked = s.children.sorted { ($0.figures[0].rate ?? -1) > ($1.figures[0].rate ?? -1) }
             let bars = ranked.map { c -> Charts.Bar in
@@ -101,10 +97,10 @@ enum DashboardPages {
                 let pyramid: String; let trendRows: [TrendRow]; let rankRows: [RankRow]; let bandRows: [BandRow]; let yearFigure: String; let target: String; let cards: [String] }
             let units = try await deps.stores.orgs.list(levels: [.district, .street, .community], in: context.scope)
             let cards = try await cardsRead
-            let view = View(year: year, unit: unitName, indicator: indicator.name(lang),
+            let view = View(year: year, unit: shown.name, indicator: indicator.name(lang),
                             codes: catalogue.map { FormField.Option(value: $0.code, label: $0.name(lang), selected: $0.code == code) },
-                            units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == unitShown) },
-                            trend: Charts.trend(points, target: target, title: "\(indicator.name(lang)) · \(unitName)"),
+                            units: units.map { FormField.Option(value: $0.code, label: $0.name, selected: $0.code == shown.code) },
+                            trend: Charts.trend(points, target: target, title: "\(indicator.name(lang)) · \(shown.name)"),
                             ranking: Charts.bars(bars, target: target, title: strings["dashboard_ranking"]!(lang)),
                             pyramid: Charts.pyramid(pyramid, title: strings["dashboard_pyramid"]!(lang), maleLabel: strings["dashboard_male"]!(lang), femaleLabel: strings["dashboard_female"]!(lang)),
                             trendRows: points.map { TrendRow(month: $0.label, value: $0.text, href: $0.href) },
