@@ -151,7 +151,7 @@ public struct PersonImporter: Sendable {
         }
         // A first load multiplies the registry: the planner must know before the next read. The rows are
         // committed: a failure here is the hourly job's to repair, not the import's.
-        if result.committed && result.imported > 0 { _ = try? await db.optimizeStatistics() }
+        if result.committed && result.imported > 0 { _ = try? await PopulationCounts.compact(db); _ = try? await db.optimizeStatistics() }
         return result
     }
 

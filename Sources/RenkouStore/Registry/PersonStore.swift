@@ -349,29 +349,12 @@ public struct PersonStore: Sendable {
 
     /// 人口金字塔: the active people of a unit of the scope (its top when nil) by 5-year age band on
     /// `day` (the last band 85 and over) and sex: (band label, men, women), youngest first. Counts only,
-    /// grouped in the database.
+    /// kept by the database at every write (`PopulationCounts`).
     public func ageStructure(unitCode: String?, on day: Day, in scope: Scope) async throws -> [(label: String, male: Int, female: Int)] {
         let (unit, _) = try await OrgStore(db: db, env: env).unitAndChildren(unitCode, in: scope)
         let engine = db.engine
-        // Counted by sex and birth date in the order of the index that holds both (persons_wra: no sort,
-        // no table read; a district of 1,000,000 is read without the path index, see `Engine.startsWith`),
-        // aged here by `Day.age`: about 60,000 rows for a district, 1.6 s → 0.3 s on SQLite against
-        // grouping by year and birthday in SQL.
-        let rows = try await db.read { db -> [(age: Int, sex: String, n: Int)] in
-            try await db.raw("""
-                SELECT sex, birth_date, COUNT(*) AS n
-                FROM persons WHERE \(engine.startsWith("path", unit.path, indexed: Engine.pathNarrows(at: unit.level))) AND sex IN ('1', '2') AND status = 'active' AND birth_date IS NOT NULL
-                GROUP BY sex, birth_date
-                """).all().compactMap { r in
-                guard let born = Day(try r.decode(column: "birth_date", as: String.self)) else { return nil }
-                return (born.age(on: day), try r.decode(column: "sex", as: String.self), try r.decode(column: "n", as: Int.self))
-            }
-        }
-        var bands = Array(repeating: (male: 0, female: 0), count: 18)
-        for r in rows where r.age >= 0 {
-            let band = Swift.min(17, r.age / 5)
-            if r.sex == "1" { bands[band].male += r.n } else if r.sex == "2" { bands[band].female += r.n }
-        }
+        // From the counts kept at every write (`PopulationCounts`): 0.38 s → a few ms for a district of 1,000,000 on SQLite.
+        let bands = try await db.read { db in try await PopulationCounts.ageBands(under: unit.path, on: day, engine: engine, db) }
         return bands.enumerated().map { i, b in (i == 17 ? "85+" : "\(i * 5)–\(i * 5 + 4)", b.male, b.female) }
     }
 

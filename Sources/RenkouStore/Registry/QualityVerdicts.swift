@@ -113,13 +113,8 @@ enum QualityVerdicts {
                 key: "x.id", record: "x.id AS id, x.name AS name, x.id_number AS id_number, x.address AS detail, 'person' AS link",
                 groups: { under, indexed, _, engine, db, shared in
                     // per path the records carry: the active records (counted once for both rates), less those with a verdict
-                    let active: [String: Int] = try await shared.value("active-records:\(under)") {
-                        var n: [String: Int] = [:]
-                        for r in try await db.raw("SELECT p.path AS path, COUNT(*) AS n FROM persons p WHERE p.status = 'active' AND \(engine.startsWith("p.path", under, indexed: indexed)) GROUP BY p.path").all() {
-                            n[try r.decode(column: "path", as: String.self)] = try r.decode(column: "n", as: Int.self)
-                        }
-                        return n
-                    }
+                    // (kept at every write: `PopulationCounts`)
+                    let active: [String: Int] = try await shared.value("active-records:\(under)") { try await PopulationCounts.active(under: under, engine: engine, db) }
                     var groups = active.mapValues { (numerator: $0, denominator: $0) }
                     for r in try await db.raw("SELECT path, COUNT(*) AS n FROM person_checks WHERE code = \(bind: summary) AND \(engine.startsWith("path", under, indexed: indexed)) GROUP BY path").all() {
                         groups[try r.decode(column: "path", as: String.self), default: (0, 0)].numerator -= try r.decode(column: "n", as: Int.self)

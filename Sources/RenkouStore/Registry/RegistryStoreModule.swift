@@ -9,9 +9,12 @@ public struct RegistryStoreModule: StoreModule {
          Migration008ImportProvenance.migration, Migration009PersonMerges.migration, Migration012NameGrams.migration,
          Migration014QualityVerdicts.migration, Migration026PendingIDNumbers.migration, Migration051NamesInOneForm.migration,
          Migration053WomenOfReproductiveAge.migration, Migration054IDChecksumCountsAsInconsistent.migration,
-         Migration055MovesKeepWhereFrom.migration]
+         Migration055MovesKeepWhereFrom.migration, Migration056PopulationCounts.migration]
     }
-    public var contributions: [Contribution] { QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) } }
+    public var contributions: [Contribution] {
+        QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) }
+            + [ExtensionPoint.dailyJobs(DailyJob("registry.population-counts") { stores, _ in try await PopulationCounts.compact(stores.db) })]
+    }
     public var pathTables: [String] { ["persons", "households", "life_events", "life_events.from_path", "person_checks"] }
     /// The synthetic population, unless the database has people already (then no later step runs either).
     public var demo: DemoStep? {
@@ -20,6 +23,7 @@ public struct RegistryStoreModule: StoreModule {
             context.personsWritten = try await DemoPopulationWriter.write(stores, persons: context.persons, seed: context.seed,
                                                                           under: context.districtCode, progress: context.progress)
             try await stores.quality.rebuildVerdicts()
+            _ = try await PopulationCounts.compact(stores.db)
             try await stores.db.refreshStatistics()
             try await DemoPopulationWriter.moves(stores, seed: context.seed, communities: context.communities)
         }

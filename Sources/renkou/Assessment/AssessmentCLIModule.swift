@@ -171,6 +171,39 @@ extension Bench {
         @Option(help: "The account whose scope the HTTP calls use (default: admin, as the demo creates it).") var user: String = "admin"
         @Option(help: "The unit whose tree is read (default: the top unit with the most people, the demo's district).") var org: String?
 
+        /// The dashboard's reads of the top unit, each alone and one after the other (median of five, in
+        /// ms): what the page waits for is the slowest of those it reads side by side.
+        static func dashboardParts(_ stores: Stores, top: OrgUnit, day: Day) async throws {
+            let scope = Scope(path: top.path), year = day.year
+            let lastMonth = day.month == 1 ? "\(year - 1)-12" : String(format: "%d-%02d", year, day.month - 1)
+            let code = stores.indicators.all.first { $0.code == "O02-knowledge" }?.code ?? stores.indicators.all[0].code
+            let parts: [(String, () async throws -> Void)] = [
+                ("pyramid", { _ = try await stores.persons.ageStructure(unitCode: top.code, on: day, in: scope) }),
+                ("trend (12 months)", {
+                    for month in 1...day.month {
+                        let end = Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
+                        _ = try await stores.indicators.tree([code], units: [top], on: Swift.min(end, day), period: .month)
+                    }
+                }),
+                ("year and ranking", { _ = try await stores.indicators.summary([code], unitCode: top.code, on: day, period: .year, in: scope) }),
+                ("score card", { _ = try await stores.scores.scores(year: year, levels: [.street], in: scope) }),
+                ("reports card", { _ = try await stores.reports.status(month: lastMonth, unit: top.code, in: scope) }),
+                ("warnings and vetoes", { _ = try await stores.warnings.counts(year: year, in: scope); _ = try await stores.warnings.vetoed(year: year, in: scope) }),
+            ]
+            var line: [String] = []
+            for (name, read) in parts {
+                var runs: [Double] = []
+                for _ in 0..<5 {
+                    let start = ContinuousClock.now
+                    try await read()
+                    let d = ContinuousClock.now - start
+                    runs.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                }
+                line.append("\(name) \(String(format: "%.1f", runs.sorted()[2]))")
+            }
+            print("the dashboard's reads, each alone, median of 5, ms: " + line.joined(separator: ", "))
+        }
+
         func run() async throws {
             try await withStores(db) { stores in
                 let day = try Day.parse(on, field: "on", default: Day(stores.env.now()))
@@ -208,6 +241,7 @@ extension Bench {
                 try await stores.accounts.revokeToken(token.id, in: .everything, by: .cli("bench"))
                 print("over HTTP (the top unit and the units below it), \(requests) requests each after a warm-up, times in ms")
                 HTTPBench.report(paths, results, width: 42)
+                try await Self.dashboardParts(stores, top: top, day: day)
             }
         }
     }
