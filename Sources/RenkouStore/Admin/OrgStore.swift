@@ -151,7 +151,7 @@ public struct OrgStore: Sendable {
     @discardableResult
     public func move(_ id: UUID, toParent parentCode: String, in scope: Scope, by actor: Actor) async throws -> OrgUnit {
         let engine = db.engine, env = self.env
-        return try await db.transaction { db in
+        let moved = try await db.transaction { db in
             guard var unit = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM org_units u WHERE u.id = \(bind: id.text) AND \(engine.startsWith("u.path", scope.path))").first().map(Self.decode)
             else { throw RenkouError.notFound(Text("单位", "unit")) }
             guard let parent = try await Self.unit(code: parentCode, in: scope, engine: engine, db) else {
@@ -179,6 +179,8 @@ public struct OrgStore: Sendable {
             try await AuditLog.write(db, at: now, actor: actor, action: .update, entity: "org_unit", entityID: id.text, path: newPath, before: AuditLog.json(before), after: AuditLog.json(unit))
             return unit
         }
+        for tidy in storeModules.compactMap(\.afterTreeMove) { try? await tidy(db) }
+        return moved
     }
 
     static func history(_ db: any SQLDatabase, unit: UUID, at: Date, field: String, old: String, new: String, by: String) async throws {

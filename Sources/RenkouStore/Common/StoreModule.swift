@@ -19,6 +19,10 @@ public protocol StoreModule: Sendable {
     /// Logs (audit, domain events, public lookups) keep the path they were written with. A path kept
     /// in another column is named `table.column` (`life_events.from_path`: where a move came from).
     var pathTables: [String] { get }
+    /// What it tidies after a unit has moved in the tree with its rows (`OrgStore.move`), outside the
+    /// move's transaction: the registry sums the population counts the move appended, one delta per
+    /// person moved. A failure leaves the move done and every figure right (the hourly jobs sum them later).
+    var afterTreeMove: (@Sendable (Database) async throws -> Void)? { get }
 }
 
 extension StoreModule {
@@ -27,6 +31,7 @@ extension StoreModule {
     public var subscribers: [Subscription] { [] }
     public var contributions: [Contribution] { [] }
     public var pathTables: [String] { [] }
+    public var afterTreeMove: (@Sendable (Database) async throws -> Void)? { nil }
 }
 
 /// A place where a lower module lets higher ones plug in (the task list's sources, ...), declared by

@@ -46,6 +46,14 @@ extension PersonImporter {
             builds.append(try r.decode(column: "sql", as: String.self))
             try await db.raw(SQLQueryString("DROP INDEX \(try r.decode(column: "qualified", as: String.self))")).run()
         }
+        // SQLite's row triggers append a population count per person written (16 % of a 100,000-row
+        // load): they go too, and the counts are made again from the registry before they come back.
+        // (PostgreSQL's statement triggers append one per unit, sex and month of a batch: they stay.)
+        if engine == .sqlite {
+            let triggers = try await db.raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons' AND name LIKE 'persons_count_%' ORDER BY name").all()
+            for r in triggers { try await db.raw(SQLQueryString("DROP TRIGGER \"\(try r.decode(column: "name", as: String.self))\"")).run() }
+            if !triggers.isEmpty { builds += PopulationCounts.recount + (try triggers.map { try $0.decode(column: "sql", as: String.self) }) }
+        }
         return builds
     }
 

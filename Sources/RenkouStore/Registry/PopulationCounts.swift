@@ -25,29 +25,33 @@ enum PopulationCounts {
             let band = Swift.min(17, age / 5)
             if sex == "1" { bands[band].male += n } else if sex == "2" { bands[band].female += n }
         }
-        for r in try await db.raw("""
-            SELECT sex, birth_month, SUM(n) AS n FROM population_counts WHERE \(engine.startsWith("path", path)) AND sex IN ('1', '2') AND birth_month <> ''
-            GROUP BY sex, birth_month
-            """).all() {
-            let month = try r.decode(column: "birth_month", as: String.self).split(separator: "-").compactMap { Int($0) }
-            guard month.count == 2, (1...12).contains(month[1]) else { continue }
-            add(try r.decode(column: "sex", as: String.self), age: day.year - month[0] - (month[1] > day.month ? 1 : 0), try r.decode(column: "n", as: Int.self))
-        }
         // Born in `day`'s month after its day, in the years that make a band's first age: one age less.
+        // Read in the same statement as the counts (one snapshot: a write between two reads would move
+        // people between bands).
         let ages = stride(from: 0, through: 85, by: 5).filter { day.day < Day.daysIn(month: day.month, year: day.year - $0) }
-        guard !ages.isEmpty else { return bands }
-        let query = ages.map { age -> SQLQueryString in
+        let edges = ages.map { age -> SQLQueryString in
             let year = day.year - age
             return """
-                SELECT sex, \(unsafeRaw: String(age)) AS age, COUNT(*) AS n FROM persons
+                 UNION ALL SELECT 'edge' AS part, sex, '\(unsafeRaw: String(age))' AS key, COUNT(*) AS n FROM persons
                 WHERE sex IN ('1', '2') AND status = 'active' AND birth_date > \(bind: String(format: "%04d-%02d-%02d", year, day.month, day.day))
                 AND birth_date <= \(bind: String(format: "%04d-%02d-31", year, day.month)) AND \(engine.startsWith("path", path, indexed: false)) GROUP BY sex
                 """
-        }.joined(separator: " UNION ALL ")
-        for r in try await db.raw(query).all() {
-            let sex = try r.decode(column: "sex", as: String.self), age = try r.decode(column: "age", as: Int.self), n = try r.decode(column: "n", as: Int.self)
-            add(sex, age: age, -n)
-            add(sex, age: age - 1, n)
+        }
+        let counts: SQLQueryString = """
+            SELECT 'month' AS part, sex, birth_month AS key, SUM(n) AS n FROM population_counts
+            WHERE \(engine.startsWith("path", path)) AND sex IN ('1', '2') AND birth_month <> '' GROUP BY sex, birth_month
+            """
+        for r in try await db.raw(([counts] + edges).joined()).all() {
+            let sex = try r.decode(column: "sex", as: String.self), key = try r.decode(column: "key", as: String.self), n = try r.decode(column: "n", as: Int.self)
+            if try r.decode(column: "part", as: String.self) == "edge" {
+                guard let age = Int(key) else { continue }
+                add(sex, age: age, -n)
+                add(sex, age: age - 1, n)
+            } else {
+                let month = key.split(separator: "-").compactMap { Int($0) }
+                guard month.count == 2, (1...12).contains(month[1]) else { continue }
+                add(sex, age: day.year - month[0] - (month[1] > day.month ? 1 : 0), n)
+            }
         }
         return bands
     }
@@ -62,6 +66,16 @@ enum PopulationCounts {
         }
         return n
     }
+
+    /// Statements that make the counts again from `persons` as it stands (the migration's fill; a
+    /// large load on SQLite, which writes its rows without the triggers).
+    static let recount = [
+        "DELETE FROM population_counts",
+        """
+        INSERT INTO population_counts (path, sex, birth_month, n)
+        SELECT path, COALESCE(sex, ''), COALESCE(substr(birth_date, 1, 7), ''), COUNT(*) FROM persons WHERE status = 'active' GROUP BY 1, 2, 3
+        """,
+    ]
 
     /// Sums the deltas the triggers appended into one row per path, sex and month (dropping those that
     /// came to zero), in one transaction; returns how many rows fewer the table holds. Writers are not

@@ -16,6 +16,8 @@ public struct RegistryStoreModule: StoreModule {
             + [ExtensionPoint.dailyJobs(DailyJob("registry.population-counts") { stores, _ in try await PopulationCounts.compact(stores.db) })]
     }
     public var pathTables: [String] { ["persons", "households", "life_events", "life_events.from_path", "person_checks"] }
+    /// The population counts the move appended (two per person moved, on SQLite) are summed at once.
+    public var afterTreeMove: (@Sendable (Database) async throws -> Void)? { { db in _ = try await PopulationCounts.compact(db) } }
     /// The synthetic population, unless the database has people already (then no later step runs either).
     public var demo: DemoStep? {
         DemoStep { stores, context in

@@ -43,6 +43,29 @@ import Testing
         }
     }
 
+    /// The counts (summed) against counting the active people of `persons` now, key by key, and the
+    /// active records per path (the data-quality rates' base) against the same.
+    static func countsMatch(_ stores: Stores, _ step: String) async throws {
+        let engine = stores.db.engine
+        let (kept, counted, active, direct) = try await stores.db.read { db in
+            let kept = try await db.raw("SELECT path, sex, birth_month, SUM(n) AS n FROM population_counts GROUP BY path, sex, birth_month HAVING SUM(n) <> 0").all().map {
+                "\(try $0.decode(column: "path", as: String.self)) \(try $0.decode(column: "sex", as: String.self)) \(try $0.decode(column: "birth_month", as: String.self)) \(try $0.decode(column: "n", as: Int.self))"
+            }
+            let counted = try await db.raw("""
+                SELECT path, COALESCE(sex, '') AS sex, COALESCE(substr(birth_date, 1, 7), '') AS birth_month, COUNT(*) AS n FROM persons WHERE status = 'active' GROUP BY 1, 2, 3
+                """).all().map {
+                "\(try $0.decode(column: "path", as: String.self)) \(try $0.decode(column: "sex", as: String.self)) \(try $0.decode(column: "birth_month", as: String.self)) \(try $0.decode(column: "n", as: Int.self))"
+            }
+            var direct: [String: Int] = [:]
+            for r in try await db.raw("SELECT path, COUNT(*) AS n FROM persons WHERE status = 'active' GROUP BY path").all() {
+                direct[try r.decode(column: "path", as: String.self)] = try r.decode(column: "n", as: Int.self)
+            }
+            return (kept, counted, try await PopulationCounts.active(under: "/310000/", engine: engine, db), direct)
+        }
+        #expect(Set(kept) == Set(counted) && kept.count == counted.count, "\(step)")
+        #expect(active == direct, "\(step)")
+    }
+
     @Test(arguments: TestEngine.all) func thePyramidFollowsEveryWrite(engine: TestEngine) async throws {
         try await withTestStores(engine) { stores in
             try await Fixture.tree(stores)
@@ -56,6 +79,11 @@ import Testing
                                                                    unit: unit, sex: sex, birthDate: birth), in: .everything, by: .cli())
                 people.append(Known(unit: unit, sex: sex, birth: birth)); ids.append(p.id)
             }
+            // one registered as moved away: not counted, until she comes back
+            let away = try await stores.persons.create(Self.input(name: "外迁", idNumber: Fixture.idNumber(902, birth: "19960620"), unit: Fixture.communityA2, sex: "2",
+                                                                  birthDate: "1996-06-20", status: "moved-away"), in: .everything, by: .cli())
+            people.append(Known(unit: Fixture.communityA2, sex: "2", birth: "1996-06-20", active: false)); ids.append(away.id)
+            try await Self.countsMatch(stores, "created")
             let units: [(String, [String])] = [(Fixture.district, [Fixture.gridA1, Fixture.communityA2, Fixture.communityB1]),
                                                (Fixture.streetA, [Fixture.gridA1, Fixture.communityA2]), (Fixture.communityA1, [Fixture.gridA1]),
                                                (Fixture.communityB1, [Fixture.communityB1])]
@@ -71,12 +99,25 @@ import Testing
             people[4].unit = Fixture.communityB1
             try await stores.persons.delete(ids[9], in: .everything, by: .cli())
             people.remove(at: 9); ids.remove(at: 9)
+            _ = try await stores.persons.update(away.id, Self.input(status: "active"), in: .everything, by: .cli())
+            people[people.count - 1].active = true
+            try await Self.countsMatch(stores, "corrected")
             try await Self.check(stores, people, units: units)
             // the grid moves in the tree, from street A to street B, with its people
             let grid = try #require(try await stores.orgs.unit(code: Fixture.gridA1, in: .everything))
             _ = try await stores.orgs.move(grid.id, toParent: Fixture.communityB1, in: .everything, by: .cli())
             let moved: [(String, [String])] = [(Fixture.district, [Fixture.gridA1, Fixture.communityA2, Fixture.communityB1]), (Fixture.streetA, [Fixture.communityA2]),
                                                (Fixture.communityA1, []), (Fixture.communityB1, [Fixture.communityB1, Fixture.gridA1]), (Fixture.streetB, [Fixture.communityB1, Fixture.gridA1])]
+            try await Self.countsMatch(stores, "moved in the tree")
+            try await Self.check(stores, people, units: moved)
+            // a sex and a birth date not known (written past the store): counted as active records, not in the pyramid
+            let (noBirth, noSex) = (ids[3], ids[5])
+            try await stores.db.write { db in
+                try await db.raw("UPDATE persons SET birth_date = NULL WHERE id = \(bind: noBirth.text)").run()
+                try await db.raw("UPDATE persons SET sex = '9' WHERE id = \(bind: noSex.text)").run()
+            }
+            people[3].active = false; people[5].active = false
+            try await Self.countsMatch(stores, "not known")
             try await Self.check(stores, people, units: moved)
             // summed again: fewer rows, none of them zero, the same pyramids
             let rows: SQLQueryString = "SELECT COUNT(*) AS n FROM population_counts"
@@ -85,10 +126,12 @@ import Testing
             let after = try await stores.db.read { try await $0.raw(rows).first()!.decode(column: "n", as: Int.self) }
             #expect(removed == before - after && after < before)
             #expect(try await stores.db.read { try await $0.raw("SELECT COUNT(*) AS n FROM population_counts WHERE n <= 0").first()!.decode(column: "n", as: Int.self) } == 0)
+            try await Self.countsMatch(stores, "summed")
             try await Self.check(stores, people, units: moved)
             // a write after the summing is counted as before
             _ = try await stores.persons.update(ids[2], Self.input(status: "moved-away"), in: .everything, by: .cli())
             people[2].active = false
+            try await Self.countsMatch(stores, "after the summing")
             try await Self.check(stores, people, units: moved)
         }
     }

@@ -16,10 +16,7 @@ enum Migration056PopulationCounts {
             "CREATE TABLE population_counts (path TEXT NOT NULL, sex TEXT NOT NULL, birth_month TEXT NOT NULL, n INTEGER NOT NULL)",
             "CREATE INDEX population_counts_path ON population_counts (path\(engine.prefixIndexOps), sex, birth_month, n)",
         ]
-        let fill = """
-            INSERT INTO population_counts (path, sex, birth_month, n)
-            SELECT \(key("p")), COUNT(*) FROM persons p WHERE \(counted("p")) GROUP BY 1, 2, 3
-            """
+        let fill = PopulationCounts.recount[1]
         switch engine {
         case .sqlite:
             return table + [
