@@ -69,6 +69,26 @@ extension ExtensionPoint where Item == IndicatorDefinition {
     public static var indicators: ExtensionPoint<IndicatorDefinition> { ExtensionPoint("indicators") }
 }
 
+/// 期末归属: who has moved within the district since a day, each with the path that held her on it, as
+/// the module that records moves gives it (the registry: a move within the district keeps the path it
+/// left). Indicators and report lines over people (`IndicatorDefinition.countsPeople`,
+/// `ReportMeasure.countsPeople`) count a past period's people where they were at its end with it; with
+/// none contributed they count where people are now.
+public struct PeopleMoved: Sendable {
+    /// SQL giving `person_id, from_path`: each person moved after the day, once, with the path that held her on it.
+    public let after: @Sendable (Day) -> String
+    /// Whether anyone has moved after the day (nobody has for a reading of the current period: it must cost next to nothing).
+    public let anyAfter: @Sendable (Day, any SQLDatabase) async throws -> Bool
+    public init(after: @escaping @Sendable (Day) -> String, anyAfter: @escaping @Sendable (Day, any SQLDatabase) async throws -> Bool) {
+        self.after = after; self.anyAfter = anyAfter
+    }
+}
+
+extension ExtensionPoint where Item == PeopleMoved {
+    /// Where the registry says who moved since a day (the first contribution is used).
+    public static var peopleMoved: ExtensionPoint<PeopleMoved> { ExtensionPoint("indicators.people-moved") }
+}
+
 /// Where a unit's own targets come from (the assessment module's allocation): for the unit at
 /// `path` in `year`, each indicator's target (its own, or the nearest unit's above it), as a fraction
 /// like `Indicator.target`. Indicators without one keep the catalogue's default.
@@ -121,8 +141,10 @@ public struct IndicatorStore: Sendable {
     let env: RenkouCore.Environment
     let definitions: [IndicatorDefinition]
     let targets: [TargetSource]
-    public init(db: Database, env: RenkouCore.Environment, definitions: [IndicatorDefinition], targets: [TargetSource] = []) {
-        self.db = db; self.env = env; self.definitions = definitions; self.targets = targets
+    /// Who moved since a period's end (nil: people count where they are now).
+    let moved: PeopleMoved?
+    public init(db: Database, env: RenkouCore.Environment, definitions: [IndicatorDefinition], targets: [TargetSource] = [], moved: PeopleMoved? = nil) {
+        self.db = db; self.env = env; self.definitions = definitions; self.targets = targets; self.moved = moved
     }
 
     /// The period an indicator is counted over for a reading on `day`: its own kind, or `kind` when
@@ -186,10 +208,10 @@ public struct IndicatorStore: Sendable {
                 var counts: [(numerator: Int, denominator: Int)] = []
                 // people who moved since the period's end go back where they were then
                 var moved: [(path: String, numerator: Int, denominator: Int)] = []
-                if d.countsPeople {
+                if d.countsPeople, let people = self.moved {
                     let end = period.end.description
-                    if movedAfter[end] == nil { movedAfter[end] = try await Self.anyMoveAfter(period.end, db) }
-                    if movedAfter[end] == true { moved = try await Self.movedSince(d, period, policy, db) }
+                    if movedAfter[end] == nil { movedAfter[end] = try await people.anyAfter(period.end, db) }
+                    if movedAfter[end] == true { moved = try await Self.movedSince(d, period, policy, moves: people.after(period.end), db) }
                 }
                 if grouped, d.additive, paths.count > 1 || wide {
                     var groups: [(path: String, numerator: Int, denominator: Int)] = []
@@ -241,37 +263,15 @@ public struct IndicatorStore: Sendable {
         }
     }
 
-    /// Each person's first move within the district after `end` (a period's last day), with the path
-    /// she left, which held her at `end`: SQL giving `person_id, from_path`. The first is the first
-    /// entered (ids are time-ordered): a move's `from_path` is where she was when it was entered, so a
-    /// move entered later but dated earlier does not say where she was at `end`. Revoked moves are left
-    /// out. A first move recorded before migration 055 kept no `from_path`: that person is not among
-    /// them and counts where she is now.
-    static func movesAfter(_ end: Day) -> String {
-        let d = end.description
-        return """
-            SELECT m.person_id AS person_id, m.from_path AS from_path FROM life_events m
-            WHERE m.from_path IS NOT NULL AND m.revoked_at IS NULL AND m.day > '\(d)'
-            AND NOT EXISTS (SELECT 1 FROM life_events n WHERE n.person_id = m.person_id AND n.type = '\(LifeEventType.moveWithin.rawValue)'
-                            AND n.revoked_at IS NULL AND n.day > '\(d)' AND n.id < m.id)
-            """
-    }
-
-    /// Whether anyone moved within the district after `end`: nobody has for a reading of the current
-    /// period, so its figures cost nothing more (one look-up in the index of moves by day).
-    static func anyMoveAfter(_ end: Day, _ db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("SELECT 1 AS one FROM life_events WHERE from_path IS NOT NULL AND revoked_at IS NULL AND day > \(bind: end.description) LIMIT 1").first() != nil
-    }
-
     /// What the moves since a period's end change in figures counted by the path people carry now:
     /// each counted person who has moved since leaves her present path's group and joins the group of
     /// the path that held her at the period's end. Groups as `rollUp` takes them (negative where people
     /// left); for a `countsPeople` definition.
-    static func movedSince(_ d: IndicatorDefinition, _ period: Period, _ policy: Policy, _ db: any SQLDatabase) async throws -> [(path: String, numerator: Int, denominator: Int)] {
+    static func movedSince(_ d: IndicatorDefinition, _ period: Period, _ policy: Policy, moves: String, _ db: any SQLDatabase) async throws -> [(path: String, numerator: Int, denominator: Int)] {
         var groups: [(path: String, numerator: Int, denominator: Int)] = []
         for r in try await db.raw("""
             SELECT x.path AS path, a.from_path AS from_path, \(unsafeRaw: d.countColumns(period, policy))
-            FROM \(unsafeRaw: d.from) JOIN (\(unsafeRaw: movesAfter(period.end))) a ON a.person_id = x.id
+            FROM \(unsafeRaw: d.from) JOIN (\(unsafeRaw: moves)) a ON a.person_id = x.id
             WHERE \(unsafeRaw: d.base(period, policy)) GROUP BY x.path, a.from_path
             """).all() {
             let met = try r.decode(column: "met", as: Int?.self) ?? 0, total = try r.decode(column: "total", as: Int?.self) ?? 0
@@ -333,9 +333,10 @@ public struct IndicatorStore: Sendable {
             // A past period's people are those the unit held at its end: some may have moved since,
             // within the district (the figure counts them where they were: see `movedSince`).
             var within = engine.startsWith("x.path", path)
-            let moved = d.countsPeople ? try await Self.anyMoveAfter(period.end, db) : false
-            if moved {
-                let moves = Self.movesAfter(period.end)
+            var someMoved = false
+            if d.countsPeople, let people = self.moved, try await people.anyAfter(period.end, db) {
+                someMoved = true
+                let moves = people.after(period.end)
                 within = """
                     ((\(within) AND x.id NOT IN (SELECT a.person_id FROM (\(unsafeRaw: moves)) a))
                      OR x.id IN (SELECT a.person_id FROM (\(unsafeRaw: moves)) a WHERE \(engine.startsWith("a.from_path", path))))
@@ -343,7 +344,7 @@ public struct IndicatorStore: Sendable {
             }
             let (total, exact) = try await db.cappedCount("SELECT DISTINCT \(unsafeRaw: d.recordKey ?? d.key) FROM \(unsafeRaw: d.from) WHERE \(within) AND \(unsafeRaw: condition)")
             // One who has moved out of the caller's part of the tree since is counted but not named.
-            let inScope: SQLQueryString = moved ? "CASE WHEN \(engine.startsWith("x.path", scope.path)) THEN 1 ELSE 0 END" : "1"
+            let inScope: SQLQueryString = someMoved ? "CASE WHEN \(engine.startsWith("x.path", scope.path)) THEN 1 ELSE 0 END" : "1"
             let items = try await db.raw("""
                 SELECT DISTINCT \(unsafeRaw: d.record), \(inScope) AS in_scope FROM \(unsafeRaw: d.from) WHERE \(within) AND \(unsafeRaw: condition)
                 ORDER BY name, id LIMIT \(bind: limit) OFFSET \(bind: offset)
@@ -363,5 +364,7 @@ public struct IndicatorStore: Sendable {
 
 extension Stores {
     /// Every module's indicators.
-    public var indicators: IndicatorStore { IndicatorStore(db: db, env: env, definitions: extensions.all(.indicators), targets: extensions.all(.targetSources)) }
+    public var indicators: IndicatorStore {
+        IndicatorStore(db: db, env: env, definitions: extensions.all(.indicators), targets: extensions.all(.targetSources), moved: extensions.all(.peopleMoved).first)
+    }
 }

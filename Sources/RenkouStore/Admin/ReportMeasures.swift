@@ -34,16 +34,16 @@ public struct ReportMeasure: Sendable {
     /// The measure's number for the records under `path` in `period`. People who have moved within the
     /// district since the period's end count where they were then: those who left `path` since are
     /// added back, those who came since taken out.
-    func value(path: String, period: Period, policy: Policy, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
+    func value(path: String, period: Period, policy: Policy, moved people: PeopleMoved?, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
         let r = try await db.raw("""
             SELECT COALESCE(\(unsafeRaw: value), 0) AS n FROM \(unsafeRaw: from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition(period, policy))
             """).first()
         let n = try r?.decode(column: "n", as: Int?.self) ?? 0
-        guard countsPeople, try await IndicatorStore.anyMoveAfter(period.end, db) else { return n }
+        guard countsPeople, let people, try await people.anyAfter(period.end, db) else { return n }
         let moved = try await db.raw("""
             SELECT COALESCE(SUM(CASE WHEN \(engine.startsWith("a.from_path", path)) THEN 1 ELSE 0 END), 0) AS came_back,
                    COALESCE(SUM(CASE WHEN \(engine.startsWith("x.path", path)) THEN 1 ELSE 0 END), 0) AS went
-            FROM persons x JOIN (\(unsafeRaw: IndicatorStore.movesAfter(period.end))) a ON a.person_id = x.id WHERE \(unsafeRaw: condition(period, policy))
+            FROM persons x JOIN (\(unsafeRaw: people.after(period.end))) a ON a.person_id = x.id WHERE \(unsafeRaw: condition(period, policy))
             """).first()
         return n + (try moved?.decode(column: "came_back", as: Int.self) ?? 0) - (try moved?.decode(column: "went", as: Int.self) ?? 0)
     }
@@ -57,7 +57,9 @@ extension ExtensionPoint where Item == ReportMeasure {
 /// Every module's report measures, computed live.
 public struct ReportMeasures: Sendable {
     public let all: [ReportMeasure]
-    public init(_ all: [ReportMeasure]) { self.all = all }
+    /// Who moved since a period's end (nil: people count where they are now).
+    let moved: PeopleMoved?
+    public init(_ all: [ReportMeasure], moved: PeopleMoved? = nil) { self.all = all; self.moved = moved }
 
     /// The figures of `lines` for the records under `path`: each line's measure over `month` and over
     /// `cumulative` (a stock reads the month's end in both); nil for a line no module measures.
@@ -66,8 +68,8 @@ public struct ReportMeasures: Sendable {
         var out: [ReportFigure] = []
         for line in lines {
             guard let m = byKey[line.measure] else { out.append(ReportFigure(line: line.code, month: nil, cumulative: nil)); continue }
-            let n = try await m.value(path: path, period: month, policy: policy, engine: engine, db)
-            let c = m.stock ? n : try await m.value(path: path, period: cumulative, policy: policy, engine: engine, db)
+            let n = try await m.value(path: path, period: month, policy: policy, moved: moved, engine: engine, db)
+            let c = m.stock ? n : try await m.value(path: path, period: cumulative, policy: policy, moved: moved, engine: engine, db)
             out.append(ReportFigure(line: line.code, month: n, cumulative: c))
         }
         return out
@@ -76,5 +78,5 @@ public struct ReportMeasures: Sendable {
 
 extension Stores {
     /// Every module's report measures.
-    public var reportMeasures: ReportMeasures { ReportMeasures(extensions.all(.reportMeasures)) }
+    public var reportMeasures: ReportMeasures { ReportMeasures(extensions.all(.reportMeasures), moved: extensions.all(.peopleMoved).first) }
 }

@@ -7,7 +7,9 @@ import SQLKit
 public struct MigrantRateStore: Sendable {
     let db: Database
     let env: RenkouCore.Environment
-    public init(db: Database, env: RenkouCore.Environment) { self.db = db; self.env = env }
+    /// Who moved since a period's end (the registry's; nil: people count where they are now).
+    let moved: PeopleMoved?
+    public init(db: Database, env: RenkouCore.Environment, moved: PeopleMoved? = nil) { self.db = db; self.env = env; self.moved = moved }
 
     /// An agreement of host alias `h` in force on `day` (dates are validated `Day`s, safe as literals).
     static func validAgreement(_ h: String, _ day: Day) -> String {
@@ -51,7 +53,7 @@ public struct MigrantRateStore: Sendable {
     public typealias UnitRates = RenkouStore.UnitRates
     public typealias Record = IndicatorRecord
 
-    var indicators: IndicatorStore { IndicatorStore(db: db, env: env, definitions: Self.definitions) }
+    var indicators: IndicatorStore { IndicatorStore(db: db, env: env, definitions: Self.definitions, moved: moved) }
 
     /// The rates of a unit of the scope (its top when nil) and of each unit directly below it.
     public func summary(unitCode: String?, on day: Day, in scope: Scope) async throws -> (unit: UnitRates, children: [UnitRates]) {

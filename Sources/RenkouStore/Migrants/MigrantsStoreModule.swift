@@ -48,6 +48,6 @@ extension Stores {
     public var certificates: CertificateStore { CertificateStore(db: db, env: env, bus: bus) }
     public var hosts: HostStore { HostStore(db: db, env: env) }
     public var rosters: RosterStore { RosterStore(db: db, env: env) }
-    public var migrantRates: MigrantRateStore { MigrantRateStore(db: db, env: env) }
+    public var migrantRates: MigrantRateStore { MigrantRateStore(db: db, env: env, moved: extensions.all(.peopleMoved).first) }
     public var departmentFiles: DepartmentFileStore { DepartmentFileStore(db: db, env: env, bus: bus) }
 }

@@ -13,7 +13,8 @@ public struct RegistryStoreModule: StoreModule {
     }
     public var contributions: [Contribution] {
         QualityVerdicts.indicators.map { ExtensionPoint.indicators($0) } + RegistryMeasures.all.map { ExtensionPoint.reportMeasures($0) }
-            + [ExtensionPoint.dailyJobs(DailyJob("registry.population-counts") { stores, _ in try await PopulationCounts.compact(stores.db) })]
+            + [ExtensionPoint.dailyJobs(DailyJob("registry.population-counts") { stores, _ in try await PopulationCounts.compact(stores.db) }),
+               ExtensionPoint.peopleMoved(LifeEventStore.peopleMoved)]
     }
     public var pathTables: [String] { ["persons", "households", "life_events", "life_events.from_path", "person_checks"] }
     /// The population counts the move appended (two per person moved, on SQLite) are summed at once.

@@ -187,13 +187,13 @@ import Testing
             let listedBefore = try await stores.indicators.records(code, unitCode: from.code, on: april30, gapsOnly: false, limit: 1000, in: .everything, by: .cli()).items
             let woman = try #require(listedBefore.first { !moved.contains($0.id) })
             // the monthly report's line of married women of reproductive age counts as the figure does
-            let married = try #require(stores.reportMeasures.all.first { $0.key == "services.married-wra" })
+            let married = try #require(stores.reportMeasures.all.first { $0.key == "services.married-wra" }), peopleMoved = stores.reportMeasures.moved
             let april = Period.containing(april30, .month), may = Period.containing(today, .month)
             @Sendable func reported() async throws -> [Int] {
                 try await stores.db.read { db in
                     var n: [Int] = []
                     for (unit, period) in [(from, april), (to, april), (from, may), (to, may)] {
-                        n.append(try await married.value(path: unit.path, period: period, policy: stores.env.policy, engine: stores.db.engine, db))
+                        n.append(try await married.value(path: unit.path, period: period, policy: stores.env.policy, moved: peopleMoved, engine: stores.db.engine, db))
                     }
                     return n
                 }
