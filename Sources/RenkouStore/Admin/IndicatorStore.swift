@@ -52,7 +52,8 @@ public struct IndicatorDefinition: Sendable {
 
     /// Whether the counted records are people (`from` is the persons table as `x`, perhaps joined to
     /// more), counted in the unit that held them at the period's end: for a past period, a person who
-    /// has moved within the district since is counted where she was then (`IndicatorStore.movedSince`).
+    /// has moved within the district since is counted where she was then (`IndicatorStore.movedSince`,
+    /// from the registry's `PeopleMoved`; without one, where she is now).
     /// (Keyed by `x.id`: one counted row per person, so that her row can be moved.)
     var countsPeople: Bool { counts == nil && groups == nil && key == "x.id" && (from == "persons x" || from.hasPrefix("persons x JOIN ")) }
 

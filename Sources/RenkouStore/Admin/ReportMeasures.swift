@@ -28,12 +28,13 @@ public struct ReportMeasure: Sendable {
     }
 
     /// Whether it counts people, one row each (`persons x`, `COUNT(*)`): they are counted in the unit
-    /// that held them at the period's end, as the indicators count them (`IndicatorStore.movedSince`).
+    /// that held them at the period's end, as the indicators count them (`IndicatorStore.movedSince`),
+    /// when the registry's `PeopleMoved` is given.
     var countsPeople: Bool { from == "persons x" && value == "COUNT(*)" }
 
     /// The measure's number for the records under `path` in `period`. People who have moved within the
-    /// district since the period's end count where they were then: those who left `path` since are
-    /// added back, those who came since taken out.
+    /// district since the period's end count where they were then (`moved`: who moved, the registry's;
+    /// nil: where they are now): those who left `path` since are added back, those who came since taken out.
     func value(path: String, period: Period, policy: Policy, moved people: PeopleMoved?, engine: Engine, _ db: any SQLDatabase) async throws -> Int {
         let r = try await db.raw("""
             SELECT COALESCE(\(unsafeRaw: value), 0) AS n FROM \(unsafeRaw: from) WHERE \(engine.startsWith("x.path", path)) AND \(unsafeRaw: condition(period, policy))
