@@ -67,15 +67,15 @@ enum PopulationCounts {
         return n
     }
 
-    /// Statements that make the counts again from `persons` as it stands (the migration's fill; a
-    /// large load on SQLite, which writes its rows without the triggers).
-    static let recount = [
-        "DELETE FROM population_counts",
-        """
+    /// The counts of `persons` as it stands, into an empty table (migration 056's fill).
+    static let fill = """
         INSERT INTO population_counts (path, sex, birth_month, n)
         SELECT path, COALESCE(sex, ''), COALESCE(substr(birth_date, 1, 7), ''), COUNT(*) FROM persons WHERE status = 'active' GROUP BY 1, 2, 3
-        """,
-    ]
+        """
+
+    /// Statements that make the counts again from `persons` as it stands (a large load on SQLite,
+    /// which writes its rows without the triggers).
+    static let recount = ["DELETE FROM population_counts", fill]
 
     /// Sums the deltas the triggers appended into one row per path, sex and month (dropping those that
     /// came to zero), in one transaction; returns how many rows fewer the table holds. Writers are not

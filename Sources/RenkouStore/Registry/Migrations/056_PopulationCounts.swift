@@ -4,8 +4,8 @@ enum Migration056PopulationCounts {
     /// and the active records per path (the data-quality rates' base) read a few ten thousand counts
     /// instead of every person (`PopulationCounts`). Rows are deltas (+n, −n) appended by triggers, never updated in
     /// place: no writer waits on another's count row (a long import would otherwise hold every
-    /// community's rows until it commits). `PopulationCounts.compact` sums them again every hour and
-    /// after a large load. SQLite adds one row per person written (row triggers, the only kind it has);
+    /// community's rows until it commits). `PopulationCounts.compact` sums them again every hour, after
+    /// an import, the demo and a unit's move in the tree. SQLite adds one row per person written (row triggers, the only kind it has);
     /// PostgreSQL one per path, sex and month a statement touched (statement triggers over the rows
     /// changed). The migration fills it from the registry as it stands.
     static let migration = Migration(id: 56, name: "population counts") { engine in
@@ -16,7 +16,7 @@ enum Migration056PopulationCounts {
             "CREATE TABLE population_counts (path TEXT NOT NULL, sex TEXT NOT NULL, birth_month TEXT NOT NULL, n INTEGER NOT NULL)",
             "CREATE INDEX population_counts_path ON population_counts (path\(engine.prefixIndexOps), sex, birth_month, n)",
         ]
-        let fill = PopulationCounts.recount[1]
+        let fill = PopulationCounts.fill
         switch engine {
         case .sqlite:
             return table + [
